@@ -1,0 +1,99 @@
+/*
+ * pool.cl: 2-D max and average pooling over NCHW, PyTorch floor mode.
+ * Geometry arguments: planes = n*c, input (h, w), window (kh, kw), stride (sh, sw), padding (ph, pw), output (oh, ow).
+ *   x, dx: planes * h * w floats, element (plane, r, q) at (plane*h + r)*w + q
+ *   y, dy, argmax: planes * oh * ow, element (plane, r, q) at (plane*oh + r)*ow + q;
+ *   argmax holds the winning input's index r*w + q within its plane.
+ * Forward kernels: one work-item per output element. Backward kernels: one work-item per input element, gathering
+ * from the outputs whose windows cover it (no atomics; the sum runs in output order, as the Java reference scatters).
+ * Dispatched by OpenClBackend.maxPoolForward / maxPoolBackward / avgPoolForward / avgPoolBackward.
+ */
+
+#define POOL_ARGS const int planes, const int h, const int w, const int kh, const int kw, const int sh, \
+    const int sw, const int ph, const int pw, const int oh, const int ow
+
+/* Outputs r whose window [r*s - pad, r*s - pad + k) covers input row i: ceil((i + pad - k + 1)/s) <= r <= (i + pad)/s. */
+#define COVER_FIRST(i, pad, k, s) max(0, ((i) + (pad) - (k) + (s)) / (s))
+#define COVER_LAST(i, pad, s, outn) min((outn) - 1, ((i) + (pad)) / (s))
+
+__kernel void max_pool_forward(__global float *y, __global int *argmax, const __global float *x, POOL_ARGS) {
+    ELEMENT_INDEX(o, planes * oh * ow)
+    const int q = o % ow;
+    const int r = (o / ow) % oh;
+    const int plane = o / (ow * oh);
+    const int h0 = r * sh - ph;
+    const int w0 = q * sw - pw;
+    const int hs = max(h0, 0);
+    const int ws = max(w0, 0);
+    const int he = min(h0 + kh, h);
+    const int we = min(w0 + kw, w);
+    const __global float *in = x + plane * h * w;
+    float best = -INFINITY;
+    int best_index = hs * w + ws;
+    for (int hh = hs; hh < he; hh++) {
+        for (int ww = ws; ww < we; ww++) {
+            const float v = in[hh * w + ww];
+            /* As PyTorch: strictly greater wins, and any NaN takes over. */
+            if (v > best || isnan(v)) {
+                best = v;
+                best_index = hh * w + ww;
+            }
+        }
+    }
+    y[o] = best;
+    argmax[o] = best_index;
+}
+
+__kernel void max_pool_backward(__global float *dx, const __global float *dy, const __global int *argmax,
+                                POOL_ARGS) {
+    ELEMENT_INDEX(e, planes * h * w)
+    const int q = e % w;
+    const int r = (e / w) % h;
+    const int plane = e / (w * h);
+    const int self = r * w + q;
+    const int base = plane * oh * ow;
+    float sum = 0.0f;
+    for (int orow = COVER_FIRST(r, ph, kh, sh); orow <= COVER_LAST(r, ph, sh, oh); orow++) {
+        for (int ocol = COVER_FIRST(q, pw, kw, sw); ocol <= COVER_LAST(q, pw, sw, ow); ocol++) {
+            const int o = base + orow * ow + ocol;
+            if (argmax[o] == self) {
+                sum += dy[o];
+            }
+        }
+    }
+    dx[e] = sum;
+}
+
+__kernel void avg_pool_forward(__global float *y, const __global float *x, POOL_ARGS) {
+    ELEMENT_INDEX(o, planes * oh * ow)
+    const int q = o % ow;
+    const int r = (o / ow) % oh;
+    const int plane = o / (ow * oh);
+    const int h0 = r * sh - ph;
+    const int w0 = q * sw - pw;
+    const __global float *in = x + plane * h * w;
+    float sum = 0.0f;
+    for (int hh = max(h0, 0); hh < min(h0 + kh, h); hh++) {
+        for (int ww = max(w0, 0); ww < min(w0 + kw, w); ww++) {
+            sum += in[hh * w + ww];
+        }
+    }
+    /* count_include_pad: padded cells count; in floor mode every window lies inside the padded input. */
+    y[o] = sum / (float) (kh * kw);
+}
+
+__kernel void avg_pool_backward(__global float *dx, const __global float *dy, POOL_ARGS) {
+    ELEMENT_INDEX(e, planes * h * w)
+    const int q = e % w;
+    const int r = (e / w) % h;
+    const int plane = e / (w * h);
+    const int base = plane * oh * ow;
+    const float divisor = (float) (kh * kw);
+    float sum = 0.0f;
+    for (int orow = COVER_FIRST(r, ph, kh, sh); orow <= COVER_LAST(r, ph, sh, oh); orow++) {
+        for (int ocol = COVER_FIRST(q, pw, kw, sw); ocol <= COVER_LAST(q, pw, sw, ow); ocol++) {
+            sum += dy[base + orow * ow + ocol] / divisor;
+        }
+    }
+    dx[e] = sum;
+}

@@ -1,0 +1,149 @@
+package dev.clnn.backend;
+
+/**
+ * The op-level interface both backends implement: {@link CpuBackend} (plain loops, the specification) and
+ * {@link OpenClBackend} (kernels in kernels/). Arguments come outputs first, then inputs, then sizes. Every op checks
+ * the tensors against the sizes before it enqueues anything and throws {@link IllegalArgumentException} naming the
+ * shapes on a mismatch. Ops are asynchronous on a device: only the {@code read} methods wait.
+ *
+ * <p>Activation gradients ({@code dx}) are overwritten; parameter gradients ({@code dW}, {@code db}) accumulate.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** A short description: "cpu" or the OpenCL device name and driver. */
+    String name();
+
+    // ---- storage ------------------------------------------------------------------------------------------------
+
+    /** A tensor whose contents are unspecified until written (devices do not zero memory). */
+    Tensor empty(DType dtype, int... shape);
+
+    /** A float tensor holding a copy of {@code data}. */
+    Tensor fromArray(float[] data, int... shape);
+
+    /** An int tensor holding a copy of {@code data}. */
+    Tensor fromArray(int[] data, int... shape);
+
+    /** Overwrites a float tensor with {@code data} (same element count). */
+    void write(Tensor dst, float[] data);
+
+    /** Overwrites an int tensor with {@code data} (same element count). */
+    void write(Tensor dst, int[] data);
+
+    /** Copies a float tensor to the host, waiting for the work that produces it. */
+    float[] readFloats(Tensor src);
+
+    /** Copies an int tensor to the host, waiting for the work that produces it. */
+    int[] readInts(Tensor src);
+
+    /** Waits until all enqueued work has finished. */
+    void synchronize();
+
+    @Override
+    void close();
+
+    // ---- memory helpers -----------------------------------------------------------------------------------------
+
+    /** x[i] = value for every element of a float tensor. */
+    void fill(Tensor x, float value);
+
+    /** x[i] = value for every element of an int tensor. */
+    void fill(Tensor x, int value);
+
+    /** dst[i] = src[i]; both float tensors with the same element count. */
+    void copy(Tensor dst, Tensor src);
+
+    // ---- linear algebra -----------------------------------------------------------------------------------------
+
+    /**
+     * General matrix multiply, row-major: C = alpha·op(A)·op(B) + beta·C, with op(A) of shape (m, k) and op(B) of
+     * shape (k, n). A is stored (m, k), or (k, m) when {@code transA}; B is stored (k, n), or (n, k) when
+     * {@code transB}; C is (m, n). When beta is 0, C is not read (NaN or garbage in C does not propagate).
+     */
+    void gemm(Tensor c, Tensor a, Tensor b, boolean transA, boolean transB, int m, int n, int k, float alpha,
+            float beta);
+
+    /**
+     * Adds a per-channel bias in place: y[o, ch, i] += b[ch], with y viewed as (outer, channels, inner). A linear
+     * layer's output (batch, features) is (batch, features, 1); a convolution's (n, c, h·w) is (n, c, h·w).
+     */
+    void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner);
+
+    /** Bias gradient, accumulated: db[ch] += Σ_{o,i} dy[o, ch, i], with dy viewed as (outer, channels, inner). */
+    void biasAddBackward(Tensor db, Tensor dy, int outer, int channels, int inner);
+
+    // ---- activations --------------------------------------------------------------------------------------------
+
+    /** y = max(x, 0) elementwise over {@code count} elements (NaN stays NaN, as in PyTorch). */
+    void reluForward(Tensor y, Tensor x, int count);
+
+    /** dx = dy where x &gt; 0, else 0; overwrites dx. */
+    void reluBackward(Tensor dx, Tensor dy, Tensor x, int count);
+
+    // ---- pooling (NCHW) -----------------------------------------------------------------------------------------
+
+    /**
+     * Max pooling: y (n, c, outH, outW) = the maximum over each window of x (n, c, h, w), padding counting as −∞.
+     * Saves, per output, the index (row·w + col) of the winning input within its (h, w) plane in {@code argmax}
+     * (I32, same shape as y); the first maximum in row-major window order wins ties; NaN wins over numbers.
+     */
+    void maxPoolForward(Tensor y, Tensor argmax, Tensor x, Pool2d p);
+
+    /** dx (n, c, h, w) = Σ of dy over the outputs whose saved arg-max is that input; overwrites dx. */
+    void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2d p);
+
+    /**
+     * Average pooling with {@code count_include_pad=True}: y = (Σ of x over the window, padding counting as 0) /
+     * (kh·kw).
+     */
+    void avgPoolForward(Tensor y, Tensor x, Pool2d p);
+
+    /** dx = Σ over the windows containing each input of dy / (kh·kw); overwrites dx. */
+    void avgPoolBackward(Tensor dx, Tensor dy, Pool2d p);
+
+    // ---- losses (mean reductions, as PyTorch) -------------------------------------------------------------------
+
+    /**
+     * Fused softmax + cross-entropy over logits (n, classes) with class indices {@code labels} (I32, n):
+     * probs = softmax(logits) row-wise, loss (1 element) = −1/n Σ_i log probs[i, labels[i]], computed as
+     * logsumexp(row) − logit[label] with the row maximum subtracted. Saves probs for backward. A label outside
+     * [0, classes) is rejected: the CPU backend throws, the OpenCL backend yields a NaN loss.
+     */
+    void softmaxXentForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, int n, int classes);
+
+    /** dLogits = (probs − onehot(labels)) / n; overwrites dLogits. */
+    void softmaxXentBackward(Tensor dLogits, Tensor probs, Tensor labels, int n, int classes);
+
+    /** Mean squared error over all {@code count} elements: loss (1 element) = 1/count Σ (pred − target)². */
+    void mseForward(Tensor loss, Tensor pred, Tensor target, int count);
+
+    /** dPred = 2 (pred − target) / count; overwrites dPred. */
+    void mseBackward(Tensor dPred, Tensor pred, Tensor target, int count);
+
+    /**
+     * KL divergence D_KL(p ‖ q) = H(p, q) − H(p) with PyTorch's {@code KLDivLoss(reduction="batchmean")}
+     * convention: the input is log q (n, classes), the target p (n, classes); loss = 1/n Σ p·(log p − log q),
+     * where terms with p = 0 contribute 0.
+     */
+    void klDivForward(Tensor loss, Tensor logQ, Tensor p, int n, int classes);
+
+    /** dLogQ = −p / n; overwrites dLogQ. */
+    void klDivBackward(Tensor dLogQ, Tensor p, int n, int classes);
+
+    // ---- optimiser ----------------------------------------------------------------------------------------------
+
+    /**
+     * One in-place step of PyTorch's SGD over {@code count} elements: g = grad + λ·w; with momentum μ the buffer
+     * becomes b = g on the first step, else b = μ·b + (1 − τ)·g, and g = g + μ·b (Nesterov) or g = b; then
+     * w = w − η·g. {@code momentumBuf} may be null when μ = 0.
+     */
+    void sgdUpdate(Tensor param, Tensor momentumBuf, Tensor grad, int count, SgdHyper hyper, boolean firstStep);
+
+    // ---- metrics ------------------------------------------------------------------------------------------------
+
+    /** idx[i] (I32) = the index of the largest of x[i, :] (first one on ties, NaN counts as largest). */
+    void argmaxRows(Tensor idx, Tensor x, int n, int classes);
+
+    /** count (I32, 1 element) = the number of rows i whose arg-max equals labels[i]; overwrites count. */
+    void countCorrect(Tensor count, Tensor x, Tensor labels, int n, int classes);
+}

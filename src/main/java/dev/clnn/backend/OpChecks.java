@@ -1,0 +1,92 @@
+package dev.clnn.backend;
+
+import static dev.clnn.backend.DType.F32;
+import static dev.clnn.backend.DType.I32;
+
+/**
+ * The argument checks of every {@link Backend} op, shared by both backends so they reject exactly the same inputs,
+ * before anything is computed or enqueued.
+ */
+final class OpChecks {
+    private OpChecks() {
+    }
+
+    static void fill(Tensor x, DType dtype) {
+        Shapes.check("fill", "x", x, dtype, x == null ? 0 : x.size(), "the tensor");
+    }
+
+    static void copy(Tensor dst, Tensor src) {
+        Shapes.check("copy", "src", src, F32, src == null ? 0 : src.size(), "the tensor");
+        Shapes.check("copy", "dst", dst, F32, src.size(), "src");
+    }
+
+    static void gemm(Tensor c, Tensor a, Tensor b, boolean transA, boolean transB, int m, int n, int k) {
+        Shapes.positive("gemm", "m", m);
+        Shapes.positive("gemm", "n", n);
+        Shapes.positive("gemm", "k", k);
+        String op = "gemm" + (transA ? "T" : "N") + (transB ? "T" : "N");
+        Shapes.check(op, "A", a, F32, (long) m * k, transA ? "(k, m) = (" + k + ", " + m + ")"
+                : "(m, k) = (" + m + ", " + k + ")");
+        Shapes.check(op, "B", b, F32, (long) k * n, transB ? "(n, k) = (" + n + ", " + k + ")"
+                : "(k, n) = (" + k + ", " + n + ")");
+        Shapes.check(op, "C", c, F32, (long) m * n, "(m, n) = (" + m + ", " + n + ")");
+    }
+
+    static void bias(String op, Tensor y, Tensor b, int outer, int channels, int inner) {
+        Shapes.positive(op, "outer", outer);
+        Shapes.positive(op, "channels", channels);
+        Shapes.positive(op, "inner", inner);
+        Shapes.check(op, "bias", b, F32, channels, "channels = " + channels);
+        Shapes.check(op, "activations", y, F32, (long) outer * channels * inner,
+                "(outer, channels, inner) = (" + outer + ", " + channels + ", " + inner + ")");
+    }
+
+    /** Checks float tensors of {@code count} elements; {@code names} lists them, comma-separated, in order. */
+    static void elementwise(String op, int count, String names, Tensor... tensors) {
+        Shapes.positive(op, "count", count);
+        String[] name = names.split(",");
+        for (int i = 0; i < tensors.length; i++) {
+            Shapes.check(op, name[i], tensors[i], F32, count, "count = " + count);
+        }
+    }
+
+    static void pool(String op, Tensor y, Tensor x, Pool2d p) {
+        if (p == null) {
+            throw new IllegalArgumentException(op + ": pooling geometry is null");
+        }
+        Shapes.check(op, "input", x, F32, p.inputSize(), p.toString());
+        Shapes.check(op, "output", y, F32, p.outputSize(), p.toString());
+    }
+
+    static void argmax(String op, Tensor argmax, Pool2d p) {
+        Shapes.check(op, "argmax", argmax, I32, p.outputSize(), p.toString());
+    }
+
+    /** Checks (n, classes) float matrices named in {@code names} and, when present, n int labels. */
+    static void rows(String op, Tensor labels, int n, int classes, String names, Tensor... matrices) {
+        Shapes.positive(op, "n", n);
+        Shapes.positive(op, "classes", classes);
+        String[] name = names.split(",");
+        for (int i = 0; i < matrices.length; i++) {
+            Shapes.check(op, name[i], matrices[i], F32, (long) n * classes,
+                    "(n, classes) = (" + n + ", " + classes + ")");
+        }
+        if (labels != null) {
+            Shapes.check(op, "labels", labels, I32, n, "n = " + n);
+        }
+    }
+
+    static void scalar(String op, Tensor loss, DType dtype) {
+        Shapes.check(op, "result", loss, dtype, 1, "a scalar");
+    }
+
+    static void sgd(Tensor param, Tensor momentumBuf, Tensor grad, int count, SgdHyper hyper) {
+        if (hyper == null) {
+            throw new IllegalArgumentException("sgdUpdate: hyper-parameters are null");
+        }
+        elementwise("sgdUpdate", count, "param,grad", param, grad);
+        if (hyper.hasMomentum()) {
+            Shapes.check("sgdUpdate", "momentum buffer", momentumBuf, F32, count, "count = " + count);
+        }
+    }
+}

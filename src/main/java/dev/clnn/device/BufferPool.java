@@ -1,0 +1,100 @@
+package dev.clnn.device;
+
+import static org.jocl.CL.CL_MEM_READ_WRITE;
+import static org.jocl.CL.clCreateBuffer;
+import static org.jocl.CL.clReleaseMemObject;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import org.jocl.CLException;
+import org.jocl.cl_context;
+import org.jocl.cl_mem;
+
+/**
+ * Device allocations reused by exact byte size: training allocates the same shapes every step, so after the first
+ * step no clCreateBuffer is called. Counts live (handed out) and cached bytes for leak checks.
+ */
+final class BufferPool implements AutoCloseable {
+    private final cl_context context;
+    private final long maxAllocBytes;
+    private final Map<Long, ArrayDeque<cl_mem>> free = new HashMap<>();
+    private long liveBytes;
+    private long liveBuffers;
+    private long cachedBytes;
+
+    BufferPool(cl_context context, long maxAllocBytes) {
+        this.context = context;
+        this.maxAllocBytes = maxAllocBytes;
+    }
+
+    synchronized DeviceBuffer acquire(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("device buffer size must be positive, got " + bytes + " bytes");
+        }
+        if (bytes > maxAllocBytes) {
+            throw new DeviceException("cannot allocate " + bytes + " bytes on the device: the largest single "
+                    + "allocation it allows (CL_DEVICE_MAX_MEM_ALLOC_SIZE) is " + maxAllocBytes + " bytes");
+        }
+        ArrayDeque<cl_mem> cached = free.get(bytes);
+        cl_mem mem = cached == null ? null : cached.poll();
+        if (mem != null) {
+            cachedBytes -= bytes;
+        } else {
+            mem = create(bytes);
+        }
+        liveBytes += bytes;
+        liveBuffers++;
+        return new DeviceBuffer(this, mem, bytes);
+    }
+
+    private cl_mem create(long bytes) {
+        try {
+            return clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+        } catch (CLException first) {
+            // Cached buffers may be what fills the device: drop them and try once more.
+            trim();
+            try {
+                return clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+            } catch (CLException e) {
+                throw new DeviceException("cannot allocate " + bytes + " bytes on the device ("
+                        + ClStatus.name(e.getStatus()) + "); " + liveBytes + " bytes are in use", e.getStatus(), e);
+            }
+        }
+    }
+
+    synchronized void giveBack(cl_mem mem, long bytes) {
+        liveBytes -= bytes;
+        liveBuffers--;
+        free.computeIfAbsent(bytes, b -> new ArrayDeque<>()).push(mem);
+        cachedBytes += bytes;
+    }
+
+    /** Releases every cached (not handed out) allocation. */
+    synchronized void trim() {
+        for (ArrayDeque<cl_mem> list : free.values()) {
+            for (cl_mem mem : list) {
+                clReleaseMemObject(mem);
+            }
+        }
+        free.clear();
+        cachedBytes = 0;
+    }
+
+    synchronized long liveBytes() {
+        return liveBytes;
+    }
+
+    synchronized long liveBuffers() {
+        return liveBuffers;
+    }
+
+    synchronized long cachedBytes() {
+        return cachedBytes;
+    }
+
+    @Override
+    public void close() {
+        trim();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.clnn.device;
+
+import static org.jocl.CL.clEnqueueNDRangeKernel;
+import static org.jocl.CL.clReleaseKernel;
+import static org.jocl.CL.clSetKernelArg;
+
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_kernel;
+
+/**
+ * One compiled kernel bound to one queue. A cl_kernel keeps its arguments as state, so it must not be configured
+ * from two threads at once: {@link #launch} is synchronized.
+ */
+public final class ClKernel implements AutoCloseable {
+    private final cl_kernel kernel;
+    private final cl_command_queue queue;
+    private final String name;
+
+    ClKernel(cl_kernel kernel, cl_command_queue queue, String name) {
+        this.kernel = kernel;
+        this.queue = queue;
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Sets the arguments and enqueues the kernel without waiting for it.
+     *
+     * @param global global work size per dimension
+     * @param local  work-group size per dimension, or null to let the runtime choose
+     * @param args   {@link DeviceBuffer}, {@link Integer}, {@link Float} or {@link LocalMemory}, in kernel order
+     */
+    public synchronized void launch(long[] global, long[] local, Object... args) {
+        try {
+            for (int i = 0; i < args.length; i++) {
+                setArg(i, args[i]);
+            }
+            clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+        } catch (CLException e) {
+            throw new DeviceException("kernel " + name + " failed to launch (global " + java.util.Arrays.toString(global)
+                    + ", local " + java.util.Arrays.toString(local) + "): " + ClStatus.name(e.getStatus()),
+                    e.getStatus(), e);
+        }
+    }
+
+    private void setArg(int index, Object arg) {
+        if (arg instanceof DeviceBuffer buffer) {
+            clSetKernelArg(kernel, index, Sizeof.cl_mem, Pointer.to(buffer.mem()));
+        } else if (arg instanceof Integer value) {
+            clSetKernelArg(kernel, index, Sizeof.cl_int, Pointer.to(new int[] {value}));
+        } else if (arg instanceof Float value) {
+            clSetKernelArg(kernel, index, Sizeof.cl_float, Pointer.to(new float[] {value}));
+        } else if (arg instanceof LocalMemory local) {
+            clSetKernelArg(kernel, index, local.bytes(), null);
+        } else {
+            throw new IllegalArgumentException("kernel " + name + " argument " + index + " has unsupported type "
+                    + (arg == null ? "null" : arg.getClass().getSimpleName()));
+        }
+    }
+
+    @Override
+    public void close() {
+        clReleaseKernel(kernel);
+    }
+}
