@@ -1,0 +1,43 @@
+package dev.clnn.backend;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Tag("opencl")
+class BiasAddParityTest {
+    private final CpuBackend cpu = new CpuBackend();
+
+    @ParameterizedTest(name = "outer={0} channels={1} inner={2}")
+    @CsvSource({"1,1,1", "3,5,1", "17,7,13", "64,10,1", "2,33,129", "1,1,100003", "256,1024,1"})
+    void biasAddForwardIsIdenticalAndBackwardAccumulatesTheSameSums(int outer, int channels, int inner) {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        long seed = outer * 1_000_003L + channels * 1009L + inner;
+        SplittableRandom random = new SplittableRandom(seed);
+        int count = outer * channels * inner;
+        float[] y = TestArrays.uniform(random, count, -1, 1);
+        float[] b = TestArrays.uniform(random, channels, -1, 1);
+        float[] db0 = TestArrays.uniform(random, channels, -1, 1); // accumulating output: same prefill on both
+        float[] dy = TestArrays.uniform(random, count, -1, 1);
+
+        TestArrays.assertIdentical("biasAddForward seed=" + seed, forward(cl, y, b, outer, channels, inner),
+                forward(cpu, y, b, outer, channels, inner));
+        TestArrays.assertClose("biasAddBackward seed=" + seed, backward(cl, db0, dy, outer, channels, inner),
+                backward(cpu, db0, dy, outer, channels, inner), Tolerances.REDUCTION);
+    }
+
+    private static float[] forward(Backend be, float[] y, float[] b, int outer, int channels, int inner) {
+        try (Tensor yt = be.fromArray(y, y.length); Tensor bt = be.fromArray(b, b.length)) {
+            be.biasAddForward(yt, bt, outer, channels, inner);
+            return be.readFloats(yt);
+        }
+    }
+
+    private static float[] backward(Backend be, float[] db0, float[] dy, int outer, int channels, int inner) {
+        try (Tensor db = be.fromArray(db0, db0.length); Tensor d = be.fromArray(dy, dy.length)) {
+            be.biasAddBackward(db, d, outer, channels, inner);
+            return be.readFloats(db);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.clnn.backend;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("opencl")
+class CopyParityTest {
+    private final CpuBackend cpu = new CpuBackend();
+
+    @Test
+    void copyWritesEveryElement() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        for (int count : Sizes.ELEMENTS) {
+            float[] src = TestArrays.uniform(new SplittableRandom(count), count, -1, 1);
+            try (Tensor sc = cpu.fromArray(src, count); Tensor sg = cl.fromArray(src, count);
+                    Tensor dc = TestArrays.poisoned(cpu, count); Tensor dg = TestArrays.poisoned(cl, count)) {
+                cpu.copy(dc, sc);
+                cl.copy(dg, sg);
+                TestArrays.assertIdentical("copy n=" + count, cl.readFloats(dg), cpu.readFloats(dc));
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.clnn.backend;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("opencl")
+class FillParityTest {
+    private final CpuBackend cpu = new CpuBackend();
+
+    @Test
+    void fillWritesEveryFloatAndIntElement() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        for (int count : Sizes.ELEMENTS) {
+            try (Tensor fc = TestArrays.poisoned(cpu, count); Tensor fg = TestArrays.poisoned(cl, count);
+                    Tensor ic = TestArrays.poisonedInts(cpu, count); Tensor ig = TestArrays.poisonedInts(cl, count)) {
+                cpu.fill(fc, -2.75f);
+                cl.fill(fg, -2.75f);
+                cpu.fill(ic, 42);
+                cl.fill(ig, 42);
+                TestArrays.assertIdentical("fill f32 n=" + count, cl.readFloats(fg), cpu.readFloats(fc));
+                TestArrays.assertIdentical("fill i32 n=" + count, cl.readInts(ig), cpu.readInts(ic));
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.clnn.backend;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Tag("opencl")
+class GemmParityTest {
+    private final CpuBackend cpu = new CpuBackend();
+
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @CsvSource({"1,1,1", "3,5,7", "17,33,13", "1,129,3", "129,1,65", "16,16,16", "33,17,31", "64,10,784",
+            "300,257,520"})
+    void gemmMatchesReferenceInEveryTransposeFormWithAlphaAndBeta(int m, int n, int k) {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                for (float[] ab : new float[][] {{1f, 0f}, {0.5f, -1.5f}}) {
+                    long seed = 31L * m + 7L * n + k + (ta ? 1000 : 0) + (tb ? 2000 : 0);
+                    SplittableRandom random = new SplittableRandom(seed);
+                    float[] a = TestArrays.uniform(random, m * k, -1, 1);
+                    float[] b = TestArrays.uniform(random, k * n, -1, 1);
+                    // beta = 0 must not read C, so C starts poisoned; otherwise both start from the same values.
+                    float[] c0 = ab[1] == 0f ? TestArrays.nan(m * n) : TestArrays.uniform(random, m * n, -1, 1);
+                    float[] expected = run(cpu, a, b, c0, ta, tb, m, n, k, ab);
+                    float[] actual = run(cl, a, b, c0, ta, tb, m, n, k, ab);
+                    TestArrays.assertClose("gemm ta=" + ta + " tb=" + tb + " alpha=" + ab[0] + " beta=" + ab[1]
+                            + " seed=" + seed, actual, expected, Tolerances.GEMM);
+                }
+            }
+        }
+    }
+
+    private static float[] run(Backend be, float[] a, float[] b, float[] c0, boolean ta, boolean tb, int m, int n,
+            int k, float[] ab) {
+        try (Tensor ta2 = be.fromArray(a, ta ? k : m, ta ? m : k); Tensor tb2 = be.fromArray(b, tb ? n : k,
+                tb ? k : n); Tensor c = be.fromArray(c0, m, n)) {
+            be.gemm(c, ta2, tb2, ta, tb, m, n, k, ab[0], ab[1]);
+            return be.readFloats(c);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.clnn.backend;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.clnn.device.ClDevice;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The OpenCL backend shared by the native tests (one context per test JVM). Without an OpenCL runtime the tests are
+ * skipped with one line saying so, except under {@code CI=true}, where a missing device is a failure.
+ * {@code CLNN_TEST_DEVICE} picks the device (default: {@code opencl}, the first GPU or else the first device).
+ */
+public final class OpenClTestSupport {
+    private static OpenClBackend backend;
+    private static boolean announced;
+
+    private OpenClTestSupport() {
+    }
+
+    public static synchronized OpenClBackend backend() {
+        requireDevice();
+        if (backend == null) {
+            String selector = System.getenv().getOrDefault("CLNN_TEST_DEVICE", "opencl");
+            backend = OpenClBackend.open(selector);
+        }
+        return backend;
+    }
+
+    /** Skips (locally) or fails (CI) when no OpenCL device exists. */
+    public static synchronized void requireDevice() {
+        if (ClDevice.available()) {
+            return;
+        }
+        String why = ClDevice.runtimeProblem() != null ? ClDevice.runtimeProblem() : "no OpenCL device found";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail("CI=true requires an OpenCL device for the native tests, but " + why);
+        }
+        if (!announced) {
+            announced = true;
+            System.err.println("clnn native tests skipped: " + why);
+        }
+        Assumptions.abort("no OpenCL device: " + why);
+    }
+}

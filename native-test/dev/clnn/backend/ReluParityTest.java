@@ -1,0 +1,37 @@
+package dev.clnn.backend;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("opencl")
+class ReluParityTest {
+    private final CpuBackend cpu = new CpuBackend();
+
+    @Test
+    void reluForwardAndBackwardAreBitIdenticalIncludingZerosAndNaN() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        for (int count : Sizes.ELEMENTS) {
+            long seed = count;
+            SplittableRandom random = new SplittableRandom(seed);
+            float[] x = TestArrays.uniform(random, count, -1, 1);
+            x[random.nextInt(count)] = 0f;
+            x[random.nextInt(count)] = Float.NaN;
+            float[] dy = TestArrays.uniform(random, count, -1, 1);
+            float[][] expected = run(cpu, x, dy);
+            float[][] actual = run(cl, x, dy);
+            TestArrays.assertIdentical("reluForward n=" + count + " seed=" + seed, actual[0], expected[0]);
+            TestArrays.assertIdentical("reluBackward n=" + count + " seed=" + seed, actual[1], expected[1]);
+        }
+    }
+
+    private static float[][] run(Backend be, float[] x, float[] dy) {
+        int n = x.length;
+        try (Tensor xt = be.fromArray(x, n); Tensor dyt = be.fromArray(dy, n); Tensor y = TestArrays.poisoned(be, n);
+                Tensor dx = TestArrays.poisoned(be, n)) {
+            be.reluForward(y, xt, n);
+            be.reluBackward(dx, dyt, xt, n);
+            return new float[][] {be.readFloats(y), be.readFloats(dx)};
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.clnn.backend;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Tag("opencl")
+class SoftmaxXentParityTest {
+    private final CpuBackend cpu = new CpuBackend();
+
+    @ParameterizedTest(name = "n={0} classes={1}")
+    @CsvSource({"1,1", "1,10", "3,7", "17,10", "129,33", "64,10", "1031,1000"})
+    void forwardMatchesAtSmallAndHugeLogitsAndBackwardIsIdentical(int n, int classes) {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        for (double range : new double[] {1, 30}) {
+            long seed = n * 1000L + classes + (long) range;
+            SplittableRandom random = new SplittableRandom(seed);
+            float[] logits = TestArrays.uniform(random, n * classes, -range, range);
+            int[] labels = TestArrays.labels(random, n, classes);
+            float[][] expected = forward(cpu, logits, labels, n, classes);
+            float[][] actual = forward(cl, logits, labels, n, classes);
+            String what = "n=" + n + " classes=" + classes + " range=" + range + " seed=" + seed;
+            TestArrays.assertClose("softmaxXentForward loss " + what, actual[0], expected[0], Tolerances.SOFTMAX);
+            TestArrays.assertClose("softmaxXentForward probs " + what, actual[1], expected[1], Tolerances.SOFTMAX);
+            // Backward from the same probabilities does the same float operations: identical.
+            TestArrays.assertIdentical("softmaxXentBackward " + what, backward(cl, expected[1], labels, n, classes),
+                    backward(cpu, expected[1], labels, n, classes));
+        }
+    }
+
+    @Test
+    void labelOutsideTheClassesGivesNaNLossOnTheDevice() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        float[] loss = forward(cl, new float[] {0, 1, 2, 3, 4, 5}, new int[] {1, 3}, 2, 3)[0];
+        assertTrue(Float.isNaN(loss[0]), "loss " + loss[0]);
+    }
+
+    private static float[][] forward(Backend be, float[] logits, int[] labels, int n, int classes) {
+        try (Tensor z = be.fromArray(logits, n, classes); Tensor y = be.fromArray(labels, n);
+                Tensor loss = TestArrays.poisoned(be); Tensor probs = TestArrays.poisoned(be, n, classes)) {
+            be.softmaxXentForward(loss, probs, z, y, n, classes);
+            return new float[][] {be.readFloats(loss), be.readFloats(probs)};
+        }
+    }
+
+    private static float[] backward(Backend be, float[] probs, int[] labels, int n, int classes) {
+        try (Tensor p = be.fromArray(probs, n, classes); Tensor y = be.fromArray(labels, n);
+                Tensor d = TestArrays.poisoned(be, n, classes)) {
+            be.softmaxXentBackward(d, p, y, n, classes);
+            return be.readFloats(d);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package dev.clnn.backend;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Central finite-difference gradient checks of every op with a gradient. The function is the double twin in
+ * {@link DoubleForward} with loss L = Σ out ⊙ r for a fixed random r; the analytic gradient is what the float
+ * {@link CpuBackend} backward ops return at the same (float-representable) point. Inputs keep away from kinks: ReLU
+ * inputs have |x| &gt; 1e-2 and max-pool windows are tie-free.
+ */
+class GradCheckTest {
+    /** Finite-difference step: truncation error ~h² and rounding ~1e-16·|L|/h both stay below 1e-9. */
+    private static final double H = 1e-6;
+    /**
+     * The analytic gradient is computed in float (each element within a few ulps, ~2e-7 relative) and the difference
+     * quotient in double (~1e-9): |g − ĝ| / max(|g|, |ĝ|, 1) ≤ 1e-6 leaves room for both.
+     */
+    private static final double TOLERANCE = 1e-6;
+    /** CpuBackend's float forward against the double twin: one rounding to float per output (6e-8), plus inputs. */
+    private static final double FORWARD_TOLERANCE = 1e-6;
+
+    private final CpuBackend cpu = new CpuBackend();
+    private final SplittableRandom random = new SplittableRandom(20261126);
+
+    @Test
+    void gemmGradientsAreTheTransposedProducts() {
+        int m = 3;
+        int n = 4;
+        int k = 5;
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                float[] a = TestArrays.uniform(random, m * k, -1, 1);
+                float[] b = TestArrays.uniform(random, k * n, -1, 1);
+                float[] r = TestArrays.uniform(random, m * n, -1, 1);
+                checkForward("gemm", cpuGemm(a, b, ta, tb, m, n, k), DoubleForward.gemm(d(a), d(b), ta, tb, m, n, k));
+                // dA = R·op(B)ᵀ, stored like A; dB = op(A)ᵀ·R, stored like B.
+                float[] dA = ta ? cpuGemm(b, r, tb, true, k, m, n) : cpuGemm(r, b, false, !tb, m, k, n);
+                float[] dB = tb ? cpuGemm(r, a, true, ta, n, k, m) : cpuGemm(a, r, !ta, false, k, n, m);
+                final boolean fa = ta;
+                final boolean fb = tb;
+                check("gemm dA ta=" + ta + " tb=" + tb, a, dA,
+                        x -> dot(DoubleForward.gemm(x, d(b), fa, fb, m, n, k), r));
+                check("gemm dB ta=" + ta + " tb=" + tb, b, dB,
+                        x -> dot(DoubleForward.gemm(d(a), x, fa, fb, m, n, k), r));
+            }
+        }
+    }
+
+    private float[] cpuGemm(float[] a, float[] b, boolean ta, boolean tb, int m, int n, int k) {
+        Tensor c = TestArrays.poisoned(cpu, m, n);
+        cpu.gemm(c, cpu.fromArray(a, a.length), cpu.fromArray(b, b.length), ta, tb, m, n, k, 1f, 0f);
+        return cpu.readFloats(c);
+    }
+
+    @Test
+    void biasGradientSumsTheUpstreamGradient() {
+        int outer = 2;
+        int channels = 3;
+        int inner = 4;
+        float[] y = TestArrays.uniform(random, outer * channels * inner, -1, 1);
+        float[] b = TestArrays.uniform(random, channels, -1, 1);
+        float[] r = TestArrays.uniform(random, y.length, -1, 1);
+        Tensor out = cpu.fromArray(y, y.length);
+        cpu.biasAddForward(out, cpu.fromArray(b, channels), outer, channels, inner);
+        checkForward("biasAdd", cpu.readFloats(out), DoubleForward.biasAdd(d(y), d(b), outer, channels, inner));
+        Tensor db = cpu.fromArray(new float[channels], channels);
+        cpu.biasAddBackward(db, cpu.fromArray(r, r.length), outer, channels, inner);
+        check("bias db", b, cpu.readFloats(db), x -> dot(DoubleForward.biasAdd(d(y), x, outer, channels, inner), r));
+    }
+
+    @Test
+    void reluGradientAwayFromTheKink() {
+        int count = 17;
+        float[] x = TestArrays.uniform(random, count, -1, 1);
+        for (int i = 0; i < count; i++) {
+            x[i] = Math.abs(x[i]) < 1e-2f ? 0.5f : x[i];
+        }
+        float[] r = TestArrays.uniform(random, count, -1, 1);
+        Tensor y = TestArrays.poisoned(cpu, count);
+        cpu.reluForward(y, cpu.fromArray(x, count), count);
+        checkForward("relu", cpu.readFloats(y), DoubleForward.relu(d(x)));
+        Tensor dx = TestArrays.poisoned(cpu, count);
+        cpu.reluBackward(dx, cpu.fromArray(r, count), cpu.fromArray(x, count), count);
+        check("relu dx", x, cpu.readFloats(dx), v -> dot(DoubleForward.relu(v), r));
+    }
+
+    @Test
+    void maxPoolGradientWithOverlapAndPadding() {
+        for (Pool2d p : new Pool2d[] {Pool2d.square(2, 3, 5, 5, 2, 2, 0), Pool2d.square(1, 2, 5, 6, 3, 1, 1),
+                new Pool2d(1, 1, 6, 7, 3, 2, 2, 1, 1, 1)}) {
+            float[] x = distinct(p.inputSize());
+            float[] r = TestArrays.uniform(random, p.outputSize(), -1, 1);
+            Tensor xt = cpu.fromArray(x, x.length);
+            Tensor y = TestArrays.poisoned(cpu, p.outputSize());
+            Tensor arg = TestArrays.poisonedInts(cpu, p.outputSize());
+            cpu.maxPoolForward(y, arg, xt, p);
+            checkForward("maxPool " + p, cpu.readFloats(y), DoubleForward.maxPool(d(x), p));
+            Tensor dx = TestArrays.poisoned(cpu, p.inputSize());
+            cpu.maxPoolBackward(dx, cpu.fromArray(r, r.length), arg, p);
+            check("maxPool dx " + p, x, cpu.readFloats(dx), v -> dot(DoubleForward.maxPool(v, p), r));
+        }
+    }
+
+    @Test
+    void avgPoolGradientWithOverlapAndPadding() {
+        for (Pool2d p : new Pool2d[] {Pool2d.square(2, 3, 5, 5, 2, 2, 0), Pool2d.square(1, 2, 5, 6, 3, 1, 1),
+                new Pool2d(1, 1, 6, 7, 3, 2, 2, 1, 1, 1)}) {
+            float[] x = TestArrays.uniform(random, p.inputSize(), -1, 1);
+            float[] r = TestArrays.uniform(random, p.outputSize(), -1, 1);
+            Tensor y = TestArrays.poisoned(cpu, p.outputSize());
+            cpu.avgPoolForward(y, cpu.fromArray(x, x.length), p);
+            checkForward("avgPool " + p, cpu.readFloats(y), DoubleForward.avgPool(d(x), p));
+            Tensor dx = TestArrays.poisoned(cpu, p.inputSize());
+            cpu.avgPoolBackward(dx, cpu.fromArray(r, r.length), p);
+            check("avgPool dx " + p, x, cpu.readFloats(dx), v -> dot(DoubleForward.avgPool(v, p), r));
+        }
+    }
+
+    @Test
+    void softmaxCrossEntropyGradientIsProbsMinusOneHotOverN() {
+        int n = 4;
+        int classes = 7;
+        float[] logits = TestArrays.uniform(random, n * classes, -3, 3);
+        int[] labels = TestArrays.labels(random, n, classes);
+        Tensor loss = TestArrays.poisoned(cpu);
+        Tensor probs = TestArrays.poisoned(cpu, n, classes);
+        Tensor lab = cpu.fromArray(labels, n);
+        cpu.softmaxXentForward(loss, probs, cpu.fromArray(logits, n, classes), lab, n, classes);
+        checkForward("softmaxXent", cpu.readFloats(loss),
+                new double[] {DoubleForward.softmaxXent(d(logits), labels, n, classes)});
+        Tensor d = TestArrays.poisoned(cpu, n, classes);
+        cpu.softmaxXentBackward(d, probs, lab, n, classes);
+        check("softmaxXent dLogits", logits, cpu.readFloats(d), v -> DoubleForward.softmaxXent(v, labels, n, classes));
+    }
+
+    @Test
+    void mseGradientIsTwiceTheErrorOverCount() {
+        int count = 13;
+        float[] pred = TestArrays.uniform(random, count, -2, 2);
+        float[] target = TestArrays.uniform(random, count, -2, 2);
+        Tensor loss = TestArrays.poisoned(cpu);
+        cpu.mseForward(loss, cpu.fromArray(pred, count), cpu.fromArray(target, count), count);
+        checkForward("mse", cpu.readFloats(loss), new double[] {DoubleForward.mse(d(pred), d(target))});
+        Tensor d = TestArrays.poisoned(cpu, count);
+        cpu.mseBackward(d, cpu.fromArray(pred, count), cpu.fromArray(target, count), count);
+        check("mse dPred", pred, cpu.readFloats(d), v -> DoubleForward.mse(v, d(target)));
+    }
+
+    @Test
+    void klDivergenceGradientIsMinusTargetOverBatch() {
+        int n = 3;
+        int classes = 5;
+        float[] p = TestArrays.uniform(random, n * classes, 0, 1);
+        p[4] = 0f; // a zero target contributes nothing, and its gradient is 0
+        float[] logQ = TestArrays.uniform(random, n * classes, -4, 0);
+        Tensor loss = TestArrays.poisoned(cpu);
+        cpu.klDivForward(loss, cpu.fromArray(logQ, n, classes), cpu.fromArray(p, n, classes), n, classes);
+        checkForward("klDiv", cpu.readFloats(loss), new double[] {DoubleForward.klDiv(d(logQ), d(p), n)});
+        Tensor d = TestArrays.poisoned(cpu, n, classes);
+        cpu.klDivBackward(d, cpu.fromArray(p, n, classes), n, classes);
+        check("klDiv dLogQ", logQ, cpu.readFloats(d), v -> DoubleForward.klDiv(v, d(p), n));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /** Distinct values at least 1e-2 apart, shuffled: max-pool windows have no ties, even after a ±h nudge. */
+    private float[] distinct(int count) {
+        float[] x = new float[count];
+        for (int i = 0; i < count; i++) {
+            x[i] = (i - count / 2f) * 0.01f;
+        }
+        for (int i = count - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            float t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+        }
+        return x;
+    }
+
+    private static void check(String what, float[] point, float[] analytic, Function<double[], Double> loss) {
+        double[] x = d(point);
+        for (int i = 0; i < x.length; i++) {
+            double saved = x[i];
+            x[i] = saved + H;
+            double up = loss.apply(x);
+            x[i] = saved - H;
+            double down = loss.apply(x);
+            x[i] = saved;
+            double numeric = (up - down) / (2 * H);
+            double err = Math.abs(numeric - analytic[i]) / Math.max(1, Math.max(Math.abs(numeric),
+                    Math.abs(analytic[i])));
+            if (!(err <= TOLERANCE)) {
+                fail(what + ": element " + i + " analytic " + analytic[i] + " numeric " + numeric + " error " + err);
+            }
+        }
+    }
+
+    private static void checkForward(String what, float[] actual, double[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            double err = Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i]));
+            if (!(err <= FORWARD_TOLERANCE)) {
+                fail(what + " forward: element " + i + " is " + actual[i] + ", double reference " + expected[i]);
+            }
+        }
+    }
+
+    private static double dot(double[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static double[] d(float[] x) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.clnn.backend;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/** Seeded inputs, poisoned outputs and the comparisons every backend test uses. */
+public final class TestArrays {
+    private TestArrays() {
+    }
+
+    public static float[] uniform(SplittableRandom random, int count, double lo, double hi) {
+        float[] out = new float[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = (float) random.nextDouble(lo, hi);
+        }
+        return out;
+    }
+
+    /** Values from {-1, 0, 1}: many exact ties and exact zeros. */
+    public static float[] ternary(SplittableRandom random, int count) {
+        float[] out = new float[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = random.nextInt(3) - 1;
+        }
+        return out;
+    }
+
+    public static int[] labels(SplittableRandom random, int n, int classes) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = random.nextInt(classes);
+        }
+        return out;
+    }
+
+    public static float[] nan(int count) {
+        float[] out = new float[count];
+        Arrays.fill(out, Float.NaN);
+        return out;
+    }
+
+    /** A float tensor filled with NaN through a plain upload, so any element an op fails to write shows. */
+    public static Tensor poisoned(Backend b, int... shape) {
+        return b.fromArray(nan(Shapes.elementCount(shape)), shape);
+    }
+
+    /** An int tensor filled with a value no op produces. */
+    public static Tensor poisonedInts(Backend b, int... shape) {
+        int[] data = new int[Shapes.elementCount(shape)];
+        Arrays.fill(data, Integer.MIN_VALUE);
+        return b.fromArray(data, shape);
+    }
+
+    /** ‖a − b‖₂ / max(‖b‖₂, 1e-30), summed in double. */
+    public static double relativeError(float[] actual, float[] expected) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < expected.length; i++) {
+            double d = (double) actual[i] - expected[i];
+            diff += d * d;
+            norm += (double) expected[i] * expected[i];
+        }
+        return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
+    }
+
+    /**
+     * Fails unless {@code actual} is within {@code tolerance} relative error of {@code expected}; any non-finite value
+     * where the reference is finite (or the reverse) fails outright. The message carries the case, the largest
+     * absolute difference with its index and the first pairs.
+     */
+    public static void assertClose(String what, float[] actual, float[] expected, double tolerance) {
+        if (actual.length != expected.length) {
+            fail(what + ": length " + actual.length + " != " + expected.length);
+        }
+        for (int i = 0; i < expected.length; i++) {
+            boolean finiteA = Float.isFinite(actual[i]);
+            boolean finiteE = Float.isFinite(expected[i]);
+            if (finiteA != finiteE || (!finiteE && Float.compare(actual[i], expected[i]) != 0)) {
+                fail(what + ": element " + i + " is " + actual[i] + ", reference " + expected[i] + details(actual,
+                        expected));
+            }
+        }
+        double rel = relativeError(finiteOnly(actual, expected), finiteOnly(expected, expected));
+        if (!(rel <= tolerance)) {
+            fail(what + ": relative error " + rel + " > " + tolerance + details(actual, expected));
+        }
+    }
+
+    /** Fails unless both arrays hold bit-identical floats (NaN matches NaN). */
+    public static void assertIdentical(String what, float[] actual, float[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.compare(actual[i], expected[i]) != 0 && !(actual[i] == 0f && expected[i] == 0f)) {
+                fail(what + ": element " + i + " is " + actual[i] + ", reference " + expected[i]
+                        + details(actual, expected));
+            }
+        }
+    }
+
+    public static void assertIdentical(String what, int[] actual, int[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            if (actual[i] != expected[i]) {
+                fail(what + ": element " + i + " is " + actual[i] + ", reference " + expected[i]);
+            }
+        }
+    }
+
+    private static float[] finiteOnly(float[] values, float[] reference) {
+        float[] out = values.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (!Float.isFinite(reference[i])) {
+                out[i] = 0f;
+            }
+        }
+        return out;
+    }
+
+    private static String details(float[] actual, float[] expected) {
+        int worst = 0;
+        double worstDiff = -1;
+        for (int i = 0; i < expected.length; i++) {
+            double d = Math.abs((double) actual[i] - expected[i]);
+            if (d > worstDiff || Double.isNaN(d)) {
+                worstDiff = d;
+                worst = i;
+                if (Double.isNaN(d)) {
+                    break;
+                }
+            }
+        }
+        StringBuilder s = new StringBuilder("; max |diff| " + worstDiff + " at " + worst + "; first pairs:");
+        for (int i = 0; i < Math.min(4, expected.length); i++) {
+            s.append(" (").append(actual[i]).append(", ").append(expected[i]).append(')');
+        }
+        return s.toString();
+    }
+}
