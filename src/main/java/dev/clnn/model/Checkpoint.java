@@ -1,0 +1,67 @@
+package dev.clnn.model;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.data.Safetensors;
+import dev.clnn.data.SafetensorsDtype;
+import dev.clnn.data.SafetensorsFile;
+import dev.clnn.data.TensorEntry;
+import dev.clnn.nn.Param;
+import dev.clnn.nn.Sequential;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Model weights as safetensors under PyTorch {@code nn.Sequential} state-dict names ({@code 0.weight}, {@code 0.bias},
+ * …), so {@code model.load_state_dict(safetensors.torch.load_file(path))} accepts them. Writes are atomic.
+ */
+public final class Checkpoint {
+    private Checkpoint() {
+    }
+
+    /** Writes every parameter of {@code model} as F32. */
+    public static void save(Path file, Sequential model, Backend backend, Map<String, String> metadata) {
+        List<TensorEntry> entries = new ArrayList<>();
+        for (Map.Entry<String, Param> e : model.namedParams().entrySet()) {
+            Param p = e.getValue();
+            entries.add(TensorEntry.f32(e.getKey(), p.value().shape(), backend.readFloats(p.value())));
+        }
+        Safetensors.write(file, entries, metadata);
+    }
+
+    /**
+     * Loads weights into {@code model}, strictly as PyTorch's {@code load_state_dict}: every parameter must be present
+     * with its exact shape, and no other tensor may be; F32 or F64 values are accepted. Nothing is written into the
+     * model unless the whole file matches.
+     */
+    public static void load(Path file, Sequential model, Backend backend) {
+        SafetensorsFile f = Safetensors.read(file);
+        Map<String, Param> params = model.namedParams();
+        TreeSet<String> missing = new TreeSet<>(params.keySet());
+        missing.removeAll(f.tensors().keySet());
+        TreeSet<String> unexpected = new TreeSet<>(f.tensors().keySet());
+        unexpected.removeAll(params.keySet());
+        if (!missing.isEmpty() || !unexpected.isEmpty()) {
+            throw new IllegalArgumentException(file + ": weights do not match the model: missing " + missing
+                    + ", unexpected " + unexpected);
+        }
+        for (Map.Entry<String, Param> e : params.entrySet()) {
+            TensorEntry t = f.tensor(e.getKey());
+            int[] want = e.getValue().value().shape();
+            if (!Arrays.equals(t.shape(), want)) {
+                throw new IllegalArgumentException(file + ": tensor " + e.getKey() + " has shape "
+                        + Arrays.toString(t.shape()) + " but the model needs " + Arrays.toString(want));
+            }
+            if (t.dtype() != SafetensorsDtype.F32 && t.dtype() != SafetensorsDtype.F64) {
+                throw new IllegalArgumentException(file + ": tensor " + e.getKey() + " is " + t.dtype()
+                        + "; weights must be F32 or F64");
+            }
+        }
+        for (Map.Entry<String, Param> e : params.entrySet()) {
+            backend.write(e.getValue().value(), f.tensor(e.getKey()).toFloats());
+        }
+    }
+}
