@@ -1,0 +1,107 @@
+package dev.clnn.nn;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.DType;
+import dev.clnn.backend.Tensor;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A fully connected layer, y (n, out) = x (n, in) · Wᵀ + b, with PyTorch's layout and names: weight (out, in), bias
+ * (out). Input is (N, in) only; put a {@link Flatten} in front of image tensors. Saves a reference to x.
+ */
+public final class Linear implements Layer {
+    private final Backend backend;
+    private final int in;
+    private final int out;
+    private final Param weight; // (out, in)
+    private final Param bias; // (out)
+    private Tensor x; // (n, in), the caller's tensor
+    private Tensor y; // (n, out)
+    private Tensor dx; // (n, in)
+
+    /**
+     * Initialised as PyTorch's {@code nn.Linear}: weight and bias each uniform in [−1/√in, 1/√in], drawn from
+     * {@code init} (weight row-major first, then bias).
+     */
+    public Linear(Backend backend, int in, int out, SplittableRandom init) {
+        if (in <= 0 || out <= 0) {
+            throw new IllegalArgumentException("linear(" + in + ", " + out + ") needs positive sizes");
+        }
+        this.backend = backend;
+        this.in = in;
+        this.out = out;
+        double bound = 1.0 / Math.sqrt(in);
+        float[] w = new float[Math.multiplyExact(out, in)];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) init.nextDouble(-bound, bound);
+        }
+        float[] b = new float[out];
+        for (int i = 0; i < out; i++) {
+            b[i] = (float) init.nextDouble(-bound, bound);
+        }
+        this.weight = new Param(backend, "weight", backend.fromArray(w, out, in));
+        this.bias = new Param(backend, "bias", backend.fromArray(b, out));
+    }
+
+    public Param weight() {
+        return weight;
+    }
+
+    public Param bias() {
+        return bias;
+    }
+
+    @Override
+    public int[] outputShape(int[] inputShape) {
+        if (inputShape.length != 2 || inputShape[1] != in || inputShape[0] <= 0) {
+            throw new IllegalArgumentException(this + " expects input [N, " + in + "] but got "
+                    + Buffers.str(inputShape));
+        }
+        return new int[] {inputShape[0], out};
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        int[] shape = outputShape(x.shape());
+        int n = shape[0];
+        this.x = x;
+        y = Buffers.reuse(backend, y, DType.F32, shape);
+        backend.gemm(y, x, weight.value(), false, true, n, out, in, 1f, 0f);
+        backend.biasAddForward(y, bias.value(), n, out, 1);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        Buffers.requireShape(toString(), "dy", dy, y == null ? null : y.shape());
+        int n = x.dim(0);
+        // dW (out, in) += dyᵀ (out, n) · x (n, in)
+        backend.gemm(weight.grad(), dy, x, true, false, out, in, n, 1f, 1f);
+        backend.biasAddBackward(bias.grad(), dy, n, out, 1);
+        // dx (n, in) = dy (n, out) · W (out, in)
+        dx = Buffers.reuse(backend, dx, DType.F32, x.shape());
+        backend.gemm(dx, dy, weight.value(), false, false, n, in, out, 1f, 0f);
+        return dx;
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public void close() {
+        weight.close();
+        bias.close();
+        Buffers.close(y, dx);
+        y = null;
+        dx = null;
+        x = null;
+    }
+
+    @Override
+    public String toString() {
+        return "linear(" + in + ", " + out + ")";
+    }
+}

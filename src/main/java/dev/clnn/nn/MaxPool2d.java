@@ -1,0 +1,52 @@
+package dev.clnn.nn;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.DType;
+import dev.clnn.backend.Pool2d;
+import dev.clnn.backend.Tensor;
+
+/**
+ * Max pooling over (N, C, H, W) with a square window, as PyTorch's {@code MaxPool2d(k, stride, pad)} (floor mode,
+ * padding counts as −∞, at most half the window). Saves the I32 arg-max of every output; backward routes dy to it.
+ */
+public final class MaxPool2d extends PoolLayer {
+    private Pool2d p;
+    private Tensor y; // (n, c, outH, outW)
+    private Tensor argmax; // (n, c, outH, outW), I32 index within the (h, w) plane
+    private Tensor dx; // (n, c, h, w)
+
+    public MaxPool2d(Backend backend, int k, int stride, int pad) {
+        super(backend, k, stride, pad);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        p = geometry(x.shape());
+        int[] shape = {p.n(), p.c(), p.outH(), p.outW()};
+        y = Buffers.reuse(backend, y, DType.F32, shape);
+        argmax = Buffers.reuse(backend, argmax, DType.I32, shape);
+        backend.maxPoolForward(y, argmax, x, p);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        Buffers.requireShape(toString(), "dy", dy, y == null ? null : y.shape());
+        dx = Buffers.reuse(backend, dx, DType.F32, new int[] {p.n(), p.c(), p.h(), p.w()});
+        backend.maxPoolBackward(dx, dy, argmax, p);
+        return dx;
+    }
+
+    @Override
+    public void close() {
+        Buffers.close(y, argmax, dx);
+        y = null;
+        argmax = null;
+        dx = null;
+    }
+
+    @Override
+    public String toString() {
+        return describe("maxpool2d");
+    }
+}

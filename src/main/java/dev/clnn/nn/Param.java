@@ -1,0 +1,66 @@
+package dev.clnn.nn;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.DType;
+import dev.clnn.backend.Tensor;
+
+/**
+ * A trainable parameter: {@code value} and its gradient {@code grad}, two F32 tensors of the same shape on one
+ * backend (caffe's data and diff). The gradient starts at zero and accumulates across backward passes until
+ * {@link #zeroGrad} is called. Closing releases both tensors.
+ */
+public final class Param implements AutoCloseable {
+    private final String name;
+    private final Backend backend;
+    private final Tensor value;
+    private final Tensor grad;
+
+    /** Takes ownership of {@code value} and allocates a zeroed gradient of the same shape. */
+    public Param(Backend backend, String name, Tensor value) {
+        if (value.dtype() != DType.F32) {
+            throw new IllegalArgumentException("parameter " + name + " must be F32, got " + value);
+        }
+        this.backend = backend;
+        this.name = name;
+        this.value = value;
+        this.grad = backend.empty(DType.F32, value.shape());
+        backend.fill(grad, 0f);
+    }
+
+    /** The name within its layer, as in a PyTorch state dict: "weight" or "bias". */
+    public String name() {
+        return name;
+    }
+
+    public Tensor value() {
+        return value;
+    }
+
+    public Tensor grad() {
+        return grad;
+    }
+
+    public int[] shape() {
+        return value.shape();
+    }
+
+    public int size() {
+        return value.size();
+    }
+
+    /** grad = 0. */
+    public void zeroGrad() {
+        backend.fill(grad, 0f);
+    }
+
+    @Override
+    public void close() {
+        value.close();
+        grad.close();
+    }
+
+    @Override
+    public String toString() {
+        return name + value;
+    }
+}

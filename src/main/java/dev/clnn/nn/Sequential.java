@@ -1,0 +1,103 @@
+package dev.clnn.nn;
+
+import dev.clnn.backend.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Layers applied in order, as PyTorch's {@code nn.Sequential}: forward chains them, backward runs them in reverse.
+ * Owns its layers and closes them.
+ */
+public final class Sequential implements Layer {
+    private final List<Layer> layers;
+
+    public Sequential(List<Layer> layers) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a sequential model needs at least one layer");
+        }
+        this.layers = List.copyOf(layers);
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor h = x;
+        for (Layer layer : layers) {
+            h = layer.forward(h);
+        }
+        return h;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        Tensor d = dy;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            d = layers.get(i).backward(d);
+        }
+        return d;
+    }
+
+    @Override
+    public List<Param> params() {
+        List<Param> all = new ArrayList<>();
+        for (Layer layer : layers) {
+            all.addAll(layer.params());
+        }
+        return all;
+    }
+
+    /**
+     * The parameters under PyTorch state-dict names: "{i}.{name}" with i the layer's index in this list, e.g.
+     * "0.weight", "0.bias", "2.weight"; a nested Sequential contributes "{i}.{j}.{name}".
+     */
+    public Map<String, Param> namedParams() {
+        Map<String, Param> named = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if (layer instanceof Sequential inner) {
+                for (Map.Entry<String, Param> e : inner.namedParams().entrySet()) {
+                    named.put(i + "." + e.getKey(), e.getValue());
+                }
+            } else {
+                for (Param p : layer.params()) {
+                    named.put(i + "." + p.name(), p);
+                }
+            }
+        }
+        return named;
+    }
+
+    /** Chains every layer's shape check, so the first layer that rejects its input names itself. */
+    @Override
+    public int[] outputShape(int[] inputShape) {
+        int[] shape = inputShape;
+        for (Layer layer : layers) {
+            shape = layer.outputShape(shape);
+        }
+        return shape;
+    }
+
+    /** Sets every parameter gradient to 0. */
+    public void zeroGrad() {
+        for (Param p : params()) {
+            p.zeroGrad();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Layer layer : layers) {
+            layer.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "sequential" + layers;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.clnn.optim;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.DType;
+import dev.clnn.backend.SgdHyper;
+import dev.clnn.backend.Tensor;
+import dev.clnn.nn.Param;
+import java.util.List;
+
+/**
+ * Stochastic gradient descent with the semantics of PyTorch's {@code torch.optim.SGD}: weight decay, momentum with
+ * dampening, Nesterov. The learning rate of step t (t = 0, 1, …) is {@code schedule.lr(t)}. Each parameter's momentum
+ * buffer is allocated at its first update and initialised there to the gradient (PyTorch's {@code clone(d_p)}), so
+ * dampening does not apply to the first step. Closing releases the momentum buffers, not the parameters.
+ */
+public final class Sgd implements AutoCloseable {
+    private final Backend backend;
+    private final List<Param> params;
+    private final LrSchedule schedule;
+    private final float momentum;
+    private final float dampening;
+    private final float weightDecay;
+    private final boolean nesterov;
+    private final Tensor[] momentumBufs; // one per param, same shape, null until its first update
+    private long t;
+
+    /** @throws IllegalArgumentException on a hyper-parameter {@link SgdHyper} rejects */
+    public Sgd(Backend backend, List<Param> params, LrSchedule schedule, float momentum, float dampening,
+            float weightDecay, boolean nesterov) {
+        // Validates momentum, dampening, weight decay and the Nesterov conditions before any step is taken.
+        new SgdHyper(0f, momentum, dampening, weightDecay, nesterov);
+        this.backend = backend;
+        this.params = List.copyOf(params);
+        this.schedule = schedule;
+        this.momentum = momentum;
+        this.dampening = dampening;
+        this.weightDecay = weightDecay;
+        this.nesterov = nesterov;
+        this.momentumBufs = new Tensor[this.params.size()];
+    }
+
+    /** One update of every parameter from its current gradient, at rate schedule.lr(stepCount()); then t += 1. */
+    public void step() {
+        SgdHyper hyper = new SgdHyper(currentLr(), momentum, dampening, weightDecay, nesterov);
+        for (int i = 0; i < params.size(); i++) {
+            Param p = params.get(i);
+            boolean first = false;
+            if (hyper.hasMomentum() && momentumBufs[i] == null) {
+                momentumBufs[i] = backend.empty(DType.F32, p.shape());
+                first = true;
+            }
+            backend.sgdUpdate(p.value(), momentumBufs[i], p.grad(), p.size(), hyper, first);
+        }
+        t++;
+    }
+
+    /**
+     * The learning rate the next {@link #step} uses, schedule.lr(stepCount()).
+     *
+     * @throws IllegalArgumentException when the schedule gives a rate that is not a finite number ≥ 0
+     */
+    public float currentLr() {
+        double lr = schedule.lr(t);
+        if (!(lr >= 0) || !Double.isFinite(lr) || Float.isInfinite((float) lr)) {
+            throw new IllegalArgumentException("SGD learning rate from the schedule at step " + t
+                    + " must be a finite number ≥ 0, got " + lr);
+        }
+        return (float) lr;
+    }
+
+    /** The number of updates made so far: the step index t of the next update. */
+    public long stepCount() {
+        return t;
+    }
+
+    /** Sets every parameter gradient to 0. */
+    public void zeroGrad() {
+        for (Param p : params) {
+            p.zeroGrad();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < momentumBufs.length; i++) {
+            if (momentumBufs[i] != null) {
+                momentumBufs[i].close();
+                momentumBufs[i] = null;
+            }
+        }
+    }
+}
