@@ -3,37 +3,65 @@ package dev.clnn.cli;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.CpuBackend;
+import dev.clnn.data.DatasetSplit;
+import dev.clnn.data.Mnist;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceInfo;
+import dev.clnn.model.Checkpoint;
+import dev.clnn.model.ModelSpec;
+import dev.clnn.model.Models;
+import dev.clnn.nn.Sequential;
+import dev.clnn.train.Evaluation;
+import dev.clnn.train.Evaluator;
+import dev.clnn.train.StepRunner;
+import dev.clnn.train.TrainOptions;
+import dev.clnn.train.Trainer;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
-/**
- * The {@code clnn} command line. Until the training commands land, it lists devices and runs a GEMM self-check that
- * compares the selected backend with the CPU reference.
- */
+/** The {@code clnn} command line: devices, train, eval, step, selfcheck. */
 public final class Main {
+    private static final Set<String> TRAIN_OPTIONS = Set.of("--model", "--data", "--epochs", "--batch", "--lr",
+            "--momentum", "--weight-decay", "--schedule", "--warmup", "--device", "--seed", "--save", "--metrics");
+    private static final Set<String> TRAIN_FLAGS = Set.of("--nesterov", "--quiet", "--debug", "--continue-on-nan");
+    private static final Set<String> EVAL_OPTIONS = Set.of("--model", "--weights", "--data", "--device", "--batch");
+    private static final Set<String> STEP_OPTIONS = Set.of("--model", "--loss", "--weights", "--batch", "--lr",
+            "--momentum", "--weight-decay", "--steps", "--device", "--seed", "--out");
+    private static final Set<String> STEP_FLAGS = Set.of("--nesterov", "--debug");
+    private static final Set<String> DEBUG = Set.of("--debug");
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.out, System.err, System.console() != null));
     }
 
-    /** Runs a command and returns the process exit code; errors are one line on {@code err}. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
+    /** Runs a command and returns the exit code; an error is one line on {@code err} (a stack trace with --debug). */
+    public static int run(String[] args, PrintStream out, PrintStream err, boolean interactive) {
         boolean debug = List.of(args).contains("--debug");
         try {
-            if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
-                out.println(usage());
-                return args.length == 0 ? 2 : 0;
+            if (args.length == 0) {
+                err.println(usage());
+                return 2;
             }
-            Options options = Options.parse(args, 1);
-            return switch (args[0]) {
-                case "devices" -> devices(out);
-                case "selfcheck" -> selfCheck(options, out);
-                default -> throw new IllegalArgumentException("unknown command \"" + args[0] + "\"\n" + usage());
+            String command = args[0];
+            return switch (command) {
+                case "help", "--help", "-h" -> {
+                    out.println(usage());
+                    yield 0;
+                }
+                case "devices" -> devices(Options.parse(command, args, 1, Set.of(), DEBUG), out);
+                case "train" -> train(Options.parse(command, args, 1, TRAIN_OPTIONS, TRAIN_FLAGS), out, interactive);
+                case "eval" -> eval(Options.parse(command, args, 1, EVAL_OPTIONS, DEBUG), out);
+                case "step" -> step(Options.parse(command, args, 1, STEP_OPTIONS, STEP_FLAGS), out);
+                case "selfcheck" -> selfCheck(Options.parse(command, args, 1, Set.of("--device", "--n"), DEBUG), out);
+                default -> throw new IllegalArgumentException("unknown command \"" + command + "\"; expected devices,"
+                        + " train, eval, step or selfcheck (clnn help)");
             };
         } catch (RuntimeException e) {
             if (debug) {
@@ -44,40 +72,117 @@ public final class Main {
         }
     }
 
-    private static String firstLine(Throwable e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
-
     static String usage() {
         return String.join("\n",
                 "usage: clnn <command> [options]",
-                "  devices                        list OpenCL devices and the CPU reference; * marks the default",
-                "  selfcheck [--device D] [--n N] GEMM on the device against the CPU reference, with GFLOP/s",
-                "options: --device auto|cpu|opencl|opencl:P:D|NAME (default: $CLNN_DEVICE or auto), --debug");
+                "  devices      OpenCL platforms and devices, and the CPU reference; * marks the default",
+                "  train        train a classifier on MNIST (default: the bundled 8,000/2,000 digits)",
+                "               --model mlp|cnn|SPEC --data DIR --epochs 10 --batch 64 --lr 0.05 --momentum 0.9",
+                "               --nesterov --weight-decay 0 --schedule cosine --warmup 0 --seed 1",
+                "               --save FILE.safetensors --metrics FILE.csv --quiet --continue-on-nan",
+                "  eval         --model SPEC --weights FILE [--data DIR] [--batch 256]: test loss and accuracy",
+                "  step         --model SPEC --loss ce|mse [--weights W] --batch B --lr LR [--momentum M] [--nesterov]",
+                "               [--weight-decay WD] [--steps K] [--seed S] --out OUT.safetensors",
+                "  selfcheck    [--n 256]: GEMM on the device against the CPU reference, with GFLOP/s",
+                "common: --device auto|cpu|opencl|opencl:P:D|NAME (default $CLNN_DEVICE, else auto), --debug",
+                "SPEC: comma-separated linear(in,out), relu, conv(cin,cout,k[,stride[,pad]]),",
+                "      maxpool(k[,stride[,pad]]), avgpool(k[,stride[,pad]]), flatten");
     }
 
-    private static int devices(PrintStream out) {
+    private static int train(Options o, PrintStream out, boolean interactive) {
+        TrainOptions d = TrainOptions.defaults();
+        TrainOptions options = new TrainOptions(ModelSpec.parse(o.string("--model", "mlp")), o.path("--data"),
+                o.positiveInt("--epochs", d.epochs()), o.positiveInt("--batch", d.batch()),
+                o.nonNegative("--lr", d.lr()), (float) o.nonNegative("--momentum", d.momentum()),
+                o.flag("--nesterov"), (float) o.nonNegative("--weight-decay", d.weightDecay()),
+                o.string("--schedule", d.schedule()), o.longValue("--warmup", d.warmup()),
+                o.longValue("--seed", d.seed()), o.path("--save"), o.path("--metrics"), o.flag("--quiet"),
+                !o.flag("--continue-on-nan"));
+        checkWritable(options.save(), "--save");
+        checkWritable(options.metrics(), "--metrics");
+        DatasetSplit data = loadData(options.dataDir());
+        try (Backend backend = Backends.open(o.string("--device", Backends.defaultSelector()))) {
+            new Trainer(backend, options, out, interactive).run(data);
+        }
+        return 0;
+    }
+
+    private static int eval(Options o, PrintStream out) {
+        ModelSpec spec = ModelSpec.parse(o.required("--model"));
+        Path weights = Path.of(o.required("--weights"));
+        DatasetSplit data = loadData(o.path("--data"));
+        try (Backend backend = Backends.open(o.string("--device", Backends.defaultSelector()));
+                Sequential model = Models.build(backend, spec, 0)) {
+            Checkpoint.load(weights, model, backend);
+            int[] sample = Models.inputShape(spec, data.test().sampleShape());
+            Evaluation e = Evaluator.evaluate(backend, model, data.test(), sample, o.positiveInt("--batch", 256));
+            out.printf(Locale.ROOT, "%d test samples on %s: loss %.4f, accuracy %.2f%%%n", e.total(),
+                    backend.name(), e.loss(), 100 * e.accuracy());
+        }
+        return 0;
+    }
+
+    private static int step(Options o, PrintStream out) {
+        StepRunner.StepOptions options = new StepRunner.StepOptions(ModelSpec.parse(o.required("--model")),
+                o.required("--loss"), o.path("--weights"), Path.of(o.required("--batch")),
+                o.nonNegative("--lr", Double.NaN), (float) o.nonNegative("--momentum", 0),
+                o.flag("--nesterov"), (float) o.nonNegative("--weight-decay", 0), o.positiveInt("--steps", 1),
+                o.longValue("--seed", 1), Path.of(o.required("--out")));
+        if (!o.has("--lr")) {
+            throw new IllegalArgumentException("step: option --lr is required");
+        }
+        checkWritable(options.out(), "--out");
+        try (Backend backend = Backends.open(o.string("--device", Backends.defaultSelector()))) {
+            StepRunner.run(backend, options);
+            out.println("wrote " + options.out() + " (" + options.steps() + " step" + (options.steps() == 1 ? ""
+                    : "s") + " on " + backend.name() + ")");
+        }
+        return 0;
+    }
+
+    private static DatasetSplit loadData(Path dir) {
+        return dir == null ? Mnist.bundled() : Mnist.load(dir);
+    }
+
+    /** Fails before any work when an output file's folder is missing, so a long run does not end in an error. */
+    private static void checkWritable(Path file, String option) {
+        if (file == null) {
+            return;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(option + ": folder " + dir + " does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(option + ": " + file + " is a folder, not a file");
+        }
+    }
+
+    private static int devices(Options o, PrintStream out) {
         List<DeviceInfo> all = ClDevice.list();
-        DeviceInfo chosen = all.isEmpty() ? null : ClDevice.select("opencl");
+        String selector = Backends.defaultSelector();
+        DeviceInfo chosen = null;
+        if (!selector.equalsIgnoreCase("cpu") && !all.isEmpty()) {
+            chosen = ClDevice.select(selector.equalsIgnoreCase("auto") ? "opencl" : selector);
+        }
         if (all.isEmpty()) {
-            out.println("no OpenCL platform found (install an OpenCL driver such as pocl-opencl-icd)");
+            String why = ClDevice.runtimeProblem();
+            out.println("no OpenCL device found" + (why == null ? "" : ": " + why));
         }
         for (DeviceInfo d : all) {
             out.printf(Locale.ROOT, "%s %-12s %s%n    platform %s, vendor %s, driver %s, %s%n"
                     + "    %d compute units, %d MiB global memory, %d MiB max allocation, %d KiB local memory%n",
-                    d.equals(chosen) ? "*" : " ", d.selector(), d.name(), d.platformName(), d.vendor(), d.driverVersion(),
-                    d.gpu() ? "GPU" : "not a GPU", d.computeUnits(), d.globalMemBytes() >> 20,
+                    d.equals(chosen) ? "*" : " ", d.selector(), d.name(), d.platformName(), d.vendor(),
+                    d.driverVersion(), d.gpu() ? "GPU" : "not a GPU", d.computeUnits(), d.globalMemBytes() >> 20,
                     d.maxAllocBytes() >> 20, d.localMemBytes() >> 10);
         }
         out.printf("%s cpu          %s%n", chosen == null ? "*" : " ", new CpuBackend().name());
         return 0;
     }
 
-    private static int selfCheck(Options options, PrintStream out) {
-        int n = options.intValue("--n", 256);
-        try (Backend backend = Backends.open(options.string("--device", Backends.defaultSelector()))) {
+    private static int selfCheck(Options o, PrintStream out) {
+        int n = o.positiveInt("--n", 256);
+        try (Backend backend = Backends.open(o.string("--device", Backends.defaultSelector()))) {
             GemmSelfCheck.Result r = GemmSelfCheck.run(backend, n);
             out.printf(Locale.ROOT, "gemm %dx%d·%dx%d on %s: relative error %.2e vs CPU reference, %.1f GFLOP/s%n",
                     n, n, n, n, backend.name(), r.relativeError(), r.gflops());
@@ -88,5 +193,11 @@ public final class Main {
             out.println("self-check passed");
             return 0;
         }
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 }

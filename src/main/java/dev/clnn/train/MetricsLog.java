@@ -1,0 +1,57 @@
+package dev.clnn.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * Training metrics as CSV: one row per step (test columns filled on the last step of each epoch). The file is
+ * rewritten atomically at every epoch end, so it is always complete and a crash never leaves half a file.
+ */
+final class MetricsLog {
+    static final String HEADER = "step,epoch,loss,lr,samples_per_s,test_loss,test_accuracy\n";
+
+    private final Path file;
+    private final StringBuilder rows = new StringBuilder(HEADER);
+
+    MetricsLog(Path file) {
+        this.file = file;
+    }
+
+    void step(long step, int epoch, double loss, double lr, double samplesPerSecond) {
+        rows.append(String.format(Locale.ROOT, "%d,%d,%.6g,%.6g,%.1f,,%n", step, epoch, loss, lr, samplesPerSecond));
+    }
+
+    /** Fills the test columns of the last step row and writes the file. */
+    void epochEnd(Evaluation test) {
+        int end = rows.length() - System.lineSeparator().length();
+        rows.setLength(end - 1); // drop the trailing ",," before the line end
+        rows.append(String.format(Locale.ROOT, ",%.6g,%.6f%n", test.loss(), test.accuracy()));
+        flush();
+    }
+
+    private void flush() {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            try {
+                Files.writeString(tmp, rows, StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metrics file " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.clnn.train;
+
+import dev.clnn.model.ModelSpec;
+import java.nio.file.Path;
+
+/**
+ * Everything {@code clnn train} is told. Defaults (see {@link #defaults()}) are PyTorch's recipe for this data:
+ * SGD 0.05 with momentum 0.9, cosine annealing over the whole run, batch 64, 10 epochs.
+ *
+ * @param dataDir a folder of MNIST IDX files, or null for the bundled set
+ * @param save    where to write the final weights (safetensors), or null
+ * @param metrics where to write per-step metrics (CSV), or null
+ */
+public record TrainOptions(ModelSpec model, Path dataDir, int epochs, int batch, double lr, float momentum,
+        boolean nesterov, float weightDecay, String schedule, long warmup, long seed, Path save, Path metrics,
+        boolean quiet, boolean stopOnNonFinite) {
+
+    public TrainOptions {
+        if (epochs <= 0) {
+            throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
+        }
+        if (batch <= 0) {
+            throw new IllegalArgumentException("--batch must be positive, got " + batch);
+        }
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("--lr must be a finite number ≥ 0, got " + lr);
+        }
+        if (warmup < 0) {
+            throw new IllegalArgumentException("--warmup must be ≥ 0, got " + warmup);
+        }
+    }
+
+    public static TrainOptions defaults() {
+        return new TrainOptions(ModelSpec.parse("mlp"), null, 10, 64, 0.05, 0.9f, false, 0f, "cosine", 0, 1, null,
+                null, false, true);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.clnn.train;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.Tensor;
+import dev.clnn.data.Batch;
+import dev.clnn.data.BatchIterator;
+import dev.clnn.data.Dataset;
+import dev.clnn.data.DatasetSplit;
+import dev.clnn.model.Checkpoint;
+import dev.clnn.model.Models;
+import dev.clnn.nn.Sequential;
+import dev.clnn.nn.SoftmaxCrossEntropy;
+import dev.clnn.optim.LrSchedule;
+import dev.clnn.optim.LrScheduleParser;
+import dev.clnn.optim.Sgd;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Mini-batch SGD training of a classifier with softmax cross-entropy: a line of progress within each epoch, a line
+ * per epoch (train loss, test loss and accuracy, learning rate, samples/s), and as the last line the final test
+ * accuracy.
+ */
+public final class Trainer {
+    private final Backend backend;
+    private final TrainOptions options;
+    private final PrintStream out;
+    private final Progress progress;
+
+    public Trainer(Backend backend, TrainOptions options, PrintStream out, boolean interactive) {
+        this.backend = backend;
+        this.options = options;
+        this.out = out;
+        this.progress = new Progress(out, !options.quiet(), interactive);
+    }
+
+    /** Trains, evaluates after every epoch, saves when asked, and returns the final evaluation. */
+    public Evaluation run(DatasetSplit data) {
+        Dataset train = data.train();
+        int[] sample = Models.inputShape(options.model(), train.sampleShape());
+        int stepsPerEpoch = (train.n() + options.batch() - 1) / options.batch();
+        long totalSteps = (long) stepsPerEpoch * options.epochs();
+        LrSchedule schedule = LrScheduleParser.parse(options.schedule(), options.lr(), totalSteps, options.warmup());
+        MetricsLog metrics = options.metrics() == null ? null : new MetricsLog(options.metrics());
+
+        try (Sequential model = Models.build(backend, options.model(), options.seed());
+                SoftmaxCrossEntropy xent = new SoftmaxCrossEntropy(backend);
+                BatchUploader uploader = new BatchUploader(backend, sample);
+                Sgd sgd = new Sgd(backend, model.params(), schedule, options.momentum(), 0f, options.weightDecay(),
+                        options.nesterov())) {
+            checkClassifier(model, sample, train.classes());
+            if (!options.quiet()) {
+                out.printf(Locale.ROOT, "training %s on %s: %d train / %d test samples, %d epochs, batch %d, %s%n",
+                        options.model().text(), backend.name(), train.n(), data.test().n(), options.epochs(),
+                        options.batch(), schedule);
+            }
+            Evaluation test = null;
+            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+                long start = System.nanoTime();
+                double lossSum = 0;
+                int seen = 0;
+                double lr = 0;
+                BatchIterator batches = BatchIterator.shuffled(train, options.batch(), options.seed(), epoch);
+                while (batches.hasNext()) {
+                    Batch batch = batches.next();
+                    Tensor[] xy = uploader.upload(batch);
+                    Tensor loss = xent.forward(model.forward(xy[0]), xy[1]);
+                    model.zeroGrad();
+                    model.backward(xent.backward());
+                    lr = sgd.currentLr();
+                    sgd.step();
+                    float value = backend.readFloats(loss)[0]; // the step's one synchronisation point
+                    if (!Float.isFinite(value) && options.stopOnNonFinite()) {
+                        throw new NonFiniteLossException("loss became " + value + " at step " + sgd.stepCount()
+                                + " (epoch " + epoch + "); lower --lr or check the data");
+                    }
+                    lossSum += (double) value * batch.rows();
+                    seen += batch.rows();
+                    double rate = seen / seconds(start);
+                    if (metrics != null) {
+                        metrics.step(sgd.stepCount(), epoch, value, lr, rate);
+                    }
+                    progress.update(epoch, options.epochs(), seen, train.n(), lossSum / seen, rate);
+                }
+                double rate = seen / seconds(start);
+                test = Evaluator.evaluate(backend, model, data.test(), sample, Math.max(options.batch(), 256));
+                if (metrics != null) {
+                    metrics.epochEnd(test);
+                }
+                progress.endEpoch();
+                if (!options.quiet()) {
+                    out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.2f%%  "
+                            + "lr %.5f  %.0f samples/s%n", epoch, options.epochs(), lossSum / seen, test.loss(),
+                            100 * test.accuracy(), lr, rate);
+                }
+            }
+            if (options.save() != null) {
+                Checkpoint.save(options.save(), model, backend, Map.of("model", options.model().text(),
+                        "format", "pt"));
+                if (!options.quiet()) {
+                    out.println("saved " + options.save());
+                }
+            }
+            out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100 * test.accuracy());
+            return test;
+        }
+    }
+
+    /** The model must map one sample to [1, C] scores with C at least the number of classes. */
+    static void checkClassifier(Sequential model, int[] sample, int classes) {
+        int[] out = model.outputShape(Models.batchShape(1, sample));
+        if (out.length != 2 || out[1] < classes) {
+            throw new IllegalArgumentException("the model maps [N, " + Arrays.toString(sample).replaceAll("[\\[\\]]",
+                    "") + "] inputs to " + Arrays.toString(out).replace("1, ", "N, ") + " but a classifier of "
+                    + classes + " classes needs [N, " + classes + "]");
+        }
+    }
+
+    private static double seconds(long start) {
+        return Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+    }
+}
