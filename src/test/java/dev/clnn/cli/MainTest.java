@@ -1,0 +1,145 @@
+package dev.clnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clnn.data.Safetensors;
+import dev.clnn.data.TensorEntry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line on the CPU backend and a tiny data set: real runs, and bad input that must fail cleanly. */
+class MainTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run clnn(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path data() throws IOException {
+        return TinyMnist.write(Files.createDirectories(tmp.resolve("data")), 200, 50);
+    }
+
+    @Test
+    void trainLearnsTheTinySetSavesAndEvalReproducesTheAccuracy() throws IOException {
+        Path weights = tmp.resolve("w.safetensors");
+        Path metrics = tmp.resolve("m.csv");
+        Run train = clnn("train", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,10)",
+                "--epochs", "3", "--batch", "16", "--lr", "0.1", "--save", weights.toString(), "--metrics",
+                metrics.toString());
+        assertEquals(0, train.code, train.err);
+        String[] lines = train.out.strip().split("\n");
+        String last = lines[lines.length - 1];
+        assertTrue(last.matches("test accuracy \\d+\\.\\d\\d%"), last);
+        assertTrue(train.out.contains("samples/s"), train.out);
+        double accuracy = Double.parseDouble(last.replaceAll("[^0-9.]", ""));
+        assertTrue(accuracy >= 90, "the tiny set is separable: " + last);
+
+        Map<String, TensorEntry> saved = Safetensors.read(weights).tensors();
+        assertEquals(List.of("0.bias", "0.weight"), saved.keySet().stream().sorted().toList());
+        assertArrayEquals(new int[] {10, 784}, saved.get("0.weight").shape());
+
+        List<String> csv = Files.readAllLines(metrics);
+        assertEquals("step,epoch,loss,lr,samples_per_s,test_loss,test_accuracy", csv.get(0));
+        assertEquals(1 + 3 * 13, csv.size(), "one row per step: 200 samples / 16 = 13 steps per epoch");
+
+        Run eval = clnn("eval", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,10)",
+                "--weights", weights.toString());
+        assertEquals(0, eval.code, eval.err);
+        assertTrue(eval.out.contains(String.format(java.util.Locale.ROOT, "accuracy %.2f%%", accuracy)), eval.out);
+    }
+
+    @Test
+    void badInputExitsNonZeroWithOneLineNamingTheProblem() throws IOException {
+        String d = data().toString();
+        Path corrupt = Files.createDirectories(tmp.resolve("corrupt"));
+        TinyMnist.write(corrupt, 20, 10);
+        Files.write(corrupt.resolve("t10k-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 10});
+        Path badWeights = tmp.resolve("bad.safetensors");
+        Files.write(badWeights, new byte[] {(byte) 0xff, 0, 0, 0, 0, 0, 0, 0, '{'});
+        String[][] cases = {
+            {"unknown layer", "train", "--device", "cpu", "--data", d, "--model", "linear(784,10),softplus"},
+            {"expects input", "train", "--device", "cpu", "--data", d, "--model", "linear(100,10)"},
+            {"classifier of 10 classes", "train", "--device", "cpu", "--data", d, "--model", "linear(784,3)"},
+            {"--batch must be a positive integer", "train", "--device", "cpu", "--data", d, "--batch", "0"},
+            {"--epochs must be a positive integer", "train", "--device", "cpu", "--data", d, "--epochs", "-1"},
+            {"--lr must be a finite number", "train", "--device", "cpu", "--data", d, "--lr", "NaN"},
+            {"no device matches \"nosuchgpu\"", "train", "--device", "nosuchgpu", "--data", d},
+            {"no such directory", "train", "--device", "cpu", "--data", tmp.resolve("missing").toString()},
+            {"t10k-images", "train", "--device", "cpu", "--data", corrupt.toString()},
+            {"unknown option --epoch", "train", "--epoch", "3"},
+            {"unknown schedule", "train", "--device", "cpu", "--data", d, "--schedule", "cosin"},
+            {"bad.safetensors", "eval", "--device", "cpu", "--data", d, "--model", "linear(784,10)", "--weights",
+                badWeights.toString()},
+            {"folder", "train", "--device", "cpu", "--data", d, "--save", tmp.resolve("no/such/dir/w.st").toString()},
+        };
+        for (String[] c : cases) {
+            String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+            Run r = clnn(args);
+            assertEquals(1, r.code, String.join(" ", args) + " -> " + r.out + r.err);
+            assertTrue(r.err.contains(c[0]), String.join(" ", args) + " -> " + r.err);
+            assertEquals(1, r.err.strip().split("\n").length, "one line, no stack trace: " + r.err);
+        }
+    }
+
+    @Test
+    void aFailedRunLeavesAnExistingOutputFileIntactAndNoTemporaryFiles() throws IOException {
+        Path weights = tmp.resolve("keep.safetensors");
+        Files.writeString(weights, "previous checkpoint");
+        Run r = clnn("train", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,3)", "--save",
+                weights.toString());
+        assertEquals(1, r.code);
+        assertEquals("previous checkpoint", Files.readString(weights));
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+        }
+    }
+
+    @Test
+    void stepWritesLossOutputGradientsAndUpdatedParameters() throws IOException {
+        Path batch = tmp.resolve("b.safetensors");
+        float[] x = new float[3 * 4];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 5) / 5f - 0.3f;
+        }
+        Safetensors.write(batch, List.of(TensorEntry.f32("x", new int[] {3, 4}, x),
+                TensorEntry.i64("y", new int[] {3}, new long[] {0, 2, 1})), Map.of());
+        Path out = tmp.resolve("o.safetensors");
+        Run r = clnn("step", "--device", "cpu", "--model", "linear(4,5),relu,linear(5,3)", "--loss", "ce", "--batch",
+                batch.toString(), "--lr", "0.1", "--momentum", "0.9", "--nesterov", "--steps", "2", "--out",
+                out.toString());
+        assertEquals(0, r.code, r.err);
+        Map<String, TensorEntry> t = Safetensors.read(out).tensors();
+        assertEquals(List.of("0.bias", "0.weight", "2.bias", "2.weight", "grad.0.bias", "grad.0.weight",
+                "grad.2.bias", "grad.2.weight", "grad.x", "loss", "output"), t.keySet().stream().sorted().toList());
+        assertArrayEquals(new int[0], t.get("loss").shape());
+        assertArrayEquals(new int[] {3, 4}, t.get("grad.x").shape());
+        assertArrayEquals(new int[] {3, 3}, t.get("output").shape());
+
+        Safetensors.write(batch, List.of(TensorEntry.f32("x", new int[] {3, 4}, x),
+                TensorEntry.i64("y", new int[] {3}, new long[] {0, 3, 1})), Map.of());
+        Run bad = clnn("step", "--device", "cpu", "--model", "linear(4,3)", "--loss", "ce", "--batch",
+                batch.toString(), "--lr", "0.1", "--out", out.toString());
+        assertEquals(1, bad.code);
+        assertTrue(bad.err.contains("y[1] = 3 is outside [0, 3)"), bad.err);
+    }
+}

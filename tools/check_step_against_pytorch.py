@@ -1,0 +1,159 @@
+"""Runs `clnn step` on random weights and batches and compares every output with PyTorch in float64.
+
+Usage (from the repository root, with Debian's python3-torch):
+  OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 tools/check_step_against_pytorch.py [--device cpu|opencl ...]
+Prints one line per case and exits non-zero when any relative error exceeds the limits of the training issue:
+1e-4 for loss, output and gradients, 1e-5 for the updated parameters.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+import safetensors_io as st
+
+GRAD_LIMIT = 1e-4
+PARAM_LIMIT = 1e-5
+
+# (name, SPEC, input shape, loss, lr, momentum, nesterov, weight decay, steps)
+CASES = [
+    ("mlp-odd plain", "linear(13,7),relu,linear(7,5)", (9, 13), "ce", 0.1, 0.0, False, 0.0, 1),
+    ("mlp-odd momentum", "linear(13,7),relu,linear(7,5)", (9, 13), "ce", 0.1, 0.9, False, 0.0, 3),
+    ("mlp-odd nesterov+wd", "linear(31,17),relu,linear(17,11),relu,linear(11,3)", (5, 31), "ce", 0.05, 0.9,
+     True, 1e-2, 4),
+    ("mlp-odd wd only", "linear(29,1),relu,linear(1,7)", (1, 29), "ce", 0.2, 0.0, False, 5e-3, 2),
+    ("mlp mse momentum", "linear(11,13),relu,linear(13,3)", (7, 11), "mse", 0.05, 0.5, False, 1e-3, 3),
+    ("mnist-mlp", "mlp", (16, 784), "ce", 0.05, 0.9, True, 5e-4, 2),
+]
+
+
+def build(spec):
+    if spec == "mlp":
+        spec = "linear(784,512),relu,linear(512,256),relu,linear(256,10)"
+    if spec == "cnn":
+        spec = ("conv(1,16,3,1,1),relu,maxpool(2),conv(16,32,3,1,1),relu,avgpool(2),flatten,linear(1568,10)")
+    layers, depth, start = [], 0, 0
+    for i, c in enumerate(spec + ","):
+        depth += (c == "(") - (c == ")")
+        if c == "," and depth == 0:
+            layers.append(spec[start:i].strip())
+            start = i + 1
+    mods = []
+    for text in layers:
+        name, _, rest = text.partition("(")
+        args = [int(a) for a in rest.rstrip(")").split(",") if a.strip()]
+        if name == "linear":
+            mods.append(nn.Linear(*args))
+        elif name == "relu":
+            mods.append(nn.ReLU())
+        elif name == "flatten":
+            mods.append(nn.Flatten())
+        elif name == "conv":
+            cin, cout, k = args[:3]
+            stride = args[3] if len(args) > 3 else 1
+            pad = args[4] if len(args) > 4 else 0
+            mods.append(nn.Conv2d(cin, cout, k, stride, pad))
+        elif name in ("maxpool", "avgpool"):
+            k = args[0]
+            stride = args[1] if len(args) > 1 else k
+            pad = args[2] if len(args) > 2 else 0
+            mods.append(nn.MaxPool2d(k, stride, pad) if name == "maxpool" else nn.AvgPool2d(k, stride, pad))
+        else:
+            raise ValueError(text)
+    return nn.Sequential(*mods)
+
+
+def rel(a, b):
+    a = np.asarray(a, dtype=np.float64).ravel()
+    b = np.asarray(b, dtype=np.float64).ravel()
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-30))
+
+
+def reference(model, x, y, loss, lr, momentum, nesterov, wd, steps):
+    model = model.double()
+    x = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=wd)
+    crit = nn.CrossEntropyLoss() if loss == "ce" else nn.MSELoss()
+    target = torch.tensor(y) if loss == "ce" else torch.tensor(y, dtype=torch.float64)
+    out = {}
+    for step in range(steps):
+        opt.zero_grad()
+        if x.grad is not None:
+            x.grad = None
+        output = model(x)
+        value = crit(output, target)
+        value.backward()
+        if step == steps - 1:
+            out["loss"] = value.detach().numpy()
+            out["output"] = output.detach().numpy()
+            out["grad.x"] = x.grad.numpy().copy()
+            for name, p in model.named_parameters():
+                out["grad." + name] = p.grad.numpy().copy()
+        opt.step()
+    for name, p in model.named_parameters():
+        out[name] = p.detach().numpy().copy()
+    return out
+
+
+def run_case(case, device, clnn, tmp, seed):
+    name, spec, xshape, loss, lr, momentum, nesterov, wd, steps = case
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    model = build(spec)
+    weights = {k: v.detach().numpy().astype(np.float32) for k, v in model.state_dict().items()}
+    x = rng.uniform(-1, 1, size=xshape).astype(np.float32)
+    with torch.no_grad():
+        out_shape = tuple(model(torch.tensor(x)).shape)
+    if loss == "ce":
+        y = rng.integers(0, out_shape[1], size=xshape[0]).astype(np.int64)
+    else:
+        y = rng.uniform(-1, 1, size=out_shape).astype(np.float32)
+    wpath, bpath, opath = (os.path.join(tmp, f) for f in ("w.safetensors", "b.safetensors", "o.safetensors"))
+    st.save(wpath, weights)
+    st.save(bpath, {"x": x, "y": y})
+    cmd = [clnn, "step", "--model", spec, "--loss", loss, "--weights", wpath, "--batch", bpath, "--lr", str(lr),
+           "--momentum", str(momentum), "--weight-decay", str(wd), "--steps", str(steps), "--device", device,
+           "--out", opath] + (["--nesterov"] if nesterov else [])
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    got = st.load(opath)
+    # The float64 reference starts from the same float32 weights and inputs.
+    model.load_state_dict({k: torch.tensor(v) for k, v in weights.items()})
+    want = reference(model, x, y, loss, lr, momentum, nesterov, wd, steps)
+    worst_grad = max(rel(got[k], want[k]) for k in want if k in ("loss", "output") or k.startswith("grad."))
+    worst_param = max(rel(got[k], want[k]) for k in want if not (k in ("loss", "output") or k.startswith("grad.")))
+    ok = worst_grad <= GRAD_LIMIT and worst_param <= PARAM_LIMIT
+    print(f"{device:7s} {name:22s} steps={steps}  loss/output/grads rel {worst_grad:.2e}  "
+          f"params rel {worst_param:.2e}  {'ok' if ok else 'FAIL'}")
+    return ok
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--device", action="append", default=None)
+    parser.add_argument("--cases", default="mlp", help="mlp, cnn or all")
+    args = parser.parse_args()
+    devices = args.device or ["cpu", "opencl"]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    clnn = os.path.join(root, "clnn")
+    cases = list(CASES)
+    extra = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cnn_cases.py")
+    if args.cases in ("cnn", "all") and os.path.exists(extra):
+        sys.path.insert(0, os.path.dirname(extra))
+        from cnn_cases import CNN_CASES
+        cases = CNN_CASES if args.cases == "cnn" else cases + CNN_CASES
+    all_ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for device in devices:
+            for i, case in enumerate(cases):
+                all_ok &= run_case(case, device, clnn, tmp, seed=100 + i)
+    print("all cases within limits" if all_ok else "SOME CASES FAILED")
+    sys.exit(0 if all_ok else 1)
+
+
+if __name__ == "__main__":
+    main()
