@@ -72,6 +72,21 @@ public interface Backend extends AutoCloseable {
     /** Bias gradient, accumulated: db[ch] += Σ_{o,i} dy[o, ch, i], with dy viewed as (outer, channels, inner). */
     void biasAddBackward(Tensor db, Tensor dy, int outer, int channels, int inner);
 
+    /**
+     * Unfolds convolution patches: col (cin·kh·kw, n·outH·outW) from x (n, cin, h, w), zero where a patch covers
+     * padding (layout in {@link Conv2dShape}). With it a convolution is W (cout, cin·kh·kw) · col.
+     */
+    void im2col(Tensor col, Tensor x, Conv2dShape s);
+
+    /**
+     * The adjoint of {@link #im2col}: dx (n, cin, h, w) = the sum of every col entry that im2col copied from that
+     * input; overwrites dx. It turns the patch gradient into the input gradient.
+     */
+    void col2im(Tensor dx, Tensor col, Conv2dShape s);
+
+    /** dst (b, a, inner) = src (a, b, inner) with the two leading axes swapped (NCHW ↔ CNHW); overwrites dst. */
+    void swapLeadingAxes(Tensor dst, Tensor src, int a, int b, int inner);
+
     // ---- activations --------------------------------------------------------------------------------------------
 
     /** y = max(x, 0) elementwise over {@code count} elements (NaN stays NaN, as in PyTorch). */

@@ -145,6 +145,65 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public void im2col(Tensor col, Tensor x, Conv2dShape s) {
+        OpChecks.conv("im2col", col, x, s);
+        float[] X = f(x); // (n, cin, h, w)
+        float[] C = f(col); // (cin·kh·kw, n·outH·outW)
+        int columns = s.columns();
+        for (int row = 0; row < s.patch(); row++) {
+            int dw = row % s.kw();
+            int dh = (row / s.kw()) % s.kh();
+            int ci = row / (s.kw() * s.kh());
+            for (int column = 0; column < columns; column++) {
+                int q = column % s.outW();
+                int r = (column / s.outW()) % s.outH();
+                int ni = column / s.pixels();
+                int hh = r * s.sh() - s.ph() + dh;
+                int ww = q * s.sw() - s.pw() + dw;
+                boolean inside = hh >= 0 && hh < s.h() && ww >= 0 && ww < s.w();
+                C[row * columns + column] = inside ? X[((ni * s.cin() + ci) * s.h() + hh) * s.w() + ww] : 0f;
+            }
+        }
+    }
+
+    @Override
+    public void col2im(Tensor dx, Tensor col, Conv2dShape s) {
+        OpChecks.conv("col2im", col, dx, s);
+        float[] dX = f(dx);
+        float[] C = f(col);
+        int columns = s.columns();
+        Arrays.fill(dX, 0f);
+        // Scatter in (row, column) order; the kernel gathers in the same order, so sums round identically.
+        for (int row = 0; row < s.patch(); row++) {
+            int dw = row % s.kw();
+            int dh = (row / s.kw()) % s.kh();
+            int ci = row / (s.kw() * s.kh());
+            for (int column = 0; column < columns; column++) {
+                int q = column % s.outW();
+                int r = (column / s.outW()) % s.outH();
+                int ni = column / s.pixels();
+                int hh = r * s.sh() - s.ph() + dh;
+                int ww = q * s.sw() - s.pw() + dw;
+                if (hh >= 0 && hh < s.h() && ww >= 0 && ww < s.w()) {
+                    dX[((ni * s.cin() + ci) * s.h() + hh) * s.w() + ww] += C[row * columns + column];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void swapLeadingAxes(Tensor dst, Tensor src, int a, int b, int inner) {
+        OpChecks.swap(dst, src, a, b, inner);
+        float[] D = f(dst); // (b, a, inner)
+        float[] S = f(src); // (a, b, inner)
+        for (int i = 0; i < a; i++) {
+            for (int j = 0; j < b; j++) {
+                System.arraycopy(S, (i * b + j) * inner, D, (j * a + i) * inner, inner);
+            }
+        }
+    }
+
     // ---- activations --------------------------------------------------------------------------------------------
 
     @Override

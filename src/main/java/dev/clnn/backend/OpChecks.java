@@ -76,6 +76,24 @@ final class OpChecks {
         }
     }
 
+    static void conv(String op, Tensor col, Tensor x, Conv2dShape s) {
+        if (s == null) {
+            throw new IllegalArgumentException(op + ": convolution geometry is null");
+        }
+        Shapes.check(op, "image", x, F32, s.inputSize(), s.toString());
+        Shapes.check(op, "columns", col, F32, (long) s.patch() * s.columns(), "(cin·kh·kw, n·outH·outW) = ("
+                + s.patch() + ", " + s.columns() + ") for " + s);
+    }
+
+    static void swap(Tensor dst, Tensor src, int a, int b, int inner) {
+        Shapes.positive("swapLeadingAxes", "a", a);
+        Shapes.positive("swapLeadingAxes", "b", b);
+        Shapes.positive("swapLeadingAxes", "inner", inner);
+        String dims = "(a, b, inner) = (" + a + ", " + b + ", " + inner + ")";
+        Shapes.check("swapLeadingAxes", "src", src, F32, (long) a * b * inner, dims);
+        Shapes.check("swapLeadingAxes", "dst", dst, F32, (long) a * b * inner, dims);
+    }
+
     static void scalar(String op, Tensor loss, DType dtype) {
         Shapes.check(op, "result", loss, dtype, 1, "a scalar");
     }

@@ -174,6 +174,37 @@ public final class OpenClBackend implements Backend {
                 buf(db), buf(dy), outer, channels, inner));
     }
 
+    @Override
+    public void im2col(Tensor col, Tensor x, Conv2dShape s) {
+        OpChecks.conv("im2col", col, x, s);
+        run("im2col", s::toString, () -> conv(Kernels.IM2COL, s.colSize(), s, buf(col), buf(x)));
+    }
+
+    @Override
+    public void col2im(Tensor dx, Tensor col, Conv2dShape s) {
+        OpChecks.conv("col2im", col, dx, s);
+        run("col2im", s::toString, () -> conv(Kernels.COL2IM, s.inputSize(), s, buf(dx), buf(col)));
+    }
+
+    /** Launches a conv.cl kernel over {@code items} work-items with its buffers followed by the geometry. */
+    private void conv(Kernels k, int items, Conv2dShape s, DeviceBuffer... buffers) {
+        Object[] args = new Object[buffers.length + 12];
+        System.arraycopy(buffers, 0, args, 0, buffers.length);
+        int at = buffers.length;
+        for (int v : new int[] {s.n(), s.cin(), s.h(), s.w(), s.kh(), s.kw(), s.sh(), s.sw(), s.ph(), s.pw(),
+                s.outH(), s.outW()}) {
+            args[at++] = v;
+        }
+        elementwise(k, items, args);
+    }
+
+    @Override
+    public void swapLeadingAxes(Tensor dst, Tensor src, int a, int b, int inner) {
+        OpChecks.swap(dst, src, a, b, inner);
+        run("swapLeadingAxes", () -> "src " + src + " (a, b, inner) = (" + a + ", " + b + ", " + inner + ")",
+                () -> elementwise(Kernels.SWAP_LEADING_AXES, src.size(), buf(dst), buf(src), a, b, inner));
+    }
+
     // ---- activations --------------------------------------------------------------------------------------------
 
     @Override

@@ -2,6 +2,7 @@ package dev.clnn.model;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.nn.AvgPool2d;
+import dev.clnn.nn.Conv2d;
 import dev.clnn.nn.Flatten;
 import dev.clnn.nn.Layer;
 import dev.clnn.nn.Linear;
@@ -44,8 +45,10 @@ public final class Models {
             return new AvgPool2d(backend, p.k(), p.stride(), p.pad());
         } else if (spec instanceof LayerSpec.Flatten) {
             return new Flatten();
+        } else if (spec instanceof LayerSpec.Conv c) {
+            return new Conv2d(backend, c.cin(), c.cout(), c.k(), c.stride(), c.pad(), init);
         }
-        throw new IllegalArgumentException("layer " + spec.text() + " is not supported yet");
+        throw new IllegalStateException("no layer for " + spec.text());
     }
 
     /**

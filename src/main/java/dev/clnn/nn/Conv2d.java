@@ -1,0 +1,133 @@
+package dev.clnn.nn;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.Conv2dShape;
+import dev.clnn.backend.DType;
+import dev.clnn.backend.Tensor;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A 2-D convolution over NCHW input with PyTorch's {@code nn.Conv2d} layout and names: weight (cout, cin, k, k), bias
+ * (cout), zero padding. Computed as GEMMs over the im2col matrix (see {@link Conv2dShape}):
+ * forward y = W · im2col(x) + b; backward dW += dy · colᵀ, db += Σ dy, dx = col2im(Wᵀ · dy).
+ */
+public final class Conv2d implements Layer {
+    private final Backend backend;
+    private final int cin;
+    private final int cout;
+    private final int k;
+    private final int stride;
+    private final int pad;
+    private final Param weight; // (cout, cin, k, k), used as (cout, cin·k·k)
+    private final Param bias; // (cout)
+    private Conv2dShape shape;
+    private Tensor col; // (cin·k·k, n·outH·outW)
+    private Tensor yT; // (cout, n, outH·outW): the GEMM's output order
+    private Tensor y; // (n, cout, outH, outW)
+    private Tensor dyT; // (cout, n, outH·outW)
+    private Tensor dcol; // like col
+    private Tensor dx; // (n, cin, h, w)
+
+    /**
+     * Initialised as PyTorch's {@code nn.Conv2d}: weight and bias uniform in [−1/√fan_in, 1/√fan_in] with
+     * fan_in = cin·k·k, drawn from {@code init} (weight first, then bias).
+     */
+    public Conv2d(Backend backend, int cin, int cout, int k, int stride, int pad, SplittableRandom init) {
+        if (cin <= 0 || cout <= 0 || k <= 0 || stride <= 0 || pad < 0) {
+            throw new IllegalArgumentException("conv(" + cin + ", " + cout + ", " + k + ", " + stride + ", " + pad
+                    + ") needs positive channels, kernel and stride and a padding ≥ 0");
+        }
+        this.backend = backend;
+        this.cin = cin;
+        this.cout = cout;
+        this.k = k;
+        this.stride = stride;
+        this.pad = pad;
+        int fanIn = Math.multiplyExact(cin, k * k);
+        double bound = 1.0 / Math.sqrt(fanIn);
+        float[] w = new float[Math.multiplyExact(cout, fanIn)];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) init.nextDouble(-bound, bound);
+        }
+        float[] b = new float[cout];
+        for (int i = 0; i < cout; i++) {
+            b[i] = (float) init.nextDouble(-bound, bound);
+        }
+        this.weight = new Param(backend, "weight", backend.fromArray(w, cout, cin, k, k));
+        this.bias = new Param(backend, "bias", backend.fromArray(b, cout));
+    }
+
+    public Param weight() {
+        return weight;
+    }
+
+    public Param bias() {
+        return bias;
+    }
+
+    @Override
+    public int[] outputShape(int[] inputShape) {
+        if (inputShape.length != 4 || inputShape[1] != cin || inputShape[0] <= 0
+                || inputShape[2] + 2 * pad < k || inputShape[3] + 2 * pad < k) {
+            throw new IllegalArgumentException(this + " expects input [N, " + cin + ", H, W] with H, W ≥ "
+                    + Math.max(1, k - 2 * pad) + " but got " + Buffers.str(inputShape));
+        }
+        Conv2dShape s = geometry(inputShape);
+        return new int[] {s.n(), cout, s.outH(), s.outW()};
+    }
+
+    private Conv2dShape geometry(int[] in) {
+        return Conv2dShape.square(in[0], cin, in[2], in[3], cout, k, stride, pad);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        int[] outShape = outputShape(x.shape());
+        shape = geometry(x.shape());
+        col = Buffers.reuse(backend, col, DType.F32, new int[] {shape.patch(), shape.columns()});
+        yT = Buffers.reuse(backend, yT, DType.F32, new int[] {cout, shape.columns()});
+        y = Buffers.reuse(backend, y, DType.F32, outShape);
+        backend.im2col(col, x, shape);
+        // yT (cout, n·P) = W (cout, cin·k·k) · col (cin·k·k, n·P)
+        backend.gemm(yT, weight.value(), col, false, false, cout, shape.columns(), shape.patch(), 1f, 0f);
+        backend.swapLeadingAxes(y, yT, cout, shape.n(), shape.pixels());
+        backend.biasAddForward(y, bias.value(), shape.n(), cout, shape.pixels());
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        Buffers.requireShape(toString(), "dy", dy, y == null ? null : y.shape());
+        Conv2dShape s = shape;
+        dyT = Buffers.reuse(backend, dyT, DType.F32, new int[] {cout, s.columns()});
+        dcol = Buffers.reuse(backend, dcol, DType.F32, new int[] {s.patch(), s.columns()});
+        dx = Buffers.reuse(backend, dx, DType.F32, new int[] {s.n(), cin, s.h(), s.w()});
+        backend.swapLeadingAxes(dyT, dy, s.n(), cout, s.pixels());
+        // dW (cout, cin·k·k) += dyT (cout, n·P) · colᵀ (n·P, cin·k·k)
+        backend.gemm(weight.grad(), dyT, col, false, true, cout, s.patch(), s.columns(), 1f, 1f);
+        backend.biasAddBackward(bias.grad(), dy, s.n(), cout, s.pixels());
+        // dcol (cin·k·k, n·P) = Wᵀ (cin·k·k, cout) · dyT (cout, n·P)
+        backend.gemm(dcol, weight.value(), dyT, true, false, s.patch(), s.columns(), cout, 1f, 0f);
+        backend.col2im(dx, dcol, s);
+        return dx;
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public void close() {
+        weight.close();
+        bias.close();
+        Buffers.close(col, yT, y, dyT, dcol, dx);
+        col = yT = y = dyT = dcol = dx = null;
+    }
+
+    @Override
+    public String toString() {
+        return "conv(" + cin + ", " + cout + ", " + k + ", stride " + stride + ", pad " + pad + ")";
+    }
+}

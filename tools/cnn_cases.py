@@ -1,0 +1,14 @@
+"""Convolution cases for check_step_against_pytorch.py (--cases cnn|all)."""
+
+# (name, SPEC, input shape, loss, lr, momentum, nesterov, weight decay, steps)
+CNN_CASES = [
+    ("conv k3 pad1 maxpool", "conv(1,4,3,1,1),relu,maxpool(2),flatten,linear(196,10)", (3, 1, 14, 14), "ce", 0.1,
+     0.0, False, 0.0, 1),
+    ("conv stride2 pad2 k5", "conv(3,5,5,2,2),relu,avgpool(3,2,1),flatten,linear(80,7)", (2, 3, 15, 15), "ce",
+     0.05, 0.9, False, 1e-3, 3),
+    ("conv k1 + maxpool pad", "conv(2,3,1),relu,maxpool(3,2,1),conv(3,4,3,1,0),flatten,linear(36,5)",
+     (4, 2, 9, 9), "ce", 0.05, 0.9, True, 5e-4, 2),
+    ("conv odd sizes mse", "conv(2,3,3,2,1),relu,avgpool(2,1,1),flatten,linear(90,4)", (1, 2, 9, 7), "mse",
+     0.02, 0.5, False, 0.0, 2),
+    ("cnn model", "cnn", (8, 1, 28, 28), "ce", 0.05, 0.9, True, 5e-4, 2),
+]
