@@ -59,6 +59,35 @@ class CpuBackendKnownAnswerTest {
     }
 
     @Test
+    void im2colUnfoldsPatchesWithZerosInThePadding() {
+        // x = 1..9 as 3x3; 2x2 kernel, stride 1, padding 0: four patches, one column each.
+        float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+        Conv2dShape s = Conv2dShape.square(1, 1, 3, 3, 1, 2, 1, 0);
+        Tensor col = TestArrays.poisoned(cpu, 4, 4);
+        cpu.im2col(col, t(x, 1, 1, 3, 3), s);
+        // rows: taps (0,0), (0,1), (1,0), (1,1); columns: output pixels in raster order
+        assertArrayEquals(new float[] {1, 2, 4, 5, 2, 3, 5, 6, 4, 5, 7, 8, 5, 6, 8, 9}, cpu.readFloats(col));
+        Tensor padded = TestArrays.poisoned(cpu, 4, 4);
+        cpu.im2col(padded, t(new float[] {7}, 1, 1, 1, 1), Conv2dShape.square(1, 1, 1, 1, 1, 2, 1, 1));
+        // A 1x1 input padded to 3x3: each 2x2 window sees the 7 at a different tap.
+        assertArrayEquals(new float[] {0, 0, 0, 7, 0, 0, 7, 0, 0, 7, 0, 0, 7, 0, 0, 0},
+                cpu.readFloats(padded));
+        Tensor dx = TestArrays.poisoned(cpu, 1, 1, 3, 3);
+        float[] ones = new float[16];
+        java.util.Arrays.fill(ones, 1f);
+        cpu.col2im(dx, t(ones, 4, 4), s);
+        // Each input counts the patches that contain it: 1 at corners, 2 at edges, 4 in the centre.
+        assertArrayEquals(new float[] {1, 2, 1, 2, 4, 2, 1, 2, 1}, cpu.readFloats(dx));
+    }
+
+    @Test
+    void swapLeadingAxesTurnsChannelMajorIntoBatchMajor() {
+        Tensor dst = TestArrays.poisoned(cpu, 3, 2, 2);
+        cpu.swapLeadingAxes(dst, t(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 2, 3, 2), 2, 3, 2);
+        assertArrayEquals(new float[] {1, 2, 7, 8, 3, 4, 9, 10, 5, 6, 11, 12}, cpu.readFloats(dst));
+    }
+
+    @Test
     void reluZeroesNegativesAndPassesGradientOnlyWherePositive() {
         Tensor x = t(new float[] {-2, -0f, 0, 3, Float.NaN}, 5);
         Tensor y = TestArrays.poisoned(cpu, 5);

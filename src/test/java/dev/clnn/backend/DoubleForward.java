@@ -31,6 +31,36 @@ final class DoubleForward {
         return out;
     }
 
+    static double[] im2col(double[] x, Conv2dShape s) {
+        double[] col = new double[s.colSize()];
+        for (int row = 0; row < s.patch(); row++) {
+            int dw = row % s.kw();
+            int dh = (row / s.kw()) % s.kh();
+            int ci = row / (s.kw() * s.kh());
+            for (int column = 0; column < s.columns(); column++) {
+                int q = column % s.outW();
+                int r = (column / s.outW()) % s.outH();
+                int ni = column / s.pixels();
+                int hh = r * s.sh() - s.ph() + dh;
+                int ww = q * s.sw() - s.pw() + dw;
+                if (hh >= 0 && hh < s.h() && ww >= 0 && ww < s.w()) {
+                    col[row * s.columns() + column] = x[((ni * s.cin() + ci) * s.h() + hh) * s.w() + ww];
+                }
+            }
+        }
+        return col;
+    }
+
+    static double[] swapLeadingAxes(double[] src, int a, int b, int inner) {
+        double[] dst = new double[src.length];
+        for (int i = 0; i < a; i++) {
+            for (int j = 0; j < b; j++) {
+                System.arraycopy(src, (i * b + j) * inner, dst, (j * a + i) * inner, inner);
+            }
+        }
+        return dst;
+    }
+
     static double[] relu(double[] x) {
         double[] y = new double[x.length];
         for (int e = 0; e < x.length; e++) {

@@ -57,6 +57,36 @@ class GradCheckTest {
     }
 
     @Test
+    void col2imIsTheGradientOfIm2col() {
+        for (Conv2dShape s : new Conv2dShape[] {Conv2dShape.square(2, 3, 5, 6, 1, 3, 1, 1),
+                Conv2dShape.square(1, 2, 7, 7, 1, 3, 2, 2), new Conv2dShape(2, 1, 6, 5, 1, 2, 3, 2, 1, 1, 0)}) {
+            float[] x = TestArrays.uniform(random, s.inputSize(), -1, 1);
+            float[] r = TestArrays.uniform(random, s.colSize(), -1, 1);
+            Tensor col = TestArrays.poisoned(cpu, s.colSize());
+            cpu.im2col(col, cpu.fromArray(x, x.length), s);
+            checkForward("im2col " + s, cpu.readFloats(col), DoubleForward.im2col(d(x), s));
+            Tensor dx = TestArrays.poisoned(cpu, s.inputSize());
+            cpu.col2im(dx, cpu.fromArray(r, r.length), s);
+            check("col2im " + s, x, cpu.readFloats(dx), v -> dot(DoubleForward.im2col(v, s), r));
+        }
+    }
+
+    @Test
+    void swappingTheAxesBackIsTheGradientOfSwapping() {
+        int a = 3;
+        int b = 4;
+        int inner = 5;
+        float[] x = TestArrays.uniform(random, a * b * inner, -1, 1);
+        float[] r = TestArrays.uniform(random, x.length, -1, 1);
+        Tensor y = TestArrays.poisoned(cpu, x.length);
+        cpu.swapLeadingAxes(y, cpu.fromArray(x, x.length), a, b, inner);
+        checkForward("swapLeadingAxes", cpu.readFloats(y), DoubleForward.swapLeadingAxes(d(x), a, b, inner));
+        Tensor dx = TestArrays.poisoned(cpu, x.length);
+        cpu.swapLeadingAxes(dx, cpu.fromArray(r, r.length), b, a, inner);
+        check("swapLeadingAxes dx", x, cpu.readFloats(dx), v -> dot(DoubleForward.swapLeadingAxes(v, a, b, inner), r));
+    }
+
+    @Test
     void biasGradientSumsTheUpstreamGradient() {
         int outer = 2;
         int channels = 3;

@@ -1,0 +1,28 @@
+package dev.clnn.backend;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Tag("opencl")
+class SwapLeadingAxesParityTest {
+    private final CpuBackend cpu = new CpuBackend();
+
+    @ParameterizedTest(name = "a={0} b={1} inner={2}")
+    @CsvSource({"1,1,1", "3,5,7", "1,17,33", "17,1,33", "64,32,196", "13,129,1"})
+    void swapMovesEveryElementExactly(int a, int b, int inner) {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        long seed = a * 10007L + b * 101L + inner;
+        float[] src = TestArrays.uniform(new SplittableRandom(seed), a * b * inner, -1, 1);
+        TestArrays.assertIdentical("swapLeadingAxes seed=" + seed, run(cl, src, a, b, inner),
+                run(cpu, src, a, b, inner));
+    }
+
+    private static float[] run(Backend be, float[] src, int a, int b, int inner) {
+        try (Tensor s = be.fromArray(src, a, b, inner); Tensor d = TestArrays.poisoned(be, b, a, inner)) {
+            be.swapLeadingAxes(d, s, a, b, inner);
+            return be.readFloats(d);
+        }
+    }
+}
