@@ -59,3 +59,90 @@ void gemm_tiled(__global float *C, const __global float *A, const __global float
         C[at] = beta == 0.0f ? alpha * acc : alpha * acc + beta * C[at];
     }
 }
+
+/*
+ * The register-blocked path for large products, in three kernels. The operands are first packed (transposed as
+ * needed and zero-padded to whole blocks), so the inner loop has no bounds checks and only vector loads:
+ *   pack_a(Ap, A, M, K, Mp): Ap holds op(A) in panels of RM rows: Ap[(ib*K + p)*RM + r] = A(ib*RM + r, p),
+ *       0 for rows >= M; Mp = M rounded up to RM. One work-item per element of Ap.
+ *   pack_b(Bp, B, K, N, Np): Bp (K, Np) = op(B) with columns zero-padded to Np = N rounded up to RN.
+ *   gemm_blocked(C, Ap, Bp, M, N, K, Np, alpha, beta): work-item (jb, ib) computes the RM x RN block of C at rows
+ *       ib*RM, columns jb*RN, holding it in RM*WN float16 accumulators (RN = 16*WN); global size (Np/RN, Mp/RM).
+ *       Elements outside C are dropped at the store.
+ */
+
+#ifndef RM
+#define RM 8 /* rows of C per work-item */
+#endif
+#ifndef WN
+#define WN 2 /* float16 vectors of columns per work-item: RN = 16 * WN */
+#endif
+#define RN (16 * WN)
+
+__kernel void pack_a(__global float *Ap, const __global float *A, const int M, const int K, const int Mp) {
+    ELEMENT_INDEX(e, Mp * K)
+    const int r = e % RM;
+    const int p = (e / RM) % K;
+    const int i = (e / (RM * K)) * RM + r;
+    Ap[e] = i < M ? A_AT(i, p) : 0.0f;
+}
+
+__kernel void pack_b(__global float *Bp, const __global float *B, const int K, const int N, const int Np) {
+    ELEMENT_INDEX(e, K * Np)
+    const int j = e % Np;
+    const int p = e / Np;
+    Bp[e] = j < N ? B_AT(p, j) : 0.0f;
+}
+
+__kernel void gemm_blocked(__global float *C, const __global float *Ap, const __global float *Bp, const int M,
+                           const int N, const int K, const int Np, const float alpha, const float beta) {
+    const int jb = (int) get_global_id(0);
+    const int ib = (int) get_global_id(1);
+    const int i0 = ib * RM;
+    const int j0 = jb * RN;
+    if (i0 >= M || j0 >= N) {
+        return;
+    }
+    float16 acc[RM][WN];
+    for (int r = 0; r < RM; r++) {
+        for (int v = 0; v < WN; v++) {
+            acc[r][v] = (float16) 0.0f;
+        }
+    }
+    const __global float *a = Ap + ib * K * RM;
+    const __global float *b = Bp + j0;
+    for (int p = 0; p < K; p++) {
+        float16 bv[WN];
+        for (int v = 0; v < WN; v++) {
+            bv[v] = vload16(v, b + p * Np);
+        }
+        for (int r = 0; r < RM; r++) {
+            const float av = a[p * RM + r];
+            for (int v = 0; v < WN; v++) {
+                acc[r][v] = fma((float16) av, bv[v], acc[r][v]);
+            }
+        }
+    }
+    const bool whole = i0 + RM <= M && j0 + RN <= N;
+    for (int r = 0; r < RM; r++) {
+        __global float *c = C + (i0 + r) * N + j0;
+        for (int v = 0; v < WN; v++) {
+            float16 out = alpha * acc[r][v];
+            if (whole) {
+                if (beta != 0.0f) {
+                    out += beta * vload16(v, c);
+                }
+                vstore16(out, v, c);
+            } else {
+                float vals[16];
+                vstore16(out, 0, vals);
+                for (int t = 0; t < 16; t++) {
+                    const int j = j0 + v * 16 + t;
+                    if (i0 + r < M && j < N) {
+                        c[v * 16 + t] = beta == 0.0f ? vals[t] : vals[t] + beta * c[v * 16 + t];
+                    }
+                }
+            }
+        }
+    }
+}

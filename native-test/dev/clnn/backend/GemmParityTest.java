@@ -10,7 +10,7 @@ class GemmParityTest {
     private final CpuBackend cpu = new CpuBackend();
 
     @ParameterizedTest(name = "m={0} n={1} k={2}")
-    @CsvSource({"1,1,1", "3,5,7", "17,33,13", "1,129,3", "129,1,65", "16,16,16", "33,17,31", "64,10,784",
+    @CsvSource({"1,1,1", "3,5,7", "17,33,13", "1,129,3", "129,1,65", "16,16,16", "33,17,31", "64,10,784", "8,32,1", "9,33,17", "256,1024,784",
             "300,257,520"})
     void gemmMatchesReferenceInEveryTransposeFormWithAlphaAndBeta(int m, int n, int k) {
         OpenClBackend cl = OpenClTestSupport.backend();
@@ -23,20 +23,27 @@ class GemmParityTest {
                     float[] b = TestArrays.uniform(random, k * n, -1, 1);
                     // beta = 0 must not read C, so C starts poisoned; otherwise both start from the same values.
                     float[] c0 = ab[1] == 0f ? TestArrays.nan(m * n) : TestArrays.uniform(random, m * n, -1, 1);
-                    float[] expected = run(cpu, a, b, c0, ta, tb, m, n, k, ab);
-                    float[] actual = run(cl, a, b, c0, ta, tb, m, n, k, ab);
-                    TestArrays.assertClose("gemm ta=" + ta + " tb=" + tb + " alpha=" + ab[0] + " beta=" + ab[1]
-                            + " seed=" + seed, actual, expected, Tolerances.GEMM);
+                    float[] expected = run(cpu, null, a, b, c0, ta, tb, m, n, k, ab);
+                    for (OpenClBackend.GemmVariant variant : OpenClBackend.GemmVariant.values()) {
+                        float[] actual = run(cl, variant, a, b, c0, ta, tb, m, n, k, ab);
+                        TestArrays.assertClose("gemm " + variant + " ta=" + ta + " tb=" + tb + " alpha=" + ab[0]
+                                + " beta=" + ab[1] + " seed=" + seed, actual, expected, Tolerances.GEMM);
+                    }
                 }
             }
         }
     }
 
-    private static float[] run(Backend be, float[] a, float[] b, float[] c0, boolean ta, boolean tb, int m, int n,
-            int k, float[] ab) {
+    /** Runs on {@code be}; an OpenCL backend uses the given kernel variant, the CPU reference ignores it. */
+    private static float[] run(Backend be, OpenClBackend.GemmVariant variant, float[] a, float[] b, float[] c0,
+            boolean ta, boolean tb, int m, int n, int k, float[] ab) {
         try (Tensor ta2 = be.fromArray(a, ta ? k : m, ta ? m : k); Tensor tb2 = be.fromArray(b, tb ? n : k,
                 tb ? k : n); Tensor c = be.fromArray(c0, m, n)) {
-            be.gemm(c, ta2, tb2, ta, tb, m, n, k, ab[0], ab[1]);
+            if (be instanceof OpenClBackend cl) {
+                cl.gemm(c, ta2, tb2, ta, tb, m, n, k, ab[0], ab[1], variant);
+            } else {
+                be.gemm(c, ta2, tb2, ta, tb, m, n, k, ab[0], ab[1]);
+            }
             return be.readFloats(c);
         }
     }

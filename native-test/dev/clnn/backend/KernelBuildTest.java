@@ -64,6 +64,14 @@ class KernelBuildTest {
                 }
             }
         }
+        for (int rows : new int[] {1, 4, 8}) {
+            for (int vectors : new int[] {1, 2}) {
+                String block = "-DRM=" + rows + " -DWN=" + vectors;
+                cl.device().kernel("matmul.cl", "gemm_blocked", block);
+                cl.device().kernel("matmul.cl", "pack_a", block + " -DTRANS_A=1");
+                cl.device().kernel("matmul.cl", "pack_b", block + " -DTRANS_B=1");
+            }
+        }
         assertTrue(cl.options("matmul.cl").startsWith("-DTS="));
     }
 }

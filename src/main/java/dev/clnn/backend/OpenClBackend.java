@@ -146,17 +146,59 @@ public final class OpenClBackend implements Backend {
 
     // ---- linear algebra -----------------------------------------------------------------------------------------
 
+    /** The two GEMM kernels: a plain local-memory tile, and packing plus a register-blocked vector kernel. */
+    enum GemmVariant {
+        TILED,
+        BLOCKED
+    }
+
+    /** Rows and float16 column vectors per work-item of gemm_blocked. */
+    private static final int BLOCK_ROWS = 8;
+    private static final int BLOCK_VECTORS = 2;
+    private static final int BLOCK_COLUMNS = 16 * BLOCK_VECTORS;
+    /** Below this many multiply-adds, packing costs more than it saves. */
+    private static final long BLOCKED_MIN_MACS = 64L * 64 * 64;
+
+    static GemmVariant chooseGemm(int m, int n, int k) {
+        return (long) m * n * k >= BLOCKED_MIN_MACS ? GemmVariant.BLOCKED : GemmVariant.TILED;
+    }
+
     @Override
     public void gemm(Tensor c, Tensor a, Tensor b, boolean transA, boolean transB, int m, int n, int k, float alpha,
             float beta) {
+        gemm(c, a, b, transA, transB, m, n, k, alpha, beta, chooseGemm(m, n, k));
+    }
+
+    /** GEMM with an explicit kernel variant, so tests can check each one against the reference. */
+    void gemm(Tensor c, Tensor a, Tensor b, boolean transA, boolean transB, int m, int n, int k, float alpha,
+            float beta, GemmVariant variant) {
         OpChecks.gemm(c, a, b, transA, transB, m, n, k);
         run("gemm", () -> "C " + c + " A " + a + " B " + b + " m=" + m + " n=" + n + " k=" + k, () -> {
-            String options = options("matmul.cl") + " -DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B="
-                    + (transB ? 1 : 0);
-            ClKernel kernel = device.kernel(Kernels.GEMM_TILED.file(), Kernels.GEMM_TILED.kernelName(), options);
-            kernel.launch(new long[] {roundUp(n, tile), roundUp(m, tile)}, new long[] {tile, tile},
-                    buf(c), buf(a), buf(b), m, n, k, alpha, beta);
+            if (variant == GemmVariant.TILED) {
+                String options = options("matmul.cl") + " -DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B="
+                        + (transB ? 1 : 0);
+                device.kernel("matmul.cl", "gemm_tiled", options).launch(
+                        new long[] {roundUp(n, tile), roundUp(m, tile)}, new long[] {tile, tile},
+                        buf(c), buf(a), buf(b), m, n, k, alpha, beta);
+            } else {
+                gemmBlocked(buf(c), buf(a), buf(b), transA, transB, m, n, k, alpha, beta);
+            }
         });
+    }
+
+    private void gemmBlocked(DeviceBuffer c, DeviceBuffer a, DeviceBuffer b, boolean transA, boolean transB, int m,
+            int n, int k, float alpha, float beta) {
+        String block = "-DRM=" + BLOCK_ROWS + " -DWN=" + BLOCK_VECTORS;
+        int mp = (int) roundUp(m, BLOCK_ROWS);
+        int np = (int) roundUp(n, BLOCK_COLUMNS);
+        try (DeviceBuffer ap = device.allocate(4L * mp * k); DeviceBuffer bp = device.allocate(4L * k * np)) {
+            elementwise(device.kernel("matmul.cl", "pack_a", block + " -DTRANS_A=" + (transA ? 1 : 0)),
+                    (long) mp * k, ap, a, m, k, mp);
+            elementwise(device.kernel("matmul.cl", "pack_b", block + " -DTRANS_B=" + (transB ? 1 : 0)),
+                    (long) k * np, bp, b, k, n, np);
+            device.kernel("matmul.cl", "gemm_blocked", block).launch(
+                    new long[] {np / BLOCK_COLUMNS, mp / BLOCK_ROWS}, null, c, ap, bp, m, n, k, np, alpha, beta);
+        }
     }
 
     @Override
@@ -380,7 +422,11 @@ public final class OpenClBackend implements Backend {
 
     /** One work-item per element, in groups of {@link #elementwiseLocal}; kernels guard the rounded-up tail. */
     private void elementwise(Kernels k, long items, Object... args) {
-        kernel(k).launch(new long[] {roundUp(items, elementwiseLocal)}, new long[] {elementwiseLocal}, args);
+        elementwise(kernel(k), items, args);
+    }
+
+    private void elementwise(ClKernel kernel, long items, Object... args) {
+        kernel.launch(new long[] {roundUp(items, elementwiseLocal)}, new long[] {elementwiseLocal}, args);
     }
 
     /** Runs an op's enqueues; a device failure is re-thrown naming the op and its shapes. */

@@ -1,0 +1,61 @@
+package dev.clnn;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.CpuBackend;
+import dev.clnn.backend.Tensor;
+import dev.clnn.data.Safetensors;
+import dev.clnn.model.Checkpoint;
+import dev.clnn.model.ModelSpec;
+import dev.clnn.model.Models;
+import dev.clnn.nn.Sequential;
+import dev.clnn.nn.SoftmaxCrossEntropy;
+import dev.clnn.optim.LrSchedule;
+import dev.clnn.optim.Sgd;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The library example of README.md, kept compiling and working (on the CPU backend, so it runs everywhere). */
+class ReadmeExampleTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theReadmeExampleTrainsOnPlainArraysAndSaves() {
+        int n = 90;
+        float[] features = new float[n * 4];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+            features[i * 4 + labels[i]] = 1f; // class c lights feature c
+            features[i * 4 + 3] = (i % 7) / 7f;
+        }
+        Path file = tmp.resolve("model.safetensors");
+        float first = Float.NaN;
+        float last = Float.NaN;
+        // --- README example starts here (Backends.open() there; the CPU backend here) ---
+        try (Backend backend = new CpuBackend();
+                Sequential model = Models.build(backend, ModelSpec.parse("linear(4,16),relu,linear(16,3)"), 42);
+                SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(backend);
+                Sgd sgd = new Sgd(backend, model.params(), LrSchedule.constant(0.1), 0.9f, 0f, 0f, false);
+                Tensor x = backend.fromArray(features, n, 4);
+                Tensor y = backend.fromArray(labels, n)) {
+            for (int step = 0; step < 100; step++) {
+                Tensor value = loss.forward(model.forward(x), y);
+                model.zeroGrad();
+                model.backward(loss.backward());
+                sgd.step();
+                float l = backend.readFloats(value)[0];
+                first = step == 0 ? l : first;
+                last = l;
+            }
+            Checkpoint.save(file, model, backend, Map.of());
+        }
+        // --- README example ends here ---
+        assertTrue(last < first / 10, "loss " + first + " -> " + last);
+        assertTrue(Safetensors.read(file).tensors().containsKey("2.weight"));
+    }
+}
