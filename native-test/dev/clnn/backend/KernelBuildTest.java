@@ -64,7 +64,7 @@ class KernelBuildTest {
                 }
             }
         }
-        for (int rows : new int[] {1, 4, 8}) {
+        for (int rows : new int[] {1, 4, 8, 16}) {
             for (int vectors : new int[] {1, 2}) {
                 String block = "-DRM=" + rows + " -DWN=" + vectors;
                 cl.device().kernel("matmul.cl", "gemm_blocked", block);
