@@ -1,6 +1,7 @@
 /*
  * bias.cl: per-channel bias, activations viewed as (outer, channels, inner), flat index (o*channels + ch)*inner + x.
- *   bias_add_forward(y, b, outer, channels, inner): y += b[ch]; one work-item per element of y.
+ *   bias_add_forward(y, b, outer, channels, inner): y += b[ch]; one work-item per element of y, 3-D range
+ *       (inner, channels, outer).
  *   bias_add_backward(db, dy, outer, channels, inner):  db[ch] += sum over o, x of dy; one work-group of BIAS_LOCAL
  *       work-items per channel, each summing a strided share, then a tree in local memory (deterministic order).
  * Dispatched by OpenClBackend.biasAddForward / biasAddBackward.
@@ -12,8 +13,14 @@
 
 __kernel void bias_add_forward(__global float *y, const __global float *b, const int outer, const int channels,
                                const int inner) {
-    ELEMENT_INDEX(i, outer * channels * inner)
-    y[i] += b[(i / inner) % channels];
+    /* 3-D range (inner, channels, outer): the channel comes from the range, not from a division. */
+    const int x = (int) get_global_id(0);
+    const int ch = (int) get_global_id(1);
+    const int o = (int) get_global_id(2);
+    if (x >= inner || ch >= channels || o >= outer) {
+        return;
+    }
+    y[(o * channels + ch) * inner + x] += b[ch];
 }
 
 __kernel __attribute__((reqd_work_group_size(BIAS_LOCAL, 1, 1)))

@@ -4,10 +4,11 @@
  *   x, dx: (n, cin, h, w), element (ni, ci, hh, ww) at ((ni*cin + ci)*h + hh)*w + ww
  *   col:   (cin*kh*kw, n*oh*ow), element (row, column) at row*(n*oh*ow) + column, with row = (ci*kh + dh)*kw + dw
  *          and column = (ni*oh + r)*ow + q; it holds x[ni, ci, r*sh - ph + dh, q*sw - pw + dw], 0 in the padding.
- *   im2col: one work-item per col element.
- *   col2im: one work-item per dx element, gathering the (dh, dw) taps that read it, in ascending order (the Java
- *           reference scatters in the same order, so the sums round identically); overwrites dx.
- *   swap_leading_axes(dst, src, a, b, inner): dst (b, a, inner) = src (a, b, inner); one work-item per element.
+ *   im2col: 2-D range (n*oh, cin*kh*kw): one work-item per output row of one patch row (ow elements).
+ *   col2im: 3-D range (w, h, n*cin): one work-item per dx element, gathering the (dh, dw) taps that read it, in
+ *           ascending order (the Java reference scatters in the same order, so the sums round identically);
+ *           overwrites dx.
+ *   swap_leading_axes(dst, src, a, b, inner): dst (b, a, inner) = src (a, b, inner); 3-D range (inner, b, a).
  * Dispatched by OpenClBackend.im2col / col2im / swapLeadingAxes.
  */
 
@@ -15,28 +16,43 @@
     const int sw, const int ph, const int pw, const int oh, const int ow
 
 __kernel void im2col(__global float *col, const __global float *x, CONV_ARGS) {
-    const int columns = n * oh * ow;
-    ELEMENT_INDEX(e, cin * kh * kw * columns)
-    const int row = e / columns;
-    const int column = e - row * columns;
+    /* Work-item (ni*oh + r, row) writes the ow consecutive columns of one output row: the index arithmetic
+       (integer division is slow on CPUs) is paid once per output row, not per element. */
+    const int image_row = (int) get_global_id(0);
+    const int row = (int) get_global_id(1);
+    if (image_row >= n * oh || row >= cin * kh * kw) {
+        return;
+    }
+    const int r = image_row % oh;
+    const int ni = image_row / oh;
     const int dw = row % kw;
     const int dh = (row / kw) % kh;
     const int ci = row / (kw * kh);
-    const int q = column % ow;
-    const int r = (column / ow) % oh;
-    const int ni = column / (ow * oh);
     const int hh = r * sh - ph + dh;
-    const int ww = q * sw - pw + dw;
-    const bool inside = hh >= 0 && hh < h && ww >= 0 && ww < w;
-    col[e] = inside ? x[((ni * cin + ci) * h + hh) * w + ww] : 0.0f;
+    __global float *out = col + row * (n * oh * ow) + image_row * ow;
+    if (hh < 0 || hh >= h) {
+        for (int q = 0; q < ow; q++) {
+            out[q] = 0.0f;
+        }
+        return;
+    }
+    const __global float *in = x + ((ni * cin + ci) * h + hh) * w;
+    for (int q = 0; q < ow; q++) {
+        const int ww = q * sw - pw + dw;
+        out[q] = (ww >= 0 && ww < w) ? in[ww] : 0.0f;
+    }
 }
 
 __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
-    ELEMENT_INDEX(e, n * cin * h * w)
-    const int ww = e % w;
-    const int hh = (e / w) % h;
-    const int ci = (e / (w * h)) % cin;
-    const int ni = e / (w * h * cin);
+    /* Work-item (ww, hh, ni*cin + ci): no division along dimension 0, which the compiler vectorises. */
+    const int ww = (int) get_global_id(0);
+    const int hh = (int) get_global_id(1);
+    const int plane = (int) get_global_id(2);
+    if (ww >= w || hh >= h || plane >= n * cin) {
+        return;
+    }
+    const int ci = plane % cin;
+    const int ni = plane / cin;
     const int columns = n * oh * ow;
     float sum = 0.0f;
     for (int dh = 0; dh < kh; dh++) {
@@ -55,14 +71,17 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
             sum += col[row * columns + (ni * oh + r) * ow + q];
         }
     }
-    dx[e] = sum;
+    dx[(plane * h + hh) * w + ww] = sum;
 }
 
 __kernel void swap_leading_axes(__global float *dst, const __global float *src, const int a, const int b,
                                 const int inner) {
-    ELEMENT_INDEX(e, a * b * inner)
-    const int k = e % inner;
-    const int j = (e / inner) % b;
-    const int i = e / (inner * b);
-    dst[(j * a + i) * inner + k] = src[e];
+    /* Work-item (k, j, i) moves src[i, j, k] to dst[j, i, k]. */
+    const int k = (int) get_global_id(0);
+    const int j = (int) get_global_id(1);
+    const int i = (int) get_global_id(2);
+    if (k >= inner || j >= b || i >= a) {
+        return;
+    }
+    dst[(j * a + i) * inner + k] = src[(i * b + j) * inner + k];
 }

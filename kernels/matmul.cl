@@ -64,8 +64,9 @@ void gemm_tiled(__global float *C, const __global float *A, const __global float
  * The register-blocked path for large products, in three kernels. The operands are first packed (transposed as
  * needed and zero-padded to whole blocks), so the inner loop has no bounds checks and only vector loads:
  *   pack_a(Ap, A, M, K, Mp): Ap holds op(A) in panels of RM rows: Ap[(ib*K + p)*RM + r] = A(ib*RM + r, p),
- *       0 for rows >= M; Mp = M rounded up to RM. One work-item per element of Ap.
- *   pack_b(Bp, B, K, N, Np): Bp (K, Np) = op(B) with columns zero-padded to Np = N rounded up to RN.
+ *       0 for rows >= M; Mp = M rounded up to RM. One work-item per 16 x 16 tile: range (ceil(K/16), ceil(Mp/16)).
+ *   pack_b(Bp, B, K, N, Np): Bp (K, Np) = op(B) with columns zero-padded to Np = N rounded up to RN. One
+ *       work-item per 16 x 16 tile: range (ceil(Np/16), ceil(K/16)).
  *   gemm_blocked(C, Ap, Bp, M, N, K, Np, alpha, beta): work-item (jb, ib) computes the RM x RN block of C at rows
  *       ib*RM, columns jb*RN, holding it in RM*WN float16 accumulators (RN = 16*WN); global size (Np/RN, Mp/RM).
  *       Elements outside C are dropped at the store. The loops over RM and WN are unrolled so the accumulators
@@ -80,19 +81,63 @@ void gemm_tiled(__global float *C, const __global float *A, const __global float
 #endif
 #define RN (16 * WN)
 
+/* The packers move 16 x 16 tiles through a private array, so both their reads and their writes run along rows
+   whatever the transposition (element-wise packing of a transposed operand strides through memory on every read). */
+#define PACK_TILE 16
+
 __kernel void pack_a(__global float *Ap, const __global float *A, const int M, const int K, const int Mp) {
-    ELEMENT_INDEX(e, Mp * K)
-    const int r = e % RM;
-    const int p = (e / RM) % K;
-    const int i = (e / (RM * K)) * RM + r;
-    Ap[e] = i < M ? A_AT(i, p) : 0.0f;
+    /* Work-item (pt, it): rows it*16 .. +15 of op(A), columns pt*16 .. +15. */
+    const int p0 = (int) get_global_id(0) * PACK_TILE;
+    const int i0 = (int) get_global_id(1) * PACK_TILE;
+    if (p0 >= K || i0 >= Mp) {
+        return;
+    }
+    float tile[PACK_TILE][PACK_TILE]; /* [p][i] */
+#if TRANS_A
+    for (int t = 0; t < PACK_TILE; t++) {
+        for (int u = 0; u < PACK_TILE; u++) {
+#else
+    for (int u = 0; u < PACK_TILE; u++) {
+        for (int t = 0; t < PACK_TILE; t++) {
+#endif
+            const int i = i0 + u;
+            const int p = p0 + t;
+            tile[t][u] = (i < M && p < K) ? A_AT(i, p) : 0.0f;
+        }
+    }
+    for (int t = 0; t < PACK_TILE && p0 + t < K; t++) {
+        for (int u = 0; u < PACK_TILE && i0 + u < Mp; u++) {
+            const int i = i0 + u;
+            Ap[((i / RM) * K + p0 + t) * RM + i % RM] = tile[t][u];
+        }
+    }
 }
 
 __kernel void pack_b(__global float *Bp, const __global float *B, const int K, const int N, const int Np) {
-    ELEMENT_INDEX(e, K * Np)
-    const int j = e % Np;
-    const int p = e / Np;
-    Bp[e] = j < N ? B_AT(p, j) : 0.0f;
+    /* Work-item (jt, pt): rows pt*16 .. +15 of op(B), columns jt*16 .. +15. */
+    const int j0 = (int) get_global_id(0) * PACK_TILE;
+    const int p0 = (int) get_global_id(1) * PACK_TILE;
+    if (j0 >= Np || p0 >= K) {
+        return;
+    }
+    float tile[PACK_TILE][PACK_TILE]; /* [p][j] */
+#if TRANS_B
+    for (int u = 0; u < PACK_TILE; u++) {
+        for (int t = 0; t < PACK_TILE; t++) {
+#else
+    for (int t = 0; t < PACK_TILE; t++) {
+        for (int u = 0; u < PACK_TILE; u++) {
+#endif
+            const int p = p0 + t;
+            const int j = j0 + u;
+            tile[t][u] = (p < K && j < N) ? B_AT(p, j) : 0.0f;
+        }
+    }
+    for (int t = 0; t < PACK_TILE && p0 + t < K; t++) {
+        for (int u = 0; u < PACK_TILE && j0 + u < Np; u++) {
+            Bp[(p0 + t) * Np + j0 + u] = tile[t][u];
+        }
+    }
 }
 
 __kernel void gemm_blocked(__global float *C, const __global float *Ap, const __global float *Bp, const int M,
@@ -149,4 +194,68 @@ __kernel void gemm_blocked(__global float *C, const __global float *Ap, const __
             }
         }
     }
+}
+
+/*
+ * Split-K for products with few blocks of C but a long K (weight gradients: (cout, cin*k*k) summed over n*P):
+ *   gemm_blocked_partial(Cpart, Ap, Bp, Mp, Np, K, chunk): work-item (jb, ib, s) computes the RM x RN block over
+ *       p in [s*chunk, min(K, (s+1)*chunk)) into Cpart[s] (Mp, Np); global size (Np/RN, Mp/RM, splits).
+ *   gemm_sum_splits(C, Cpart, M, N, Mp, Np, splits, alpha, beta): one work-item per element of C; sums the splits
+ *       in order (deterministic), then C = alpha*sum (+ beta*C when beta != 0).
+ */
+
+__kernel void gemm_blocked_partial(__global float *Cpart, const __global float *Ap, const __global float *Bp,
+                                   const int Mp, const int Np, const int K, const int chunk) {
+    const int jb = (int) get_global_id(0);
+    const int ib = (int) get_global_id(1);
+    const int s = (int) get_global_id(2);
+    if (ib * RM >= Mp || jb * RN >= Np) {
+        return;
+    }
+    float16 acc[RM][WN];
+    #pragma unroll
+    for (int r = 0; r < RM; r++) {
+        #pragma unroll
+        for (int v = 0; v < WN; v++) {
+            acc[r][v] = (float16) 0.0f;
+        }
+    }
+    const __global float *a = Ap + ib * K * RM;
+    const __global float *b = Bp + jb * RN;
+    const int end = min(K, (s + 1) * chunk);
+    for (int p = s * chunk; p < end; p++) {
+        float16 bv[WN];
+        #pragma unroll
+        for (int v = 0; v < WN; v++) {
+            bv[v] = vload16(v, b + p * Np);
+        }
+        #pragma unroll
+        for (int r = 0; r < RM; r++) {
+            const float16 av = (float16) a[p * RM + r];
+            #pragma unroll
+            for (int v = 0; v < WN; v++) {
+                acc[r][v] = fma(av, bv[v], acc[r][v]);
+            }
+        }
+    }
+    __global float *c = Cpart + (s * Mp + ib * RM) * Np + jb * RN;
+    #pragma unroll
+    for (int r = 0; r < RM; r++) {
+        #pragma unroll
+        for (int v = 0; v < WN; v++) {
+            vstore16(acc[r][v], v, c + r * Np);
+        }
+    }
+}
+
+__kernel void gemm_sum_splits(__global float *C, const __global float *Cpart, const int M, const int N, const int Mp,
+                              const int Np, const int splits, const float alpha, const float beta) {
+    ELEMENT_INDEX(e, M * N)
+    const int i = e / N;
+    const int j = e - i * N;
+    float sum = 0.0f;
+    for (int s = 0; s < splits; s++) {
+        sum += Cpart[(s * Mp + i) * Np + j];
+    }
+    C[e] = beta == 0.0f ? alpha * sum : alpha * sum + beta * C[e];
 }

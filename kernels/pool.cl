@@ -4,7 +4,8 @@
  *   x, dx: planes * h * w floats, element (plane, r, q) at (plane*h + r)*w + q
  *   y, dy, argmax: planes * oh * ow, element (plane, r, q) at (plane*oh + r)*ow + q;
  *   argmax holds the winning input's index r*w + q within its plane.
- * Forward kernels: one work-item per output element. Backward kernels: one work-item per input element, gathering
+ * Forward kernels: one work-item per output element, 3-D range (ow, oh, planes). Backward kernels: one work-item per
+ * input element, 3-D range (w, h, planes), gathering
  * from the outputs whose windows cover it (no atomics; the sum runs in output order, as the Java reference scatters).
  * Dispatched by OpenClBackend.maxPoolForward / maxPoolBackward / avgPoolForward / avgPoolBackward.
  */
@@ -16,11 +17,22 @@
 #define COVER_FIRST(i, pad, k, s) max(0, ((i) + (pad) - (k) + (s)) / (s))
 #define COVER_LAST(i, pad, s, outn) min((outn) - 1, ((i) + (pad)) / (s))
 
+/* Forward kernels run over the 3-D range (ow, oh, planes), backward ones over (w, h, planes): no divisions. */
+#define OUTPUT_INDEX \
+    const int q = (int) get_global_id(0); \
+    const int r = (int) get_global_id(1); \
+    const int plane = (int) get_global_id(2); \
+    if (q >= ow || r >= oh || plane >= planes) return; \
+    const int o = (plane * oh + r) * ow + q;
+#define INPUT_INDEX \
+    const int q = (int) get_global_id(0); \
+    const int r = (int) get_global_id(1); \
+    const int plane = (int) get_global_id(2); \
+    if (q >= w || r >= h || plane >= planes) return; \
+    const int e = (plane * h + r) * w + q;
+
 __kernel void max_pool_forward(__global float *y, __global int *argmax, const __global float *x, POOL_ARGS) {
-    ELEMENT_INDEX(o, planes * oh * ow)
-    const int q = o % ow;
-    const int r = (o / ow) % oh;
-    const int plane = o / (ow * oh);
+    OUTPUT_INDEX
     const int h0 = r * sh - ph;
     const int w0 = q * sw - pw;
     const int hs = max(h0, 0);
@@ -46,10 +58,7 @@ __kernel void max_pool_forward(__global float *y, __global int *argmax, const __
 
 __kernel void max_pool_backward(__global float *dx, const __global float *dy, const __global int *argmax,
                                 POOL_ARGS) {
-    ELEMENT_INDEX(e, planes * h * w)
-    const int q = e % w;
-    const int r = (e / w) % h;
-    const int plane = e / (w * h);
+    INPUT_INDEX
     const int self = r * w + q;
     const int base = plane * oh * ow;
     float sum = 0.0f;
@@ -65,10 +74,7 @@ __kernel void max_pool_backward(__global float *dx, const __global float *dy, co
 }
 
 __kernel void avg_pool_forward(__global float *y, const __global float *x, POOL_ARGS) {
-    ELEMENT_INDEX(o, planes * oh * ow)
-    const int q = o % ow;
-    const int r = (o / ow) % oh;
-    const int plane = o / (ow * oh);
+    OUTPUT_INDEX
     const int h0 = r * sh - ph;
     const int w0 = q * sw - pw;
     const __global float *in = x + plane * h * w;
@@ -83,10 +89,7 @@ __kernel void avg_pool_forward(__global float *y, const __global float *x, POOL_
 }
 
 __kernel void avg_pool_backward(__global float *dx, const __global float *dy, POOL_ARGS) {
-    ELEMENT_INDEX(e, planes * h * w)
-    const int q = e % w;
-    const int r = (e / w) % h;
-    const int plane = e / (w * h);
+    INPUT_INDEX
     const int base = plane * oh * ow;
     const float divisor = (float) (kh * kw);
     float sum = 0.0f;
@@ -96,4 +99,29 @@ __kernel void avg_pool_backward(__global float *dx, const __global float *dy, PO
         }
     }
     dx[e] = sum;
+}
+
+/*
+ * Scatter forms of the backward kernels, for windows that do not overlap (stride >= window in both directions), so
+ * every input receives at most one output's gradient and plain stores suffice. dx must be zeroed first (inputs no
+ * window covers keep 0). 3-D range (ow, oh, planes), like the forward kernels; no division per element.
+ */
+
+__kernel void max_pool_backward_scatter(__global float *dx, const __global float *dy, const __global int *argmax,
+                                        POOL_ARGS) {
+    OUTPUT_INDEX
+    dx[plane * h * w + argmax[o]] = dy[o];
+}
+
+__kernel void avg_pool_backward_scatter(__global float *dx, const __global float *dy, POOL_ARGS) {
+    OUTPUT_INDEX
+    const float g = dy[o] / (float) (kh * kw);
+    const int h0 = r * sh - ph;
+    const int w0 = q * sw - pw;
+    __global float *out = dx + plane * h * w;
+    for (int hh = max(h0, 0); hh < min(h0 + kh, h); hh++) {
+        for (int ww = max(w0, 0); ww < min(w0 + kw, w); ww++) {
+            out[hh * w + ww] = g;
+        }
+    }
 }

@@ -149,7 +149,9 @@ public final class OpenClBackend implements Backend {
     /** The two GEMM kernels: a plain local-memory tile, and packing plus a register-blocked vector kernel. */
     enum GemmVariant {
         TILED,
-        BLOCKED
+        BLOCKED,
+        /** BLOCKED with K cut into chunks summed afterwards: for few blocks of C over a long K. */
+        BLOCKED_SPLIT_K
     }
 
     /** Rows and float16 column vectors per work-item of gemm_blocked. */
@@ -160,6 +162,8 @@ public final class OpenClBackend implements Backend {
      * from cache (on POCL, 2048² runs 2x faster with 16–32 than with 1).
      */
     private static final int BLOCKED_GROUP_ROWS = 32;
+    /** Edge of the square tiles the packing kernels move (PACK_TILE in matmul.cl). */
+    private static final int PACK_TILE = 16;
     private static final int BLOCK_COLUMNS = 16 * BLOCK_VECTORS;
     /** Below this many multiply-adds, packing costs more than it saves. */
     private static final long BLOCKED_MIN_MACS = 64L * 64 * 64;
@@ -170,7 +174,22 @@ public final class OpenClBackend implements Backend {
      */
     GemmVariant chooseGemm(int m, int n, int k) {
         boolean large = (long) m * n * k >= BLOCKED_MIN_MACS;
-        return large && !device.info().gpu() ? GemmVariant.BLOCKED : GemmVariant.TILED;
+        if (!large || device.info().gpu()) {
+            return GemmVariant.TILED;
+        }
+        return splitsFor(m, n, k) > 1 ? GemmVariant.BLOCKED_SPLIT_K : GemmVariant.BLOCKED;
+    }
+
+    /** Work-items enough to keep every core busy several times over. */
+    private static final int SPLIT_TARGET_ITEMS = 64;
+    /** A split shorter than this spends more on its partial block than on multiply-adds. */
+    private static final int SPLIT_MIN_CHUNK = 128;
+
+    /** How many K chunks make about {@link #SPLIT_TARGET_ITEMS} work-items, without chunks below the minimum. */
+    static int splitsFor(int m, int n, int k) {
+        long blocks = ceilDiv(m, BLOCK_ROWS) * ceilDiv(n, BLOCK_COLUMNS);
+        long wanted = ceilDiv(SPLIT_TARGET_ITEMS, blocks);
+        return (int) Math.max(1, Math.min(wanted, k / SPLIT_MIN_CHUNK));
     }
 
     @Override
@@ -191,22 +210,42 @@ public final class OpenClBackend implements Backend {
                         new long[] {roundUp(n, tile), roundUp(m, tile)}, new long[] {tile, tile},
                         buf(c), buf(a), buf(b), m, n, k, alpha, beta);
             } else {
-                gemmBlocked(buf(c), buf(a), buf(b), transA, transB, m, n, k, alpha, beta);
+                int splits = variant == GemmVariant.BLOCKED ? 1 : Math.max(2, Math.min(splitsFor(m, n, k), k));
+                gemmBlocked(buf(c), buf(a), buf(b), transA, transB, m, n, k, alpha, beta, splits);
             }
         });
     }
 
     private void gemmBlocked(DeviceBuffer c, DeviceBuffer a, DeviceBuffer b, boolean transA, boolean transB, int m,
-            int n, int k, float alpha, float beta) {
+            int n, int k, float alpha, float beta, int splits) {
         String block = "-DRM=" + BLOCK_ROWS + " -DWN=" + BLOCK_VECTORS;
         int mp = (int) roundUp(m, BLOCK_ROWS);
         int np = (int) roundUp(n, BLOCK_COLUMNS);
-        try (DeviceBuffer ap = device.allocate(4L * mp * k); DeviceBuffer bp = device.allocate(4L * k * np)) {
-            elementwise(device.kernel("matmul.cl", "pack_a", block + " -DTRANS_A=" + (transA ? 1 : 0)),
-                    (long) mp * k, ap, a, m, k, mp);
-            elementwise(device.kernel("matmul.cl", "pack_b", block + " -DTRANS_B=" + (transB ? 1 : 0)),
-                    (long) k * np, bp, b, k, n, np);
+        // B stored (k, n) with whole column blocks already has the packed layout: use it as it is.
+        boolean packB = transB || np != n;
+        try (DeviceBuffer ap = device.allocate(4L * mp * k);
+                DeviceBuffer packed = packB ? device.allocate(4L * k * np) : null) {
+            device.kernel("matmul.cl", "pack_a", block + " -DTRANS_A=" + (transA ? 1 : 0)).launch(
+                    new long[] {ceilDiv(k, PACK_TILE), ceilDiv(mp, PACK_TILE)}, null, ap, a, m, k, mp);
+            DeviceBuffer bp = packB ? packed : b;
+            if (packB) {
+                device.kernel("matmul.cl", "pack_b", block + " -DTRANS_B=" + (transB ? 1 : 0)).launch(
+                        new long[] {ceilDiv(np, PACK_TILE), ceilDiv(k, PACK_TILE)}, null, bp, b, k, n, np);
+            }
             int rowBlocks = mp / BLOCK_ROWS;
+            if (splits > 1) {
+                int chunk = (int) ceilDiv(k, splits);
+                try (DeviceBuffer part = device.allocate(4L * splits * mp * np)) {
+                    // One work-item per group: a runtime left to choose may put all of these few items in one
+                    // group, which POCL runs on a single core.
+                    device.kernel("matmul.cl", "gemm_blocked_partial", block).launch(
+                            new long[] {np / BLOCK_COLUMNS, rowBlocks, splits}, new long[] {1, 1, 1},
+                            part, ap, bp, mp, np, k, chunk);
+                    elementwise(device.kernel("matmul.cl", "gemm_sum_splits", block), (long) m * n,
+                            c, part, m, n, mp, np, splits, alpha, beta);
+                }
+                return;
+            }
             int group = Math.min(BLOCKED_GROUP_ROWS, rowBlocks);
             // Rounded-up work-items beyond the last row block return at once.
             device.kernel("matmul.cl", "gemm_blocked", block).launch(
@@ -218,8 +257,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner) {
         OpChecks.bias("biasAddForward", y, b, outer, channels, inner);
-        run("biasAddForward", () -> "y " + y + " b " + b, () -> elementwise(Kernels.BIAS_ADD_FORWARD, y.size(),
-                buf(y), buf(b), outer, channels, inner));
+        run("biasAddForward", () -> "y " + y + " b " + b, () -> range(Kernels.BIAS_ADD_FORWARD,
+                new long[] {inner, channels, outer}, buf(y), buf(b), outer, channels, inner));
     }
 
     @Override
@@ -233,17 +272,19 @@ public final class OpenClBackend implements Backend {
     @Override
     public void im2col(Tensor col, Tensor x, Conv2dShape s) {
         OpChecks.conv("im2col", col, x, s);
-        run("im2col", s::toString, () -> conv(Kernels.IM2COL, s.colSize(), s, buf(col), buf(x)));
+        run("im2col", s::toString, () -> conv(Kernels.IM2COL, new long[] {(long) s.n() * s.outH(), s.patch()}, s,
+                buf(col), buf(x)));
     }
 
     @Override
     public void col2im(Tensor dx, Tensor col, Conv2dShape s) {
         OpChecks.conv("col2im", col, dx, s);
-        run("col2im", s::toString, () -> conv(Kernels.COL2IM, s.inputSize(), s, buf(dx), buf(col)));
+        run("col2im", s::toString, () -> conv(Kernels.COL2IM, new long[] {s.w(), s.h(), (long) s.n() * s.cin()}, s,
+                buf(dx), buf(col)));
     }
 
-    /** Launches a conv.cl kernel over {@code items} work-items with its buffers followed by the geometry. */
-    private void conv(Kernels k, int items, Conv2dShape s, DeviceBuffer... buffers) {
+    /** Launches a conv.cl kernel over {@code global} with its buffers followed by the geometry. */
+    private void conv(Kernels k, long[] global, Conv2dShape s, DeviceBuffer... buffers) {
         Object[] args = new Object[buffers.length + 12];
         System.arraycopy(buffers, 0, args, 0, buffers.length);
         int at = buffers.length;
@@ -251,14 +292,14 @@ public final class OpenClBackend implements Backend {
                 s.outH(), s.outW()}) {
             args[at++] = v;
         }
-        elementwise(k, items, args);
+        range(k, global, args);
     }
 
     @Override
     public void swapLeadingAxes(Tensor dst, Tensor src, int a, int b, int inner) {
         OpChecks.swap(dst, src, a, b, inner);
         run("swapLeadingAxes", () -> "src " + src + " (a, b, inner) = (" + a + ", " + b + ", " + inner + ")",
-                () -> elementwise(Kernels.SWAP_LEADING_AXES, src.size(), buf(dst), buf(src), a, b, inner));
+                () -> range(Kernels.SWAP_LEADING_AXES, new long[] {inner, b, a}, buf(dst), buf(src), a, b, inner));
     }
 
     // ---- activations --------------------------------------------------------------------------------------------
@@ -283,7 +324,7 @@ public final class OpenClBackend implements Backend {
     public void maxPoolForward(Tensor y, Tensor argmax, Tensor x, Pool2d p) {
         OpChecks.pool("maxPoolForward", y, x, p);
         OpChecks.argmax("maxPoolForward", argmax, p);
-        run("maxPoolForward", p::toString, () -> pool(Kernels.MAX_POOL_FORWARD, p.outputSize(), p,
+        run("maxPoolForward", p::toString, () -> pool(Kernels.MAX_POOL_FORWARD, true, p,
                 buf(y), buf(argmax), buf(x)));
     }
 
@@ -291,25 +332,48 @@ public final class OpenClBackend implements Backend {
     public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2d p) {
         OpChecks.pool("maxPoolBackward", dy, dx, p);
         OpChecks.argmax("maxPoolBackward", argmax, p);
-        run("maxPoolBackward", p::toString, () -> pool(Kernels.MAX_POOL_BACKWARD, p.inputSize(), p,
-                buf(dx), buf(dy), buf(argmax)));
+        run("maxPoolBackward", p::toString, () -> {
+            if (windowsDisjoint(p)) {
+                elementwise(Kernels.FILL_F32, dx.size(), buf(dx), 0f, dx.size());
+                pool(Kernels.MAX_POOL_BACKWARD_SCATTER, true, p, buf(dx), buf(dy), buf(argmax));
+            } else {
+                pool(Kernels.MAX_POOL_BACKWARD, false, p, buf(dx), buf(dy), buf(argmax));
+            }
+        });
     }
 
     @Override
     public void avgPoolForward(Tensor y, Tensor x, Pool2d p) {
         OpChecks.pool("avgPoolForward", y, x, p);
-        run("avgPoolForward", p::toString, () -> pool(Kernels.AVG_POOL_FORWARD, p.outputSize(), p, buf(y), buf(x)));
+        run("avgPoolForward", p::toString, () -> pool(Kernels.AVG_POOL_FORWARD, true, p, buf(y), buf(x)));
     }
 
     @Override
     public void avgPoolBackward(Tensor dx, Tensor dy, Pool2d p) {
         OpChecks.pool("avgPoolBackward", dy, dx, p);
-        run("avgPoolBackward", p::toString, () -> pool(Kernels.AVG_POOL_BACKWARD, p.inputSize(), p,
-                buf(dx), buf(dy)));
+        run("avgPoolBackward", p::toString, () -> {
+            if (windowsDisjoint(p)) {
+                elementwise(Kernels.FILL_F32, dx.size(), buf(dx), 0f, dx.size());
+                pool(Kernels.AVG_POOL_BACKWARD_SCATTER, true, p, buf(dx), buf(dy));
+            } else {
+                pool(Kernels.AVG_POOL_BACKWARD, false, p, buf(dx), buf(dy));
+            }
+        });
     }
 
-    /** Launches a pool kernel over {@code items} work-items with its buffers followed by the geometry. */
-    private void pool(Kernels k, int items, Pool2d p, DeviceBuffer... buffers) {
+    /**
+     * Windows that do not overlap send each input at most one gradient, so backward can scatter from the outputs
+     * (no division per element) instead of gathering; both give the reference's exact values.
+     */
+    static boolean windowsDisjoint(Pool2d p) {
+        return p.sh() >= p.kh() && p.sw() >= p.kw();
+    }
+
+    /**
+     * Launches a pool kernel with its buffers followed by the geometry, over the range (outW, outH, planes) for a
+     * forward kernel or (w, h, planes) for a backward one.
+     */
+    private void pool(Kernels k, boolean overOutput, Pool2d p, DeviceBuffer... buffers) {
         Object[] args = new Object[buffers.length + 11];
         System.arraycopy(buffers, 0, args, 0, buffers.length);
         int at = buffers.length;
@@ -317,7 +381,8 @@ public final class OpenClBackend implements Backend {
                 p.outH(), p.outW()}) {
             args[at++] = v;
         }
-        elementwise(k, items, args);
+        long planes = (long) p.n() * p.c();
+        range(k, overOutput ? new long[] {p.outW(), p.outH(), planes} : new long[] {p.w(), p.h(), planes}, args);
     }
 
     // ---- losses -------------------------------------------------------------------------------------------------
@@ -437,6 +502,11 @@ public final class OpenClBackend implements Backend {
     /** One work-item per element, in groups of {@link #elementwiseLocal}; kernels guard the rounded-up tail. */
     private void elementwise(Kernels k, long items, Object... args) {
         elementwise(kernel(k), items, args);
+    }
+
+    /** A multi-dimensional range with the work-group size left to the runtime; kernels guard their bounds. */
+    private void range(Kernels k, long[] global, Object... args) {
+        kernel(k).launch(global, null, args);
     }
 
     private void elementwise(ClKernel kernel, long items, Object... args) {
