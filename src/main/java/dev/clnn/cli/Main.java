@@ -59,9 +59,10 @@ public final class Main {
                 case "train" -> train(Options.parse(command, args, 1, TRAIN_OPTIONS, TRAIN_FLAGS), out, interactive);
                 case "eval" -> eval(Options.parse(command, args, 1, EVAL_OPTIONS, DEBUG), out);
                 case "step" -> step(Options.parse(command, args, 1, STEP_OPTIONS, STEP_FLAGS), out);
+                case "bench" -> bench(args, out);
                 case "selfcheck" -> selfCheck(Options.parse(command, args, 1, Set.of("--device", "--n"), DEBUG), out);
                 default -> throw new IllegalArgumentException("unknown command \"" + command + "\"; expected devices,"
-                        + " train, eval, step or selfcheck (clnn help)");
+                        + " train, eval, step, bench or selfcheck (clnn help)");
             };
         } catch (RuntimeException e) {
             if (debug) {
@@ -83,6 +84,8 @@ public final class Main {
                 "  eval         --model SPEC --weights FILE [--data DIR] [--batch 256]: test loss and accuracy",
                 "  step         --model SPEC --loss ce|mse [--weights W] --batch B --lr LR [--momentum M] [--nesterov]",
                 "               [--weight-decay WD] [--steps K] [--seed S] --out OUT.safetensors",
+                "  bench        gemm [--n 1024] | ops [--count 16777216] | train [--model mlp|cnn|SPEC] [--batch 64]",
+                "               quick figures: median of repetitions after warm-up",
                 "  selfcheck    [--n 256]: GEMM on the device against the CPU reference, with GFLOP/s",
                 "common: --device auto|cpu|opencl|opencl:P:D|NAME (default $CLNN_DEVICE, else auto), --debug",
                 "SPEC: comma-separated linear(in,out), relu, conv(cin,cout,k[,stride[,pad]]),",
@@ -136,6 +139,30 @@ public final class Main {
             StepRunner.run(backend, options);
             out.println("wrote " + options.out() + " (" + options.steps() + " step" + (options.steps() == 1 ? ""
                     : "s") + " on " + backend.name() + ")");
+        }
+        return 0;
+    }
+
+    private static int bench(String[] args, PrintStream out) {
+        if (args.length < 2 || args[1].startsWith("--")) {
+            throw new IllegalArgumentException("bench: say what to measure: gemm, ops or train");
+        }
+        String what = args[1];
+        Set<String> valued = switch (what) {
+            case "gemm" -> Set.of("--n", "--device");
+            case "ops" -> Set.of("--count", "--device");
+            case "train" -> Set.of("--model", "--batch", "--device");
+            default -> throw new IllegalArgumentException("bench: unknown benchmark \"" + what
+                    + "\"; expected gemm, ops or train");
+        };
+        Options o = Options.parse("bench " + what, args, 2, valued, DEBUG);
+        try (Backend backend = Backends.open(o.string("--device", Backends.defaultSelector()))) {
+            Bench bench = new Bench(backend, out);
+            switch (what) {
+                case "gemm" -> bench.gemm(o.positiveInt("--n", 1024));
+                case "ops" -> bench.ops(o.positiveInt("--count", 1 << 24));
+                default -> bench.train(ModelSpec.parse(o.string("--model", "mlp")), o.positiveInt("--batch", 64));
+            }
         }
         return 0;
     }

@@ -1,0 +1,127 @@
+package dev.clnn.cli;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.DType;
+import dev.clnn.backend.SgdHyper;
+import dev.clnn.backend.Tensor;
+import dev.clnn.model.ModelSpec;
+import dev.clnn.model.Models;
+import dev.clnn.nn.Sequential;
+import dev.clnn.nn.SoftmaxCrossEntropy;
+import dev.clnn.optim.LrSchedule;
+import dev.clnn.optim.Sgd;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * {@code clnn bench}: quick figures for users, each the median of several timed repetitions after warm-up, every
+ * repetition waiting for the device. The last line gives the figure, its unit and the device. (The JMH benchmarks in
+ * benchmarks/ are the careful version.)
+ */
+final class Bench {
+    private static final int WARMUP = 3;
+    private static final int REPS = 7;
+
+    private final Backend backend;
+    private final PrintStream out;
+
+    Bench(Backend backend, PrintStream out) {
+        this.backend = backend;
+        this.out = out;
+    }
+
+    /** Square GEMM n×n·n×n: GFLOP/s = 2n³ / median time. The product is checked first by {@link GemmSelfCheck}. */
+    void gemm(int n) {
+        GemmSelfCheck.Result check = GemmSelfCheck.run(backend, Math.min(n, 512));
+        if (!check.passed()) {
+            throw new IllegalStateException("gemm on " + backend.name() + " is wrong (relative error "
+                    + check.relativeError() + "); not timing it");
+        }
+        SplittableRandom random = new SplittableRandom(1);
+        try (Tensor a = random(random, n, n); Tensor b = random(random, n, n);
+                Tensor c = backend.empty(DType.F32, n, n)) {
+            double seconds = median(() -> backend.gemm(c, a, b, false, false, n, n, n, 1f, 0f));
+            out.printf(Locale.ROOT, "gemm %dx%d: %.2f ms, %.1f GFLOP/s on %s%n", n, n, seconds * 1e3,
+                    2.0 * n * n * n / seconds / 1e9, backend.name());
+        }
+    }
+
+    /** Memory-bound ops over {@code count} floats, in GB/s of data moved, next to a plain copy. */
+    void ops(int count) {
+        SplittableRandom random = new SplittableRandom(2);
+        try (Tensor x = random(random, count); Tensor y = backend.empty(DType.F32, count);
+                Tensor g = random(random, count); Tensor m = random(random, count)) {
+            double copy = bandwidth("copy", 2, count, () -> backend.copy(y, x));
+            double relu = bandwidth("relu forward", 2, count, () -> backend.reluForward(y, x, count));
+            SgdHyper h = new SgdHyper(1e-6f, 0.9f, 0f, 0f, false);
+            double sgd = bandwidth("sgd update (momentum)", 5, count,
+                    () -> backend.sgdUpdate(x, m, g, count, h, false));
+            out.printf(Locale.ROOT, "relu %.0f%%, sgd %.0f%% of copy bandwidth%n", 100 * relu / copy, 100 * sgd / copy);
+            out.printf(Locale.ROOT, "sgd update: %.1f GB/s on %s%n", sgd, backend.name());
+        }
+    }
+
+    private double bandwidth(String name, int arrays, int count, Runnable op) {
+        double seconds = median(op);
+        double gbs = (double) arrays * count * 4 / seconds / 1e9;
+        out.printf(Locale.ROOT, "%-22s %d M floats: %.2f ms, %.1f GB/s%n", name, count >> 20, seconds * 1e3, gbs);
+        return gbs;
+    }
+
+    /** Training steps (forward, loss, backward, SGD) of a model on random data: samples/s. */
+    void train(ModelSpec spec, int batch) {
+        int[] sample = spec.layers().get(0) instanceof dev.clnn.model.LayerSpec.Linear l ? new int[] {l.in()}
+                : new int[] {1, 28, 28};
+        SplittableRandom random = new SplittableRandom(3);
+        try (Sequential model = Models.build(backend, spec, 1);
+                SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(backend);
+                Sgd sgd = new Sgd(backend, model.params(), LrSchedule.constant(0.01), 0f, 0f, 0f, false);
+                Tensor x = random(random, Models.batchShape(batch, sample))) {
+            int classes = model.outputShape(Models.batchShape(batch, sample))[1];
+            int[] labels = new int[batch];
+            for (int i = 0; i < batch; i++) {
+                labels[i] = random.nextInt(classes);
+            }
+            try (Tensor y = backend.fromArray(labels, batch)) {
+                int steps = 5;
+                double seconds = median(() -> {
+                    for (int s = 0; s < steps; s++) {
+                        Tensor value = loss.forward(model.forward(x), y);
+                        model.zeroGrad();
+                        model.backward(loss.backward());
+                        sgd.step();
+                        backend.readFloats(value); // one read per step, as in training
+                    }
+                }) / steps;
+                out.printf(Locale.ROOT, "%s, batch %d: %.2f ms per step%n", spec.text(), batch, seconds * 1e3);
+                out.printf(Locale.ROOT, "train: %.0f samples/s on %s%n", batch / seconds, backend.name());
+            }
+        }
+    }
+
+    private double median(Runnable op) {
+        for (int i = 0; i < WARMUP; i++) {
+            op.run();
+        }
+        backend.synchronize();
+        double[] times = new double[REPS];
+        for (int i = 0; i < REPS; i++) {
+            long start = System.nanoTime();
+            op.run();
+            backend.synchronize();
+            times[i] = (System.nanoTime() - start) / 1e9;
+        }
+        Arrays.sort(times);
+        return times[REPS / 2];
+    }
+
+    private Tensor random(SplittableRandom random, int... shape) {
+        float[] data = new float[dev.clnn.backend.Shapes.elementCount(shape)];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) random.nextDouble(-1, 1);
+        }
+        return backend.fromArray(data, shape);
+    }
+}

@@ -1,0 +1,59 @@
+"""Peer figures for the README's performance table, measured the way clnn's `bench` measures (median of timed
+repetitions after warm-up):
+  numpy/OpenBLAS square GEMM, PyTorch CPU training steps of the W2 MLP (batch 256) and the `cnn` model (batch 64).
+Run: OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 tools/bench_peers.py
+"""
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+torch.set_num_threads(2)
+
+
+def median_seconds(fn, warmup=3, reps=7):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return sorted(times)[reps // 2]
+
+
+def gemm(n):
+    rng = np.random.default_rng(1)
+    a = rng.uniform(-1, 1, (n, n)).astype(np.float32)
+    b = rng.uniform(-1, 1, (n, n)).astype(np.float32)
+    s = median_seconds(lambda: a @ b)
+    print(f"numpy gemm {n}: {2 * n ** 3 / s / 1e9:.1f} GFLOP/s")
+
+
+def train(name, model, x_shape, batch, steps=5):
+    x = torch.rand((batch,) + x_shape)
+    y = torch.randint(0, 10, (batch,))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    crit = nn.CrossEntropyLoss()
+
+    def run():
+        for _ in range(steps):
+            opt.zero_grad()
+            loss = crit(model(x), y)
+            loss.backward()
+            opt.step()
+            loss.item()
+
+    s = median_seconds(run) / steps
+    print(f"torch {torch.__version__} {name} batch {batch}: {batch / s:.0f} samples/s")
+
+
+if __name__ == "__main__":
+    for n in (256, 512, 1024, 2048):
+        gemm(n)
+    w2 = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10))
+    train("W2 mlp 784-1024-1024-10", w2, (784,), 256)
+    cnn = nn.Sequential(nn.Conv2d(1, 16, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 3, 1, 1), nn.ReLU(),
+                        nn.AvgPool2d(2), nn.Flatten(), nn.Linear(1568, 10))
+    train("W3 cnn", cnn, (1, 28, 28), 64)
