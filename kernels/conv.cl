@@ -55,20 +55,36 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
     const int ni = plane / cin;
     const int columns = n * oh * ow;
     float sum = 0.0f;
-    for (int dh = 0; dh < kh; dh++) {
-        const int rs = hh + ph - dh; /* = r * sh when tap dh of output row r reads this input row */
-        if (rs < 0 || rs % sh != 0 || rs / sh >= oh) {
-            continue;
+    if (sh == 1 && sw == 1) {
+        /* Stride 1: tap (dh, dw) of output (r, q) = (hh + ph - dh, ww + pw - dw) reads this input; the valid taps
+           form a range, so the loops carry no branches (which keeps POCL's vectoriser working). */
+        const int dh0 = max(0, hh + ph - oh + 1);
+        const int dh1 = min(kh - 1, hh + ph);
+        const int dw0 = max(0, ww + pw - ow + 1);
+        const int dw1 = min(kw - 1, ww + pw);
+        for (int dh = dh0; dh <= dh1; dh++) {
+            const int r = hh + ph - dh;
+            for (int dw = dw0; dw <= dw1; dw++) {
+                const int row = (ci * kh + dh) * kw + dw;
+                sum += col[row * columns + (ni * oh + r) * ow + ww + pw - dw];
+            }
         }
-        const int r = rs / sh;
-        for (int dw = 0; dw < kw; dw++) {
-            const int qs = ww + pw - dw;
-            if (qs < 0 || qs % sw != 0 || qs / sw >= ow) {
+    } else {
+        for (int dh = 0; dh < kh; dh++) {
+            /* Tap dh of output row r reads this input row when r * sh = hh + ph - dh. */
+            const int rs = hh + ph - dh;
+            if (rs < 0 || rs % sh != 0 || rs / sh >= oh) {
                 continue;
             }
-            const int q = qs / sw;
-            const int row = (ci * kh + dh) * kw + dw;
-            sum += col[row * columns + (ni * oh + r) * ow + q];
+            const int r = rs / sh;
+            for (int dw = 0; dw < kw; dw++) {
+                const int qs = ww + pw - dw;
+                if (qs < 0 || qs % sw != 0 || qs / sw >= ow) {
+                    continue;
+                }
+                const int row = (ci * kh + dh) * kw + dw;
+                sum += col[row * columns + (ni * oh + r) * ow + qs / sw];
+            }
         }
     }
     dx[(plane * h + hh) * w + ww] = sum;

@@ -90,7 +90,7 @@ final class Bench {
                     for (int s = 0; s < steps; s++) {
                         Tensor value = loss.forward(model.forward(x), y);
                         model.zeroGrad();
-                        model.backward(loss.backward());
+                        model.backwardParametersOnly(loss.backward());
                         sgd.step();
                         backend.readFloats(value); // one read per step, as in training
                     }

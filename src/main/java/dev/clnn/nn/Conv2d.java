@@ -97,16 +97,27 @@ public final class Conv2d implements Layer {
     }
 
     @Override
-    public Tensor backward(Tensor dy) {
+    public void backwardParametersOnly(Tensor dy) {
+        accumulateParameterGradients(dy);
+    }
+
+    /** dW += dy · colᵀ and db += Σ dy; leaves dyT (cout, n·P) for the input gradient. */
+    private void accumulateParameterGradients(Tensor dy) {
         Buffers.requireShape(toString(), "dy", dy, y == null ? null : y.shape());
         Conv2dShape s = shape;
         dyT = Buffers.reuse(backend, dyT, DType.F32, new int[] {cout, s.columns()});
-        dcol = Buffers.reuse(backend, dcol, DType.F32, new int[] {s.patch(), s.columns()});
-        dx = Buffers.reuse(backend, dx, DType.F32, new int[] {s.n(), cin, s.h(), s.w()});
         backend.swapLeadingAxes(dyT, dy, s.n(), cout, s.pixels());
         // dW (cout, cin·k·k) += dyT (cout, n·P) · colᵀ (n·P, cin·k·k)
         backend.gemm(weight.grad(), dyT, col, false, true, cout, s.patch(), s.columns(), 1f, 1f);
         backend.biasAddBackward(bias.grad(), dy, s.n(), cout, s.pixels());
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        accumulateParameterGradients(dy);
+        Conv2dShape s = shape;
+        dcol = Buffers.reuse(backend, dcol, DType.F32, new int[] {s.patch(), s.columns()});
+        dx = Buffers.reuse(backend, dx, DType.F32, new int[] {s.n(), cin, s.h(), s.w()});
         // dcol (cin·k·k, n·P) = Wᵀ (cin·k·k, cout) · dyT (cout, n·P)
         backend.gemm(dcol, weight.value(), dyT, true, false, s.patch(), s.columns(), cout, 1f, 0f);
         backend.col2im(dx, dcol, s);

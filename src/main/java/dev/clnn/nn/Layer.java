@@ -21,6 +21,14 @@ public interface Layer extends AutoCloseable {
     /** Given dy (the shape forward returned): param.grad += ∂L/∂param, returns dx (overwritten, owned by the layer). */
     Tensor backward(Tensor dy);
 
+    /**
+     * As {@link #backward} for a caller that does not need dx (the first layer during training, whose input is the
+     * data): parameter gradients accumulate the same way, and a layer may skip computing dx. Returns nothing.
+     */
+    default void backwardParametersOnly(Tensor dy) {
+        backward(dy);
+    }
+
     /** The trainable parameters in a fixed order; empty for parameterless layers. */
     default List<Param> params() {
         return List.of();

@@ -76,13 +76,24 @@ public final class Linear implements Layer {
     public Tensor backward(Tensor dy) {
         Buffers.requireShape(toString(), "dy", dy, y == null ? null : y.shape());
         int n = x.dim(0);
-        // dW (out, in) += dyᵀ (out, n) · x (n, in)
-        backend.gemm(weight.grad(), dy, x, true, false, out, in, n, 1f, 1f);
-        backend.biasAddBackward(bias.grad(), dy, n, out, 1);
+        accumulateParameterGradients(dy);
         // dx (n, in) = dy (n, out) · W (out, in)
         dx = Buffers.reuse(backend, dx, DType.F32, x.shape());
         backend.gemm(dx, dy, weight.value(), false, false, n, in, out, 1f, 0f);
         return dx;
+    }
+
+    @Override
+    public void backwardParametersOnly(Tensor dy) {
+        Buffers.requireShape(toString(), "dy", dy, y == null ? null : y.shape());
+        accumulateParameterGradients(dy);
+    }
+
+    private void accumulateParameterGradients(Tensor dy) {
+        int n = x.dim(0);
+        // dW (out, in) += dyᵀ (out, n) · x (n, in)
+        backend.gemm(weight.grad(), dy, x, true, false, out, in, n, 1f, 1f);
+        backend.biasAddBackward(bias.grad(), dy, n, out, 1);
     }
 
     @Override

@@ -42,6 +42,16 @@ public final class Sequential implements Layer {
         return d;
     }
 
+    /** Backward for training: every parameter gradient, but no gradient of the model's input. */
+    @Override
+    public void backwardParametersOnly(Tensor dy) {
+        Tensor d = dy;
+        for (int i = layers.size() - 1; i > 0; i--) {
+            d = layers.get(i).backward(d);
+        }
+        layers.get(0).backwardParametersOnly(d);
+    }
+
     @Override
     public List<Param> params() {
         List<Param> all = new ArrayList<>();

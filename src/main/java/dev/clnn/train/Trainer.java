@@ -68,7 +68,7 @@ public final class Trainer {
                     Tensor[] xy = uploader.upload(batch);
                     Tensor loss = xent.forward(model.forward(xy[0]), xy[1]);
                     model.zeroGrad();
-                    model.backward(xent.backward());
+                    model.backwardParametersOnly(xent.backward());
                     lr = sgd.currentLr();
                     sgd.step();
                     float value = backend.readFloats(loss)[0]; // the step's one synchronisation point
