@@ -22,8 +22,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Square fp32 GEMM C = A·B (n×n) on each backend; GFLOP/s = 2n³ / time. The measured method enqueues and waits for
- * the device. {@code @Setup} checks the product against the CPU reference first: a wrong kernel is not timed.
+ * fp32 GEMM C (m, n) = op(A) · op(B) on each backend; GFLOP/s = 2mnk / time. {@code shape} is "M,N,K,T" with T one of
+ * NN, NT, TN: the square sizes and the training shapes (256×784·784×1024 and 256×1024·1024×1024, with the
+ * transposed forms backward uses). The measured method enqueues and waits for the device; {@code @Setup} checks the
+ * product against the CPU reference first, so a wrong kernel is never timed.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,8 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class GemmBench {
-    @Param({"256", "512", "1024"})
-    public int n;
+    @Param({"256,256,256,NN", "512,512,512,NN", "1024,1024,1024,NN", "2048,2048,2048,NN", "256,1024,784,NN",
+        "256,1024,784,NT", "784,1024,256,TN", "256,1024,1024,NN", "256,1024,1024,NT", "1024,1024,256,TN"})
+    public String shape;
 
     @Param({"opencl", "cpu"})
     public String backend;
@@ -42,44 +45,37 @@ public class GemmBench {
     private Tensor a;
     private Tensor b;
     private Tensor c;
+    private int m;
+    private int n;
+    private int k;
+    private boolean transA;
+    private boolean transB;
 
     @Setup(Level.Trial)
     public void setUp() {
+        String[] p = shape.split(",");
+        m = Integer.parseInt(p[0]);
+        n = Integer.parseInt(p[1]);
+        k = Integer.parseInt(p[2]);
+        transA = p[3].charAt(0) == 'T';
+        transB = p[3].charAt(1) == 'T';
         be = Backends.open(backend);
         SplittableRandom random = new SplittableRandom(1);
-        float[] x = new float[n * n];
-        float[] y = new float[n * n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextDouble(-1, 1);
-            y[i] = (float) random.nextDouble(-1, 1);
-        }
-        a = be.fromArray(x, n, n);
-        b = be.fromArray(y, n, n);
-        c = be.empty(DType.F32, n, n);
-        be.gemm(c, a, b, false, false, n, n, n, 1f, 0f);
-        verify(be.readFloats(c), x, y);
-    }
-
-    private void verify(float[] actual, float[] x, float[] y) {
+        float[] x = BenchData.uniform(random, m * k);
+        float[] y = BenchData.uniform(random, k * n);
+        a = be.fromArray(x, transA ? k : m, transA ? m : k);
+        b = be.fromArray(y, transB ? n : k, transB ? k : n);
+        c = be.empty(DType.F32, m, n);
+        be.gemm(c, a, b, transA, transB, m, n, k, 1f, 0f);
         CpuBackend cpu = new CpuBackend();
-        Tensor ref = cpu.empty(DType.F32, n, n);
-        cpu.gemm(ref, cpu.fromArray(x, n, n), cpu.fromArray(y, n, n), false, false, n, n, n, 1f, 0f);
-        float[] expected = cpu.readFloats(ref);
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < expected.length; i++) {
-            diff += (actual[i] - expected[i]) * (double) (actual[i] - expected[i]);
-            norm += expected[i] * (double) expected[i];
-        }
-        double rel = Math.sqrt(diff / norm);
-        if (!(rel <= 1e-5)) {
-            throw new IllegalStateException("gemm on " + be.name() + " is wrong: relative error " + rel);
-        }
+        Tensor ref = cpu.empty(DType.F32, m, n);
+        cpu.gemm(ref, cpu.fromArray(x, x.length), cpu.fromArray(y, y.length), transA, transB, m, n, k, 1f, 0f);
+        BenchData.requireClose("gemm " + shape + " on " + be.name(), be.readFloats(c), cpu.readFloats(ref), 1e-5);
     }
 
     @Benchmark
     public void gemm() {
-        be.gemm(c, a, b, false, false, n, n, n, 1f, 0f);
+        be.gemm(c, a, b, transA, transB, m, n, k, 1f, 0f);
         be.synchronize();
     }
 

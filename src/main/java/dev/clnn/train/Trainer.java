@@ -14,6 +14,7 @@ import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.LrScheduleParser;
 import dev.clnn.optim.Sgd;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -75,6 +76,11 @@ public final class Trainer {
                     if (!Float.isFinite(value) && options.stopOnNonFinite()) {
                         throw new NonFiniteLossException("loss became " + value + " at step " + sgd.stepCount()
                                 + " (epoch " + epoch + "); lower --lr or check the data");
+                    }
+                    if (sgd.stepCount() == 1 && !options.quiet()) {
+                        out.printf(Locale.ROOT, "first step finished %.2f s after the process started%n",
+                                (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime())
+                                        / 1e3);
                     }
                     lossSum += (double) value * batch.rows();
                     seen += batch.rows();
