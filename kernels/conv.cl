@@ -23,11 +23,14 @@ __kernel void im2col(__global float *col, const __global float *x, CONV_ARGS) {
     if (image_row >= n * oh || row >= cin * kh * kw) {
         return;
     }
-    const int r = image_row % oh;
+    /* Quotients and remainders written as a - q*b: the same values, but LLVM then emits no freeze instruction for a
+       division/remainder pair, which Oclgrind's uninitialised-value checker cannot follow. */
     const int ni = image_row / oh;
-    const int dw = row % kw;
-    const int dh = (row / kw) % kh;
+    const int r = image_row - ni * oh;
     const int ci = row / (kw * kh);
+    const int tap = row - ci * kw * kh;
+    const int dh = tap / kw;
+    const int dw = tap - dh * kw;
     const int hh = r * sh - ph + dh;
     __global float *out = col + row * (n * oh * ow) + image_row * ow;
     if (hh < 0 || hh >= h) {
@@ -51,8 +54,8 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
     if (ww >= w || hh >= h || plane >= n * cin) {
         return;
     }
-    const int ci = plane % cin;
     const int ni = plane / cin;
+    const int ci = plane - ni * cin;
     const int columns = n * oh * ow;
     float sum = 0.0f;
     if (sh == 1 && sw == 1) {
@@ -73,17 +76,18 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
         for (int dh = 0; dh < kh; dh++) {
             /* Tap dh of output row r reads this input row when r * sh = hh + ph - dh. */
             const int rs = hh + ph - dh;
-            if (rs < 0 || rs % sh != 0 || rs / sh >= oh) {
+            const int r = rs / sh;
+            if (rs < 0 || r * sh != rs || r >= oh) {
                 continue;
             }
-            const int r = rs / sh;
             for (int dw = 0; dw < kw; dw++) {
                 const int qs = ww + pw - dw;
-                if (qs < 0 || qs % sw != 0 || qs / sw >= ow) {
+                const int q = qs / sw;
+                if (qs < 0 || q * sw != qs || q >= ow) {
                     continue;
                 }
                 const int row = (ci * kh + dh) * kw + dw;
-                sum += col[row * columns + (ni * oh + r) * ow + qs / sw];
+                sum += col[row * columns + (ni * oh + r) * ow + q];
             }
         }
     }

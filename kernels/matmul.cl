@@ -108,7 +108,10 @@ __kernel void pack_a(__global float *Ap, const __global float *A, const int M, c
     for (int t = 0; t < PACK_TILE && p0 + t < K; t++) {
         for (int u = 0; u < PACK_TILE && i0 + u < Mp; u++) {
             const int i = i0 + u;
-            Ap[((i / RM) * K + p0 + t) * RM + i % RM] = tile[t][u];
+            const int ib = i / RM;
+            /* i - ib*RM rather than i % RM: the same value, without the freeze instruction LLVM emits for a
+               division/remainder pair, which Oclgrind's uninitialised-value checker cannot follow. */
+            Ap[(ib * K + p0 + t) * RM + (i - ib * RM)] = tile[t][u];
         }
     }
 }

@@ -1,0 +1,67 @@
+package dev.clnn.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kernel, in every variant, under Oclgrind with its memory checks, {@code --data-races} and
+ * {@code --uninitialized}: any report fails the test. Runs {@link OclgrindWorkload} in a child JVM whose only OpenCL
+ * platform is Oclgrind (through an ICD file in a private vendors folder). Needs Debian's {@code oclgrind} package;
+ * without it the test is skipped, except under {@code CI=true}.
+ */
+@Tag("opencl")
+class OclgrindTest {
+    private static final Path ICD_LIBRARY = Path.of(
+            System.getenv().getOrDefault("OCLGRIND_ICD_LIBRARY", "/usr/lib/oclgrind/liboclgrind-rt-icd.so"));
+    /** The simulator interprets every work-item; the workload's shapes are small enough for a few minutes. */
+    private static final long TIMEOUT_MINUTES = 10;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyKernelRunsCleanUnderOclgrind() throws IOException, InterruptedException {
+        if (!Files.isRegularFile(ICD_LIBRARY)) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail("CI=true requires oclgrind (apt-get install oclgrind); " + ICD_LIBRARY + " is missing");
+            }
+            Assumptions.abort("oclgrind is not installed (" + ICD_LIBRARY + " missing)");
+        }
+        Path vendors = Files.createDirectories(tmp.resolve("vendors"));
+        Files.writeString(vendors.resolve("oclgrind.icd"), ICD_LIBRARY + "\n");
+        Path log = tmp.resolve("oclgrind.log");
+        Path output = tmp.resolve("workload.out");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", classpath, OclgrindWorkload.class.getName(), "oclgrind"));
+        pb.environment().put("OCL_ICD_VENDORS", vendors.toString());
+        pb.environment().put("OCLGRIND_DATA_RACES", "1");
+        pb.environment().put("OCLGRIND_UNINITIALIZED", "1");
+        pb.environment().put("OCLGRIND_CHECK_API", "1");
+        pb.environment().put("OCLGRIND_LOG", log.toString());
+        pb.environment().put("CLNN_KERNEL_CACHE", "off");
+        pb.redirectErrorStream(true).redirectOutput(output.toFile());
+        Process process = pb.start();
+        if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            fail("the Oclgrind workload did not finish in " + TIMEOUT_MINUTES + " minutes");
+        }
+        String out = Files.readString(output, StandardCharsets.UTF_8);
+        String reports = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        assertEquals("", reports.strip(), "Oclgrind reported problems:\n" + reports);
+        assertEquals(0, process.exitValue(), "workload failed:\n" + out);
+        assertTrue(out.contains("ran "), out);
+    }
+}

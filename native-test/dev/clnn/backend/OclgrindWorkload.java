@@ -1,0 +1,266 @@
+package dev.clnn.backend;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Runs every kernel clnn dispatches, in every variant the code can choose, on small shapes, against the CPU
+ * reference: the workload {@code OclgrindTest} runs inside Oclgrind (a simulator that reports out-of-bounds accesses,
+ * data races and reads of uninitialised memory). A main method, because Oclgrind must be the only OpenCL platform
+ * of the process that runs it.
+ */
+public final class OclgrindWorkload {
+    private final OpenClBackend cl;
+    private final CpuBackend cpu = new CpuBackend();
+    private final SplittableRandom random = new SplittableRandom(42);
+    private final Set<String> ran = new LinkedHashSet<>();
+
+    private OclgrindWorkload(OpenClBackend cl) {
+        this.cl = cl;
+    }
+
+    public static void main(String[] args) {
+        try (OpenClBackend cl = OpenClBackend.open(args.length > 0 ? args[0] : "oclgrind")) {
+            OclgrindWorkload w = new OclgrindWorkload(cl);
+            w.run();
+            System.out.println("ran " + w.ran.size() + " op cases: " + w.ran);
+        }
+    }
+
+    private void run() {
+        memory();
+        gemm();
+        bias();
+        relu();
+        pooling();
+        losses();
+        sgd();
+        metrics();
+        conv();
+    }
+
+    private void memory() {
+        Tensor f = TestArrays.poisoned(cl, 37);
+        cl.fill(f, 1.5f);
+        check("fill f32", cl.readFloats(f), filled(37, 1.5f), 0);
+        Tensor i = TestArrays.poisonedInts(cl, 5);
+        cl.fill(i, 3);
+        Tensor g = TestArrays.poisoned(cl, 37);
+        cl.copy(g, f);
+        check("copy", cl.readFloats(g), filled(37, 1.5f), 0);
+        if (cl.readInts(i)[4] != 3) {
+            throw new AssertionError("fill i32");
+        }
+    }
+
+    private void gemm() {
+        int[][] shapes = {{5, 7, 3}, {17, 19, 23}, {3, 2, 300}};
+        for (int[] s : shapes) {
+            for (OpenClBackend.GemmVariant v : OpenClBackend.GemmVariant.values()) {
+                for (int t = 0; t < 4; t++) {
+                    boolean ta = (t & 1) != 0;
+                    boolean tb = (t & 2) != 0;
+                    float[] a = uniform(s[0] * s[2]);
+                    float[] b = uniform(s[2] * s[1]);
+                    float[] c0 = uniform(s[0] * s[1]);
+                    Tensor ca = cl.fromArray(a, a.length);
+                    Tensor cb = cl.fromArray(b, b.length);
+                    Tensor cc = cl.fromArray(c0, c0.length);
+                    cl.gemm(cc, ca, cb, ta, tb, s[0], s[1], s[2], 0.5f, t == 3 ? 1f : 0f, v);
+                    Tensor rc = cpu.fromArray(c0, c0.length);
+                    cpu.gemm(rc, cpu.fromArray(a, a.length), cpu.fromArray(b, b.length), ta, tb, s[0], s[1], s[2],
+                            0.5f, t == 3 ? 1f : 0f);
+                    check("gemm " + v + " " + java.util.Arrays.toString(s) + " t=" + t, cl.readFloats(cc),
+                            cpu.readFloats(rc), 1e-5);
+                    ca.close();
+                    cb.close();
+                    cc.close();
+                }
+            }
+        }
+    }
+
+    private void bias() {
+        float[] y = uniform(3 * 4 * 5);
+        float[] b = uniform(4);
+        Tensor cy = cl.fromArray(y, y.length);
+        Tensor ry = cpu.fromArray(y, y.length);
+        cl.biasAddForward(cy, cl.fromArray(b, 4), 3, 4, 5);
+        cpu.biasAddForward(ry, cpu.fromArray(b, 4), 3, 4, 5);
+        check("biasAddForward", cl.readFloats(cy), cpu.readFloats(ry), 0);
+        Tensor cdb = cl.fromArray(b, 4);
+        Tensor rdb = cpu.fromArray(b, 4);
+        cl.biasAddBackward(cdb, cy, 3, 4, 5);
+        cpu.biasAddBackward(rdb, ry, 3, 4, 5);
+        check("biasAddBackward", cl.readFloats(cdb), cpu.readFloats(rdb), 1e-5);
+    }
+
+    private void relu() {
+        float[] x = uniform(41);
+        float[] dy = uniform(41);
+        Tensor cy = TestArrays.poisoned(cl, 41);
+        Tensor cdx = TestArrays.poisoned(cl, 41);
+        Tensor cx = cl.fromArray(x, 41);
+        cl.reluForward(cy, cx, 41);
+        cl.reluBackward(cdx, cl.fromArray(dy, 41), cx, 41);
+        Tensor ry = cpu.empty(DType.F32, 41);
+        Tensor rdx = cpu.empty(DType.F32, 41);
+        cpu.reluForward(ry, cpu.fromArray(x, 41), 41);
+        cpu.reluBackward(rdx, cpu.fromArray(dy, 41), cpu.fromArray(x, 41), 41);
+        check("reluForward", cl.readFloats(cy), cpu.readFloats(ry), 0);
+        check("reluBackward", cl.readFloats(cdx), cpu.readFloats(rdx), 0);
+    }
+
+    private void pooling() {
+        // Disjoint windows take the scatter backward kernels, overlapping ones the gather kernels.
+        for (Pool2d p : new Pool2d[] {Pool2d.square(2, 2, 6, 5, 2, 2, 0), Pool2d.square(1, 2, 7, 6, 3, 2, 1)}) {
+            float[] x = uniform(p.inputSize());
+            float[] dy = uniform(p.outputSize());
+            float[][] c = poolRun(cl, p, x, dy);
+            float[][] r = poolRun(cpu, p, x, dy);
+            for (int i = 0; i < c.length; i++) {
+                check("pool " + i + " " + p, c[i], r[i], 1e-6);
+            }
+        }
+    }
+
+    private static float[][] poolRun(Backend be, Pool2d p, float[] x, float[] dy) {
+        Tensor xt = be.fromArray(x, x.length);
+        Tensor dyt = be.fromArray(dy, dy.length);
+        Tensor y = TestArrays.poisoned(be, p.outputSize());
+        Tensor arg = TestArrays.poisonedInts(be, p.outputSize());
+        Tensor dx = TestArrays.poisoned(be, p.inputSize());
+        be.maxPoolForward(y, arg, xt, p);
+        be.maxPoolBackward(dx, dyt, arg, p);
+        float[] maxY = be.readFloats(y);
+        float[] maxDx = be.readFloats(dx);
+        be.avgPoolForward(y, xt, p);
+        be.avgPoolBackward(dx, dyt, p);
+        return new float[][] {maxY, maxDx, be.readFloats(y), be.readFloats(dx)};
+    }
+
+    private void losses() {
+        int n = 5;
+        int classes = 7;
+        float[] z = uniform(n * classes);
+        int[] labels = {0, 6, 3, 2, 1};
+        float[][] c = lossRun(cl, z, labels, n, classes);
+        float[][] r = lossRun(cpu, z, labels, n, classes);
+        for (int i = 0; i < c.length; i++) {
+            check("loss output " + i, c[i], r[i], 1e-5);
+        }
+        // More terms than one work-group sums: the two-pass reduction.
+        int count = 3001;
+        float[] a = uniform(count);
+        float[] b = uniform(count);
+        check("mse two-pass", mse(cl, a, b), mse(cpu, a, b), 1e-5);
+    }
+
+    private static float[][] lossRun(Backend be, float[] z, int[] labels, int n, int classes) {
+        Tensor zt = be.fromArray(z, n, classes);
+        Tensor yt = be.fromArray(labels, n);
+        Tensor loss = TestArrays.poisoned(be);
+        Tensor probs = TestArrays.poisoned(be, n, classes);
+        Tensor d = TestArrays.poisoned(be, n, classes);
+        be.softmaxXentForward(loss, probs, zt, yt, n, classes);
+        be.softmaxXentBackward(d, probs, yt, n, classes);
+        float[] xent = be.readFloats(loss);
+        float[] dz = be.readFloats(d);
+        be.mseForward(loss, zt, probs, n * classes);
+        be.mseBackward(d, zt, probs, n * classes);
+        float[] mse = be.readFloats(loss);
+        float[] dm = be.readFloats(d);
+        be.klDivForward(loss, zt, probs, n, classes);
+        be.klDivBackward(d, probs, n, classes);
+        return new float[][] {xent, dz, be.readFloats(probs), mse, dm, be.readFloats(loss), be.readFloats(d)};
+    }
+
+    private static float[] mse(Backend be, float[] a, float[] b) {
+        Tensor loss = TestArrays.poisoned(be);
+        be.mseForward(loss, be.fromArray(a, a.length), be.fromArray(b, b.length), a.length);
+        return be.readFloats(loss);
+    }
+
+    private void sgd() {
+        for (SgdHyper h : new SgdHyper[] {new SgdHyper(0.1f, 0f, 0f, 0.01f, false),
+                new SgdHyper(0.1f, 0.9f, 0f, 0.01f, true)}) {
+            float[] w = uniform(23);
+            float[] g = uniform(23);
+            float[][] c = sgdRun(cl, w, g, h);
+            float[][] r = sgdRun(cpu, w, g, h);
+            check("sgd " + h, c[0], r[0], 0);
+        }
+    }
+
+    private static float[][] sgdRun(Backend be, float[] w0, float[] g, SgdHyper h) {
+        Tensor w = be.fromArray(w0, w0.length);
+        Tensor buf = TestArrays.poisoned(be, w0.length);
+        Tensor gt = be.fromArray(g, g.length);
+        be.sgdUpdate(w, h.hasMomentum() ? buf : null, gt, w0.length, h, true);
+        be.sgdUpdate(w, h.hasMomentum() ? buf : null, gt, w0.length, h, false);
+        return new float[][] {be.readFloats(w)};
+    }
+
+    private void metrics() {
+        float[] x = uniform(6 * 4);
+        int[] labels = {0, 1, 2, 3, 0, 1};
+        Tensor cx = cl.fromArray(x, 6, 4);
+        Tensor idx = TestArrays.poisonedInts(cl, 6);
+        Tensor count = TestArrays.poisonedInts(cl);
+        cl.argmaxRows(idx, cx, 6, 4);
+        cl.countCorrect(count, cx, cl.fromArray(labels, 6), 6, 4);
+        Tensor ridx = cpu.empty(DType.I32, 6);
+        Tensor rcount = cpu.empty(DType.I32);
+        cpu.argmaxRows(ridx, cpu.fromArray(x, 6, 4), 6, 4);
+        cpu.countCorrect(rcount, cpu.fromArray(x, 6, 4), cpu.fromArray(labels, 6), 6, 4);
+        if (!java.util.Arrays.equals(cl.readInts(idx), cpu.readInts(ridx))
+                || cl.readInts(count)[0] != cpu.readInts(rcount)[0]) {
+            throw new AssertionError("argmax/countCorrect differ");
+        }
+        ran.add("metrics");
+    }
+
+    private void conv() {
+        for (Conv2dShape s : new Conv2dShape[] {Conv2dShape.square(2, 2, 5, 6, 3, 3, 1, 1),
+                Conv2dShape.square(1, 3, 7, 7, 2, 3, 2, 2)}) {
+            float[] x = uniform(s.inputSize());
+            float[] col = uniform(s.colSize());
+            Tensor ccol = TestArrays.poisoned(cl, s.colSize());
+            Tensor rcol = cpu.empty(DType.F32, s.colSize());
+            cl.im2col(ccol, cl.fromArray(x, x.length), s);
+            cpu.im2col(rcol, cpu.fromArray(x, x.length), s);
+            check("im2col " + s, cl.readFloats(ccol), cpu.readFloats(rcol), 0);
+            Tensor cdx = TestArrays.poisoned(cl, s.inputSize());
+            Tensor rdx = cpu.empty(DType.F32, s.inputSize());
+            cl.col2im(cdx, cl.fromArray(col, col.length), s);
+            cpu.col2im(rdx, cpu.fromArray(col, col.length), s);
+            check("col2im " + s, cl.readFloats(cdx), cpu.readFloats(rdx), 0);
+        }
+        float[] src = uniform(3 * 4 * 5);
+        Tensor cd = TestArrays.poisoned(cl, 60);
+        Tensor rd = cpu.empty(DType.F32, 60);
+        cl.swapLeadingAxes(cd, cl.fromArray(src, 60), 3, 4, 5);
+        cpu.swapLeadingAxes(rd, cpu.fromArray(src, 60), 3, 4, 5);
+        check("swapLeadingAxes", cl.readFloats(cd), cpu.readFloats(rd), 0);
+    }
+
+    private void check(String what, float[] actual, float[] expected, double tolerance) {
+        if (tolerance == 0) {
+            TestArrays.assertIdentical(what, actual, expected);
+        } else {
+            TestArrays.assertClose(what, actual, expected, tolerance);
+        }
+        ran.add(what.split(" ")[0]);
+    }
+
+    private float[] uniform(int count) {
+        return TestArrays.uniform(random, count, -1, 1);
+    }
+
+    private static float[] filled(int count, float value) {
+        float[] out = new float[count];
+        java.util.Arrays.fill(out, value);
+        return out;
+    }
+}
