@@ -10,7 +10,9 @@ import java.util.function.Supplier;
 /**
  * The OpenCL backend: each op checks its arguments (the same checks as {@link CpuBackend}), then enqueues the
  * kernels of kernels/ without waiting. Only the {@code read} methods and {@link #synchronize} wait for the device.
- * Like a cl_kernel, an instance is meant to be driven from one thread at a time.
+ * Several threads may share one instance: each kernel launch sets its arguments and enqueues atomically, and the
+ * buffer pool and program cache are synchronised (TwoThreadsTest trains two models at once and gets the sequential
+ * results bit for bit). A model, its layers and its optimiser hold per-step state and belong to one thread at a time.
  */
 public final class OpenClBackend implements Backend {
     /** Work-group size of 1-D elementwise kernels, so a prime element count does not force groups of one. */

@@ -115,6 +115,74 @@ class MainTest {
     }
 
     @Test
+    void aNonFiniteLossStopsTrainingNamingStepAndEpochAndKeepsTheLastCheckpoint() throws IOException {
+        Path weights = tmp.resolve("good.safetensors");
+        Files.writeString(weights, "last good checkpoint");
+        Run r = clnn("train", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,10)", "--lr",
+                "1", "--weight-decay", "1e38", "--momentum", "0", "--save", weights.toString());
+        assertEquals(1, r.code, r.out);
+        assertTrue(r.err.matches("(?s)clnn: loss became (NaN|Infinity|-Infinity) at step \\d+ \\(epoch 1\\).*"), r.err);
+        assertEquals("last good checkpoint", Files.readString(weights));
+    }
+
+    @Test
+    void moreBadInputIsRejectedWithOneLine() throws IOException {
+        String d = data().toString();
+        Path badLabels = Files.createDirectories(tmp.resolve("badlabels"));
+        TinyMnist.write(badLabels, 20, 10);
+        byte[] labels = Files.readAllBytes(badLabels.resolve("train-labels-idx1-ubyte"));
+        labels[8 + 5] = 10; // label 10 in a 10-class set
+        Files.write(badLabels.resolve("train-labels-idx1-ubyte"), labels);
+        Path fewerLabels = Files.createDirectories(tmp.resolve("fewer"));
+        TinyMnist.write(fewerLabels, 20, 10);
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        TinyMnist.write(other, 19, 10);
+        Files.copy(other.resolve("train-labels-idx1-ubyte"), fewerLabels.resolve("train-labels-idx1-ubyte"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path absurd = tmp.resolve("absurd.safetensors");
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(1_000_000_000_000L).put("{}      ".getBytes(StandardCharsets.US_ASCII));
+        Files.write(absurd, header.array());
+        Path batch = tmp.resolve("batch.safetensors");
+        Safetensors.write(batch, List.of(TensorEntry.f32("x", new int[] {2, 3}, new float[6]),
+                TensorEntry.i64("y", new int[] {2}, new long[] {0, -1})), Map.of());
+        String out = tmp.resolve("out.safetensors").toString();
+        String[][] cases = {
+            {"label", "train", "--device", "cpu", "--data", badLabels.toString()},
+            {"20", "train", "--device", "cpu", "--data", fewerLabels.toString()},
+            {"--lr must be a finite number", "train", "--device", "cpu", "--data", d, "--lr", "-0.1"},
+            {"--momentum must be a finite number", "train", "--device", "cpu", "--data", d, "--momentum", "Infinity"},
+            {"--warmup must be", "train", "--device", "cpu", "--data", d, "--warmup", "-3"},
+            {"no OpenCL device \"opencl:7:7\"", "train", "--device", "opencl:7:7", "--data", d},
+            {"absurd.safetensors", "eval", "--device", "cpu", "--data", d, "--model", "linear(784,10)",
+                "--weights", absurd.toString()},
+            {"missing.safetensors", "eval", "--device", "cpu", "--data", d, "--model", "linear(784,10)",
+                "--weights", tmp.resolve("missing.safetensors").toString()},
+            {"y[1] = -1", "step", "--device", "cpu", "--model", "linear(3,2)", "--loss", "ce", "--batch",
+                batch.toString(), "--lr", "0.1", "--out", out},
+            {"expects input [N, 4]", "step", "--device", "cpu", "--model", "linear(4,2)", "--loss", "ce", "--batch",
+                batch.toString(), "--lr", "0.1", "--out", out},
+            {"--steps must be a positive integer", "step", "--device", "cpu", "--model", "linear(3,2)", "--loss",
+                "ce", "--batch", batch.toString(), "--lr", "0.1", "--steps", "0", "--out", out},
+            {"--loss must be ce or mse", "step", "--device", "cpu", "--model", "linear(3,2)", "--loss", "hinge",
+                "--batch", batch.toString(), "--lr", "0.1", "--out", out},
+            {"option --lr is required", "step", "--device", "cpu", "--model", "linear(3,2)", "--loss", "ce",
+                "--batch", batch.toString(), "--out", out},
+            {"absurd.safetensors", "step", "--device", "cpu", "--model", "linear(3,2)", "--loss", "ce",
+                "--batch", absurd.toString(), "--lr", "0.1", "--out", out},
+            {"unknown command", "fly"},
+        };
+        for (String[] c : cases) {
+            String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+            Run r = clnn(args);
+            assertEquals(1, r.code, String.join(" ", args) + " -> " + r.out + r.err);
+            assertTrue(r.err.contains(c[0]), String.join(" ", args) + " -> " + r.err);
+            assertEquals(1, r.err.strip().split("\n").length, "one line, no stack trace: " + r.err);
+        }
+        assertFalse(Files.exists(Path.of(out)), "no output file from failed steps");
+    }
+
+    @Test
     void stepWritesLossOutputGradientsAndUpdatedParameters() throws IOException {
         Path batch = tmp.resolve("b.safetensors");
         float[] x = new float[3 * 4];

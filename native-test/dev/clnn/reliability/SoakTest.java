@@ -1,0 +1,74 @@
+package dev.clnn.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clnn.backend.OpenClBackend;
+import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.backend.Tensor;
+import dev.clnn.device.ClDevice;
+import dev.clnn.model.ModelSpec;
+import dev.clnn.model.Models;
+import dev.clnn.nn.Sequential;
+import dev.clnn.nn.SoftmaxCrossEntropy;
+import dev.clnn.optim.LrSchedule;
+import dev.clnn.optim.Sgd;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 10,000 small training steps on a fresh device: live device memory stays exactly what it was after the first step,
+ * and closing the model and its tensors leaves no live buffer. The figures go to target/soak-live-bytes.txt.
+ */
+@Tag("opencl")
+class SoakTest {
+    private static final int STEPS = 10_000;
+
+    @Test
+    void liveDeviceMemoryStaysFlatOverTenThousandStepsAndReturnsToZero() throws IOException {
+        OpenClTestSupport.requireDevice();
+        List<String> report = new ArrayList<>();
+        try (OpenClBackend cl = OpenClBackend.open(System.getenv().getOrDefault("CLNN_TEST_DEVICE", "opencl"))) {
+            ClDevice device = cl.device();
+            assertEquals(0, device.liveBuffers());
+            SplittableRandom random = new SplittableRandom(5);
+            float[] x = new float[8 * 12];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextDouble(-1, 1);
+            }
+            long afterFirst = -1;
+            try (Sequential model = Models.build(cl, ModelSpec.parse("linear(12,16),relu,linear(16,4)"), 1);
+                    SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(cl);
+                    Sgd sgd = new Sgd(cl, model.params(), LrSchedule.constant(0.01), 0.9f, 0f, 1e-4f, true);
+                    Tensor xt = cl.fromArray(x, 8, 12);
+                    Tensor yt = cl.fromArray(new int[] {0, 1, 2, 3, 0, 1, 2, 3}, 8)) {
+                for (int step = 1; step <= STEPS; step++) {
+                    Tensor value = loss.forward(model.forward(xt), yt);
+                    model.zeroGrad();
+                    model.backwardParametersOnly(loss.backward());
+                    sgd.step();
+                    float l = cl.readFloats(value)[0];
+                    assertTrue(Float.isFinite(l), "loss " + l + " at step " + step);
+                    if (step == 1) {
+                        afterFirst = device.liveBytes();
+                    }
+                    if (step == 1 || step == 10 || step == 100 || step == 1000 || step % 2500 == 0) {
+                        report.add(step + "\t" + device.liveBytes() + "\t" + device.liveBuffers());
+                        assertEquals(afterFirst, device.liveBytes(), "live bytes at step " + step);
+                    }
+                }
+            }
+            report.add("closed\t" + device.liveBytes() + "\t" + device.liveBuffers());
+            assertEquals(0, device.liveBuffers(), "live buffers after closing the model");
+            assertEquals(0, device.liveBytes());
+        }
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target", "soak-live-bytes.txt"), report);
+    }
+}
