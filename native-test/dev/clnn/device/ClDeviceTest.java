@@ -57,6 +57,32 @@ class ClDeviceTest {
     }
 
     @Test
+    void exhaustingDeviceMemoryNamesRequestedAndAvailableBytesAfterDroppingTheCache() {
+        OpenClTestSupport.requireDevice();
+        try (ClDevice d = ClDevice.open(ClDevice.select("opencl"))) {
+            long chunk = Math.min(d.info().maxAllocBytes(), d.info().globalMemBytes() / 4) - 64;
+            java.util.List<DeviceBuffer> held = new java.util.ArrayList<>();
+            try {
+                held.add(d.allocate(chunk));
+                held.add(d.allocate(chunk));
+                held.add(d.allocate(chunk));
+                // A fifth chunk fits only once the pool lets go of cached buffers: cache one, then ask for another.
+                DeviceBuffer cached = d.allocate(chunk);
+                cached.close();
+                assertEquals(chunk, d.cachedBytes());
+                held.add(d.allocate(chunk + 4)); // a different size: the cached buffer cannot be reused
+                assertEquals(0, d.cachedBytes(), "the cache was dropped to make room");
+                long tooMuch = d.info().globalMemBytes() - d.liveBytes() + 4;
+                DeviceException e = assertThrows(DeviceException.class, () -> d.allocate(Math.min(tooMuch,
+                        d.info().maxAllocBytes())));
+                assertTrue(e.getMessage().contains("available"), e.getMessage());
+            } finally {
+                held.forEach(DeviceBuffer::close);
+            }
+        }
+    }
+
+    @Test
     void anAllocationBeyondTheDeviceLimitNamesBothSizes() {
         OpenClTestSupport.requireDevice();
         try (ClDevice d = ClDevice.open(ClDevice.select("opencl"))) {

@@ -18,14 +18,16 @@ import org.jocl.cl_mem;
 final class BufferPool implements AutoCloseable {
     private final cl_context context;
     private final long maxAllocBytes;
+    private final long globalMemBytes;
     private final Map<Long, ArrayDeque<cl_mem>> free = new HashMap<>();
     private long liveBytes;
     private long liveBuffers;
     private long cachedBytes;
 
-    BufferPool(cl_context context, long maxAllocBytes) {
+    BufferPool(cl_context context, long maxAllocBytes, long globalMemBytes) {
         this.context = context;
         this.maxAllocBytes = maxAllocBytes;
+        this.globalMemBytes = globalMemBytes;
     }
 
     synchronized DeviceBuffer acquire(long bytes) {
@@ -41,11 +43,26 @@ final class BufferPool implements AutoCloseable {
         if (mem != null) {
             cachedBytes -= bytes;
         } else {
+            reserve(bytes);
             mem = create(bytes);
         }
         liveBytes += bytes;
         liveBuffers++;
         return new DeviceBuffer(this, mem, bytes);
+    }
+
+    /**
+     * Checks a new allocation against the device's global memory before asking the driver, since some drivers (POCL)
+     * only fail later, at first use. Cached buffers are released first if they are what stands in the way.
+     */
+    private void reserve(long bytes) {
+        if (liveBytes + cachedBytes + bytes > globalMemBytes) {
+            trim();
+        }
+        if (liveBytes + bytes > globalMemBytes) {
+            throw new DeviceException("cannot allocate " + bytes + " bytes on the device: " + liveBytes + " of its "
+                    + globalMemBytes + " bytes are in use, " + (globalMemBytes - liveBytes) + " available");
+        }
     }
 
     private cl_mem create(long bytes) {
@@ -58,7 +75,8 @@ final class BufferPool implements AutoCloseable {
                 return clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
             } catch (CLException e) {
                 throw new DeviceException("cannot allocate " + bytes + " bytes on the device ("
-                        + ClStatus.name(e.getStatus()) + "); " + liveBytes + " bytes are in use", e.getStatus(), e);
+                        + ClStatus.name(e.getStatus()) + "): " + liveBytes + " of its " + globalMemBytes
+                        + " bytes are in use by clnn", e.getStatus(), e);
             }
         }
     }

@@ -39,7 +39,7 @@ public final class ClDevice implements AutoCloseable {
         props.addProperty(CL_CONTEXT_PLATFORM, platform);
         this.context = clCreateContext(props, 1, new cl_device_id[] {device}, null, null, null);
         this.queue = createQueue(context, device, info);
-        this.pool = new BufferPool(context, info.maxAllocBytes());
+        this.pool = new BufferPool(context, info.maxAllocBytes(), info.globalMemBytes());
         this.programs = new ProgramCache(context, device, queue, info, KernelCacheSettings.directory());
     }
 
@@ -243,6 +243,11 @@ public final class ClDevice implements AutoCloseable {
     /** Releases the pool's cached (unused) buffers. */
     public void trimPool() {
         pool.trim();
+    }
+
+    /** Bytes the pool keeps for reuse (closed buffers not yet released). */
+    public long cachedBytes() {
+        return pool.cachedBytes();
     }
 
     int sourceBuilds() {

@@ -2,6 +2,7 @@ package dev.clnn.device;
 
 /** An OpenCL call failed. The message names the operation, its shapes and the CL status name. */
 public class DeviceException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     private final int status;
 
     public DeviceException(String message, int status, Throwable cause) {

@@ -2,6 +2,7 @@ package dev.clnn.device;
 
 /** A kernel file failed to compile; carries the file, the build options and the whole build log. */
 public final class KernelBuildException extends DeviceException {
+    private static final long serialVersionUID = 1L;
     private final String file;
     private final String options;
     private final String buildLog;
