@@ -38,7 +38,7 @@ public final class Charts {
     private Charts() {
     }
 
-    /** An empty panel with a title and both axis titles. */
+    /** An empty panel with a title and both axis titles; x values are counts (steps, epochs). */
     public static XYChart panel(String title, String xTitle, String yTitle) {
         XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
@@ -46,6 +46,8 @@ public final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setXAxisTickMarkSpacingHint(80);
+        // x is a step or epoch count: no thousands separators, which run tick labels together.
+        chart.getStyler().setXAxisDecimalPattern("#");
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setMarkerSize(6);
         return chart;
