@@ -82,8 +82,9 @@ final class ScheduleCommand {
         for (int t = 0; t < lr.length; t++) {
             steps[t] = t;
         }
-        XYChart chart = Charts.panel("Learning rate: " + schedule, "optimiser step", "learning rate");
-        Charts.addLine(chart, "lr", steps, lr);
+        XYChart chart = Charts.panel("Learning rate per step", "optimiser step", "learning rate");
+        // The schedule's full text is too long for a title; the legend below the plot has the width.
+        Charts.addLine(chart, schedule.toString(), steps, lr);
         Charts.writePng(file, List.of(chart));
     }
 }
