@@ -1,10 +1,12 @@
 package dev.clnn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.data.Dataset;
 import dev.clnn.data.Safetensors;
 import dev.clnn.model.Checkpoint;
 import dev.clnn.model.ModelSpec;
@@ -13,6 +15,8 @@ import dev.clnn.nn.Sequential;
 import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
+import dev.clnn.train.Evaluation;
+import dev.clnn.train.Evaluator;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,7 +28,7 @@ class ReadmeExampleTest {
     Path tmp;
 
     @Test
-    void theReadmeExampleTrainsOnPlainArraysAndSaves() {
+    void theReadmeExampleTrainsSavesLoadsAndEvaluates() {
         int n = 90;
         float[] features = new float[n * 4];
         int[] labels = new int[n];
@@ -36,7 +40,7 @@ class ReadmeExampleTest {
         Path file = tmp.resolve("model.safetensors");
         float first = Float.NaN;
         float last = Float.NaN;
-        // --- README example starts here (Backends.open() there; the CPU backend here) ---
+        // --- README example starts here (Backends.open() there; the CPU backend here; README prints e) ---
         try (Backend backend = new CpuBackend();
                 Sequential model = Models.build(backend, ModelSpec.parse("linear(4,16),relu,linear(16,3)"), 42);
                 SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(backend);
@@ -54,8 +58,18 @@ class ReadmeExampleTest {
             }
             Checkpoint.save(file, model, backend, Map.of());
         }
+        Evaluation e;
+        try (Backend backend = new CpuBackend();
+                Sequential restored = Models.build(backend, ModelSpec.parse("linear(4,16),relu,linear(16,3)"), 0)) {
+            Checkpoint.load(file, restored, backend);                           // same spec, weights from the file
+            Dataset test = new Dataset(features, labels, n, new int[] {4}, 3);
+            e = Evaluator.evaluate(backend, restored, test, new int[] {4}, 256);
+        }
         // --- README example ends here ---
         assertTrue(last < first / 10, "loss " + first + " -> " + last);
         assertTrue(Safetensors.read(file).tensors().containsKey("2.weight"));
+        assertEquals(n, e.total());
+        assertEquals(1.0, e.accuracy(), "the restored model classifies the separable training set");
+        assertEquals(last, e.loss(), 0.05, "the loaded weights give about the last training loss");
     }
 }

@@ -15,12 +15,11 @@ import java.util.function.Supplier;
  * results bit for bit). A model, its layers and its optimiser hold per-step state and belong to one thread at a time.
  */
 public final class OpenClBackend implements Backend {
-    /** Work-group size of 1-D elementwise kernels, so a prime element count does not force groups of one. */
-    private static final int ELEMENTWISE_LOCAL = 256;
     /** More partial sums than this gain nothing on the devices we target; the second pass sums them. */
     private static final int MAX_REDUCE_GROUPS = 64;
 
     private final ClDevice device;
+    private final KernelTuning tuning;
     private final int elementwiseLocal;
     private final int reduceLocal;
     private final int biasLocal;
@@ -28,11 +27,11 @@ public final class OpenClBackend implements Backend {
 
     public OpenClBackend(ClDevice device) {
         this.device = device;
-        int maxGroup = (int) Math.min(Integer.MAX_VALUE, device.info().maxWorkGroupSize());
-        this.elementwiseLocal = Math.min(ELEMENTWISE_LOCAL, Integer.highestOneBit(maxGroup));
-        this.reduceLocal = Math.min(256, Integer.highestOneBit(maxGroup));
-        this.biasLocal = Math.min(64, Integer.highestOneBit(maxGroup));
-        this.tile = maxGroup >= 256 ? 16 : 8;
+        this.tuning = KernelTuning.forDevice(device.info());
+        this.elementwiseLocal = tuning.elementwiseLocal();
+        this.reduceLocal = tuning.reduceLocal();
+        this.biasLocal = tuning.biasLocal();
+        this.tile = tuning.tile();
     }
 
     /** Opens the device a selector names ({@code opencl}, {@code opencl:P:D} or a name substring). */
@@ -49,14 +48,14 @@ public final class OpenClBackend implements Backend {
         return device.info().toString();
     }
 
+    /** The kernel variants and tunables chosen for this device. */
+    public KernelTuning tuning() {
+        return tuning;
+    }
+
     /** The -D build options each kernel file is compiled with on this device. */
     String options(String file) {
-        return switch (file) {
-            case "reduce.cl" -> "-DREDUCE_LOCAL=" + reduceLocal;
-            case "bias.cl" -> "-DBIAS_LOCAL=" + biasLocal;
-            case "matmul.cl" -> "-DTS=" + tile;
-            default -> "";
-        };
+        return tuning.buildOptions(file);
     }
 
     private ClKernel kernel(Kernels k) {
@@ -156,9 +155,9 @@ public final class OpenClBackend implements Backend {
         BLOCKED_SPLIT_K
     }
 
-    /** Rows and float16 column vectors per work-item of gemm_blocked. */
-    private static final int BLOCK_ROWS = 16;
-    private static final int BLOCK_VECTORS = 1;
+    private static final int BLOCK_ROWS = KernelTuning.BLOCK_ROWS;
+    private static final int BLOCK_VECTORS = KernelTuning.BLOCK_VECTORS;
+    private static final int BLOCK_COLUMNS = KernelTuning.BLOCK_COLUMNS;
     /**
      * Work-items per group of gemm_blocked, all on one column strip: the group's row blocks reuse that strip of B
      * from cache (on POCL, 2048² runs 2x faster with 16–32 than with 1).
@@ -166,32 +165,10 @@ public final class OpenClBackend implements Backend {
     private static final int BLOCKED_GROUP_ROWS = 32;
     /** Edge of the square tiles the packing kernels move (PACK_TILE in matmul.cl). */
     private static final int PACK_TILE = 16;
-    private static final int BLOCK_COLUMNS = 16 * BLOCK_VECTORS;
-    /** Below this many multiply-adds, packing costs more than it saves. */
-    private static final long BLOCKED_MIN_MACS = 64L * 64 * 64;
 
-    /**
-     * The register-blocked kernel suits CPUs (float16 maps to AVX-512 under POCL); on GPUs its 16 float16
-     * accumulators per work-item would spill, so they keep the local-memory tiles.
-     */
+    /** The variant {@link #gemm} uses for these sizes on this device ({@link KernelTuning#gemmVariant}). */
     GemmVariant chooseGemm(int m, int n, int k) {
-        boolean large = (long) m * n * k >= BLOCKED_MIN_MACS;
-        if (!large || device.info().gpu()) {
-            return GemmVariant.TILED;
-        }
-        return splitsFor(m, n, k) > 1 ? GemmVariant.BLOCKED_SPLIT_K : GemmVariant.BLOCKED;
-    }
-
-    /** Work-items enough to keep every core busy several times over. */
-    private static final int SPLIT_TARGET_ITEMS = 64;
-    /** A split shorter than this spends more on its partial block than on multiply-adds. */
-    private static final int SPLIT_MIN_CHUNK = 128;
-
-    /** How many K chunks make about {@link #SPLIT_TARGET_ITEMS} work-items, without chunks below the minimum. */
-    static int splitsFor(int m, int n, int k) {
-        long blocks = ceilDiv(m, BLOCK_ROWS) * ceilDiv(n, BLOCK_COLUMNS);
-        long wanted = ceilDiv(SPLIT_TARGET_ITEMS, blocks);
-        return (int) Math.max(1, Math.min(wanted, k / SPLIT_MIN_CHUNK));
+        return tuning.gemmVariant(m, n, k);
     }
 
     @Override
@@ -212,7 +189,8 @@ public final class OpenClBackend implements Backend {
                         new long[] {roundUp(n, tile), roundUp(m, tile)}, new long[] {tile, tile},
                         buf(c), buf(a), buf(b), m, n, k, alpha, beta);
             } else {
-                int splits = variant == GemmVariant.BLOCKED ? 1 : Math.max(2, Math.min(splitsFor(m, n, k), k));
+                int splits = variant == GemmVariant.BLOCKED ? 1
+                        : Math.max(2, Math.min(KernelTuning.splitsFor(m, n, k), k));
                 gemmBlocked(buf(c), buf(a), buf(b), transA, transB, m, n, k, alpha, beta, splits);
             }
         });

@@ -23,10 +23,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** The {@code clnn} command line: devices, train, eval, step, selfcheck. */
+/** The {@code clnn} command line: devices, train, eval, step, schedule, bench, selfcheck. */
 public final class Main {
     private static final Set<String> TRAIN_OPTIONS = Set.of("--model", "--data", "--epochs", "--batch", "--lr",
-            "--momentum", "--weight-decay", "--schedule", "--warmup", "--device", "--seed", "--save", "--metrics");
+            "--momentum", "--weight-decay", "--schedule", "--warmup", "--device", "--seed", "--save", "--metrics",
+            "--plot");
     private static final Set<String> TRAIN_FLAGS = Set.of("--nesterov", "--quiet", "--debug", "--continue-on-nan");
     private static final Set<String> EVAL_OPTIONS = Set.of("--model", "--weights", "--data", "--device", "--batch");
     private static final Set<String> STEP_OPTIONS = Set.of("--model", "--loss", "--weights", "--batch", "--lr",
@@ -59,10 +60,12 @@ public final class Main {
                 case "train" -> train(Options.parse(command, args, 1, TRAIN_OPTIONS, TRAIN_FLAGS), out, interactive);
                 case "eval" -> eval(Options.parse(command, args, 1, EVAL_OPTIONS, DEBUG), out);
                 case "step" -> step(Options.parse(command, args, 1, STEP_OPTIONS, STEP_FLAGS), out);
+                case "schedule" -> ScheduleCommand.run(Options.parse(command, args, 1, ScheduleCommand.OPTIONS,
+                        ScheduleCommand.FLAGS), out);
                 case "bench" -> bench(args, out);
                 case "selfcheck" -> selfCheck(Options.parse(command, args, 1, Set.of("--device", "--n"), DEBUG), out);
                 default -> throw new IllegalArgumentException("unknown command \"" + command + "\"; expected devices,"
-                        + " train, eval, step, bench or selfcheck (clnn help)");
+                        + " train, eval, step, schedule, bench or selfcheck (clnn help)");
             };
         } catch (RuntimeException e) {
             if (debug) {
@@ -80,10 +83,12 @@ public final class Main {
                 "  train        train a classifier on MNIST (default: the bundled 8,000/2,000 digits)",
                 "               --model mlp|cnn|SPEC --data DIR --epochs 10 --batch 64 --lr 0.05 --momentum 0.9",
                 "               --nesterov --weight-decay 0 --schedule cosine --warmup 0 --seed 1",
-                "               --save FILE.safetensors --metrics FILE.csv --quiet --continue-on-nan",
+                "               --save FILE.safetensors --metrics FILE.csv --plot FILE.png --quiet --continue-on-nan",
                 "  eval         --model SPEC --weights FILE [--data DIR] [--batch 256]: test loss and accuracy",
                 "  step         --model SPEC --loss ce|mse [--weights W] --batch B --lr LR [--momentum M] [--nesterov]",
                 "               [--weight-decay WD] [--steps K] [--seed S] --out OUT.safetensors",
+                "  schedule     --schedule SPEC --lr LR --steps N [--warmup W] [--plot FILE.png] [--csv]",
+                "               the learning rate of each step: a summary, step,lr lines (--csv) or a plot",
                 "  bench        gemm [--n 1024] | ops [--count 16777216] | train [--model mlp|cnn|SPEC] [--batch 64]",
                 "               quick figures: median of repetitions after warm-up",
                 "  selfcheck    [--n 256]: GEMM on the device against the CPU reference, with GFLOP/s",
@@ -99,10 +104,12 @@ public final class Main {
                 o.nonNegative("--lr", d.lr()), (float) o.nonNegative("--momentum", d.momentum()),
                 o.flag("--nesterov"), (float) o.nonNegative("--weight-decay", d.weightDecay()),
                 o.string("--schedule", d.schedule()), o.longValue("--warmup", d.warmup()),
-                o.longValue("--seed", d.seed()), o.path("--save"), o.path("--metrics"), o.flag("--quiet"),
+                o.longValue("--seed", d.seed()), o.path("--save"), o.path("--metrics"), o.path("--plot"),
+                o.flag("--quiet"),
                 !o.flag("--continue-on-nan"));
         checkWritable(options.save(), "--save");
         checkWritable(options.metrics(), "--metrics");
+        checkWritable(options.plot(), "--plot");
         DatasetSplit data = loadData(options.dataDir());
         try (Backend backend = Backends.open(o.string("--device", Backends.defaultSelector()))) {
             new Trainer(backend, options, out, interactive).run(data);
@@ -172,7 +179,7 @@ public final class Main {
     }
 
     /** Fails before any work when an output file's folder is missing, so a long run does not end in an error. */
-    private static void checkWritable(Path file, String option) {
+    static void checkWritable(Path file, String option) {
         if (file == null) {
             return;
         }
@@ -197,11 +204,7 @@ public final class Main {
             out.println("no OpenCL device found" + (why == null ? "" : ": " + why));
         }
         for (DeviceInfo d : all) {
-            out.printf(Locale.ROOT, "%s %-12s %s%n    platform %s, vendor %s, driver %s, %s%n"
-                    + "    %d compute units, %d MiB global memory, %d MiB max allocation, %d KiB local memory%n",
-                    d.equals(chosen) ? "*" : " ", d.selector(), d.name(), d.platformName(), d.vendor(),
-                    d.driverVersion(), d.gpu() ? "GPU" : "not a GPU", d.computeUnits(), d.globalMemBytes() >> 20,
-                    d.maxAllocBytes() >> 20, d.localMemBytes() >> 10);
+            out.print(DeviceReport.describe(d, d.equals(chosen)));
         }
         out.printf("%s cpu          %s%n", chosen == null ? "*" : " ", new CpuBackend().name());
         return 0;

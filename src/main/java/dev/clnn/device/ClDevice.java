@@ -312,12 +312,24 @@ public final class ClDevice implements AutoCloseable {
 
     private static DeviceInfo describe(int p, int d, cl_platform_id platform, cl_device_id device) {
         long type = longInfo(device, CL_DEVICE_TYPE);
+        List<String> extensions = List.of(deviceString(device, CL_DEVICE_EXTENSIONS).split("\\s+"));
         return new DeviceInfo(p, d, platformString(platform, CL_PLATFORM_NAME),
                 deviceString(device, CL_DEVICE_NAME), deviceString(device, CL_DEVICE_VENDOR),
                 deviceString(device, CL_DRIVER_VERSION), deviceString(device, CL_DEVICE_VERSION),
                 (type & CL_DEVICE_TYPE_GPU) != 0, intInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS),
                 longInfo(device, CL_DEVICE_GLOBAL_MEM_SIZE), longInfo(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
-                longInfo(device, CL_DEVICE_LOCAL_MEM_SIZE), sizeInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE));
+                longInfo(device, CL_DEVICE_LOCAL_MEM_SIZE), sizeInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE),
+                doubleFpConfig(device) != 0 || extensions.contains("cl_khr_fp64"),
+                extensions.contains("cl_khr_fp16"), intInfo(device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT));
+    }
+
+    /** CL_DEVICE_DOUBLE_FP_CONFIG, or 0 where an OpenCL 1.0/1.1 driver without fp64 rejects the query. */
+    private static long doubleFpConfig(cl_device_id device) {
+        try {
+            return longInfo(device, CL_DEVICE_DOUBLE_FP_CONFIG);
+        } catch (CLException e) {
+            return 0;
+        }
     }
 
     private static String deviceString(cl_device_id device, int param) {

@@ -3,6 +3,11 @@ package dev.clnn.device;
 /**
  * What one OpenCL device reports about itself, with its position in the platform/device enumeration
  * ({@code opencl:<platform>:<device>}).
+ *
+ * @param fp64                      double precision: CL_DEVICE_DOUBLE_FP_CONFIG is non-zero or the device lists
+ *                                  cl_khr_fp64
+ * @param fp16                      half precision arithmetic: the device lists cl_khr_fp16
+ * @param preferredVectorWidthFloat CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, floats per native vector
  */
 public record DeviceInfo(
         int platformIndex,
@@ -17,7 +22,10 @@ public record DeviceInfo(
         long globalMemBytes,
         long maxAllocBytes,
         long localMemBytes,
-        long maxWorkGroupSize) {
+        long maxWorkGroupSize,
+        boolean fp64,
+        boolean fp16,
+        int preferredVectorWidthFloat) {
 
     /** The selector that picks exactly this device: {@code opencl:P:D}. */
     public String selector() {

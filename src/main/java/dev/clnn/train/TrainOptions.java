@@ -10,10 +10,11 @@ import java.nio.file.Path;
  * @param dataDir a folder of MNIST IDX files, or null for the bundled set
  * @param save    where to write the final weights (safetensors), or null
  * @param metrics where to write per-step metrics (CSV), or null
+ * @param plot    where to draw loss, test accuracy and learning rate (PNG), or null
  */
 public record TrainOptions(ModelSpec model, Path dataDir, int epochs, int batch, double lr, float momentum,
         boolean nesterov, float weightDecay, String schedule, long warmup, long seed, Path save, Path metrics,
-        boolean quiet, boolean stopOnNonFinite) {
+        Path plot, boolean quiet, boolean stopOnNonFinite) {
 
     public TrainOptions {
         if (epochs <= 0) {
@@ -32,6 +33,6 @@ public record TrainOptions(ModelSpec model, Path dataDir, int epochs, int batch,
 
     public static TrainOptions defaults() {
         return new TrainOptions(ModelSpec.parse("mlp"), null, 10, 64, 0.05, 0.9f, false, 0f, "cosine", 0, 1, null,
-                null, false, true);
+                null, null, false, true);
     }
 }

@@ -20,9 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Mini-batch SGD training of a classifier with softmax cross-entropy: a line of progress within each epoch, a line
- * per epoch (train loss, test loss and accuracy, learning rate, samples/s), and as the last line the final test
- * accuracy.
+ * Mini-batch SGD training of a classifier with softmax cross-entropy: progress within each epoch, a line per epoch
+ * (train loss, test loss and accuracy, learning rate, samples/s), and as the last line the final test accuracy.
+ * With a plot file, the loss, test accuracy and learning rate are drawn at the end, and also when a non-finite
+ * loss stops the run, so the plot shows how it diverged.
  */
 public final class Trainer {
     private final Backend backend;
@@ -34,11 +35,37 @@ public final class Trainer {
         this.backend = backend;
         this.options = options;
         this.out = out;
-        this.progress = new Progress(out, !options.quiet(), interactive);
+        this.progress = Progress.create(out, !options.quiet(), interactive);
     }
 
-    /** Trains, evaluates after every epoch, saves when asked, and returns the final evaluation. */
+    /** Trains, evaluates after every epoch, saves and plots when asked, and returns the final evaluation. */
     public Evaluation run(DatasetSplit data) {
+        TrainingHistory history = new TrainingHistory();
+        Evaluation test;
+        try {
+            test = train(data, history);
+        } catch (NonFiniteLossException e) {
+            progress.endEpoch();
+            plot(history);
+            throw e;
+        } finally {
+            progress.endEpoch();
+        }
+        plot(history);
+        out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100 * test.accuracy());
+        return test;
+    }
+
+    private void plot(TrainingHistory history) {
+        if (options.plot() != null && history.steps() > 0) {
+            TrainingPlot.write(options.plot(), history);
+            if (!options.quiet()) {
+                out.println("plotted " + options.plot());
+            }
+        }
+    }
+
+    private Evaluation train(DatasetSplit data, TrainingHistory history) {
         Dataset train = data.train();
         int[] sample = Models.inputShape(options.model(), train.sampleShape());
         int stepsPerEpoch = (train.n() + options.batch() - 1) / options.batch();
@@ -73,6 +100,7 @@ public final class Trainer {
                     lr = sgd.currentLr();
                     sgd.step();
                     float value = backend.readFloats(loss)[0]; // the step's one synchronisation point
+                    history.step(value, lr);
                     if (!Float.isFinite(value) && options.stopOnNonFinite()) {
                         throw new NonFiniteLossException("loss became " + value + " at step " + sgd.stepCount()
                                 + " (epoch " + epoch + "); lower --lr or check the data");
@@ -95,6 +123,7 @@ public final class Trainer {
                 if (metrics != null) {
                     metrics.epochEnd(test);
                 }
+                history.epoch(lossSum / seen, test);
                 progress.endEpoch();
                 if (!options.quiet()) {
                     out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.2f%%  "
@@ -109,7 +138,6 @@ public final class Trainer {
                     out.println("saved " + options.save());
                 }
             }
-            out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100 * test.accuracy());
             return test;
         }
     }

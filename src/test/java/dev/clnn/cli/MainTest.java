@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
+import dev.clnn.plot.Charts;
+import dev.clnn.plot.PngAssertions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,9 +45,10 @@ class MainTest {
     void trainLearnsTheTinySetSavesAndEvalReproducesTheAccuracy() throws IOException {
         Path weights = tmp.resolve("w.safetensors");
         Path metrics = tmp.resolve("m.csv");
+        Path plot = tmp.resolve("training.png");
         Run train = clnn("train", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,10)",
                 "--epochs", "3", "--batch", "16", "--lr", "0.1", "--save", weights.toString(), "--metrics",
-                metrics.toString());
+                metrics.toString(), "--plot", plot.toString());
         assertEquals(0, train.code, train.err);
         String[] lines = train.out.strip().split("\n");
         String last = lines[lines.length - 1];
@@ -61,6 +64,8 @@ class MainTest {
         List<String> csv = Files.readAllLines(metrics);
         assertEquals("step,epoch,loss,lr,samples_per_s,test_loss,test_accuracy", csv.get(0));
         assertEquals(1 + 3 * 13, csv.size(), "one row per step: 200 samples / 16 = 13 steps per epoch");
+        assertTrue(train.out.contains("plotted " + plot), train.out);
+        PngAssertions.assertPng(plot, 3 * Charts.PANEL_WIDTH, Charts.PANEL_HEIGHT);
 
         Run eval = clnn("eval", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,10)",
                 "--weights", weights.toString());
@@ -91,6 +96,7 @@ class MainTest {
             {"bad.safetensors", "eval", "--device", "cpu", "--data", d, "--model", "linear(784,10)", "--weights",
                 badWeights.toString()},
             {"folder", "train", "--device", "cpu", "--data", d, "--save", tmp.resolve("no/such/dir/w.st").toString()},
+            {"--plot: folder", "train", "--device", "cpu", "--data", d, "--plot", tmp.resolve("no/dir/p.png").toString()},
         };
         for (String[] c : cases) {
             String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
@@ -180,6 +186,24 @@ class MainTest {
             assertEquals(1, r.err.strip().split("\n").length, "one line, no stack trace: " + r.err);
         }
         assertFalse(Files.exists(Path.of(out)), "no output file from failed steps");
+    }
+
+    @Test
+    void aRunStoppedByANanLossStillWritesItsPlot() throws IOException {
+        Path plot = tmp.resolve("diverged.png");
+        Run r = clnn("train", "--device", "cpu", "--data", data().toString(), "--model",
+                "linear(784,64),relu,linear(64,10)", "--lr", "1e10", "--plot", plot.toString());
+        assertEquals(1, r.code, r.out);
+        assertTrue(r.err.contains("loss became"), r.err);
+        PngAssertions.assertPng(plot, 3 * Charts.PANEL_WIDTH, Charts.PANEL_HEIGHT);
+    }
+
+    @Test
+    void helpListsTheScheduleCommandAndThePlotOption() {
+        Run r = clnn("help");
+        assertEquals(0, r.code);
+        assertTrue(r.out.contains("  schedule     --schedule SPEC --lr LR --steps N"), r.out);
+        assertTrue(r.out.contains("--plot FILE.png"), r.out);
     }
 
     @Test

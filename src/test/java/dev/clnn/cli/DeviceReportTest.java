@@ -1,0 +1,38 @@
+package dev.clnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clnn.device.DeviceInfo;
+import org.junit.jupiter.api.Test;
+
+class DeviceReportTest {
+    static DeviceInfo device(boolean gpu, long maxWorkGroup, boolean fp64, boolean fp16) {
+        return new DeviceInfo(0, 1, "Some Platform", gpu ? "Some GPU" : "Some CPU", "Vendor", "1.0", "OpenCL 3.0",
+                gpu, 8, 8L << 30, 2L << 30, 64L << 10, maxWorkGroup, fp64, fp16, gpu ? 1 : 16);
+    }
+
+    @Test
+    void cpuReportShowsCapabilitiesAndTheBlockedGemm() {
+        String report = DeviceReport.describe(device(false, 4096, true, false), true);
+        String[] lines = report.split("\n");
+        assertEquals(6, lines.length, report);
+        assertEquals("* opencl:0:1   Some CPU", lines[0]);
+        assertTrue(lines[2].contains("8192 MiB global memory, 2048 MiB max allocation, 64 KiB local memory"), report);
+        assertEquals("    max work-group size 4096, preferred float vector width 16, fp64 yes, fp16 no", lines[3]);
+        assertTrue(lines[4].contains("gemm_blocked (packed, 16x16 register block, split-K for long K) from 64^3"
+                + " multiply-adds, else gemm_tiled (TS=16)"), report);
+        assertEquals("    and REDUCE_LOCAL=256, BIAS_LOCAL=64, elementwise work-groups of 256", lines[5]);
+    }
+
+    @Test
+    void gpuReportShowsOnlyTheTiledGemm() {
+        String report = DeviceReport.describe(device(true, 128, false, true), false);
+        assertTrue(report.startsWith("  opencl:0:1"), report);
+        assertTrue(report.contains("fp64 no, fp16 yes"), report);
+        assertTrue(report.contains("clnn uses GEMM gemm_tiled (TS=8)\n"), report);
+        assertFalse(report.contains("gemm_blocked"), report);
+        assertTrue(report.contains("REDUCE_LOCAL=128, BIAS_LOCAL=64, elementwise work-groups of 128"), report);
+    }
+}
