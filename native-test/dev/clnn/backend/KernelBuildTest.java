@@ -67,9 +67,10 @@ class KernelBuildTest {
         for (int rows : new int[] {1, 4, 8, 16}) {
             for (int vectors : new int[] {1, 2}) {
                 String block = "-DRM=" + rows + " -DWN=" + vectors;
-                cl.device().kernel("matmul.cl", "gemm_blocked", block);
-                cl.device().kernel("matmul.cl", "pack_a", block + " -DTRANS_A=1");
-                cl.device().kernel("matmul.cl", "pack_b", block + " -DTRANS_B=1");
+                for (String name : new String[] {"pack_a", "pack_b", "gemm_blocked", "gemm_blocked_partial",
+                        "gemm_sum_splits"}) {
+                    cl.device().kernel("gemm_blocked.cl", name, block);
+                }
             }
         }
         assertTrue(cl.options("matmul.cl").startsWith("-DTS="));

@@ -27,9 +27,6 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     static final int BLOCK_ROWS = 16;
     static final int BLOCK_VECTORS = 1;
     static final int BLOCK_COLUMNS = 16 * BLOCK_VECTORS;
-    /** Below BLOCKED_MIN_EDGE³ multiply-adds, packing costs more than it saves. */
-    private static final int BLOCKED_MIN_EDGE = 64;
-    private static final long BLOCKED_MIN_MACS = (long) BLOCKED_MIN_EDGE * BLOCKED_MIN_EDGE * BLOCKED_MIN_EDGE;
     /** Work-items enough to keep every core busy several times over. */
     private static final int SPLIT_TARGET_ITEMS = 64;
     /** A split shorter than this spends more on its partial block than on multiply-adds. */
@@ -47,9 +44,13 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
                 !info.gpu());
     }
 
-    /** The GEMM kernel for an (m, k)·(k, n) product on this device. */
+    /**
+     * The GEMM kernel for an (m, k)·(k, n) product on this device. On CPUs the blocked kernel serves every size:
+     * even small products ran faster with it than with the tiles (MLP training 16.8k → 20.8k samples/s), and one
+     * GEMM program instead of one per transposition cut POCL's first-run code generation by seconds.
+     */
     OpenClBackend.GemmVariant gemmVariant(int m, int n, int k) {
-        if (!blockedGemm || (long) m * n * k < BLOCKED_MIN_MACS) {
+        if (!blockedGemm) {
             return OpenClBackend.GemmVariant.TILED;
         }
         return splitsFor(m, n, k) > 1 ? OpenClBackend.GemmVariant.BLOCKED_SPLIT_K : OpenClBackend.GemmVariant.BLOCKED;
@@ -68,6 +69,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             case "reduce.cl" -> "-DREDUCE_LOCAL=" + reduceLocal;
             case "bias.cl" -> "-DBIAS_LOCAL=" + biasLocal;
             case "matmul.cl" -> "-DTS=" + tile;
+            case "gemm_blocked.cl" -> "-DRM=" + BLOCK_ROWS + " -DWN=" + BLOCK_VECTORS;
             default -> "";
         };
     }
@@ -78,8 +80,8 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
         if (!blockedGemm) {
             return tiled;
         }
-        return String.format(Locale.ROOT, "gemm_blocked (packed, %dx%d register block, split-K for long K) from %d^3 "
-                + "multiply-adds, else %s", BLOCK_ROWS, BLOCK_COLUMNS, BLOCKED_MIN_EDGE, tiled);
+        return String.format(Locale.ROOT, "gemm_blocked (packed, %dx%d register block, split-K for long K)",
+                BLOCK_ROWS, BLOCK_COLUMNS);
     }
 
     /** The work-group sizes in words, e.g. {@code REDUCE_LOCAL=256, BIAS_LOCAL=64, elementwise groups of 256}. */

@@ -163,8 +163,10 @@ public final class OpenClBackend implements Backend {
      * from cache (on POCL, 2048² runs 2x faster with 16–32 than with 1).
      */
     private static final int BLOCKED_GROUP_ROWS = 32;
-    /** Edge of the square tiles the packing kernels move (PACK_TILE in matmul.cl). */
+    /** Edge of the square tiles the packing kernels move (PACK_TILE in gemm_blocked.cl). */
     private static final int PACK_TILE = 16;
+    /** Work-group size along dimension 0 of the multi-dimensional ranges (pooling, convolution layouts, packing). */
+    private static final int RANGE_LOCAL = 16;
 
     /** The variant {@link #gemm} uses for these sizes on this device ({@link KernelTuning#gemmVariant}). */
     GemmVariant chooseGemm(int m, int n, int k) {
@@ -198,19 +200,20 @@ public final class OpenClBackend implements Backend {
 
     private void gemmBlocked(DeviceBuffer c, DeviceBuffer a, DeviceBuffer b, boolean transA, boolean transB, int m,
             int n, int k, float alpha, float beta, int splits) {
-        String block = "-DRM=" + BLOCK_ROWS + " -DWN=" + BLOCK_VECTORS;
+        String file = "gemm_blocked.cl";
+        String options = options(file);
         int mp = (int) roundUp(m, BLOCK_ROWS);
         int np = (int) roundUp(n, BLOCK_COLUMNS);
         // B stored (k, n) with whole column blocks already has the packed layout: use it as it is.
         boolean packB = transB || np != n;
         try (DeviceBuffer ap = device.allocate(4L * mp * k);
                 DeviceBuffer packed = packB ? device.allocate(4L * k * np) : null) {
-            device.kernel("matmul.cl", "pack_a", block + " -DTRANS_A=" + (transA ? 1 : 0)).launch(
-                    new long[] {ceilDiv(k, PACK_TILE), ceilDiv(mp, PACK_TILE)}, null, ap, a, m, k, mp);
+            range(device.kernel(file, "pack_a", options), new long[] {ceilDiv(k, PACK_TILE), ceilDiv(mp, PACK_TILE)},
+                    ap, a, m, k, mp, transA ? 1 : 0);
             DeviceBuffer bp = packB ? packed : b;
             if (packB) {
-                device.kernel("matmul.cl", "pack_b", block + " -DTRANS_B=" + (transB ? 1 : 0)).launch(
-                        new long[] {ceilDiv(np, PACK_TILE), ceilDiv(k, PACK_TILE)}, null, bp, b, k, n, np);
+                range(device.kernel(file, "pack_b", options),
+                        new long[] {ceilDiv(np, PACK_TILE), ceilDiv(k, PACK_TILE)}, bp, b, k, n, np, transB ? 1 : 0);
             }
             int rowBlocks = mp / BLOCK_ROWS;
             if (splits > 1) {
@@ -218,19 +221,19 @@ public final class OpenClBackend implements Backend {
                 try (DeviceBuffer part = device.allocate(4L * splits * mp * np)) {
                     // One work-item per group: a runtime left to choose may put all of these few items in one
                     // group, which POCL runs on a single core.
-                    device.kernel("matmul.cl", "gemm_blocked_partial", block).launch(
+                    device.kernel(file, "gemm_blocked_partial", options).launch(
                             new long[] {np / BLOCK_COLUMNS, rowBlocks, splits}, new long[] {1, 1, 1},
                             part, ap, bp, mp, np, k, chunk);
-                    elementwise(device.kernel("matmul.cl", "gemm_sum_splits", block), (long) m * n,
+                    elementwise(device.kernel(file, "gemm_sum_splits", options), (long) m * n,
                             c, part, m, n, mp, np, splits, alpha, beta);
                 }
                 return;
             }
-            int group = Math.min(BLOCKED_GROUP_ROWS, rowBlocks);
-            // Rounded-up work-items beyond the last row block return at once.
-            device.kernel("matmul.cl", "gemm_blocked", block).launch(
-                    new long[] {np / BLOCK_COLUMNS, roundUp(rowBlocks, group)}, new long[] {1, group},
-                    c, ap, bp, m, n, k, np, alpha, beta);
+            // Always groups of BLOCKED_GROUP_ROWS, so POCL generates the kernel once rather than once per row count;
+            // rounded-up work-items beyond the last row block return at once.
+            device.kernel(file, "gemm_blocked", options).launch(
+                    new long[] {np / BLOCK_COLUMNS, roundUp(rowBlocks, BLOCKED_GROUP_ROWS)},
+                    new long[] {1, BLOCKED_GROUP_ROWS}, c, ap, bp, m, n, k, np, alpha, beta);
         }
     }
 
@@ -484,9 +487,23 @@ public final class OpenClBackend implements Backend {
         elementwise(kernel(k), items, args);
     }
 
-    /** A multi-dimensional range with the work-group size left to the runtime; kernels guard their bounds. */
+    /**
+     * A multi-dimensional range in work-groups of {@link #RANGE_LOCAL} along dimension 0 (1 along the others), the
+     * global size rounded up; kernels guard their bounds. A fixed group shape matters on POCL, which generates code
+     * per kernel and group size at its first launch: a size left to the runtime follows the data's shape and costs
+     * a fresh compilation (about 0.5 s) for every new shape.
+     */
     private void range(Kernels k, long[] global, Object... args) {
-        kernel(k).launch(global, null, args);
+        range(kernel(k), global, args);
+    }
+
+    private void range(ClKernel kernel, long[] global, Object... args) {
+        long[] local = new long[global.length];
+        long[] rounded = global.clone();
+        java.util.Arrays.fill(local, 1);
+        local[0] = RANGE_LOCAL;
+        rounded[0] = roundUp(global[0], RANGE_LOCAL);
+        kernel.launch(rounded, local, args);
     }
 
     private void elementwise(ClKernel kernel, long items, Object... args) {
