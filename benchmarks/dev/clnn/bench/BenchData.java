@@ -1,5 +1,6 @@
 package dev.clnn.bench;
 
+import dev.clnn.backend.Errors;
 import java.util.SplittableRandom;
 
 /** Seeded inputs and the correctness gate every benchmark passes before it is timed. */
@@ -17,14 +18,7 @@ final class BenchData {
 
     /** Throws unless ‖actual − expected‖ / ‖expected‖ ≤ tolerance (NaN fails). */
     static void requireClose(String what, float[] actual, float[] expected, double tolerance) {
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < expected.length; i++) {
-            double d = (double) actual[i] - expected[i];
-            diff += d * d;
-            norm += (double) expected[i] * expected[i];
-        }
-        double rel = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
+        double rel = Errors.relative(actual, expected);
         if (!(rel <= tolerance)) {
             throw new IllegalStateException(what + " is wrong: relative error " + rel + " > " + tolerance);
         }

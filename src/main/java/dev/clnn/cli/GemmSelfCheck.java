@@ -3,6 +3,7 @@ package dev.clnn.cli;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.DType;
+import dev.clnn.backend.Errors;
 import dev.clnn.backend.Tensor;
 import java.util.SplittableRandom;
 
@@ -38,7 +39,7 @@ final class GemmSelfCheck {
             }
             backend.synchronize();
             double seconds = (System.nanoTime() - start) / 1e9 / reps;
-            double error = relativeError(actual, expected);
+            double error = Errors.relative(actual, expected);
             return new Result(error, 2.0 * n * n * n / seconds / 1e9, error <= TOLERANCE);
         }
     }
@@ -47,17 +48,5 @@ final class GemmSelfCheck {
         Tensor c = cpu.empty(DType.F32, n, n);
         cpu.gemm(c, cpu.fromArray(a, n, n), cpu.fromArray(b, n, n), false, false, n, n, n, 1f, 0f);
         return cpu.readFloats(c);
-    }
-
-    private static double relativeError(float[] actual, float[] expected) {
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < actual.length; i++) {
-            double d = (double) actual[i] - expected[i];
-            diff += d * d;
-            norm += (double) expected[i] * expected[i];
-        }
-        // A NaN anywhere makes diff NaN, and NaN <= TOLERANCE is false: the check fails.
-        return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
     }
 }

@@ -44,18 +44,9 @@ public final class Conv2d implements Layer {
         this.k = k;
         this.stride = stride;
         this.pad = pad;
-        int fanIn = Math.multiplyExact(cin, k * k);
-        double bound = 1.0 / Math.sqrt(fanIn);
-        float[] w = new float[Math.multiplyExact(cout, fanIn)];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) init.nextDouble(-bound, bound);
-        }
-        float[] b = new float[cout];
-        for (int i = 0; i < cout; i++) {
-            b[i] = (float) init.nextDouble(-bound, bound);
-        }
-        this.weight = new Param(backend, "weight", backend.fromArray(w, cout, cin, k, k));
-        this.bias = new Param(backend, "bias", backend.fromArray(b, cout));
+        double bound = 1.0 / Math.sqrt(Math.multiplyExact(cin, k * k));
+        this.weight = Param.uniform(backend, "weight", init, bound, cout, cin, k, k);
+        this.bias = Param.uniform(backend, "bias", init, bound, cout);
     }
 
     public Param weight() {

@@ -32,16 +32,8 @@ public final class Linear implements Layer {
         this.in = in;
         this.out = out;
         double bound = 1.0 / Math.sqrt(in);
-        float[] w = new float[Math.multiplyExact(out, in)];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) init.nextDouble(-bound, bound);
-        }
-        float[] b = new float[out];
-        for (int i = 0; i < out; i++) {
-            b[i] = (float) init.nextDouble(-bound, bound);
-        }
-        this.weight = new Param(backend, "weight", backend.fromArray(w, out, in));
-        this.bias = new Param(backend, "bias", backend.fromArray(b, out));
+        this.weight = Param.uniform(backend, "weight", init, bound, out, in);
+        this.bias = Param.uniform(backend, "bias", init, bound, out);
     }
 
     public Param weight() {

@@ -2,7 +2,9 @@ package dev.clnn.nn;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.DType;
+import dev.clnn.backend.Shapes;
 import dev.clnn.backend.Tensor;
+import java.util.SplittableRandom;
 
 /**
  * A trainable parameter: {@code value} and its gradient {@code grad}, two F32 tensors of the same shape on one
@@ -25,6 +27,18 @@ public final class Param implements AutoCloseable {
         this.value = value;
         this.grad = backend.empty(DType.F32, value.shape());
         backend.fill(grad, 0f);
+    }
+
+    /**
+     * A parameter drawn uniformly from [−bound, bound), element by element in row-major order: PyTorch's default
+     * initialisation of Linear and Conv2d weights and biases, with bound = 1/√fan_in.
+     */
+    public static Param uniform(Backend backend, String name, SplittableRandom random, double bound, int... shape) {
+        float[] values = new float[Shapes.elementCount(shape)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextDouble(-bound, bound);
+        }
+        return new Param(backend, name, backend.fromArray(values, shape));
     }
 
     /** The name within its layer, as in a PyTorch state dict: "weight" or "bias". */

@@ -53,18 +53,6 @@ public final class TestArrays {
         return b.fromArray(data, shape);
     }
 
-    /** ‖a − b‖₂ / max(‖b‖₂, 1e-30), summed in double. */
-    public static double relativeError(float[] actual, float[] expected) {
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < expected.length; i++) {
-            double d = (double) actual[i] - expected[i];
-            diff += d * d;
-            norm += (double) expected[i] * expected[i];
-        }
-        return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
-    }
-
     /**
      * Fails unless {@code actual} is within {@code tolerance} relative error of {@code expected}; any non-finite value
      * where the reference is finite (or the reverse) fails outright. The message carries the case, the largest
@@ -82,7 +70,7 @@ public final class TestArrays {
                         expected));
             }
         }
-        double rel = relativeError(finiteOnly(actual, expected), finiteOnly(expected, expected));
+        double rel = Errors.relative(finiteOnly(actual, expected), finiteOnly(expected, expected));
         if (!(rel <= tolerance)) {
             fail(what + ": relative error " + rel + " > " + tolerance + details(actual, expected));
         }
