@@ -39,6 +39,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // One line per log record (the JDK default spends two), unless the user configured logging.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "clnn: %5$s%6$s%n");
+        }
         System.exit(run(args, System.out, System.err, System.console() != null));
     }
 
