@@ -42,13 +42,27 @@ __kernel void max_pool_forward(__global float *y, __global int *argmax, const __
     const __global float *in = x + plane * h * w;
     float best = -INFINITY;
     int best_index = hs * w + ws;
-    for (int hh = hs; hh < he; hh++) {
-        for (int ww = ws; ww < we; ww++) {
-            const float v = in[hh * w + ww];
-            /* As PyTorch: strictly greater wins, and any NaN takes over. */
-            if (v > best || isnan(v)) {
-                best = v;
-                best_index = hh * w + ww;
+    if (ph == 0 && pw == 0) {
+        /* Without padding every window lies inside the input (floor mode): the same trip counts for all work-items,
+           which keeps the loops vectorisable. */
+        for (int dh = 0; dh < kh; dh++) {
+            for (int dw = 0; dw < kw; dw++) {
+                const int at = (h0 + dh) * w + w0 + dw;
+                const float v = in[at];
+                /* As PyTorch: strictly greater wins, and any NaN takes over. */
+                const bool take = v > best || isnan(v);
+                best = take ? v : best;
+                best_index = take ? at : best_index;
+            }
+        }
+    } else {
+        for (int hh = hs; hh < he; hh++) {
+            for (int ww = ws; ww < we; ww++) {
+                const float v = in[hh * w + ww];
+                if (v > best || isnan(v)) {
+                    best = v;
+                    best_index = hh * w + ww;
+                }
             }
         }
     }

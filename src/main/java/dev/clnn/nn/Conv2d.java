@@ -100,7 +100,8 @@ public final class Conv2d implements Layer {
         backend.swapLeadingAxes(dyT, dy, s.n(), cout, s.pixels());
         // dW (cout, cin·k·k) += dyT (cout, n·P) · colᵀ (n·P, cin·k·k)
         backend.gemm(weight.grad(), dyT, col, false, true, cout, s.patch(), s.columns(), 1f, 1f);
-        backend.biasAddBackward(bias.grad(), dy, s.n(), cout, s.pixels());
+        // The channel-major copy makes every channel one contiguous row to sum.
+        backend.biasAddBackward(bias.grad(), dyT, 1, cout, s.columns());
     }
 
     @Override
