@@ -156,7 +156,6 @@ public final class OpenClBackend implements Backend {
     }
 
     private static final int BLOCK_ROWS = KernelTuning.BLOCK_ROWS;
-    private static final int BLOCK_VECTORS = KernelTuning.BLOCK_VECTORS;
     private static final int BLOCK_COLUMNS = KernelTuning.BLOCK_COLUMNS;
     /**
      * Work-items per group of gemm_blocked, all on one column strip: the group's row blocks reuse that strip of B
