@@ -41,7 +41,12 @@ class KillDuringSaveTest {
                     .redirectErrorStream(true).start();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8))) {
-                assertEquals("writing", out.readLine(), "the writer did not start");
+                // Skip anything the JVM itself may print first (e.g. "Picked up JAVA_TOOL_OPTIONS").
+                String line = out.readLine();
+                while (line != null && !line.equals("writing")) {
+                    line = out.readLine();
+                }
+                assertEquals("writing", line, "the writer did not start");
                 Thread.sleep(random.nextInt(20, 400));
                 child.destroyForcibly(); // SIGKILL on Unix: no shutdown hooks, no finally blocks
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS));
