@@ -26,15 +26,8 @@ class MainTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run clnn(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun clnn(String... args) {
+        return CliRun.of(args);
     }
 
     private Path data() throws IOException {
@@ -46,14 +39,14 @@ class MainTest {
         Path weights = tmp.resolve("w.safetensors");
         Path metrics = tmp.resolve("m.csv");
         Path plot = tmp.resolve("training.png");
-        Run train = clnn("train", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,10)",
+        CliRun train = clnn("train", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,10)",
                 "--epochs", "3", "--batch", "16", "--lr", "0.1", "--save", weights.toString(), "--metrics",
                 metrics.toString(), "--plot", plot.toString());
-        assertEquals(0, train.code, train.err);
-        String[] lines = train.out.strip().split("\n");
+        assertEquals(0, train.code(), train.err());
+        String[] lines = train.out().strip().split("\n");
         String last = lines[lines.length - 1];
         assertTrue(last.matches("test accuracy \\d+\\.\\d\\d%"), last);
-        assertTrue(train.out.contains("samples/s"), train.out);
+        assertTrue(train.out().contains("samples/s"), train.out());
         double accuracy = Double.parseDouble(last.replaceAll("[^0-9.]", ""));
         assertTrue(accuracy >= 90, "the tiny set is separable: " + last);
 
@@ -64,13 +57,13 @@ class MainTest {
         List<String> csv = Files.readAllLines(metrics);
         assertEquals("step,epoch,loss,lr,samples_per_s,test_loss,test_accuracy", csv.get(0));
         assertEquals(1 + 3 * 13, csv.size(), "one row per step: 200 samples / 16 = 13 steps per epoch");
-        assertTrue(train.out.contains("plotted " + plot), train.out);
+        assertTrue(train.out().contains("plotted " + plot), train.out());
         PngAssertions.assertPng(plot, 3 * Charts.PANEL_WIDTH, Charts.PANEL_HEIGHT);
 
-        Run eval = clnn("eval", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,10)",
+        CliRun eval = clnn("eval", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,10)",
                 "--weights", weights.toString());
-        assertEquals(0, eval.code, eval.err);
-        assertTrue(eval.out.contains(String.format(java.util.Locale.ROOT, "accuracy %.2f%%", accuracy)), eval.out);
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "accuracy %.2f%%", accuracy)), eval.out());
     }
 
     @Test
@@ -100,10 +93,10 @@ class MainTest {
         };
         for (String[] c : cases) {
             String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
-            Run r = clnn(args);
-            assertEquals(1, r.code, String.join(" ", args) + " -> " + r.out + r.err);
-            assertTrue(r.err.contains(c[0]), String.join(" ", args) + " -> " + r.err);
-            assertEquals(1, r.err.strip().split("\n").length, "one line, no stack trace: " + r.err);
+            CliRun r = clnn(args);
+            assertEquals(1, r.code(), String.join(" ", args) + " -> " + r.out() + r.err());
+            assertTrue(r.err().contains(c[0]), String.join(" ", args) + " -> " + r.err());
+            assertEquals(1, r.err().strip().split("\n").length, "one line, no stack trace: " + r.err());
         }
     }
 
@@ -111,9 +104,9 @@ class MainTest {
     void aFailedRunLeavesAnExistingOutputFileIntactAndNoTemporaryFiles() throws IOException {
         Path weights = tmp.resolve("keep.safetensors");
         Files.writeString(weights, "previous checkpoint");
-        Run r = clnn("train", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,3)", "--save",
+        CliRun r = clnn("train", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,3)", "--save",
                 weights.toString());
-        assertEquals(1, r.code);
+        assertEquals(1, r.code());
         assertEquals("previous checkpoint", Files.readString(weights));
         try (Stream<Path> files = Files.list(tmp)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")));
@@ -124,10 +117,10 @@ class MainTest {
     void aNonFiniteLossStopsTrainingNamingStepAndEpochAndKeepsTheLastCheckpoint() throws IOException {
         Path weights = tmp.resolve("good.safetensors");
         Files.writeString(weights, "last good checkpoint");
-        Run r = clnn("train", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,10)", "--lr",
+        CliRun r = clnn("train", "--device", "cpu", "--data", data().toString(), "--model", "linear(784,10)", "--lr",
                 "1", "--weight-decay", "1e38", "--momentum", "0", "--save", weights.toString());
-        assertEquals(1, r.code, r.out);
-        assertTrue(r.err.matches("(?s)clnn: loss became (NaN|Infinity|-Infinity) at step \\d+ \\(epoch 1\\).*"), r.err);
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().matches("(?s)clnn: loss became (NaN|Infinity|-Infinity) at step \\d+ \\(epoch 1\\).*"), r.err());
         assertEquals("last good checkpoint", Files.readString(weights));
     }
 
@@ -180,10 +173,10 @@ class MainTest {
         };
         for (String[] c : cases) {
             String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
-            Run r = clnn(args);
-            assertEquals(1, r.code, String.join(" ", args) + " -> " + r.out + r.err);
-            assertTrue(r.err.contains(c[0]), String.join(" ", args) + " -> " + r.err);
-            assertEquals(1, r.err.strip().split("\n").length, "one line, no stack trace: " + r.err);
+            CliRun r = clnn(args);
+            assertEquals(1, r.code(), String.join(" ", args) + " -> " + r.out() + r.err());
+            assertTrue(r.err().contains(c[0]), String.join(" ", args) + " -> " + r.err());
+            assertEquals(1, r.err().strip().split("\n").length, "one line, no stack trace: " + r.err());
         }
         assertFalse(Files.exists(Path.of(out)), "no output file from failed steps");
     }
@@ -191,19 +184,19 @@ class MainTest {
     @Test
     void aRunStoppedByANanLossStillWritesItsPlot() throws IOException {
         Path plot = tmp.resolve("diverged.png");
-        Run r = clnn("train", "--device", "cpu", "--data", data().toString(), "--model",
+        CliRun r = clnn("train", "--device", "cpu", "--data", data().toString(), "--model",
                 "linear(784,64),relu,linear(64,10)", "--lr", "1e10", "--plot", plot.toString());
-        assertEquals(1, r.code, r.out);
-        assertTrue(r.err.contains("loss became"), r.err);
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().contains("loss became"), r.err());
         PngAssertions.assertPng(plot, 3 * Charts.PANEL_WIDTH, Charts.PANEL_HEIGHT);
     }
 
     @Test
     void helpListsTheScheduleCommandAndThePlotOption() {
-        Run r = clnn("help");
-        assertEquals(0, r.code);
-        assertTrue(r.out.contains("  schedule     --schedule SPEC --lr LR --steps N"), r.out);
-        assertTrue(r.out.contains("--plot FILE.png"), r.out);
+        CliRun r = clnn("help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("  schedule     --schedule SPEC --lr LR --steps N"), r.out());
+        assertTrue(r.out().contains("--plot FILE.png"), r.out());
     }
 
     @Test
@@ -216,10 +209,10 @@ class MainTest {
         Safetensors.write(batch, List.of(TensorEntry.f32("x", new int[] {3, 4}, x),
                 TensorEntry.i64("y", new int[] {3}, new long[] {0, 2, 1})), Map.of());
         Path out = tmp.resolve("o.safetensors");
-        Run r = clnn("step", "--device", "cpu", "--model", "linear(4,5),relu,linear(5,3)", "--loss", "ce", "--batch",
+        CliRun r = clnn("step", "--device", "cpu", "--model", "linear(4,5),relu,linear(5,3)", "--loss", "ce", "--batch",
                 batch.toString(), "--lr", "0.1", "--momentum", "0.9", "--nesterov", "--steps", "2", "--out",
                 out.toString());
-        assertEquals(0, r.code, r.err);
+        assertEquals(0, r.code(), r.err());
         Map<String, TensorEntry> t = Safetensors.read(out).tensors();
         assertEquals(List.of("0.bias", "0.weight", "2.bias", "2.weight", "grad.0.bias", "grad.0.weight",
                 "grad.2.bias", "grad.2.weight", "grad.x", "loss", "output"), t.keySet().stream().sorted().toList());
@@ -229,9 +222,9 @@ class MainTest {
 
         Safetensors.write(batch, List.of(TensorEntry.f32("x", new int[] {3, 4}, x),
                 TensorEntry.i64("y", new int[] {3}, new long[] {0, 3, 1})), Map.of());
-        Run bad = clnn("step", "--device", "cpu", "--model", "linear(4,3)", "--loss", "ce", "--batch",
+        CliRun bad = clnn("step", "--device", "cpu", "--model", "linear(4,3)", "--loss", "ce", "--batch",
                 batch.toString(), "--lr", "0.1", "--out", out.toString());
-        assertEquals(1, bad.code);
-        assertTrue(bad.err.contains("y[1] = 3 is outside [0, 3)"), bad.err);
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("y[1] = 3 is outside [0, 3)"), bad.err());
     }
 }

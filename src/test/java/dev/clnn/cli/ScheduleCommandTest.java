@@ -21,22 +21,15 @@ class ScheduleCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run clnn(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun clnn(String... args) {
+        return CliRun.of(args);
     }
 
     /** The lr column of {@code schedule --csv}, checking the header and the step column. */
     private static double[] csv(String... args) {
-        Run r = clnn(args);
-        assertEquals(0, r.code, r.err);
-        String[] lines = r.out.split("\n");
+        CliRun r = clnn(args);
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
         assertEquals("step,lr", lines[0]);
         double[] lr = new double[lines.length - 1];
         for (int t = 0; t < lr.length; t++) {
@@ -90,19 +83,19 @@ class ScheduleCommandTest {
 
     @Test
     void summaryNamesFirstMinMaxAndLastRate() {
-        Run r = clnn("schedule", "--schedule", "step:2,0.1", "--lr", "1", "--steps", "5");
-        assertEquals(0, r.code, r.err);
+        CliRun r = clnn("schedule", "--schedule", "step:2,0.1", "--lr", "1", "--steps", "5");
+        assertEquals(0, r.code(), r.err());
         assertEquals("step(lr0=1.0, stepSize=2, gamma=0.1) over 5 steps: first 1, min 0.01, max 1, last 0.01",
-                r.out.strip());
+                r.out().strip());
     }
 
     @Test
     void plotIsAPngOfOnePanel() throws IOException {
         Path file = tmp.resolve("lr.png");
-        Run r = clnn("schedule", "--schedule", "cosine", "--lr", "0.05", "--steps", "1250", "--plot",
+        CliRun r = clnn("schedule", "--schedule", "cosine", "--lr", "0.05", "--steps", "1250", "--plot",
                 file.toString());
-        assertEquals(0, r.code, r.err);
-        assertEquals("plotted " + file, r.out.strip());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("plotted " + file, r.out().strip());
         PngAssertions.assertPng(file, Charts.PANEL_WIDTH, Charts.PANEL_HEIGHT);
     }
 
@@ -120,11 +113,11 @@ class ScheduleCommandTest {
         };
         for (String[] c : cases) {
             String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
-            Run r = clnn(args);
-            assertEquals(1, r.code, String.join(" ", args) + " -> " + r.out + r.err);
-            assertTrue(r.err.contains(c[0]), String.join(" ", args) + " -> " + r.err);
-            assertEquals(1, r.err.strip().split("\n").length, "one line: " + r.err);
-            assertEquals("", r.out);
+            CliRun r = clnn(args);
+            assertEquals(1, r.code(), String.join(" ", args) + " -> " + r.out() + r.err());
+            assertTrue(r.err().contains(c[0]), String.join(" ", args) + " -> " + r.err());
+            assertEquals(1, r.err().strip().split("\n").length, "one line: " + r.err());
+            assertEquals("", r.out());
         }
     }
 }
