@@ -76,10 +76,13 @@ public final class TestArrays {
         }
     }
 
-    /** Fails unless both arrays hold bit-identical floats (NaN matches NaN). */
+    /** Fails unless both arrays have the same length and hold identical floats: −0 differs from +0, NaN matches NaN. */
     public static void assertIdentical(String what, float[] actual, float[] expected) {
+        if (actual.length != expected.length) {
+            fail(what + ": length " + actual.length + " != " + expected.length);
+        }
         for (int i = 0; i < expected.length; i++) {
-            if (Float.compare(actual[i], expected[i]) != 0 && !(actual[i] == 0f && expected[i] == 0f)) {
+            if (Float.compare(actual[i], expected[i]) != 0) {
                 fail(what + ": element " + i + " is " + actual[i] + ", reference " + expected[i]
                         + details(actual, expected));
             }
@@ -87,6 +90,9 @@ public final class TestArrays {
     }
 
     public static void assertIdentical(String what, int[] actual, int[] expected) {
+        if (actual.length != expected.length) {
+            fail(what + ": length " + actual.length + " != " + expected.length);
+        }
         for (int i = 0; i < expected.length; i++) {
             if (actual[i] != expected[i]) {
                 fail(what + ": element " + i + " is " + actual[i] + ", reference " + expected[i]);
