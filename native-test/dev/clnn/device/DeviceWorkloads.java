@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
  * <li>{@code open-at-once SELECTOR...}: one thread per selector, released together by a barrier; each opens its
  * device, runs relu_forward and closes it.</li>
  * <li>{@code build SELECTOR FILE}: builds kernels/FILE.</li>
+ * <li>{@code select SELECTOR}: prints {@link ClDevice#problems()} and the selected device or why there is none.</li>
  * </ul>
  */
 final class DeviceWorkloads {
@@ -29,6 +30,7 @@ final class DeviceWorkloads {
             case "relu" -> relu(args[1]);
             case "open-at-once" -> openAtOnce(Arrays.copyOfRange(args, 1, args.length));
             case "build" -> build(args[1], args[2]);
+            case "select" -> select(args[1]);
             default -> List.of("unknown workload " + args[0]);
         };
         if (!failures.isEmpty()) {
@@ -92,6 +94,16 @@ final class DeviceWorkloads {
     private static List<String> build(String selector, String file) {
         try (ClDevice device = ClDevice.open(ClDevice.select(selector))) {
             device.build(file, "");
+        }
+        return List.of();
+    }
+
+    private static List<String> select(String selector) {
+        System.out.println("problems: " + ClDevice.problems());
+        try {
+            System.out.println("selected: " + ClDevice.select(selector));
+        } catch (IllegalArgumentException e) {
+            System.out.println("not selected: " + e.getMessage());
         }
         return List.of();
     }
