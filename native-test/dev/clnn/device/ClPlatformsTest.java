@@ -25,7 +25,8 @@ class ClPlatformsTest {
         List<String> problems = new ArrayList<>();
         ClPlatforms.eachOnItsOwn(3, p -> {
             if (p == 1) {
-                throw new DeviceException("listing devices on OpenCL platform 1 (Broken) failed: CL_OUT_OF_HOST_MEMORY");
+                throw new DeviceException("listing devices on OpenCL platform 1 (Broken) failed: "
+                        + "CL_OUT_OF_HOST_MEMORY");
             }
             examined.add(p);
         }, problems);

@@ -18,6 +18,8 @@ import java.util.concurrent.Future;
  * <li>{@code open-at-once SELECTOR...}: one thread per selector, released together by a barrier; each opens its
  * device, runs relu_forward and closes it.</li>
  * <li>{@code build SELECTOR FILE}: builds kernels/FILE.</li>
+ * <li>{@code build-failing SELECTOR FILE OPTIONS}: builds kernels/FILE, expecting a {@link KernelBuildException},
+ * and prints what it carries. In a child JVM because the compiler writes "N errors generated." to stderr.</li>
  * <li>{@code select SELECTOR}: prints {@link ClDevice#problems()} and the selected device or why there is none.</li>
  * </ul>
  */
@@ -30,6 +32,7 @@ final class DeviceWorkloads {
             case "relu" -> relu(args[1]);
             case "open-at-once" -> openAtOnce(Arrays.copyOfRange(args, 1, args.length));
             case "build" -> build(args[1], args[2]);
+            case "build-failing" -> buildFailing(args[1], args[2], args[3]);
             case "select" -> select(args[1]);
             default -> List.of("unknown workload " + args[0]);
         };
@@ -96,6 +99,20 @@ final class DeviceWorkloads {
             device.build(file, "");
         }
         return List.of();
+    }
+
+    private static List<String> buildFailing(String selector, String file, String options) {
+        try (ClDevice device = ClDevice.open(ClDevice.select(selector))) {
+            device.build(file, options);
+            return List.of("kernels/" + file + " built with options \"" + options + "\"");
+        } catch (KernelBuildException e) {
+            System.out.println("file: " + e.file());
+            System.out.println("options: " + e.options());
+            System.out.println("build log blank: " + e.buildLog().isBlank());
+            System.out.println("message has the build log: " + e.getMessage().contains(e.buildLog()));
+            System.out.println("message: " + e.getMessage());
+            return List.of();
+        }
     }
 
     private static List<String> select(String selector) {

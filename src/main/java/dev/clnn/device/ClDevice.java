@@ -37,7 +37,11 @@ public final class ClDevice implements AutoCloseable {
         try {
             this.queue = createQueue(context, device, info);
         } catch (RuntimeException e) {
-            releaseAfterFailure(e, () -> Cl.call("releasing the context", info.name(), () -> clReleaseContext(context)));
+            try {
+                Cl.call("releasing the context", info.name(), () -> clReleaseContext(context));
+            } catch (DeviceException releaseFailure) {
+                e.addSuppressed(releaseFailure);
+            }
             throw e;
         }
         this.pool = new BufferPool(context, info);
@@ -183,7 +187,7 @@ public final class ClDevice implements AutoCloseable {
     /** Waits until every enqueued command has finished. */
     public void finish() {
         checkOpen();
-        Cl.call("finish", info.name(), () -> clFinish(queue));
+        Cl.call("finishing queued work", info.name(), () -> clFinish(queue));
     }
 
     /** Bytes handed out by the pool and not yet closed. */
@@ -242,14 +246,6 @@ public final class ClDevice implements AutoCloseable {
         releaser.run(() -> Cl.call("releasing the command queue", info.name(), () -> clReleaseCommandQueue(queue)));
         releaser.run(() -> Cl.call("releasing the context", info.name(), () -> clReleaseContext(context)));
         releaser.throwIfFailed();
-    }
-
-    private static void releaseAfterFailure(RuntimeException failure, Runnable release) {
-        try {
-            release.run();
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
     }
 
     private static cl_command_queue createQueue(cl_context context, cl_device_id device, DeviceInfo info) {

@@ -32,6 +32,7 @@ import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
 import org.jocl.cl_program;
 
 /**
@@ -92,9 +93,9 @@ final class ProgramCache implements AutoCloseable {
         ClKernel kernel = kernels.get(key);
         if (kernel == null) {
             cl_program program = program(file, options);
-            kernel = new ClKernel(Cl.call("creating kernel " + name + " from kernels/" + file + " (options \""
-                    + options + "\")", info.name(), () -> clCreateKernel(program, name, null)), queue, name,
-                    info.name(), launched);
+            String what = "creating kernel " + name + " from kernels/" + file + " (options \"" + options + "\")";
+            cl_kernel handle = Cl.call(what, info.name(), () -> clCreateKernel(program, name, null));
+            kernel = new ClKernel(handle, queue, name, info.name(), launched);
             kernels.put(key, kernel);
         }
         return kernel;
