@@ -24,14 +24,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 10,000 small training steps on a fresh device: live device memory stays exactly what it was after the first step,
- * and closing the model and its tensors leaves no live buffer. The figures go to target/soak-live-bytes.txt.
+ * the buffer pool's cache stops growing after the second, and closing the model and its tensors leaves no live
+ * buffer. The figures (step, live bytes, live buffers, cached bytes) go to target/soak-live-bytes.txt.
  */
 @Tag("opencl")
 class SoakTest {
     private static final int STEPS = 10_000;
 
     @Test
-    void liveDeviceMemoryStaysFlatOverTenThousandStepsAndReturnsToZero() throws IOException {
+    void liveAndPooledDeviceMemoryStayFlatOverTenThousandStepsAndLiveReturnsToZero() throws IOException {
         OpenClTestSupport.requireDevice();
         List<String> report = new ArrayList<>();
         try (OpenClBackend cl = OpenClBackend.open(System.getenv().getOrDefault("CLNN_TEST_DEVICE", "opencl"))) {
@@ -43,6 +44,7 @@ class SoakTest {
                 x[i] = (float) random.nextDouble(-1, 1);
             }
             long afterFirst = -1;
+            long cachedAfterSecond = -1;
             try (Sequential model = Models.build(cl, ModelSpec.parse("linear(12,16),relu,linear(16,4)"), 1);
                     SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(cl);
                     Sgd sgd = new Sgd(cl, model.params(), LrSchedule.constant(0.01), 0.9f, 0f, 1e-4f, true);
@@ -58,13 +60,25 @@ class SoakTest {
                     if (step == 1) {
                         afterFirst = device.liveBytes();
                     }
-                    if (step == 1 || step == 10 || step == 100 || step == 1000 || step % 2500 == 0) {
-                        report.add(step + "\t" + device.liveBytes() + "\t" + device.liveBuffers());
+                    // The pool reuses buffers by exact size and never lets go of them on its own. Step 1 runs
+                    // without the tensors an earlier step leaves in place, so step 2 is the first with the
+                    // steady-state pattern and may add buffers; from then on every request is served from the
+                    // cache, so the cached bytes cannot change. Growth would mean sizes that vary from step to
+                    // step, which fills the device until an allocation forces a trim.
+                    if (step == 2) {
+                        cachedAfterSecond = device.cachedBytes();
+                    }
+                    if (step <= 2 || step == 10 || step == 100 || step == 1000 || step % 2500 == 0) {
+                        report.add(step + "\t" + device.liveBytes() + "\t" + device.liveBuffers() + "\t"
+                                + device.cachedBytes());
                         assertEquals(afterFirst, device.liveBytes(), "live bytes at step " + step);
+                        if (step >= 2) {
+                            assertEquals(cachedAfterSecond, device.cachedBytes(), "pool cached bytes at step " + step);
+                        }
                     }
                 }
             }
-            report.add("closed\t" + device.liveBytes() + "\t" + device.liveBuffers());
+            report.add("closed\t" + device.liveBytes() + "\t" + device.liveBuffers() + "\t" + device.cachedBytes());
             assertEquals(0, device.liveBuffers(), "live buffers after closing the model");
             assertEquals(0, device.liveBytes());
         }

@@ -4,7 +4,6 @@ import dev.clnn.device.ClDevice;
 import dev.clnn.device.ClKernel;
 import dev.clnn.device.DeviceBuffer;
 import dev.clnn.device.DeviceException;
-import dev.clnn.device.LocalMemory;
 import java.util.function.Supplier;
 
 /**

@@ -7,7 +7,6 @@ import static org.jocl.CL.clReleaseMemObject;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import org.jocl.CLException;
 import org.jocl.cl_context;
 import org.jocl.cl_mem;
 
@@ -17,26 +16,24 @@ import org.jocl.cl_mem;
  */
 final class BufferPool implements AutoCloseable {
     private final cl_context context;
-    private final long maxAllocBytes;
-    private final long globalMemBytes;
+    private final DeviceInfo info;
     private final Map<Long, ArrayDeque<cl_mem>> free = new HashMap<>();
     private long liveBytes;
     private long liveBuffers;
     private long cachedBytes;
 
-    BufferPool(cl_context context, long maxAllocBytes, long globalMemBytes) {
+    BufferPool(cl_context context, DeviceInfo info) {
         this.context = context;
-        this.maxAllocBytes = maxAllocBytes;
-        this.globalMemBytes = globalMemBytes;
+        this.info = info;
     }
 
     synchronized DeviceBuffer acquire(long bytes) {
         if (bytes <= 0) {
             throw new IllegalArgumentException("device buffer size must be positive, got " + bytes + " bytes");
         }
-        if (bytes > maxAllocBytes) {
+        if (bytes > info.maxAllocBytes()) {
             throw new DeviceException("cannot allocate " + bytes + " bytes on the device: the largest single "
-                    + "allocation it allows (CL_DEVICE_MAX_MEM_ALLOC_SIZE) is " + maxAllocBytes + " bytes");
+                    + "allocation it allows (CL_DEVICE_MAX_MEM_ALLOC_SIZE) is " + info.maxAllocBytes() + " bytes");
         }
         ArrayDeque<cl_mem> cached = free.get(bytes);
         cl_mem mem = cached == null ? null : cached.poll();
@@ -56,6 +53,7 @@ final class BufferPool implements AutoCloseable {
      * only fail later, at first use. Cached buffers are released first if they are what stands in the way.
      */
     private void reserve(long bytes) {
+        long globalMemBytes = info.globalMemBytes();
         if (liveBytes + cachedBytes + bytes > globalMemBytes) {
             trim();
         }
@@ -67,18 +65,18 @@ final class BufferPool implements AutoCloseable {
 
     private cl_mem create(long bytes) {
         try {
-            return clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
-        } catch (CLException first) {
+            return allocate(bytes);
+        } catch (DeviceException first) {
             // Cached buffers may be what fills the device: drop them and try once more.
             trim();
-            try {
-                return clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
-            } catch (CLException e) {
-                throw new DeviceException("cannot allocate " + bytes + " bytes on the device ("
-                        + ClStatus.name(e.getStatus()) + "): " + liveBytes + " of its " + globalMemBytes
-                        + " bytes are in use by clnn", e.getStatus(), e);
-            }
+            return allocate(bytes);
         }
+    }
+
+    private cl_mem allocate(long bytes) {
+        return Cl.call("allocating " + bytes + " bytes (" + liveBytes + " of " + info.globalMemBytes()
+                + " bytes in use by clnn)", info.name(), () -> clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null,
+                        null));
     }
 
     synchronized void giveBack(cl_mem mem, long bytes) {
@@ -88,15 +86,21 @@ final class BufferPool implements AutoCloseable {
         cachedBytes += bytes;
     }
 
-    /** Releases every cached (not handed out) allocation. */
+    /**
+     * Releases every cached (not handed out) allocation. All are released even if one release fails; the cache is
+     * empty afterwards either way.
+     */
     synchronized void trim() {
-        for (ArrayDeque<cl_mem> list : free.values()) {
-            for (cl_mem mem : list) {
-                clReleaseMemObject(mem);
+        Releaser releaser = new Releaser();
+        for (Map.Entry<Long, ArrayDeque<cl_mem>> sized : free.entrySet()) {
+            for (cl_mem mem : sized.getValue()) {
+                releaser.run(() -> Cl.call("releasing a cached buffer of " + sized.getKey() + " bytes", info.name(),
+                        () -> clReleaseMemObject(mem)));
             }
         }
         free.clear();
         cachedBytes = 0;
+        releaser.throwIfFailed();
     }
 
     synchronized long liveBytes() {

@@ -4,7 +4,8 @@ import static org.jocl.CL.clEnqueueNDRangeKernel;
 import static org.jocl.CL.clReleaseKernel;
 import static org.jocl.CL.clSetKernelArg;
 
-import org.jocl.CLException;
+import java.util.Arrays;
+import java.util.Set;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -18,11 +19,19 @@ public final class ClKernel implements AutoCloseable {
     private final cl_kernel kernel;
     private final cl_command_queue queue;
     private final String name;
+    private final String device;
+    private final Set<String> launched;
 
-    ClKernel(cl_kernel kernel, cl_command_queue queue, String name) {
+    /**
+     * @param device   the device's name, for error messages
+     * @param launched where the kernel's name is recorded on its first launch
+     */
+    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device, Set<String> launched) {
         this.kernel = kernel;
         this.queue = queue;
         this.name = name;
+        this.device = device;
+        this.launched = launched;
     }
 
     public String name() {
@@ -34,19 +43,17 @@ public final class ClKernel implements AutoCloseable {
      *
      * @param global global work size per dimension
      * @param local  work-group size per dimension, or null to let the runtime choose
-     * @param args   {@link DeviceBuffer}, {@link Integer}, {@link Float} or {@link LocalMemory}, in kernel order
+     * @param args   {@link DeviceBuffer}, {@link Integer} or {@link Float}, in kernel order
      */
     public synchronized void launch(long[] global, long[] local, Object... args) {
-        try {
-            for (int i = 0; i < args.length; i++) {
-                setArg(i, args[i]);
-            }
-            clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
-        } catch (CLException e) {
-            throw new DeviceException("kernel " + name + " failed to launch (global " + java.util.Arrays.toString(global)
-                    + ", local " + java.util.Arrays.toString(local) + "): " + ClStatus.name(e.getStatus()),
-                    e.getStatus(), e);
-        }
+        Cl.call("launch of kernel " + name + " (global " + Arrays.toString(global) + ", local "
+                + Arrays.toString(local) + ")", device, () -> {
+                    for (int i = 0; i < args.length; i++) {
+                        setArg(i, args[i]);
+                    }
+                    return clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+                });
+        launched.add(name);
     }
 
     private void setArg(int index, Object arg) {
@@ -56,8 +63,6 @@ public final class ClKernel implements AutoCloseable {
             clSetKernelArg(kernel, index, Sizeof.cl_int, Pointer.to(new int[] {value}));
         } else if (arg instanceof Float value) {
             clSetKernelArg(kernel, index, Sizeof.cl_float, Pointer.to(new float[] {value}));
-        } else if (arg instanceof LocalMemory local) {
-            clSetKernelArg(kernel, index, local.bytes(), null);
         } else {
             throw new IllegalArgumentException("kernel " + name + " argument " + index + " has unsupported type "
                     + (arg == null ? "null" : arg.getClass().getSimpleName()));
@@ -66,6 +71,6 @@ public final class ClKernel implements AutoCloseable {
 
     @Override
     public void close() {
-        clReleaseKernel(kernel);
+        Cl.call("releasing kernel " + name, device, () -> clReleaseKernel(kernel));
     }
 }
