@@ -1,7 +1,6 @@
 package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -9,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -18,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every kernel, in every variant, under Oclgrind with its memory checks, {@code --data-races} and
  * {@code --uninitialized}: any report fails the test. Runs {@link OclgrindWorkload} in a child JVM whose only OpenCL
- * platform is Oclgrind (through an ICD file in a private vendors folder). Needs Debian's {@code oclgrind} package;
- * without it the test is skipped, except under {@code CI=true}.
+ * platform is Oclgrind (through an ICD file in a private vendors folder), and checks that the kernels it launched are
+ * exactly those of the {@link Kernels} registry, so a kernel added without a case here fails. Needs Debian's
+ * {@code oclgrind} package; without it the test is skipped, except under {@code CI=true}.
  */
 @Tag("opencl")
 class OclgrindTest {
@@ -43,6 +45,7 @@ class OclgrindTest {
         Files.writeString(vendors.resolve("oclgrind.icd"), ICD_LIBRARY + "\n");
         Path log = tmp.resolve("oclgrind.log");
         Path output = tmp.resolve("workload.out");
+        Path errors = tmp.resolve("workload.err");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", classpath, OclgrindWorkload.class.getName(), "oclgrind"));
@@ -52,16 +55,37 @@ class OclgrindTest {
         pb.environment().put("OCLGRIND_CHECK_API", "1");
         pb.environment().put("OCLGRIND_LOG", log.toString());
         pb.environment().put("CLNN_KERNEL_CACHE", "off");
-        pb.redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.redirectOutput(output.toFile()).redirectError(errors.toFile());
         Process process = pb.start();
         if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             fail("the Oclgrind workload did not finish in " + TIMEOUT_MINUTES + " minutes");
         }
         String out = Files.readString(output, StandardCharsets.UTF_8);
+        String err = Files.readString(errors, StandardCharsets.UTF_8);
         String reports = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         assertEquals("", reports.strip(), "Oclgrind reported problems:\n" + reports);
+        // Oclgrind writes some diagnostics (API misuse, build output) to stderr rather than to its log.
+        assertEquals("", err.strip(), "the workload wrote to stderr:\n" + err);
         assertEquals(0, process.exitValue(), "workload failed:\n" + out);
-        assertTrue(out.contains("ran "), out);
+        assertEquals(registry(), launched(out), "kernels launched under Oclgrind vs the Kernels registry");
+    }
+
+    private static Set<String> registry() {
+        Set<String> names = new TreeSet<>();
+        for (Kernels k : Kernels.values()) {
+            names.add(k.kernelName());
+        }
+        return names;
+    }
+
+    /** The names on the workload's {@code launched kernels: a, b, ...} line. */
+    private static Set<String> launched(String out) {
+        for (String line : out.split("\n")) {
+            if (line.startsWith(OclgrindWorkload.LAUNCHED)) {
+                return new TreeSet<>(List.of(line.substring(OclgrindWorkload.LAUNCHED.length()).split(", ")));
+            }
+        }
+        return fail("the workload printed no \"" + OclgrindWorkload.LAUNCHED + "\" line:\n" + out);
     }
 }

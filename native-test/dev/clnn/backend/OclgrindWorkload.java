@@ -11,6 +11,9 @@ import java.util.SplittableRandom;
  * of the process that runs it.
  */
 public final class OclgrindWorkload {
+    /** The start of the output line that lists every kernel launched, for {@code OclgrindTest}. */
+    static final String LAUNCHED = "launched kernels: ";
+
     private final OpenClBackend cl;
     private final CpuBackend cpu = new CpuBackend();
     private final SplittableRandom random = new SplittableRandom(42);
@@ -25,6 +28,7 @@ public final class OclgrindWorkload {
             OclgrindWorkload w = new OclgrindWorkload(cl);
             w.run();
             System.out.println("ran " + w.ran.size() + " op cases: " + w.ran);
+            System.out.println(LAUNCHED + String.join(", ", new java.util.TreeSet<>(cl.device().launchedKernels())));
         }
     }
 
