@@ -31,7 +31,7 @@ public final class OpenClTestSupport {
         if (ClDevice.available()) {
             return;
         }
-        String why = ClDevice.runtimeProblem() != null ? ClDevice.runtimeProblem() : "no OpenCL device found";
+        String why = ClDevice.problems().isEmpty() ? "no OpenCL device found" : String.join("; ", ClDevice.problems());
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail("CI=true requires an OpenCL device for the native tests, but " + why);
         }
