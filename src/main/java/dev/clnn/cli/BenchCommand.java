@@ -29,7 +29,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@code bench gemm}. */
-    @Command(name = "gemm", sortOptions = false, description = "Square GEMM n×n·n×n in GFLOP/s (2n³ / median time); the product is"
+    @Command(name = "gemm", sortOptions = false,
+            description = "Square GEMM n×n·n×n in GFLOP/s (2n³ / median time); the product is"
             + " checked against the CPU reference first.",
             footer = {"  clnn bench gemm", "  clnn bench gemm --n 2048 --device opencl:0:0"})
     static final class Gemm implements Callable<Integer> {
@@ -59,7 +60,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@code bench ops}. */
-    @Command(name = "ops", sortOptions = false, description = "Memory-bound ops (copy, ReLU forward, SGD update with momentum) over"
+    @Command(name = "ops", sortOptions = false,
+            description = "Memory-bound ops (copy, ReLU forward, SGD update with momentum) over"
             + " COUNT floats, in GB/s of data moved.",
             footer = {"  clnn bench ops", "  clnn bench ops --count 1048576 --device cpu"})
     static final class Ops implements Callable<Integer> {
@@ -89,7 +91,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@code bench train}. */
-    @Command(name = "train", sortOptions = false, description = "Training steps (forward, loss, backward, SGD) of a model on random"
+    @Command(name = "train", sortOptions = false,
+            description = "Training steps (forward, loss, backward, SGD) of a model on random"
             + " data, in samples/s.",
             footer = {"  clnn bench train", "  clnn bench train --model cnn",
                 "  clnn bench train --model \"linear(784,1024),relu,linear(1024,10)\" --batch 256"})

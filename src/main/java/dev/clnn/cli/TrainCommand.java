@@ -16,7 +16,8 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /** {@code clnn train}: trains a classifier, evaluating after every epoch; the last line is the test accuracy. */
-@Command(name = "train", abbreviateSynopsis = true, sortOptions = false, defaultValueProvider = TrainCommand.Defaults.class,
+@Command(name = "train", abbreviateSynopsis = true, sortOptions = false,
+        defaultValueProvider = TrainCommand.Defaults.class,
         description = {"Trains a classifier on MNIST (default: the bundled 8,000 train / 2,000 test digits) with SGD,"
             + " evaluating after every epoch. The last line is the final test accuracy, e.g. \"test accuracy"
             + " 96.00%%\". On a terminal the progress within an epoch is a bar, elsewhere a line at each quarter."},
@@ -34,7 +35,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "a folder of MNIST IDX files, gzip or raw"
             + " (default: the bundled set)")
     String data;
-    @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set"
+            + " (default: ${DEFAULT-VALUE})")
     String epochs;
     @Option(names = "--batch", paramLabel = "N", description = "samples per step (default: ${DEFAULT-VALUE})")
     String batch;
@@ -51,7 +53,8 @@ final class TrainCommand implements Callable<Integer> {
     String schedule;
     @Option(names = "--warmup", paramLabel = "STEPS", description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
     String warmup;
-    @Option(names = "--seed", paramLabel = "S", description = "seed of weights and shuffling (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "S", description = "seed of weights and shuffling"
+            + " (default: ${DEFAULT-VALUE})")
     String seed;
     @Option(names = "--save", paramLabel = "FILE.safetensors", description = "write the final weights (PyTorch"
             + " state-dict names)")

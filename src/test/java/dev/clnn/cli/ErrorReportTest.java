@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** How a failed command is reported: one line, and a kernel build failure's whole log in a file the line names. */
 class ErrorReportTest {
-    private static final String LOG = "<source>:3:5: error: use of undeclared identifier 'acc'\n    acc += a[i] * b[i];\n"
-            + "    ^\n1 error generated.";
+    private static final String LOG = "<source>:3:5: error: use of undeclared identifier 'acc'\n"
+            + "    acc += a[i] * b[i];\n    ^\n1 error generated.";
 
     @TempDir
     Path tmp;

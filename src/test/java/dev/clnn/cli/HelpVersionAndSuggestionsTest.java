@@ -110,6 +110,17 @@ class HelpVersionAndSuggestionsTest {
     }
 
     @Test
+    void debugPutsTheStackTraceBeforeTheOneLineAndLeavesNoPropertyBehind() {
+        CliRun r = CliRun.of("train", "--debug", "--epoch", "3");
+        assertEquals(1, r.code());
+        String[] lines = r.err().split("\n");
+        assertTrue(lines.length > 3 && lines[1].startsWith("\tat "), r.err());
+        assertEquals("clnn: train: unknown option --epoch; did you mean --epochs?", lines[lines.length - 1]);
+        // --debug sets clnn.debug for the device layer during the run only; in-process runs must not leak it.
+        assertEquals(null, System.getProperty("clnn.debug"));
+    }
+
+    @Test
     void completionIsABashScriptCoveringCommandsAndOptions() {
         CliRun r = CliRun.of("completion");
         assertEquals(0, r.code(), r.err());
