@@ -22,10 +22,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * fp32 GEMM C (m, n) = op(A) · op(B) on each backend; GFLOP/s = 2mnk / time. {@code shape} is "M,N,K,T" with T one of
- * NN, NT, TN: the square sizes and the training shapes (256×784·784×1024 and 256×1024·1024×1024, with the
- * transposed forms backward uses). The measured method enqueues and waits for the device; {@code @Setup} checks the
- * product against the CPU reference first, so a wrong kernel is never timed.
+ * fp32 GEMM C (m, n) = op(A) · op(B) on each backend; GFLOP/s = 2mnk / time. {@code shape} is "MxNxK:T"
+ * ({@link GemmShape}, no commas: JMH splits parameter values at commas) with T one of NN, NT, TN, TT: the square sizes
+ * and the training shapes (256×784·784×1024 and 256×1024·1024×1024, with the transposed forms backward uses). The
+ * measured method enqueues and waits for the device; {@code @Setup} checks the product against the CPU reference
+ * first, so a wrong kernel is never timed.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,8 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class GemmBench {
-    @Param({"256,256,256,NN", "512,512,512,NN", "1024,1024,1024,NN", "2048,2048,2048,NN", "256,1024,784,NN",
-        "256,1024,784,NT", "784,1024,256,TN", "256,1024,1024,NN", "256,1024,1024,NT", "1024,1024,256,TN"})
+    @Param({"256x256x256:NN", "512x512x512:NN", "1024x1024x1024:NN", "2048x2048x2048:NN", "256x1024x784:NN",
+        "256x1024x784:NT", "784x1024x256:TN", "256x1024x1024:NN", "256x1024x1024:NT", "1024x1024x256:TN"})
     public String shape;
 
     @Param({"opencl", "cpu"})
@@ -53,12 +54,12 @@ public class GemmBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] p = shape.split(",");
-        m = Integer.parseInt(p[0]);
-        n = Integer.parseInt(p[1]);
-        k = Integer.parseInt(p[2]);
-        transA = p[3].charAt(0) == 'T';
-        transB = p[3].charAt(1) == 'T';
+        GemmShape p = GemmShape.parse(shape);
+        m = p.m();
+        n = p.n();
+        k = p.k();
+        transA = p.transA();
+        transB = p.transB();
         be = Backends.open(backend);
         SplittableRandom random = new SplittableRandom(1);
         float[] x = BenchData.uniform(random, m * k);

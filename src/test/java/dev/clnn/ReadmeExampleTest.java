@@ -3,73 +3,24 @@ package dev.clnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clnn.backend.Backend;
-import dev.clnn.backend.CpuBackend;
-import dev.clnn.backend.Tensor;
-import dev.clnn.data.Dataset;
 import dev.clnn.data.Safetensors;
-import dev.clnn.model.Checkpoint;
-import dev.clnn.model.ModelSpec;
-import dev.clnn.model.Models;
-import dev.clnn.nn.Sequential;
-import dev.clnn.nn.SoftmaxCrossEntropy;
-import dev.clnn.optim.LrSchedule;
-import dev.clnn.optim.Sgd;
-import dev.clnn.train.Evaluation;
-import dev.clnn.train.Evaluator;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The library example of README.md, kept compiling and working (on the CPU backend, so it runs everywhere). */
+/** The library example of README.md ({@link ReadmeExample}) trains, saves, loads and evaluates. */
 class ReadmeExampleTest {
     @TempDir
     Path tmp;
 
     @Test
     void theReadmeExampleTrainsSavesLoadsAndEvaluates() {
-        int n = 90;
-        float[] features = new float[n * 4];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % 3;
-            features[i * 4 + labels[i]] = 1f; // class c lights feature c
-            features[i * 4 + 3] = (i % 7) / 7f;
-        }
         Path file = tmp.resolve("model.safetensors");
-        float first = Float.NaN;
-        float last = Float.NaN;
-        // --- README example starts here (Backends.open() there; the CPU backend here; README prints e) ---
-        try (Backend backend = new CpuBackend();
-                Sequential model = Models.build(backend, ModelSpec.parse("linear(4,16),relu,linear(16,3)"), 42);
-                SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(backend);
-                Sgd sgd = new Sgd(backend, model.params(), LrSchedule.constant(0.1), 0.9f, 0f, 0f, false);
-                Tensor x = backend.fromArray(features, n, 4);
-                Tensor y = backend.fromArray(labels, n)) {
-            for (int step = 0; step < 100; step++) {
-                Tensor value = loss.forward(model.forward(x), y);
-                model.zeroGrad();
-                model.backward(loss.backward());
-                sgd.step();
-                float l = backend.readFloats(value)[0];
-                first = step == 0 ? l : first;
-                last = l;
-            }
-            Checkpoint.save(file, model, backend, Map.of());
-        }
-        Evaluation e;
-        try (Backend backend = new CpuBackend();
-                Sequential restored = Models.build(backend, ModelSpec.parse("linear(4,16),relu,linear(16,3)"), 0)) {
-            Checkpoint.load(file, restored, backend);                           // same spec, weights from the file
-            Dataset test = new Dataset(features, labels, n, new int[] {4}, 3);
-            e = Evaluator.evaluate(backend, restored, test, new int[] {4}, 256);
-        }
-        // --- README example ends here ---
-        assertTrue(last < first / 10, "loss " + first + " -> " + last);
+        ReadmeExample.Outcome o = ReadmeExample.run(file);
+        assertTrue(o.lastLoss() < o.firstLoss() / 10, "loss " + o.firstLoss() + " -> " + o.lastLoss());
         assertTrue(Safetensors.read(file).tensors().containsKey("2.weight"));
-        assertEquals(n, e.total());
-        assertEquals(1.0, e.accuracy(), "the restored model classifies the separable training set");
-        assertEquals(last, e.loss(), 0.05, "the loaded weights give about the last training loss");
+        assertEquals(ReadmeExample.N, o.evaluation().total());
+        assertEquals(1.0, o.evaluation().accuracy(), "the restored model classifies the separable training set");
+        assertEquals(o.lastLoss(), o.evaluation().loss(), 0.05, "the loaded weights give about the last training loss");
     }
 }

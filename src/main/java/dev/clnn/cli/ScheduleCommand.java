@@ -8,55 +8,82 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.knowm.xchart.XYChart;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code clnn schedule}: a learning-rate schedule over N steps, exactly as {@code train} would run it, as CSV, as a
  * plot, or (with neither) as a one-line summary.
  */
-final class ScheduleCommand {
-    static final Set<String> OPTIONS = Set.of("--schedule", "--lr", "--steps", "--warmup", "--plot");
-    static final Set<String> FLAGS = Set.of("--csv", "--debug");
+@Command(name = "schedule", sortOptions = false,
+        description = {"The learning rate of each step t = 0…N-1, exactly as train computes it: a one-line summary"
+            + " (first, min, max, last), step,lr CSV lines on stdout (--csv), or a plot (--plot).",
+            "Schedules, all functions of the optimiser step t: constant; step:S,G (×G every S steps);"
+            + " multistep:M1;M2;…,G (×G at each milestone); exp:B (lr·B^t); poly:B,A (lr·(B·t+1)^-A);"
+            + " cosine[:TMAX[,MIN]] (TMAX defaults to the whole run, then MIN)."},
+        footer = {"  clnn schedule --schedule cosine --lr 0.05 --steps 1250 --plot lr.png",
+            "  clnn schedule --schedule step:100,0.5 --lr 0.2 --steps 350 --csv",
+            "  clnn schedule --schedule \"multistep:500;900,0.1\" --lr 0.1 --steps 1250 \\",
+            "      --warmup 100"})
+final class ScheduleCommand implements Callable<Integer> {
+    private final PrintStream out;
 
-    private ScheduleCommand() {
+    @Option(names = "--schedule", required = true, paramLabel = "SPEC", description = "the schedule, as train's"
+            + " --schedule")
+    String spec;
+    @Option(names = "--lr", required = true, paramLabel = "LR", description = "the initial learning rate")
+    String lr;
+    @Option(names = "--steps", required = true, paramLabel = "N", description = "optimiser steps in the run")
+    String steps;
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "0", description = "linear warm-up steps"
+            + " (default: ${DEFAULT-VALUE})")
+    String warmup;
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "draw the rate per step")
+    String plot;
+    @Option(names = "--csv", description = "print step,lr lines")
+    boolean csv;
+
+    @Mixin
+    CommonOptions common;
+
+    ScheduleCommand(PrintStream out) {
+        this.out = out;
     }
 
-    static int run(Options o, PrintStream out) {
-        String spec = o.required("--schedule");
-        if (!o.has("--lr")) {
-            throw new IllegalArgumentException("schedule: option --lr is required");
+    @Override
+    public Integer call() {
+        double lr0 = OptionValues.nonNegative("--lr", lr);
+        int n = OptionValues.positiveInt("--steps", steps);
+        long w = OptionValues.integer("--warmup", warmup);
+        if (w < 0) {
+            throw new IllegalArgumentException("--warmup must be ≥ 0, got " + w);
         }
-        double lr0 = o.nonNegative("--lr", Double.NaN);
-        int steps = o.positiveInt("--steps", 0);
-        long warmup = o.longValue("--warmup", 0);
-        if (warmup < 0) {
-            throw new IllegalArgumentException("--warmup must be ≥ 0, got " + warmup);
+        Path file = OptionValues.outputFile("--plot", plot);
+        LrSchedule schedule = LrScheduleParser.parse(spec, lr0, n, w);
+        double[] rates = new double[n];
+        for (int t = 0; t < n; t++) {
+            rates[t] = schedule.lr(t);
         }
-        Path plot = o.path("--plot");
-        Main.checkWritable(plot, "--plot");
-        LrSchedule schedule = LrScheduleParser.parse(spec, lr0, steps, warmup);
-        double[] lr = new double[steps];
-        for (int t = 0; t < steps; t++) {
-            lr[t] = schedule.lr(t);
-        }
-        if (o.flag("--csv")) {
+        if (csv) {
             out.println("step,lr");
             StringBuilder rows = new StringBuilder();
-            for (int t = 0; t < steps; t++) {
+            for (int t = 0; t < n; t++) {
                 // Double.toString is the shortest text that reads back as the same double.
-                rows.append(t).append(',').append(lr[t]).append('\n');
+                rows.append(t).append(',').append(rates[t]).append('\n');
             }
             out.print(rows);
         }
-        if (plot != null) {
-            writePlot(plot, schedule, lr);
-            if (!o.flag("--csv")) {
-                out.println("plotted " + plot);
+        if (file != null) {
+            writePlot(file, schedule, rates);
+            if (!csv) {
+                out.println("plotted " + file);
             }
         }
-        if (!o.flag("--csv") && plot == null) {
-            out.println(summary(schedule, lr));
+        if (!csv && file == null) {
+            out.println(summary(schedule, rates));
         }
         return 0;
     }

@@ -4,7 +4,8 @@ import java.io.PrintStream;
 
 /**
  * Progress within an epoch (loss so far, samples/s, time left). On a terminal a progress bar is redrawn in place;
- * elsewhere (CI logs, pipes) a plain line is printed at each quarter of the epoch; with --quiet nothing.
+ * elsewhere (CI logs, pipes), or where me.tongfei:progressbar is not on the class path, a plain line is printed at
+ * each quarter of the epoch; with --quiet nothing.
  */
 interface Progress {
 
@@ -32,6 +33,8 @@ interface Progress {
                 }
             };
         }
-        return terminal ? new BarProgress(out, BarProgress.TERMINAL_WIDTH) : new PlainProgress(out);
+        // The bar's library is optional for users of the library, who may still run on a terminal.
+        return terminal && OptionalDependency.PROGRESSBAR.present() ? new BarProgress(out, BarProgress.TERMINAL_WIDTH)
+                : new PlainProgress(out);
     }
 }

@@ -31,7 +31,16 @@ public final class Trainer {
     private final PrintStream out;
     private final Progress progress;
 
+    /**
+     * @param interactive whether {@code out} is a terminal, where progress is a bar redrawn in place (when
+     *                    me.tongfei:progressbar is on the class path; else plain lines)
+     * @throws IllegalStateException when a plot is asked for and XChart is not on the class path
+     */
     public Trainer(Backend backend, TrainOptions options, PrintStream out, boolean interactive) {
+        if (options.plot() != null) {
+            // Before training, not after an hour of it.
+            OptionalDependency.XCHART.require("a plot (TrainOptions.plot, --plot)");
+        }
         this.backend = backend;
         this.options = options;
         this.out = out;

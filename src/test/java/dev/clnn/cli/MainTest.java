@@ -81,7 +81,9 @@ class MainTest {
             {"--batch must be a positive integer", "train", "--device", "cpu", "--data", d, "--batch", "0"},
             {"--epochs must be a positive integer", "train", "--device", "cpu", "--data", d, "--epochs", "-1"},
             {"--lr must be a finite number", "train", "--device", "cpu", "--data", d, "--lr", "NaN"},
-            {"no device matches \"nosuchgpu\"", "train", "--device", "nosuchgpu", "--data", d},
+            // The wording depends on whether OpenCL is installed (DeviceSelectionErrorsTest in native-test has the
+            // wording with a device); both name the selector.
+            {"\"nosuchgpu\"", "train", "--device", "nosuchgpu", "--data", d},
             {"no such directory", "train", "--device", "cpu", "--data", tmp.resolve("missing").toString()},
             {"t10k-images", "train", "--device", "cpu", "--data", corrupt.toString()},
             {"unknown option --epoch", "train", "--epoch", "3"},
@@ -152,7 +154,7 @@ class MainTest {
             {"--lr must be a finite number", "train", "--device", "cpu", "--data", d, "--lr", "-0.1"},
             {"--momentum must be a finite number", "train", "--device", "cpu", "--data", d, "--momentum", "Infinity"},
             {"--warmup must be", "train", "--device", "cpu", "--data", d, "--warmup", "-3"},
-            {"no OpenCL device \"opencl:7:7\"", "train", "--device", "opencl:7:7", "--data", d},
+            {"\"opencl:7:7\"", "train", "--device", "opencl:7:7", "--data", d},
             {"absurd.safetensors", "eval", "--device", "cpu", "--data", d, "--model", "linear(784,10)",
                 "--weights", absurd.toString()},
             {"missing.safetensors", "eval", "--device", "cpu", "--data", d, "--model", "linear(784,10)",

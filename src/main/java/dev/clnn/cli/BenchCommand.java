@@ -1,0 +1,128 @@
+package dev.clnn.cli;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.model.ModelSpec;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code clnn bench gemm|ops|train}: quick figures, each the median of timed repetitions after warm-up (see
+ * {@link Bench}); one sub-command per benchmark.
+ */
+@Command(name = "bench", sortOptions = false,
+        description = {"Quick figures: the median of 7 timed repetitions after 3 warm-ups, each waiting for the"
+            + " device. The last line gives the figure, its unit and the device. (The JMH benchmarks in benchmarks/"
+            + " are the careful version.)"},
+        footer = {"  clnn bench gemm --n 1024", "  clnn bench ops", "  clnn bench train --model cnn --batch 64",
+            "  clnn bench gemm --help"})
+final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+        throw new IllegalArgumentException("bench: say what to measure: gemm, ops or train");
+    }
+
+    /** {@code bench gemm}. */
+    @Command(name = "gemm", sortOptions = false,
+            description = "Square GEMM n×n·n×n in GFLOP/s (2n³ / median time); the product is"
+            + " checked against the CPU reference first.",
+            footer = {"  clnn bench gemm", "  clnn bench gemm --n 2048 --device opencl:0:0"})
+    static final class Gemm implements Callable<Integer> {
+        private final PrintStream out;
+
+        @Option(names = "--n", paramLabel = "N", defaultValue = "1024", description = "matrix size (default:"
+                + " ${DEFAULT-VALUE})")
+        String n;
+
+        @Mixin
+        CommonOptions common;
+        @Mixin
+        DeviceOption device;
+
+        Gemm(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            int size = OptionValues.positiveInt("--n", n);
+            try (Backend backend = device.open()) {
+                new Bench(backend, out).gemm(size);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code bench ops}. */
+    @Command(name = "ops", sortOptions = false,
+            description = "Memory-bound ops (copy, ReLU forward, SGD update with momentum) over"
+            + " COUNT floats, in GB/s of data moved.",
+            footer = {"  clnn bench ops", "  clnn bench ops --count 1048576 --device cpu"})
+    static final class Ops implements Callable<Integer> {
+        private final PrintStream out;
+
+        @Option(names = "--count", paramLabel = "COUNT", defaultValue = "16777216", description = "floats per array"
+                + " (default: ${DEFAULT-VALUE})")
+        String count;
+
+        @Mixin
+        CommonOptions common;
+        @Mixin
+        DeviceOption device;
+
+        Ops(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            int floats = OptionValues.positiveInt("--count", count);
+            try (Backend backend = device.open()) {
+                new Bench(backend, out).ops(floats);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code bench train}. */
+    @Command(name = "train", sortOptions = false,
+            description = "Training steps (forward, loss, backward, SGD) of a model on random"
+            + " data, in samples/s.",
+            footer = {"  clnn bench train", "  clnn bench train --model cnn",
+                "  clnn bench train --model \"linear(784,1024),relu,linear(1024,10)\" --batch 256"})
+    static final class Train implements Callable<Integer> {
+        private final PrintStream out;
+
+        @Option(names = "--model", paramLabel = "mlp|cnn|SPEC", defaultValue = "mlp", description = "the network"
+                + " (default: ${DEFAULT-VALUE})")
+        String model;
+        @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "samples per step"
+                + " (default: ${DEFAULT-VALUE})")
+        String batch;
+
+        @Mixin
+        CommonOptions common;
+        @Mixin
+        DeviceOption device;
+
+        Train(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            ModelSpec spec = ModelSpec.parse(model);
+            int samples = OptionValues.positiveInt("--batch", batch);
+            try (Backend backend = device.open()) {
+                new Bench(backend, out).train(spec, samples);
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.clnn.cli;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.Backends;
+import picocli.CommandLine.Option;
+
+/** {@code --device}: the backend a command runs on. */
+final class DeviceOption {
+    @Option(names = "--device", paramLabel = "D", description = "auto, cpu, opencl, opencl:P:D or part of a device"
+            + " name (default: $CLNN_DEVICE, else auto: the first GPU, else any OpenCL device, else the CPU)")
+    String selector;
+
+    /** Opens the chosen backend; the caller closes it. */
+    Backend open() {
+        return Backends.open(selector == null ? Backends.defaultSelector() : selector);
+    }
+}

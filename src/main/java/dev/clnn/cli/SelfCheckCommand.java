@@ -1,0 +1,48 @@
+package dev.clnn.cli;
+
+import dev.clnn.backend.Backend;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code clnn selfcheck}: one GEMM on the device against the CPU reference; exit 1 when it is wrong. */
+@Command(name = "selfcheck", sortOptions = false,
+        description = "Multiplies two random n×n matrices on the device, compares the product with the CPU reference"
+            + " and prints the relative error and GFLOP/s. Exits with 1 when the error is above "
+            + GemmSelfCheck.TOLERANCE + ".",
+        footer = {"  clnn selfcheck", "  clnn selfcheck --n 1024 --device opencl:0:0"})
+final class SelfCheckCommand implements Callable<Integer> {
+    private final PrintStream out;
+
+    @Option(names = "--n", paramLabel = "N", defaultValue = "256", description = "matrix size (default:"
+            + " ${DEFAULT-VALUE})")
+    String n;
+
+    @Mixin
+    CommonOptions common;
+    @Mixin
+    DeviceOption device;
+
+    SelfCheckCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        int size = OptionValues.positiveInt("--n", n);
+        try (Backend backend = device.open()) {
+            GemmSelfCheck.Result r = GemmSelfCheck.run(backend, size);
+            out.printf(Locale.ROOT, "gemm %dx%d·%dx%d on %s: relative error %.2e vs CPU reference, %.1f GFLOP/s%n",
+                    size, size, size, size, backend.name(), r.relativeError(), r.gflops());
+            if (!r.passed()) {
+                out.println("SELF-CHECK FAILED: error above " + GemmSelfCheck.TOLERANCE);
+                return 1;
+            }
+            out.println("self-check passed");
+            return 0;
+        }
+    }
+}

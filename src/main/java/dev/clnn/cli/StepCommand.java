@@ -1,0 +1,81 @@
+package dev.clnn.cli;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.model.ModelSpec;
+import dev.clnn.train.StepRunner;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code clnn step}: K SGD steps on one batch, written out for comparison with PyTorch. */
+@Command(name = "step", abbreviateSynopsis = true, sortOptions = false,
+        description = {"Runs K SGD steps on one batch and writes the loss, the output, the gradients of the last step"
+            + " and the updated parameters, for checks against PyTorch (tools/check_step_against_pytorch.py).",
+            "B holds x (F32, [N, features] or [N, C, H, W]) and y (I64 or I32 class indices for ce, F32 of the"
+            + " output's shape for mse)."},
+        footer = {"  clnn step --model \"linear(4,5),relu,linear(5,3)\" --loss ce --lr 0.1 \\",
+            "      --batch b.safetensors --out o.safetensors",
+            "  clnn step --model cnn --loss ce --weights w.safetensors --lr 0.05 \\",
+            "      --momentum 0.9 --nesterov --steps 3 --batch b.safetensors \\",
+            "      --out o.safetensors"})
+final class StepCommand implements Callable<Integer> {
+    private final PrintStream out;
+
+    @Option(names = "--model", required = true, paramLabel = "SPEC", description = "the network")
+    String model;
+    @Option(names = "--loss", required = true, paramLabel = "ce|mse", description = "softmax cross-entropy or mean"
+            + " squared error")
+    String loss;
+    @Option(names = "--weights", paramLabel = "W.safetensors", description = "initial parameters under state-dict"
+            + " names (default: seeded initialisation)")
+    String weights;
+    @Option(names = "--batch", required = true, paramLabel = "B.safetensors", description = "the batch: x and y")
+    String batch;
+    @Option(names = "--lr", required = true, paramLabel = "LR", description = "learning rate")
+    String lr;
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0", description = "SGD momentum"
+            + " (default: ${DEFAULT-VALUE})")
+    String momentum;
+    @Option(names = "--nesterov", description = "Nesterov momentum")
+    boolean nesterov;
+    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0", description = "L2 weight decay"
+            + " (default: ${DEFAULT-VALUE})")
+    String weightDecay;
+    @Option(names = "--steps", paramLabel = "K", defaultValue = "1", description = "steps on the same batch"
+            + " (default: ${DEFAULT-VALUE})")
+    String steps;
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "seed of the initial weights"
+            + " (default: ${DEFAULT-VALUE})")
+    String seed;
+    @Option(names = "--out", required = true, paramLabel = "OUT.safetensors", description = "where to write the"
+            + " results")
+    String outFile;
+
+    @Mixin
+    CommonOptions common;
+    @Mixin
+    DeviceOption device;
+
+    StepCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        StepRunner.StepOptions options = new StepRunner.StepOptions(ModelSpec.parse(model), loss,
+                OptionValues.path(weights), Path.of(batch), OptionValues.nonNegative("--lr", lr),
+                (float) OptionValues.nonNegative("--momentum", momentum), nesterov,
+                (float) OptionValues.nonNegative("--weight-decay", weightDecay),
+                OptionValues.positiveInt("--steps", steps), OptionValues.integer("--seed", seed), Path.of(outFile));
+        OptionValues.outputFile("--out", outFile);
+        try (Backend backend = device.open()) {
+            StepRunner.run(backend, options);
+            out.println("wrote " + options.out() + " (" + options.steps() + " step" + (options.steps() == 1 ? ""
+                    : "s") + " on " + backend.name() + ")");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.clnn;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.CpuBackend;
+import dev.clnn.data.Dataset;
+import dev.clnn.data.DatasetSplit;
+import dev.clnn.model.ModelSpec;
+import dev.clnn.train.TrainOptions;
+import dev.clnn.train.Trainer;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Run by {@link LibraryWithoutCliDependenciesTest} in a JVM whose class path has clnn's classes and JOCL only, as a
+ * project depending on dev.clnn:clnn gets them: the README example, then {@link Trainer} on a terminal with a
+ * checkpoint, then a plot that needs XChart. Prints a line per outcome; exits non-zero when a CLI-only library is
+ * on the class path after all, which would make the run prove nothing.
+ */
+public final class LibraryOnlyRun {
+    /** One class of each dependency that only the command line needs. */
+    static final List<String> CLI_ONLY = List.of("org.knowm.xchart.XYChart", "me.tongfei.progressbar.ProgressBar",
+            "org.jline.terminal.Terminal", "picocli.CommandLine");
+
+    private LibraryOnlyRun() {
+    }
+
+    /** @param args the folder to write checkpoints into */
+    public static void main(String[] args) {
+        for (String name : CLI_ONLY) {
+            try {
+                Class.forName(name);
+                System.out.println("on the class path: " + name);
+                System.exit(3);
+            } catch (ClassNotFoundException expected) {
+                // the point of this run
+            }
+        }
+        Path dir = Path.of(args[0]);
+        ReadmeExample.Outcome o = ReadmeExample.run(dir.resolve("readme.safetensors"));
+        System.out.printf("readme example: loss %.4f -> %.4f, accuracy %.2f%n", o.firstLoss(), o.lastLoss(),
+                o.evaluation().accuracy());
+
+        DatasetSplit data = separable();
+        TrainOptions d = TrainOptions.defaults();
+        TrainOptions options = new TrainOptions(ModelSpec.parse("linear(4,16),relu,linear(16,3)"), null, 2, 16, 0.1,
+                0.9f, false, 0f, "cosine", 0, 1, dir.resolve("trainer.safetensors"), null, null, false,
+                d.stopOnNonFinite());
+        try (Backend backend = new CpuBackend()) {
+            // interactive: a terminal, where the progress bar would be drawn if its library were here
+            new Trainer(backend, options, System.out, true).run(data);
+        }
+        TrainOptions plotted = new TrainOptions(options.model(), null, 1, 16, 0.1, 0.9f, false, 0f, "cosine", 0, 1,
+                null, null, dir.resolve("plot.png"), true, true);
+        try (Backend backend = new CpuBackend()) {
+            new Trainer(backend, plotted, System.out, false);
+            System.out.println("a plot without XChart was accepted");
+        } catch (IllegalStateException e) {
+            System.out.println("plot refused: " + e.getMessage());
+        }
+    }
+
+    /** 200 training and 60 test samples of 3 classes, class c lighting feature c. */
+    private static DatasetSplit separable() {
+        return new DatasetSplit(dataset(200), dataset(60));
+    }
+
+    private static Dataset dataset(int n) {
+        float[] x = new float[n * 4];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 3;
+            x[i * 4 + y[i]] = 1f;
+            x[i * 4 + 3] = (i % 5) / 5f;
+        }
+        return new Dataset(x, y, n, new int[] {4}, 3);
+    }
+}
