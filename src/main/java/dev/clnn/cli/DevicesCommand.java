@@ -37,11 +37,14 @@ final class DevicesCommand implements Callable<Integer> {
             chosen = ClDevice.select(selector.equalsIgnoreCase("auto") ? "opencl" : selector);
         }
         if (all.isEmpty()) {
-            String why = ClDevice.runtimeProblem();
-            out.println("no OpenCL device found" + (why == null ? "" : ": " + why));
+            out.println("no OpenCL device found");
         }
         for (DeviceInfo d : all) {
             out.print(DeviceReport.describe(d, d.equals(chosen)));
+        }
+        // A driver that failed is named even when other platforms work, so a missing GPU is explained.
+        for (String problem : ClDevice.problems()) {
+            out.println("not usable: " + problem);
         }
         out.printf("%s cpu          %s%n", chosen == null ? "*" : " ", new CpuBackend().name());
         return 0;

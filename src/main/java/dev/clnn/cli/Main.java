@@ -15,7 +15,7 @@ import picocli.CommandLine.ParseResult;
  * and exit code 1; no command at all prints the overview on stderr with exit code 2.
  */
 public final class Main {
-    /** The device layer's switch for compiler diagnostics (see {@link #run}). */
+    /** The system property that turns on the device layer's compiler diagnostics (see {@link #run}). */
     private static final String DEBUG_PROPERTY = "clnn.debug";
 
     private Main() {
@@ -39,7 +39,8 @@ public final class Main {
         List<String> arguments = List.of(args);
         // Read before parsing, so that a parse error gets its stack trace too.
         boolean debug = arguments.contains("--debug");
-        // TODO(issue 10): the device layer's compiler-diagnostics switch; its final name is wired at the merge.
+        // clnn.debug turns on the kernel compiler's warnings and build logs (see ClDevice.setCompilerDiagnostics),
+        // for this run only: in-process callers (tests) run many commands in one JVM.
         String previousDebug = debug ? System.setProperty(DEBUG_PROPERTY, "true") : null;
         ErrorReport errors = new ErrorReport(err, debug, Path.of(System.getProperty("java.io.tmpdir")));
         try {

@@ -26,14 +26,17 @@ final class Versions {
         lines.add("clnn " + version(CLNN));
         lines.add("JOCL " + version(JOCL));
         List<DeviceInfo> devices = ClDevice.list();
+        List<String> problems = ClDevice.problems();
         if (devices.isEmpty()) {
-            String why = ClDevice.runtimeProblem();
-            lines.add("no OpenCL platform: " + (why == null ? "no OpenCL platform or device is installed" : why));
+            lines.add("no OpenCL platform: " + (problems.isEmpty() ? "no OpenCL platform or device is installed"
+                    : String.join("; ", problems)));
+            return lines;
         }
         for (DeviceInfo d : devices) {
             lines.add("OpenCL platform " + d.platformIndex() + " " + d.platformName() + ": " + d.selector() + " "
                     + d.name() + ", " + d.deviceVersion() + ", driver " + d.driverVersion());
         }
+        problems.forEach(problem -> lines.add("not usable: " + problem));
         return lines;
     }
 
