@@ -1,5 +1,6 @@
 package dev.clnn.backend;
 
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -8,7 +9,8 @@ import java.util.SplittableRandom;
  * Runs every kernel clnn dispatches, in every variant the code can choose, on small shapes, against the CPU
  * reference: the workload {@code OclgrindTest} runs inside Oclgrind (a simulator that reports out-of-bounds accesses,
  * data races and reads of uninitialised memory). A main method, because Oclgrind must be the only OpenCL platform
- * of the process that runs it.
+ * of the process that runs it. It fails unless the registry entries it launched are all of {@link Kernels}, and
+ * prints them on a line starting {@code kernels: }.
  */
 public final class OclgrindWorkload {
     private final OpenClBackend cl;
@@ -25,6 +27,12 @@ public final class OclgrindWorkload {
             OclgrindWorkload w = new OclgrindWorkload(cl);
             w.run();
             System.out.println("ran " + w.ran.size() + " op cases: " + w.ran);
+            Set<Kernels> launched = cl.launchedKernels();
+            System.out.println("kernels: " + launched);
+            Set<Kernels> missing = EnumSet.complementOf(EnumSet.copyOf(launched));
+            if (!missing.isEmpty()) {
+                throw new AssertionError("registry entries the workload never launched: " + missing);
+            }
         }
     }
 
@@ -57,7 +65,7 @@ public final class OclgrindWorkload {
     private void gemm() {
         int[][] shapes = {{5, 7, 3}, {17, 19, 23}, {3, 2, 300}};
         for (int[] s : shapes) {
-            for (OpenClBackend.GemmVariant v : OpenClBackend.GemmVariant.values()) {
+            for (GemmVariant v : GemmVariant.values()) {
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0;
                     boolean tb = (t & 2) != 0;
@@ -155,6 +163,16 @@ public final class OclgrindWorkload {
         float[] a = uniform(count);
         float[] b = uniform(count);
         check("mse two-pass", mse(cl, a, b), mse(cpu, a, b), 1e-5);
+        for (int terms : new int[] {1, count}) {
+            float[] x = uniform(terms);
+            check("reduceSum " + terms, reduceSum(cl, x), reduceSum(cpu, x), 1e-5);
+        }
+    }
+
+    private static float[] reduceSum(Backend be, float[] x) {
+        Tensor out = TestArrays.poisoned(be);
+        be.reduceSum(out, be.fromArray(x, x.length), x.length, 0.5f);
+        return be.readFloats(out);
     }
 
     private static float[][] lossRun(Backend be, float[] z, int[] labels, int n, int classes) {

@@ -25,6 +25,13 @@ final class Tolerances {
      * style guide's 1e-6 (most cases are bit-identical).
      */
     static final double AVG_POOL = 1e-6;
+    /**
+     * reduceSum, as a bound on |device − reference| / (|scale|·Σ|x|), which holds for every input, not only typical
+     * ones: each work-item's compensated sum errs by at most 2u of its terms' magnitudes, each of the two passes'
+     * trees by u per level over log2(REDUCE_LOCAL) ≤ 8 levels, the scaling and the reference's rounding to float by
+     * u each: (2 + 2·8 + 1 + 1)·u = 20u, with u = 2^-24 (about 1.2e-6).
+     */
+    static final double REDUCE_SUM_BOUND = 20 * 0x1p-24;
     /** KL terms p·(log p − log q): float log within 3 ulp, and cancellation between the two logs up to ~10x. */
     static final double KL = 1e-5;
 }
