@@ -128,20 +128,26 @@ inline void block_product(float16 acc[RM][WN], const __global float *a, const __
             acc[r][v] = (float16) 0.0f;
         }
     }
+    /* Pointers that step along K, rather than indices computed from p, so every load's address is a base plus a
+       constant offset, with no integer work between the multiply-adds. */
+    const __global float *ap = a + p_begin * RM;
+    const __global float *bp = b + p_begin * Np;
     for (int p = p_begin; p < p_end; p++) {
         float16 bv[WN];
         #pragma unroll
         for (int v = 0; v < WN; v++) {
-            bv[v] = LOAD16(b + p * Np + 16 * v);
+            bv[v] = LOAD16(bp + 16 * v);
         }
         #pragma unroll
         for (int r = 0; r < RM; r++) {
-            const float16 av = (float16) a[p * RM + r];
+            const float16 av = (float16) ap[r];
             #pragma unroll
             for (int v = 0; v < WN; v++) {
                 acc[r][v] = av * bv[v] + acc[r][v];
             }
         }
+        ap += RM;
+        bp += Np;
     }
 }
 #pragma OPENCL FP_CONTRACT OFF /* back to common.cl's setting */
