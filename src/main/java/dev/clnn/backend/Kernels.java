@@ -3,7 +3,7 @@ package dev.clnn.backend;
 /**
  * Every OpenCL kernel the backend launches: the registry. Each entry names its file and kernel; an entry that is
  * compiled in several forms (gemm_tiled once per transposition) has one entry per form. Launches go through
- * {@link KernelLauncher}, which takes the build options from {@link KernelTuning#buildOptions}. A native test builds
+ * {@code KernelLauncher}, which takes the build options from {@link KernelTuning#buildOptions}. A native test builds
  * every file and creates every entry, and the Oclgrind workload runs every entry, so a renamed kernel fails in CI
  * rather than in a user's training run.
  */

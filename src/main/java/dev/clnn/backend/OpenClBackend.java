@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 /**
  * The OpenCL backend: each op checks its arguments (the same checks as {@link CpuBackend}), then enqueues the
  * kernels of kernels/ without waiting. Only the {@code read} methods and {@link #synchronize} wait for the device.
- * Every launch goes through the kernel registry ({@link Kernels}) and a {@link KernelLauncher}; ops with more to
- * them than one launch have a routine of their own ({@link GemmRoutine}, {@link ReduceSumRoutine}).
+ * Every launch goes through the kernel registry ({@link Kernels}) and a {@code KernelLauncher}; ops with more to
+ * them than one launch have a routine of their own ({@code GemmRoutine}, {@code ReduceSumRoutine}).
  * Several threads may share one instance: each kernel launch sets its arguments and enqueues atomically, and the
  * buffer pool and program cache are synchronised (TwoThreadsTest trains two models at once and gets the sequential
  * results bit for bit). A model, its layers and its optimiser hold per-step state and belong to one thread at a time.
