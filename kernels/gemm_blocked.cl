@@ -116,11 +116,13 @@ __kernel void pack_b(__global float *Bp, const __global float *B, const int K, c
  * block_product(acc, a, b, p_begin, p_end, Np): acc[r][v] = sum over p in [p_begin, p_end) of
  * Ap(row r of the panel, p) * Bp(p, the 16 columns of vector v), where a points at the panel of RM rows and b at
  * the block's first column of Bp. The loops over RM and WN are unrolled so the accumulators live in vector
- * registers. acc is an array, so it crosses the call as a pointer; the call is inlined in both kernels.
+ * registers. acc is an array, so it crosses the call as a pointer. Optimising compilers inline the call; the
+ * function is not declared inline, because under C99 rules an inline definition alone leaves no function to call
+ * when a build does not inline (-cl-opt-disable).
  */
 #pragma OPENCL FP_CONTRACT ON /* only here: the multiply-add below must compile to one fused instruction */
-inline void block_product(float16 acc[RM][WN], const __global float *a, const __global float *b, const int p_begin,
-                          const int p_end, const int Np) {
+void block_product(float16 acc[RM][WN], const __global float *a, const __global float *b, const int p_begin,
+                   const int p_end, const int Np) {
     #pragma unroll
     for (int r = 0; r < RM; r++) {
         #pragma unroll
