@@ -81,6 +81,20 @@ class ReduceSumParityTest {
         }
     }
 
+    @Test
+    void anInfiniteTermMakesTheSumNonFiniteOnBothBackends() {
+        // The device's compensation can turn an Inf into NaN (Inf − Inf), so only non-finiteness is promised.
+        OpenClBackend cl = OpenClTestSupport.backend();
+        for (int count : new int[] {1, 1025, 70001}) {
+            float[] x = TestArrays.uniform(new SplittableRandom(count), count, -1, 1);
+            x[count / 3] = Float.POSITIVE_INFINITY;
+            float device = run(cl, x, 1f)[0];
+            float reference = run(cpu, x, 1f)[0];
+            assertTrue(!Float.isFinite(device) && !Float.isFinite(reference), "reduceSum with an Inf term, count="
+                    + count + ": device " + device + ", reference " + reference);
+        }
+    }
+
     private static float[] run(Backend be, float[] x, float scale) {
         try (Tensor in = be.fromArray(x, x.length); Tensor out = TestArrays.poisoned(be)) {
             be.reduceSum(out, in, x.length, scale);
