@@ -5,13 +5,15 @@
  * bounds checks and only vector loads. The transpositions are kernel arguments, not build options, so the whole
  * file is built once per device (POCL compiles every kernel of every program it launches).
  *   pack_a(Ap, A, M, K, Mp, trans_a): Ap holds op(A) in panels of RM rows: Ap[(ib*K + p)*RM + r] = A(ib*RM + r, p),
- *       0 for rows >= M; Mp = M rounded up to RM. One work-item per 16 x 16 tile: range (ceil(K/16), ceil(Mp/16)).
+ *       0 for rows >= M; Mp = M rounded up to RM. One work-item per PACK_TILE x PACK_TILE tile: range
+ *       (ceil(K/PACK_TILE), ceil(Mp/PACK_TILE)).
  *   pack_b(Bp, B, K, N, Np, trans_b): Bp (K, Np) = op(B) with columns zero-padded to Np = N rounded up to RN. One
- *       work-item per 16 x 16 tile: range (ceil(Np/16), ceil(K/16)).
+ *       work-item per PACK_TILE x PACK_TILE tile: range (ceil(Np/PACK_TILE), ceil(K/PACK_TILE)).
  *   gemm_blocked(C, Ap, Bp, M, N, K, Np, alpha, beta): work-item (jb, ib) computes the RM x RN block of C at rows
  *       ib*RM, columns jb*RN, holding it in RM*WN float16 accumulators (RN = 16*WN); global size (Np/RN, Mp/RM).
- *       Elements outside C are dropped at the store. The loops over RM and WN are unrolled so the accumulators
- *       live in vector registers (with POCL on AVX-512 that took 1024^2 from ~55 to ~155 GFLOP/s).
+ *       Elements outside C are dropped at the store.
+ *   gemm_blocked_partial / gemm_sum_splits: split-K, described below.
+ * Both GEMM kernels run the same inner loop, block_product. Dispatched by GemmRoutine (OpenClBackend.gemm).
  */
 
 #ifndef RM
@@ -21,14 +23,24 @@
 #define WN 1 /* float16 vectors of columns per work-item: RN = 16 * WN */
 #endif
 #define RN (16 * WN)
+#ifndef PACK_TILE
+#define PACK_TILE 16 /* edge of the square tile one packing work-item moves */
+#endif
 
-/* The packers move 16 x 16 tiles through a private array, so both their reads and their writes run along rows
-   whatever the transposition (element-wise packing of a transposed operand strides through memory on every read). */
-#define PACK_TILE 16
+/* float16 loads and stores are plain dereferences, not vload16/vstore16, and the multiply-add is a contracted
+   a * b + c, not fma(): passing a float16 to a function is a 512-bit vector argument, and clang warns that its ABI
+   changes (-Wpsabi) on every CPU without AVX-512. This type has float alignment, so the addresses need not be
+   multiples of 64 bytes (rows of C are not). */
+typedef float16 float16_unaligned __attribute__((aligned(4)));
+#define LOAD16(p) (*(const __global float16_unaligned *) (p))
+#define STORE16(p, value) (*(__global float16_unaligned *) (p) = (value))
+
+/* The packers move tiles through a private array, so both their reads and their writes run along rows whatever the
+   transposition (element-wise packing of a transposed operand strides through memory on every read). */
 
 __kernel void pack_a(__global float *Ap, const __global float *A, const int M, const int K, const int Mp,
                      const int trans_a) {
-    /* Work-item (pt, it): rows it*16 .. +15 of op(A), columns pt*16 .. +15. */
+    /* Work-item (pt, it): rows it*PACK_TILE .. +PACK_TILE-1 of op(A), columns pt*PACK_TILE .. +PACK_TILE-1. */
     const int p0 = (int) get_global_id(0) * PACK_TILE;
     const int i0 = (int) get_global_id(1) * PACK_TILE;
     if (p0 >= K || i0 >= Mp) {
@@ -67,7 +79,7 @@ __kernel void pack_a(__global float *Ap, const __global float *A, const int M, c
 
 __kernel void pack_b(__global float *Bp, const __global float *B, const int K, const int N, const int Np,
                      const int trans_b) {
-    /* Work-item (jt, pt): rows pt*16 .. +15 of op(B), columns jt*16 .. +15. */
+    /* Work-item (jt, pt): rows pt*PACK_TILE .. +PACK_TILE-1 of op(B), columns jt*PACK_TILE .. +PACK_TILE-1. */
     const int j0 = (int) get_global_id(0) * PACK_TILE;
     const int p0 = (int) get_global_id(1) * PACK_TILE;
     if (j0 >= Np || p0 >= K) {
@@ -100,6 +112,48 @@ __kernel void pack_b(__global float *Bp, const __global float *B, const int K, c
     }
 }
 
+/*
+ * block_product(acc, a, b, p_begin, p_end, Np): acc[r][v] = sum over p in [p_begin, p_end) of
+ * Ap(row r of the panel, p) * Bp(p, the 16 columns of vector v), where a points at the panel of RM rows and b at
+ * the block's first column of Bp. The loops over RM and WN are unrolled so the accumulators live in vector
+ * registers. acc is an array, so it crosses the call as a pointer. Optimising compilers inline the call; the
+ * function is not declared inline, because under C99 rules an inline definition alone leaves no function to call
+ * when a build does not inline (-cl-opt-disable).
+ */
+#pragma OPENCL FP_CONTRACT ON /* only here: the multiply-add below must compile to one fused instruction */
+void block_product(float16 acc[RM][WN], const __global float *a, const __global float *b, const int p_begin,
+                   const int p_end, const int Np) {
+    #pragma unroll
+    for (int r = 0; r < RM; r++) {
+        #pragma unroll
+        for (int v = 0; v < WN; v++) {
+            acc[r][v] = (float16) 0.0f;
+        }
+    }
+    /* Pointers that step along K, rather than indices computed from p, so every load's address is a base plus a
+       constant offset, with no integer work between the multiply-adds. */
+    const __global float *ap = a + p_begin * RM;
+    const __global float *bp = b + p_begin * Np;
+    for (int p = p_begin; p < p_end; p++) {
+        float16 bv[WN];
+        #pragma unroll
+        for (int v = 0; v < WN; v++) {
+            bv[v] = LOAD16(bp + 16 * v);
+        }
+        #pragma unroll
+        for (int r = 0; r < RM; r++) {
+            const float16 av = (float16) ap[r];
+            #pragma unroll
+            for (int v = 0; v < WN; v++) {
+                acc[r][v] = av * bv[v] + acc[r][v];
+            }
+        }
+        ap += RM;
+        bp += Np;
+    }
+}
+#pragma OPENCL FP_CONTRACT OFF /* back to common.cl's setting */
+
 __kernel void gemm_blocked(__global float *C, const __global float *Ap, const __global float *Bp, const int M,
                            const int N, const int K, const int Np, const float alpha, const float beta) {
     const int jb = (int) get_global_id(0);
@@ -110,28 +164,7 @@ __kernel void gemm_blocked(__global float *C, const __global float *Ap, const __
         return;
     }
     float16 acc[RM][WN];
-    for (int r = 0; r < RM; r++) {
-        for (int v = 0; v < WN; v++) {
-            acc[r][v] = (float16) 0.0f;
-        }
-    }
-    const __global float *a = Ap + ib * K * RM;
-    const __global float *b = Bp + j0;
-    for (int p = 0; p < K; p++) {
-        float16 bv[WN];
-        #pragma unroll
-        for (int v = 0; v < WN; v++) {
-            bv[v] = vload16(v, b + p * Np);
-        }
-        #pragma unroll
-        for (int r = 0; r < RM; r++) {
-            const float16 av = (float16) a[p * RM + r];
-            #pragma unroll
-            for (int v = 0; v < WN; v++) {
-                acc[r][v] = fma(av, bv[v], acc[r][v]);
-            }
-        }
-    }
+    block_product(acc, Ap + ib * K * RM, Bp + j0, 0, K, Np);
     const bool whole = i0 + RM <= M && j0 + RN <= N;
     for (int r = 0; r < RM; r++) {
         __global float *c = C + (i0 + r) * N + j0;
@@ -139,12 +172,12 @@ __kernel void gemm_blocked(__global float *C, const __global float *Ap, const __
             float16 out = alpha * acc[r][v];
             if (whole) {
                 if (beta != 0.0f) {
-                    out += beta * vload16(v, c);
+                    out += beta * LOAD16(c + 16 * v);
                 }
-                vstore16(out, v, c);
+                STORE16(c + 16 * v, out);
             } else {
                 float vals[16];
-                vstore16(out, 0, vals);
+                *(float16_unaligned *) vals = out;
                 for (int t = 0; t < 16; t++) {
                     const int j = j0 + v * 16 + t;
                     if (i0 + r < M && j < N) {
@@ -173,37 +206,13 @@ __kernel void gemm_blocked_partial(__global float *Cpart, const __global float *
         return;
     }
     float16 acc[RM][WN];
-    #pragma unroll
-    for (int r = 0; r < RM; r++) {
-        #pragma unroll
-        for (int v = 0; v < WN; v++) {
-            acc[r][v] = (float16) 0.0f;
-        }
-    }
-    const __global float *a = Ap + ib * K * RM;
-    const __global float *b = Bp + jb * RN;
-    const int end = min(K, (s + 1) * chunk);
-    for (int p = s * chunk; p < end; p++) {
-        float16 bv[WN];
-        #pragma unroll
-        for (int v = 0; v < WN; v++) {
-            bv[v] = vload16(v, b + p * Np);
-        }
-        #pragma unroll
-        for (int r = 0; r < RM; r++) {
-            const float16 av = (float16) a[p * RM + r];
-            #pragma unroll
-            for (int v = 0; v < WN; v++) {
-                acc[r][v] = fma(av, bv[v], acc[r][v]);
-            }
-        }
-    }
+    block_product(acc, Ap + ib * K * RM, Bp + jb * RN, s * chunk, min(K, (s + 1) * chunk), Np);
     __global float *c = Cpart + (s * Mp + ib * RM) * Np + jb * RN;
     #pragma unroll
     for (int r = 0; r < RM; r++) {
         #pragma unroll
         for (int v = 0; v < WN; v++) {
-            vstore16(acc[r][v], v, c + r * Np);
+            STORE16(c + r * Np + 16 * v, acc[r][v]);
         }
     }
 }

@@ -7,7 +7,8 @@
  * gemm_tiled: one work-item per element of C, work-groups of TS x TS; each step stages a TS x TS tile of op(A)
  * and of op(B) in local memory (zero outside the matrices, so partial tiles need no special case).
  * Global size (ceil(N/TS)*TS, ceil(M/TS)*TS); dimension 0 runs along columns j, dimension 1 along rows i.
- * Dispatched by OpenClBackend.gemm.
+ * TRANS_A and TRANS_B are build options, so the file is built once per transposition (registry entries
+ * GEMM_TILED_NN .. GEMM_TILED_TT). Dispatched by GemmRoutine (OpenClBackend.gemm).
  */
 
 #ifndef TS

@@ -3,7 +3,7 @@
  * chunk = ceil(count / groups) and groups = get_num_groups(0). Work-groups of REDUCE_LOCAL work-items; each
  * work-item sums a strided share with Kahan compensation, then a tree in local memory. The order is fixed, so the
  * result is deterministic. The host runs it with many groups, then once more with one group over the partial sums.
- * Dispatched by OpenClBackend (the loss ops' mean reductions).
+ * Dispatched by ReduceSumRoutine: OpenClBackend.reduceSum and the loss ops' means.
  */
 
 #ifndef REDUCE_LOCAL

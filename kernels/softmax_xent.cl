@@ -2,8 +2,9 @@
  * softmax_xent.cl: fused softmax + cross-entropy over logits (n, classes), row-major, labels int (n).
  *   softmax_xent_forward(probs, row_loss, logits, labels, n, classes): one work-item per row r;
  *       probs[r, :] = softmax(logits[r, :]); row_loss[r] = log(sum_j exp(z_j - max)) + max - z[label]
- *       (the row maximum is subtracted so exp() never overflows). A label outside [0, classes) gives NaN,
- *       never an out-of-bounds read. The mean over rows is taken by reduce.cl.
+ *       (the row maximum is subtracted so exp() never overflows). The host rejects labels outside [0, classes)
+ *       before launching; should one get through, it gives NaN rather than an out-of-bounds read. The mean over
+ *       rows is taken by reduce.cl.
  *   softmax_xent_backward(dlogits, probs, labels, n, classes): one work-item per element;
  *       dlogits = (probs - onehot(label)) / n.
  * Dispatched by OpenClBackend.softmaxXentForward / softmaxXentBackward.

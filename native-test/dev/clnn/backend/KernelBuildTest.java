@@ -1,78 +1,73 @@
 package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.device.ClDevice;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import java.util.EnumSet;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Every kernel file builds on the device alone with its {@code #ifndef} defaults and with the options the backend
+ * uses, and every registry entry creates its kernel; the GEMM tunables build over a sweep of legal values. The
+ * options come from {@link KernelTuning#buildOptions}, as in the backend. (KernelFileTest checks the registry
+ * against the sources without a device.)
+ */
 @Tag("opencl")
 class KernelBuildTest {
 
-    private static List<String> kernelFiles() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("kernels"))) {
-            return files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".cl"))
-                    .filter(f -> !f.equals("common.cl")).sorted().collect(Collectors.toList());
+    @Test
+    void everyKernelFileBuildsAloneWithItsDefaultDefines() {
+        ClDevice device = OpenClTestSupport.backend().device();
+        for (KernelFile file : KernelFile.values()) {
+            device.build(file.fileName(), "");
         }
     }
 
     @Test
-    void everyKernelFileBuildsAloneWithItsDefaultDefinesAndWithTheBackendsOptions() throws IOException {
+    void everyRegistryEntryCreatesItsKernelWithTheBackendsOptions() {
         OpenClBackend cl = OpenClTestSupport.backend();
-        ClDevice device = cl.device();
-        List<String> files = kernelFiles();
-        assertFalse(files.isEmpty(), "no .cl files found under kernels/");
-        for (String file : files) {
-            device.build(file, "");
-            device.build(file, cl.options(file));
-        }
-    }
-
-    @Test
-    void everyListedKernelExistsAndEveryFileIsUsed() throws IOException {
-        OpenClBackend cl = OpenClTestSupport.backend();
-        Set<String> used = new TreeSet<>();
+        Set<KernelFile> files = EnumSet.noneOf(KernelFile.class);
         for (Kernels k : Kernels.values()) {
-            cl.device().kernel(k.file(), k.kernelName(), cl.options(k.file()));
-            used.add(k.file());
+            cl.device().kernel(k.file().fileName(), k.kernelName(), cl.tuning().buildOptions(k));
+            files.add(k.file());
         }
-        assertEquals(new TreeSet<>(kernelFiles()), used, "kernel files without a listed kernel, or listed files "
-                + "that do not exist");
+        assertEquals(EnumSet.allOf(KernelFile.class), files, "kernel files without a registry entry");
     }
 
     @Test
-    void gemmBuildsForEveryTransposeAndTileSetting() {
+    void gemmKernelsBuildForEveryTransposeAndTileSetting() {
         OpenClBackend cl = OpenClTestSupport.backend();
+        KernelTuning base = cl.tuning();
         for (int tile : new int[] {4, 8, 16}) {
             if (tile * tile > cl.device().info().maxWorkGroupSize()) {
                 continue;
             }
-            for (int ta = 0; ta <= 1; ta++) {
-                for (int tb = 0; tb <= 1; tb++) {
-                    cl.device().kernel("matmul.cl", "gemm_tiled", "-DTS=" + tile + " -DTRANS_A=" + ta
-                            + " -DTRANS_B=" + tb);
-                }
+            KernelTuning t = new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(), tile,
+                    base.blockedGemm(), base.blockRows(), base.blockVectors(), base.packTile());
+            for (Kernels k : new Kernels[] {Kernels.GEMM_TILED_NN, Kernels.GEMM_TILED_NT, Kernels.GEMM_TILED_TN,
+                    Kernels.GEMM_TILED_TT}) {
+                cl.device().kernel(k.file().fileName(), k.kernelName(), t.buildOptions(k));
             }
         }
         for (int rows : new int[] {1, 4, 8, 16}) {
             for (int vectors : new int[] {1, 2}) {
-                String block = "-DRM=" + rows + " -DWN=" + vectors;
-                for (String name : new String[] {"pack_a", "pack_b", "gemm_blocked", "gemm_blocked_partial",
-                        "gemm_sum_splits"}) {
-                    cl.device().kernel("gemm_blocked.cl", name, block);
-                }
+                buildBlocked(cl, new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(),
+                        base.tile(), true, rows, vectors, base.packTile()));
             }
         }
-        assertTrue(cl.options("matmul.cl").startsWith("-DTS="));
+        for (int packTile : new int[] {4, 8}) {
+            buildBlocked(cl, new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(),
+                    base.tile(), true, base.blockRows(), base.blockVectors(), packTile));
+        }
+    }
+
+    private static void buildBlocked(OpenClBackend cl, KernelTuning t) {
+        for (Kernels k : Kernels.values()) {
+            if (k.file() == KernelFile.GEMM_BLOCKED) {
+                cl.device().kernel(k.file().fileName(), k.kernelName(), t.buildOptions(k));
+            }
+        }
     }
 }

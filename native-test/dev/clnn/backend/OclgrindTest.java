@@ -74,12 +74,12 @@ class OclgrindTest {
     private static Set<String> registry() {
         Set<String> names = new TreeSet<>();
         for (Kernels k : Kernels.values()) {
-            names.add(k.kernelName());
+            names.add(k.name());
         }
         return names;
     }
 
-    /** The names on the workload's {@code launched kernels: a, b, ...} line. */
+    /** The registry entries named on the workload's {@code launched kernels: A, B, ...} line. */
     private static Set<String> launched(String out) {
         for (String line : out.split("\n")) {
             if (line.startsWith(OclgrindWorkload.LAUNCHED)) {

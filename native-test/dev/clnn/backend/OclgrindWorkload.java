@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
  * Runs every kernel clnn dispatches, in every variant the code can choose, on small shapes, against the CPU
  * reference: the workload {@code OclgrindTest} runs inside Oclgrind (a simulator that reports out-of-bounds accesses,
  * data races and reads of uninitialised memory). A main method, because Oclgrind must be the only OpenCL platform
- * of the process that runs it.
+ * of the process that runs it. It prints the registry entries it launched on a line starting {@link #LAUNCHED}, which
+ * the test compares with {@link Kernels}.
  */
 public final class OclgrindWorkload {
     /** The start of the output line that lists every kernel launched, for {@code OclgrindTest}. */
@@ -28,7 +29,8 @@ public final class OclgrindWorkload {
             OclgrindWorkload w = new OclgrindWorkload(cl);
             w.run();
             System.out.println("ran " + w.ran.size() + " op cases: " + w.ran);
-            System.out.println(LAUNCHED + String.join(", ", new java.util.TreeSet<>(cl.device().launchedKernels())));
+            System.out.println(LAUNCHED + cl.launchedKernels().stream().map(Kernels::name)
+                    .collect(java.util.stream.Collectors.joining(", ")));
         }
     }
 
@@ -61,7 +63,7 @@ public final class OclgrindWorkload {
     private void gemm() {
         int[][] shapes = {{5, 7, 3}, {17, 19, 23}, {3, 2, 300}};
         for (int[] s : shapes) {
-            for (OpenClBackend.GemmVariant v : OpenClBackend.GemmVariant.values()) {
+            for (GemmVariant v : GemmVariant.values()) {
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0;
                     boolean tb = (t & 2) != 0;
@@ -159,6 +161,16 @@ public final class OclgrindWorkload {
         float[] a = uniform(count);
         float[] b = uniform(count);
         check("mse two-pass", mse(cl, a, b), mse(cpu, a, b), 1e-5);
+        for (int terms : new int[] {1, count}) {
+            float[] x = uniform(terms);
+            check("reduceSum " + terms, reduceSum(cl, x), reduceSum(cpu, x), 1e-5);
+        }
+    }
+
+    private static float[] reduceSum(Backend be, float[] x) {
+        Tensor out = TestArrays.poisoned(be);
+        be.reduceSum(out, be.fromArray(x, x.length), x.length, 0.5f);
+        return be.readFloats(out);
     }
 
     private static float[][] lossRun(Backend be, float[] z, int[] labels, int n, int classes) {

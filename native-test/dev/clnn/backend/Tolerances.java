@@ -25,6 +25,14 @@ final class Tolerances {
      * style guide's 1e-6 (most cases are bit-identical).
      */
     static final double AVG_POOL = 1e-6;
+    /**
+     * reduceSum, as a bound on |device − reference| / (|scale|·Σ|x|): a worst case for any input, not a typical
+     * error. In each of the two passes a work-item's compensated (Kahan) sum errs by at most 2u of its terms'
+     * magnitudes and the tree by u per level over log2(REDUCE_LOCAL) ≤ 8 levels; the scaling and the reference's
+     * rounding to float add u each: (2·(2 + 8) + 1 + 1)·u = 22u, with u = 2^-24 (about 1.3e-6). Kahan's
+     * second-order term, count·u² of the magnitudes, is below 1e-8 at a million terms.
+     */
+    static final double REDUCE_SUM_BOUND = 22 * 0x1p-24;
     /** KL terms p·(log p − log q): float log within 3 ulp, and cancellation between the two logs up to ~10x. */
     static final double KL = 1e-5;
 }

@@ -4,7 +4,9 @@ package dev.clnn.backend;
  * The op-level interface both backends implement: {@link CpuBackend} (plain loops, the specification) and
  * {@link OpenClBackend} (kernels in kernels/). Arguments come outputs first, then inputs, then sizes. Every op checks
  * the tensors against the sizes before it enqueues anything and throws {@link IllegalArgumentException} naming the
- * shapes on a mismatch. Ops are asynchronous on a device: only the {@code read} methods wait.
+ * shapes on a mismatch. Ops are asynchronous on a device: only the {@code read} methods wait (and the label check
+ * of the ops that take class labels, when the labels were written by a kernel rather than uploaded; see
+ * {@link #softmaxXentForward}).
  *
  * <p>Activation gradients ({@code dx}) are overwritten; parameter gradients ({@code dW}, {@code db}) accumulate.
  */
@@ -121,12 +123,20 @@ public interface Backend extends AutoCloseable {
     /**
      * Fused softmax + cross-entropy over logits (n, classes) with class indices {@code labels} (I32, n):
      * probs = softmax(logits) row-wise, loss (1 element) = −1/n Σ_i log probs[i, labels[i]], computed as
-     * logsumexp(row) − logit[label] with the row maximum subtracted. Saves probs for backward. A label outside
-     * [0, classes) is rejected: the CPU backend throws, the OpenCL backend yields a NaN loss.
+     * logsumexp(row) − logit[label] with the row maximum subtracted. Saves probs for backward.
+     *
+     * <p>Every op that takes class labels (this one, {@link #softmaxXentBackward}, {@link #countCorrect}) rejects a
+     * label outside [0, classes) with an {@link IllegalArgumentException} naming the first such label and its index
+     * ({@code labels[5] = 10 is outside [0, 10)}), on every backend, before computing anything. On a device, labels
+     * uploaded from the host are checked against the range of that upload, with no device traffic; labels a kernel
+     * wrote are read back once, which waits for the device.
      */
     void softmaxXentForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, int n, int classes);
 
-    /** dLogits = (probs − onehot(labels)) / n; overwrites dLogits. */
+    /**
+     * dLogits = (probs − onehot(labels)) / n; overwrites dLogits. Rejects labels outside [0, classes) as
+     * {@link #softmaxXentForward} does.
+     */
     void softmaxXentBackward(Tensor dLogits, Tensor probs, Tensor labels, int n, int classes);
 
     /** Mean squared error over all {@code count} elements: loss (1 element) = 1/count Σ (pred − target)². */
@@ -145,6 +155,14 @@ public interface Backend extends AutoCloseable {
     /** dLogQ = −p / n; overwrites dLogQ. */
     void klDivBackward(Tensor dLogQ, Tensor p, int n, int classes);
 
+    /**
+     * out (F32, 1 element) = scale · Σ x[i] over the {@code count} elements of x; overwrites out. The loss means of
+     * the OpenCL backend are this op over per-element terms. The device sums in float in a fixed order (compensated
+     * partial sums, then trees), so its result is the same on every run; the reference sums in double. With a
+     * non-finite term the result is non-finite, but whether Inf or NaN may differ between backends.
+     */
+    void reduceSum(Tensor out, Tensor x, int count, float scale);
+
     // ---- optimiser ----------------------------------------------------------------------------------------------
 
     /**
@@ -159,6 +177,9 @@ public interface Backend extends AutoCloseable {
     /** idx[i] (I32) = the index of the largest of x[i, :] (first one on ties, NaN counts as largest). */
     void argmaxRows(Tensor idx, Tensor x, int n, int classes);
 
-    /** count (I32, 1 element) = the number of rows i whose arg-max equals labels[i]; overwrites count. */
+    /**
+     * count (I32, 1 element) = the number of rows i whose arg-max equals labels[i]; overwrites count. Rejects labels
+     * outside [0, classes) as {@link #softmaxXentForward} does.
+     */
     void countCorrect(Tensor count, Tensor x, Tensor labels, int n, int classes);
 }

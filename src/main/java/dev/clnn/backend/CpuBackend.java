@@ -4,8 +4,10 @@ import java.util.Arrays;
 
 /**
  * The reference backend: plain loops over Java arrays, written to be read, not to be fast. It is the specification
- * every OpenCL kernel is tested against, and the fallback where no OpenCL device exists. Sums that reduce many
- * terms accumulate in double, so the reference is at least as accurate as any kernel.
+ * every OpenCL kernel is tested against, and the fallback where no OpenCL device exists. Long sums (GEMM, the bias
+ * gradient, the losses, reduceSum) accumulate in double, so there the reference is at least as accurate as any
+ * kernel. Short sums that a kernel does in float in the same order (a pooling window, the outputs a max- or
+ * average-pooling gradient or col2im gathers) accumulate in float here too, so the two round alike.
  */
 public final class CpuBackend implements Backend {
 
@@ -348,13 +350,10 @@ public final class CpuBackend implements Backend {
         float[] Z = f(logits); // (n, classes)
         float[] P = f(probs); // (n, classes)
         int[] Y = i(labels); // (n)
+        OpChecks.labels("softmaxXentForward", Y, n, classes);
         double total = 0;
         for (int r = 0; r < n; r++) {
             int label = Y[r];
-            if (label < 0 || label >= classes) {
-                throw new IllegalArgumentException("softmaxXentForward: label " + label + " of row " + r
-                        + " is outside [0, " + classes + ")");
-            }
             int row = r * classes;
             double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < classes; j++) {
@@ -376,9 +375,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void softmaxXentBackward(Tensor dLogits, Tensor probs, Tensor labels, int n, int classes) {
         OpChecks.rows("softmaxXentBackward", labels, n, classes, "dLogits,probs", dLogits, probs);
-        float[] dZ = f(dLogits);
-        float[] P = f(probs);
-        int[] Y = i(labels);
+        float[] dZ = f(dLogits); // (n, classes)
+        float[] P = f(probs); // (n, classes)
+        int[] Y = i(labels); // (n)
+        OpChecks.labels("softmaxXentBackward", Y, n, classes);
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < classes; j++) {
                 float target = j == Y[r] ? 1f : 0f;
@@ -437,6 +437,18 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public void reduceSum(Tensor out, Tensor x, int count, float scale) {
+        OpChecks.elementwise("reduceSum", count, "x", x);
+        OpChecks.scalar("reduceSum", out, DType.F32);
+        float[] X = f(x); // (count)
+        double sum = 0;
+        for (int e = 0; e < count; e++) {
+            sum += X[e];
+        }
+        f(out)[0] = (float) (scale * sum);
+    }
+
     // ---- optimiser ----------------------------------------------------------------------------------------------
 
     @Override
@@ -476,8 +488,9 @@ public final class CpuBackend implements Backend {
     public void countCorrect(Tensor count, Tensor x, Tensor labels, int n, int classes) {
         OpChecks.rows("countCorrect", labels, n, classes, "x", x);
         OpChecks.scalar("countCorrect", count, DType.I32);
-        float[] X = f(x);
-        int[] Y = i(labels);
+        float[] X = f(x); // (n, classes)
+        int[] Y = i(labels); // (n)
+        OpChecks.labels("countCorrect", Y, n, classes);
         int correct = 0;
         for (int r = 0; r < n; r++) {
             if (argmax(X, r * classes, classes) == Y[r]) {

@@ -1,57 +1,86 @@
 package dev.clnn.backend;
 
 /**
- * Every OpenCL kernel the backend dispatches, with the file it lives in. A native test builds every file and creates
- * every kernel listed here, so a renamed kernel fails in CI rather than in a user's training run.
+ * Every OpenCL kernel the backend launches: the registry. Each entry names its file and kernel; an entry that is
+ * compiled in several forms (gemm_tiled once per transposition) has one entry per form. Launches go through
+ * {@code KernelLauncher}, which takes the build options from {@link KernelTuning#buildOptions}. A native test builds
+ * every file and creates every entry, and the Oclgrind workload runs every entry, so a renamed kernel fails in CI
+ * rather than in a user's training run.
  */
 public enum Kernels {
-    FILL_F32("memory.cl", "fill_f32"),
-    FILL_I32("memory.cl", "fill_i32"),
-    COPY_F32("memory.cl", "copy_f32"),
-    GEMM_TILED("matmul.cl", "gemm_tiled"),
-    PACK_A("gemm_blocked.cl", "pack_a"),
-    PACK_B("gemm_blocked.cl", "pack_b"),
-    GEMM_BLOCKED("gemm_blocked.cl", "gemm_blocked"),
-    GEMM_BLOCKED_PARTIAL("gemm_blocked.cl", "gemm_blocked_partial"),
-    GEMM_SUM_SPLITS("gemm_blocked.cl", "gemm_sum_splits"),
-    BIAS_ADD_FORWARD("bias.cl", "bias_add_forward"),
-    BIAS_ADD_BACKWARD("bias.cl", "bias_add_backward"),
-    IM2COL("conv.cl", "im2col"),
-    COL2IM("conv.cl", "col2im"),
-    SWAP_LEADING_AXES("conv.cl", "swap_leading_axes"),
-    RELU_FORWARD("relu.cl", "relu_forward"),
-    RELU_BACKWARD("relu.cl", "relu_backward"),
-    MAX_POOL_FORWARD("pool.cl", "max_pool_forward"),
-    MAX_POOL_BACKWARD("pool.cl", "max_pool_backward"),
-    AVG_POOL_FORWARD("pool.cl", "avg_pool_forward"),
-    AVG_POOL_BACKWARD("pool.cl", "avg_pool_backward"),
-    MAX_POOL_BACKWARD_SCATTER("pool.cl", "max_pool_backward_scatter"),
-    AVG_POOL_BACKWARD_SCATTER("pool.cl", "avg_pool_backward_scatter"),
-    SOFTMAX_XENT_FORWARD("softmax_xent.cl", "softmax_xent_forward"),
-    SOFTMAX_XENT_BACKWARD("softmax_xent.cl", "softmax_xent_backward"),
-    MSE_FORWARD_TERMS("mse.cl", "mse_forward_terms"),
-    MSE_BACKWARD("mse.cl", "mse_backward"),
-    KL_DIV_FORWARD_TERMS("kl_div.cl", "kl_div_forward_terms"),
-    KL_DIV_BACKWARD("kl_div.cl", "kl_div_backward"),
-    REDUCE_SUM("reduce.cl", "reduce_sum"),
-    SGD_UPDATE("sgd.cl", "sgd_update"),
-    SGD_MOMENTUM_UPDATE("sgd.cl", "sgd_momentum_update"),
-    ARGMAX_ROWS("metrics.cl", "argmax_rows"),
-    COUNT_CORRECT("metrics.cl", "count_correct");
+    FILL_F32(KernelFile.MEMORY, "fill_f32"),
+    FILL_I32(KernelFile.MEMORY, "fill_i32"),
+    COPY_F32(KernelFile.MEMORY, "copy_f32"),
+    GEMM_TILED_NN(KernelFile.MATMUL, "gemm_tiled", false, false),
+    GEMM_TILED_NT(KernelFile.MATMUL, "gemm_tiled", false, true),
+    GEMM_TILED_TN(KernelFile.MATMUL, "gemm_tiled", true, false),
+    GEMM_TILED_TT(KernelFile.MATMUL, "gemm_tiled", true, true),
+    PACK_A(KernelFile.GEMM_BLOCKED, "pack_a"),
+    PACK_B(KernelFile.GEMM_BLOCKED, "pack_b"),
+    GEMM_BLOCKED(KernelFile.GEMM_BLOCKED, "gemm_blocked"),
+    GEMM_BLOCKED_PARTIAL(KernelFile.GEMM_BLOCKED, "gemm_blocked_partial"),
+    GEMM_SUM_SPLITS(KernelFile.GEMM_BLOCKED, "gemm_sum_splits"),
+    BIAS_ADD_FORWARD(KernelFile.BIAS, "bias_add_forward"),
+    BIAS_ADD_BACKWARD(KernelFile.BIAS, "bias_add_backward"),
+    IM2COL(KernelFile.CONV, "im2col"),
+    COL2IM(KernelFile.CONV, "col2im"),
+    SWAP_LEADING_AXES(KernelFile.CONV, "swap_leading_axes"),
+    RELU_FORWARD(KernelFile.RELU, "relu_forward"),
+    RELU_BACKWARD(KernelFile.RELU, "relu_backward"),
+    MAX_POOL_FORWARD(KernelFile.POOL, "max_pool_forward"),
+    MAX_POOL_BACKWARD(KernelFile.POOL, "max_pool_backward"),
+    AVG_POOL_FORWARD(KernelFile.POOL, "avg_pool_forward"),
+    AVG_POOL_BACKWARD(KernelFile.POOL, "avg_pool_backward"),
+    MAX_POOL_BACKWARD_SCATTER(KernelFile.POOL, "max_pool_backward_scatter"),
+    AVG_POOL_BACKWARD_SCATTER(KernelFile.POOL, "avg_pool_backward_scatter"),
+    SOFTMAX_XENT_FORWARD(KernelFile.SOFTMAX_XENT, "softmax_xent_forward"),
+    SOFTMAX_XENT_BACKWARD(KernelFile.SOFTMAX_XENT, "softmax_xent_backward"),
+    MSE_FORWARD_TERMS(KernelFile.MSE, "mse_forward_terms"),
+    MSE_BACKWARD(KernelFile.MSE, "mse_backward"),
+    KL_DIV_FORWARD_TERMS(KernelFile.KL_DIV, "kl_div_forward_terms"),
+    KL_DIV_BACKWARD(KernelFile.KL_DIV, "kl_div_backward"),
+    REDUCE_SUM(KernelFile.REDUCE, "reduce_sum"),
+    SGD_UPDATE(KernelFile.SGD, "sgd_update"),
+    SGD_MOMENTUM_UPDATE(KernelFile.SGD, "sgd_momentum_update"),
+    ARGMAX_ROWS(KernelFile.METRICS, "argmax_rows"),
+    COUNT_CORRECT(KernelFile.METRICS, "count_correct");
 
-    private final String file;
+    private final KernelFile file;
     private final String kernelName;
+    private final boolean transA;
+    private final boolean transB;
 
-    Kernels(String file, String kernelName) {
-        this.file = file;
-        this.kernelName = kernelName;
+    Kernels(KernelFile file, String kernelName) {
+        this(file, kernelName, false, false);
     }
 
-    public String file() {
+    Kernels(KernelFile file, String kernelName, boolean transA, boolean transB) {
+        this.file = file;
+        this.kernelName = kernelName;
+        this.transA = transA;
+        this.transB = transB;
+    }
+
+    /** The gemm_tiled entry compiled for these transpositions (TRANS_A, TRANS_B). */
+    static Kernels gemmTiled(boolean transA, boolean transB) {
+        return transA ? (transB ? GEMM_TILED_TT : GEMM_TILED_TN) : (transB ? GEMM_TILED_NT : GEMM_TILED_NN);
+    }
+
+    public KernelFile file() {
         return file;
     }
 
     public String kernelName() {
         return kernelName;
+    }
+
+    /** TRANS_A of this entry's build; false for kernels of files that do not take it. */
+    boolean transA() {
+        return transA;
+    }
+
+    /** TRANS_B of this entry's build; false for kernels of files that do not take it. */
+    boolean transB() {
+        return transB;
     }
 }

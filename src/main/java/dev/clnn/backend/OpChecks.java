@@ -76,6 +76,20 @@ final class OpChecks {
         }
     }
 
+    /**
+     * Rejects the first label outside [0, classes), naming its index and value, e.g.
+     * {@code softmaxXentForward: labels[5] = 10 is outside [0, 10)}. Both backends run it before computing
+     * anything, so a bad label is an error on both rather than a NaN or a silently wrong count on one.
+     */
+    static void labels(String op, int[] labels, int n, int classes) {
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException(op + ": labels[" + i + "] = " + labels[i] + " is outside [0, "
+                        + classes + ")");
+            }
+        }
+    }
+
     static void conv(String op, Tensor col, Tensor x, Conv2dShape s) {
         if (s == null) {
             throw new IllegalArgumentException(op + ": convolution geometry is null");

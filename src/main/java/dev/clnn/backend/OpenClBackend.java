@@ -1,36 +1,33 @@
 package dev.clnn.backend;
 
 import dev.clnn.device.ClDevice;
-import dev.clnn.device.ClKernel;
 import dev.clnn.device.DeviceBuffer;
 import dev.clnn.device.DeviceException;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The OpenCL backend: each op checks its arguments (the same checks as {@link CpuBackend}), then enqueues the
  * kernels of kernels/ without waiting. Only the {@code read} methods and {@link #synchronize} wait for the device.
+ * Every launch goes through the kernel registry ({@link Kernels}) and a {@code KernelLauncher}; ops with more to
+ * them than one launch have a routine of their own ({@code GemmRoutine}, {@code ReduceSumRoutine}).
  * Several threads may share one instance: each kernel launch sets its arguments and enqueues atomically, and the
  * buffer pool and program cache are synchronised (TwoThreadsTest trains two models at once and gets the sequential
  * results bit for bit). A model, its layers and its optimiser hold per-step state and belong to one thread at a time.
  */
 public final class OpenClBackend implements Backend {
-    /** More partial sums than this gain nothing on the devices we target; the second pass sums them. */
-    private static final int MAX_REDUCE_GROUPS = 64;
-
     private final ClDevice device;
     private final KernelTuning tuning;
-    private final int elementwiseLocal;
-    private final int reduceLocal;
-    private final int biasLocal;
-    private final int tile;
+    private final KernelLauncher launcher;
+    private final GemmRoutine gemm;
+    private final ReduceSumRoutine reduce;
 
     public OpenClBackend(ClDevice device) {
         this.device = device;
         this.tuning = KernelTuning.forDevice(device.info());
-        this.elementwiseLocal = tuning.elementwiseLocal();
-        this.reduceLocal = tuning.reduceLocal();
-        this.biasLocal = tuning.biasLocal();
-        this.tile = tuning.tile();
+        this.launcher = new KernelLauncher(device, tuning);
+        this.gemm = new GemmRoutine(launcher);
+        this.reduce = new ReduceSumRoutine(launcher);
     }
 
     /** Opens the device a selector names ({@code opencl}, {@code opencl:P:D} or a name substring). */
@@ -52,13 +49,9 @@ public final class OpenClBackend implements Backend {
         return tuning;
     }
 
-    /** The -D build options each kernel file is compiled with on this device. */
-    String options(String file) {
-        return tuning.buildOptions(file);
-    }
-
-    private ClKernel kernel(Kernels k) {
-        return device.kernel(k.file(), k.kernelName(), options(k.file()));
+    /** The registry entries this backend has launched so far (for coverage checks such as the Oclgrind suite). */
+    Set<Kernels> launchedKernels() {
+        return launcher.launched();
     }
 
     // ---- storage ------------------------------------------------------------------------------------------------
@@ -94,7 +87,9 @@ public final class OpenClBackend implements Backend {
     @Override
     public void write(Tensor dst, int[] data) {
         Shapes.check("write", "destination", dst, DType.I32, data.length, "the host array");
+        ints(dst).forget();
         device.write(buf(dst), data);
+        ints(dst).record(data);
     }
 
     @Override
@@ -128,126 +123,55 @@ public final class OpenClBackend implements Backend {
     @Override
     public void fill(Tensor x, float value) {
         OpChecks.fill(x, DType.F32);
-        run("fill", () -> x.toString(), () -> elementwise(Kernels.FILL_F32, x.size(), buf(x), value, x.size()));
+        run("fill", () -> x.toString(),
+                () -> launcher.elementwise(Kernels.FILL_F32, x.size(), buf(x), value, x.size()));
     }
 
     @Override
     public void fill(Tensor x, int value) {
         OpChecks.fill(x, DType.I32);
-        run("fill", () -> x.toString(), () -> elementwise(Kernels.FILL_I32, x.size(), buf(x), value, x.size()));
+        ints(x).forget();
+        run("fill", () -> x.toString(),
+                () -> launcher.elementwise(Kernels.FILL_I32, x.size(), buf(x), value, x.size()));
+        ints(x).recordFill(value);
     }
 
     @Override
     public void copy(Tensor dst, Tensor src) {
         OpChecks.copy(dst, src);
         run("copy", () -> dst + " <- " + src,
-                () -> elementwise(Kernels.COPY_F32, src.size(), buf(dst), buf(src), src.size()));
+                () -> launcher.elementwise(Kernels.COPY_F32, src.size(), buf(dst), buf(src), src.size()));
     }
 
     // ---- linear algebra -----------------------------------------------------------------------------------------
 
-    /** The two GEMM kernels: a plain local-memory tile, and packing plus a register-blocked vector kernel. */
-    enum GemmVariant {
-        TILED,
-        BLOCKED,
-        /** BLOCKED with K cut into chunks summed afterwards: for few blocks of C over a long K. */
-        BLOCKED_SPLIT_K
-    }
-
-    private static final int BLOCK_ROWS = KernelTuning.BLOCK_ROWS;
-    private static final int BLOCK_COLUMNS = KernelTuning.BLOCK_COLUMNS;
-    /**
-     * Work-items per group of gemm_blocked, all on one column strip: the group's row blocks reuse that strip of B
-     * from cache (on POCL, 2048² runs 2x faster with 16–32 than with 1).
-     */
-    private static final int BLOCKED_GROUP_ROWS = 32;
-    /** Edge of the square tiles the packing kernels move (PACK_TILE in gemm_blocked.cl). */
-    private static final int PACK_TILE = 16;
-    /** Work-group size along dimension 0 of the multi-dimensional ranges (pooling, convolution layouts, packing). */
-    private static final int RANGE_LOCAL = 16;
-
-    /** The variant {@link #gemm} uses for these sizes on this device ({@link KernelTuning#gemmVariant}). */
-    GemmVariant chooseGemm(int m, int n, int k) {
-        return tuning.gemmVariant(m, n, k);
-    }
-
     @Override
     public void gemm(Tensor c, Tensor a, Tensor b, boolean transA, boolean transB, int m, int n, int k, float alpha,
             float beta) {
-        gemm(c, a, b, transA, transB, m, n, k, alpha, beta, chooseGemm(m, n, k));
+        gemm(c, a, b, transA, transB, m, n, k, alpha, beta, GemmRoutine.variant(tuning, m, n, k));
     }
 
     /** GEMM with an explicit kernel variant, so tests can check each one against the reference. */
     void gemm(Tensor c, Tensor a, Tensor b, boolean transA, boolean transB, int m, int n, int k, float alpha,
             float beta, GemmVariant variant) {
         OpChecks.gemm(c, a, b, transA, transB, m, n, k);
-        run("gemm", () -> "C " + c + " A " + a + " B " + b + " m=" + m + " n=" + n + " k=" + k, () -> {
-            if (variant == GemmVariant.TILED) {
-                String options = options("matmul.cl") + " -DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B="
-                        + (transB ? 1 : 0);
-                device.kernel("matmul.cl", "gemm_tiled", options).launch(
-                        new long[] {roundUp(n, tile), roundUp(m, tile)}, new long[] {tile, tile},
-                        buf(c), buf(a), buf(b), m, n, k, alpha, beta);
-            } else {
-                int splits = variant == GemmVariant.BLOCKED ? 1
-                        : Math.max(2, Math.min(KernelTuning.splitsFor(m, n, k), k));
-                gemmBlocked(buf(c), buf(a), buf(b), transA, transB, m, n, k, alpha, beta, splits);
-            }
-        });
-    }
-
-    private void gemmBlocked(DeviceBuffer c, DeviceBuffer a, DeviceBuffer b, boolean transA, boolean transB, int m,
-            int n, int k, float alpha, float beta, int splits) {
-        String file = "gemm_blocked.cl";
-        String options = options(file);
-        int mp = (int) roundUp(m, BLOCK_ROWS);
-        int np = (int) roundUp(n, BLOCK_COLUMNS);
-        // B stored (k, n) with whole column blocks already has the packed layout: use it as it is.
-        boolean packB = transB || np != n;
-        try (DeviceBuffer ap = device.allocate(4L * mp * k);
-                DeviceBuffer packed = packB ? device.allocate(4L * k * np) : null) {
-            range(device.kernel(file, "pack_a", options), new long[] {ceilDiv(k, PACK_TILE), ceilDiv(mp, PACK_TILE)},
-                    ap, a, m, k, mp, transA ? 1 : 0);
-            DeviceBuffer bp = packB ? packed : b;
-            if (packB) {
-                range(device.kernel(file, "pack_b", options),
-                        new long[] {ceilDiv(np, PACK_TILE), ceilDiv(k, PACK_TILE)}, bp, b, k, n, np, transB ? 1 : 0);
-            }
-            int rowBlocks = mp / BLOCK_ROWS;
-            if (splits > 1) {
-                int chunk = (int) ceilDiv(k, splits);
-                try (DeviceBuffer part = device.allocate(4L * splits * mp * np)) {
-                    // One work-item per group: a runtime left to choose may put all of these few items in one
-                    // group, which POCL runs on a single core.
-                    device.kernel(file, "gemm_blocked_partial", options).launch(
-                            new long[] {np / BLOCK_COLUMNS, rowBlocks, splits}, new long[] {1, 1, 1},
-                            part, ap, bp, mp, np, k, chunk);
-                    elementwise(device.kernel(file, "gemm_sum_splits", options), (long) m * n,
-                            c, part, m, n, mp, np, splits, alpha, beta);
-                }
-                return;
-            }
-            // Always groups of BLOCKED_GROUP_ROWS, so POCL generates the kernel once rather than once per row count;
-            // rounded-up work-items beyond the last row block return at once.
-            device.kernel(file, "gemm_blocked", options).launch(
-                    new long[] {np / BLOCK_COLUMNS, roundUp(rowBlocks, BLOCKED_GROUP_ROWS)},
-                    new long[] {1, BLOCKED_GROUP_ROWS}, c, ap, bp, m, n, k, np, alpha, beta);
-        }
+        run("gemm", () -> "C " + c + " A " + a + " B " + b + " m=" + m + " n=" + n + " k=" + k,
+                () -> gemm.gemm(buf(c), buf(a), buf(b), transA, transB, m, n, k, alpha, beta, variant));
     }
 
     @Override
     public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner) {
         OpChecks.bias("biasAddForward", y, b, outer, channels, inner);
-        run("biasAddForward", () -> "y " + y + " b " + b, () -> range(Kernels.BIAS_ADD_FORWARD,
+        run("biasAddForward", () -> "y " + y + " b " + b, () -> launcher.range(Kernels.BIAS_ADD_FORWARD,
                 new long[] {inner, channels, outer}, buf(y), buf(b), outer, channels, inner));
     }
 
     @Override
     public void biasAddBackward(Tensor db, Tensor dy, int outer, int channels, int inner) {
         OpChecks.bias("biasAddBackward", dy, db, outer, channels, inner);
-        run("biasAddBackward", () -> "db " + db + " dy " + dy, () -> kernel(Kernels.BIAS_ADD_BACKWARD).launch(
-                new long[] {(long) channels * biasLocal}, new long[] {biasLocal},
-                buf(db), buf(dy), outer, channels, inner));
+        int local = tuning.biasLocal();
+        run("biasAddBackward", () -> "db " + db + " dy " + dy, () -> launcher.launch(Kernels.BIAS_ADD_BACKWARD,
+                new long[] {(long) channels * local}, new long[] {local}, buf(db), buf(dy), outer, channels, inner));
     }
 
     @Override
@@ -273,14 +197,15 @@ public final class OpenClBackend implements Backend {
                 s.outH(), s.outW()}) {
             args[at++] = v;
         }
-        range(k, global, args);
+        launcher.range(k, global, args);
     }
 
     @Override
     public void swapLeadingAxes(Tensor dst, Tensor src, int a, int b, int inner) {
         OpChecks.swap(dst, src, a, b, inner);
         run("swapLeadingAxes", () -> "src " + src + " (a, b, inner) = (" + a + ", " + b + ", " + inner + ")",
-                () -> range(Kernels.SWAP_LEADING_AXES, new long[] {inner, b, a}, buf(dst), buf(src), a, b, inner));
+                () -> launcher.range(Kernels.SWAP_LEADING_AXES, new long[] {inner, b, a}, buf(dst), buf(src), a, b,
+                        inner));
     }
 
     // ---- activations --------------------------------------------------------------------------------------------
@@ -289,14 +214,14 @@ public final class OpenClBackend implements Backend {
     public void reluForward(Tensor y, Tensor x, int count) {
         OpChecks.elementwise("reluForward", count, "y,x", y, x);
         run("reluForward", () -> "y " + y + " x " + x,
-                () -> elementwise(Kernels.RELU_FORWARD, count, buf(y), buf(x), count));
+                () -> launcher.elementwise(Kernels.RELU_FORWARD, count, buf(y), buf(x), count));
     }
 
     @Override
     public void reluBackward(Tensor dx, Tensor dy, Tensor x, int count) {
         OpChecks.elementwise("reluBackward", count, "dx,dy,x", dx, dy, x);
         run("reluBackward", () -> "dx " + dx + " dy " + dy + " x " + x,
-                () -> elementwise(Kernels.RELU_BACKWARD, count, buf(dx), buf(dy), buf(x), count));
+                () -> launcher.elementwise(Kernels.RELU_BACKWARD, count, buf(dx), buf(dy), buf(x), count));
     }
 
     // ---- pooling ------------------------------------------------------------------------------------------------
@@ -305,6 +230,7 @@ public final class OpenClBackend implements Backend {
     public void maxPoolForward(Tensor y, Tensor argmax, Tensor x, Pool2d p) {
         OpChecks.pool("maxPoolForward", y, x, p);
         OpChecks.argmax("maxPoolForward", argmax, p);
+        ints(argmax).forget();
         run("maxPoolForward", p::toString, () -> pool(Kernels.MAX_POOL_FORWARD, true, p,
                 buf(y), buf(argmax), buf(x)));
     }
@@ -315,7 +241,7 @@ public final class OpenClBackend implements Backend {
         OpChecks.argmax("maxPoolBackward", argmax, p);
         run("maxPoolBackward", p::toString, () -> {
             if (windowsDisjoint(p)) {
-                elementwise(Kernels.FILL_F32, dx.size(), buf(dx), 0f, dx.size());
+                launcher.elementwise(Kernels.FILL_F32, dx.size(), buf(dx), 0f, dx.size());
                 pool(Kernels.MAX_POOL_BACKWARD_SCATTER, true, p, buf(dx), buf(dy), buf(argmax));
             } else {
                 pool(Kernels.MAX_POOL_BACKWARD, false, p, buf(dx), buf(dy), buf(argmax));
@@ -334,7 +260,7 @@ public final class OpenClBackend implements Backend {
         OpChecks.pool("avgPoolBackward", dy, dx, p);
         run("avgPoolBackward", p::toString, () -> {
             if (windowsDisjoint(p)) {
-                elementwise(Kernels.FILL_F32, dx.size(), buf(dx), 0f, dx.size());
+                launcher.elementwise(Kernels.FILL_F32, dx.size(), buf(dx), 0f, dx.size());
                 pool(Kernels.AVG_POOL_BACKWARD_SCATTER, true, p, buf(dx), buf(dy));
             } else {
                 pool(Kernels.AVG_POOL_BACKWARD, false, p, buf(dx), buf(dy));
@@ -363,7 +289,8 @@ public final class OpenClBackend implements Backend {
             args[at++] = v;
         }
         long planes = (long) p.n() * p.c();
-        range(k, overOutput ? new long[] {p.outW(), p.outH(), planes} : new long[] {p.w(), p.h(), planes}, args);
+        launcher.range(k, overOutput ? new long[] {p.outW(), p.outH(), planes} : new long[] {p.w(), p.h(), planes},
+                args);
     }
 
     // ---- losses -------------------------------------------------------------------------------------------------
@@ -372,11 +299,12 @@ public final class OpenClBackend implements Backend {
     public void softmaxXentForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, int n, int classes) {
         OpChecks.rows("softmaxXentForward", labels, n, classes, "probs,logits", probs, logits);
         OpChecks.scalar("softmaxXentForward", loss, DType.F32);
+        checkLabels("softmaxXentForward", labels, n, classes);
         run("softmaxXentForward", () -> "logits " + logits + " labels " + labels, () -> {
             try (DeviceBuffer rowLoss = device.allocate(4L * n)) {
-                elementwise(Kernels.SOFTMAX_XENT_FORWARD, n, buf(probs), rowLoss, buf(logits), buf(labels), n,
-                        classes);
-                sumInto(buf(loss), rowLoss, n, 1f / n);
+                launcher.elementwise(Kernels.SOFTMAX_XENT_FORWARD, n, buf(probs), rowLoss, buf(logits), buf(labels),
+                        n, classes);
+                reduce.sum(buf(loss), rowLoss, n, 1f / n);
             }
         });
     }
@@ -384,7 +312,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public void softmaxXentBackward(Tensor dLogits, Tensor probs, Tensor labels, int n, int classes) {
         OpChecks.rows("softmaxXentBackward", labels, n, classes, "dLogits,probs", dLogits, probs);
-        run("softmaxXentBackward", () -> "probs " + probs + " labels " + labels, () -> elementwise(
+        checkLabels("softmaxXentBackward", labels, n, classes);
+        run("softmaxXentBackward", () -> "probs " + probs + " labels " + labels, () -> launcher.elementwise(
                 Kernels.SOFTMAX_XENT_BACKWARD, n * classes, buf(dLogits), buf(probs), buf(labels), n, classes));
     }
 
@@ -394,8 +323,8 @@ public final class OpenClBackend implements Backend {
         OpChecks.scalar("mseForward", loss, DType.F32);
         run("mseForward", () -> "pred " + pred + " target " + target, () -> {
             try (DeviceBuffer terms = device.allocate(4L * count)) {
-                elementwise(Kernels.MSE_FORWARD_TERMS, count, terms, buf(pred), buf(target), count);
-                sumInto(buf(loss), terms, count, 1f / count);
+                launcher.elementwise(Kernels.MSE_FORWARD_TERMS, count, terms, buf(pred), buf(target), count);
+                reduce.sum(buf(loss), terms, count, 1f / count);
             }
         });
     }
@@ -403,8 +332,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public void mseBackward(Tensor dPred, Tensor pred, Tensor target, int count) {
         OpChecks.elementwise("mseBackward", count, "dPred,pred,target", dPred, pred, target);
-        run("mseBackward", () -> "pred " + pred + " target " + target, () -> elementwise(Kernels.MSE_BACKWARD, count,
-                buf(dPred), buf(pred), buf(target), count));
+        run("mseBackward", () -> "pred " + pred + " target " + target, () -> launcher.elementwise(
+                Kernels.MSE_BACKWARD, count, buf(dPred), buf(pred), buf(target), count));
     }
 
     @Override
@@ -414,8 +343,8 @@ public final class OpenClBackend implements Backend {
         int count = n * classes;
         run("klDivForward", () -> "logQ " + logQ + " p " + p, () -> {
             try (DeviceBuffer terms = device.allocate(4L * count)) {
-                elementwise(Kernels.KL_DIV_FORWARD_TERMS, count, terms, buf(logQ), buf(p), count);
-                sumInto(buf(loss), terms, count, 1f / n);
+                launcher.elementwise(Kernels.KL_DIV_FORWARD_TERMS, count, terms, buf(logQ), buf(p), count);
+                reduce.sum(buf(loss), terms, count, 1f / n);
             }
         });
     }
@@ -424,23 +353,35 @@ public final class OpenClBackend implements Backend {
     public void klDivBackward(Tensor dLogQ, Tensor p, int n, int classes) {
         OpChecks.rows("klDivBackward", null, n, classes, "dLogQ,p", dLogQ, p);
         int count = n * classes;
-        run("klDivBackward", () -> "p " + p, () -> elementwise(Kernels.KL_DIV_BACKWARD, count, buf(dLogQ), buf(p), n,
-                count));
+        run("klDivBackward", () -> "p " + p, () -> launcher.elementwise(Kernels.KL_DIV_BACKWARD, count, buf(dLogQ),
+                buf(p), n, count));
     }
 
-    /** out[0] = scale · Σ terms, in a fixed order: partial sums per work-group, then one group over those. */
-    private void sumInto(DeviceBuffer out, DeviceBuffer terms, int count, float scale) {
-        ClKernel reduce = kernel(Kernels.REDUCE_SUM);
-        int groups = (int) Math.min(MAX_REDUCE_GROUPS, ceilDiv(count, 4L * reduceLocal));
-        long[] one = {reduceLocal};
-        if (groups <= 1) {
-            reduce.launch(one, one, out, terms, count, scale);
+    @Override
+    public void reduceSum(Tensor out, Tensor x, int count, float scale) {
+        OpChecks.elementwise("reduceSum", count, "x", x);
+        OpChecks.scalar("reduceSum", out, DType.F32);
+        run("reduceSum", () -> "out " + out + " x " + x + " count=" + count,
+                () -> reduce.sum(buf(out), buf(x), count, scale));
+    }
+
+    /**
+     * Rejects labels outside [0, classes) with the reference's message before anything is enqueued. Labels uploaded
+     * from the host carry the range of that upload ({@link HostIntRange}), so the usual case reads nothing back and
+     * the op stays asynchronous: a check inside the op costing a device read per batch would make every training
+     * step wait for the device twice more, and a flag checked when the loss is read would let a gradient or a count
+     * computed from a bad label through unnoticed. Labels a kernel wrote, and a known range that fails, are read
+     * back (the only wait), to name the first bad label or to learn the range until the next write.
+     */
+    private void checkLabels(String op, Tensor labels, int n, int classes) {
+        HostIntRange range = ints(labels);
+        if (range.knownWithin(0, classes)) {
             return;
         }
-        try (DeviceBuffer partials = device.allocate(4L * groups)) {
-            reduce.launch(new long[] {(long) groups * reduceLocal}, one, partials, terms, count, 1f);
-            reduce.launch(one, one, out, partials, groups, scale);
-        }
+        int[] host = new int[n];
+        run(op, () -> "reading labels " + labels + " back to check them", () -> device.read(buf(labels), host));
+        OpChecks.labels(op, host, n, classes);
+        range.record(host);
     }
 
     // ---- optimiser ----------------------------------------------------------------------------------------------
@@ -451,10 +392,11 @@ public final class OpenClBackend implements Backend {
         run("sgdUpdate", () -> "param " + param + " grad " + grad, () -> {
             if (h.hasMomentum()) {
                 float keep = (float) (1.0 - h.dampening());
-                elementwise(Kernels.SGD_MOMENTUM_UPDATE, count, buf(param), buf(momentumBuf), buf(grad), count,
-                        h.lr(), h.weightDecay(), h.momentum(), keep, h.nesterov() ? 1 : 0, firstStep ? 1 : 0);
+                launcher.elementwise(Kernels.SGD_MOMENTUM_UPDATE, count, buf(param), buf(momentumBuf), buf(grad),
+                        count, h.lr(), h.weightDecay(), h.momentum(), keep, h.nesterov() ? 1 : 0, firstStep ? 1 : 0);
             } else {
-                elementwise(Kernels.SGD_UPDATE, count, buf(param), buf(grad), count, h.lr(), h.weightDecay());
+                launcher.elementwise(Kernels.SGD_UPDATE, count, buf(param), buf(grad), count, h.lr(),
+                        h.weightDecay());
             }
         });
     }
@@ -465,48 +407,24 @@ public final class OpenClBackend implements Backend {
     public void argmaxRows(Tensor idx, Tensor x, int n, int classes) {
         OpChecks.rows("argmaxRows", null, n, classes, "x", x);
         Shapes.check("argmaxRows", "idx", idx, DType.I32, n, "n = " + n);
-        run("argmaxRows", () -> "x " + x, () -> elementwise(Kernels.ARGMAX_ROWS, n, buf(idx), buf(x), n, classes));
+        ints(idx).forget();
+        run("argmaxRows", () -> "x " + x, () -> launcher.elementwise(Kernels.ARGMAX_ROWS, n, buf(idx), buf(x), n,
+                classes));
     }
 
     @Override
     public void countCorrect(Tensor count, Tensor x, Tensor labels, int n, int classes) {
         OpChecks.rows("countCorrect", labels, n, classes, "x", x);
         OpChecks.scalar("countCorrect", count, DType.I32);
+        checkLabels("countCorrect", labels, n, classes);
+        ints(count).forget();
         run("countCorrect", () -> "x " + x + " labels " + labels, () -> {
-            elementwise(Kernels.FILL_I32, 1, buf(count), 0, 1);
-            elementwise(Kernels.COUNT_CORRECT, n, buf(count), buf(x), buf(labels), n, classes);
+            launcher.elementwise(Kernels.FILL_I32, 1, buf(count), 0, 1);
+            launcher.elementwise(Kernels.COUNT_CORRECT, n, buf(count), buf(x), buf(labels), n, classes);
         });
     }
 
-    // ---- dispatch helpers ---------------------------------------------------------------------------------------
-
-    /** One work-item per element, in groups of {@link #elementwiseLocal}; kernels guard the rounded-up tail. */
-    private void elementwise(Kernels k, long items, Object... args) {
-        elementwise(kernel(k), items, args);
-    }
-
-    /**
-     * A multi-dimensional range in work-groups of {@link #RANGE_LOCAL} along dimension 0 (1 along the others), the
-     * global size rounded up; kernels guard their bounds. A fixed group shape matters on POCL, which generates code
-     * per kernel and group size at its first launch: a size left to the runtime follows the data's shape and costs
-     * a fresh compilation (about 0.5 s) for every new shape.
-     */
-    private void range(Kernels k, long[] global, Object... args) {
-        range(kernel(k), global, args);
-    }
-
-    private void range(ClKernel kernel, long[] global, Object... args) {
-        long[] local = new long[global.length];
-        long[] rounded = global.clone();
-        java.util.Arrays.fill(local, 1);
-        local[0] = RANGE_LOCAL;
-        rounded[0] = roundUp(global[0], RANGE_LOCAL);
-        kernel.launch(rounded, local, args);
-    }
-
-    private void elementwise(ClKernel kernel, long items, Object... args) {
-        kernel.launch(new long[] {roundUp(items, elementwiseLocal)}, new long[] {elementwiseLocal}, args);
-    }
+    // ---- helpers -----------------------------------------------------------------------------------------------
 
     /** Runs an op's enqueues; a device failure is re-thrown naming the op and its shapes. */
     private static void run(String op, Supplier<String> shapes, Runnable body) {
@@ -517,17 +435,21 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    private static long roundUp(long value, long multiple) {
-        return ceilDiv(value, multiple) * multiple;
-    }
-
-    private static long ceilDiv(long value, long divisor) {
-        return (value + divisor - 1) / divisor;
-    }
-
     private static DeviceBuffer buf(Tensor t) {
+        return own(t).buffer;
+    }
+
+    /**
+     * What the host knows about an I32 tensor's contents. Every op that writes an I32 output updates it: uploads
+     * and fills record their range, kernels forget it.
+     */
+    private static HostIntRange ints(Tensor t) {
+        return own(t).ints;
+    }
+
+    private static ClTensor own(Tensor t) {
         if (t instanceof ClTensor c) {
-            return c.buffer;
+            return c;
         }
         throw new IllegalArgumentException("tensor " + t + " does not belong to an OpenCL backend");
     }

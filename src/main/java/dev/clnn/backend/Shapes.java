@@ -42,10 +42,4 @@ public final class Shapes {
             throw new IllegalArgumentException(op + ": " + name + " must be positive, got " + value);
         }
     }
-
-    static void finite(String op, String name, float value) {
-        if (!Float.isFinite(value)) {
-            throw new IllegalArgumentException(op + ": " + name + " must be finite, got " + value);
-        }
-    }
 }

@@ -4,7 +4,6 @@ import static org.jocl.CL.*;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -208,11 +207,6 @@ public final class ClDevice implements AutoCloseable {
     /** Bytes the pool keeps for reuse (closed buffers not yet released). */
     public long cachedBytes() {
         return pool.cachedBytes();
-    }
-
-    /** Names of the kernels launched on this device at least once, e.g. to check which kernels a test ran. */
-    public Set<String> launchedKernels() {
-        return programs.launchedKernels();
     }
 
     int sourceBuilds() {

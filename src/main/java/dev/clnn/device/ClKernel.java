@@ -5,7 +5,6 @@ import static org.jocl.CL.clReleaseKernel;
 import static org.jocl.CL.clSetKernelArg;
 
 import java.util.Arrays;
-import java.util.Set;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -20,18 +19,13 @@ public final class ClKernel implements AutoCloseable {
     private final cl_command_queue queue;
     private final String name;
     private final String device;
-    private final Set<String> launched;
 
-    /**
-     * @param device   the device's name, for error messages
-     * @param launched where the kernel's name is recorded on its first launch
-     */
-    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device, Set<String> launched) {
+    /** @param device the device's name, for error messages */
+    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device) {
         this.kernel = kernel;
         this.queue = queue;
         this.name = name;
         this.device = device;
-        this.launched = launched;
     }
 
     public String name() {
@@ -53,7 +47,6 @@ public final class ClKernel implements AutoCloseable {
                     }
                     return clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
                 });
-        launched.add(name);
     }
 
     private void setArg(int index, Object arg) {

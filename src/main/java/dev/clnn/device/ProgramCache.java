@@ -25,8 +25,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -67,7 +65,6 @@ final class ProgramCache implements AutoCloseable {
     private final Path diskDir;
     private final Map<String, cl_program> programs = new HashMap<>();
     private final Map<String, ClKernel> kernels = new HashMap<>();
-    private final Set<String> launched = ConcurrentHashMap.newKeySet();
     private int sourceBuilds;
     private int binaryLoads;
 
@@ -95,7 +92,7 @@ final class ProgramCache implements AutoCloseable {
             cl_program program = program(file, options);
             String what = "creating kernel " + name + " from kernels/" + file + " (options \"" + options + "\")";
             cl_kernel handle = Cl.call(what, info.name(), () -> clCreateKernel(program, name, null));
-            kernel = new ClKernel(handle, queue, name, info.name(), launched);
+            kernel = new ClKernel(handle, queue, name, info.name());
             kernels.put(key, kernel);
         }
         return kernel;
@@ -110,11 +107,6 @@ final class ProgramCache implements AutoCloseable {
             programs.put(key, program);
         }
         return program;
-    }
-
-    /** Names of the kernels launched at least once; a snapshot. */
-    Set<String> launchedKernels() {
-        return Set.copyOf(launched);
     }
 
     /** Source builds and disk-binary loads so far, for tests of the cache itself. */

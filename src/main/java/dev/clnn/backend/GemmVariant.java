@@ -1,0 +1,14 @@
+package dev.clnn.backend;
+
+/** The three ways {@link GemmRoutine} computes a product; each is tested against the reference on its own. */
+enum GemmVariant {
+    /** gemm_tiled (matmul.cl): local-memory tiles, one work-item per element of C, built per transposition. */
+    TILED,
+    /** pack_a and pack_b, then gemm_blocked: one register block of C per work-item over the whole of K. */
+    BLOCKED,
+    /**
+     * BLOCKED with K cut into chunks (gemm_blocked_partial) summed afterwards (gemm_sum_splits): for few blocks of C
+     * over a long K, where one work-item per block would leave cores idle.
+     */
+    BLOCKED_SPLIT_K
+}

@@ -1,0 +1,35 @@
+package dev.clnn.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** GemmRoutine's variant choice depends only on the sizes and the tuning: checked without any OpenCL runtime. */
+class GemmRoutineTest {
+    @Test
+    void cpusUseTheBlockedGemmForEverySize() {
+        KernelTuning cpu = KernelTuning.forDevice(KernelTuningTest.device(false, 4096));
+        assertEquals(GemmVariant.BLOCKED, GemmRoutine.variant(cpu, 1, 1, 1));
+        assertEquals(GemmVariant.BLOCKED, GemmRoutine.variant(cpu, 64, 64, 64));
+        assertEquals(GemmVariant.BLOCKED, GemmRoutine.variant(cpu, 512, 512, 512));
+        // One 16x16 block of C over a long K: K is split so that more cores get work.
+        assertEquals(GemmVariant.BLOCKED_SPLIT_K, GemmRoutine.variant(cpu, 16, 16, 4096));
+        assertEquals(32, GemmRoutine.splits(cpu, 16, 16, 4096));
+    }
+
+    @Test
+    void splitsNeverMakeChunksShorterThanTheMinimum() {
+        KernelTuning cpu = KernelTuning.forDevice(KernelTuningTest.device(false, 4096));
+        assertEquals(1, GemmRoutine.splits(cpu, 16, 16, 255));
+        assertEquals(2, GemmRoutine.splits(cpu, 16, 16, 256));
+        // 64 blocks of C already give 64 work-items: no split however long K is.
+        assertEquals(1, GemmRoutine.splits(cpu, 128, 128, 1 << 20));
+    }
+
+    @Test
+    void gpusAlwaysUseTheTiledGemm() {
+        KernelTuning gpu = KernelTuning.forDevice(KernelTuningTest.device(true, 1024));
+        assertEquals(GemmVariant.TILED, GemmRoutine.variant(gpu, 2048, 2048, 2048));
+        assertEquals(GemmVariant.TILED, GemmRoutine.variant(gpu, 16, 16, 4096));
+    }
+}
