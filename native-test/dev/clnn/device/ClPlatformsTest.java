@@ -50,7 +50,7 @@ class ClPlatformsTest {
     void openingADeviceThatIsNotListedIsAnErrorNamingIt() {
         OpenClTestSupport.requireDevice();
         DeviceInfo listed = ClDevice.list().get(0);
-        DeviceInfo elsewhere = new DeviceInfo(9, 9, listed.platformName(), listed.name(), listed.vendor(),
+        DeviceInfo elsewhere = new DeviceInfo(9, 9, listed.platformName(), listed.platformVersion(), listed.name(), listed.vendor(),
                 listed.driverVersion(), listed.deviceVersion(), listed.gpu(), listed.computeUnits(),
                 listed.globalMemBytes(), listed.maxAllocBytes(), listed.localMemBytes(), listed.maxWorkGroupSize(),
                 listed.fp64(), listed.fp16(), listed.preferredVectorWidthFloat());
@@ -58,7 +58,7 @@ class ClPlatformsTest {
         assertTrue(e.getMessage().contains("opencl:9:9") && e.getMessage().contains(listed.selector()),
                 e.getMessage());
         DeviceInfo renamed = new DeviceInfo(listed.platformIndex(), listed.deviceIndex(), listed.platformName(),
-                "Imaginary GPU", listed.vendor(), listed.driverVersion(), listed.deviceVersion(), listed.gpu(),
+                listed.platformVersion(), "Imaginary GPU", listed.vendor(), listed.driverVersion(), listed.deviceVersion(), listed.gpu(),
                 listed.computeUnits(), listed.globalMemBytes(), listed.maxAllocBytes(), listed.localMemBytes(),
                 listed.maxWorkGroupSize(), listed.fp64(), listed.fp16(), listed.preferredVectorWidthFloat());
         e = assertThrows(IllegalArgumentException.class, () -> ClDevice.open(renamed));

@@ -33,8 +33,9 @@ final class Versions {
             return lines;
         }
         for (DeviceInfo d : devices) {
-            lines.add("OpenCL platform " + d.platformIndex() + " " + d.platformName() + ": " + d.selector() + " "
-                    + d.name() + ", " + d.deviceVersion() + ", driver " + d.driverVersion());
+            lines.add("OpenCL platform " + d.platformIndex() + " " + d.platformName() + " (" + d.platformVersion()
+                    + "): " + d.selector() + " " + d.name() + ", " + d.deviceVersion() + ", driver "
+                    + d.driverVersion());
         }
         problems.forEach(problem -> lines.add("not usable: " + problem));
         return lines;

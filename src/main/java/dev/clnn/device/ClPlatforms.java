@@ -181,10 +181,12 @@ final class ClPlatforms {
         String platformName = Cl.call("reading the platform name", "OpenCL platform " + p,
                 () -> platformString(platform, CL_PLATFORM_NAME));
         String where = "OpenCL platform " + p + " (" + platformName + ")";
+        String platformVersion = Cl.call("reading the platform version", where,
+                () -> platformString(platform, CL_PLATFORM_VERSION));
         cl_device_id[] devices = deviceIds(platform, where);
         eachOnItsOwn(devices.length, d -> {
             DeviceInfo info = Cl.call("reading the properties of device opencl:" + p + ":" + d, where,
-                    () -> describe(p, d, platformName, devices[d]));
+                    () -> describe(p, d, platformName, platformVersion, devices[d]));
             found.add(new Found(info, platform, devices[d]));
         }, problems);
     }
@@ -265,10 +267,11 @@ final class ClPlatforms {
         }
     }
 
-    private static DeviceInfo describe(int p, int d, String platformName, cl_device_id device) {
+    private static DeviceInfo describe(int p, int d, String platformName, String platformVersion,
+            cl_device_id device) {
         long type = longInfo(device, CL_DEVICE_TYPE);
         List<String> extensions = List.of(deviceString(device, CL_DEVICE_EXTENSIONS).split("\\s+"));
-        return new DeviceInfo(p, d, platformName,
+        return new DeviceInfo(p, d, platformName, platformVersion,
                 deviceString(device, CL_DEVICE_NAME), deviceString(device, CL_DEVICE_VENDOR),
                 deviceString(device, CL_DRIVER_VERSION), deviceString(device, CL_DEVICE_VERSION),
                 (type & CL_DEVICE_TYPE_GPU) != 0, intInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS),

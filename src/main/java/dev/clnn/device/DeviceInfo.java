@@ -4,6 +4,7 @@ package dev.clnn.device;
  * What one OpenCL device reports about itself, with its position in the platform/device enumeration
  * ({@code opencl:<platform>:<device>}).
  *
+ * @param platformVersion           CL_PLATFORM_VERSION, e.g. {@code OpenCL 3.0 PoCL 3.1+debian ...}
  * @param fp64                      double precision: CL_DEVICE_DOUBLE_FP_CONFIG is non-zero or the device lists
  *                                  cl_khr_fp64
  * @param fp16                      half precision arithmetic: the device lists cl_khr_fp16
@@ -13,6 +14,7 @@ public record DeviceInfo(
         int platformIndex,
         int deviceIndex,
         String platformName,
+        String platformVersion,
         String name,
         String vendor,
         String driverVersion,
@@ -34,7 +36,7 @@ public record DeviceInfo(
 
     /** A stable identity for caches: platform, device and driver. */
     public String identity() {
-        return platformName + " | " + name + " | " + driverVersion + " | " + deviceVersion;
+        return platformName + " | " + platformVersion + " | " + name + " | " + driverVersion + " | " + deviceVersion;
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The kernel choice depends only on what a device reports, so it is checked here without any OpenCL runtime. */
 class KernelTuningTest {
     static DeviceInfo device(boolean gpu, long maxWorkGroup) {
-        return new DeviceInfo(0, 0, "p", "d", "v", "1", "OpenCL 1.2", gpu, 4, 1L << 30, 1L << 28, 32L << 10,
+        return new DeviceInfo(0, 0, "p", "OpenCL 1.2 p", "d", "v", "1", "OpenCL 1.2", gpu, 4, 1L << 30, 1L << 28, 32L << 10,
                 maxWorkGroup, true, false, 8);
     }
 

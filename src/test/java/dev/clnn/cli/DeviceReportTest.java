@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class DeviceReportTest {
     static DeviceInfo device(boolean gpu, long maxWorkGroup, boolean fp64, boolean fp16) {
-        return new DeviceInfo(0, 1, "Some Platform", gpu ? "Some GPU" : "Some CPU", "Vendor", "1.0", "OpenCL 3.0",
+        return new DeviceInfo(0, 1, "Some Platform", "OpenCL 3.0 Some Platform 1.0", gpu ? "Some GPU" : "Some CPU", "Vendor", "1.0", "OpenCL 3.0",
                 gpu, 8, 8L << 30, 2L << 30, 64L << 10, maxWorkGroup, fp64, fp16, gpu ? 1 : 16);
     }
 
