@@ -8,6 +8,10 @@ final class ClStatus {
     }
 
     static String name(int status) {
+        // JOCL's table lives in the class that loads libOpenCL.so; without a runtime, the number has to do.
+        if (ClPlatforms.runtimeProblem() != null) {
+            return "CL status " + status;
+        }
         String name = CL.stringFor_errorCode(status);
         return name == null || name.isEmpty() ? "CL status " + status : name;
     }
