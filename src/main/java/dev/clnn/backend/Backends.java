@@ -4,6 +4,7 @@ import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceInfo;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Picks a backend from a device selector: {@code auto} (the default: first GPU, else any OpenCL device, else the
@@ -35,6 +36,20 @@ public final class Backends {
 
     /** Opens the backend {@code selector} names. */
     public static Backend open(String selector) {
+        return open(selector, ClDevice::open);
+    }
+
+    /**
+     * Opens the backend {@code selector} names, profiled ({@link ProfiledBackend}): an OpenCL device is opened with
+     * a profiling queue so each kernel launch is timed by its event; the CPU reference is timed op by op. Profiling
+     * is chosen here, at opening, because a queue either has it or not: {@link #open} creates neither the profiling
+     * queue nor any event.
+     */
+    public static ProfiledBackend openProfiled(String selector) {
+        return ProfiledBackend.wrap(open(selector, ClDevice::openProfiled));
+    }
+
+    private static Backend open(String selector, Function<DeviceInfo, ClDevice> opener) {
         String s = selector == null ? "auto" : selector.trim().toLowerCase(Locale.ROOT);
         if (s.isEmpty()) {
             throw new IllegalArgumentException("empty device selector; use auto, cpu, opencl, opencl:P:D or a name");
@@ -49,8 +64,8 @@ public final class Backends {
                         "no OpenCL device found; using the CPU reference backend");
                 return new CpuBackend();
             }
-            return new OpenClBackend(ClDevice.open(ClDevice.select("opencl")));
+            return new OpenClBackend(opener.apply(ClDevice.select("opencl")));
         }
-        return OpenClBackend.open(selector);
+        return new OpenClBackend(opener.apply(ClDevice.select(selector)));
     }
 }

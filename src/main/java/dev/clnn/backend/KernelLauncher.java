@@ -1,32 +1,57 @@
 package dev.clnn.backend;
 
 import dev.clnn.device.ClDevice;
+import dev.clnn.device.ClKernel;
 import dev.clnn.device.DeviceBuffer;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Launches the registry's kernels ({@link Kernels}) on one device, each built with the options its
  * {@link KernelTuning} gives, in the launch shapes that {@link OpenClBackend} and the routines share. It remembers
- * which entries it has launched, so a coverage check can compare them with the registry.
+ * which entries it has launched, so a coverage check can compare them with the registry. On a profiled device it
+ * tags each launch with the op it runs for ({@link #withinOp}), so kernel times can be grouped by op.
  */
 final class KernelLauncher {
     /** Work-group size along dimension 0 of the multi-dimensional ranges (pooling, convolution layouts, packing). */
     private static final int RANGE_LOCAL = 16;
+    /** The op name of a launch made outside {@link #withinOp} (none is, today). */
+    static final String OUTSIDE_OPS = "(no op)";
 
     private final ClDevice device;
     private final KernelTuning tuning;
     private final Map<Kernels, String> options = new EnumMap<>(Kernels.class);
     private final EnumSet<Kernels> launched = EnumSet.noneOf(Kernels.class);
+    /** The op the calling thread is running; null without profiling, so an unprofiled launch does no bookkeeping. */
+    private final ThreadLocal<String> op;
 
     KernelLauncher(ClDevice device, KernelTuning tuning) {
         this.device = device;
         this.tuning = tuning;
         for (Kernels k : Kernels.values()) {
             options.put(k, tuning.buildOptions(k));
+        }
+        this.op = device.profiling() ? new ThreadLocal<>() : null;
+    }
+
+    /**
+     * Runs {@code body}, whose launches belong to the op {@code name}. An op run inside another keeps the outer
+     * name, so its kernels are counted where the caller's op is.
+     */
+    void withinOp(String name, Runnable body) {
+        if (op == null || op.get() != null) {
+            body.run();
+            return;
+        }
+        op.set(name);
+        try {
+            body.run();
+        } finally {
+            op.remove();
         }
     }
 
@@ -48,7 +73,12 @@ final class KernelLauncher {
         synchronized (launched) {
             launched.add(kernel);
         }
-        device.kernel(kernel.file().fileName(), kernel.kernelName(), options.get(kernel)).launch(global, local, args);
+        ClKernel compiled = device.kernel(kernel.file().fileName(), kernel.kernelName(), options.get(kernel));
+        if (op == null) {
+            compiled.launch(global, local, args);
+        } else {
+            device.launch(compiled, Objects.requireNonNullElse(op.get(), OUTSIDE_OPS), global, local, args);
+        }
     }
 
     /** One work-item per element, in groups of the tuning's elementwise size; kernels guard the rounded-up tail. */

@@ -35,6 +35,14 @@ public final class OpenClBackend implements Backend {
         return new OpenClBackend(ClDevice.open(ClDevice.select(selector)));
     }
 
+    /**
+     * As {@link #open}, on a device opened with profiling ({@link ClDevice#openProfiled}): every kernel launch is
+     * timed and tagged with the name of the op that launched it (the {@link Backend} method's name).
+     */
+    public static OpenClBackend openProfiled(String selector) {
+        return new OpenClBackend(ClDevice.openProfiled(ClDevice.select(selector)));
+    }
+
     public ClDevice device() {
         return device;
     }
@@ -426,10 +434,13 @@ public final class OpenClBackend implements Backend {
 
     // ---- helpers -----------------------------------------------------------------------------------------------
 
-    /** Runs an op's enqueues; a device failure is re-thrown naming the op and its shapes. */
-    private static void run(String op, Supplier<String> shapes, Runnable body) {
+    /**
+     * Runs an op's enqueues, its launches tagged with the op's name on a profiled device; a device failure is
+     * re-thrown naming the op and its shapes.
+     */
+    private void run(String op, Supplier<String> shapes, Runnable body) {
         try {
-            body.run();
+            launcher.withinOp(op, body);
         } catch (DeviceException e) {
             throw new DeviceException(op + " (" + shapes.get() + "): " + e.getMessage(), e.status(), e);
         }

@@ -2,6 +2,9 @@ package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.DType;
+import dev.clnn.backend.Profile;
+import dev.clnn.backend.ProfileTable;
+import dev.clnn.backend.ProfiledBackend;
 import dev.clnn.backend.SgdHyper;
 import dev.clnn.backend.Tensor;
 import dev.clnn.model.ModelSpec;
@@ -18,7 +21,8 @@ import java.util.SplittableRandom;
 /**
  * {@code clnn bench}: quick figures for users, each the median of several timed repetitions after warm-up, every
  * repetition waiting for the device. The last line gives the figure, its unit and the device. (The JMH benchmarks in
- * benchmarks/ are the careful version.)
+ * benchmarks/ are the careful version.) On a {@link ProfiledBackend}, the training benchmark also prints the profile
+ * of its timed repetitions before that last line.
  */
 final class Bench {
     private static final int WARMUP = 3;
@@ -26,6 +30,10 @@ final class Bench {
 
     private final Backend backend;
     private final PrintStream out;
+
+    /** The timed repetitions of a benchmark: their median, their total, and the profile of them (or null). */
+    private record Timing(double median, long totalNanos, Profile profile) {
+    }
 
     Bench(Backend backend, PrintStream out) {
         this.backend = backend;
@@ -42,7 +50,7 @@ final class Bench {
         SplittableRandom random = new SplittableRandom(1);
         try (Tensor a = random(random, n, n); Tensor b = random(random, n, n);
                 Tensor c = backend.empty(DType.F32, n, n)) {
-            double seconds = median(() -> backend.gemm(c, a, b, false, false, n, n, n, 1f, 0f));
+            double seconds = time(() -> backend.gemm(c, a, b, false, false, n, n, n, 1f, 0f)).median();
             out.printf(Locale.ROOT, "gemm %dx%d: %.2f ms, %.1f GFLOP/s on %s%n", n, n, seconds * 1e3,
                     2.0 * n * n * n / seconds / 1e9, backend.name());
         }
@@ -64,7 +72,7 @@ final class Bench {
     }
 
     private double bandwidth(String name, int arrays, int count, Runnable op) {
-        double seconds = median(op);
+        double seconds = time(op).median();
         double gbs = (double) arrays * count * 4 / seconds / 1e9;
         out.printf(Locale.ROOT, "%-22s %d M floats: %.2f ms, %.1f GB/s%n", name, count >> 20, seconds * 1e3, gbs);
         return gbs;
@@ -86,7 +94,7 @@ final class Bench {
             }
             try (Tensor y = backend.fromArray(labels, batch)) {
                 int steps = 5;
-                double seconds = median(() -> {
+                Timing timing = time(() -> {
                     for (int s = 0; s < steps; s++) {
                         Tensor value = loss.forward(model.forward(x), y);
                         model.zeroGrad();
@@ -94,27 +102,40 @@ final class Bench {
                         sgd.step();
                         backend.readFloats(value); // one read per step, as in training
                     }
-                }) / steps;
+                });
+                double seconds = timing.median() / steps;
                 out.printf(Locale.ROOT, "%s, batch %d: %.2f ms per step%n", spec.text(), batch, seconds * 1e3);
+                if (timing.profile() != null) {
+                    ProfileTable.lines(timing.profile(), (long) REPS * steps, timing.totalNanos(), backend.name())
+                            .forEach(out::println);
+                }
                 out.printf(Locale.ROOT, "train: %.0f samples/s on %s%n", batch / seconds, backend.name());
             }
         }
     }
 
-    private double median(Runnable op) {
+    /** Warm-ups, then timed repetitions; a profile covers exactly the timed ones. */
+    private Timing time(Runnable op) {
         for (int i = 0; i < WARMUP; i++) {
             op.run();
         }
         backend.synchronize();
+        ProfiledBackend profiled = backend instanceof ProfiledBackend p ? p : null;
+        if (profiled != null) {
+            profiled.takeProfile(); // drops the warm-ups
+        }
         double[] times = new double[REPS];
+        long total = 0;
         for (int i = 0; i < REPS; i++) {
             long start = System.nanoTime();
             op.run();
             backend.synchronize();
-            times[i] = (System.nanoTime() - start) / 1e9;
+            long nanos = System.nanoTime() - start;
+            total += nanos;
+            times[i] = nanos / 1e9;
         }
         Arrays.sort(times);
-        return times[REPS / 2];
+        return new Timing(times[REPS / 2], total, profiled == null ? null : profiled.takeProfile());
     }
 
     private Tensor random(SplittableRandom random, int... shape) {

@@ -94,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
     @Command(name = "train", sortOptions = false,
             description = "Training steps (forward, loss, backward, SGD) of a model on random"
             + " data, in samples/s.",
-            footer = {"  clnn bench train", "  clnn bench train --model cnn",
+            footer = {"  clnn bench train", "  clnn bench train --model cnn --profile",
                 "  clnn bench train --model \"linear(784,1024),relu,linear(1024,10)\" --batch 256"})
     static final class Train implements Callable<Integer> {
         private final PrintStream out;
@@ -105,6 +105,9 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "samples per step"
                 + " (default: ${DEFAULT-VALUE})")
         String batch;
+        @Option(names = "--profile", description = "also print where a step's time goes, per op and kernel (from"
+                + " OpenCL profiling events, or the wall clock on the CPU), with each one's share and GFLOP/s or GB/s")
+        boolean profile;
 
         @Mixin
         CommonOptions common;
@@ -119,7 +122,7 @@ final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             ModelSpec spec = ModelSpec.parse(model);
             int samples = OptionValues.positiveInt("--batch", batch);
-            try (Backend backend = device.open()) {
+            try (Backend backend = profile ? device.openProfiled() : device.open()) {
                 new Bench(backend, out).train(spec, samples);
             }
             return 0;

@@ -12,6 +12,15 @@ final class DeviceOption {
 
     /** Opens the chosen backend; the caller closes it. */
     Backend open() {
-        return Backends.open(selector == null ? Backends.defaultSelector() : selector);
+        return Backends.open(selector());
+    }
+
+    /** Opens the chosen backend with profiling ({@link Backends#openProfiled}); the caller closes it. */
+    Backend openProfiled() {
+        return Backends.openProfiled(selector());
+    }
+
+    private String selector() {
+        return selector == null ? Backends.defaultSelector() : selector;
     }
 }

@@ -67,6 +67,9 @@ final class TrainCommand implements Callable<Integer> {
     String plot;
     @Option(names = "--quiet", description = "print only the final test accuracy")
     boolean quiet;
+    @Option(names = "--profile", description = "before the last line, print where a training step's time goes, per"
+            + " op and kernel, with each one's share and GFLOP/s or GB/s")
+    boolean profile;
     @Option(names = "--continue-on-nan", description = "keep training after a NaN or infinite loss (by default it"
             + " stops, naming the step and epoch)")
     boolean continueOnNan;
@@ -91,7 +94,7 @@ final class TrainCommand implements Callable<Integer> {
                 OptionValues.outputFile("--save", save), OptionValues.outputFile("--metrics", metrics),
                 OptionValues.outputFile("--plot", plot), quiet, !continueOnNan);
         DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
-        try (Backend backend = device.open()) {
+        try (Backend backend = profile ? device.openProfiled() : device.open()) {
             new Trainer(backend, options, out, interactive).run(split);
         }
         return 0;

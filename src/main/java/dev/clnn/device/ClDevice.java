@@ -10,6 +10,7 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
+import org.jocl.cl_event;
 import org.jocl.cl_platform_id;
 import org.jocl.cl_queue_properties;
 
@@ -17,6 +18,10 @@ import org.jocl.cl_queue_properties;
  * One opened OpenCL device: its context, a single in-order queue, a buffer pool and a program cache. Work is
  * enqueued without waiting; the queue is drained only where the host reads a result ({@link #read}) or calls
  * {@link #finish}. Finding devices is the job of {@code ClPlatforms}; the static methods here are its public face.
+ *
+ * <p>A device opened with {@link #openProfiled} times every kernel launch with an OpenCL profiling event
+ * ({@link #takeKernelTimes}). One opened with {@link #open} has no profiling property on its queue and creates no
+ * events, since profiling can slow some drivers down; the choice is made once, when the queue is created.
  */
 public final class ClDevice implements AutoCloseable {
     private final DeviceInfo info;
@@ -24,9 +29,10 @@ public final class ClDevice implements AutoCloseable {
     private final cl_command_queue queue;
     private final BufferPool pool;
     private final ProgramCache programs;
+    private final EventLog events; // null unless opened with profiling
     private volatile boolean closed;
 
-    private ClDevice(DeviceInfo info, cl_device_id device, cl_platform_id platform) {
+    private ClDevice(DeviceInfo info, cl_device_id device, cl_platform_id platform, boolean profiling) {
         this.info = info;
         Path cacheDir = KernelCacheSettings.directory(); // before the context, so a bad setting leaks nothing
         cl_context_properties props = new cl_context_properties();
@@ -34,7 +40,7 @@ public final class ClDevice implements AutoCloseable {
         this.context = Cl.call("creating a context", info.name(),
                 () -> clCreateContext(props, 1, new cl_device_id[] {device}, null, null, null));
         try {
-            this.queue = createQueue(context, device, info);
+            this.queue = createQueue(context, device, info, profiling);
         } catch (RuntimeException e) {
             try {
                 Cl.call("releasing the context", info.name(), () -> clReleaseContext(context));
@@ -45,6 +51,7 @@ public final class ClDevice implements AutoCloseable {
         }
         this.pool = new BufferPool(context, info);
         this.programs = new ProgramCache(context, device, queue, info, cacheDir);
+        this.events = profiling ? new EventLog(info.name()) : null;
     }
 
     /** True when at least one OpenCL device can be enumerated (a runtime and an ICD are installed). */
@@ -97,7 +104,15 @@ public final class ClDevice implements AutoCloseable {
      * @throws DeviceException          when the driver cannot create the context or queue
      */
     public static ClDevice open(DeviceInfo info) {
-        return ClPlatforms.withHandles(info, (platform, device) -> new ClDevice(info, device, platform));
+        return ClPlatforms.withHandles(info, (platform, device) -> new ClDevice(info, device, platform, false));
+    }
+
+    /**
+     * As {@link #open}, with profiling: the queue has {@code CL_QUEUE_PROFILING_ENABLE} and every launch made
+     * through {@link #launch} records an event, read by {@link #takeKernelTimes}.
+     */
+    public static ClDevice openProfiled(DeviceInfo info) {
+        return ClPlatforms.withHandles(info, (platform, device) -> new ClDevice(info, device, platform, true));
     }
 
     /**
@@ -124,6 +139,63 @@ public final class ClDevice implements AutoCloseable {
     public ClKernel kernel(String file, String name, String options) {
         checkOpen();
         return programs.kernel(file, name, options);
+    }
+
+    /**
+     * Enqueues {@code kernel} without waiting, as {@link ClKernel#launch}; on a profiled device its event is kept
+     * under {@code op} for {@link #takeKernelTimes}.
+     *
+     * @param op the op-level name the launch belongs to, e.g. {@code gemm}; ignored without profiling
+     */
+    public void launch(ClKernel kernel, String op, long[] global, long[] local, Object... args) {
+        checkOpen();
+        if (events == null) {
+            kernel.launch(global, local, args);
+            return;
+        }
+        cl_event event = new cl_event();
+        kernel.launch(global, local, event, args);
+        events.add(op, kernel.name(), event);
+    }
+
+    /** Whether the device was opened with {@link #openProfiled}. */
+    public boolean profiling() {
+        return events != null;
+    }
+
+    /**
+     * The device time of every kernel launched since the last call (or the opening), per op and kernel in the
+     * order they first ran. Waits for queued work, then reads and releases every pending event.
+     *
+     * @throws IllegalStateException when the device was not opened with profiling
+     */
+    public List<KernelTime> takeKernelTimes() {
+        checkOpen();
+        if (events == null) {
+            throw new IllegalStateException("device " + info.name() + " was opened without profiling; open it with"
+                    + " ClDevice.openProfiled to time kernels");
+        }
+        finish();
+        return events.take();
+    }
+
+    /** Profiling events created since the device was opened: always 0 without profiling. */
+    public long eventsCreated() {
+        return events == null ? 0 : events.created();
+    }
+
+    /** Profiling events created and not yet read and released (at most a bounded backlog between reads). */
+    public int pendingEvents() {
+        return events == null ? 0 : events.pending();
+    }
+
+    /** Whether the driver reports {@code CL_QUEUE_PROFILING_ENABLE} on this device's queue. */
+    public boolean queueProfilingEnabled() {
+        checkOpen();
+        long[] properties = new long[1];
+        Cl.call("reading the command queue's properties", info.name(), () -> clGetCommandQueueInfo(queue,
+                CL_QUEUE_PROPERTIES, Sizeof.cl_ulong, Pointer.to(properties), null));
+        return (properties[0] & CL_QUEUE_PROFILING_ENABLE) != 0;
     }
 
     /** Builds (or loads from the disk cache) a whole program; used to check that every file compiles. */
@@ -235,6 +307,9 @@ public final class ClDevice implements AutoCloseable {
         closed = true;
         Releaser releaser = new Releaser();
         releaser.run(() -> Cl.call("finishing queued work before close", info.name(), () -> clFinish(queue)));
+        if (events != null) {
+            releaser.run(events::close);
+        }
         releaser.run(programs::close);
         releaser.run(pool::close);
         releaser.run(() -> Cl.call("releasing the command queue", info.name(), () -> clReleaseCommandQueue(queue)));
@@ -242,15 +317,21 @@ public final class ClDevice implements AutoCloseable {
         releaser.throwIfFailed();
     }
 
-    private static cl_command_queue createQueue(cl_context context, cl_device_id device, DeviceInfo info) {
-        return Cl.call("creating the command queue", info.name(), () -> {
+    private static cl_command_queue createQueue(cl_context context, cl_device_id device, DeviceInfo info,
+            boolean profiling) {
+        long flags = profiling ? CL_QUEUE_PROFILING_ENABLE : 0;
+        return Cl.call("creating the command queue" + (profiling ? " with profiling" : ""), info.name(), () -> {
             // clCreateCommandQueueWithProperties exists from OpenCL 2.0; 1.x devices only have the older call.
             if (info.deviceVersion().startsWith("OpenCL 1.")) {
                 @SuppressWarnings("deprecation")
-                cl_command_queue q = clCreateCommandQueue(context, device, 0, null);
+                cl_command_queue q = clCreateCommandQueue(context, device, flags, null);
                 return q;
             }
-            return clCreateCommandQueueWithProperties(context, device, new cl_queue_properties(), null);
+            cl_queue_properties properties = new cl_queue_properties();
+            if (profiling) {
+                properties.addProperty(CL_QUEUE_PROPERTIES, flags);
+            }
+            return clCreateCommandQueueWithProperties(context, device, properties, null);
         });
     }
 }

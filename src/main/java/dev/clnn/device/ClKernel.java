@@ -8,6 +8,7 @@ import java.util.Arrays;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 
 /**
@@ -39,13 +40,21 @@ public final class ClKernel implements AutoCloseable {
      * @param local  work-group size per dimension, or null to let the runtime choose
      * @param args   {@link DeviceBuffer}, {@link Integer} or {@link Float}, in kernel order
      */
-    public synchronized void launch(long[] global, long[] local, Object... args) {
+    public void launch(long[] global, long[] local, Object... args) {
+        launch(global, local, null, args);
+    }
+
+    /**
+     * As {@link #launch(long[], long[], Object...)}, and when {@code event} is not null the driver makes it this
+     * launch's event, which the caller then owns and must release.
+     */
+    synchronized void launch(long[] global, long[] local, cl_event event, Object... args) {
         Cl.call("launch of kernel " + name + " (global " + Arrays.toString(global) + ", local "
                 + Arrays.toString(local) + ")", device, () -> {
                     for (int i = 0; i < args.length; i++) {
                         setArg(i, args[i]);
                     }
-                    return clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+                    return clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, event);
                 });
     }
 

@@ -23,13 +23,16 @@ import java.util.Map;
  * Mini-batch SGD training of a classifier with softmax cross-entropy: progress within each epoch, a line per epoch
  * (train loss, test loss and accuracy, learning rate, samples/s), and as the last line the final test accuracy.
  * With a plot file, the loss, test accuracy and learning rate are drawn at the end, and also when a non-finite
- * loss stops the run, so the plot shows how it diverged.
+ * loss stops the run, so the plot shows how it diverged. On a {@link dev.clnn.backend.ProfiledBackend}, the profile
+ * of the training steps (all but the first, which builds the kernels; evaluation left out) is printed before the
+ * last line.
  */
 public final class Trainer {
     private final Backend backend;
     private final TrainOptions options;
     private final PrintStream out;
     private final Progress progress;
+    private final StepProfile profile;
 
     /**
      * @param interactive whether {@code out} is a terminal, where progress is a bar redrawn in place (when
@@ -45,6 +48,7 @@ public final class Trainer {
         this.options = options;
         this.out = out;
         this.progress = Progress.create(out, !options.quiet(), interactive);
+        this.profile = new StepProfile(backend);
     }
 
     /** Trains, evaluates after every epoch, saves and plots when asked, and returns the final evaluation. */
@@ -61,6 +65,7 @@ public final class Trainer {
             progress.endEpoch();
         }
         plot(history);
+        profile.lines(backend.name()).forEach(out::println);
         out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100 * test.accuracy());
         return test;
     }
@@ -94,6 +99,7 @@ public final class Trainer {
                         options.batch(), schedule);
             }
             Evaluation test = null;
+            profile.discard();
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
                 long start = System.nanoTime();
                 double lossSum = 0;
@@ -102,6 +108,7 @@ public final class Trainer {
                 BatchIterator batches = BatchIterator.shuffled(train, options.batch(), options.seed(), epoch);
                 while (batches.hasNext()) {
                     Batch batch = batches.next();
+                    long stepStart = System.nanoTime();
                     Tensor[] xy = uploader.upload(batch);
                     Tensor loss = xent.forward(model.forward(xy[0]), xy[1]);
                     model.zeroGrad();
@@ -109,6 +116,7 @@ public final class Trainer {
                     lr = sgd.currentLr();
                     sgd.step();
                     float value = backend.readFloats(loss)[0]; // the step's one synchronisation point
+                    profile.stepDone(System.nanoTime() - stepStart);
                     history.step(value, lr);
                     if (!Float.isFinite(value) && options.stopOnNonFinite()) {
                         throw new NonFiniteLossException("loss became " + value + " at step " + sgd.stepCount()
@@ -129,6 +137,7 @@ public final class Trainer {
                 }
                 double rate = seen / seconds(start);
                 test = Evaluator.evaluate(backend, model, data.test(), sample, Math.max(options.batch(), 256));
+                profile.discard();
                 if (metrics != null) {
                     metrics.epochEnd(test);
                 }
