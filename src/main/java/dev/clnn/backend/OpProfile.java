@@ -1,6 +1,7 @@
 package dev.clnn.backend;
 
 import dev.clnn.device.KernelTime;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ import java.util.List;
  */
 public record OpProfile(String op, long calls, long nanos, long work, WorkUnit unit, List<KernelTime> kernels) {
     public OpProfile {
-        kernels = List.copyOf(kernels);
+        kernels = kernels.stream().sorted(Comparator.comparingLong(KernelTime::nanos).reversed()).toList();
     }
 
     /** Achieved work per nanosecond, which is GFLOP/s or GB/s as {@code unit} says; NaN without time or work. */

@@ -58,14 +58,6 @@ public record Profile(List<OpProfile> ops) {
                     x.nanos() + y.nanos()));
         }
         return new OpProfile(a.op(), a.calls() + b.calls(), a.nanos() + b.nanos(), a.work() + b.work(), a.unit(),
-                sortedKernels(kernels.values()));
-    }
-
-    /** Kernels slowest first. */
-    static List<KernelTime> sortedKernels(Iterable<KernelTime> kernels) {
-        List<KernelTime> list = new ArrayList<>();
-        kernels.forEach(list::add);
-        list.sort(Comparator.comparingLong(KernelTime::nanos).reversed());
-        return list;
+                List.copyOf(kernels.values()));
     }
 }

@@ -59,8 +59,8 @@ public final class ProfileTable {
         lines.add(row(names + figures, "op", kernelWidth == 0 ? "" : "kernel", "calls/step", "ms/step", "share",
                 "rate"));
         for (OpProfile o : profile.ops()) {
-            String rate = Double.isNaN(o.rate()) ? "" : String.format(Locale.ROOT, "%.1f %s", o.rate(),
-                    o.unit().rate());
+            String rate = Double.isNaN(o.rate()) ? "" : String.format(Locale.ROOT, o.rate() < 1 ? "%.3f %s"
+                    : "%.1f %s", o.rate(), o.unit().rate());
             // An op of one kernel shares its row with it; an op of several has a row per kernel under it.
             String only = o.kernels().size() == 1 ? o.kernels().get(0).kernel() : "";
             lines.add(row(names + figures, o.op(), only, perStep(o.calls(), steps), ms(o.nanos(), steps),

@@ -85,7 +85,7 @@ public final class ProfiledBackend implements Backend {
             List<KernelTime> launched = byOp.getOrDefault(op, List.of());
             long nanos = events == null ? t.nanos : launched.stream().mapToLong(KernelTime::nanos).sum();
             ops.add(new OpProfile(op, t.calls, nanos, t.work, t.unit == null ? WorkUnit.BYTE : t.unit,
-                    Profile.sortedKernels(launched)));
+                    launched));
         });
         return new Profile(ops);
     }
