@@ -24,6 +24,12 @@ import org.jocl.cl_queue_properties;
  * events, since profiling can slow some drivers down; the choice is made once, when the queue is created.
  */
 public final class ClDevice implements AutoCloseable {
+    /**
+     * Profiling events a device keeps before it waits for the oldest half and folds their times into its totals:
+     * bounds the native memory of a profiled run that reads its times rarely, without losing any time.
+     */
+    public static final int MAX_PENDING_EVENTS = 1024;
+
     private final DeviceInfo info;
     private final cl_context context;
     private final cl_command_queue queue;

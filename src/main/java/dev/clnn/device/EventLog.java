@@ -18,11 +18,10 @@ import org.jocl.cl_event;
 /**
  * The profiling events of a device opened with profiling: one per kernel launch, each tagged with its op and kernel.
  * Events are folded into per-(op, kernel) totals and released when {@link #take} reads them, and also, oldest first,
- * whenever {@link #MAX_PENDING} are waiting, so a caller that never reads cannot make them pile up.
+ * whenever {@link ClDevice#MAX_PENDING_EVENTS} are waiting, so a caller that never reads cannot make them pile up.
  */
 final class EventLog implements AutoCloseable {
-    /** Events held before the oldest half are waited for and folded in; bounds native memory, not accuracy. */
-    static final int MAX_PENDING = 1024;
+    private static final int MAX_PENDING = ClDevice.MAX_PENDING_EVENTS;
 
     private record Pending(String op, String kernel, cl_event event) {
     }
