@@ -22,7 +22,7 @@ import java.util.Locale;
  *
  * An op that launched one kernel names it on its own row. The share is of the steps' wall time; the last row is
  * the rest of it (host work, transfers, the device idle between kernels). The rate is the op's work
- * ({@link OpWork}) over its time. On the CPU reference, which launches no kernels, there is no kernel column.
+ * ({@code OpWork}) over its time. On the CPU reference, which launches no kernels, there is no kernel column.
  */
 public final class ProfileTable {
     private static final String OUTSIDE = "(outside ops)";

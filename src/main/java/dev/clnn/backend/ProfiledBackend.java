@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A backend that counts each op's calls and work ({@link OpWork}) and times it, passing every call on to the backend
+ * A backend that counts each op's calls and work ({@code OpWork}) and times it, passing every call on to the backend
  * it wraps; {@link #takeProfile} returns what it measured. Storage calls (empty, write, read, synchronize) are passed
  * on untimed: their time is what a profile leaves outside the ops.
  *
