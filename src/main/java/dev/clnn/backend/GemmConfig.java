@@ -17,18 +17,20 @@ import java.util.Locale;
  * @param groupRows   work-items per group, all on one column strip, a power of two up to {@value #MAX_GROUP_ROWS}
  */
 public record GemmConfig(int vectorWidth, int rows, int vectors, int groupRows) {
-    /** Bounds that keep a work-item's accumulators a plausible register block on any device. */
-    static final int MAX_ROWS = 32;
-    static final int MAX_VECTORS = 8;
-    static final int MAX_GROUP_ROWS = 256;
+    /** The most rows a configuration may have: bounds keep a work-item's block a plausible register block. */
+    public static final int MAX_ROWS = 32;
+    /** The most column vectors a configuration may have. */
+    public static final int MAX_VECTORS = 8;
+    /** The largest work-group a configuration may ask for. */
+    public static final int MAX_GROUP_ROWS = 256;
     /** The row counts {@link #candidates} tries: the shapes register-blocked BLAS kernels use, not every integer. */
     private static final int[] CANDIDATE_ROWS = {2, 3, 4, 6, 8, 12, 16};
     private static final int[] CANDIDATE_GROUP_ROWS = {4, 8, 16, 32};
     /**
-     * Fewer independent accumulators than this cannot hide the multiply-add latency (4 cycles, two units on current
+     * Fewer independent accumulators than this cannot keep two multiply-add units with a 4-cycle latency busy (current
      * x86 cores), so such shapes are left out of the candidates.
      */
-    private static final int MIN_ACCUMULATORS = 4;
+    private static final int MIN_ACCUMULATORS = 8;
 
     /** Checks each field; the message names the first bad one. */
     public GemmConfig {
@@ -118,26 +120,25 @@ public record GemmConfig(int vectorWidth, int rows, int vectors, int groupRows) 
     }
 
     /**
-     * The configurations a tuner tries on {@code info}: vector widths of the native width and half of it (never
-     * below 4), the row counts of {@link #CANDIDATE_ROWS}, 1 to 4 vectors and groups of 4 to 32 rows, keeping those
-     * whose inner loop fits the register file ({@link #registers} ≤ {@link #vectorRegisters}) with at least
-     * {@value #MIN_ACCUMULATORS} accumulators. Empty for GPUs, which use gemm_tiled rather than this kernel.
+     * The configurations a tuner tries on {@code info}: vectors of the native width (the preferred float vector
+     * width, clamped to 4..16; half-width vectors measured slower at every size on AVX-512 and on AVX2), 2, 3, 4, 6,
+     * 8, 12 or 16 rows, 1 to 4 vectors and groups of 4, 8, 16 or 32 rows, keeping those whose inner loop fits the
+     * register file ({@link #registers} at most 32 where the preferred width is 16, taken as AVX-512, else 16) with
+     * at least 8 accumulators. Empty for GPUs, which use gemm_tiled rather than this kernel.
      */
     public static List<GemmConfig> candidates(DeviceInfo info) {
         List<GemmConfig> out = new ArrayList<>();
         if (info.gpu()) {
             return out;
         }
-        int nativeWidth = nativeWidth(info);
+        int width = nativeWidth(info);
         int registers = vectorRegisters(info);
-        for (int width = nativeWidth; width >= Math.max(4, nativeWidth / 2); width /= 2) {
-            for (int rows : CANDIDATE_ROWS) {
-                for (int vectors = 1; vectors <= 4; vectors++) {
-                    for (int group : CANDIDATE_GROUP_ROWS) {
-                        GemmConfig c = new GemmConfig(width, rows, vectors, group);
-                        if (c.registers() <= registers && rows * vectors >= MIN_ACCUMULATORS) {
-                            out.add(c);
-                        }
+        for (int rows : CANDIDATE_ROWS) {
+            for (int vectors = 1; vectors <= 4; vectors++) {
+                for (int group : CANDIDATE_GROUP_ROWS) {
+                    GemmConfig c = new GemmConfig(width, rows, vectors, group);
+                    if (c.registers() <= registers && rows * vectors >= MIN_ACCUMULATORS) {
+                        out.add(c);
                     }
                 }
             }

@@ -8,12 +8,21 @@ import dev.clnn.device.DeviceInfo;
  * the figures); a tuner's result replaces it.
  */
 final class GemmDefaults {
-    /** AVX-512: float16 columns, with 32 vector registers for the accumulators. */
-    static final GemmConfig AVX512 = new GemmConfig(16, 16, 1, 32);
-    /** AVX2: float8 columns, 16 vector registers. */
-    static final GemmConfig AVX2 = new GemmConfig(8, 6, 2, 8);
-    /** Narrower (SSE, NEON, or a device that reports no preference): float4 columns, 16 vector registers. */
-    static final GemmConfig NARROW = new GemmConfig(4, 6, 2, 8);
+    /**
+     * AVX-512: 12 rows × two float16, 27 of the 32 vector registers; blocks that use 29 or more spilled or ran
+     * slower, and the former 16 × one float16 re-reads A twice as often per multiply-add.
+     */
+    static final GemmConfig AVX512 = new GemmConfig(16, 12, 2, 8);
+    /**
+     * AVX2: 3 rows × three float8, 13 of the 16 registers; LLVM spilled the 16-register 4 × three block in the inner
+     * loop, and 6 × two (15) ran slower from 1024² up.
+     */
+    static final GemmConfig AVX2 = new GemmConfig(8, 3, 3, 8);
+    /**
+     * Narrower (SSE, NEON, or a device that reports no preference): float4 columns, the AVX2 block's shape for the
+     * same 16 registers; not measured on such a CPU.
+     */
+    static final GemmConfig NARROW = new GemmConfig(4, 3, 3, 8);
 
     private GemmDefaults() {
     }

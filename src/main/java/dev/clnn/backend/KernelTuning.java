@@ -43,7 +43,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
 
     /** Where a tuning's GEMM configuration came from, as {@code clnn devices} shows it. */
     public enum Source {
-        /** Derived from what the device reports ({@link GemmDefaults}). */
+        /** Derived from what the device reports: the shape that measured best on CPUs of its class. */
         DEFAULT,
         /** Forced by {@link #GEMM_PROPERTY} or {@link #GEMM_ENV}. */
         FORCED;

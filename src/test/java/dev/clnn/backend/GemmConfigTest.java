@@ -47,7 +47,7 @@ class GemmConfigTest {
             int registers = width >= 16 ? 32 : 16;
             for (GemmConfig c : all) {
                 assertTrue(c.registers() <= registers, c + " for width " + width);
-                assertTrue(c.vectorWidth() <= Math.max(4, width), c + " for width " + width);
+                assertEquals(Math.max(4, width), c.vectorWidth(), c + " for width " + width);
             }
         }
         assertTrue(GemmConfig.candidates(KernelTuningTest.device(true, 256, 4)).isEmpty());
