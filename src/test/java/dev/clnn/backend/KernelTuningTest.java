@@ -75,7 +75,7 @@ class KernelTuningTest {
 
     @Test
     void everyKernelOfAFileSharesOneProgramExceptTheTiledGemmsTranspositions() {
-        KernelTuning cpu = KernelTuning.forDevice(device(false, 4096));
+        KernelTuning cpu = KernelTuning.forDevice(device(false, 4096), null);
         Map<KernelFile, String> options = new EnumMap<>(KernelFile.class);
         for (Kernels k : Kernels.values()) {
             if (k.file() == KernelFile.MATMUL) {
