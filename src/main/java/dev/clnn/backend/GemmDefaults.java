@@ -10,7 +10,7 @@ import dev.clnn.device.DeviceInfo;
 final class GemmDefaults {
     /**
      * AVX-512: 12 rows × two float16, 27 of the 32 vector registers; blocks that use 29 or more spilled or ran
-     * slower, and the former 16 × one float16 re-reads A twice as often per multiply-add.
+     * slower, and the former 16 × one float16 makes about twice the loads per multiply-add.
      */
     static final GemmConfig AVX512 = new GemmConfig(16, 12, 2, 8);
     /**
