@@ -10,30 +10,36 @@
  *   pack_b(Bp, B, K, N, Np, trans_b): Bp (K, Np) = op(B) with columns zero-padded to Np = N rounded up to RN. One
  *       work-item per PACK_TILE x PACK_TILE tile: range (ceil(Np/PACK_TILE), ceil(K/PACK_TILE)).
  *   gemm_blocked(C, Ap, Bp, M, N, K, Np, alpha, beta): work-item (jb, ib) computes the RM x RN block of C at rows
- *       ib*RM, columns jb*RN, holding it in RM*WN float16 accumulators (RN = 16*WN); global size (Np/RN, Mp/RM).
- *       Elements outside C are dropped at the store.
+ *       ib*RM, columns jb*RN, holding it in RM*WN accumulators of type floatVW (RN = VW*WN); global size
+ *       (Np/RN, Mp/RM) or more (extra work-items return at once). Elements outside C are dropped at the store.
  *   gemm_blocked_partial / gemm_sum_splits: split-K, described below.
  * Both GEMM kernels run the same inner loop, block_product. Dispatched by GemmRoutine (OpenClBackend.gemm).
  */
 
+#ifndef VW
+#define VW 16 /* lanes of the column vectors: float4, float8 or float16 */
+#endif
 #ifndef RM
 #define RM 16 /* rows of C per work-item */
 #endif
 #ifndef WN
-#define WN 1 /* float16 vectors of columns per work-item: RN = 16 * WN */
+#define WN 1 /* column vectors per work-item: RN = VW * WN */
 #endif
-#define RN (16 * WN)
+#define RN (VW * WN)
 #ifndef PACK_TILE
 #define PACK_TILE 16 /* edge of the square tile one packing work-item moves */
 #endif
 
-/* float16 loads and stores are plain dereferences, not vload16/vstore16, and the multiply-add is a contracted
-   a * b + c, not fma(): passing a float16 to a function is a 512-bit vector argument, and clang warns that its ABI
-   changes (-Wpsabi) on every CPU without AVX-512. This type has float alignment, so the addresses need not be
-   multiples of 64 bytes (rows of C are not). */
-typedef float16 float16_unaligned __attribute__((aligned(4)));
-#define LOAD16(p) (*(const __global float16_unaligned *) (p))
-#define STORE16(p, value) (*(__global float16_unaligned *) (p) = (value))
+/* floatv is floatVW. Its loads and stores are plain dereferences, not vloadVW/vstoreVW, and the multiply-add is
+   a contracted a * b + c, not fma(): passing a float16 (or a float8 without AVX) to a function is a vector argument
+   wider than the target's registers, and clang warns that its ABI changes (-Wpsabi). The _unaligned type has float
+   alignment, so the addresses need not be multiples of the vector size (rows of C are not). */
+#define FLOATV_(w) float##w
+#define FLOATV(w) FLOATV_(w)
+typedef FLOATV(VW) floatv;
+typedef floatv floatv_unaligned __attribute__((aligned(4)));
+#define LOADV(p) (*(const __global floatv_unaligned *) (p))
+#define STOREV(p, value) (*(__global floatv_unaligned *) (p) = (value))
 
 /* The packers move tiles through a private array, so both their reads and their writes run along rows whatever the
    transposition (element-wise packing of a transposed operand strides through memory on every read). */
@@ -114,20 +120,20 @@ __kernel void pack_b(__global float *Bp, const __global float *B, const int K, c
 
 /*
  * block_product(acc, a, b, p_begin, p_end, Np): acc[r][v] = sum over p in [p_begin, p_end) of
- * Ap(row r of the panel, p) * Bp(p, the 16 columns of vector v), where a points at the panel of RM rows and b at
+ * Ap(row r of the panel, p) * Bp(p, the VW columns of vector v), where a points at the panel of RM rows and b at
  * the block's first column of Bp. The loops over RM and WN are unrolled so the accumulators live in vector
  * registers. acc is an array, so it crosses the call as a pointer. Optimising compilers inline the call; the
  * function is not declared inline, because under C99 rules an inline definition alone leaves no function to call
  * when a build does not inline (-cl-opt-disable).
  */
 #pragma OPENCL FP_CONTRACT ON /* only here: the multiply-add below must compile to one fused instruction */
-void block_product(float16 acc[RM][WN], const __global float *a, const __global float *b, const int p_begin,
+void block_product(floatv acc[RM][WN], const __global float *a, const __global float *b, const int p_begin,
                    const int p_end, const int Np) {
     #pragma unroll
     for (int r = 0; r < RM; r++) {
         #pragma unroll
         for (int v = 0; v < WN; v++) {
-            acc[r][v] = (float16) 0.0f;
+            acc[r][v] = (floatv) 0.0f;
         }
     }
     /* Pointers that step along K, rather than indices computed from p, so every load's address is a base plus a
@@ -135,14 +141,14 @@ void block_product(float16 acc[RM][WN], const __global float *a, const __global 
     const __global float *ap = a + p_begin * RM;
     const __global float *bp = b + p_begin * Np;
     for (int p = p_begin; p < p_end; p++) {
-        float16 bv[WN];
+        floatv bv[WN];
         #pragma unroll
         for (int v = 0; v < WN; v++) {
-            bv[v] = LOAD16(bp + 16 * v);
+            bv[v] = LOADV(bp + VW * v);
         }
         #pragma unroll
         for (int r = 0; r < RM; r++) {
-            const float16 av = (float16) ap[r];
+            const floatv av = (floatv) ap[r];
             #pragma unroll
             for (int v = 0; v < WN; v++) {
                 acc[r][v] = av * bv[v] + acc[r][v];
@@ -163,25 +169,25 @@ __kernel void gemm_blocked(__global float *C, const __global float *Ap, const __
     if (i0 >= M || j0 >= N) {
         return;
     }
-    float16 acc[RM][WN];
+    floatv acc[RM][WN];
     block_product(acc, Ap + ib * K * RM, Bp + j0, 0, K, Np);
     const bool whole = i0 + RM <= M && j0 + RN <= N;
     for (int r = 0; r < RM; r++) {
         __global float *c = C + (i0 + r) * N + j0;
         for (int v = 0; v < WN; v++) {
-            float16 out = alpha * acc[r][v];
+            floatv out = alpha * acc[r][v];
             if (whole) {
                 if (beta != 0.0f) {
-                    out += beta * LOAD16(c + 16 * v);
+                    out += beta * LOADV(c + VW * v);
                 }
-                STORE16(c + 16 * v, out);
+                STOREV(c + VW * v, out);
             } else {
-                float vals[16];
-                *(float16_unaligned *) vals = out;
-                for (int t = 0; t < 16; t++) {
-                    const int j = j0 + v * 16 + t;
+                float vals[VW];
+                *(floatv_unaligned *) vals = out;
+                for (int t = 0; t < VW; t++) {
+                    const int j = j0 + v * VW + t;
                     if (i0 + r < M && j < N) {
-                        c[v * 16 + t] = beta == 0.0f ? vals[t] : vals[t] + beta * c[v * 16 + t];
+                        c[v * VW + t] = beta == 0.0f ? vals[t] : vals[t] + beta * c[v * VW + t];
                     }
                 }
             }
@@ -205,14 +211,14 @@ __kernel void gemm_blocked_partial(__global float *Cpart, const __global float *
     if (ib * RM >= Mp || jb * RN >= Np) {
         return;
     }
-    float16 acc[RM][WN];
+    floatv acc[RM][WN];
     block_product(acc, Ap + ib * K * RM, Bp + jb * RN, s * chunk, min(K, (s + 1) * chunk), Np);
     __global float *c = Cpart + (s * Mp + ib * RM) * Np + jb * RN;
     #pragma unroll
     for (int r = 0; r < RM; r++) {
         #pragma unroll
         for (int v = 0; v < WN; v++) {
-            STORE16(c + r * Np + 16 * v, acc[r][v]);
+            STOREV(c + r * Np + VW * v, acc[r][v]);
         }
     }
 }

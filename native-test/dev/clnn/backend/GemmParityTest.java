@@ -1,9 +1,16 @@
 package dev.clnn.backend;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @Tag("opencl")
 class GemmParityTest {
@@ -34,44 +41,116 @@ class GemmParityTest {
         }
     }
 
-    @ParameterizedTest(name = "TS={0} RM={1} WN={2} PACK_TILE={3}")
-    @CsvSource({"8,8,2,8", "4,4,1,4", "16,1,1,16"})
-    void everyVariantMatchesReferenceWithOtherTunables(int tile, int rows, int vectors, int packTile) {
+    @ParameterizedTest(name = "TS={0} PACK_TILE={1} {2}")
+    @CsvSource({"8,8,vw8 rm8 wn2 g4", "4,4,vw4 rm4 wn1 g1", "16,16,vw16 rm1 wn1 g1"})
+    void everyVariantMatchesReferenceWithOtherTunables(int tile, int packTile, String gemm) {
         OpenClBackend cl = OpenClTestSupport.backend();
         KernelTuning base = cl.tuning();
         KernelTuning tuning = new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(), tile,
-                true, rows, vectors, packTile);
+                true, GemmConfig.parse(gemm), KernelTuning.Source.FORCED, packTile);
         GemmRoutine routine = new GemmRoutine(new KernelLauncher(cl.device(), tuning));
         for (int[] s : new int[][] {{33, 17, 31}, {1, 129, 3}, {17, 40, 300}}) {
-            int m = s[0];
-            int n = s[1];
-            int k = s[2];
             for (int t = 0; t < 4; t++) {
-                boolean ta = (t & 1) != 0;
-                boolean tb = (t & 2) != 0;
-                long seed = 41L * m + 5L * n + k + t;
-                SplittableRandom random = new SplittableRandom(seed);
-                float[] a = TestArrays.uniform(random, m * k, -1, 1);
-                float[] b = TestArrays.uniform(random, k * n, -1, 1);
-                float[] c0 = TestArrays.uniform(random, m * n, -1, 1);
-                float[] ab = {0.5f, t == 3 ? 0f : 2f};
-                if (ab[1] == 0f) {
-                    c0 = TestArrays.nan(m * n);
-                }
-                float[] expected = run(cpu, null, a, b, c0, ta, tb, m, n, k, ab);
+                Case c = new Case(s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, t == 3 ? 0f : 2f);
                 for (GemmVariant variant : GemmVariant.values()) {
                     if (variant == GemmVariant.TILED && tile * tile > cl.device().info().maxWorkGroupSize()) {
                         continue;
                     }
-                    try (Tensor ca = cl.fromArray(a, a.length); Tensor cb = cl.fromArray(b, b.length);
-                            Tensor cc = cl.fromArray(c0, c0.length)) {
-                        routine.gemm(((ClTensor) cc).buffer, ((ClTensor) ca).buffer, ((ClTensor) cb).buffer, ta, tb,
-                                m, n, k, ab[0], ab[1], variant);
-                        TestArrays.assertClose("gemm " + variant + " " + tuning + " m=" + m + " n=" + n + " k=" + k
-                                + " ta=" + ta + " tb=" + tb + " seed=" + seed, cl.readFloats(cc), expected,
-                                Tolerances.GEMM);
-                    }
+                    c.check(cl, routine, variant, tuning.toString());
                 }
+            }
+        }
+    }
+
+    /**
+     * Every configuration a tuner can pick on any CPU class (the candidates of AVX-512, AVX2 and narrower devices),
+     * in every group size, both blocked variants, every transposition, with beta = 0 on NaN-poisoned C and beta ≠ 0:
+     * sizes of 1, primes, sizes past the largest register block (16 rows, 64 columns), and one larger case with a
+     * K long enough to split.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("candidateKernels")
+    void everyCandidateConfigMatchesReference(String kernelShape, List<GemmConfig> configs) {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        for (GemmConfig config : configs) {
+            GemmRoutine routine = new GemmRoutine(new KernelLauncher(cl.device(), cl.tuning().withGemm(config)));
+            for (Case c : CANDIDATE_CASES) {
+                c.check(cl, routine, GemmVariant.BLOCKED, config.toString());
+                // Split-K ignores the group size, so once per kernel shape is enough.
+                if (config == configs.get(0)) {
+                    c.check(cl, routine, GemmVariant.BLOCKED_SPLIT_K, config.toString());
+                }
+            }
+        }
+    }
+
+    /** The candidates of every CPU class, grouped by kernel shape (one program build each). */
+    static Stream<Arguments> candidateKernels() {
+        Map<String, List<GemmConfig>> byShape = new LinkedHashMap<>();
+        for (int width : new int[] {16, 8, 4}) {
+            for (GemmConfig c : GemmConfig.candidates(KernelTuningTest.device(false, 4096, width))) {
+                List<GemmConfig> group = byShape.computeIfAbsent(
+                        "vw" + c.vectorWidth() + " rm" + c.rows() + " wn" + c.vectors(), key -> new ArrayList<>());
+                if (!group.contains(c)) {
+                    group.add(c);
+                }
+            }
+        }
+        return byShape.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+    }
+
+    private static final List<Case> CANDIDATE_CASES = candidateCases();
+
+    private static List<Case> candidateCases() {
+        List<Case> cases = new ArrayList<>();
+        for (int[] s : new int[][] {{1, 1, 1}, {37, 67, 13}, {67, 131, 300}}) {
+            for (int t = 0; t < 4; t++) {
+                for (float beta : new float[] {0f, -1.5f}) {
+                    cases.add(new Case(s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, beta));
+                }
+            }
+        }
+        return cases;
+    }
+
+    /** One product with seeded operands and its reference result, computed once and checked against many kernels. */
+    private static final class Case {
+        final int m;
+        final int n;
+        final int k;
+        final boolean ta;
+        final boolean tb;
+        final float[] ab;
+        final long seed;
+        final float[] a;
+        final float[] b;
+        final float[] c0;
+        final float[] expected;
+
+        Case(int m, int n, int k, boolean ta, boolean tb, float beta) {
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.ta = ta;
+            this.tb = tb;
+            this.ab = new float[] {0.5f, beta};
+            this.seed = 41L * m + 5L * n + k + (ta ? 1 : 0) + (tb ? 2 : 0) + (beta == 0f ? 0 : 4);
+            SplittableRandom random = new SplittableRandom(seed);
+            a = TestArrays.uniform(random, m * k, -1, 1);
+            b = TestArrays.uniform(random, k * n, -1, 1);
+            // beta = 0 must not read C, so C starts poisoned; otherwise both start from the same values.
+            c0 = beta == 0f ? TestArrays.nan(m * n) : TestArrays.uniform(random, m * n, -1, 1);
+            expected = run(new CpuBackend(), null, a, b, c0, ta, tb, m, n, k, ab);
+        }
+
+        void check(OpenClBackend cl, GemmRoutine routine, GemmVariant variant, String config) {
+            try (Tensor ca = cl.fromArray(a, a.length); Tensor cb = cl.fromArray(b, b.length);
+                    Tensor cc = cl.fromArray(c0, c0.length)) {
+                routine.gemm(((ClTensor) cc).buffer, ((ClTensor) ca).buffer, ((ClTensor) cb).buffer, ta, tb, m, n, k,
+                        ab[0], ab[1], variant);
+                TestArrays.assertClose("gemm " + variant + " " + config + " m=" + m + " n=" + n + " k=" + k + " ta="
+                        + ta + " tb=" + tb + " beta=" + ab[1] + " seed=" + seed, cl.readFloats(cc), expected,
+                        Tolerances.GEMM);
             }
         }
     }

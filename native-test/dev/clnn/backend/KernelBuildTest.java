@@ -45,21 +45,21 @@ class KernelBuildTest {
                 continue;
             }
             KernelTuning t = new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(), tile,
-                    base.blockedGemm(), base.blockRows(), base.blockVectors(), base.packTile());
+                    base.blockedGemm(), base.gemm(), base.gemmSource(), base.packTile());
             for (Kernels k : new Kernels[] {Kernels.GEMM_TILED_NN, Kernels.GEMM_TILED_NT, Kernels.GEMM_TILED_TN,
                     Kernels.GEMM_TILED_TT}) {
                 cl.device().kernel(k.file().fileName(), k.kernelName(), t.buildOptions(k));
             }
         }
-        for (int rows : new int[] {1, 4, 8, 16}) {
-            for (int vectors : new int[] {1, 2}) {
-                buildBlocked(cl, new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(),
-                        base.tile(), true, rows, vectors, base.packTile()));
+        // Beyond the candidates (GemmParityTest runs those): every vector width, with the smallest and largest blocks.
+        for (int width : new int[] {4, 8, 16}) {
+            for (int[] block : new int[][] {{1, 1}, {GemmConfig.MAX_ROWS, 1}, {2, GemmConfig.MAX_VECTORS}}) {
+                buildBlocked(cl, base.withGemm(new GemmConfig(width, block[0], block[1], 1)));
             }
         }
         for (int packTile : new int[] {4, 8}) {
             buildBlocked(cl, new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(),
-                    base.tile(), true, base.blockRows(), base.blockVectors(), packTile));
+                    base.tile(), true, base.gemm(), base.gemmSource(), packTile));
         }
     }
 

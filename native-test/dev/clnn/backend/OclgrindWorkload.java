@@ -85,6 +85,34 @@ public final class OclgrindWorkload {
                 }
             }
         }
+        gemmOtherConfig();
+    }
+
+    /** The blocked kernels once more with another vector width and block than the device's default. */
+    private void gemmOtherConfig() {
+        GemmConfig other = GemmConfig.parse(cl.tuning().gemm().vectorWidth() == 8 ? "vw4 rm3 wn3 g4" : "vw8 rm3 wn3 g4");
+        GemmRoutine routine = new GemmRoutine(new KernelLauncher(cl.device(), cl.tuning().withGemm(other)));
+        int m = 17;
+        int n = 19;
+        int k = 23;
+        for (GemmVariant v : new GemmVariant[] {GemmVariant.BLOCKED, GemmVariant.BLOCKED_SPLIT_K}) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0;
+                boolean tb = (t & 2) != 0;
+                float[] a = uniform(m * k);
+                float[] b = uniform(k * n);
+                float[] c0 = t == 3 ? uniform(m * n) : filled(m * n, Float.NaN);
+                float beta = t == 3 ? 1f : 0f;
+                try (Tensor ca = cl.fromArray(a, a.length); Tensor cb = cl.fromArray(b, b.length);
+                        Tensor cc = cl.fromArray(c0, c0.length)) {
+                    routine.gemm(((ClTensor) cc).buffer, ((ClTensor) ca).buffer, ((ClTensor) cb).buffer, ta, tb, m, n,
+                            k, 0.5f, beta, v);
+                    Tensor rc = cpu.fromArray(c0, c0.length);
+                    cpu.gemm(rc, cpu.fromArray(a, a.length), cpu.fromArray(b, b.length), ta, tb, m, n, k, 0.5f, beta);
+                    check("gemm " + v + " " + other + " t=" + t, cl.readFloats(cc), cpu.readFloats(rc), 1e-5);
+                }
+            }
+        }
     }
 
     private void bias() {

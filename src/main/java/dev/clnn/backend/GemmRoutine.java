@@ -11,11 +11,6 @@ import dev.clnn.device.DeviceBuffer;
  * checked by {@link OpenClBackend#gemm} before it calls {@link #gemm}.
  */
 final class GemmRoutine {
-    /**
-     * Work-items per group of gemm_blocked, all on one column strip: the group's row blocks reuse that strip of B
-     * from cache, where a group of one would fetch it again for every block.
-     */
-    private static final int BLOCKED_GROUP_ROWS = 32;
     /** Work-items enough to keep every core busy several times over. */
     private static final int SPLIT_TARGET_ITEMS = 64;
     /** A split shorter than this spends more on its partial block than on multiply-adds. */
@@ -42,7 +37,7 @@ final class GemmRoutine {
 
     /** How many K chunks make about {@link #SPLIT_TARGET_ITEMS} work-items, without chunks below the minimum. */
     static int splits(KernelTuning tuning, int m, int n, int k) {
-        long blocks = ceilDiv(m, tuning.blockRows()) * ceilDiv(n, tuning.blockColumns());
+        long blocks = ceilDiv(m, tuning.gemm().rows()) * ceilDiv(n, tuning.gemm().columns());
         long wanted = ceilDiv(SPLIT_TARGET_ITEMS, blocks);
         return (int) Math.max(1, Math.min(wanted, k / SPLIT_MIN_CHUNK));
     }
@@ -74,8 +69,9 @@ final class GemmRoutine {
 
     private void blocked(DeviceBuffer c, DeviceBuffer a, DeviceBuffer b, boolean transA, boolean transB, int m, int n,
             int k, float alpha, float beta, int splits) {
-        int rows = tuning.blockRows();
-        int columns = tuning.blockColumns();
+        GemmConfig config = tuning.gemm();
+        int rows = config.rows();
+        int columns = config.columns();
         int packTile = tuning.packTile();
         int mp = (int) roundUp(m, rows);
         int np = (int) roundUp(n, columns);
@@ -103,10 +99,12 @@ final class GemmRoutine {
                 }
                 return;
             }
-            // Always groups of BLOCKED_GROUP_ROWS, so POCL generates the kernel once rather than once per row count;
-            // rounded-up work-items beyond the last row block return at once.
-            launcher.launch(Kernels.GEMM_BLOCKED, new long[] {np / columns, roundUp(rowBlocks, BLOCKED_GROUP_ROWS)},
-                    new long[] {1, BLOCKED_GROUP_ROWS}, c, ap, bp, m, n, k, np, alpha, beta);
+            // A group's row blocks share one column strip, so they reuse that strip of B from cache, where groups of
+            // one would fetch it again for every block. Always the configured group, so POCL generates the kernel
+            // once rather than once per row count; rounded-up work-items beyond the last row block return at once.
+            int group = config.groupRows();
+            launcher.launch(Kernels.GEMM_BLOCKED, new long[] {np / columns, roundUp(rowBlocks, group)},
+                    new long[] {1, group}, c, ap, bp, m, n, k, np, alpha, beta);
         }
     }
 }

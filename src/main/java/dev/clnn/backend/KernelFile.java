@@ -10,7 +10,7 @@ import java.util.List;
 public enum KernelFile {
     MEMORY("memory.cl"),
     MATMUL("matmul.cl", Define.TS, Define.TRANS_A, Define.TRANS_B),
-    GEMM_BLOCKED("gemm_blocked.cl", Define.RM, Define.WN, Define.PACK_TILE),
+    GEMM_BLOCKED("gemm_blocked.cl", Define.VW, Define.RM, Define.WN, Define.PACK_TILE),
     BIAS("bias.cl", Define.BIAS_LOCAL),
     CONV("conv.cl"),
     RELU("relu.cl"),
@@ -30,9 +30,11 @@ public enum KernelFile {
         TRANS_A,
         /** matmul.cl: 1 when B is stored transposed. */
         TRANS_B,
+        /** gemm_blocked.cl: lanes of the column vectors (float4, float8 or float16). */
+        VW,
         /** gemm_blocked.cl: rows of C per work-item. */
         RM,
-        /** gemm_blocked.cl: float16 column vectors per work-item. */
+        /** gemm_blocked.cl: column vectors per work-item. */
         WN,
         /** gemm_blocked.cl: edge of the square tile one packing work-item moves. */
         PACK_TILE,

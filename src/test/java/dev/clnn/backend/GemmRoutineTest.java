@@ -6,9 +6,14 @@ import org.junit.jupiter.api.Test;
 
 /** GemmRoutine's variant choice depends only on the sizes and the tuning: checked without any OpenCL runtime. */
 class GemmRoutineTest {
+    /** A CPU tuning with 16x16 blocks, so the counts below are easy to follow whatever the defaults are. */
+    private static KernelTuning cpu16x16() {
+        return KernelTuning.forDevice(KernelTuningTest.device(false, 4096), GemmConfig.parse("vw16 rm16 wn1 g32"));
+    }
+
     @Test
     void cpusUseTheBlockedGemmForEverySize() {
-        KernelTuning cpu = KernelTuning.forDevice(KernelTuningTest.device(false, 4096));
+        KernelTuning cpu = cpu16x16();
         assertEquals(GemmVariant.BLOCKED, GemmRoutine.variant(cpu, 1, 1, 1));
         assertEquals(GemmVariant.BLOCKED, GemmRoutine.variant(cpu, 64, 64, 64));
         assertEquals(GemmVariant.BLOCKED, GemmRoutine.variant(cpu, 512, 512, 512));
@@ -19,7 +24,7 @@ class GemmRoutineTest {
 
     @Test
     void splitsNeverMakeChunksShorterThanTheMinimum() {
-        KernelTuning cpu = KernelTuning.forDevice(KernelTuningTest.device(false, 4096));
+        KernelTuning cpu = cpu16x16();
         assertEquals(1, GemmRoutine.splits(cpu, 16, 16, 255));
         assertEquals(2, GemmRoutine.splits(cpu, 16, 16, 256));
         // 64 blocks of C already give 64 work-items: no split however long K is.
@@ -28,7 +33,7 @@ class GemmRoutineTest {
 
     @Test
     void gpusAlwaysUseTheTiledGemm() {
-        KernelTuning gpu = KernelTuning.forDevice(KernelTuningTest.device(true, 1024));
+        KernelTuning gpu = KernelTuning.forDevice(KernelTuningTest.device(true, 1024), null);
         assertEquals(GemmVariant.TILED, GemmRoutine.variant(gpu, 2048, 2048, 2048));
         assertEquals(GemmVariant.TILED, GemmRoutine.variant(gpu, 16, 16, 4096));
     }

@@ -1,6 +1,7 @@
 package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.device.DeviceInfo;
 import java.util.EnumMap;
@@ -10,36 +11,71 @@ import org.junit.jupiter.api.Test;
 /** The kernel choice depends only on what a device reports, so it is checked here without any OpenCL runtime. */
 class KernelTuningTest {
     static DeviceInfo device(boolean gpu, long maxWorkGroup) {
+        return device(gpu, maxWorkGroup, 8);
+    }
+
+    static DeviceInfo device(boolean gpu, long maxWorkGroup, int vectorWidth) {
         return new DeviceInfo(0, 0, "p", "OpenCL 1.2 p", "d", "v", "1", "OpenCL 1.2", gpu, 4, 1L << 30, 1L << 28, 32L << 10,
-                maxWorkGroup, true, false, 8);
+                maxWorkGroup, true, false, vectorWidth);
+    }
+
+    private static KernelTuning tuning(int elementwise, int reduce, int bias, int tile, boolean blocked) {
+        return new KernelTuning(elementwise, reduce, bias, tile, blocked, GemmDefaults.AVX2,
+                KernelTuning.Source.DEFAULT, 16);
     }
 
     @Test
     void workGroupSizesAreCappedPowersOfTwoOfTheDeviceLimit() {
-        assertEquals(new KernelTuning(256, 256, 64, 16, true, 16, 1, 16), KernelTuning.forDevice(device(false, 4096)));
-        assertEquals(new KernelTuning(256, 256, 64, 16, false, 16, 1, 16), KernelTuning.forDevice(device(true, 256)));
-        assertEquals(new KernelTuning(128, 128, 64, 8, false, 16, 1, 16), KernelTuning.forDevice(device(true, 200)));
-        assertEquals(new KernelTuning(32, 32, 32, 8, false, 16, 1, 16), KernelTuning.forDevice(device(true, 48)));
-        assertEquals(new KernelTuning(1, 1, 1, 8, true, 16, 1, 16), KernelTuning.forDevice(device(false, 1)));
+        assertEquals(tuning(256, 256, 64, 16, true), KernelTuning.forDevice(device(false, 4096), null));
+        assertEquals(tuning(256, 256, 64, 16, false), KernelTuning.forDevice(device(true, 256), null));
+        assertEquals(tuning(128, 128, 64, 8, false), KernelTuning.forDevice(device(true, 200), null));
+        assertEquals(tuning(32, 32, 32, 8, false), KernelTuning.forDevice(device(true, 48), null));
+        assertEquals(tuning(1, 1, 1, 8, true), KernelTuning.forDevice(device(false, 1), null));
+    }
+
+    @Test
+    void gemmDefaultFollowsThePreferredVectorWidthAndIsOneOfTheCandidates() {
+        assertEquals(GemmDefaults.AVX512, KernelTuning.forDevice(device(false, 4096, 16), null).gemm());
+        assertEquals(GemmDefaults.AVX2, KernelTuning.forDevice(device(false, 4096, 8), null).gemm());
+        assertEquals(GemmDefaults.NARROW, KernelTuning.forDevice(device(false, 4096, 4), null).gemm());
+        assertEquals(GemmDefaults.NARROW, KernelTuning.forDevice(device(false, 4096, 1), null).gemm());
+        for (int width : new int[] {1, 4, 8, 16}) {
+            DeviceInfo cpu = device(false, 4096, width);
+            GemmConfig chosen = KernelTuning.forDevice(cpu, null).gemm();
+            assertTrue(GemmConfig.candidates(cpu).contains(chosen), chosen + " for width " + width);
+        }
+        assertEquals(KernelTuning.Source.DEFAULT, KernelTuning.forDevice(device(false, 4096), null).gemmSource());
+    }
+
+    @Test
+    void aForcedGemmConfigReplacesTheDefaultAndSaysSo() {
+        GemmConfig forced = GemmConfig.parse("vw4 rm3 wn2 g16");
+        KernelTuning t = KernelTuning.forDevice(device(false, 4096, 16), forced);
+        assertEquals(forced, t.gemm());
+        assertEquals(KernelTuning.Source.FORCED, t.gemmSource());
+        assertEquals("-DVW=4 -DRM=3 -DWN=2 -DPACK_TILE=16", t.buildOptions(Kernels.GEMM_BLOCKED));
+        assertTrue(t.gemmChoice().contains("vw4 rm3 wn2 g16 (forced by clnn.gemm"), t.gemmChoice());
+        assertTrue(KernelTuning.forDevice(device(false, 4096), null).gemmChoice().contains("(default"));
     }
 
     @Test
     void buildOptionsCarryEachFilesTunablesFromTheTuningAndTheEntrysTranspositions() {
-        KernelTuning small = new KernelTuning(32, 32, 16, 8, false, 8, 2, 4);
+        KernelTuning small = new KernelTuning(32, 32, 16, 8, false, new GemmConfig(8, 8, 2, 4),
+                KernelTuning.Source.DEFAULT, 4);
         assertEquals("-DREDUCE_LOCAL=32", small.buildOptions(Kernels.REDUCE_SUM));
         assertEquals("-DBIAS_LOCAL=16", small.buildOptions(Kernels.BIAS_ADD_BACKWARD));
         assertEquals("-DTS=8 -DTRANS_A=0 -DTRANS_B=0", small.buildOptions(Kernels.GEMM_TILED_NN));
         assertEquals("-DTS=8 -DTRANS_A=0 -DTRANS_B=1", small.buildOptions(Kernels.GEMM_TILED_NT));
         assertEquals("-DTS=8 -DTRANS_A=1 -DTRANS_B=0", small.buildOptions(Kernels.GEMM_TILED_TN));
         assertEquals("-DTS=8 -DTRANS_A=1 -DTRANS_B=1", small.buildOptions(Kernels.GEMM_TILED_TT));
-        assertEquals("-DRM=8 -DWN=2 -DPACK_TILE=4", small.buildOptions(Kernels.PACK_A));
+        assertEquals("-DVW=8 -DRM=8 -DWN=2 -DPACK_TILE=4", small.buildOptions(Kernels.PACK_A));
         assertEquals("", small.buildOptions(Kernels.RELU_FORWARD));
-        assertEquals(32, small.blockColumns());
+        assertEquals(16, small.gemm().columns());
     }
 
     @Test
     void everyKernelOfAFileSharesOneProgramExceptTheTiledGemmsTranspositions() {
-        KernelTuning cpu = KernelTuning.forDevice(device(false, 4096));
+        KernelTuning cpu = KernelTuning.forDevice(device(false, 4096), null);
         Map<KernelFile, String> options = new EnumMap<>(KernelFile.class);
         for (Kernels k : Kernels.values()) {
             if (k.file() == KernelFile.MATMUL) {
