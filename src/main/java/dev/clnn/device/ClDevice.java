@@ -132,6 +132,18 @@ public final class ClDevice implements AutoCloseable {
         programs.program(file, options);
     }
 
+    /**
+     * Starts building (or loading from the disk cache) these programs on a background thread, in the order given,
+     * and returns at once. A program asked for later ({@link #kernel}, {@link #build}) waits for its build if it
+     * has started, or is built by the asking thread if not; a build that fails there throws the same
+     * {@link KernelBuildException} as a build in the asking thread. Builds not started when the device closes are
+     * dropped. Use it as soon as a device is open, so the compiler's start-up overlaps the caller's own.
+     */
+    public void prebuild(List<ProgramSpec> programs) {
+        checkOpen();
+        this.programs.prebuild(programs);
+    }
+
     /** Blocking write of {@code src} to the start of {@code dst}. */
     public void write(DeviceBuffer dst, float[] src) {
         checkOpen();
@@ -224,7 +236,8 @@ public final class ClDevice implements AutoCloseable {
     }
 
     /**
-     * Waits for queued work, then releases the kernels, programs, buffers, queue and context. Every release is
+     * Waits for queued work and for a background build in progress, writes the binaries of programs built from
+     * source to the disk cache, then releases the kernels, programs, buffers, queue and context. Every release is
      * attempted even when an earlier one fails; the first failure is then thrown.
      */
     @Override
