@@ -1,5 +1,6 @@
 package dev.clnn.device;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,20 @@ final class BackgroundBuilds {
             });
         }
         executor.execute(build);
+    }
+
+    /** Waits until every build queued so far has ended (for tests that need the background's outcome). */
+    void awaitQueued() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        submit(done::countDown);
+        // close() drops queued tasks, this one too: then there is nothing left to wait for.
+        while (!done.await(100, TimeUnit.MILLISECONDS)) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+            }
+        }
     }
 
     /**

@@ -221,6 +221,11 @@ public final class ClDevice implements AutoCloseable {
         return pool.cachedBytes();
     }
 
+    /** Waits until the background has finished (or failed) every {@link #prebuild} asked for so far. */
+    void awaitPrebuilds() throws InterruptedException {
+        programs.awaitPrebuilds();
+    }
+
     int sourceBuilds() {
         return programs.sourceBuilds();
     }

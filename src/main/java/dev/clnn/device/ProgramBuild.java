@@ -23,7 +23,7 @@ final class ProgramBuild {
     /**
      * @param file      the kernel file, for messages
      * @param work      builds the program
-     * @param onFailure told before waiting threads see a failure, so the cache can forget this build and a later
+     * @param onFailure told when a failure is handed to a caller, so the cache can forget this build and a later
      *                  request tries again
      */
     ProgramBuild(String file, Supplier<cl_program> work, Consumer<ProgramBuild> onFailure) {
@@ -40,7 +40,6 @@ final class ProgramBuild {
         try {
             result.complete(work.get());
         } catch (RuntimeException | Error e) {
-            onFailure.accept(this);
             result.completeExceptionally(e);
         }
     }
@@ -71,6 +70,9 @@ final class ProgramBuild {
                     // The build cannot be abandoned halfway; the interrupt is kept for the caller.
                     interrupted = true;
                 } catch (ExecutionException e) {
+                    // Forgotten once a caller has it, not before: a background failure reaches the first caller
+                    // without a second compile, and a later request tries again.
+                    onFailure.accept(this);
                     throw rethrown(e.getCause());
                 }
             }

@@ -12,10 +12,16 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jocl.Pointer;
 import org.jocl.cl_command_queue;
@@ -27,10 +33,13 @@ import org.jocl.cl_program;
 /**
  * Programs built from the classpath kernels, once per (file, build options) for this device and context, and
  * kept as program binaries on disk ({@link ProgramDiskCache}) so a later process skips the compiler. Programs can
- * be built ahead of need on a background thread ({@link #prebuild}); a thread that needs a program waits for its
- * build if one is running, or builds it itself if it has not started, and a failed build reaches that thread as
- * its own {@link KernelBuildException}. Binaries of programs built from source are written to disk when the cache
- * closes, because fetching a binary costs POCL a code generation per kernel.
+ * be built ahead of need on a background thread ({@link #prebuild}), several files as one program: POCL spends
+ * about 0.1-0.2 s on every program whatever its size (its OpenCL C header and builtin library), so seven small
+ * programs cost several times one that holds them all. A thread that needs a program waits for its build if one
+ * is running, or builds it itself if it has not started, and a failed build reaches that thread as its own
+ * {@link KernelBuildException}; a combined program that fails is not an error, its files are built one by one.
+ * Binaries of programs built from source are written to disk when the cache closes, because fetching a binary
+ * costs POCL a code generation per kernel.
  */
 final class ProgramCache implements AutoCloseable {
     /** Standard OpenCL build option that inhibits all warnings. */
@@ -47,6 +56,8 @@ final class ProgramCache implements AutoCloseable {
     private final ProgramDiskCache disk;
     private final BackgroundBuilds background;
     private final Map<String, ProgramBuild> programs = new ConcurrentHashMap<>();
+    /** Builds of several files as one program; their files' entries in {@link #programs} resolve to them. */
+    private final List<ProgramBuild> combined = new CopyOnWriteArrayList<>();
     private final Map<String, ClKernel> kernels = new HashMap<>();
     /** Programs built from source whose binaries are not on disk yet, keyed by their disk key. */
     private final Map<String, cl_program> unsaved = new HashMap<>();
@@ -101,23 +112,78 @@ final class ProgramCache implements AutoCloseable {
     }
 
     /**
-     * Starts building {@code specs} on the background thread, in order, skipping those built or started already.
-     * A build the caller asks for before the thread reaches it is done by the caller.
+     * Starts building {@code specs} on the background thread and returns. Those not asked for yet, one per file,
+     * become one program; the rest are built one by one after it. A build the caller asks for before the thread
+     * reaches it is done by the caller.
      */
     void prebuild(List<ProgramSpec> specs) {
+        Map<String, ProgramSpec> byFile = new LinkedHashMap<>();
+        List<ProgramSpec> alone = new ArrayList<>();
         for (ProgramSpec spec : specs) {
-            ProgramBuild build = entry(spec.file(), spec.options());
-            if (!build.claimed()) {
-                background.submit(build::runIfUnclaimed);
+            if (programs.containsKey(key(spec.file(), spec.options()))) {
+                continue;
             }
+            if (byFile.putIfAbsent(spec.file(), spec) != null) {
+                alone.add(spec); // the same file with other options (e.g. another transposition)
+            }
+        }
+        List<ProgramSpec> together = new ArrayList<>(byFile.values());
+        if (together.size() > 1) {
+            ProgramBuild all = new ProgramBuild(together.size() + " files", () -> loadCombined(together), f -> { });
+            combined.add(all);
+            for (ProgramSpec spec : together) {
+                String key = key(spec.file(), spec.options());
+                programs.putIfAbsent(key, new ProgramBuild(spec.file(), () -> fromCombined(all, spec),
+                        failed -> programs.remove(key, failed)));
+            }
+            background.submit(all::runIfUnclaimed);
+        } else {
+            alone.addAll(0, together);
+        }
+        for (ProgramSpec spec : alone) {
+            background.submit(entry(spec.file(), spec.options())::runIfUnclaimed);
         }
     }
 
+    /** Waits for the background builds asked for so far. */
+    void awaitPrebuilds() throws InterruptedException {
+        background.awaitQueued();
+    }
+
     private ProgramBuild entry(String file, String options) {
-        String buildOptions = diagnostics() ? options : (NO_WARNINGS + " " + options).strip();
-        String key = file + '\0' + buildOptions;
-        return programs.computeIfAbsent(key, k -> new ProgramBuild(file, () -> load(file, options, buildOptions),
+        String key = key(file, options);
+        return programs.computeIfAbsent(key, k -> new ProgramBuild(file, () -> load(file, options),
                 failed -> programs.remove(k, failed)));
+    }
+
+    private static String key(String file, String options) {
+        return file + '\0' + buildOptions(options);
+    }
+
+    /** What the driver is given: {@code options}, with {@code -w} unless diagnostics are on. */
+    private static String buildOptions(String options) {
+        return diagnostics() ? options : (NO_WARNINGS + " " + options).strip();
+    }
+
+    /** The combined program that holds {@code spec}'s file, or the file alone if the combined one failed. */
+    private cl_program fromCombined(ProgramBuild all, ProgramSpec spec) {
+        all.runIfUnclaimed();
+        try {
+            return all.await();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "building kernels/" + spec.file() + " alone: the combined program failed: " + e);
+            return load(spec.file(), spec.options());
+        }
+    }
+
+    /** One program of the specs' files, built with all their options (each file's macros are its own). */
+    private cl_program loadCombined(List<ProgramSpec> specs) {
+        List<String> files = specs.stream().map(ProgramSpec::file).toList();
+        Set<String> options = new LinkedHashSet<>();
+        specs.forEach(spec -> options.addAll(List.of(spec.options().split(" +"))));
+        options.remove("");
+        String joined = String.join(" ", options);
+        return load(String.join(", ", files), KernelSource.program(files), joined, buildOptions(joined));
     }
 
     /** Source builds and disk-binary loads so far, for tests of the cache itself. */
@@ -129,12 +195,16 @@ final class ProgramCache implements AutoCloseable {
         return binaryLoads.get();
     }
 
+    private cl_program load(String file, String options) {
+        return load(file, KernelSource.program(file), options, buildOptions(options));
+    }
+
     /**
+     * @param file         the file (or files) named in errors
      * @param options      the caller's options, as named in errors
-     * @param buildOptions what the driver is given: {@code options}, with {@code -w} unless diagnostics are on
+     * @param buildOptions what the driver is given
      */
-    private cl_program load(String file, String options, String buildOptions) {
-        String source = KernelSource.program(file);
+    private cl_program load(String file, String source, String options, String buildOptions) {
         String key = disk == null ? null : disk.key(source, buildOptions);
         if (disk != null) {
             byte[] binary = disk.read(key);
@@ -246,8 +316,13 @@ final class ProgramCache implements AutoCloseable {
             kernels.values().forEach(k -> releaser.run(k::close));
             kernels.clear();
         }
-        programs.values().forEach(b -> b.built().ifPresent(p -> releaser.run(() -> release(p))));
+        // A combined program is the program of several entries: each is released once.
+        Set<cl_program> built = Collections.newSetFromMap(new IdentityHashMap<>());
+        programs.values().forEach(b -> b.built().ifPresent(built::add));
+        combined.forEach(b -> b.built().ifPresent(built::add));
+        built.forEach(p -> releaser.run(() -> release(p)));
         programs.clear();
+        combined.clear();
         releaser.throwIfFailed();
     }
 }
