@@ -133,11 +133,14 @@ public final class ClDevice implements AutoCloseable {
     }
 
     /**
-     * Starts building (or loading from the disk cache) these programs on a background thread, in the order given,
-     * and returns at once. A program asked for later ({@link #kernel}, {@link #build}) waits for its build if it
-     * has started, or is built by the asking thread if not; a build that fails there throws the same
-     * {@link KernelBuildException} as a build in the asking thread. Builds not started when the device closes are
-     * dropped. Use it as soon as a device is open, so the compiler's start-up overlaps the caller's own.
+     * Starts building (or loading from the disk cache) these programs on a background thread and returns at once.
+     * The files not asked for yet are compiled together as one program (the driver's cost per program dominates
+     * for small files); a file that appears again with other options is built alone after it. A program asked for
+     * later ({@link #kernel}, {@link #build}) waits for its build if it has started, or is built by the asking
+     * thread if not; a build that fails throws the asking thread the same {@link KernelBuildException} as a build
+     * of its own (a combined program that fails just falls back to one program per file). Builds not started when
+     * the device closes are dropped. Call it as soon as the device is open, so the compiler's start-up overlaps
+     * the caller's own.
      */
     public void prebuild(List<ProgramSpec> programs) {
         checkOpen();

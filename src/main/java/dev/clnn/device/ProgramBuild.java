@@ -10,8 +10,9 @@ import org.jocl.cl_program;
 
 /**
  * The one build of one program, run by whichever thread claims it first: the background builder or a thread that
- * needs the program. Others wait for the result. A failure is rethrown to every thread that asks, each getting an
- * exception of the same type in its own stack (the builder's is its cause), as if it had built the program itself.
+ * needs the program. Others wait for the result. A failure is rethrown to the threads waiting for it, each getting
+ * an exception of the same type in its own stack (the builder's is its cause), as if it had built the program
+ * itself; the cache then forgets the build.
  */
 final class ProgramBuild {
     private final String file;
