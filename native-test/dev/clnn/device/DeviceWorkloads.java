@@ -20,6 +20,10 @@ import java.util.concurrent.Future;
  * <li>{@code build SELECTOR FILE}: builds kernels/FILE.</li>
  * <li>{@code build-failing SELECTOR FILE OPTIONS}: builds kernels/FILE, expecting a {@link KernelBuildException},
  * and prints what it carries. In a child JVM because the compiler writes "N errors generated." to stderr.</li>
+ * <li>{@code prebuild-failing SELECTOR FILE OPTIONS alone|with-relu}: prebuilds kernels/FILE in the background,
+ * alone or together with relu.cl, waits for the background, then asks for FILE and prints what the
+ * {@link KernelBuildException} carries and which thread built it; with relu.cl, first checks that relu_forward
+ * runs and prints "relu.cl ran".</li>
  * <li>{@code select SELECTOR}: prints {@link ClDevice#problems()} and the selected device or why there is none.</li>
  * </ul>
  */
@@ -33,6 +37,7 @@ final class DeviceWorkloads {
             case "open-at-once" -> openAtOnce(Arrays.copyOfRange(args, 1, args.length));
             case "build" -> build(args[1], args[2]);
             case "build-failing" -> buildFailing(args[1], args[2], args[3]);
+            case "prebuild-failing" -> prebuildFailing(args[1], args[2], args[3], args[4].equals("with-relu"));
             case "select" -> select(args[1]);
             default -> List.of("unknown workload " + args[0]);
         };
@@ -112,6 +117,40 @@ final class DeviceWorkloads {
             System.out.println("message has the build log: " + e.getMessage().contains(e.buildLog()));
             System.out.println("message: " + e.getMessage());
             return List.of();
+        }
+    }
+
+    private static List<String> prebuildFailing(String selector, String file, String options, boolean withRelu)
+            throws InterruptedException {
+        try (ClDevice device = ClDevice.open(ClDevice.select(selector))) {
+            List<ProgramSpec> specs = new ArrayList<>();
+            if (withRelu) {
+                specs.add(new ProgramSpec("relu.cl", ""));
+            }
+            specs.add(new ProgramSpec(file, options));
+            device.prebuild(specs);
+            device.awaitPrebuilds();
+            if (withRelu) {
+                List<String> wrong = runRelu(device);
+                if (!wrong.isEmpty()) {
+                    return wrong;
+                }
+            }
+            try {
+                device.build(file, options);
+                return List.of("kernels/" + file + " built with options \"" + options + "\"");
+            } catch (KernelBuildException e) {
+                System.out.println("file: " + e.file());
+                System.out.println("options: " + e.options());
+                System.out.println("build log blank: " + e.buildLog().isBlank());
+                System.out.println("message has the build log: " + e.getMessage().contains(e.buildLog()));
+                System.out.println("built by: " + (e.getCause() instanceof KernelBuildException ? "another thread"
+                        : "this thread"));
+                if (withRelu) {
+                    System.out.println("relu.cl ran");
+                }
+                return List.of();
+            }
         }
     }
 

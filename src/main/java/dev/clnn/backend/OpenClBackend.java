@@ -28,6 +28,8 @@ public final class OpenClBackend implements Backend {
         this.launcher = new KernelLauncher(device, tuning);
         this.gemm = new GemmRoutine(launcher);
         this.reduce = new ReduceSumRoutine(launcher);
+        // The compiler's start-up (about a second on POCL) then overlaps the caller's data loading and model set-up.
+        device.prebuild(StartupPrograms.inOrderOfFirstUse(tuning));
     }
 
     /** Opens the device a selector names ({@code opencl}, {@code opencl:P:D} or a name substring). */

@@ -93,8 +93,9 @@ final class TrainCommand implements Callable<Integer> {
                 OptionValues.integer("--warmup", warmup), OptionValues.integer("--seed", seed),
                 OptionValues.outputFile("--save", save), OptionValues.outputFile("--metrics", metrics),
                 OptionValues.outputFile("--plot", plot), quiet, !continueOnNan);
-        DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
+        // Opened before the data loads: an OpenCL backend starts compiling its kernels in the background at once.
         try (Backend backend = profile ? device.openProfiled() : device.open()) {
+            DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
             new Trainer(backend, options, out, interactive).run(split);
         }
         return 0;

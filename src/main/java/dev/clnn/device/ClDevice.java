@@ -210,6 +210,21 @@ public final class ClDevice implements AutoCloseable {
         programs.program(file, options);
     }
 
+    /**
+     * Starts building (or loading from the disk cache) these programs on a background thread and returns at once.
+     * The files not asked for yet are compiled together as one program (the driver's cost per program dominates
+     * for small files); a file that appears again with other options is built alone after it. A program asked for
+     * later ({@link #kernel}, {@link #build}) waits for its build if it has started, or is built by the asking
+     * thread if not; a build that fails throws the asking thread the same {@link KernelBuildException} as a build
+     * of its own (a combined program that fails just falls back to one program per file). Builds not started when
+     * the device closes are dropped. Call it as soon as the device is open, so the compiler's start-up overlaps
+     * the caller's own.
+     */
+    public void prebuild(List<ProgramSpec> programs) {
+        checkOpen();
+        this.programs.prebuild(programs);
+    }
+
     /** Blocking write of {@code src} to the start of {@code dst}. */
     public void write(DeviceBuffer dst, float[] src) {
         checkOpen();
@@ -287,6 +302,11 @@ public final class ClDevice implements AutoCloseable {
         return pool.cachedBytes();
     }
 
+    /** Waits until the background has finished (or failed) every {@link #prebuild} asked for so far. */
+    void awaitPrebuilds() throws InterruptedException {
+        programs.awaitPrebuilds();
+    }
+
     int sourceBuilds() {
         return programs.sourceBuilds();
     }
@@ -302,7 +322,8 @@ public final class ClDevice implements AutoCloseable {
     }
 
     /**
-     * Waits for queued work, then releases the kernels, programs, buffers, queue and context. Every release is
+     * Waits for queued work and for a background build in progress, writes the binaries of programs built from
+     * source to the disk cache, then releases the kernels, programs, buffers, queue and context. Every release is
      * attempted even when an earlier one fails; the first failure is then thrown.
      */
     @Override

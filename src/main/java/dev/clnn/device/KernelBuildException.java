@@ -15,6 +15,14 @@ public final class KernelBuildException extends DeviceException {
         this.buildLog = buildLog;
     }
 
+    /** The same failure for another thread: same message, file, options and log, with {@code failure} as cause. */
+    KernelBuildException(KernelBuildException failure) {
+        super(failure.getMessage(), failure.status(), failure);
+        this.file = failure.file;
+        this.options = failure.options;
+        this.buildLog = failure.buildLog;
+    }
+
     public String file() {
         return file;
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,7 +28,19 @@ public final class KernelSource {
 
     /** The full program text for a file: common.cl, then the file, with line markers for readable build logs. */
     public static String program(String file) {
-        return "#line 1 \"" + COMMON + "\"\n" + read(COMMON) + "\n#line 1 \"" + file + "\"\n" + read(file);
+        return program(List.of(file));
+    }
+
+    /**
+     * One program of several files: common.cl once, then each file in turn, with line markers. The files must not
+     * define the same macro or function; each file's {@code #ifndef} defaults would otherwise see another's value.
+     */
+    public static String program(List<String> files) {
+        StringBuilder text = new StringBuilder("#line 1 \"" + COMMON + "\"\n" + read(COMMON));
+        for (String file : files) {
+            text.append("\n#line 1 \"").append(file).append("\"\n").append(read(file));
+        }
+        return text.toString();
     }
 
     private static String load(String file) {

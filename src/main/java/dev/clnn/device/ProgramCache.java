@@ -1,32 +1,29 @@
 package dev.clnn.device;
 
-import static org.jocl.CL.CL_PROGRAM_BINARIES;
-import static org.jocl.CL.CL_PROGRAM_BINARY_SIZES;
 import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 import static org.jocl.CL.clBuildProgram;
 import static org.jocl.CL.clCreateKernel;
 import static org.jocl.CL.clCreateProgramWithBinary;
 import static org.jocl.CL.clCreateProgramWithSource;
 import static org.jocl.CL.clGetProgramBuildInfo;
-import static org.jocl.CL.clGetProgramInfo;
 import static org.jocl.CL.clReleaseProgram;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jocl.Pointer;
-import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
@@ -35,22 +32,16 @@ import org.jocl.cl_program;
 
 /**
  * Programs built from the classpath kernels, once per (file, build options) for this device and context, and
- * kept as program binaries on disk so a later process skips the compiler. The disk key hashes the cache format
- * version, the device identity (platform, name, driver, version), the driver settings that change generated code,
- * the build options and the full source, so any change to one of them builds afresh. A cached file is verified
- * ({@link CachedBinary}) before the driver sees it; one that fails is deleted and rebuilt.
+ * kept as program binaries on disk ({@link ProgramDiskCache}) so a later process skips the compiler. Programs can
+ * be built ahead of need on a background thread ({@link #prebuild}), several files as one program: POCL spends
+ * about 0.1-0.2 s on every program whatever its size (its OpenCL C header and builtin library), so seven small
+ * programs cost several times one that holds them all. A thread that needs a program waits for its build if one
+ * is running, or builds it itself if it has not started, and a failed build reaches that thread as its own
+ * {@link KernelBuildException}; a combined program that fails is not an error, its files are built one by one.
+ * Binaries of programs built from source are written to disk when the cache closes, because fetching a binary
+ * costs POCL a code generation per kernel.
  */
 final class ProgramCache implements AutoCloseable {
-    /**
-     * POCL settings that change the code it generates and that the device identity does not show: the target CPU,
-     * extra compiler flags, the builtin kernel library, and how work-group functions are formed and specialised
-     * (POCL stores compiled work-group functions in its program binaries). Settings that only affect run time,
-     * logging or POCL's own cache are left out, so they do not force rebuilds.
-     */
-    private static final List<String> CODEGEN_ENVIRONMENT = List.of("POCL_LLVM_CPU_NAME", "POCL_EXTRA_BUILD_FLAGS",
-            "POCL_KERNELLIB_NAME", "POCL_WORK_GROUP_METHOD", "POCL_WORK_GROUP_SPECIALIZATION",
-            "POCL_BINARY_SPECIALIZE_WG", "POCL_FORCE_PARALLEL_OUTER_LOOP", "POCL_WILOOPS_MAX_UNROLL_COUNT",
-            "POCL_FULL_REPLICATION_THRESHOLD");
     /** Standard OpenCL build option that inhibits all warnings. */
     private static final String NO_WARNINGS = "-w";
     private static final System.Logger LOG = System.getLogger("dev.clnn");
@@ -62,18 +53,25 @@ final class ProgramCache implements AutoCloseable {
     private final cl_device_id device;
     private final cl_command_queue queue;
     private final DeviceInfo info;
-    private final Path diskDir;
-    private final Map<String, cl_program> programs = new HashMap<>();
+    private final ProgramDiskCache disk;
+    private final BackgroundBuilds background;
+    private final Map<String, ProgramBuild> programs = new ConcurrentHashMap<>();
+    /** Builds of several files as one program; their files' entries in {@link #programs} resolve to them. */
+    private final List<ProgramBuild> combined = new CopyOnWriteArrayList<>();
     private final Map<String, ClKernel> kernels = new HashMap<>();
-    private int sourceBuilds;
-    private int binaryLoads;
+    /** Programs built from source whose binaries are not on disk yet, keyed by their disk key. */
+    private final Map<String, cl_program> unsaved = new HashMap<>();
+    private final AtomicInteger sourceBuilds = new AtomicInteger();
+    private final AtomicInteger binaryLoads = new AtomicInteger();
 
+    /** @param diskDir the disk cache's folder, or null when it is switched off */
     ProgramCache(cl_context context, cl_device_id device, cl_command_queue queue, DeviceInfo info, Path diskDir) {
         this.context = context;
         this.device = device;
         this.queue = queue;
         this.info = info;
-        this.diskDir = diskDir;
+        this.disk = diskDir == null ? null : new ProgramDiskCache(info, diskDir);
+        this.background = new BackgroundBuilds(info.name());
     }
 
     static void setDiagnostics(boolean on) {
@@ -85,64 +83,148 @@ final class ProgramCache implements AutoCloseable {
         return set != null ? set : Boolean.getBoolean("clnn.debug");
     }
 
-    synchronized ClKernel kernel(String file, String name, String options) {
+    ClKernel kernel(String file, String name, String options) {
         String key = file + '\0' + options + '\0' + name;
-        ClKernel kernel = kernels.get(key);
-        if (kernel == null) {
-            cl_program program = program(file, options);
-            String what = "creating kernel " + name + " from kernels/" + file + " (options \"" + options + "\")";
-            cl_kernel handle = Cl.call(what, info.name(), () -> clCreateKernel(program, name, null));
-            kernel = new ClKernel(handle, queue, name, info.name());
-            kernels.put(key, kernel);
+        synchronized (kernels) {
+            ClKernel kernel = kernels.get(key);
+            if (kernel != null) {
+                return kernel;
+            }
         }
-        return kernel;
-    }
-
-    synchronized cl_program program(String file, String options) {
-        String buildOptions = diagnostics() ? options : (NO_WARNINGS + " " + options).strip();
-        String key = file + '\0' + buildOptions;
-        cl_program program = programs.get(key);
-        if (program == null) {
-            program = load(file, options, buildOptions);
-            programs.put(key, program);
+        cl_program program = program(file, options);
+        synchronized (kernels) {
+            ClKernel kernel = kernels.get(key);
+            if (kernel == null) {
+                String what = "creating kernel " + name + " from kernels/" + file + " (options \"" + options + "\")";
+                cl_kernel handle = Cl.call(what, info.name(), () -> clCreateKernel(program, name, null));
+                kernel = new ClKernel(handle, queue, name, info.name());
+                kernels.put(key, kernel);
+            }
+            return kernel;
         }
-        return program;
     }
 
-    /** Source builds and disk-binary loads so far, for tests of the cache itself. */
-    synchronized int sourceBuilds() {
-        return sourceBuilds;
-    }
-
-    synchronized int binaryLoads() {
-        return binaryLoads;
+    /** The program, built here, or by the background thread if it has started on it (then this waits). */
+    cl_program program(String file, String options) {
+        ProgramBuild build = entry(file, options);
+        build.runIfUnclaimed();
+        return build.await();
     }
 
     /**
-     * @param options      the caller's options, as named in errors
-     * @param buildOptions what the driver is given: {@code options}, with {@code -w} unless diagnostics are on
+     * Starts building {@code specs} on the background thread and returns. Those not asked for yet, one per file,
+     * become one program; the rest are built one by one after it. A build the caller asks for before the thread
+     * reaches it is done by the caller.
      */
-    private cl_program load(String file, String options, String buildOptions) {
-        String source = KernelSource.program(file);
-        String key = diskKey(source, buildOptions);
-        Path cached = diskDir == null ? null : diskDir.resolve(key + ".bin");
-        if (cached != null) {
-            byte[] binary = readCached(cached, key);
+    void prebuild(List<ProgramSpec> specs) {
+        Map<String, ProgramSpec> byFile = new LinkedHashMap<>();
+        List<ProgramSpec> alone = new ArrayList<>();
+        for (ProgramSpec spec : specs) {
+            if (programs.containsKey(key(spec.file(), spec.options()))) {
+                continue;
+            }
+            if (byFile.putIfAbsent(spec.file(), spec) != null) {
+                alone.add(spec); // the same file with other options (e.g. another transposition)
+            }
+        }
+        List<ProgramSpec> together = new ArrayList<>(byFile.values());
+        if (together.size() > 1) {
+            ProgramBuild all = new ProgramBuild(together.size() + " files", () -> loadCombined(together), f -> { });
+            combined.add(all);
+            for (ProgramSpec spec : together) {
+                String key = key(spec.file(), spec.options());
+                programs.putIfAbsent(key, new ProgramBuild(spec.file(), () -> fromCombined(all, spec),
+                        failed -> programs.remove(key, failed)));
+            }
+            background.submit(all::runIfUnclaimed);
+        } else {
+            alone.addAll(0, together);
+        }
+        for (ProgramSpec spec : alone) {
+            background.submit(entry(spec.file(), spec.options())::runIfUnclaimed);
+        }
+    }
+
+    /** Waits for the background builds asked for so far. */
+    void awaitPrebuilds() throws InterruptedException {
+        background.awaitQueued();
+    }
+
+    private ProgramBuild entry(String file, String options) {
+        String key = key(file, options);
+        return programs.computeIfAbsent(key, k -> new ProgramBuild(file, () -> load(file, options),
+                failed -> programs.remove(k, failed)));
+    }
+
+    private static String key(String file, String options) {
+        return file + '\0' + buildOptions(options);
+    }
+
+    /** What the driver is given: {@code options}, with {@code -w} unless diagnostics are on. */
+    private static String buildOptions(String options) {
+        return diagnostics() ? options : (NO_WARNINGS + " " + options).strip();
+    }
+
+    /** The combined program that holds {@code spec}'s file, or the file alone if the combined one failed. */
+    private cl_program fromCombined(ProgramBuild all, ProgramSpec spec) {
+        all.runIfUnclaimed();
+        try {
+            return all.await();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "building kernels/" + spec.file() + " alone: the combined program failed: " + e);
+            return load(spec.file(), spec.options());
+        }
+    }
+
+    /** One program of the specs' files, built with all their options (each file's macros are its own). */
+    private cl_program loadCombined(List<ProgramSpec> specs) {
+        List<String> files = specs.stream().map(ProgramSpec::file).toList();
+        Set<String> options = new LinkedHashSet<>();
+        specs.forEach(spec -> options.addAll(List.of(spec.options().split(" +"))));
+        options.remove("");
+        String joined = String.join(" ", options);
+        return load(String.join(", ", files), KernelSource.program(files), joined, buildOptions(joined));
+    }
+
+    /** Source builds and disk-binary loads so far, for tests of the cache itself. */
+    int sourceBuilds() {
+        return sourceBuilds.get();
+    }
+
+    int binaryLoads() {
+        return binaryLoads.get();
+    }
+
+    private cl_program load(String file, String options) {
+        return load(file, KernelSource.program(file), options, buildOptions(options));
+    }
+
+    /**
+     * @param file         the file (or files) named in errors
+     * @param options      the caller's options, as named in errors
+     * @param buildOptions what the driver is given
+     */
+    private cl_program load(String file, String source, String options, String buildOptions) {
+        String key = disk == null ? null : disk.key(source, buildOptions);
+        if (disk != null) {
+            byte[] binary = disk.read(key);
             cl_program program = binary == null ? null : fromBinary(binary, buildOptions);
             if (program != null) {
-                binaryLoads++;
+                binaryLoads.incrementAndGet();
                 logBuild(program, file, buildOptions);
                 return program;
             }
             if (binary != null) {
-                discard(cached, "the driver rejected the binary");
+                disk.discard(key, "the driver rejected the binary");
             }
         }
         cl_program program = fromSource(file, source, options, buildOptions);
-        sourceBuilds++;
+        sourceBuilds.incrementAndGet();
         logBuild(program, file, buildOptions);
-        if (cached != null) {
-            store(program, cached, key);
+        if (disk != null) {
+            synchronized (unsaved) {
+                unsaved.put(key, program);
+            }
         }
         return program;
     }
@@ -166,21 +248,6 @@ final class ProgramCache implements AutoCloseable {
         return program;
     }
 
-    /** The verified payload of a cache entry, or null when there is none or it is not valid (then it is deleted). */
-    private byte[] readCached(Path path, String key) {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return null;
-        }
-        try {
-            return CachedBinary.read(path, key);
-        } catch (CachedBinary.InvalidEntryException e) {
-            discard(path, e.getMessage());
-        } catch (IOException e) {
-            discard(path, "unreadable: " + e);
-        }
-        return null;
-    }
-
     /** A program from a verified binary, or null when the driver does not accept it (e.g. after a driver update). */
     private cl_program fromBinary(byte[] binary, String buildOptions) {
         cl_program program = null;
@@ -199,60 +266,6 @@ final class ProgramCache implements AutoCloseable {
             }
             return null;
         }
-    }
-
-    private void store(cl_program program, Path path, String key) {
-        try {
-            byte[] binary = Cl.call("reading the program binary", info.name(), () -> {
-                long[] size = new long[1];
-                clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(size), null);
-                if (size[0] <= 0 || size[0] > CachedBinary.MAX_FILE_BYTES) {
-                    return null;
-                }
-                byte[] bytes = new byte[(int) size[0]];
-                clGetProgramInfo(program, CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(Pointer.to(bytes)), null);
-                return bytes;
-            });
-            if (binary == null) {
-                return;
-            }
-            Files.createDirectories(path.getParent());
-            // Whatever sits on the entry's name was found invalid; an empty folder or a link is removed here.
-            Files.deleteIfExists(path);
-            Path tmp = Files.createTempFile(path.getParent(), path.getFileName().toString(), ".tmp");
-            try {
-                Files.write(tmp, CachedBinary.encode(key, binary));
-                moveAtomically(tmp, path);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException | DeviceException e) {
-            // The disk cache is an optimisation: a read-only or full disk must not stop training.
-            LOG.log(Level.DEBUG, "kernel cache entry " + path + " not written: " + e);
-        }
-    }
-
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private String diskKey(String source, String buildOptions) {
-        List<String> parts = new ArrayList<>(List.of("format " + CachedBinary.FORMAT_VERSION, info.identity()));
-        for (String name : CODEGEN_ENVIRONMENT) {
-            parts.add(name + "=" + System.getenv().getOrDefault(name, ""));
-        }
-        parts.add(buildOptions);
-        parts.add(source);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (String part : parts) {
-            bytes.writeBytes(part.getBytes(StandardCharsets.UTF_8));
-            bytes.write(0);
-        }
-        return HexFormat.of().formatHex(CachedBinary.sha256(bytes.toByteArray()));
     }
 
     /** With diagnostics on, a program's non-empty build log (warnings, remarks) goes to the log at INFO. */
@@ -285,23 +298,31 @@ final class ProgramCache implements AutoCloseable {
         Cl.call("releasing a program", info.name(), () -> clReleaseProgram(program));
     }
 
-    private static void discard(Path path, String why) {
-        LOG.log(Level.DEBUG, "kernel cache entry " + path + " discarded: " + why);
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // Not fatal: the entry is rebuilt in memory now, and store() tries to replace it.
-            LOG.log(Level.DEBUG, "kernel cache entry " + path + " not deleted: " + e);
-        }
-    }
-
+    /**
+     * Waits for a background build in progress (those not started are dropped), writes the binaries of programs
+     * built from source to the disk cache, then releases the kernels and programs.
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
+        background.close();
         Releaser releaser = new Releaser();
-        kernels.values().forEach(k -> releaser.run(k::close));
-        kernels.clear();
-        programs.values().forEach(p -> releaser.run(() -> release(p)));
+        List<Map.Entry<String, cl_program>> toSave;
+        synchronized (unsaved) {
+            toSave = new ArrayList<>(unsaved.entrySet());
+            unsaved.clear();
+        }
+        toSave.forEach(e -> releaser.run(() -> disk.write(e.getValue(), e.getKey())));
+        synchronized (kernels) {
+            kernels.values().forEach(k -> releaser.run(k::close));
+            kernels.clear();
+        }
+        // A combined program is the program of several entries: each is released once.
+        Set<cl_program> built = Collections.newSetFromMap(new IdentityHashMap<>());
+        programs.values().forEach(b -> b.built().ifPresent(built::add));
+        combined.forEach(b -> b.built().ifPresent(built::add));
+        built.forEach(p -> releaser.run(() -> release(p)));
         programs.clear();
+        combined.clear();
         releaser.throwIfFailed();
     }
 }

@@ -1,0 +1,37 @@
+package dev.clnn.backend;
+
+import dev.clnn.device.ProgramSpec;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The programs a backend builds in the background as soon as it opens: those every classifier's first training
+ * step needs, in the order it needs them (fills, the products, bias, activation, the loss and its reduction, the
+ * optimiser). Only the GEMM kernels this device's tuning launches are included. Nothing else is: POCL compiles one
+ * program or kernel at a time per context, so a program built here that the step does not use (pooling for an MLP)
+ * delays the code generation of every kernel the step launches after it. The others are built when first used.
+ */
+final class StartupPrograms {
+    private static final List<Kernels> FIRST_USE = List.of(Kernels.FILL_F32, Kernels.GEMM_BLOCKED,
+            Kernels.GEMM_TILED_NN, Kernels.GEMM_TILED_NT, Kernels.GEMM_TILED_TN, Kernels.GEMM_TILED_TT,
+            Kernels.BIAS_ADD_FORWARD, Kernels.RELU_FORWARD, Kernels.SOFTMAX_XENT_FORWARD, Kernels.REDUCE_SUM,
+            Kernels.SGD_UPDATE);
+
+    private StartupPrograms() {
+    }
+
+    /** The distinct (file, options) pairs to build for {@code tuning}, first needed first. */
+    static List<ProgramSpec> inOrderOfFirstUse(KernelTuning tuning) {
+        Set<ProgramSpec> specs = new LinkedHashSet<>();
+        for (Kernels k : FIRST_USE) {
+            boolean blocked = k.file() == KernelFile.GEMM_BLOCKED;
+            boolean tiled = k.file() == KernelFile.MATMUL;
+            if ((blocked && !tuning.blockedGemm()) || (tiled && tuning.blockedGemm())) {
+                continue;
+            }
+            specs.add(new ProgramSpec(k.file().fileName(), tuning.buildOptions(k)));
+        }
+        return List.copyOf(specs);
+    }
+}
