@@ -42,12 +42,6 @@ final class GemmRoutine {
         return (int) Math.max(1, Math.min(wanted, k / SPLIT_MIN_CHUNK));
     }
 
-    /** C = alpha·op(A)·op(B) + beta·C with the variant {@link #variant} picks. */
-    void gemm(DeviceBuffer c, DeviceBuffer a, DeviceBuffer b, boolean transA, boolean transB, int m, int n, int k,
-            float alpha, float beta) {
-        gemm(c, a, b, transA, transB, m, n, k, alpha, beta, variant(tuning, m, n, k));
-    }
-
     /** C = alpha·op(A)·op(B) + beta·C with the given variant, so tests can check each against the reference. */
     void gemm(DeviceBuffer c, DeviceBuffer a, DeviceBuffer b, boolean transA, boolean transB, int m, int n, int k,
             float alpha, float beta, GemmVariant variant) {

@@ -55,10 +55,6 @@ final class KernelLauncher {
         }
     }
 
-    ClDevice device() {
-        return device;
-    }
-
     KernelTuning tuning() {
         return tuning;
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.Map;
 
 /**
@@ -90,10 +91,12 @@ public final class ProfiledBackend implements Backend {
         return new Profile(ops);
     }
 
-    private void op(String name, long work, WorkUnit unit, Runnable call) {
+    /** Runs {@code call}; its work is counted afterwards, once the inner backend has checked the arguments. */
+    private void op(String name, LongSupplier workOf, WorkUnit unit, Runnable call) {
         long start = events == null ? System.nanoTime() : 0;
         call.run();
         long nanos = events == null ? System.nanoTime() - start : 0;
+        long work = workOf.getAsLong();
         synchronized (tallies) {
             Tally t = tallies.computeIfAbsent(name, n -> new Tally());
             t.calls++;
@@ -103,7 +106,7 @@ public final class ProfiledBackend implements Backend {
         }
     }
 
-    private void bytes(String name, long bytes, Runnable call) {
+    private void bytes(String name, LongSupplier bytes, Runnable call) {
         op(name, bytes, WorkUnit.BYTE, call);
     }
 
@@ -163,135 +166,135 @@ public final class ProfiledBackend implements Backend {
 
     @Override
     public void fill(Tensor x, float value) {
-        bytes("fill", OpWork.fill(x.size()), () -> inner.fill(x, value));
+        bytes("fill", () -> OpWork.fill(x.size()), () -> inner.fill(x, value));
     }
 
     @Override
     public void fill(Tensor x, int value) {
-        bytes("fill", OpWork.fill(x.size()), () -> inner.fill(x, value));
+        bytes("fill", () -> OpWork.fill(x.size()), () -> inner.fill(x, value));
     }
 
     @Override
     public void copy(Tensor dst, Tensor src) {
-        bytes("copy", OpWork.copy(src.size()), () -> inner.copy(dst, src));
+        bytes("copy", () -> OpWork.copy(src.size()), () -> inner.copy(dst, src));
     }
 
     @Override
     public void gemm(Tensor c, Tensor a, Tensor b, boolean transA, boolean transB, int m, int n, int k, float alpha,
             float beta) {
-        op("gemm", OpWork.gemm(m, n, k), WorkUnit.FLOP,
+        op("gemm", () -> OpWork.gemm(m, n, k), WorkUnit.FLOP,
                 () -> inner.gemm(c, a, b, transA, transB, m, n, k, alpha, beta));
     }
 
     @Override
     public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner) {
-        bytes("biasAddForward", OpWork.biasAddForward(outer, channels, inner),
+        bytes("biasAddForward", () -> OpWork.biasAddForward(outer, channels, inner),
                 () -> this.inner.biasAddForward(y, b, outer, channels, inner));
     }
 
     @Override
     public void biasAddBackward(Tensor db, Tensor dy, int outer, int channels, int inner) {
-        bytes("biasAddBackward", OpWork.biasAddBackward(outer, channels, inner),
+        bytes("biasAddBackward", () -> OpWork.biasAddBackward(outer, channels, inner),
                 () -> this.inner.biasAddBackward(db, dy, outer, channels, inner));
     }
 
     @Override
     public void im2col(Tensor col, Tensor x, Conv2dShape s) {
-        bytes("im2col", OpWork.im2col(s), () -> inner.im2col(col, x, s));
+        bytes("im2col", () -> OpWork.im2col(s), () -> inner.im2col(col, x, s));
     }
 
     @Override
     public void col2im(Tensor dx, Tensor col, Conv2dShape s) {
-        bytes("col2im", OpWork.col2im(s), () -> inner.col2im(dx, col, s));
+        bytes("col2im", () -> OpWork.col2im(s), () -> inner.col2im(dx, col, s));
     }
 
     @Override
     public void swapLeadingAxes(Tensor dst, Tensor src, int a, int b, int inner) {
-        bytes("swapLeadingAxes", OpWork.swapLeadingAxes(a, b, inner),
+        bytes("swapLeadingAxes", () -> OpWork.swapLeadingAxes(a, b, inner),
                 () -> this.inner.swapLeadingAxes(dst, src, a, b, inner));
     }
 
     @Override
     public void reluForward(Tensor y, Tensor x, int count) {
-        bytes("reluForward", OpWork.reluForward(count), () -> inner.reluForward(y, x, count));
+        bytes("reluForward", () -> OpWork.reluForward(count), () -> inner.reluForward(y, x, count));
     }
 
     @Override
     public void reluBackward(Tensor dx, Tensor dy, Tensor x, int count) {
-        bytes("reluBackward", OpWork.reluBackward(count), () -> inner.reluBackward(dx, dy, x, count));
+        bytes("reluBackward", () -> OpWork.reluBackward(count), () -> inner.reluBackward(dx, dy, x, count));
     }
 
     @Override
     public void maxPoolForward(Tensor y, Tensor argmax, Tensor x, Pool2d p) {
-        bytes("maxPoolForward", OpWork.maxPoolForward(p), () -> inner.maxPoolForward(y, argmax, x, p));
+        bytes("maxPoolForward", () -> OpWork.maxPoolForward(p), () -> inner.maxPoolForward(y, argmax, x, p));
     }
 
     @Override
     public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2d p) {
-        bytes("maxPoolBackward", OpWork.maxPoolBackward(p), () -> inner.maxPoolBackward(dx, dy, argmax, p));
+        bytes("maxPoolBackward", () -> OpWork.maxPoolBackward(p), () -> inner.maxPoolBackward(dx, dy, argmax, p));
     }
 
     @Override
     public void avgPoolForward(Tensor y, Tensor x, Pool2d p) {
-        bytes("avgPoolForward", OpWork.avgPoolForward(p), () -> inner.avgPoolForward(y, x, p));
+        bytes("avgPoolForward", () -> OpWork.avgPoolForward(p), () -> inner.avgPoolForward(y, x, p));
     }
 
     @Override
     public void avgPoolBackward(Tensor dx, Tensor dy, Pool2d p) {
-        bytes("avgPoolBackward", OpWork.avgPoolBackward(p), () -> inner.avgPoolBackward(dx, dy, p));
+        bytes("avgPoolBackward", () -> OpWork.avgPoolBackward(p), () -> inner.avgPoolBackward(dx, dy, p));
     }
 
     @Override
     public void softmaxXentForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, int n, int classes) {
-        bytes("softmaxXentForward", OpWork.softmaxXentForward(n, classes),
+        bytes("softmaxXentForward", () -> OpWork.softmaxXentForward(n, classes),
                 () -> inner.softmaxXentForward(loss, probs, logits, labels, n, classes));
     }
 
     @Override
     public void softmaxXentBackward(Tensor dLogits, Tensor probs, Tensor labels, int n, int classes) {
-        bytes("softmaxXentBackward", OpWork.softmaxXentBackward(n, classes),
+        bytes("softmaxXentBackward", () -> OpWork.softmaxXentBackward(n, classes),
                 () -> inner.softmaxXentBackward(dLogits, probs, labels, n, classes));
     }
 
     @Override
     public void mseForward(Tensor loss, Tensor pred, Tensor target, int count) {
-        bytes("mseForward", OpWork.mseForward(count), () -> inner.mseForward(loss, pred, target, count));
+        bytes("mseForward", () -> OpWork.mseForward(count), () -> inner.mseForward(loss, pred, target, count));
     }
 
     @Override
     public void mseBackward(Tensor dPred, Tensor pred, Tensor target, int count) {
-        bytes("mseBackward", OpWork.mseBackward(count), () -> inner.mseBackward(dPred, pred, target, count));
+        bytes("mseBackward", () -> OpWork.mseBackward(count), () -> inner.mseBackward(dPred, pred, target, count));
     }
 
     @Override
     public void klDivForward(Tensor loss, Tensor logQ, Tensor p, int n, int classes) {
-        bytes("klDivForward", OpWork.klDivForward(n, classes), () -> inner.klDivForward(loss, logQ, p, n, classes));
+        bytes("klDivForward", () -> OpWork.klDivForward(n, classes), () -> inner.klDivForward(loss, logQ, p, n, classes));
     }
 
     @Override
     public void klDivBackward(Tensor dLogQ, Tensor p, int n, int classes) {
-        bytes("klDivBackward", OpWork.klDivBackward(n, classes), () -> inner.klDivBackward(dLogQ, p, n, classes));
+        bytes("klDivBackward", () -> OpWork.klDivBackward(n, classes), () -> inner.klDivBackward(dLogQ, p, n, classes));
     }
 
     @Override
     public void reduceSum(Tensor out, Tensor x, int count, float scale) {
-        bytes("reduceSum", OpWork.reduceSum(count), () -> inner.reduceSum(out, x, count, scale));
+        bytes("reduceSum", () -> OpWork.reduceSum(count), () -> inner.reduceSum(out, x, count, scale));
     }
 
     @Override
     public void sgdUpdate(Tensor param, Tensor momentumBuf, Tensor grad, int count, SgdHyper hyper,
             boolean firstStep) {
-        bytes("sgdUpdate", OpWork.sgdUpdate(count, hyper.hasMomentum()),
+        bytes("sgdUpdate", () -> OpWork.sgdUpdate(count, hyper.hasMomentum()),
                 () -> inner.sgdUpdate(param, momentumBuf, grad, count, hyper, firstStep));
     }
 
     @Override
     public void argmaxRows(Tensor idx, Tensor x, int n, int classes) {
-        bytes("argmaxRows", OpWork.argmaxRows(n, classes), () -> inner.argmaxRows(idx, x, n, classes));
+        bytes("argmaxRows", () -> OpWork.argmaxRows(n, classes), () -> inner.argmaxRows(idx, x, n, classes));
     }
 
     @Override
     public void countCorrect(Tensor count, Tensor x, Tensor labels, int n, int classes) {
-        bytes("countCorrect", OpWork.countCorrect(n, classes), () -> inner.countCorrect(count, x, labels, n, classes));
+        bytes("countCorrect", () -> OpWork.countCorrect(n, classes), () -> inner.countCorrect(count, x, labels, n, classes));
     }
 }

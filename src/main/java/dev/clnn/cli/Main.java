@@ -1,5 +1,6 @@
 package dev.clnn.cli;
 
+import dev.clnn.device.ClDevice;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,7 @@ import picocli.CommandLine.ParseResult;
  * and exit code 1; no command at all prints the overview on stderr with exit code 2.
  */
 public final class Main {
-    /** The system property that turns on the device layer's compiler diagnostics (see {@link #run}). */
+    /** The system property that also turns on the kernel compiler's diagnostics, without --debug. */
     private static final String DEBUG_PROPERTY = "clnn.debug";
 
     private Main() {
@@ -39,9 +40,10 @@ public final class Main {
         List<String> arguments = List.of(args);
         // Read before parsing, so that a parse error gets its stack trace too.
         boolean debug = arguments.contains("--debug");
-        // clnn.debug turns on the kernel compiler's warnings and build logs (see ClDevice.setCompilerDiagnostics),
-        // for this run only: in-process callers (tests) run many commands in one JVM.
-        String previousDebug = debug ? System.setProperty(DEBUG_PROPERTY, "true") : null;
+        // The kernel compiler's warnings and build logs for this run only: in-process callers (tests) run many
+        // commands in one JVM, each with its own --debug.
+        boolean diagnostics = Boolean.getBoolean(DEBUG_PROPERTY);
+        ClDevice.setCompilerDiagnostics(debug || diagnostics);
         ErrorReport errors = new ErrorReport(err, debug, Path.of(System.getProperty("java.io.tmpdir")));
         try {
             if (args.length == 0) {
@@ -54,9 +56,7 @@ public final class Main {
         } catch (RuntimeException e) {
             return errors.report(e);
         } finally {
-            if (debug) {
-                restore(previousDebug);
-            }
+            ClDevice.setCompilerDiagnostics(diagnostics);
         }
     }
 
@@ -91,14 +91,6 @@ public final class Main {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(level.commandSpec().qualifiedName() + " failed: " + e, e);
-        }
-    }
-
-    private static void restore(String previous) {
-        if (previous == null) {
-            System.clearProperty(DEBUG_PROPERTY);
-        } else {
-            System.setProperty(DEBUG_PROPERTY, previous);
         }
     }
 }

@@ -69,12 +69,17 @@ final class BufferPool implements AutoCloseable {
         } catch (DeviceException first) {
             // Cached buffers may be what fills the device: drop them and try once more.
             trim();
-            return allocate(bytes);
+            try {
+                return allocate(bytes);
+            } catch (DeviceException second) {
+                second.addSuppressed(first);
+                throw second;
+            }
         }
     }
 
     private cl_mem allocate(long bytes) {
-        return Cl.call("allocating " + bytes + " bytes (" + liveBytes + " of " + info.globalMemBytes()
+        return Cl.call(() -> "allocating " + bytes + " bytes (" + liveBytes + " of " + info.globalMemBytes()
                 + " bytes in use by clnn)", info.name(), () -> clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null,
                         null));
     }

@@ -21,10 +21,18 @@ final class Cl {
      * @throws DeviceException when a call fails, naming {@code what}, {@code where} and the status
      */
     static <T> T call(String what, String where, Supplier<T> calls) {
+        return call(() -> what, where, calls);
+    }
+
+    /**
+     * As {@link #call(String, String, Supplier)}, with the description built only when a call fails: for the calls
+     * made per launch or transfer, where building it every time would cost more than the call.
+     */
+    static <T> T call(Supplier<String> what, String where, Supplier<T> calls) {
         try {
             return calls.get();
         } catch (CLException e) {
-            throw new DeviceException(what + " on " + where + " failed: " + ClStatus.name(e.getStatus()),
+            throw new DeviceException(what.get() + " on " + where + " failed: " + ClStatus.name(e.getStatus()),
                     e.getStatus(), e);
         }
     }

@@ -231,7 +231,7 @@ public final class ClDevice implements AutoCloseable {
         long bytes = (long) src.length * Sizeof.cl_float;
         checkLength(dst, bytes, "write");
         if (src.length > 0) {
-            Cl.call("write of " + src.length + " floats", info.name(), () -> clEnqueueWriteBuffer(queue, dst.mem(),
+            Cl.call(() -> "write of " + src.length + " floats", info.name(), () -> clEnqueueWriteBuffer(queue, dst.mem(),
                     CL_TRUE, 0, bytes, Pointer.to(src), 0, null, null));
         }
     }
@@ -242,7 +242,7 @@ public final class ClDevice implements AutoCloseable {
         long bytes = (long) src.length * Sizeof.cl_int;
         checkLength(dst, bytes, "write");
         if (src.length > 0) {
-            Cl.call("write of " + src.length + " ints", info.name(), () -> clEnqueueWriteBuffer(queue, dst.mem(),
+            Cl.call(() -> "write of " + src.length + " ints", info.name(), () -> clEnqueueWriteBuffer(queue, dst.mem(),
                     CL_TRUE, 0, bytes, Pointer.to(src), 0, null, null));
         }
     }
@@ -253,7 +253,7 @@ public final class ClDevice implements AutoCloseable {
         long bytes = (long) dst.length * Sizeof.cl_float;
         checkLength(src, bytes, "read");
         if (dst.length > 0) {
-            Cl.call("read of " + dst.length + " floats", info.name(), () -> clEnqueueReadBuffer(queue, src.mem(),
+            Cl.call(() -> "read of " + dst.length + " floats", info.name(), () -> clEnqueueReadBuffer(queue, src.mem(),
                     CL_TRUE, 0, bytes, Pointer.to(dst), 0, null, null));
         }
     }
@@ -264,7 +264,7 @@ public final class ClDevice implements AutoCloseable {
         long bytes = (long) dst.length * Sizeof.cl_int;
         checkLength(src, bytes, "read");
         if (dst.length > 0) {
-            Cl.call("read of " + dst.length + " ints", info.name(), () -> clEnqueueReadBuffer(queue, src.mem(),
+            Cl.call(() -> "read of " + dst.length + " ints", info.name(), () -> clEnqueueReadBuffer(queue, src.mem(),
                     CL_TRUE, 0, bytes, Pointer.to(dst), 0, null, null));
         }
     }

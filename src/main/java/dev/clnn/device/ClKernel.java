@@ -49,7 +49,7 @@ public final class ClKernel implements AutoCloseable {
      * launch's event, which the caller then owns and must release.
      */
     synchronized void launch(long[] global, long[] local, cl_event event, Object... args) {
-        Cl.call("launch of kernel " + name + " (global " + Arrays.toString(global) + ", local "
+        Cl.call(() -> "launch of kernel " + name + " (global " + Arrays.toString(global) + ", local "
                 + Arrays.toString(local) + ")", device, () -> {
                     for (int i = 0; i < args.length; i++) {
                         setArg(i, args[i]);

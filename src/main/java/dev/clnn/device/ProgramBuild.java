@@ -45,11 +45,6 @@ final class ProgramBuild {
         }
     }
 
-    /** Whether some thread has started (or finished) this build. */
-    boolean claimed() {
-        return builder.get() != null;
-    }
-
     /** The program, once built; empty while building or after a failure. */
     Optional<cl_program> built() {
         return result.isDone() && !result.isCompletedExceptionally() ? Optional.of(result.join()) : Optional.empty();

@@ -96,7 +96,7 @@ final class ProgramCache implements AutoCloseable {
             ClKernel kernel = kernels.get(key);
             if (kernel == null) {
                 String what = "creating kernel " + name + " from kernels/" + file + " (options \"" + options + "\")";
-                cl_kernel handle = Cl.call(what, info.name(), () -> clCreateKernel(program, name, null));
+                cl_kernel handle = Cl.call(what, info.name(), () -> CompilerLock.exclusively(() -> clCreateKernel(program, name, null)));
                 kernel = new ClKernel(handle, queue, name, info.name());
                 kernels.put(key, kernel);
             }
@@ -234,7 +234,8 @@ final class ProgramCache implements AutoCloseable {
                 () -> clCreateProgramWithSource(context, 1, new String[] {source}, null, null));
         try {
             Cl.call("building kernels/" + file, info.name(),
-                    () -> clBuildProgram(program, 1, new cl_device_id[] {device}, buildOptions, null, null));
+                    () -> CompilerLock.exclusively(
+                            () -> clBuildProgram(program, 1, new cl_device_id[] {device}, buildOptions, null, null)));
         } catch (DeviceException e) {
             KernelBuildException failure = new KernelBuildException(file, options, info.name(), buildLog(program),
                     e.status());
@@ -254,15 +255,22 @@ final class ProgramCache implements AutoCloseable {
         try {
             int[] status = new int[1];
             program = Cl.call("loading a cached program binary", info.name(),
-                    () -> clCreateProgramWithBinary(context, 1, new cl_device_id[] {device},
-                            new long[] {binary.length}, new byte[][] {binary}, status, null));
+                    () -> CompilerLock.exclusively(() -> clCreateProgramWithBinary(context, 1,
+                            new cl_device_id[] {device}, new long[] {binary.length}, new byte[][] {binary}, status,
+                            null)));
             cl_program created = program;
             Cl.call("building a cached program binary", info.name(),
-                    () -> clBuildProgram(created, 1, new cl_device_id[] {device}, buildOptions, null, null));
+                    () -> CompilerLock.exclusively(
+                            () -> clBuildProgram(created, 1, new cl_device_id[] {device}, buildOptions, null, null)));
             return program;
         } catch (DeviceException e) {
             if (program != null) {
-                release(program);
+                try {
+                    release(program);
+                } catch (DeviceException releaseFailure) {
+                    // The program is rebuilt from source either way; a failed release costs only its memory.
+                    System.getLogger("dev.clnn").log(System.Logger.Level.DEBUG, releaseFailure.getMessage());
+                }
             }
             return null;
         }

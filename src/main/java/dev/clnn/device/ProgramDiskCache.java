@@ -89,7 +89,7 @@ final class ProgramDiskCache {
     void write(cl_program program, String key) {
         Path path = path(key);
         try {
-            byte[] binary = Cl.call("reading the program binary", info.name(), () -> {
+            byte[] binary = Cl.call("reading the program binary", info.name(), () -> CompilerLock.exclusively(() -> {
                 long[] size = new long[1];
                 clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(size), null);
                 if (size[0] <= 0 || size[0] > CachedBinary.MAX_FILE_BYTES) {
@@ -98,7 +98,7 @@ final class ProgramDiskCache {
                 byte[] bytes = new byte[(int) size[0]];
                 clGetProgramInfo(program, CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(Pointer.to(bytes)), null);
                 return bytes;
-            });
+            }));
             if (binary == null) {
                 return;
             }

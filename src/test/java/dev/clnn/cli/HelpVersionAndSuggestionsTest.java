@@ -116,7 +116,7 @@ class HelpVersionAndSuggestionsTest {
         String[] lines = r.err().split("\n");
         assertTrue(lines.length > 3 && lines[1].startsWith("\tat "), r.err());
         assertEquals("clnn: train: unknown option --epoch; did you mean --epochs?", lines[lines.length - 1]);
-        // --debug sets clnn.debug for the device layer during the run only; in-process runs must not leak it.
+        // --debug turns on compiler diagnostics through ClDevice for the run; it leaves no system property behind.
         assertEquals(null, System.getProperty("clnn.debug"));
     }
 
