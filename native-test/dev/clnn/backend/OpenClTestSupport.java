@@ -3,6 +3,7 @@ package dev.clnn.backend;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.clnn.device.ClDevice;
+import dev.clnn.device.DeviceInfo;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -20,10 +21,20 @@ public final class OpenClTestSupport {
     public static synchronized OpenClBackend backend() {
         requireDevice();
         if (backend == null) {
-            String selector = System.getenv().getOrDefault("CLNN_TEST_DEVICE", "opencl");
-            backend = OpenClBackend.open(selector);
+            backend = OpenClBackend.open(selector());
         }
         return backend;
+    }
+
+    /** The selector of the device the native tests use: {@code CLNN_TEST_DEVICE}, else {@code opencl}. */
+    public static String selector() {
+        return System.getenv().getOrDefault("CLNN_TEST_DEVICE", "opencl");
+    }
+
+    /** The device the native tests use, after {@link #requireDevice}. */
+    public static DeviceInfo deviceInfo() {
+        requireDevice();
+        return ClDevice.select(selector());
     }
 
     /** Skips (locally) or fails (CI) when no OpenCL device exists. */

@@ -32,9 +32,6 @@ class ProfiledOpenClTest {
     private static final int BATCH = 8;
     private static final int STEPS = 3;
 
-    private static String selector() {
-        return System.getenv().getOrDefault("CLNN_TEST_DEVICE", "opencl");
-    }
 
     /** One warm-up step, then {@link #STEPS} profiled ones; returns their profile and sets {@code wall[0]}. */
     private static Profile profileSteps(ProfiledBackend b, long[] wall) {
@@ -78,7 +75,7 @@ class ProfiledOpenClTest {
         try (ProfiledBackend cpu = ProfiledBackend.wrap(new CpuBackend())) {
             reference = profileSteps(cpu, wall);
         }
-        try (ProfiledBackend cl = Backends.openProfiled(selector())) {
+        try (ProfiledBackend cl = Backends.openProfiled(OpenClTestSupport.selector())) {
             ClDevice device = ((OpenClBackend) cl.inner()).device();
             Profile p = profileSteps(cl, wall);
             assertEquals(calls(reference), calls(p), "ops and their calls, OpenCL against the CPU reference");
@@ -101,7 +98,7 @@ class ProfiledOpenClTest {
     @Test
     void aProfiledDeviceHasAProfilingQueueAndCountsItsEvents() {
         OpenClTestSupport.requireDevice();
-        try (ProfiledBackend cl = Backends.openProfiled(selector());
+        try (ProfiledBackend cl = Backends.openProfiled(OpenClTestSupport.selector());
                 Tensor t = cl.empty(DType.F32, 100)) {
             ClDevice device = ((OpenClBackend) cl.inner()).device();
             assertTrue(device.profiling());

@@ -46,21 +46,18 @@ class CompilerOutputTest {
 
     @Test
     void compilerWarningsStayOutOfStderrByDefault() throws IOException, InterruptedException {
-        ChildJvm.Result result = child.run(work, "build", selector(), "warns.cl");
+        ChildJvm.Result result = child.run(work, "build", OpenClTestSupport.selector(), "warns.cl");
         assertEquals(0, result.exitCode(), result.output());
         assertFalse(result.stderr().toLowerCase(Locale.ROOT).contains("warning"), result.output());
     }
 
     @Test
     void withDiagnosticsOnTheBuildLogIsLoggedWithItsWarnings() throws IOException, InterruptedException {
-        ChildJvm.Result result = child.property("clnn.debug", "true").run(work, "build", selector(), "warns.cl");
+        ChildJvm.Result result = child.property("clnn.debug", "true").run(work, "build", OpenClTestSupport.selector(), "warns.cl");
         assertEquals(0, result.exitCode(), result.output());
         String stderr = result.stderr();
         int log = stderr.indexOf("build log of kernels/warns.cl");
         assertTrue(log >= 0 && stderr.indexOf("warning", log) > log, result.output());
     }
 
-    private static String selector() {
-        return System.getenv().getOrDefault("CLNN_TEST_DEVICE", "opencl");
-    }
 }

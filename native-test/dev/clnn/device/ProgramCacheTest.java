@@ -38,13 +38,8 @@ class ProgramCacheTest {
         System.clearProperty("clnn.kernelCache");
     }
 
-    private static String selector() {
-        return System.getenv().getOrDefault("CLNN_TEST_DEVICE", "opencl");
-    }
-
     private static DeviceInfo device() {
-        OpenClTestSupport.requireDevice();
-        return ClDevice.select(selector());
+        return OpenClTestSupport.deviceInfo();
     }
 
     @Test
@@ -131,7 +126,7 @@ class ProgramCacheTest {
     void cacheFilesTruncatedTo100BytesCannotCrashAFreshProcess(@TempDir Path work)
             throws IOException, InterruptedException {
         device();
-        String selector = selector();
+        String selector = OpenClTestSupport.selector();
         ChildJvm child = new ChildJvm().environment("CLNN_KERNEL_CACHE_DIR", cacheDir.toString());
         ChildJvm.Result first = child.run(work, "relu", selector);
         assertEquals(0, first.exitCode(), first.output());
@@ -165,7 +160,7 @@ class ProgramCacheTest {
         device();
         // In a child JVM: the compiler writes its error count to the process's stderr.
         ChildJvm.Result result = new ChildJvm().environment("CLNN_KERNEL_CACHE", "off")
-                .run(work, "build-failing", selector(), "matmul.cl", "-DTS=not_a_number");
+                .run(work, "build-failing", OpenClTestSupport.selector(), "matmul.cl", "-DTS=not_a_number");
         assertEquals(0, result.exitCode(), result.output());
         List<String> lines = result.stdout().lines().toList();
         assertEquals(List.of("file: matmul.cl", "options: -DTS=not_a_number", "build log blank: false",

@@ -34,13 +34,8 @@ class ProgramPrebuildTest {
         System.clearProperty("clnn.kernelCache");
     }
 
-    private static String selector() {
-        return System.getenv().getOrDefault("CLNN_TEST_DEVICE", "opencl");
-    }
-
     private static DeviceInfo device() {
-        OpenClTestSupport.requireDevice();
-        return ClDevice.select(selector());
+        return OpenClTestSupport.deviceInfo();
     }
 
     @Test
@@ -139,7 +134,7 @@ class ProgramPrebuildTest {
         device();
         // In a child JVM: the compiler writes its error count to the process's stderr.
         ChildJvm.Result result = new ChildJvm().environment("CLNN_KERNEL_CACHE", "off")
-                .run(work, "prebuild-failing", selector(), "matmul.cl", "-DTS=not_a_number", "alone");
+                .run(work, "prebuild-failing", OpenClTestSupport.selector(), "matmul.cl", "-DTS=not_a_number", "alone");
         assertEquals(0, result.exitCode(), result.output());
         List<String> lines = result.stdout().lines().toList();
         assertEquals(List.of("file: matmul.cl", "options: -DTS=not_a_number", "build log blank: false",
@@ -152,7 +147,7 @@ class ProgramPrebuildTest {
             throws IOException, InterruptedException {
         device();
         ChildJvm.Result result = new ChildJvm().environment("CLNN_KERNEL_CACHE", "off")
-                .run(work, "prebuild-failing", selector(), "matmul.cl", "-DTS=not_a_number", "with-relu");
+                .run(work, "prebuild-failing", OpenClTestSupport.selector(), "matmul.cl", "-DTS=not_a_number", "with-relu");
         assertEquals(0, result.exitCode(), result.output());
         List<String> lines = result.stdout().lines().toList();
         assertEquals(List.of("file: matmul.cl", "options: -DTS=not_a_number", "build log blank: false",

@@ -30,8 +30,7 @@ class ProfilingEventsSoakTest {
     @Test
     void profilingEventsStayBoundedAndEveryOneIsReadOnceAndReleased() {
         OpenClTestSupport.requireDevice();
-        try (OpenClBackend cl = OpenClBackend.openProfiled(System.getenv().getOrDefault("CLNN_TEST_DEVICE",
-                "opencl"))) {
+        try (OpenClBackend cl = OpenClBackend.openProfiled(OpenClTestSupport.selector())) {
             ClDevice device = cl.device();
             try (Sequential model = Models.build(cl, ModelSpec.parse("linear(12,16),relu,linear(16,4)"), 1);
                     SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(cl);

@@ -35,7 +35,7 @@ class SoakTest {
     void liveAndPooledDeviceMemoryStayFlatOverTenThousandStepsAndLiveReturnsToZero() throws IOException {
         OpenClTestSupport.requireDevice();
         List<String> report = new ArrayList<>();
-        try (OpenClBackend cl = OpenClBackend.open(System.getenv().getOrDefault("CLNN_TEST_DEVICE", "opencl"))) {
+        try (OpenClBackend cl = OpenClBackend.open(OpenClTestSupport.selector())) {
             ClDevice device = cl.device();
             assertEquals(0, device.liveBuffers());
             SplittableRandom random = new SplittableRandom(5);

@@ -91,6 +91,7 @@ final class ProgramCache implements AutoCloseable {
                 return kernel;
             }
         }
+        awaitBackground();
         cl_program program = program(file, options);
         synchronized (kernels) {
             ClKernel kernel = kernels.get(key);
@@ -148,6 +149,19 @@ final class ProgramCache implements AutoCloseable {
     /** Waits for the background builds asked for so far. */
     void awaitPrebuilds() throws InterruptedException {
         background.awaitQueued();
+    }
+
+    /**
+     * Kernels are created, and so launched, only once the background builds are done: Oclgrind crashed running a
+     * kernel while the background compiled, and POCL runs the two one after the other anyway (one compiler lock per
+     * context). The first kernel a step needs is in the first background build, so this costs no start-up time.
+     */
+    private void awaitBackground() {
+        try {
+            background.awaitQueued();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller builds what it needs itself
+        }
     }
 
     private ProgramBuild entry(String file, String options) {
