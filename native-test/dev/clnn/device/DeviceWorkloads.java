@@ -111,13 +111,18 @@ final class DeviceWorkloads {
             device.build(file, options);
             return List.of("kernels/" + file + " built with options \"" + options + "\"");
         } catch (KernelBuildException e) {
-            System.out.println("file: " + e.file());
-            System.out.println("options: " + e.options());
-            System.out.println("build log blank: " + e.buildLog().isBlank());
-            System.out.println("message has the build log: " + e.getMessage().contains(e.buildLog()));
+            printBuildFailure(e);
             System.out.println("message: " + e.getMessage());
             return List.of();
         }
+    }
+
+    /** What a build failure carries, one fact a line, for the test that runs this workload to check. */
+    private static void printBuildFailure(KernelBuildException e) {
+        System.out.println("file: " + e.file());
+        System.out.println("options: " + e.options());
+        System.out.println("build log blank: " + e.buildLog().isBlank());
+        System.out.println("message has the build log: " + e.getMessage().contains(e.buildLog()));
     }
 
     private static List<String> prebuildFailing(String selector, String file, String options, boolean withRelu)
@@ -140,10 +145,7 @@ final class DeviceWorkloads {
                 device.build(file, options);
                 return List.of("kernels/" + file + " built with options \"" + options + "\"");
             } catch (KernelBuildException e) {
-                System.out.println("file: " + e.file());
-                System.out.println("options: " + e.options());
-                System.out.println("build log blank: " + e.buildLog().isBlank());
-                System.out.println("message has the build log: " + e.getMessage().contains(e.buildLog()));
+                printBuildFailure(e);
                 System.out.println("built by: " + (e.getCause() instanceof KernelBuildException ? "another thread"
                         : "this thread"));
                 if (withRelu) {

@@ -38,13 +38,9 @@ class ProgramCacheTest {
         System.clearProperty("clnn.kernelCache");
     }
 
-    private static DeviceInfo device() {
-        return OpenClTestSupport.deviceInfo();
-    }
-
     @Test
     void aSecondProcessLoadsTheProgramBinaryFromDiskInsteadOfCompiling() throws IOException {
-        DeviceInfo info = device();
+        DeviceInfo info = OpenClTestSupport.deviceInfo();
         System.setProperty("clnn.kernelCacheDir", cacheDir.toString());
         try (ClDevice first = ClDevice.open(info)) {
             first.build("relu.cl", "");
@@ -78,7 +74,7 @@ class ProgramCacheTest {
     @ParameterizedTest
     @EnumSource(Damage.class)
     void aDamagedEntryIsRebuiltFromSourceAndReplacedByAValidOne(Damage damage) throws IOException {
-        DeviceInfo info = device();
+        DeviceInfo info = OpenClTestSupport.deviceInfo();
         System.setProperty("clnn.kernelCacheDir", cacheDir.toString());
         Path entry = newEntryAfter(() -> {
             try (ClDevice d = ClDevice.open(info)) {
@@ -106,7 +102,7 @@ class ProgramCacheTest {
 
     @Test
     void aFolderWithContentOnAnEntrysNameIsLeftAloneAndTheProgramStillBuilds() throws IOException {
-        DeviceInfo info = device();
+        DeviceInfo info = OpenClTestSupport.deviceInfo();
         System.setProperty("clnn.kernelCacheDir", cacheDir.toString());
         Path entry = newEntryAfter(() -> {
             try (ClDevice d = ClDevice.open(info)) {
@@ -125,7 +121,7 @@ class ProgramCacheTest {
     @Test
     void cacheFilesTruncatedTo100BytesCannotCrashAFreshProcess(@TempDir Path work)
             throws IOException, InterruptedException {
-        device();
+        OpenClTestSupport.deviceInfo();
         String selector = OpenClTestSupport.selector();
         ChildJvm child = new ChildJvm().environment("CLNN_KERNEL_CACHE_DIR", cacheDir.toString());
         ChildJvm.Result first = child.run(work, "relu", selector);
@@ -145,7 +141,7 @@ class ProgramCacheTest {
 
     @Test
     void theDiskCacheCanBeSwitchedOff() throws IOException {
-        DeviceInfo info = device();
+        DeviceInfo info = OpenClTestSupport.deviceInfo();
         System.setProperty("clnn.kernelCacheDir", cacheDir.toString());
         System.setProperty("clnn.kernelCache", "off");
         try (ClDevice d = ClDevice.open(info)) {
@@ -157,7 +153,7 @@ class ProgramCacheTest {
     @Test
     void aCompileErrorCarriesTheFileTheOptionsAndTheBuildLog(@TempDir Path work)
             throws IOException, InterruptedException {
-        device();
+        OpenClTestSupport.deviceInfo();
         // In a child JVM: the compiler writes its error count to the process's stderr.
         ChildJvm.Result result = new ChildJvm().environment("CLNN_KERNEL_CACHE", "off")
                 .run(work, "build-failing", OpenClTestSupport.selector(), "matmul.cl", "-DTS=not_a_number");
@@ -170,7 +166,7 @@ class ProgramCacheTest {
 
     @Test
     void aMissingKernelNameIsAnErrorNamingIt() {
-        DeviceInfo info = device();
+        DeviceInfo info = OpenClTestSupport.deviceInfo();
         try (ClDevice d = ClDevice.open(info)) {
             DeviceException e = assertThrows(DeviceException.class, () -> d.kernel("relu.cl", "no_such_kernel", ""));
             assertTrue(e.getMessage().contains("no_such_kernel"), e.getMessage());

@@ -34,13 +34,9 @@ class ProgramPrebuildTest {
         System.clearProperty("clnn.kernelCache");
     }
 
-    private static DeviceInfo device() {
-        return OpenClTestSupport.deviceInfo();
-    }
-
     @Test
     void filesPrebuiltTogetherAreOneBuildAndOneCacheEntryThatTheNextProcessLoads() throws Exception {
-        DeviceInfo info = device();
+        DeviceInfo info = OpenClTestSupport.deviceInfo();
         System.setProperty("clnn.kernelCacheDir", cacheDir.toString());
         List<ProgramSpec> specs = List.of(new ProgramSpec("relu.cl", ""), new ProgramSpec("sgd.cl", ""));
         try (ClDevice first = ClDevice.open(info)) {
@@ -61,7 +57,7 @@ class ProgramPrebuildTest {
 
     @Test
     void everyKernelFileBuildsInOneProgramWithTheOthers() throws Exception {
-        DeviceInfo info = device();
+        DeviceInfo info = OpenClTestSupport.deviceInfo();
         System.setProperty("clnn.kernelCache", "off");
         List<ProgramSpec> all = Arrays.stream(KernelFile.values()).map(f -> new ProgramSpec(f.fileName(), ""))
                 .toList();
@@ -78,7 +74,7 @@ class ProgramPrebuildTest {
 
     @Test
     void twoThreadsAskingForTheSameProgramGetOneBuild() throws Exception {
-        DeviceInfo info = device();
+        DeviceInfo info = OpenClTestSupport.deviceInfo();
         System.setProperty("clnn.kernelCache", "off");
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -102,7 +98,7 @@ class ProgramPrebuildTest {
 
     @Test
     void aProgramAskedForAfterItsBackgroundBuildIsNotBuiltAgain() throws Exception {
-        DeviceInfo info = device();
+        DeviceInfo info = OpenClTestSupport.deviceInfo();
         System.setProperty("clnn.kernelCache", "off");
         try (ClDevice d = ClDevice.open(info)) {
             d.prebuild(List.of(new ProgramSpec("relu.cl", "")));
@@ -115,7 +111,7 @@ class ProgramPrebuildTest {
 
     @Test
     void aDeviceClosedWhileProgramsBuildInTheBackgroundClosesCleanly() {
-        DeviceInfo info = device();
+        DeviceInfo info = OpenClTestSupport.deviceInfo();
         System.setProperty("clnn.kernelCache", "off");
         ClDevice d = ClDevice.open(info);
         // Each alone (same file, other options), so several builds are queued when close() comes.
@@ -131,7 +127,7 @@ class ProgramPrebuildTest {
     @Test
     void aBackgroundBuildThatFailsReachesTheCallerAsItsKernelBuildException(@TempDir Path work)
             throws IOException, InterruptedException {
-        device();
+        OpenClTestSupport.deviceInfo();
         // In a child JVM: the compiler writes its error count to the process's stderr.
         ChildJvm.Result result = new ChildJvm().environment("CLNN_KERNEL_CACHE", "off")
                 .run(work, "prebuild-failing", OpenClTestSupport.selector(), "matmul.cl", "-DTS=not_a_number", "alone");
@@ -145,7 +141,7 @@ class ProgramPrebuildTest {
     @Test
     void aCombinedBuildThatFailsLeavesTheGoodFilesWorkingAndBlamesTheBadOne(@TempDir Path work)
             throws IOException, InterruptedException {
-        device();
+        OpenClTestSupport.deviceInfo();
         ChildJvm.Result result = new ChildJvm().environment("CLNN_KERNEL_CACHE", "off")
                 .run(work, "prebuild-failing", OpenClTestSupport.selector(), "matmul.cl", "-DTS=not_a_number", "with-relu");
         assertEquals(0, result.exitCode(), result.output());
