@@ -41,26 +41,56 @@ class GemmParityTest {
         }
     }
 
-    @ParameterizedTest(name = "TS={0} PACK_TILE={1} {2}")
-    @CsvSource({"8,8,vw8 rm8 wn2 g4", "4,4,vw4 rm4 wn1 g1", "16,16,vw16 rm1 wn1 g1"})
-    void everyVariantMatchesReferenceWithOtherTunables(int tile, int packTile, String gemm) {
+    /**
+     * Every variant under tunables beyond the defaults and the candidates: gemm_gpu with scalar or float8 loads,
+     * contiguous fragments, A or B (or neither) through local memory, K steps of 1 or 8, non-square groups, and the
+     * fallback shapes of small devices.
+     */
+    @ParameterizedTest(name = "{0} PACK_TILE={1} {2}")
+    @CsvSource({"mwg32 nwg16 kwg8 mdimc8 ndimc4 vwm1 vwn1 kwi1 strm0 strn0 sa0 sb1,8,vw8 rm8 wn2 g4",
+        "mwg64 nwg128 kwg8 mdimc8 ndimc16 vwm8 vwn8 kwi8 strm1 strn0 sa1 sb0,4,vw4 rm4 wn1 g1",
+        "mwg4 nwg4 kwg4 mdimc1 ndimc1 sa0 sb0,16,vw16 rm1 wn1 g1",
+        "mwg16 nwg16 kwg16 mdimc4 ndimc4 kwi4 strm0,16,vw8 rm3 wn3 g8",
+        "mwg32 nwg32 kwg1 mdimc8 ndimc8 vwm2 vwn1 kwi1,16,vw8 rm3 wn3 g8"})
+    void everyVariantMatchesReferenceWithOtherTunables(String gpuGemm, int packTile, String gemm) {
         OpenClBackend cl = OpenClTestSupport.backend();
         KernelTuning base = cl.tuning();
-        KernelTuning tuning = new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(), tile,
-                true, GemmConfig.parse(gemm), KernelTuning.Source.FORCED, packTile);
+        KernelTuning tuning = new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(),
+                GpuGemmConfig.parse(gpuGemm), KernelTuning.Source.FORCED, true, GemmConfig.parse(gemm),
+                KernelTuning.Source.FORCED, packTile);
         GemmRoutine routine = new GemmRoutine(new KernelLauncher(cl.device(), tuning));
         for (int[] s : new int[][] {{33, 17, 31}, {1, 129, 3}, {17, 40, 300}}) {
             for (int t = 0; t < 4; t++) {
                 Case c = new Case(s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, t == 3 ? 0f : 2f);
                 for (GemmVariant variant : GemmVariant.values()) {
-                    if (variant == GemmVariant.TILED && tile * tile > cl.device().info().maxWorkGroupSize()) {
-                        continue;
-                    }
                     c.check(cl, routine, variant, tuning.toString());
                 }
             }
         }
     }
+
+    /**
+     * Every gemm_gpu configuration a tuner can pick (the candidates of a GPU with 1024 work-items and 64 KiB of
+     * local memory, a superset of those of smaller GPUs), forced onto this device whatever its type, with every
+     * transposition and beta = 0 on NaN-poisoned C and beta ≠ 0, at sizes 1, primes smaller than one tile and
+     * primes past the largest tile (128) with a K past several K steps. One program build per configuration.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("gpuCandidates")
+    void everyGpuCandidateConfigMatchesReference(GpuGemmConfig config) {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        GemmRoutine routine = new GemmRoutine(new KernelLauncher(cl.device(), cl.tuning().withGpuGemm(config)));
+        for (Case c : GPU_CANDIDATE_CASES) {
+            c.check(cl, routine, GemmVariant.GPU, config.toString());
+        }
+    }
+
+    static Stream<GpuGemmConfig> gpuCandidates() {
+        return GpuGemmConfig.candidates(GpuGemmConfigTest.gpu(1024, 64 << 10)).stream();
+    }
+
+    private static final List<Case> GPU_CANDIDATE_CASES = cases(new int[][] {{1, 1, 1}, {37, 67, 13},
+        {131, 139, 97}});
 
     /**
      * Every configuration a tuner can pick on any CPU class (the candidates of AVX-512, AVX2 and narrower devices),
@@ -99,11 +129,12 @@ class GemmParityTest {
         return byShape.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
     }
 
-    private static final List<Case> CANDIDATE_CASES = candidateCases();
+    private static final List<Case> CANDIDATE_CASES = cases(new int[][] {{1, 1, 1}, {37, 67, 13}, {67, 131, 300}});
 
-    private static List<Case> candidateCases() {
+    /** Every transposition with beta = 0 and beta = -1.5 at each (m, n, k). */
+    private static List<Case> cases(int[][] sizes) {
         List<Case> cases = new ArrayList<>();
-        for (int[] s : new int[][] {{1, 1, 1}, {37, 67, 13}, {67, 131, 300}}) {
+        for (int[] s : sizes) {
             for (int t = 0; t < 4; t++) {
                 for (float beta : new float[] {0f, -1.5f}) {
                     cases.add(new Case(s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, beta));

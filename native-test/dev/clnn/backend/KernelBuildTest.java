@@ -37,17 +37,14 @@ class KernelBuildTest {
     }
 
     @Test
-    void gemmKernelsBuildForEveryTransposeAndTileSetting() {
+    void gemmKernelsBuildForEveryTunableSetting() {
         OpenClBackend cl = OpenClTestSupport.backend();
         KernelTuning base = cl.tuning();
-        for (int tile : new int[] {4, 8, 16}) {
-            if (tile * tile > cl.device().info().maxWorkGroupSize()) {
-                continue;
-            }
-            KernelTuning t = new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(), tile,
-                    base.blockedGemm(), base.gemm(), base.gemmSource(), base.packTile());
-            for (Kernels k : new Kernels[] {Kernels.GEMM_TILED_NN, Kernels.GEMM_TILED_NT, Kernels.GEMM_TILED_TN,
-                    Kernels.GEMM_TILED_TT}) {
+        // gemm_gpu's extremes beyond the candidates (GemmParityTest runs those and some of these numerically).
+        for (String gpu : new String[] {"mwg4 nwg4 kwg4 mdimc1 ndimc1 sa0 sb0", "mwg128 nwg128 kwg8 vwm8 vwn8 kwi8",
+                "mwg16 nwg32 kwg1 mdimc16 ndimc32 vwm1 vwn1 kwi1 strm0 strn0"}) {
+            KernelTuning t = base.withGpuGemm(GpuGemmConfig.parse(gpu));
+            for (Kernels k : new Kernels[] {Kernels.GEMM_GPU, Kernels.GEMM_GPU_PACK}) {
                 cl.device().kernel(k.file().fileName(), k.kernelName(), t.buildOptions(k));
             }
         }
@@ -59,7 +56,7 @@ class KernelBuildTest {
         }
         for (int packTile : new int[] {4, 8}) {
             buildBlocked(cl, new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(),
-                    base.tile(), true, base.gemm(), base.gemmSource(), packTile));
+                    base.gpuGemm(), base.gpuGemmSource(), true, base.gemm(), base.gemmSource(), packTile));
         }
     }
 

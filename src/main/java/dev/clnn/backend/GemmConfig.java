@@ -124,7 +124,7 @@ public record GemmConfig(int vectorWidth, int rows, int vectors, int groupRows) 
      * width, clamped to 4..16; half-width vectors measured slower at every size on AVX-512 and on AVX2), 2, 3, 4, 6,
      * 8, 12 or 16 rows, 1 to 4 vectors and groups of 4, 8, 16 or 32 rows, keeping those whose inner loop fits the
      * register file ({@link #registers} at most 32 where the preferred width is 16, taken as AVX-512, else 16) with
-     * at least 8 accumulators. Empty for GPUs, which use gemm_tiled rather than this kernel.
+     * at least 8 accumulators. Empty for GPUs, which use gemm_gpu rather than this kernel.
      */
     public static List<GemmConfig> candidates(DeviceInfo info) {
         List<GemmConfig> out = new ArrayList<>();

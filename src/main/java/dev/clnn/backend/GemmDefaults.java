@@ -27,7 +27,7 @@ final class GemmDefaults {
     private GemmDefaults() {
     }
 
-    /** The default for {@code info}'s class; GPUs get one too, though they run gemm_tiled rather than this kernel. */
+    /** The default for {@code info}'s class; GPUs get one too, though they run gemm_gpu rather than this kernel. */
     static GemmConfig forDevice(DeviceInfo info) {
         return switch (GemmConfig.nativeWidth(info)) {
             case 16 -> AVX512;

@@ -18,19 +18,21 @@ final class GemmRoutine {
 
     private final KernelLauncher launcher;
     private final KernelTuning tuning;
+    private final GpuGemmRoutine gpu;
 
     GemmRoutine(KernelLauncher launcher) {
         this.launcher = launcher;
         this.tuning = launcher.tuning();
+        this.gpu = new GpuGemmRoutine(launcher);
     }
 
     /**
-     * The variant for an (m, k)·(k, n) product under {@code tuning}: the tiles where the tuning does not use the
+     * The variant for an (m, k)·(k, n) product under {@code tuning}: gemm_gpu where the tuning does not use the
      * blocked kernel (GPUs), else the blocked kernel, split along K when its blocks of C are too few to share out.
      */
     static GemmVariant variant(KernelTuning tuning, int m, int n, int k) {
         if (!tuning.blockedGemm()) {
-            return GemmVariant.TILED;
+            return GemmVariant.GPU;
         }
         return splits(tuning, m, n, k) > 1 ? GemmVariant.BLOCKED_SPLIT_K : GemmVariant.BLOCKED;
     }
@@ -46,19 +48,12 @@ final class GemmRoutine {
     void gemm(DeviceBuffer c, DeviceBuffer a, DeviceBuffer b, boolean transA, boolean transB, int m, int n, int k,
             float alpha, float beta, GemmVariant variant) {
         switch (variant) {
-            case TILED -> tiled(c, a, b, transA, transB, m, n, k, alpha, beta);
+            case GPU -> gpu.gemm(c, a, b, transA, transB, m, n, k, alpha, beta);
             case BLOCKED -> blocked(c, a, b, transA, transB, m, n, k, alpha, beta, 1);
             // A forced split (tests) splits at least in two, whatever the sizes would choose.
             case BLOCKED_SPLIT_K -> blocked(c, a, b, transA, transB, m, n, k, alpha, beta,
                     Math.max(2, Math.min(splits(tuning, m, n, k), k)));
         }
-    }
-
-    private void tiled(DeviceBuffer c, DeviceBuffer a, DeviceBuffer b, boolean transA, boolean transB, int m, int n,
-            int k, float alpha, float beta) {
-        int tile = tuning.tile();
-        launcher.launch(Kernels.gemmTiled(transA, transB), new long[] {roundUp(n, tile), roundUp(m, tile)},
-                new long[] {tile, tile}, c, a, b, m, n, k, alpha, beta);
     }
 
     private void blocked(DeviceBuffer c, DeviceBuffer a, DeviceBuffer b, boolean transA, boolean transB, int m, int n,

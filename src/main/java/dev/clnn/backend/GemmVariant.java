@@ -2,8 +2,11 @@ package dev.clnn.backend;
 
 /** The three ways {@link GemmRoutine} computes a product; each is tested against the reference on its own. */
 enum GemmVariant {
-    /** gemm_tiled (matmul.cl): local-memory tiles, one work-item per element of C, built per transposition. */
-    TILED,
+    /**
+     * gemm_gpu_pack, then gemm_gpu (gemm_gpu.cl): work-groups share local-memory slices of A and B, each work-item
+     * holds a register tile of C; the kernel for GPUs ({@link GpuGemmRoutine}).
+     */
+    GPU,
     /** pack_a and pack_b, then gemm_blocked: one register block of C per work-item over the whole of K. */
     BLOCKED,
     /**

@@ -9,7 +9,8 @@ import java.util.List;
  */
 public enum KernelFile {
     MEMORY("memory.cl"),
-    MATMUL("matmul.cl", Define.TS, Define.TRANS_A, Define.TRANS_B),
+    GEMM_GPU("gemm_gpu.cl", Define.MWG, Define.NWG, Define.KWG, Define.MDIMC, Define.NDIMC, Define.VWM, Define.VWN,
+            Define.KWI, Define.STRM, Define.STRN, Define.SA, Define.SB, Define.PACK_EDGE),
     GEMM_BLOCKED("gemm_blocked.cl", Define.VW, Define.RM, Define.WN, Define.PACK_TILE),
     BIAS("bias.cl", Define.BIAS_LOCAL),
     CONV("conv.cl"),
@@ -24,12 +25,32 @@ public enum KernelFile {
 
     /** A build-time macro of a kernel file; the names are those of the {@code #ifndef}s in kernels/. */
     public enum Define {
-        /** matmul.cl: edge of gemm_tiled's square local-memory tile. */
-        TS,
-        /** matmul.cl: 1 when A is stored transposed. */
-        TRANS_A,
-        /** matmul.cl: 1 when B is stored transposed. */
-        TRANS_B,
+        /** gemm_gpu.cl: rows of C per work-group. */
+        MWG,
+        /** gemm_gpu.cl: columns of C per work-group. */
+        NWG,
+        /** gemm_gpu.cl: depth along K of the local-memory slices. */
+        KWG,
+        /** gemm_gpu.cl: work-items along M. */
+        MDIMC,
+        /** gemm_gpu.cl: work-items along N. */
+        NDIMC,
+        /** gemm_gpu.cl: vector width of A's loads. */
+        VWM,
+        /** gemm_gpu.cl: vector width of B's loads. */
+        VWN,
+        /** gemm_gpu.cl: K steps unrolled in the inner loop. */
+        KWI,
+        /** gemm_gpu.cl: 1 when a work-item's rows are strided across the group. */
+        STRM,
+        /** gemm_gpu.cl: 1 when a work-item's columns are strided across the group. */
+        STRN,
+        /** gemm_gpu.cl: 1 when A goes through local memory. */
+        SA,
+        /** gemm_gpu.cl: 1 when B goes through local memory. */
+        SB,
+        /** gemm_gpu.cl: edge of gemm_gpu_pack's square work-group. */
+        PACK_EDGE,
         /** gemm_blocked.cl: lanes of the column vectors (float4, float8 or float16). */
         VW,
         /** gemm_blocked.cl: rows of C per work-item. */
@@ -52,7 +73,7 @@ public enum KernelFile {
         this.defines = List.of(defines);
     }
 
-    /** The file name under kernels/, e.g. {@code matmul.cl}. */
+    /** The file name under kernels/, e.g. {@code gemm_blocked.cl}. */
     public String fileName() {
         return fileName;
     }

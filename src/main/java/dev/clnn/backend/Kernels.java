@@ -1,8 +1,7 @@
 package dev.clnn.backend;
 
 /**
- * Every OpenCL kernel the backend launches: the registry. Each entry names its file and kernel; an entry that is
- * compiled in several forms (gemm_tiled once per transposition) has one entry per form. Launches go through
+ * Every OpenCL kernel the backend launches: the registry. Each entry names its file and kernel. Launches go through
  * {@code KernelLauncher}, which takes the build options from {@link KernelTuning#buildOptions}. A native test builds
  * every file and creates every entry, and the Oclgrind workload runs every entry, so a renamed kernel fails in CI
  * rather than in a user's training run.
@@ -11,10 +10,8 @@ public enum Kernels {
     FILL_F32(KernelFile.MEMORY, "fill_f32"),
     FILL_I32(KernelFile.MEMORY, "fill_i32"),
     COPY_F32(KernelFile.MEMORY, "copy_f32"),
-    GEMM_TILED_NN(KernelFile.MATMUL, "gemm_tiled", false, false),
-    GEMM_TILED_NT(KernelFile.MATMUL, "gemm_tiled", false, true),
-    GEMM_TILED_TN(KernelFile.MATMUL, "gemm_tiled", true, false),
-    GEMM_TILED_TT(KernelFile.MATMUL, "gemm_tiled", true, true),
+    GEMM_GPU_PACK(KernelFile.GEMM_GPU, "gemm_gpu_pack"),
+    GEMM_GPU(KernelFile.GEMM_GPU, "gemm_gpu"),
     PACK_A(KernelFile.GEMM_BLOCKED, "pack_a"),
     PACK_B(KernelFile.GEMM_BLOCKED, "pack_b"),
     GEMM_BLOCKED(KernelFile.GEMM_BLOCKED, "gemm_blocked"),
@@ -47,23 +44,10 @@ public enum Kernels {
 
     private final KernelFile file;
     private final String kernelName;
-    private final boolean transA;
-    private final boolean transB;
 
     Kernels(KernelFile file, String kernelName) {
-        this(file, kernelName, false, false);
-    }
-
-    Kernels(KernelFile file, String kernelName, boolean transA, boolean transB) {
         this.file = file;
         this.kernelName = kernelName;
-        this.transA = transA;
-        this.transB = transB;
-    }
-
-    /** The gemm_tiled entry compiled for these transpositions (TRANS_A, TRANS_B). */
-    static Kernels gemmTiled(boolean transA, boolean transB) {
-        return transA ? (transB ? GEMM_TILED_TT : GEMM_TILED_TN) : (transB ? GEMM_TILED_NT : GEMM_TILED_NN);
     }
 
     public KernelFile file() {
@@ -72,15 +56,5 @@ public enum Kernels {
 
     public String kernelName() {
         return kernelName;
-    }
-
-    /** TRANS_A of this entry's build; false for kernels of files that do not take it. */
-    boolean transA() {
-        return transA;
-    }
-
-    /** TRANS_B of this entry's build; false for kernels of files that do not take it. */
-    boolean transB() {
-        return transB;
     }
 }

@@ -13,8 +13,7 @@ import java.util.Set;
  * delays the code generation of every kernel the step launches after it. The others are built when first used.
  */
 final class StartupPrograms {
-    private static final List<Kernels> FIRST_USE = List.of(Kernels.FILL_F32, Kernels.GEMM_BLOCKED,
-            Kernels.GEMM_TILED_NN, Kernels.GEMM_TILED_NT, Kernels.GEMM_TILED_TN, Kernels.GEMM_TILED_TT,
+    private static final List<Kernels> FIRST_USE = List.of(Kernels.FILL_F32, Kernels.GEMM_BLOCKED, Kernels.GEMM_GPU,
             Kernels.BIAS_ADD_FORWARD, Kernels.RELU_FORWARD, Kernels.SOFTMAX_XENT_FORWARD, Kernels.REDUCE_SUM,
             Kernels.SGD_UPDATE);
 
@@ -26,8 +25,8 @@ final class StartupPrograms {
         Set<ProgramSpec> specs = new LinkedHashSet<>();
         for (Kernels k : FIRST_USE) {
             boolean blocked = k.file() == KernelFile.GEMM_BLOCKED;
-            boolean tiled = k.file() == KernelFile.MATMUL;
-            if ((blocked && !tuning.blockedGemm()) || (tiled && tuning.blockedGemm())) {
+            boolean gpu = k.file() == KernelFile.GEMM_GPU;
+            if ((blocked && !tuning.blockedGemm()) || (gpu && tuning.blockedGemm())) {
                 continue;
             }
             specs.add(new ProgramSpec(k.file().fileName(), tuning.buildOptions(k)));

@@ -32,9 +32,11 @@ class GemmRoutineTest {
     }
 
     @Test
-    void gpusAlwaysUseTheTiledGemm() {
+    void gpusAlwaysUseTheGpuGemm() {
         KernelTuning gpu = KernelTuning.forDevice(KernelTuningTest.device(true, 1024), null);
-        assertEquals(GemmVariant.TILED, GemmRoutine.variant(gpu, 2048, 2048, 2048));
-        assertEquals(GemmVariant.TILED, GemmRoutine.variant(gpu, 16, 16, 4096));
+        assertEquals(GemmVariant.GPU, GemmRoutine.variant(gpu, 2048, 2048, 2048));
+        assertEquals(GemmVariant.GPU, GemmRoutine.variant(gpu, 16, 16, 4096));
+        // Forced onto a CPU (tests, the device check), whatever the sizes.
+        assertEquals(GemmVariant.GPU, GemmRoutine.variant(cpu16x16().withBlockedGemm(false), 16, 16, 4096));
     }
 }

@@ -1,6 +1,8 @@
 package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.device.DeviceInfo;
@@ -19,18 +21,21 @@ class KernelTuningTest {
                 maxWorkGroup, true, false, vectorWidth);
     }
 
-    private static KernelTuning tuning(int elementwise, int reduce, int bias, int tile, boolean blocked) {
-        return new KernelTuning(elementwise, reduce, bias, tile, blocked, GemmDefaults.AVX2,
-                KernelTuning.Source.DEFAULT, 16);
+    private static KernelTuning tuning(int elementwise, int reduce, int bias, String gpuGemm, boolean blocked) {
+        return new KernelTuning(elementwise, reduce, bias, GpuGemmConfig.parse(gpuGemm), KernelTuning.Source.DEFAULT,
+                blocked, GemmDefaults.AVX2, KernelTuning.Source.DEFAULT, 16);
     }
 
     @Test
     void workGroupSizesAreCappedPowersOfTwoOfTheDeviceLimit() {
-        assertEquals(tuning(256, 256, 64, 16, true), KernelTuning.forDevice(device(false, 4096), null));
-        assertEquals(tuning(256, 256, 64, 16, false), KernelTuning.forDevice(device(true, 256), null));
-        assertEquals(tuning(128, 128, 64, 8, false), KernelTuning.forDevice(device(true, 200), null));
-        assertEquals(tuning(32, 32, 32, 8, false), KernelTuning.forDevice(device(true, 48), null));
-        assertEquals(tuning(1, 1, 1, 8, true), KernelTuning.forDevice(device(false, 1), null));
+        assertEquals(tuning(256, 256, 64, "mwg64", true), KernelTuning.forDevice(device(false, 4096), null));
+        assertEquals(tuning(256, 256, 64, "mwg64", false), KernelTuning.forDevice(device(true, 256), null));
+        assertEquals(tuning(128, 128, 64, "mwg32 nwg32 mdimc8 ndimc8", false),
+                KernelTuning.forDevice(device(true, 200), null));
+        assertEquals(tuning(32, 32, 32, "mwg16 nwg16 mdimc4 ndimc4", false),
+                KernelTuning.forDevice(device(true, 48), null));
+        assertEquals(tuning(1, 1, 1, "mwg4 nwg4 kwg4 mdimc1 ndimc1 sa0 sb0", true),
+                KernelTuning.forDevice(device(false, 1), null));
     }
 
     @Test
@@ -60,27 +65,24 @@ class KernelTuningTest {
 
     @Test
     void buildOptionsCarryEachFilesTunablesFromTheTuningAndTheEntrysTranspositions() {
-        KernelTuning small = new KernelTuning(32, 32, 16, 8, false, new GemmConfig(8, 8, 2, 4),
-                KernelTuning.Source.DEFAULT, 4);
+        KernelTuning small = new KernelTuning(32, 32, 16, GpuGemmConfig.parse("mwg32 nwg128 kwg8 vwm2 sa0 strn0"),
+                KernelTuning.Source.DEFAULT, false, new GemmConfig(8, 8, 2, 4), KernelTuning.Source.DEFAULT, 4);
         assertEquals("-DREDUCE_LOCAL=32", small.buildOptions(Kernels.REDUCE_SUM));
         assertEquals("-DBIAS_LOCAL=16", small.buildOptions(Kernels.BIAS_ADD_BACKWARD));
-        assertEquals("-DTS=8 -DTRANS_A=0 -DTRANS_B=0", small.buildOptions(Kernels.GEMM_TILED_NN));
-        assertEquals("-DTS=8 -DTRANS_A=0 -DTRANS_B=1", small.buildOptions(Kernels.GEMM_TILED_NT));
-        assertEquals("-DTS=8 -DTRANS_A=1 -DTRANS_B=0", small.buildOptions(Kernels.GEMM_TILED_TN));
-        assertEquals("-DTS=8 -DTRANS_A=1 -DTRANS_B=1", small.buildOptions(Kernels.GEMM_TILED_TT));
+        String gpu = "-DMWG=32 -DNWG=128 -DKWG=8 -DMDIMC=16 -DNDIMC=16 -DVWM=2 -DVWN=4 -DKWI=2 -DSTRM=1 -DSTRN=0 -DSA=0"
+                + " -DSB=1 -DPACK_EDGE=" + GpuGemmRoutine.PACK_EDGE;
+        assertEquals(gpu, small.buildOptions(Kernels.GEMM_GPU));
+        assertEquals(gpu, small.buildOptions(Kernels.GEMM_GPU_PACK));
         assertEquals("-DVW=8 -DRM=8 -DWN=2 -DPACK_TILE=4", small.buildOptions(Kernels.PACK_A));
         assertEquals("", small.buildOptions(Kernels.RELU_FORWARD));
         assertEquals(16, small.gemm().columns());
     }
 
     @Test
-    void everyKernelOfAFileSharesOneProgramExceptTheTiledGemmsTranspositions() {
+    void everyKernelOfAFileSharesOneProgram() {
         KernelTuning cpu = KernelTuning.forDevice(device(false, 4096), null);
         Map<KernelFile, String> options = new EnumMap<>(KernelFile.class);
         for (Kernels k : Kernels.values()) {
-            if (k.file() == KernelFile.MATMUL) {
-                continue;
-            }
             String previous = options.putIfAbsent(k.file(), cpu.buildOptions(k));
             if (previous != null) {
                 assertEquals(previous, cpu.buildOptions(k), k + " would build " + k.file() + " a second time");
@@ -89,14 +91,39 @@ class KernelTuningTest {
     }
 
     @Test
-    void gemmTiledEntryMatchesTheTranspositions() {
-        for (boolean a : new boolean[] {false, true}) {
-            for (boolean b : new boolean[] {false, true}) {
-                Kernels k = Kernels.gemmTiled(a, b);
-                assertEquals(a, k.transA(), k.toString());
-                assertEquals(b, k.transB(), k.toString());
-                assertEquals("gemm_tiled", k.kernelName());
-            }
+    void gpusRunGemmGpuWithTheirDefaultAndTheSwitchesForceKernelAndConfig() {
+        KernelTuning gpu = KernelTuning.forDevice(device(true, 1024), null);
+        assertFalse(gpu.blockedGemm());
+        assertEquals(GpuGemmConfig.DEFAULT, gpu.gpuGemm());
+        assertEquals("gemm_gpu " + GpuGemmConfig.DEFAULT + " (default: packed, 64x64 tiles of 16x16 work-items, 4x4"
+                + " register tile each)", gpu.gemmChoice());
+        GpuGemmConfig big = GpuGemmConfig.parse("mwg128 nwg128");
+        assertTrue(gpu.withGpuGemm(big).gemmChoice().contains(big + " (forced by clnn.gpugemm: packed, 128x128 tiles"
+                + " of 16x16 work-items, 8x8 register tile each)"), gpu.withGpuGemm(big).gemmChoice());
+        try {
+            System.setProperty(KernelTuning.GEMM_KERNEL_PROPERTY, "gpu");
+            System.setProperty(KernelTuning.GPU_GEMM_PROPERTY, "mwg128 nwg128");
+            KernelTuning forced = KernelTuning.forDevice(device(false, 4096));
+            assertFalse(forced.blockedGemm());
+            assertEquals(big, forced.gpuGemm());
+            assertEquals(KernelTuning.Source.FORCED, forced.gpuGemmSource());
+            System.setProperty(KernelTuning.GEMM_KERNEL_PROPERTY, "cpu");
+            assertTrue(KernelTuning.forDevice(device(true, 1024)).blockedGemm());
+            System.setProperty(KernelTuning.GEMM_KERNEL_PROPERTY, "tpu");
+            assertMessage("clnn.gemm.kernel/CLNN_GEMM_KERNEL: 'tpu' is neither gpu nor cpu",
+                    () -> KernelTuning.forDevice(device(true, 1024)));
+            System.setProperty(KernelTuning.GEMM_KERNEL_PROPERTY, "gpu");
+            System.setProperty(KernelTuning.GPU_GEMM_PROPERTY, "mwg100");
+            assertMessage("clnn.gpugemm/CLNN_GPU_GEMM: GPU GEMM config 'mwg100': GPU GEMM mwg must be a multiple",
+                    () -> KernelTuning.forDevice(device(true, 1024)));
+        } finally {
+            System.clearProperty(KernelTuning.GEMM_KERNEL_PROPERTY);
+            System.clearProperty(KernelTuning.GPU_GEMM_PROPERTY);
         }
+    }
+
+    private static void assertMessage(String part, Runnable r) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+        assertTrue(e.getMessage().startsWith(part), e.getMessage());
     }
 }
