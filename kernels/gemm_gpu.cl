@@ -5,9 +5,9 @@
  * every transposition, has no bounds checks in its loops and loads only whole vectors.
  *   gemm_gpu_pack(P, S, K, X, Kp, Xp, trans): P (Kp, Xp), P[p*Xp + x] = S(p, x), 0 outside (K, X); S is stored (K, X),
  *       or (X, K) when trans. Packs op(A) as Ap (Kp, Mp) (trans = !transA) and op(B) as Bp (Kp, Np) (trans = transB).
- *       Work-groups of PACK_EDGE x PACK_EDGE each move one square tile, read along the source's rows and written
- *       along P's rows (through local memory when trans): global size (Xp, Kp) rounded up to PACK_EDGE, or
- *       (Kp, Xp) when trans, dimension 0 running along the source's contiguous axis.
+ *       Work-groups of PACK_EDGE x PACK_EDGE each move one square tile through local memory, read along S's rows
+ *       and written along P's rows: global size (Xp, Kp) rounded up to PACK_EDGE, or (Kp, Xp) when trans,
+ *       dimension 0 running along S's contiguous axis.
  *   gemm_gpu(C, Ap, Bp, M, N, Mp, Np, Kp, alpha, beta): a work-group of NDIMC x MDIMC work-items computes the
  *       MWG x NWG tile of C at rows group_id(1)*MWG, columns group_id(0)*NWG; each work-item holds an MWI x NWI
  *       register tile (MWI = MWG/MDIMC, NWI = NWG/NDIMC). Per step of KWG along K the group copies the KWG x MWG
@@ -62,6 +62,8 @@
 #define MWI (MWG / MDIMC) /* rows of a work-item's register tile */
 #define NWI (NWG / NDIMC) /* columns of a work-item's register tile */
 #define THREADS (MDIMC * NDIMC)
+#define A_VECTORS (KWG * MWG / VWM) /* vectors in one local slice of A, loaded by THREADS work-items */
+#define B_VECTORS (KWG * NWG / VWN)
 
 /* vloadN/vstoreN for N = VWM or VWN; width 1 is a plain access (there is no vload1). The pointers may be global,
    local or private; vloadN needs only float alignment. */
@@ -94,33 +96,23 @@
 __kernel __attribute__((reqd_work_group_size(PACK_EDGE, PACK_EDGE, 1)))
 void gemm_gpu_pack(__global float *P, const __global float *S, const int K, const int X, const int Kp, const int Xp,
                    const int trans) {
+    /* The extra column keeps the transposed reads of the tile on distinct local-memory banks. */
+    __local float tile[PACK_EDGE][PACK_EDGE + 1];
     const int l0 = (int) get_local_id(0);
     const int l1 = (int) get_local_id(1);
     const int g0 = (int) get_group_id(0) * PACK_EDGE;
     const int g1 = (int) get_group_id(1) * PACK_EDGE;
-    if (!trans) {
-        /* S (K, X) already runs along P's rows: a straight copy, zero in the padding. */
-        const int x = g0 + l0;
-        const int p = g1 + l1;
-        if (x < Xp && p < Kp) {
-            P[p * Xp + x] = (x < X && p < K) ? S[p * X + x] : 0.0f;
-        }
-        return;
-    }
-    /* S (X, K): read a tile along S's rows (p), write it along P's rows (x). The extra column keeps the transposed
-       reads of the tile on distinct local-memory banks. trans is the same for the whole launch, so every work-item
-       of the group reaches the barrier. */
-    __local float tile[PACK_EDGE][PACK_EDGE + 1];
-    {
-        const int p = g0 + l0;
-        const int x = g1 + l1;
-        tile[l1][l0] = (x < X && p < K) ? S[x * K + p] : 0.0f;
-    }
+    /* Read the tile along S's rows as stored: (K, X), or (X, K) when trans. Both layouts take the same path through
+       the barrier: with an early return for the untransposed case, POCL 3.1 corrupted the host's heap. */
+    const int rows = trans ? X : K;
+    const int cols = trans ? K : X;
+    tile[l1][l0] = (g1 + l1 < rows && g0 + l0 < cols) ? S[(g1 + l1) * cols + g0 + l0] : 0.0f;
     barrier(CLK_LOCAL_MEM_FENCE);
-    const int x = g1 + l0;
-    const int p = g0 + l1;
+    /* Write it along P's rows: as read, or transposed. */
+    const int p = trans ? g0 + l1 : g1 + l1;
+    const int x = trans ? g1 + l0 : g0 + l0;
     if (x < Xp && p < Kp) {
-        P[p * Xp + x] = tile[l0][l1];
+        P[p * Xp + x] = trans ? tile[l0][l1] : tile[l1][l0];
     }
 }
 
@@ -154,18 +146,30 @@ void gemm_gpu(__global float *C, const __global float *Ap, const __global float 
         /* Consecutive work-items load consecutive vectors of a slice's rows, so a group's loads are coalesced. */
 #if SA
 #pragma unroll
-        for (int v = tid; v < KWG * MWG / VWM; v += THREADS) {
-            const int k = v / (MWG / VWM);
-            const int i = (v - k * (MWG / VWM)) * VWM;
-            VSTORE(VWM, VLOAD(VWM, Ap + (k0 + k) * Mp + m0 + i), Alm + k * MWG + i);
+        for (int l = 0; l < (A_VECTORS + THREADS - 1) / THREADS; l++) {
+            const int v = tid + l * THREADS;
+#if A_VECTORS % THREADS
+            if (v < A_VECTORS)
+#endif
+            {
+                const int k = v / (MWG / VWM);
+                const int i = (v - k * (MWG / VWM)) * VWM;
+                VSTORE(VWM, VLOAD(VWM, Ap + (k0 + k) * Mp + m0 + i), Alm + k * MWG + i);
+            }
         }
 #endif
 #if SB
 #pragma unroll
-        for (int v = tid; v < KWG * NWG / VWN; v += THREADS) {
-            const int k = v / (NWG / VWN);
-            const int j = (v - k * (NWG / VWN)) * VWN;
-            VSTORE(VWN, VLOAD(VWN, Bp + (k0 + k) * Np + n0 + j), Blm + k * NWG + j);
+        for (int l = 0; l < (B_VECTORS + THREADS - 1) / THREADS; l++) {
+            const int v = tid + l * THREADS;
+#if B_VECTORS % THREADS
+            if (v < B_VECTORS)
+#endif
+            {
+                const int k = v / (NWG / VWN);
+                const int j = (v - k * (NWG / VWN)) * VWN;
+                VSTORE(VWN, VLOAD(VWN, Bp + (k0 + k) * Np + n0 + j), Blm + k * NWG + j);
+            }
         }
 #endif
 #if SA || SB
