@@ -1,6 +1,7 @@
 package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every kernel, in every variant, under Oclgrind with its memory checks, {@code --data-races} and
- * {@code --uninitialized}: any report fails the test. Runs {@link OclgrindWorkload} in a child JVM whose only OpenCL
+ * {@code --uninitialized}, with a GPU's limits (work-groups of at most 256, 48 KiB of local memory): any report fails
+ * the test. Runs {@link OclgrindWorkload} in a child JVM whose only OpenCL
  * platform is Oclgrind (through an ICD file in a private vendors folder), and checks that the kernels it launched are
  * exactly those of the {@link Kernels} registry, so a kernel added without a case here fails. Needs Debian's
  * {@code oclgrind} package; without it the test is skipped, except under {@code CI=true}.
@@ -53,6 +55,9 @@ class OclgrindTest {
         pb.environment().put("OCLGRIND_DATA_RACES", "1");
         pb.environment().put("OCLGRIND_UNINITIALIZED", "1");
         pb.environment().put("OCLGRIND_CHECK_API", "1");
+        // GPU-like limits, so the tuning and gemm_gpu's configurations are those a GPU would get.
+        pb.environment().put("OCLGRIND_MAX_WGSIZE", Long.toString(OclgrindWorkload.MAX_WORK_GROUP));
+        pb.environment().put("OCLGRIND_LOCAL_MEM_SIZE", Long.toString(OclgrindWorkload.LOCAL_MEM_BYTES));
         pb.environment().put("OCLGRIND_LOG", log.toString());
         pb.environment().put("CLNN_KERNEL_CACHE", "off");
         pb.redirectOutput(output.toFile()).redirectError(errors.toFile());
@@ -69,6 +74,8 @@ class OclgrindTest {
         assertEquals("", err.strip(), "the workload wrote to stderr:\n" + err);
         assertEquals(0, process.exitValue(), "workload failed:\n" + out);
         assertEquals(registry(), launched(out), "kernels launched under Oclgrind vs the Kernels registry");
+        assertTrue(out.contains(OclgrindWorkload.limits(OclgrindWorkload.MAX_WORK_GROUP,
+                OclgrindWorkload.LOCAL_MEM_BYTES)), "Oclgrind did not take the GPU-like limits:\n" + out);
     }
 
     private static Set<String> registry() {

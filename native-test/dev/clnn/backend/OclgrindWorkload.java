@@ -14,6 +14,18 @@ import java.util.SplittableRandom;
 public final class OclgrindWorkload {
     /** The start of the output line that lists every kernel launched, for {@code OclgrindTest}. */
     static final String LAUNCHED = "launched kernels: ";
+    /** The largest work-group Oclgrind is told to allow: a GPU's usual limit. */
+    static final long MAX_WORK_GROUP = 256;
+    /** The local memory Oclgrind is told to report: a GPU's usual 48 KiB. */
+    static final long LOCAL_MEM_BYTES = 48L << 10;
+    /**
+     * gemm_gpu configurations run beside the device's default: the largest candidate (256 work-items, 32 KiB of
+     * local memory), a non-square one, and shapes beyond the candidates: scalar loads with contiguous fragments and
+     * A from global memory, float8 loads with B from global memory, the fallback of small devices.
+     */
+    private static final String[] GPU_GEMM_CONFIGS = {"mwg128 nwg128 kwg32", "mwg64 nwg128 kwg16 mdimc8 ndimc16",
+        "mwg32 nwg16 kwg8 mdimc8 ndimc4 vwm1 vwn1 kwi1 strm0 strn0 sa0 sb1",
+        "mwg64 nwg128 kwg8 mdimc8 ndimc16 vwm8 vwn8 kwi8 strn0 sb0", "mwg16 nwg16 mdimc4 ndimc4"};
 
     private final OpenClBackend cl;
     private final CpuBackend cpu = new CpuBackend();
@@ -27,11 +39,17 @@ public final class OclgrindWorkload {
     public static void main(String[] args) {
         try (OpenClBackend cl = OpenClBackend.open(args.length > 0 ? args[0] : "oclgrind")) {
             OclgrindWorkload w = new OclgrindWorkload(cl);
+            System.out.println(limits(cl.device().info().maxWorkGroupSize(), cl.device().info().localMemBytes()));
             w.run();
             System.out.println("ran " + w.ran.size() + " op cases: " + w.ran);
             System.out.println(LAUNCHED + cl.launchedKernels().stream().map(Kernels::name)
                     .collect(java.util.stream.Collectors.joining(", ")));
         }
+    }
+
+    /** The line that states the device limits the workload ran under, for {@code OclgrindTest} to check. */
+    static String limits(long maxWorkGroup, long localMemBytes) {
+        return "device limits: work-groups of at most " + maxWorkGroup + ", " + localMemBytes + " bytes of local memory";
     }
 
     private void run() {
@@ -86,6 +104,26 @@ public final class OclgrindWorkload {
             }
         }
         gemmOtherConfig();
+        gemmGpuConfigs();
+    }
+
+    /**
+     * gemm_gpu in every transposition with {@link #GPU_GEMM_CONFIGS}, which must fit Oclgrind's GPU-like limits;
+     * the second shape runs several K steps with a partial last one.
+     */
+    private void gemmGpuConfigs() {
+        for (String text : GPU_GEMM_CONFIGS) {
+            GpuGemmConfig config = GpuGemmConfig.parse(text);
+            if (!config.fits(cl.device().info())) {
+                throw new AssertionError(config + " does not fit " + cl.device().info().name());
+            }
+            GemmRoutine routine = new GemmRoutine(new KernelLauncher(cl.device(), cl.tuning().withGpuGemm(config)));
+            for (int[] s : new int[][] {{17, 19, 23}, {3, 2, 70}}) {
+                for (int t = 0; t < 4; t++) {
+                    gemmCase(routine, GemmVariant.GPU, config.toString(), s[0], s[1], s[2], t);
+                }
+            }
+        }
     }
 
     /** The blocked kernels once more with another vector width and block than the device's default. */
@@ -97,21 +135,26 @@ public final class OclgrindWorkload {
         int k = 23;
         for (GemmVariant v : new GemmVariant[] {GemmVariant.BLOCKED, GemmVariant.BLOCKED_SPLIT_K}) {
             for (int t = 0; t < 4; t++) {
-                boolean ta = (t & 1) != 0;
-                boolean tb = (t & 2) != 0;
-                float[] a = uniform(m * k);
-                float[] b = uniform(k * n);
-                float[] c0 = t == 3 ? uniform(m * n) : filled(m * n, Float.NaN);
-                float beta = t == 3 ? 1f : 0f;
-                try (Tensor ca = cl.fromArray(a, a.length); Tensor cb = cl.fromArray(b, b.length);
-                        Tensor cc = cl.fromArray(c0, c0.length)) {
-                    routine.gemm(((ClTensor) cc).buffer, ((ClTensor) ca).buffer, ((ClTensor) cb).buffer, ta, tb, m, n,
-                            k, 0.5f, beta, v);
-                    Tensor rc = cpu.fromArray(c0, c0.length);
-                    cpu.gemm(rc, cpu.fromArray(a, a.length), cpu.fromArray(b, b.length), ta, tb, m, n, k, 0.5f, beta);
-                    check("gemm " + v + " " + other + " t=" + t, cl.readFloats(cc), cpu.readFloats(rc), 1e-5);
-                }
+                gemmCase(routine, v, other.toString(), m, n, k, t);
             }
+        }
+    }
+
+    /** One product through {@code routine}: transpositions from the bits of t, beta = 0 on NaN-poisoned C but for t = 3. */
+    private void gemmCase(GemmRoutine routine, GemmVariant v, String config, int m, int n, int k, int t) {
+        boolean ta = (t & 1) != 0;
+        boolean tb = (t & 2) != 0;
+        float[] a = uniform(m * k);
+        float[] b = uniform(k * n);
+        float[] c0 = t == 3 ? uniform(m * n) : filled(m * n, Float.NaN);
+        float beta = t == 3 ? 1f : 0f;
+        try (Tensor ca = cl.fromArray(a, a.length); Tensor cb = cl.fromArray(b, b.length);
+                Tensor cc = cl.fromArray(c0, c0.length)) {
+            routine.gemm(((ClTensor) cc).buffer, ((ClTensor) ca).buffer, ((ClTensor) cb).buffer, ta, tb, m, n, k,
+                    0.5f, beta, v);
+            Tensor rc = cpu.fromArray(c0, c0.length);
+            cpu.gemm(rc, cpu.fromArray(a, a.length), cpu.fromArray(b, b.length), ta, tb, m, n, k, 0.5f, beta);
+            check("gemm " + v + " " + config + " t=" + t, cl.readFloats(cc), cpu.readFloats(rc), 1e-5);
         }
     }
 

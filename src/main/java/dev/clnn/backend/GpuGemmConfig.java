@@ -61,7 +61,6 @@ public record GpuGemmConfig(int mwg, int nwg, int kwg, int mdimc, int ndimc, int
         {32, 32, 8, 8}, {64, 64, 16, 16}, {64, 64, 8, 8}, {64, 64, 16, 8}, {64, 64, 8, 16}, {64, 128, 16, 16},
         {128, 64, 16, 16}, {64, 128, 8, 16}, {128, 64, 16, 8}, {128, 128, 16, 16}};
     private static final int[] CANDIDATE_KWG = {16, 32};
-    private static final int[] CANDIDATE_WIDTHS = {2, 4};
 
     /** Checks each field and the divisibility the kernel relies on; the message names the first bad field. */
     public GpuGemmConfig {
@@ -223,19 +222,18 @@ public record GpuGemmConfig(int mwg, int nwg, int kwg, int mdimc, int ndimc, int
     /**
      * The shapes a tuner tries on {@code info}, whatever its type (the tuner knows whether the device runs gemm_gpu,
      * {@link KernelTuning#blockedGemm}): 32×32 to 128×128 tiles over 8×8 to 16×16 work-items, so that each holds
-     * 4×4 to 8×8 accumulators, K steps of 16 or 32, float2 or float4 loads, strided fragments, both operands through
-     * local memory; those that {@link #fits} the device. All of them are parity-tested (GemmParityTest).
+     * 4×4 to 8×8 accumulators, K steps of 16 or 32, float4 loads (128-bit, the widest single load of current GPUs),
+     * strided fragments (conflict-free local reads), both operands through local memory; those that {@link #fits}
+     * the device. Each one is a program build, so the space is kept to the fields that matter most (the tiles):
+     * 20 shapes. All of them are parity-tested (GemmParityTest).
      */
     public static List<GpuGemmConfig> candidates(DeviceInfo info) {
         List<GpuGemmConfig> out = new ArrayList<>();
         for (int[] s : CANDIDATE_SHAPES) {
             for (int kwg : CANDIDATE_KWG) {
-                for (int width : CANDIDATE_WIDTHS) {
-                    GpuGemmConfig c = new GpuGemmConfig(s[0], s[1], kwg, s[2], s[3], width, width, 2, true, true,
-                            true, true);
-                    if (c.fits(info)) {
-                        out.add(c);
-                    }
+                GpuGemmConfig c = new GpuGemmConfig(s[0], s[1], kwg, s[2], s[3], 4, 4, 2, true, true, true, true);
+                if (c.fits(info)) {
+                    out.add(c);
                 }
             }
         }
