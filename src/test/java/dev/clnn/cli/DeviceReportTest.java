@@ -27,11 +27,12 @@ class DeviceReportTest {
     }
 
     @Test
-    void gpuReportShowsOnlyTheTiledGemm() {
+    void gpuReportShowsOnlyTheGpuGemmInAShapeThatFitsItsWorkGroups() {
         String report = DeviceReport.describe(device(true, 128, false, true), false);
         assertTrue(report.startsWith("  opencl:0:1"), report);
         assertTrue(report.contains("fp64 no, fp16 yes"), report);
-        assertTrue(report.contains("clnn uses GEMM gemm_tiled (TS=8)\n"), report);
+        assertTrue(report.contains("clnn uses GEMM gemm_gpu mwg32 nwg32 kwg16 mdimc8 ndimc8 vwm4 vwn4 kwi2 strm1 strn1 sa1"
+                + " sb1 (default: packed, 32x32 tiles of 8x8 work-items, 4x4 register tile each)\n"), report);
         assertFalse(report.contains("gemm_blocked"), report);
         assertTrue(report.contains("REDUCE_LOCAL=128, BIAS_LOCAL=64, elementwise work-groups of 128"), report);
     }
