@@ -156,12 +156,12 @@ class ProgramCacheTest {
         OpenClTestSupport.deviceInfo();
         // In a child JVM: the compiler writes its error count to the process's stderr.
         ChildJvm.Result result = new ChildJvm().environment("CLNN_KERNEL_CACHE", "off")
-                .run(work, "build-failing", OpenClTestSupport.selector(), "matmul.cl", "-DTS=not_a_number");
+                .run(work, "build-failing", OpenClTestSupport.selector(), "gemm_gpu.cl", "-DMWG=not_a_number");
         assertEquals(0, result.exitCode(), result.output());
         List<String> lines = result.stdout().lines().toList();
-        assertEquals(List.of("file: matmul.cl", "options: -DTS=not_a_number", "build log blank: false",
+        assertEquals(List.of("file: gemm_gpu.cl", "options: -DMWG=not_a_number", "build log blank: false",
                 "message has the build log: true"), lines.subList(0, 4), result.output());
-        assertTrue(lines.get(4).startsWith("message: building kernels/matmul.cl"), result.output());
+        assertTrue(lines.get(4).startsWith("message: building kernels/gemm_gpu.cl"), result.output());
     }
 
     @Test

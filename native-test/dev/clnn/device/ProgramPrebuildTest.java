@@ -130,10 +130,10 @@ class ProgramPrebuildTest {
         OpenClTestSupport.deviceInfo();
         // In a child JVM: the compiler writes its error count to the process's stderr.
         ChildJvm.Result result = new ChildJvm().environment("CLNN_KERNEL_CACHE", "off")
-                .run(work, "prebuild-failing", OpenClTestSupport.selector(), "matmul.cl", "-DTS=not_a_number", "alone");
+                .run(work, "prebuild-failing", OpenClTestSupport.selector(), "gemm_gpu.cl", "-DMWG=not_a_number", "alone");
         assertEquals(0, result.exitCode(), result.output());
         List<String> lines = result.stdout().lines().toList();
-        assertEquals(List.of("file: matmul.cl", "options: -DTS=not_a_number", "build log blank: false",
+        assertEquals(List.of("file: gemm_gpu.cl", "options: -DMWG=not_a_number", "build log blank: false",
                 "message has the build log: true", "built by: another thread"), lines.subList(0, 5),
                 result.output());
     }
@@ -143,10 +143,10 @@ class ProgramPrebuildTest {
             throws IOException, InterruptedException {
         OpenClTestSupport.deviceInfo();
         ChildJvm.Result result = new ChildJvm().environment("CLNN_KERNEL_CACHE", "off")
-                .run(work, "prebuild-failing", OpenClTestSupport.selector(), "matmul.cl", "-DTS=not_a_number", "with-relu");
+                .run(work, "prebuild-failing", OpenClTestSupport.selector(), "gemm_gpu.cl", "-DMWG=not_a_number", "with-relu");
         assertEquals(0, result.exitCode(), result.output());
         List<String> lines = result.stdout().lines().toList();
-        assertEquals(List.of("file: matmul.cl", "options: -DTS=not_a_number", "build log blank: false",
+        assertEquals(List.of("file: gemm_gpu.cl", "options: -DMWG=not_a_number", "build log blank: false",
                 "message has the build log: true", "built by: this thread"), lines.subList(0, 5), result.output());
         assertTrue(result.output().contains("relu.cl ran"), result.output());
     }

@@ -33,6 +33,8 @@ public record GpuGemmConfig(int mwg, int nwg, int kwg, int mdimc, int ndimc, int
     /** The field names of the text form, in {@link #fields} order: the macros in lower case. */
     private static final String[] FIELDS = {"mwg", "nwg", "kwg", "mdimc", "ndimc", "vwm", "vwn", "kwi", "strm", "strn",
         "sa", "sb"};
+    /** The index in {@link #FIELDS} of strm, the first of the 0-or-1 fields. */
+    private static final int FIRST_FLAG = 8;
     private static final Pattern TOKEN = Pattern.compile("([a-z]+)(\\d+)");
 
     /** The largest tile edge a configuration may have: beyond it one group's tile outgrows any local memory. */
@@ -174,7 +176,7 @@ public record GpuGemmConfig(int mwg, int nwg, int kwg, int mdimc, int ndimc, int
             int field = m.matches() ? List.of(FIELDS).indexOf(m.group(1)) : -1;
             if (field < 0) {
                 throw new IllegalArgumentException("GPU GEMM config '" + text + "': unknown token '" + token
-                        + "' (expected e.g. '" + "mwg64 nwg64 kwg16 mdimc16 ndimc16 vwm4 vwn4')");
+                        + "' (expected e.g. 'mwg64 nwg64 kwg16 mdimc16 ndimc16 vwm4 vwn4')");
             }
             if (seen[field]) {
                 throw new IllegalArgumentException("GPU GEMM config '" + text + "': " + FIELDS[field]
@@ -187,7 +189,7 @@ public record GpuGemmConfig(int mwg, int nwg, int kwg, int mdimc, int ndimc, int
                 throw new IllegalArgumentException("GPU GEMM config '" + text + "': bad number in '" + token + "'",
                         e);
             }
-            if (field >= 8 && values[field] > 1) {
+            if (field >= FIRST_FLAG && values[field] > 1) {
                 throw new IllegalArgumentException("GPU GEMM config '" + text + "': " + FIELDS[field]
                         + " must be 0 or 1, not " + values[field]);
             }
