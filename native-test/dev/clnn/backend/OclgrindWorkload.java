@@ -82,6 +82,11 @@ public final class OclgrindWorkload {
         int[][] shapes = {{5, 7, 3}, {17, 19, 23}, {3, 2, 300}};
         for (int[] s : shapes) {
             for (GemmVariant v : GemmVariant.values()) {
+                // The long K is there for split-K; gemm_gpu would interpret 19 K steps of 256 work-items for it,
+                // and gemmGpuConfigs runs it over several K steps already.
+                if (v == GemmVariant.GPU && s[2] > 64) {
+                    continue;
+                }
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0;
                     boolean tb = (t & 2) != 0;
@@ -108,8 +113,10 @@ public final class OclgrindWorkload {
     }
 
     /**
-     * gemm_gpu in every transposition with {@link #GPU_GEMM_CONFIGS}, which must fit Oclgrind's GPU-like limits;
-     * the second shape runs several K steps with a partial last one.
+     * gemm_gpu with {@link #GPU_GEMM_CONFIGS}, which must fit Oclgrind's GPU-like limits. The main kernel is the same
+     * for every transposition (the packing differs, and gemm() ran it in all four), so NN with beta = 0 and TT with
+     * beta = 1 are enough: both packing layouts of each operand. Oclgrind interprets every work-item, so one shape,
+     * with several K steps for the smaller K steps and a partial last one.
      */
     private void gemmGpuConfigs() {
         for (String text : GPU_GEMM_CONFIGS) {
@@ -118,10 +125,8 @@ public final class OclgrindWorkload {
                 throw new AssertionError(config + " does not fit " + cl.device().info().name());
             }
             GemmRoutine routine = new GemmRoutine(new KernelLauncher(cl.device(), cl.tuning().withGpuGemm(config)));
-            for (int[] s : new int[][] {{17, 19, 23}, {3, 2, 70}}) {
-                for (int t = 0; t < 4; t++) {
-                    gemmCase(routine, GemmVariant.GPU, config.toString(), s[0], s[1], s[2], t);
-                }
+            for (int t : new int[] {0, 3}) {
+                gemmCase(routine, GemmVariant.GPU, config.toString(), 17, 19, 23, t);
             }
         }
     }
