@@ -7,8 +7,8 @@ import java.util.StringJoiner;
 /**
  * The kernel variants and {@code -D} tunables clnn uses on one device. They depend only on what the device reports
  * ({@link DeviceInfo}), so {@code clnn devices} can show them without opening a context, unless a GEMM kernel or
- * configuration is forced ({@link #GEMM_PROPERTY}, {@link #GPU_GEMM_PROPERTY}, {@link #GEMM_KERNEL_PROPERTY}). Every build option of every kernel comes from {@link #buildOptions}, and the
- * routines take their launch sizes from here.
+ * configuration is forced ({@link #GEMM_PROPERTY}, {@link #GPU_GEMM_PROPERTY}, {@link #GEMM_KERNEL_PROPERTY}). Every
+ * build option of every kernel comes from {@link #buildOptions}, and the routines take their launch sizes from here.
  *
  * @param elementwiseLocal work-group size of 1-D elementwise kernels
  * @param reduceLocal      REDUCE_LOCAL of reduce.cl: work-items summing one partial
