@@ -45,7 +45,7 @@ class KernelBuildTest {
                 continue;
             }
             KernelTuning t = new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(), tile,
-                    base.blockedGemm(), base.gemm(), base.gemmSource(), base.packTile());
+                    base.blockedGemm(), base.gemm(), base.packTile());
             for (Kernels k : new Kernels[] {Kernels.GEMM_TILED_NN, Kernels.GEMM_TILED_NT, Kernels.GEMM_TILED_TN,
                     Kernels.GEMM_TILED_TT}) {
                 cl.device().kernel(k.file().fileName(), k.kernelName(), t.buildOptions(k));
@@ -59,7 +59,7 @@ class KernelBuildTest {
         }
         for (int packTile : new int[] {4, 8}) {
             buildBlocked(cl, new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(),
-                    base.tile(), true, base.gemm(), base.gemmSource(), packTile));
+                    base.tile(), true, base.gemm(), packTile));
         }
     }
 

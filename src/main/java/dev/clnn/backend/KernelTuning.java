@@ -1,26 +1,28 @@
 package dev.clnn.backend;
 
 import dev.clnn.device.DeviceInfo;
+import dev.clnn.device.TuningStore;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * The kernel variants and {@code -D} tunables clnn uses on one device. They depend only on what the device reports
- * ({@link DeviceInfo}), so {@code clnn devices} can show them without opening a context, unless a GEMM configuration
- * is forced ({@link #GEMM_PROPERTY}). Every build option of every kernel comes from {@link #buildOptions}, and the
- * routines take their launch sizes from here.
+ * The kernel variants and {@code -D} tunables clnn uses on one device. They depend on what the device reports
+ * ({@link DeviceInfo}) and on what {@code clnn tune} stored for it ({@link TuningStore}), so {@code clnn devices} can
+ * show them without opening a context; a forced GEMM configuration ({@link #GEMM_PROPERTY}) wins over both. Every
+ * build option of every kernel comes from {@link #buildOptions}, and the routines take their launch sizes from here.
  *
  * @param elementwiseLocal work-group size of 1-D elementwise kernels
  * @param reduceLocal      REDUCE_LOCAL of reduce.cl: work-items summing one partial
  * @param biasLocal        BIAS_LOCAL of bias.cl: work-items summing one channel of the bias gradient
  * @param tile             TS of matmul.cl: edge of gemm_tiled's square local-memory tile
  * @param blockedGemm      whether products use the packed, register-blocked gemm_blocked rather than gemm_tiled
- * @param gemm             VW, RM and WN of gemm_blocked.cl and its work-group shape
- * @param gemmSource       where {@code gemm} came from
+ * @param gemm             VW, RM and WN of gemm_blocked.cl and its work-group shape, per class of shape, and where
+ *                         each came from
  * @param packTile         PACK_TILE of gemm_blocked.cl: edge of the tile one packing work-item moves
  */
 public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal, int tile, boolean blockedGemm,
-        GemmConfig gemm, Source gemmSource, int packTile) {
+        GemmChoices gemm, int packTile) {
     /**
      * The system property that forces the GEMM configuration on every device, in {@link GemmConfig#parse}'s form,
      * e.g. {@code -Dclnn.gemm="vw8 rm6 wn2 g8"}; the environment variable {@link #GEMM_ENV} does the same when the
@@ -41,22 +43,38 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     /** A 16×16 float tile is 1 KiB of private memory per packing work-item. */
     private static final int PACK_TILE = 16;
 
+    /** The tuning store's entry names of the GEMM choices start with this, then the class: {@code gemm.large}. */
+    public static final String GEMM_FAMILY = "gemm";
+
+    private static final System.Logger LOG = System.getLogger("dev.clnn");
+
     /** Where a tuning's GEMM configuration came from, as {@code clnn devices} shows it. */
     public enum Source {
         /** Derived from what the device reports: the shape that measured best on CPUs of its class. */
         DEFAULT,
         /** Forced by {@link #GEMM_PROPERTY} or {@link #GEMM_ENV}. */
-        FORCED;
+        FORCED,
+        /** Measured fastest on this device by {@code clnn tune} and read from the {@link TuningStore}. */
+        TUNED;
 
         /** The word {@code clnn devices} prints. */
         public String word() {
-            return this == DEFAULT ? "default" : "forced by " + GEMM_PROPERTY;
+            return switch (this) {
+                case DEFAULT -> "default";
+                case FORCED -> "forced by " + GEMM_PROPERTY;
+                case TUNED -> "tuned";
+            };
         }
     }
 
+    /** The tuning store's entry name of {@code shapeClass}'s GEMM configuration, e.g. {@code gemm.long-k}. */
+    public static String storeName(GemmClass shapeClass) {
+        return GEMM_FAMILY + "." + shapeClass.word();
+    }
+
     /**
-     * The choice for {@code info}, with the GEMM configuration forced by {@link #GEMM_PROPERTY} or {@link #GEMM_ENV}
-     * where one is set.
+     * The choice for {@code info}: the GEMM configuration forced by {@link #GEMM_PROPERTY} or {@link #GEMM_ENV}
+     * where one is set, else what the standard {@link TuningStore} holds for the device, else the defaults.
      *
      * @throws IllegalArgumentException if the forced configuration does not parse
      */
@@ -66,13 +84,40 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             forced = System.getenv(GEMM_ENV);
         }
         if (forced == null || forced.isBlank()) {
-            return forDevice(info, null);
+            return forDevice(info, null, TuningStore.standard().load(info));
         }
         try {
             return forDevice(info, GemmConfig.parse(forced));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(GEMM_PROPERTY + "/" + GEMM_ENV + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The choice for {@code info} with the tuning store's entries {@code tuned}: each class's GEMM configuration is
+     * the stored one ({@link #storeName}) where there is one, else the default. An entry that does not parse (written
+     * by another clnn version) is logged and left out. GPUs keep the tiled kernel whatever is stored.
+     */
+    public static KernelTuning forDevice(DeviceInfo info, GemmConfig forcedGemm, Map<String, String> tuned) {
+        KernelTuning base = forDevice(info, forcedGemm);
+        if (forcedGemm != null || info.gpu()) {
+            return base;
+        }
+        GemmChoices choices = base.gemm;
+        for (GemmClass c : GemmClass.values()) {
+            String text = tuned.get(storeName(c));
+            if (text == null) {
+                continue;
+            }
+            try {
+                choices = choices.with(c, GemmConfig.parse(text), Source.TUNED);
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "tuned " + storeName(c) + " of " + info.name() + " ignored: "
+                        + e.getMessage());
+            }
+        }
+        return new KernelTuning(base.elementwiseLocal, base.reduceLocal, base.biasLocal, base.tile, base.blockedGemm,
+                choices, base.packTile);
     }
 
     /**
@@ -88,28 +133,44 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
         GemmConfig gemm = forcedGemm != null ? forcedGemm : GemmDefaults.forDevice(info);
         return new KernelTuning(Math.min(ELEMENTWISE_LOCAL, groupPower), Math.min(REDUCE_LOCAL, groupPower),
                 Math.min(BIAS_LOCAL, groupPower), maxGroup >= LARGE_TILE * LARGE_TILE ? LARGE_TILE : SMALL_TILE,
-                !info.gpu(), gemm, forcedGemm != null ? Source.FORCED : Source.DEFAULT, PACK_TILE);
+                !info.gpu(), GemmChoices.uniform(gemm, forcedGemm != null ? Source.FORCED : Source.DEFAULT),
+                PACK_TILE);
     }
 
-    /** This tuning with another GEMM configuration, marked forced (tests, and a tuner trying candidates). */
+    /**
+     * This tuning with one GEMM configuration for every class, marked forced (tests, and a tuner trying
+     * candidates).
+     */
     public KernelTuning withGemm(GemmConfig config) {
-        return new KernelTuning(elementwiseLocal, reduceLocal, biasLocal, tile, blockedGemm, config, Source.FORCED,
-                packTile);
+        return new KernelTuning(elementwiseLocal, reduceLocal, biasLocal, tile, blockedGemm,
+                GemmChoices.uniform(config, Source.FORCED), packTile);
+    }
+
+    /** The gemm_blocked configuration an (m, k)·(k, n) product runs with: its class's ({@link GemmClass#of}). */
+    public GemmConfig gemmFor(int m, int n, int k) {
+        return gemm.forShape(m, n, k);
     }
 
     /**
      * The {@code -D} options {@code kernel} is built with on this device: one per macro its file takes
      * ({@link KernelFile#defines}), e.g. {@code -DTS=16 -DTRANS_A=0 -DTRANS_B=1}; empty for files without macros.
+     * gemm_blocked.cl's macros come from the {@link GemmClass#LARGE} configuration; {@link #buildOptions(Kernels,
+     * GemmConfig)} gives them for the configuration a product was given.
      */
     public String buildOptions(Kernels kernel) {
+        return buildOptions(kernel, gemm.of(GemmClass.LARGE));
+    }
+
+    /** As {@link #buildOptions(Kernels)}, with gemm_blocked.cl's macros (VW, RM, WN) from {@code gemmConfig}. */
+    public String buildOptions(Kernels kernel, GemmConfig gemmConfig) {
         StringJoiner options = new StringJoiner(" ");
         for (KernelFile.Define define : kernel.file().defines()) {
-            options.add("-D" + define.name() + "=" + value(define, kernel));
+            options.add("-D" + define.name() + "=" + value(define, kernel, gemmConfig));
         }
         return options.toString();
     }
 
-    private int value(KernelFile.Define define, Kernels kernel) {
+    private int value(KernelFile.Define define, Kernels kernel, GemmConfig gemm) {
         return switch (define) {
             case TS -> tile;
             case TRANS_A -> kernel.transA() ? 1 : 0;
@@ -124,16 +185,22 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     }
 
     /**
-     * The GEMM kernels in words, e.g. {@code gemm_tiled (TS=16)} or
-     * {@code gemm_blocked vw16 rm16 wn1 g32 (default: packed, 16x16 register block, split-K for long K)}.
+     * The GEMM kernels in words, e.g. {@code gemm_tiled (TS=16)},
+     * {@code gemm_blocked vw16 rm16 wn1 g32 (default: packed, 16x16 register block, split-K for long K)} where every
+     * class of shape has the same configuration, or {@code gemm_blocked per class of shape (packed, split-K for long
+     * K): small vw16 rm6 wn3 g8 (tuned), large …}.
      */
     public String gemmChoice() {
         String tiled = "gemm_tiled (TS=" + tile + ")";
         if (!blockedGemm) {
             return tiled;
         }
-        return String.format(Locale.ROOT, "gemm_blocked %s (%s: packed, %dx%d register block, split-K for long K)",
-                gemm, gemmSource.word(), gemm.rows(), gemm.columns());
+        if (gemm.isUniform()) {
+            GemmConfig config = gemm.of(GemmClass.LARGE);
+            return String.format(Locale.ROOT, "gemm_blocked %s (%s: packed, %dx%d register block, split-K for long K)",
+                    config, gemm.source(GemmClass.LARGE).word(), config.rows(), config.columns());
+        }
+        return "gemm_blocked per class of shape (packed, split-K for long K): " + gemm;
     }
 
     /** The work-group sizes in words, e.g. {@code REDUCE_LOCAL=256, BIAS_LOCAL=64, elementwise work-groups of 256}. */

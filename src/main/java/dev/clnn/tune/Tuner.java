@@ -1,0 +1,297 @@
+package dev.clnn.tune;
+
+import dev.clnn.backend.OpenClBackend;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Measures kernel configurations on the device it runs on and picks, per family and class of shape, the fastest one
+ * that computes correctly: {@code clnn tune}. Apart from the routines and kernels, as CLBlast keeps its tuners; each
+ * family ({@link TunableFamily}) says what to try, the tuner decides in which order and for how long.
+ *
+ * <p>The search, per family: first the defaults (the baseline, and what is kept if nothing beats them), then a
+ * coarse pass over the family's space, then refinements around the best {@value #REFINED} of each class. Every
+ * configuration is checked against the CPU reference before it is timed; one that fails or cannot be built is
+ * reported and left out. Each class's workload is run once to warm up, then repeated
+ * ({@value #MIN_ROUNDS} to {@value #MAX_ROUNDS} rounds), and the median round counts. Between configurations the
+ * clock is checked: a configuration starts only when the slowest one so far (a pessimistic estimate before one has
+ * been seen) still fits the budget, so the run ends within it. The passes stop at {@value #SEARCH_PERCENT}% of the
+ * budget; in the rest each class's finalists (its best {@value #REFINED} and the default) are measured again, one
+ * after the other, and keep the higher of their two medians: on a shared machine other work only ever slows a
+ * measurement down, and a configuration that won by a lucky quiet moment must win again. Finally the classes share
+ * configurations where one is within {@value #SHARE_PERCENT}% of a class's best, since every distinct
+ * configuration is one more kernel build at start-up.
+ */
+public final class Tuner {
+    /** How many of each class's fastest configurations the second pass refines. */
+    static final int REFINED = 2;
+    static final int MIN_ROUNDS = 3;
+    static final int MAX_ROUNDS = 7;
+    /** Repetitions stop after the minimum once a class's rounds have taken this long. */
+    static final double ROUNDS_SECONDS = 0.3;
+    /** The share of the budget the passes may use; the rest re-measures the finalists. */
+    static final int SEARCH_PERCENT = 85;
+    /** A configuration within this many percent of a class's best may serve the class instead. */
+    static final int SHARE_PERCENT = 3;
+    /** What a configuration's build and check is taken to cost before one has been seen (POCL: 1-2 s). */
+    static final double FIRST_PREPARE_SECONDS = 3;
+    /** What measuring a configuration is taken to cost before one has been measured. */
+    static final double FIRST_MEASURE_SECONDS = 1;
+    /** A slower configuration measures longer than the ones seen so far: their time is scaled by this. */
+    static final double MEASURE_MARGIN = 1.5;
+
+    private final OpenClBackend backend;
+    private final PrintStream progress;
+    private final List<Function<OpenClBackend, TunableFamily<?>>> families;
+
+    /**
+     * A tuner of every family that applies to {@code backend}'s device (today gemm_blocked on CPUs).
+     *
+     * @param vectorWidth the float vector width of gemm_blocked's candidates, 4, 8 or 16, or 0 for the width the
+     *                    device reports (POCL told to generate AVX2 code still reports 16: give 8 there)
+     * @param progress    where a line per phase and configuration goes, or null for none
+     * @throws IllegalArgumentException when there is nothing to tune on the device (a GPU, today)
+     */
+    public Tuner(OpenClBackend backend, int vectorWidth, PrintStream progress) {
+        this(backend, progress, List.of(b -> new GemmFamily(b, vectorWidth)));
+        if (!backend.tuning().blockedGemm()) {
+            throw new IllegalArgumentException("nothing to tune on " + backend.name() + " yet: it uses "
+                    + backend.tuning().gemmChoice() + ", which has no tuner");
+        }
+        if (vectorWidth != 0 && vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16) {
+            throw new IllegalArgumentException("vector width must be 4, 8 or 16, not " + vectorWidth);
+        }
+    }
+
+    /** A tuner of the given families (tests inject a family with a wrong configuration here). */
+    Tuner(OpenClBackend backend, PrintStream progress, List<Function<OpenClBackend, TunableFamily<?>>> families) {
+        this.backend = backend;
+        this.progress = progress;
+        this.families = List.copyOf(families);
+    }
+
+    /**
+     * Tunes every family within {@code budget} (shared equally among the families not yet tuned) and returns the
+     * choices; nothing is stored ({@link TuningResult#save} does that).
+     */
+    public TuningResult tune(Duration budget) {
+        long start = System.nanoTime();
+        long end = start + budget.toNanos();
+        Search all = new Search();
+        for (int i = 0; i < families.size(); i++) {
+            long now = System.nanoTime();
+            long deadline = now + (end - now) / (families.size() - i);
+            try (TunableFamily<?> family = families.get(i).apply(backend)) {
+                say("tuning " + family.describe() + String.format(Locale.ROOT, "; %.0f s", (deadline - now) / 1e9));
+                tuneFamily(family, now + (deadline - now) * SEARCH_PERCENT / 100, deadline, all);
+            }
+        }
+        return new TuningResult(backend.device().info(), all.choices, all.measured, all.rejected, all.untried,
+                (System.nanoTime() - start) / 1e9, budget.toNanos() / 1e9);
+    }
+
+    /** The running totals of one {@link #tune}. */
+    private static final class Search {
+        final List<TuningResult.Choice> choices = new ArrayList<>();
+        final List<String> rejected = new ArrayList<>();
+        int measured;
+        int untried;
+        double maxPrepare = -1;
+        double maxMeasure = -1;
+    }
+
+    private <C> void tuneFamily(TunableFamily<C> family, long deadline, long finalDeadline, Search search) {
+        List<String> classes = family.classes();
+        Map<C, Map<String, Double>> rates = new LinkedHashMap<>();
+        Set<C> tried = new LinkedHashSet<>();
+        Set<C> defaults = new LinkedHashSet<>();
+        for (String c : classes) {
+            defaults.add(family.defaultFor(c));
+        }
+        boolean within = pass(family, "default", List.copyOf(defaults), deadline, search, rates, tried);
+        if (!defaults.stream().allMatch(rates::containsKey)) {
+            say(family.name() + ": the budget did not cover the defaults; nothing chosen");
+            return;
+        }
+        if (within) {
+            within = pass(family, "coarse", family.coarse(), deadline, search, rates, tried);
+        }
+        if (within) {
+            List<C> refine = new ArrayList<>();
+            for (String c : classes) {
+                for (C g : fastest(rates, c)) {
+                    refine.addAll(family.refinements(g));
+                }
+            }
+            pass(family, "refine", refine, deadline, search, rates, tried);
+        }
+        confirm(family, rates, finalDeadline, search);
+        Map<String, C> chosen = choose(classes, rates);
+        for (String c : classes) {
+            C def = family.defaultFor(c);
+            C pick = chosen.get(c);
+            search.choices.add(new TuningResult.Choice(family.name(), c, family.text(pick), rates.get(pick).get(c),
+                    family.text(def), rates.get(def).get(c)));
+        }
+    }
+
+    /**
+     * Checks and measures each configuration not tried yet, while the budget allows.
+     *
+     * @return false when the budget stopped the pass
+     */
+    private <C> boolean pass(TunableFamily<C> family, String phase, List<C> configs, long deadline, Search search,
+            Map<C, Map<String, Double>> rates, Set<C> tried) {
+        List<C> todo = configs.stream().filter(c -> !tried.contains(c)).distinct().toList();
+        for (int i = 0; i < todo.size(); i++) {
+            double estimate = (search.maxPrepare < 0 ? FIRST_PREPARE_SECONDS : search.maxPrepare)
+                    + MEASURE_MARGIN * (search.maxMeasure < 0 ? FIRST_MEASURE_SECONDS : search.maxMeasure);
+            double left = (deadline - System.nanoTime()) / 1e9;
+            if (estimate > left) {
+                search.untried += todo.size() - i;
+                say(String.format(Locale.ROOT, "  budget: %d %s configurations not tried (the next needs about %.1f"
+                        + " s, %.1f s left)", todo.size() - i, phase, estimate, Math.max(0, left)));
+                return false;
+            }
+            C config = todo.get(i);
+            tried.add(config);
+            String label = String.format(Locale.ROOT, "  %-7s %2d/%-2d %-20s", phase, i + 1, todo.size(),
+                    family.text(config));
+            Map<String, Double> measured = measure(family, config, label, search);
+            if (measured != null) {
+                rates.put(config, measured);
+            }
+        }
+        return true;
+    }
+
+    /** The {@link #REFINED} configurations with the highest rates for {@code shapeClass}. */
+    private static <C> List<C> fastest(Map<C, Map<String, Double>> rates, String shapeClass) {
+        return rates.entrySet().stream()
+                .sorted((x, y) -> Double.compare(y.getValue().get(shapeClass), x.getValue().get(shapeClass)))
+                .limit(REFINED).map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * Measures each class's finalists again (its fastest and the default), class by class while the budget lasts,
+     * and keeps the higher median of the two measurements.
+     */
+    private <C> void confirm(TunableFamily<C> family, Map<C, Map<String, Double>> rates, long deadline,
+            Search search) {
+        for (String c : family.classes()) {
+            Set<C> finalists = new LinkedHashSet<>(fastest(rates, c));
+            finalists.add(family.defaultFor(c));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-7s %-26s", "again", c + ":"));
+            for (C config : finalists) {
+                // A class's share of a measurement, with the same margin as a whole configuration's.
+                double estimate = MEASURE_MARGIN * search.maxMeasure / family.classes().size();
+                if (estimate > (deadline - System.nanoTime()) / 1e9) {
+                    say(line + " (budget: stopped)");
+                    return;
+                }
+                double rate = family.flops(c) / medianRound(family, config, c) / 1e9;
+                rates.get(config).merge(c, rate, Math::max);
+                line.append(String.format(Locale.ROOT, " %s %.1f", family.text(config), rate));
+            }
+            say(line + " GFLOP/s");
+        }
+    }
+
+    /** Checks {@code config}, then times every class: GFLOP/s per class, or null when it was rejected. */
+    private <C> Map<String, Double> measure(TunableFamily<C> family, C config, String label, Search search) {
+        long start = System.nanoTime();
+        String problem;
+        try {
+            double error = family.check(config);
+            problem = error <= family.tolerance() ? null
+                    : String.format(Locale.ROOT, "wrong results: relative error %.1e > %.0e", error,
+                            family.tolerance());
+        } catch (RuntimeException e) {
+            problem = "failed: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        }
+        long checked = System.nanoTime();
+        search.maxPrepare = Math.max(search.maxPrepare, (checked - start) / 1e9);
+        if (problem != null) {
+            search.rejected.add(family.text(config) + ": " + problem);
+            say(label + " rejected, " + problem);
+            return null;
+        }
+        Map<String, Double> rates = new HashMap<>();
+        StringBuilder line = new StringBuilder(label);
+        for (String c : family.classes()) {
+            double seconds = medianRound(family, config, c);
+            rates.put(c, family.flops(c) / seconds / 1e9);
+            line.append(String.format(Locale.ROOT, " %s %.1f", c, rates.get(c)));
+        }
+        long done = System.nanoTime();
+        search.maxMeasure = Math.max(search.maxMeasure, (done - checked) / 1e9);
+        search.measured++;
+        say(line + String.format(Locale.ROOT, " GFLOP/s (%.1f s)", (done - start) / 1e9));
+        return rates;
+    }
+
+    private <C> double medianRound(TunableFamily<C> family, C config, String shapeClass) {
+        family.runRound(config, shapeClass); // warm-up: first-launch code generation, caches, buffer pool
+        double[] times = new double[MAX_ROUNDS];
+        int rounds = 0;
+        long begin = System.nanoTime();
+        while (rounds < MAX_ROUNDS && (rounds < MIN_ROUNDS || (System.nanoTime() - begin) / 1e9 < ROUNDS_SECONDS)) {
+            long t = System.nanoTime();
+            family.runRound(config, shapeClass);
+            times[rounds++] = (System.nanoTime() - t) / 1e9;
+        }
+        double[] used = Arrays.copyOf(times, rounds);
+        Arrays.sort(used);
+        return used[rounds / 2];
+    }
+
+    /**
+     * Per class, the fastest measured configuration, then fewer distinct ones: repeatedly the configuration that is
+     * within {@link #SHARE_PERCENT}% of the best for the most classes still open serves all of them (ties go to the
+     * larger summed rate).
+     */
+    static <C> Map<String, C> choose(List<String> classes, Map<C, Map<String, Double>> rates) {
+        Map<String, Double> best = new HashMap<>();
+        for (String c : classes) {
+            best.put(c, rates.values().stream().mapToDouble(r -> r.get(c)).max().orElseThrow());
+        }
+        Map<String, C> chosen = new LinkedHashMap<>();
+        List<String> open = new ArrayList<>(classes);
+        while (!open.isEmpty()) {
+            C pick = null;
+            List<String> served = List.of();
+            double pickSum = 0;
+            for (Map.Entry<C, Map<String, Double>> e : rates.entrySet()) {
+                List<String> covers = open.stream()
+                        .filter(c -> e.getValue().get(c) >= best.get(c) * (1 - SHARE_PERCENT / 100.0)).toList();
+                double sum = covers.stream().mapToDouble(c -> e.getValue().get(c) / best.get(c)).sum();
+                if (covers.size() > served.size() || (covers.size() == served.size() && sum > pickSum)) {
+                    pick = e.getKey();
+                    served = covers;
+                    pickSum = sum;
+                }
+            }
+            for (String c : served) {
+                chosen.put(c, pick);
+            }
+            open.removeAll(served);
+        }
+        return chosen;
+    }
+
+    private void say(String line) {
+        if (progress != null) {
+            progress.println(line);
+        }
+    }
+}
