@@ -3,7 +3,11 @@ package dev.clnn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code clnn tune}'s options and errors, checked before any device is opened: one line each. */
 class TuneCommandTest {
@@ -29,6 +33,19 @@ class TuneCommandTest {
     void theCpuReferenceHasNothingToTune() {
         assertOneLineError("has nothing to tune; choose an OpenCL device with --device", "tune", "--device", "cpu",
                 "--budget", "5");
+    }
+
+    @Test
+    void trainTuneOnTheCpuReferenceSaysSoAndTrains(@TempDir Path tmp) throws IOException {
+        Path data = TinyMnist.write(Files.createDirectories(tmp.resolve("data")), 50, 20);
+        CliRun r = CliRun.of("train", "--tune", "--device", "cpu", "--data", data.toString(), "--model",
+                "linear(784,10)", "--epochs", "1", "--batch", "16");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("--tune: nothing to tune on "), r.out());
+        assertTrue(r.out().strip().endsWith("%"), r.out());
+        CliRun quiet = CliRun.of("train", "--tune", "--quiet", "--device", "cpu", "--data", data.toString(),
+                "--model", "linear(784,10)", "--epochs", "1", "--batch", "16");
+        assertEquals(1, quiet.out().strip().split("\n").length, "--quiet: the accuracy line only: " + quiet.out());
     }
 
     @Test
