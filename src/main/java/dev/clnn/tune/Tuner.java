@@ -26,15 +26,21 @@ import java.util.function.Function;
  * ({@value #MIN_ROUNDS} to {@value #MAX_ROUNDS} rounds), and the median round counts. Between configurations the
  * clock is checked: a configuration starts only when the slowest one so far (a pessimistic estimate before one has
  * been seen) still fits the budget, so the run ends within it. The passes stop at {@value #SEARCH_PERCENT}% of the
- * budget; in the rest each class's finalists (its best {@value #REFINED} and the default) are measured again, one
- * after the other, and keep the higher of their two medians: on a shared machine other work only ever slows a
- * measurement down, and a configuration that won by a lucky quiet moment must win again. Finally the classes share
- * configurations where one is within {@value #SHARE_PERCENT}% of a class's best, since every distinct
- * configuration is one more kernel build at start-up.
+ * budget at the latest; the rest decides between each class's finalists (its best {@value #FINALISTS} and the
+ * default): they run round after round, interleaved ({@value #MIN_ROUNDS} to {@value #FINAL_ROUNDS} rounds each, as
+ * the budget allows), and the median of these rounds is what counts. Interleaving matters on a shared machine: a
+ * configuration measured alone in a quiet moment would beat one measured in a busy one, while interleaved ones see
+ * the same load. Only finalists can win. Finally the classes share configurations where one is within
+ * {@value #SHARE_PERCENT}% of a class's best, since every distinct configuration is one more kernel build at
+ * start-up.
  */
 public final class Tuner {
     /** How many of each class's fastest configurations the second pass refines. */
     static final int REFINED = 2;
+    /** How many of each class's fastest configurations the final, interleaved measurement compares. */
+    static final int FINALISTS = 3;
+    /** The most interleaved rounds each finalist runs. */
+    static final int FINAL_ROUNDS = 25;
     static final int MIN_ROUNDS = 3;
     static final int MAX_ROUNDS = 7;
     /** Repetitions stop after the minimum once a class's rounds have taken this long. */
@@ -129,19 +135,20 @@ public final class Tuner {
         if (within) {
             List<C> refine = new ArrayList<>();
             for (String c : classes) {
-                for (C g : fastest(rates, c)) {
+                for (C g : fastest(rates, c, REFINED)) {
                     refine.addAll(family.refinements(g));
                 }
             }
             pass(family, "refine", refine, deadline, search, rates, tried);
         }
-        confirm(family, rates, finalDeadline, search);
-        Map<String, C> chosen = choose(classes, rates);
+        // A final round runs about as many class rounds as measuring one configuration did.
+        Map<C, Map<String, Double>> finals = decide(family, rates, finalDeadline, search.maxMeasure);
+        Map<String, C> chosen = choose(classes, finals);
         for (String c : classes) {
             C def = family.defaultFor(c);
             C pick = chosen.get(c);
-            search.choices.add(new TuningResult.Choice(family.name(), c, family.text(pick), rates.get(pick).get(c),
-                    family.text(def), rates.get(def).get(c)));
+            search.choices.add(new TuningResult.Choice(family.name(), c, family.text(pick), finals.get(pick).get(c),
+                    family.text(def), finals.get(def).get(c)));
         }
     }
 
@@ -175,36 +182,61 @@ public final class Tuner {
         return true;
     }
 
-    /** The {@link #REFINED} configurations with the highest rates for {@code shapeClass}. */
-    private static <C> List<C> fastest(Map<C, Map<String, Double>> rates, String shapeClass) {
+    /** The {@code count} configurations with the highest rates for {@code shapeClass}. */
+    private static <C> List<C> fastest(Map<C, Map<String, Double>> rates, String shapeClass, int count) {
         return rates.entrySet().stream()
                 .sorted((x, y) -> Double.compare(y.getValue().get(shapeClass), x.getValue().get(shapeClass)))
-                .limit(REFINED).map(Map.Entry::getKey).toList();
+                .limit(count).map(Map.Entry::getKey).toList();
     }
 
     /**
-     * Measures each class's finalists again (its fastest and the default), class by class while the budget lasts,
-     * and keeps the higher median of the two measurements.
+     * The final measurement: each class's finalists (its {@link #FINALISTS} fastest so far and the default) run one
+     * round each in turn, again and again while the budget lasts, up to {@link #FINAL_ROUNDS} rounds.
+     *
+     * @return per configuration, the median rate of its final rounds for each class it is a finalist of, or its
+     *         earlier rate where the budget allowed fewer than {@link #MIN_ROUNDS} final rounds
      */
-    private <C> void confirm(TunableFamily<C> family, Map<C, Map<String, Double>> rates, long deadline,
-            Search search) {
+    private <C> Map<C, Map<String, Double>> decide(TunableFamily<C> family, Map<C, Map<String, Double>> rates,
+            long deadline, double firstRoundEstimate) {
+        Map<String, List<C>> finalists = new LinkedHashMap<>();
         for (String c : family.classes()) {
-            Set<C> finalists = new LinkedHashSet<>(fastest(rates, c));
-            finalists.add(family.defaultFor(c));
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-7s %-26s", "again", c + ":"));
-            for (C config : finalists) {
-                // A class's share of a measurement, with the same margin as a whole configuration's.
-                double estimate = MEASURE_MARGIN * search.maxMeasure / family.classes().size();
-                if (estimate > (deadline - System.nanoTime()) / 1e9) {
-                    say(line + " (budget: stopped)");
-                    return;
+            Set<C> f = new LinkedHashSet<>(fastest(rates, c, FINALISTS));
+            f.add(family.defaultFor(c));
+            finalists.put(c, List.copyOf(f));
+        }
+        Map<String, Map<C, List<Double>>> times = new LinkedHashMap<>();
+        int rounds = 0;
+        double slowestRound = firstRoundEstimate;
+        while (rounds < FINAL_ROUNDS && MEASURE_MARGIN * slowestRound <= (deadline - System.nanoTime()) / 1e9) {
+            long start = System.nanoTime();
+            for (Map.Entry<String, List<C>> e : finalists.entrySet()) {
+                for (C config : e.getValue()) {
+                    long t = System.nanoTime();
+                    family.runRound(config, e.getKey());
+                    times.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(config, k -> new ArrayList<>()).add((System.nanoTime() - t) / 1e9);
                 }
-                double rate = family.flops(c) / medianRound(family, config, c) / 1e9;
-                rates.get(config).merge(c, rate, Math::max);
+            }
+            slowestRound = Math.max(slowestRound, (System.nanoTime() - start) / 1e9);
+            rounds++;
+        }
+        Map<C, Map<String, Double>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<C>> e : finalists.entrySet()) {
+            String c = e.getKey();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  final   %-26s", c + " (" + rounds
+                    + " rounds):"));
+            for (C config : e.getValue()) {
+                double rate = rates.get(config).get(c);
+                if (rounds >= MIN_ROUNDS) {
+                    double[] t = times.get(c).get(config).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                    rate = family.flops(c) / t[t.length / 2] / 1e9;
+                }
+                out.computeIfAbsent(config, k -> new HashMap<>()).put(c, rate);
                 line.append(String.format(Locale.ROOT, " %s %.1f", family.text(config), rate));
             }
             say(line + " GFLOP/s");
         }
+        return out;
     }
 
     /** Checks {@code config}, then times every class: GFLOP/s per class, or null when it was rejected. */
@@ -258,12 +290,12 @@ public final class Tuner {
     /**
      * Per class, the fastest measured configuration, then fewer distinct ones: repeatedly the configuration that is
      * within {@link #SHARE_PERCENT}% of the best for the most classes still open serves all of them (ties go to the
-     * larger summed rate).
+     * larger summed rate). A configuration without a rate for a class is not a candidate for it.
      */
     static <C> Map<String, C> choose(List<String> classes, Map<C, Map<String, Double>> rates) {
         Map<String, Double> best = new HashMap<>();
         for (String c : classes) {
-            best.put(c, rates.values().stream().mapToDouble(r -> r.get(c)).max().orElseThrow());
+            best.put(c, rates.values().stream().mapToDouble(r -> r.getOrDefault(c, 0.0)).max().orElseThrow());
         }
         Map<String, C> chosen = new LinkedHashMap<>();
         List<String> open = new ArrayList<>(classes);
@@ -272,8 +304,8 @@ public final class Tuner {
             List<String> served = List.of();
             double pickSum = 0;
             for (Map.Entry<C, Map<String, Double>> e : rates.entrySet()) {
-                List<String> covers = open.stream()
-                        .filter(c -> e.getValue().get(c) >= best.get(c) * (1 - SHARE_PERCENT / 100.0)).toList();
+                List<String> covers = open.stream().filter(c -> e.getValue().containsKey(c)
+                        && e.getValue().get(c) >= best.get(c) * (1 - SHARE_PERCENT / 100.0)).toList();
                 double sum = covers.stream().mapToDouble(c -> e.getValue().get(c) / best.get(c)).sum();
                 if (covers.size() > served.size() || (covers.size() == served.size() && sum > pickSum)) {
                     pick = e.getKey();
