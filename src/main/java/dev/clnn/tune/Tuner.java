@@ -56,6 +56,9 @@ public final class Tuner {
     /** A slower configuration measures longer than the ones seen so far: their time is scaled by this. */
     static final double MEASURE_MARGIN = 1.5;
 
+    /** The phase that measures the defaults, as the progress lines name it. */
+    private static final String DEFAULT_PHASE = "default";
+
     private final OpenClBackend backend;
     private final PrintStream progress;
     private final List<Function<OpenClBackend, TunableFamily<?>>> families;
@@ -124,9 +127,11 @@ public final class Tuner {
         for (String c : classes) {
             defaults.add(family.defaultFor(c));
         }
-        boolean within = pass(family, "default", List.copyOf(defaults), deadline, search, rates, tried);
+        boolean within = pass(family, DEFAULT_PHASE, List.copyOf(defaults), deadline, search, rates, tried);
         if (!defaults.stream().allMatch(rates::containsKey)) {
-            say(family.name() + ": the budget did not cover the defaults; nothing chosen");
+            // Without the baseline there is nothing to compare with: a rejected default is a bug to report.
+            say(family.name() + ": " + (tried.containsAll(defaults) ? "a default configuration was rejected"
+                    : "the budget did not cover the defaults") + "; nothing chosen");
             return;
         }
         if (within) {
@@ -174,7 +179,9 @@ public final class Tuner {
             tried.add(config);
             String label = String.format(Locale.ROOT, "  %-7s %2d/%-2d %-20s", phase, i + 1, todo.size(),
                     family.text(config));
-            Map<String, Double> measured = measure(family, config, label, search);
+            // The defaults were usually built in the background when the backend opened: their preparation says
+            // little about a fresh build's, so it does not replace the first estimate.
+            Map<String, Double> measured = measure(family, config, label, search, !phase.equals(DEFAULT_PHASE));
             if (measured != null) {
                 rates.put(config, measured);
             }
@@ -240,7 +247,8 @@ public final class Tuner {
     }
 
     /** Checks {@code config}, then times every class: GFLOP/s per class, or null when it was rejected. */
-    private <C> Map<String, Double> measure(TunableFamily<C> family, C config, String label, Search search) {
+    private <C> Map<String, Double> measure(TunableFamily<C> family, C config, String label, Search search,
+            boolean freshBuild) {
         long start = System.nanoTime();
         String problem;
         try {
@@ -252,7 +260,9 @@ public final class Tuner {
             problem = "failed: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
         }
         long checked = System.nanoTime();
-        search.maxPrepare = Math.max(search.maxPrepare, (checked - start) / 1e9);
+        if (freshBuild) {
+            search.maxPrepare = Math.max(search.maxPrepare, (checked - start) / 1e9);
+        }
         if (problem != null) {
             search.rejected.add(family.text(config) + ": " + problem);
             say(label + " rejected, " + problem);
