@@ -9,6 +9,7 @@ import dev.clnn.data.Mnist;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -140,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static PrintStream nullStream() {
-        return new PrintStream(java.io.OutputStream.nullOutputStream());
+        return new PrintStream(OutputStream.nullOutputStream());
     }
 
     /** The defaults of {@link TrainOptions#defaults()}, so the help and the library agree. */
