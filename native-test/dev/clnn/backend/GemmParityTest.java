@@ -1,5 +1,7 @@
 package dev.clnn.backend;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -56,8 +59,8 @@ class GemmParityTest {
         OpenClBackend cl = OpenClTestSupport.backend();
         KernelTuning base = cl.tuning();
         KernelTuning tuning = new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(),
-                GpuGemmConfig.parse(gpuGemm), KernelTuning.Source.FORCED, true, GemmConfig.parse(gemm),
-                KernelTuning.Source.FORCED, packTile);
+                GpuGemmConfig.parse(gpuGemm), KernelTuning.Source.FORCED, true,
+                GemmChoices.uniform(GemmConfig.parse(gemm), KernelTuning.Source.FORCED), packTile);
         GemmRoutine routine = new GemmRoutine(new KernelLauncher(cl.device(), tuning));
         for (int[] s : new int[][] {{33, 17, 31}, {1, 129, 3}, {17, 40, 300}}) {
             for (int t = 0; t < 4; t++) {
@@ -91,6 +94,33 @@ class GemmParityTest {
 
     private static final List<Case> GPU_CANDIDATE_CASES = cases(new int[][] {{1, 1, 1}, {37, 67, 13},
         {131, 139, 97}});
+
+    /**
+     * A tuning with a different configuration per class of shape (as a tuner may store) runs each product with its
+     * class's configuration: shapes of every class, every transposition, both with beta 0 on NaN and beta 2.
+     */
+    @Test
+    void eachClassOfShapeRunsWithItsOwnConfig() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        int w = GemmConfig.nativeWidth(cl.device().info());
+        Map<String, String> stored = Map.of(KernelTuning.storeName(GemmClass.SMALL), "vw" + w + " rm3 wn3 g4",
+                KernelTuning.storeName(GemmClass.LARGE), "vw" + w + " rm8 wn1 g16",
+                KernelTuning.storeName(GemmClass.LONG_K), "vw" + w + " rm2 wn4 g8");
+        KernelTuning tuning = KernelTuning.forDevice(cl.device().info(), null, stored);
+        assertEquals(3, tuning.gemm().distinct().size(), tuning.gemm().toString());
+        GemmRoutine routine = new GemmRoutine(new KernelLauncher(cl.device(), tuning));
+        // small (17 x 19 x 23), large (131 x 257 x 1031: 2^25 multiply-adds and more), long-k (5 x 7 x 300)
+        int[][] shapes = {{17, 19, 23}, {131, 257, 1031}, {5, 7, 300}};
+        GemmClass[] classes = {GemmClass.SMALL, GemmClass.LARGE, GemmClass.LONG_K};
+        for (int i = 0; i < shapes.length; i++) {
+            int[] s = shapes[i];
+            assertEquals(classes[i], GemmClass.of(s[0], s[1], s[2]));
+            for (int t = 0; t < 4; t++) {
+                Case c = new Case(s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, t == 3 ? 0f : 2f);
+                c.check(cl, routine, GemmRoutine.variant(tuning, s[0], s[1], s[2]), tuning.gemm().toString());
+            }
+        }
+    }
 
     /**
      * Every configuration a tuner can pick on any CPU class (the candidates of AVX-512, AVX2 and narrower devices),

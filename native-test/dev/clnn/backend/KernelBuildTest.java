@@ -56,7 +56,7 @@ class KernelBuildTest {
         }
         for (int packTile : new int[] {4, 8}) {
             buildBlocked(cl, new KernelTuning(base.elementwiseLocal(), base.reduceLocal(), base.biasLocal(),
-                    base.gpuGemm(), base.gpuGemmSource(), true, base.gemm(), base.gemmSource(), packTile));
+                    base.gpuGemm(), base.gpuGemmSource(), true, base.gemm(), packTile));
         }
     }
 

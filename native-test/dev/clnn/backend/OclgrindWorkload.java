@@ -133,7 +133,8 @@ public final class OclgrindWorkload {
 
     /** The blocked kernels once more with another vector width and block than the device's default. */
     private void gemmOtherConfig() {
-        GemmConfig other = GemmConfig.parse(cl.tuning().gemm().vectorWidth() == 8 ? "vw4 rm3 wn3 g4" : "vw8 rm3 wn3 g4");
+        GemmConfig other = GemmConfig.parse(cl.tuning().gemmFor(17, 19, 23).vectorWidth() == 8 ? "vw4 rm3 wn3 g4"
+                : "vw8 rm3 wn3 g4");
         GemmRoutine routine = new GemmRoutine(new KernelLauncher(cl.device(), cl.tuning().withGemm(other)));
         int m = 17;
         int n = 19;

@@ -107,15 +107,15 @@ public record GemmConfig(int vectorWidth, int rows, int vectors, int groupRows) 
     }
 
     /**
-     * Vector registers of the device's class, inferred from its preferred float vector width: 16 means AVX-512
-     * (32 zmm registers), anything narrower is taken as AVX2 or SSE (16 ymm or xmm registers).
+     * Vector registers of a CPU class, inferred from its native width: 16 means AVX-512 (32 zmm registers), anything
+     * narrower is taken as AVX2 or SSE (16 ymm or xmm registers).
      */
-    static int vectorRegisters(DeviceInfo info) {
-        return info.preferredVectorWidthFloat() >= 16 ? 32 : 16;
+    static int vectorRegisters(int width) {
+        return width >= 16 ? 32 : 16;
     }
 
     /** The device's native vector width in floats, clamped to the widths gemm_blocked.cl takes. */
-    static int nativeWidth(DeviceInfo info) {
+    public static int nativeWidth(DeviceInfo info) {
         return Math.max(4, Math.min(16, Integer.highestOneBit(Math.max(1, info.preferredVectorWidthFloat()))));
     }
 
@@ -127,12 +127,23 @@ public record GemmConfig(int vectorWidth, int rows, int vectors, int groupRows) 
      * at least 8 accumulators. Empty for GPUs, which use gemm_gpu rather than this kernel.
      */
     public static List<GemmConfig> candidates(DeviceInfo info) {
-        List<GemmConfig> out = new ArrayList<>();
         if (info.gpu()) {
-            return out;
+            return new ArrayList<>();
         }
-        int width = nativeWidth(info);
-        int registers = vectorRegisters(info);
+        return candidates(nativeWidth(info));
+    }
+
+    /**
+     * The candidates of {@link #candidates(DeviceInfo)} for a CPU whose native vectors hold {@code width} floats (4,
+     * 8 or 16), with the register file of that class: for a device that reports another width than the code its
+     * driver generates (POCL told to generate Haswell code still reports 16).
+     */
+    public static List<GemmConfig> candidates(int width) {
+        if (width != 4 && width != 8 && width != 16) {
+            throw new IllegalArgumentException("GEMM vector width must be 4, 8 or 16, not " + width);
+        }
+        List<GemmConfig> out = new ArrayList<>();
+        int registers = vectorRegisters(width);
         for (int rows : CANDIDATE_ROWS) {
             for (int vectors = 1; vectors <= 4; vectors++) {
                 for (int group : CANDIDATE_GROUP_ROWS) {

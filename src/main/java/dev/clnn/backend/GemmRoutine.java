@@ -39,7 +39,8 @@ final class GemmRoutine {
 
     /** How many K chunks make about {@link #SPLIT_TARGET_ITEMS} work-items, without chunks below the minimum. */
     static int splits(KernelTuning tuning, int m, int n, int k) {
-        long blocks = ceilDiv(m, tuning.gemm().rows()) * ceilDiv(n, tuning.gemm().columns());
+        GemmConfig config = tuning.gemmFor(m, n, k);
+        long blocks = ceilDiv(m, config.rows()) * ceilDiv(n, config.columns());
         long wanted = ceilDiv(SPLIT_TARGET_ITEMS, blocks);
         return (int) Math.max(1, Math.min(wanted, k / SPLIT_MIN_CHUNK));
     }
@@ -58,7 +59,9 @@ final class GemmRoutine {
 
     private void blocked(DeviceBuffer c, DeviceBuffer a, DeviceBuffer b, boolean transA, boolean transB, int m, int n,
             int k, float alpha, float beta, int splits) {
-        GemmConfig config = tuning.gemm();
+        GemmConfig config = tuning.gemmFor(m, n, k);
+        // The product's configuration decides gemm_blocked.cl's build options: launch through its launcher.
+        KernelLauncher launcher = this.launcher.forGemm(config);
         int rows = config.rows();
         int columns = config.columns();
         int packTile = tuning.packTile();

@@ -9,12 +9,15 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Launches the registry's kernels ({@link Kernels}) on one device, each built with the options its
  * {@link KernelTuning} gives, in the launch shapes that {@link OpenClBackend} and the routines share. It remembers
  * which entries it has launched, so a coverage check can compare them with the registry. On a profiled device it
- * tags each launch with the op it runs for ({@link #withinOp}), so kernel times can be grouped by op.
+ * tags each launch with the op it runs for ({@link #withinOp}), so kernel times can be grouped by op. A GEMM product
+ * launches gemm_blocked.cl's kernels through the launcher of its configuration ({@link #forGemm}), which builds them
+ * with that configuration's options and shares everything else with this one.
  */
 final class KernelLauncher {
     /** Work-group size along dimension 0 of the multi-dimensional ranges (pooling, convolution layouts, packing). */
@@ -25,17 +28,37 @@ final class KernelLauncher {
     private final ClDevice device;
     private final KernelTuning tuning;
     private final Map<Kernels, String> options = new EnumMap<>(Kernels.class);
-    private final EnumSet<Kernels> launched = EnumSet.noneOf(Kernels.class);
+    private final EnumSet<Kernels> launched;
     /** The op the calling thread is running; null without profiling, so an unprofiled launch does no bookkeeping. */
     private final ThreadLocal<String> op;
+    /** The launchers of {@link #forGemm}, one per configuration; shared by the whole family of launchers. */
+    private final Map<GemmConfig, KernelLauncher> gemmLaunchers;
 
     KernelLauncher(ClDevice device, KernelTuning tuning) {
+        this(device, tuning, null, EnumSet.noneOf(Kernels.class), device.profiling() ? new ThreadLocal<>() : null,
+                new ConcurrentHashMap<>());
+    }
+
+    private KernelLauncher(ClDevice device, KernelTuning tuning, GemmConfig gemm, EnumSet<Kernels> launched,
+            ThreadLocal<String> op, Map<GemmConfig, KernelLauncher> gemmLaunchers) {
         this.device = device;
         this.tuning = tuning;
         for (Kernels k : Kernels.values()) {
-            options.put(k, tuning.buildOptions(k));
+            options.put(k, gemm == null ? tuning.buildOptions(k) : tuning.buildOptions(k, gemm));
         }
-        this.op = device.profiling() ? new ThreadLocal<>() : null;
+        this.launched = launched;
+        this.op = op;
+        this.gemmLaunchers = gemmLaunchers;
+    }
+
+    /**
+     * The launcher that builds gemm_blocked.cl with {@code config}: same device, same record of launched entries and
+     * op tags, and a tuning whose every GEMM class has {@code config} (so a routine given it finds the configuration
+     * there too). Created once per configuration.
+     */
+    KernelLauncher forGemm(GemmConfig config) {
+        return gemmLaunchers.computeIfAbsent(config, c -> new KernelLauncher(device, tuning.withGemm(c), c, launched,
+                op, gemmLaunchers));
     }
 
     /**

@@ -1,13 +1,16 @@
 package dev.clnn.backend;
 
 import dev.clnn.device.DeviceInfo;
+import dev.clnn.device.TuningStore;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * The kernel variants and {@code -D} tunables clnn uses on one device. They depend only on what the device reports
- * ({@link DeviceInfo}), so {@code clnn devices} can show them without opening a context, unless a GEMM kernel or
- * configuration is forced ({@link #GEMM_PROPERTY}, {@link #GPU_GEMM_PROPERTY}, {@link #GEMM_KERNEL_PROPERTY}). Every
+ * The kernel variants and {@code -D} tunables clnn uses on one device. They depend on what the device reports
+ * ({@link DeviceInfo}) and on what {@code clnn tune} stored for it ({@link TuningStore}), so {@code clnn devices} can
+ * show them without opening a context; a forced GEMM kernel or configuration ({@link #GEMM_PROPERTY},
+ * {@link #GPU_GEMM_PROPERTY}, {@link #GEMM_KERNEL_PROPERTY}) wins over both. Every
  * build option of every kernel comes from {@link #buildOptions}, and the routines take their launch sizes from here.
  *
  * @param elementwiseLocal work-group size of 1-D elementwise kernels
@@ -16,12 +19,12 @@ import java.util.StringJoiner;
  * @param gpuGemm          the tunables of gemm_gpu.cl
  * @param gpuGemmSource    where {@code gpuGemm} came from
  * @param blockedGemm      whether products use the packed, register-blocked gemm_blocked (CPUs) rather than gemm_gpu
- * @param gemm             VW, RM and WN of gemm_blocked.cl and its work-group shape
- * @param gemmSource       where {@code gemm} came from
+ * @param gemm             VW, RM and WN of gemm_blocked.cl and its work-group shape, per class of shape, and where
+ *                         each came from
  * @param packTile         PACK_TILE of gemm_blocked.cl: edge of the tile one packing work-item moves
  */
 public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal, GpuGemmConfig gpuGemm,
-        Source gpuGemmSource, boolean blockedGemm, GemmConfig gemm, Source gemmSource, int packTile) {
+        Source gpuGemmSource, boolean blockedGemm, GemmChoices gemm, int packTile) {
     /**
      * The system property that forces the GEMM configuration on every device, in {@link GemmConfig#parse}'s form,
      * e.g. {@code -Dclnn.gemm="vw8 rm6 wn2 g8"}; the environment variable {@link #GEMM_ENV} does the same when the
@@ -55,28 +58,50 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     /** A 16×16 float tile is 1 KiB of private memory per packing work-item. */
     private static final int PACK_TILE = 16;
 
+    /** The tuning store's entry names of the GEMM choices start with this, then the class: {@code gemm.large}. */
+    public static final String GEMM_FAMILY = "gemm";
+    /** The tuning store's entry name of gemm_gpu's configuration (one for every shape). */
+    public static final String GPU_GEMM_STORE_NAME = "gemm_gpu.all";
+
+    private static final System.Logger LOG = System.getLogger("dev.clnn");
+
     /** Where a tuning's GEMM configuration came from, as {@code clnn devices} shows it. */
     public enum Source {
         /** Derived from what the device reports: the shape that measured best on CPUs of its class. */
         DEFAULT,
         /** Forced by {@link #GEMM_PROPERTY} or {@link #GEMM_ENV}. */
-        FORCED;
+        FORCED,
+        /** Measured fastest on this device by {@code clnn tune} and read from the {@link TuningStore}. */
+        TUNED;
 
         /** The word {@code clnn devices} prints. */
         public String word() {
-            return this == DEFAULT ? "default" : "forced by " + GEMM_PROPERTY;
+            return switch (this) {
+                case DEFAULT -> "default";
+                case FORCED -> "forced by " + GEMM_PROPERTY;
+                case TUNED -> "tuned";
+            };
         }
     }
 
+    /** The tuning store's entry name of {@code shapeClass}'s GEMM configuration, e.g. {@code gemm.long-k}. */
+    public static String storeName(GemmClass shapeClass) {
+        return GEMM_FAMILY + "." + shapeClass.word();
+    }
+
     /**
-     * The choice for {@code info}, with the GEMM configuration forced by {@link #GEMM_PROPERTY} or {@link #GEMM_ENV}
-     * where one is set, and gemm_gpu's configuration and the kernel forced by {@link #GPU_GEMM_PROPERTY} and
-     * {@link #GEMM_KERNEL_PROPERTY} (or their environment variables).
+     * The choice for {@code info}: the GEMM configuration forced by {@link #GEMM_PROPERTY} or {@link #GEMM_ENV}
+     * where one is set, else what the standard {@link TuningStore} holds for the device, else the defaults; then
+     * gemm_gpu's configuration and the kernel forced by {@link #GPU_GEMM_PROPERTY} and {@link #GEMM_KERNEL_PROPERTY}
+     * (or their environment variables) where set.
      *
      * @throws IllegalArgumentException if a forced setting does not parse
      */
     public static KernelTuning forDevice(DeviceInfo info) {
         String forced = setting(GEMM_PROPERTY, GEMM_ENV);
+        if (forced == null) {
+            return GpuGemmSwitches.apply(forDevice(info, null, TuningStore.standard().load(info)));
+        }
         KernelTuning tuning;
         try {
             tuning = forDevice(info, forced == null ? null : GemmConfig.parse(forced));
@@ -96,6 +121,47 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     }
 
     /**
+     * The choice for {@code info} with the tuning store's entries {@code tuned}: each class's gemm_blocked
+     * configuration is the stored one ({@link #storeName}) where there is one, else the default, and gemm_gpu's is
+     * the stored {@link #GPU_GEMM_STORE_NAME} entry where there is one (GPUs read only that one: gemm_blocked's
+     * entries are for CPUs). An entry that does not parse (written by
+     * another clnn version) is logged and left out. A forced gemm_blocked configuration keeps the stored ones out.
+     */
+    public static KernelTuning forDevice(DeviceInfo info, GemmConfig forcedGemm, Map<String, String> tuned) {
+        KernelTuning base = forDevice(info, forcedGemm);
+        if (forcedGemm != null) {
+            return base;
+        }
+        GemmChoices choices = base.gemm;
+        for (GemmClass c : GemmClass.values()) {
+            String text = tuned.get(storeName(c));
+            if (text == null || info.gpu()) {
+                continue;
+            }
+            try {
+                choices = choices.with(c, GemmConfig.parse(text), Source.TUNED);
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "tuned " + storeName(c) + " of " + info.name() + " ignored: "
+                        + e.getMessage());
+            }
+        }
+        GpuGemmConfig gpu = base.gpuGemm;
+        Source gpuSource = base.gpuGemmSource;
+        String gpuText = tuned.get(GPU_GEMM_STORE_NAME);
+        if (gpuText != null) {
+            try {
+                gpu = GpuGemmConfig.parse(gpuText);
+                gpuSource = Source.TUNED;
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "tuned " + GPU_GEMM_STORE_NAME + " of " + info.name()
+                        + " ignored: " + e.getMessage());
+            }
+        }
+        return new KernelTuning(base.elementwiseLocal, base.reduceLocal, base.biasLocal, gpu, gpuSource,
+                base.blockedGemm, choices, base.packTile);
+    }
+
+    /**
      * The choice for {@code info}, using {@code forcedGemm} for gemm_blocked unless it is null. The register-blocked
      * kernel suits CPUs (its vectors map to SSE/AVX under POCL), and serves every size there: small products also ran
      * faster with it than with the tiles, and one GEMM program instead of one per transposition saves POCL code
@@ -107,41 +173,56 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
         int groupPower = Integer.highestOneBit(maxGroup);
         GemmConfig gemm = forcedGemm != null ? forcedGemm : GemmDefaults.forDevice(info);
         return new KernelTuning(Math.min(ELEMENTWISE_LOCAL, groupPower), Math.min(REDUCE_LOCAL, groupPower),
-                Math.min(BIAS_LOCAL, groupPower), GpuGemmConfig.forDevice(info), Source.DEFAULT, !info.gpu(), gemm,
-                forcedGemm != null ? Source.FORCED : Source.DEFAULT, PACK_TILE);
+                Math.min(BIAS_LOCAL, groupPower), GpuGemmConfig.forDevice(info), Source.DEFAULT, !info.gpu(),
+                GemmChoices.uniform(gemm, forcedGemm != null ? Source.FORCED : Source.DEFAULT), PACK_TILE);
     }
 
-    /** This tuning with another GEMM configuration, marked forced (tests, and a tuner trying candidates). */
+    /**
+     * This tuning with one GEMM configuration for every class, marked forced (tests, and a tuner trying
+     * candidates).
+     */
     public KernelTuning withGemm(GemmConfig config) {
-        return new KernelTuning(elementwiseLocal, reduceLocal, biasLocal, gpuGemm, gpuGemmSource, blockedGemm, config,
-                Source.FORCED, packTile);
+        return new KernelTuning(elementwiseLocal, reduceLocal, biasLocal, gpuGemm, gpuGemmSource, blockedGemm,
+                GemmChoices.uniform(config, Source.FORCED), packTile);
     }
 
     /** This tuning with another gemm_gpu configuration, marked forced (tests, and a tuner trying candidates). */
     public KernelTuning withGpuGemm(GpuGemmConfig config) {
         return new KernelTuning(elementwiseLocal, reduceLocal, biasLocal, config, Source.FORCED, blockedGemm, gemm,
-                gemmSource, packTile);
+                packTile);
     }
 
     /** This tuning running products with gemm_blocked ({@code true}) or gemm_gpu, whatever the device's type. */
     public KernelTuning withBlockedGemm(boolean blocked) {
         return new KernelTuning(elementwiseLocal, reduceLocal, biasLocal, gpuGemm, gpuGemmSource, blocked, gemm,
-                gemmSource, packTile);
+                packTile);
+    }
+
+    /** The gemm_blocked configuration an (m, k)·(k, n) product runs with: its class's ({@link GemmClass#of}). */
+    public GemmConfig gemmFor(int m, int n, int k) {
+        return gemm.forShape(m, n, k);
     }
 
     /**
      * The {@code -D} options {@code kernel} is built with on this device: one per macro its file takes
      * ({@link KernelFile#defines}), e.g. {@code -DREDUCE_LOCAL=256}; empty for files without macros.
+     * gemm_blocked.cl's macros come from the {@link GemmClass#LARGE} configuration; {@link #buildOptions(Kernels,
+     * GemmConfig)} gives them for the configuration a product was given.
      */
     public String buildOptions(Kernels kernel) {
+        return buildOptions(kernel, gemm.of(GemmClass.LARGE));
+    }
+
+    /** As {@link #buildOptions(Kernels)}, with gemm_blocked.cl's macros (VW, RM, WN) from {@code gemmConfig}. */
+    public String buildOptions(Kernels kernel, GemmConfig gemmConfig) {
         StringJoiner options = new StringJoiner(" ");
         for (KernelFile.Define define : kernel.file().defines()) {
-            options.add("-D" + define.name() + "=" + value(define, kernel));
+            options.add("-D" + define.name() + "=" + value(define, kernel, gemmConfig));
         }
         return options.toString();
     }
 
-    private int value(KernelFile.Define define, Kernels kernel) {
+    private int value(KernelFile.Define define, Kernels kernel, GemmConfig gemm) {
         return switch (define) {
             case MWG, NWG, KWG, MDIMC, NDIMC, VWM, VWN, KWI, STRM, STRN, SA, SB -> gpuGemm.define(define);
             case PACK_EDGE -> GpuGemmRoutine.PACK_EDGE;
@@ -156,8 +237,10 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
 
     /**
      * The GEMM kernels in words, e.g. {@code gemm_gpu mwg64 nwg64 ... (default: packed, 64x64 tiles of 16x16
-     * work-items, 4x4 register tile each)} or
-     * {@code gemm_blocked vw16 rm16 wn1 g32 (default: packed, 16x16 register block, split-K for long K)}.
+     * work-items, 4x4 register tile each)},
+     * {@code gemm_blocked vw16 rm16 wn1 g32 (default: packed, 16x16 register block, split-K for long K)} where every
+     * class of shape has the same configuration, or {@code gemm_blocked per class of shape (packed, split-K for long
+     * K): small vw16 rm6 wn3 g8 (tuned), large …}.
      */
     public String gemmChoice() {
         if (!blockedGemm) {
@@ -166,8 +249,12 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
                     + " register tile each)", gpuGemm, source, gpuGemm.mwg(), gpuGemm.nwg(), gpuGemm.mdimc(),
                     gpuGemm.ndimc(), gpuGemm.mwi(), gpuGemm.nwi());
         }
-        return String.format(Locale.ROOT, "gemm_blocked %s (%s: packed, %dx%d register block, split-K for long K)",
-                gemm, gemmSource.word(), gemm.rows(), gemm.columns());
+        if (gemm.isUniform()) {
+            GemmConfig config = gemm.of(GemmClass.LARGE);
+            return String.format(Locale.ROOT, "gemm_blocked %s (%s: packed, %dx%d register block, split-K for long K)",
+                    config, gemm.source(GemmClass.LARGE).word(), config.rows(), config.columns());
+        }
+        return "gemm_blocked per class of shape (packed, split-K for long K): " + gemm;
     }
 
     /** The work-group sizes in words, e.g. {@code REDUCE_LOCAL=256, BIAS_LOCAL=64, elementwise work-groups of 256}. */

@@ -59,6 +59,10 @@ public final class OpenClBackend implements Backend {
         return tuning;
     }
 
+    KernelLauncher launcher() {
+        return launcher;
+    }
+
     /** The registry entries this backend has launched so far (for coverage checks such as the Oclgrind suite). */
     Set<Kernels> launchedKernels() {
         return launcher.launched();

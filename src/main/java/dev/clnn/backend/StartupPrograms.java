@@ -8,7 +8,9 @@ import java.util.Set;
 /**
  * The programs a backend builds in the background as soon as it opens: those every classifier's first training
  * step needs, in the order it needs them (fills, the products, bias, activation, the loss and its reduction, the
- * optimiser). Only the GEMM kernels this device's tuning launches are included. Nothing else is: POCL compiles one
+ * optimiser). Only the GEMM kernels this device's tuning launches are included, gemm_blocked.cl once per distinct
+ * configuration of its classes of shape (tuning keeps them few): which classes a first step uses depends on the
+ * model, and a configuration built late costs the step more than one built early. Nothing else is: POCL compiles one
  * program or kernel at a time per context, so a program built here that the step does not use (pooling for an MLP)
  * delays the code generation of every kernel the step launches after it. The others are built when first used.
  */
@@ -27,6 +29,12 @@ final class StartupPrograms {
             boolean blocked = k.file() == KernelFile.GEMM_BLOCKED;
             boolean gpu = k.file() == KernelFile.GEMM_GPU;
             if ((blocked && !tuning.blockedGemm()) || (gpu && tuning.blockedGemm())) {
+                continue;
+            }
+            if (blocked) {
+                for (GemmConfig config : tuning.gemm().distinct()) {
+                    specs.add(new ProgramSpec(k.file().fileName(), tuning.buildOptions(k, config)));
+                }
                 continue;
             }
             specs.add(new ProgramSpec(k.file().fileName(), tuning.buildOptions(k)));

@@ -36,6 +36,7 @@ final class ClnnCommand {
                         .addSubcommand(new BenchCommand.Gemm(out))
                         .addSubcommand(new BenchCommand.Ops(out))
                         .addSubcommand(new BenchCommand.Train(out)))
+                .addSubcommand(new TuneCommand(out))
                 .addSubcommand(new SelfCheckCommand(out))
                 .addSubcommand(new VersionCommand(out))
                 .addSubcommand(new CompletionCommand(out))
@@ -70,6 +71,8 @@ final class ClnnCommand {
                 "               the learning rate of each step: a summary, step,lr lines (--csv) or a plot",
                 "  bench        gemm [--n 1024] | ops [--count 16777216] | train [--model mlp|cnn|SPEC] [--batch 64]",
                 "               quick figures: median of repetitions after warm-up",
+                "  tune         [--budget 60] [--vector-width W] [--quiet]: measure GEMM configurations on the device",
+                "               and store the fastest correct ones for it (train, bench and devices use them)",
                 "  selfcheck    [--n 256]: GEMM on the device against the CPU reference, with GFLOP/s",
                 "  version      the versions of clnn, JOCL and the OpenCL platforms (also clnn --version)",
                 "  completion   a bash/zsh completion script: source <(clnn completion)",

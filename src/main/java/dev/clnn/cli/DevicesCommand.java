@@ -13,8 +13,9 @@ import picocli.CommandLine.Mixin;
 /** {@code clnn devices}: every OpenCL device and the CPU reference, with {@code *} on the default. */
 @Command(name = "devices", sortOptions = false,
         description = {"Lists the OpenCL platforms and devices (name, vendor, driver, compute units, memory, local"
-            + " memory, work-group size, vector width, fp64/fp16) with the GEMM kernel and work-group sizes clnn"
-            + " picks for each, and the CPU reference. * marks the device a plain run uses ($CLNN_DEVICE, else the"
+            + " memory, work-group size, vector width, fp64/fp16) with the GEMM kernel (per class of shape, and"
+            + " whether tuned by clnn tune, a default or forced) and work-group sizes clnn picks for each, and the CPU"
+            + " reference. * marks the device a plain run uses ($CLNN_DEVICE, else the"
             + " first GPU, else any OpenCL device, else the CPU).",
             "A device's selector (opencl:P:D) is what --device takes."},
         footer = {"  clnn devices", "  CLNN_DEVICE=cpu clnn devices", "  POCL_DEVICES=pthread clnn devices"})

@@ -11,9 +11,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The {@code clnn} command line: devices, train, eval, step, schedule, bench, selfcheck, version, completion, help.
- * picocli parses (see {@link ClnnCommand} for the tree); every error, bad input or failure, is one line on stderr
- * and exit code 1; no command at all prints the overview on stderr with exit code 2.
+ * The {@code clnn} command line: devices, train, eval, step, schedule, bench, tune, selfcheck, version, completion,
+ * help. picocli parses (see {@link ClnnCommand} for the tree); every error, bad input or failure, is one line on
+ * stderr and exit code 1; no command at all prints the overview on stderr with exit code 2.
  */
 public final class Main {
     /** The system property that also turns on the kernel compiler's diagnostics, without --debug. */

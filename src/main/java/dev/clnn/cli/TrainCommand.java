@@ -1,11 +1,15 @@
 package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
+import dev.clnn.backend.GemmClass;
+import dev.clnn.backend.KernelTuning;
+import dev.clnn.backend.OpenClBackend;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,6 +74,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "before the last line, print where a training step's time goes, per"
             + " op and kernel, with each one's share and GFLOP/s or GB/s")
     boolean profile;
+    @Option(names = "--tune", description = "first tune the device's kernels (as clnn tune, with a "
+            + TuneCommand.TRAIN_BUDGET_SECONDS + " s budget) if nothing is stored for it yet; a stored result is used"
+            + " as it is (run clnn tune to tune again)")
+    boolean tune;
     @Option(names = "--continue-on-nan", description = "keep training after a NaN or infinite loss (by default it"
             + " stops, naming the step and epoch)")
     boolean continueOnNan;
@@ -93,12 +101,47 @@ final class TrainCommand implements Callable<Integer> {
                 OptionValues.integer("--warmup", warmup), OptionValues.integer("--seed", seed),
                 OptionValues.outputFile("--save", save), OptionValues.outputFile("--metrics", metrics),
                 OptionValues.outputFile("--plot", plot), quiet, !continueOnNan);
+        if (tune) {
+            tuneIfNothingStored();
+        }
         // Opened before the data loads: an OpenCL backend starts compiling its kernels in the background at once.
         try (Backend backend = profile ? device.openProfiled() : device.open()) {
             DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
             new Trainer(backend, options, out, interactive).run(split);
         }
         return 0;
+    }
+
+    /**
+     * {@code --tune}: tunes the device unless its kernels are tuned already (or forced), on a backend of its own, so
+     * the training backend opens with the stored choice. Nothing happens on the CPU reference.
+     */
+    private void tuneIfNothingStored() {
+        try (Backend backend = device.open()) {
+            if (!(backend instanceof OpenClBackend cl) || !cl.tuning().blockedGemm()) {
+                if (!quiet) {
+                    out.println("--tune: nothing to tune on " + backend.name());
+                }
+                return;
+            }
+            KernelTuning.Source source = cl.tuning().gemm().source(GemmClass.LARGE);
+            if (source != KernelTuning.Source.DEFAULT) {
+                if (!quiet) {
+                    out.println("--tune: the GEMM of " + cl.device().info().name() + " is " + source.word()
+                            + " already (clnn tune measures again)");
+                }
+                return;
+            }
+            if (!quiet) {
+                out.println("--tune: tuning " + cl.device().info().name() + " for " + TuneCommand.TRAIN_BUDGET_SECONDS
+                        + " s first");
+            }
+            TuneCommand.tune(cl, TuneCommand.TRAIN_BUDGET_SECONDS, 0, true, quiet ? nullStream() : out);
+        }
+    }
+
+    private static PrintStream nullStream() {
+        return new PrintStream(OutputStream.nullOutputStream());
     }
 
     /** The defaults of {@link TrainOptions#defaults()}, so the help and the library agree. */

@@ -4,10 +4,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Where compiled program binaries are kept between runs. {@code CLNN_KERNEL_CACHE=off} (or the system property
- * {@code clnn.kernelCache=off}) disables the disk cache; {@code CLNN_KERNEL_CACHE_DIR} (property
+ * Where compiled program binaries and tuning results are kept between runs. {@code CLNN_KERNEL_CACHE=off} (or the
+ * system property {@code clnn.kernelCache=off}) disables the binary cache; {@code CLNN_KERNEL_CACHE_DIR} (property
  * {@code clnn.kernelCacheDir}) moves it. Default: {@code $XDG_CACHE_HOME/clnn/kernels}, else
- * {@code ~/.cache/clnn/kernels}.
+ * {@code ~/.cache/clnn/kernels}. Tuning results go to its sub-folder {@code tuning}, or to
+ * {@code CLNN_TUNING_DIR} (property {@code clnn.tuningDir}).
  */
 public final class KernelCacheSettings {
     private KernelCacheSettings() {
@@ -22,6 +23,23 @@ public final class KernelCacheSettings {
                 return null;
             }
         }
+        return folder();
+    }
+
+    /**
+     * The folder of tuning results ({@link TuningStore}): {@code CLNN_TUNING_DIR}, else {@code tuning} inside the
+     * kernel cache's folder. Switching the binary cache off does not switch tuning off: a result costs a tuning run,
+     * not a compilation.
+     */
+    public static Path tuningDirectory() {
+        String dir = setting("clnn.tuningDir", "CLNN_TUNING_DIR");
+        if (dir != null && !dir.isBlank()) {
+            return Path.of(dir);
+        }
+        return folder().resolve("tuning");
+    }
+
+    private static Path folder() {
         String dir = setting("clnn.kernelCacheDir", "CLNN_KERNEL_CACHE_DIR");
         if (dir != null && !dir.isBlank()) {
             return Path.of(dir);

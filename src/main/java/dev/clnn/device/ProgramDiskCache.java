@@ -22,22 +22,12 @@ import org.jocl.cl_program;
 
 /**
  * The folder of program binaries kept between runs, one verified file ({@link CachedBinary}) per program. The key
- * hashes the cache format version, the device identity (platform, name, driver, version), the driver settings that
- * change generated code, the build options and the full source, so any change to one of them builds afresh. A
- * file that fails verification is deleted. Failing to write is not an error: the cache is an optimisation, and a
+ * hashes the cache format version, the device's {@link CodegenIdentity} (platform, name, driver, version and the
+ * driver settings that change generated code), the build options and the full source, so any change to one of
+ * them builds afresh. A file that fails verification is deleted. Failing to write is not an error: the cache is an optimisation, and a
  * read-only or full disk must not stop training.
  */
 final class ProgramDiskCache {
-    /**
-     * POCL settings that change the code it generates and that the device identity does not show: the target CPU,
-     * extra compiler flags, the builtin kernel library, and how work-group functions are formed and specialised
-     * (POCL stores compiled work-group functions in its program binaries). Settings that only affect run time,
-     * logging or POCL's own cache are left out, so they do not force rebuilds.
-     */
-    private static final List<String> CODEGEN_ENVIRONMENT = List.of("POCL_LLVM_CPU_NAME", "POCL_EXTRA_BUILD_FLAGS",
-            "POCL_KERNELLIB_NAME", "POCL_WORK_GROUP_METHOD", "POCL_WORK_GROUP_SPECIALIZATION",
-            "POCL_BINARY_SPECIALIZE_WG", "POCL_FORCE_PARALLEL_OUTER_LOOP", "POCL_WILOOPS_MAX_UNROLL_COUNT",
-            "POCL_FULL_REPLICATION_THRESHOLD");
     private static final System.Logger LOG = System.getLogger("dev.clnn");
 
     private final DeviceInfo info;
@@ -51,10 +41,8 @@ final class ProgramDiskCache {
 
     /** The entry's key: a SHA-256 over everything that changes the binary, in hex. */
     String key(String source, String buildOptions) {
-        List<String> parts = new ArrayList<>(List.of("format " + CachedBinary.FORMAT_VERSION, info.identity()));
-        for (String name : CODEGEN_ENVIRONMENT) {
-            parts.add(name + "=" + System.getenv().getOrDefault(name, ""));
-        }
+        List<String> parts = new ArrayList<>(List.of("format " + CachedBinary.FORMAT_VERSION));
+        parts.addAll(CodegenIdentity.parts(info));
         parts.add(buildOptions);
         parts.add(source);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

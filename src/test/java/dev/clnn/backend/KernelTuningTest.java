@@ -23,7 +23,7 @@ class KernelTuningTest {
 
     private static KernelTuning tuning(int elementwise, int reduce, int bias, String gpuGemm, boolean blocked) {
         return new KernelTuning(elementwise, reduce, bias, GpuGemmConfig.parse(gpuGemm), KernelTuning.Source.DEFAULT,
-                blocked, GemmDefaults.AVX2, KernelTuning.Source.DEFAULT, 16);
+                blocked, GemmChoices.uniform(GemmDefaults.AVX2, KernelTuning.Source.DEFAULT), 16);
     }
 
     @Test
@@ -40,33 +40,90 @@ class KernelTuningTest {
 
     @Test
     void gemmDefaultFollowsThePreferredVectorWidthAndIsOneOfTheCandidates() {
-        assertEquals(GemmDefaults.AVX512, KernelTuning.forDevice(device(false, 4096, 16), null).gemm());
-        assertEquals(GemmDefaults.AVX2, KernelTuning.forDevice(device(false, 4096, 8), null).gemm());
-        assertEquals(GemmDefaults.NARROW, KernelTuning.forDevice(device(false, 4096, 4), null).gemm());
-        assertEquals(GemmDefaults.NARROW, KernelTuning.forDevice(device(false, 4096, 1), null).gemm());
+        assertEquals(GemmDefaults.AVX512, KernelTuning.forDevice(device(false, 4096, 16), null).gemmFor(1024, 1024, 1024));
+        assertEquals(GemmDefaults.AVX2, KernelTuning.forDevice(device(false, 4096, 8), null).gemmFor(1024, 1024, 1024));
+        assertEquals(GemmDefaults.NARROW, KernelTuning.forDevice(device(false, 4096, 4), null).gemmFor(1024, 1024, 1024));
+        assertEquals(GemmDefaults.NARROW, KernelTuning.forDevice(device(false, 4096, 1), null).gemmFor(1024, 1024, 1024));
         for (int width : new int[] {1, 4, 8, 16}) {
             DeviceInfo cpu = device(false, 4096, width);
-            GemmConfig chosen = KernelTuning.forDevice(cpu, null).gemm();
+            GemmConfig chosen = KernelTuning.forDevice(cpu, null).gemmFor(16, 16, 16);
             assertTrue(GemmConfig.candidates(cpu).contains(chosen), chosen + " for width " + width);
         }
-        assertEquals(KernelTuning.Source.DEFAULT, KernelTuning.forDevice(device(false, 4096), null).gemmSource());
+        KernelTuning plain = KernelTuning.forDevice(device(false, 4096), null);
+        for (GemmClass c : GemmClass.values()) {
+            assertEquals(KernelTuning.Source.DEFAULT, plain.gemm().source(c), c.word());
+        }
     }
 
     @Test
     void aForcedGemmConfigReplacesTheDefaultAndSaysSo() {
         GemmConfig forced = GemmConfig.parse("vw4 rm3 wn2 g16");
         KernelTuning t = KernelTuning.forDevice(device(false, 4096, 16), forced);
-        assertEquals(forced, t.gemm());
-        assertEquals(KernelTuning.Source.FORCED, t.gemmSource());
+        assertEquals(GemmChoices.uniform(forced, KernelTuning.Source.FORCED), t.gemm());
         assertEquals("-DVW=4 -DRM=3 -DWN=2 -DPACK_TILE=16", t.buildOptions(Kernels.GEMM_BLOCKED));
         assertTrue(t.gemmChoice().contains("vw4 rm3 wn2 g16 (forced by clnn.gemm"), t.gemmChoice());
         assertTrue(KernelTuning.forDevice(device(false, 4096), null).gemmChoice().contains("(default"));
     }
 
     @Test
+    void storedChoicesAreUsedPerClassUnlessAConfigIsForced() {
+        DeviceInfo cpu = device(false, 4096, 16);
+        Map<String, String> stored = Map.of(KernelTuning.storeName(GemmClass.SMALL), "vw16 rm6 wn3 g4",
+                KernelTuning.storeName(GemmClass.LONG_K), "vw16 rm8 wn1 g4");
+        KernelTuning tuned = KernelTuning.forDevice(cpu, null, stored);
+        assertEquals(GemmConfig.parse("vw16 rm6 wn3 g4"), tuned.gemmFor(256, 256, 256));
+        assertEquals(GemmConfig.parse("vw16 rm8 wn1 g4"), tuned.gemmFor(16, 144, 12544));
+        assertEquals(GemmDefaults.AVX512, tuned.gemmFor(1024, 1024, 1024), "no entry: the default");
+        assertEquals(KernelTuning.Source.TUNED, tuned.gemm().source(GemmClass.SMALL));
+        assertEquals(KernelTuning.Source.DEFAULT, tuned.gemm().source(GemmClass.LARGE));
+        assertEquals(3, tuned.gemm().distinct().size());
+        assertEquals("-DVW=16 -DRM=6 -DWN=3 -DPACK_TILE=16",
+                tuned.buildOptions(Kernels.GEMM_BLOCKED, tuned.gemmFor(256, 256, 256)));
+        assertTrue(tuned.gemmChoice().contains("small vw16 rm6 wn3 g4 (tuned), large vw16 rm12 wn2 g8 (default)"),
+                tuned.gemmChoice());
+
+        GemmConfig forced = GemmConfig.parse("vw8 rm3 wn3 g8");
+        KernelTuning forcedTuning = KernelTuning.forDevice(cpu, forced, stored);
+        for (GemmClass c : GemmClass.values()) {
+            assertEquals(forced, forcedTuning.gemm().of(c), c.word());
+            assertEquals(KernelTuning.Source.FORCED, forcedTuning.gemm().source(c), c.word());
+        }
+        assertEquals(KernelTuning.forDevice(device(true, 256), null),
+                KernelTuning.forDevice(device(true, 256), null, stored), "GPUs keep the tiles");
+    }
+
+    @Test
+    void anUnreadableStoredEntryFallsBackToTheDefault() {
+        KernelTuning t = KernelTuning.forDevice(device(false, 4096, 16), null,
+                Map.of(KernelTuning.storeName(GemmClass.LARGE), "vw16 rm99 wn2 g8"));
+        assertEquals(KernelTuning.forDevice(device(false, 4096, 16), null), t);
+    }
+
+    @Test
+    void trainingShapesFallInTheirClasses() {
+        // mlp at batch 64, a 256^2 square: small; W2 at batch 256 and 1024^2: large; conv weight gradients: long-k.
+        assertEquals(GemmClass.SMALL, GemmClass.of(64, 512, 784));
+        assertEquals(GemmClass.SMALL, GemmClass.of(256, 256, 256));
+        assertEquals(GemmClass.LARGE, GemmClass.of(256, 1024, 784));
+        assertEquals(GemmClass.LARGE, GemmClass.of(1024, 784, 256));
+        assertEquals(GemmClass.LARGE, GemmClass.of(2048, 2048, 2048));
+        assertEquals(GemmClass.LONG_K, GemmClass.of(16, 9, 50176));
+        assertEquals(GemmClass.LONG_K, GemmClass.of(32, 144, 12544));
+        // The boundaries: 2^25 multiply-adds is still small; K of 8 times the longer edge is long.
+        assertEquals(GemmClass.SMALL, GemmClass.of(256, 256, 512));
+        assertEquals(GemmClass.LARGE, GemmClass.of(256, 256, 513));
+        assertEquals(GemmClass.LONG_K, GemmClass.of(64, 32, 512));
+        assertEquals(GemmClass.SMALL, GemmClass.of(64, 32, 511));
+        for (GemmClass c : GemmClass.values()) {
+            assertEquals(c, GemmClass.fromWord(c.word()));
+        }
+    }
+
+    @Test
     void buildOptionsCarryEachFilesTunablesFromTheTuningAndTheEntrysTranspositions() {
         KernelTuning small = new KernelTuning(32, 32, 16, GpuGemmConfig.parse("mwg32 nwg128 kwg8 vwm2 sa0 strn0"),
-                KernelTuning.Source.DEFAULT, false, new GemmConfig(8, 8, 2, 4), KernelTuning.Source.DEFAULT, 4);
+                KernelTuning.Source.DEFAULT, false,
+                GemmChoices.uniform(new GemmConfig(8, 8, 2, 4), KernelTuning.Source.DEFAULT), 4);
         assertEquals("-DREDUCE_LOCAL=32", small.buildOptions(Kernels.REDUCE_SUM));
         assertEquals("-DBIAS_LOCAL=16", small.buildOptions(Kernels.BIAS_ADD_BACKWARD));
         String gpu = "-DMWG=32 -DNWG=128 -DKWG=8 -DMDIMC=16 -DNDIMC=16 -DVWM=2 -DVWN=4 -DKWI=2 -DSTRM=1 -DSTRN=0 -DSA=0"
@@ -75,7 +132,7 @@ class KernelTuningTest {
         assertEquals(gpu, small.buildOptions(Kernels.GEMM_GPU_PACK));
         assertEquals("-DVW=8 -DRM=8 -DWN=2 -DPACK_TILE=4", small.buildOptions(Kernels.PACK_A));
         assertEquals("", small.buildOptions(Kernels.RELU_FORWARD));
-        assertEquals(16, small.gemm().columns());
+        assertEquals(16, small.gemmFor(100, 100, 100).columns());
     }
 
     @Test

@@ -13,7 +13,7 @@ class HelpVersionAndSuggestionsTest {
     /** Every command, as typed; each must answer --help with its own usage and examples. */
     @ParameterizedTest
     @ValueSource(strings = {"devices", "train", "eval", "step", "schedule", "bench", "bench gemm", "bench ops",
-        "bench train", "selfcheck", "version", "completion", "help"})
+        "bench train", "tune", "selfcheck", "version", "completion", "help"})
     void everyCommandAnswersHelpWithItsOwnUsageAndExamples(String command) {
         for (String flag : List.of("--help", "-h")) {
             String[] words = (command + " " + flag).split(" ");
@@ -97,7 +97,7 @@ class HelpVersionAndSuggestionsTest {
         assertOneLine("clnn: bench: unknown benchmark \"gemn\"; did you mean gemm?", "bench", "gemn");
         assertOneLine("clnn: unknown command \"trian\"; did you mean train?", "help", "trian");
         assertOneLine("clnn: unknown command \"fly\"; expected devices, train, eval, step, schedule, bench,"
-                + " selfcheck, version, completion or help (clnn help)", "fly");
+                + " tune, selfcheck, version, completion or help (clnn help)", "fly");
     }
 
     @Test

@@ -1,0 +1,134 @@
+package dev.clnn.tune;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clnn.backend.ConfiguredGemm;
+import dev.clnn.backend.GemmClass;
+import dev.clnn.backend.GemmConfig;
+import dev.clnn.backend.KernelTuning;
+import dev.clnn.backend.OpenClBackend;
+import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.cli.Main;
+import dev.clnn.device.TuningStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tuner on a real device with small budgets: it ends within its budget, stores a result that the next backend
+ * and {@code clnn devices} use, and a candidate that computes wrong results never wins. Functional checks of the
+ * search and budget logic, not of speed (the figures are in the README).
+ */
+@Tag("opencl")
+class TunerTest {
+    /** Small, but above what the defaults need on POCL (a few seconds), so something is always chosen. */
+    private static final int BUDGET_SECONDS = 8;
+    /**
+     * Generous: the tuner stops before a configuration that would overrun by its estimate, so only one that takes
+     * far longer than every earlier one (a busy machine) can overrun, and the CLI adds the backend's opening.
+     */
+    private static final double ALLOWED_SECONDS = 2.0 * BUDGET_SECONDS + 5;
+
+    @TempDir
+    Path dir;
+    private String previousDir;
+
+    @BeforeEach
+    void isolatedStore() {
+        OpenClTestSupport.requireDevice();
+        previousDir = System.getProperty("clnn.tuningDir");
+        System.setProperty("clnn.tuningDir", dir.toString());
+    }
+
+    @AfterEach
+    void restoreStore() {
+        if (previousDir == null) {
+            System.clearProperty("clnn.tuningDir");
+        } else {
+            System.setProperty("clnn.tuningDir", previousDir);
+        }
+    }
+
+    @Test
+    void tuneEndsWithinItsBudgetAndTheNextBackendUsesTheStoredChoice() throws Exception {
+        String selector = OpenClTestSupport.selector();
+        try (OpenClBackend before = OpenClBackend.open(selector)) {
+            for (GemmClass c : GemmClass.values()) {
+                assertEquals(KernelTuning.Source.DEFAULT, before.tuning().gemm().source(c), "empty store: defaults");
+            }
+        }
+        long start = System.nanoTime();
+        Run tune = clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(0, tune.code, tune.out + tune.err);
+        assertTrue(seconds <= ALLOWED_SECONDS, "took " + seconds + " s with a budget of " + BUDGET_SECONDS + " s");
+        assertTrue(tune.out.contains("  default  1/1 "), tune.out);
+        assertTrue(tune.out.contains("gemm.large"), tune.out);
+        assertTrue(tune.out.contains("stored in " + dir), tune.out);
+
+        try (OpenClBackend after = OpenClBackend.open(selector)) {
+            Map<String, String> stored = TuningStore.standard().load(after.device().info());
+            for (GemmClass c : GemmClass.values()) {
+                assertEquals(KernelTuning.Source.TUNED, after.tuning().gemm().source(c), c.word());
+                assertEquals(stored.get(KernelTuning.storeName(c)), after.tuning().gemm().of(c).toString());
+            }
+        }
+        Run devices = clnn("devices");
+        assertEquals(0, devices.code, devices.err);
+        assertTrue(devices.out.contains("tuned"), devices.out);
+    }
+
+    @Test
+    void aCandidateThatComputesWrongResultsIsRejectedAndNeverChosen() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        GemmConfig[] wrong = new GemmConfig[1];
+        Map<GemmConfig, ConfiguredGemm> gemms = new HashMap<>();
+        GemmFamily.Product product = (config, c, a, b, transA, transB, m, n, k, alpha, beta) -> gemms
+                .computeIfAbsent(config, cfg -> new ConfiguredGemm(cl, cfg))
+                // The wrong candidate scales every product by 1.001: a relative error of 1e-3, far above 1e-5.
+                .gemm(c, a, b, transA, transB, m, n, k, config.equals(wrong[0]) ? alpha * 1.001f : alpha, beta);
+        Tuner tuner = new Tuner(cl, null, List.of(backend -> {
+            GemmFamily family = new GemmFamily(backend, 0, product);
+            wrong[0] = family.coarse().get(0); // the first the coarse pass tries
+            return family;
+        }));
+        TuningResult result = tuner.tune(Duration.ofSeconds(BUDGET_SECONDS));
+        assertFalse(result.choices().isEmpty(), result.table().toString());
+        assertTrue(result.rejected().stream().anyMatch(r -> r.startsWith(wrong[0] + ": wrong results")),
+                result.rejected() + " should name " + wrong[0]);
+        for (TuningResult.Choice choice : result.choices()) {
+            assertFalse(choice.chosen().equals(wrong[0].toString()), choice.toString());
+        }
+        assertTrue(result.seconds() <= ALLOWED_SECONDS, result.table().toString());
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run clnn(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theStoreLivesInTheConfiguredFolder() {
+        assertEquals(dir, TuningStore.standard().directory());
+        assertFalse(Files.exists(dir.resolve("nothing")));
+    }
+}

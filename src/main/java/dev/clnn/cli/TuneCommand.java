@@ -1,0 +1,98 @@
+package dev.clnn.cli;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.OpenClBackend;
+import dev.clnn.device.TuningStore;
+import dev.clnn.tune.Tuner;
+import dev.clnn.tune.TuningResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code clnn tune}: measures kernel configurations on a device and stores the fastest correct ones for it. */
+@Command(name = "tune", sortOptions = false,
+        description = {"Measures GEMM configurations on the device (register block, vector width, work-group size)"
+            + " for each class of shape (small, large, long-k), checks each against the CPU reference, and stores"
+            + " the fastest correct one per class for this device and driver, beside the kernel cache. train, bench,"
+            + " devices and the library use the stored choice from then on; deleting the file restores the defaults.",
+            "Ends within the budget; prints a line per configuration (not with --quiet), then the choices against"
+            + " the defaults and the file written."},
+        footer = {"  clnn tune", "  clnn tune --budget 20 --quiet",
+            "  POCL_LLVM_CPU_NAME=haswell POCL_KERNELLIB_NAME=avx2 clnn tune --vector-width 8"})
+final class TuneCommand implements Callable<Integer> {
+    /** The budget of {@code train --tune}: enough for the defaults, a coarse pass and a few refinements on POCL. */
+    static final int TRAIN_BUDGET_SECONDS = 30;
+    private static final int MAX_BUDGET_SECONDS = 24 * 3600;
+
+    private final PrintStream out;
+
+    @Option(names = "--budget", paramLabel = "SECONDS", defaultValue = "60", description = "how long tuning may take"
+            + " (default: ${DEFAULT-VALUE})")
+    String budget;
+    @Option(names = "--vector-width", paramLabel = "W", description = "float vector width of the candidates, 4, 8"
+            + " or 16 (default: the width the device reports; POCL generating AVX2 code still reports 16: give 8)")
+    String vectorWidth;
+    @Option(names = "--quiet", description = "print only the choices and the file written")
+    boolean quiet;
+
+    @Mixin
+    CommonOptions common;
+    @Mixin
+    DeviceOption device;
+
+    TuneCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        int seconds = OptionValues.positiveInt("--budget", budget);
+        if (seconds > MAX_BUDGET_SECONDS) {
+            throw new IllegalArgumentException("--budget must be at most " + MAX_BUDGET_SECONDS + " seconds, got "
+                    + budget);
+        }
+        int width = vectorWidth == null ? 0 : OptionValues.positiveInt("--vector-width", vectorWidth);
+        if (vectorWidth != null && width != 4 && width != 8 && width != 16) {
+            throw new IllegalArgumentException("--vector-width must be 4, 8 or 16, got " + vectorWidth);
+        }
+        try (Backend backend = device.open()) {
+            if (!(backend instanceof OpenClBackend cl)) {
+                throw new IllegalArgumentException("tune: " + backend.name() + " has nothing to tune; choose an"
+                        + " OpenCL device with --device");
+            }
+            tune(cl, seconds, width, quiet, out);
+        }
+        return 0;
+    }
+
+    /**
+     * Tunes {@code cl}, prints the choices and stores them.
+     *
+     * @throws IllegalStateException when the budget covered nothing (then nothing is stored)
+     */
+    static void tune(OpenClBackend cl, int seconds, int width, boolean quiet, PrintStream out) {
+        String target = System.getenv("POCL_LLVM_CPU_NAME");
+        if (!quiet && width == 0 && target != null && cl.device().info().preferredVectorWidthFloat() >= 16) {
+            out.println("note: POCL_LLVM_CPU_NAME=" + target + " but the device reports float16 vectors; if that CPU"
+                    + " has no AVX-512, tune with --vector-width 8");
+        }
+        TuningResult result = new Tuner(cl, width, quiet ? null : out).tune(Duration.ofSeconds(seconds));
+        result.table().forEach(out::println);
+        if (result.choices().isEmpty()) {
+            throw new IllegalStateException("tune: a budget of " + seconds + " s did not cover even the default"
+                    + " configurations; nothing stored (try --budget 30)");
+        }
+        try {
+            Path file = result.save(TuningStore.standard());
+            out.println("stored in " + file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("tune: could not store the results: " + e.getMessage(), e);
+        }
+    }
+}

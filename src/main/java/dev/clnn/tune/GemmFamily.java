@@ -1,0 +1,273 @@
+package dev.clnn.tune;
+
+import dev.clnn.backend.ConfiguredGemm;
+import dev.clnn.backend.CpuBackend;
+import dev.clnn.backend.DType;
+import dev.clnn.backend.Errors;
+import dev.clnn.backend.GemmClass;
+import dev.clnn.backend.GemmConfig;
+import dev.clnn.backend.KernelTuning;
+import dev.clnn.backend.OpenClBackend;
+import dev.clnn.backend.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * gemm_blocked on a CPU device: one {@link GemmConfig} per {@link GemmClass}. Each class's workload is the shapes
+ * training runs in it (the NN, NT and TN products of the MLP and convolution layers; GemmClass says which products
+ * belong where) and, for the first two, a square: 256² for small, 1024² for large.
+ */
+final class GemmFamily implements TunableFamily<GemmConfig> {
+    /**
+     * fp32 products over K ≤ 300 (the longest check) against the reference's ordered sum: each element's rounding
+     * error grows like √K·2⁻²⁴ ≈ 1e-6 for a different summation order (split-K, vector lanes), so 1e-5 leaves a
+     * factor 10; a wrong block, index or transposition gives errors of order 1.
+     */
+    static final double TOLERANCE = 1e-5;
+
+    /** How a product is computed with a configuration; tests put a wrong one here to see it rejected. */
+    @FunctionalInterface
+    interface Product {
+        void gemm(GemmConfig config, Tensor c, Tensor a, Tensor b, boolean transA, boolean transB, int m, int n,
+                int k, float alpha, float beta);
+    }
+
+    /** One product of a workload: sizes, transpositions and its operands on the device. */
+    private record Shape(int m, int n, int k, boolean transA, boolean transB) {
+        double flops() {
+            return 2.0 * m * n * k;
+        }
+    }
+
+    private static final Map<GemmClass, List<Shape>> WORKLOADS = workloads();
+
+    private final OpenClBackend backend;
+    private final int width;
+    private final Product product;
+    private final KernelTuning defaults;
+    private final Map<Shape, Tensor[]> operands = new HashMap<>();
+    private final CpuBackend cpu = new CpuBackend();
+
+    /**
+     * @param width the vector width of the candidates (4, 8 or 16), or 0 for the device's own
+     *              ({@link GemmConfig#nativeWidth})
+     */
+    GemmFamily(OpenClBackend backend, int width) {
+        this(backend, width, byConfiguredGemm(backend));
+    }
+
+    GemmFamily(OpenClBackend backend, int width, Product product) {
+        this.backend = backend;
+        this.width = width == 0 ? GemmConfig.nativeWidth(backend.device().info()) : width;
+        this.product = product;
+        this.defaults = KernelTuning.forDevice(backend.device().info(), null);
+        SplittableRandom random = new SplittableRandom(7);
+        for (List<Shape> shapes : WORKLOADS.values()) {
+            for (Shape s : shapes) {
+                operands.put(s, new Tensor[] {upload(random, s.m() * s.k()), upload(random, s.k() * s.n()),
+                    backend.empty(DType.F32, s.m() * s.n())});
+            }
+        }
+    }
+
+    private static Product byConfiguredGemm(OpenClBackend backend) {
+        Map<GemmConfig, ConfiguredGemm> gemms = new HashMap<>();
+        return (config, c, a, b, transA, transB, m, n, k, alpha, beta) -> gemms
+                .computeIfAbsent(config, cfg -> new ConfiguredGemm(backend, cfg))
+                .gemm(c, a, b, transA, transB, m, n, k, alpha, beta);
+    }
+
+    private static Map<GemmClass, List<Shape>> workloads() {
+        Map<GemmClass, List<Shape>> w = new EnumMap<>(GemmClass.class);
+        w.put(GemmClass.SMALL, List.of(new Shape(256, 256, 256, false, false),
+                // mlp at batch 64: forward (x · Wᵀ), input gradient (dy · W), weight gradient (dyᵀ · x)
+                new Shape(64, 512, 784, false, true), new Shape(64, 784, 512, false, false),
+                new Shape(512, 784, 64, true, false),
+                // cnn's second convolution on 16 images: W · columns (32 × 144 · 144 × 16·196)
+                new Shape(32, 3136, 144, false, false)));
+        w.put(GemmClass.LARGE, List.of(new Shape(1024, 1024, 1024, false, false),
+                // W2 (784-1024-1024-10, batch 256): forward, input gradient, weight gradient of the first layer
+                new Shape(256, 1024, 784, false, true), new Shape(256, 784, 1024, false, false),
+                new Shape(1024, 784, 256, true, false), new Shape(256, 1024, 1024, false, true)));
+        // cnn's weight gradients at batch 64: dy (cout, pixels) · columnsᵀ (pixels, patch)
+        w.put(GemmClass.LONG_K, List.of(new Shape(16, 9, 64 * 784, false, true),
+                new Shape(32, 144, 64 * 196, false, true)));
+        for (Map.Entry<GemmClass, List<Shape>> e : w.entrySet()) {
+            for (Shape s : e.getValue()) {
+                if (GemmClass.of(s.m(), s.n(), s.k()) != e.getKey()) {
+                    throw new IllegalStateException(s + " is not of class " + e.getKey());
+                }
+            }
+        }
+        return w;
+    }
+
+    @Override
+    public String name() {
+        return KernelTuning.GEMM_FAMILY;
+    }
+
+    @Override
+    public String describe() {
+        return String.format(Locale.ROOT, "gemm_blocked on %s: float%d vectors, %d candidates; classes %s",
+                backend.device().info().name(), width, GemmConfig.candidates(width).size(), classSummary());
+    }
+
+    private static String classSummary() {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<GemmClass, List<Shape>> e : WORKLOADS.entrySet()) {
+            parts.add(e.getKey().word() + " (" + e.getValue().size() + " shapes)");
+        }
+        return String.join(", ", parts);
+    }
+
+    @Override
+    public List<String> classes() {
+        return WORKLOADS.keySet().stream().map(GemmClass::word).toList();
+    }
+
+    @Override
+    public GemmConfig defaultFor(String shapeClass) {
+        return defaults.gemm().of(shapeClass(shapeClass));
+    }
+
+    /**
+     * What an earlier tuning chose (if any, of this width), then one work-group size (the default's if it is among
+     * the candidates' sizes, else 8) in every block shape, fullest register block first: fuller blocks load fewer
+     * operands per multiply-add, so they are the likelier winners when a small budget cuts the pass.
+     */
+    @Override
+    public List<GemmConfig> coarse() {
+        List<GemmConfig> out = new ArrayList<>();
+        for (GemmClass c : GemmClass.values()) {
+            GemmConfig earlier = backend.tuning().gemm().of(c);
+            if (backend.tuning().gemm().source(c) == KernelTuning.Source.TUNED && earlier.vectorWidth() == width
+                    && !out.contains(earlier)) {
+                out.add(earlier);
+            }
+        }
+        int defaultGroup = defaultFor(GemmClass.LARGE.word()).groupRows();
+        List<GemmConfig> all = GemmConfig.candidates(width);
+        int group = all.stream().anyMatch(c -> c.groupRows() == defaultGroup) ? defaultGroup : 8;
+        List<GemmConfig> sweep = new ArrayList<>();
+        for (GemmConfig c : all) {
+            if (c.groupRows() == group) {
+                sweep.add(c);
+            }
+        }
+        sweep.sort(Comparator.comparingInt(GemmConfig::registers).reversed());
+        out.addAll(sweep);
+        return out;
+    }
+
+    /** The same block in the other work-group sizes of the candidates. */
+    @Override
+    public List<GemmConfig> refinements(GemmConfig good) {
+        return GemmConfig.candidates(width).stream()
+                .filter(c -> c.rows() == good.rows() && c.vectors() == good.vectors()
+                        && c.groupRows() != good.groupRows())
+                .toList();
+    }
+
+    @Override
+    public String text(GemmConfig config) {
+        return config.toString();
+    }
+
+    /**
+     * Every transposition of a 37 × 61 · 61 × 53 product (prime sizes: partial blocks everywhere) on a NaN-poisoned
+     * C, one that accumulates (beta 1), one split along K (5 × 300 · 300 × 7) and a 1 × 1 · 1 × 1.
+     */
+    @Override
+    public double check(GemmConfig config) {
+        double worst = 0;
+        // m, n, k, transpositions (bit 0: A, bit 1: B), beta
+        int[][] cases = {{37, 53, 61, 0, 0}, {37, 53, 61, 1, 0}, {37, 53, 61, 2, 0}, {37, 53, 61, 3, 0},
+            {5, 7, 300, 2, 1}, {1, 1, 1, 0, 0}};
+        SplittableRandom random = new SplittableRandom(11);
+        for (int[] t : cases) {
+            double error = checkOne(config, random, t[0], t[1], t[2], (t[3] & 1) != 0, (t[3] & 2) != 0, t[4]);
+            if (!(error <= worst)) {
+                worst = error; // keeps NaN
+            }
+        }
+        return worst;
+    }
+
+    private double checkOne(GemmConfig config, SplittableRandom random, int m, int n, int k, boolean transA,
+            boolean transB, float beta) {
+        float[] a = values(random, m * k);
+        float[] b = values(random, k * n);
+        float[] c0 = beta == 0 ? nan(m * n) : values(random, m * n);
+        try (Tensor ta = backend.fromArray(a, m * k); Tensor tb = backend.fromArray(b, k * n);
+                Tensor tc = backend.fromArray(c0, m * n)) {
+            product.gemm(config, tc, ta, tb, transA, transB, m, n, k, 0.5f, beta);
+            float[] actual = backend.readFloats(tc);
+            Tensor expected = cpu.fromArray(c0, m * n);
+            cpu.gemm(expected, cpu.fromArray(a, m * k), cpu.fromArray(b, k * n), transA, transB, m, n, k, 0.5f, beta);
+            return Errors.relative(actual, cpu.readFloats(expected));
+        }
+    }
+
+    @Override
+    public double tolerance() {
+        return TOLERANCE;
+    }
+
+    @Override
+    public double flops(String shapeClass) {
+        return WORKLOADS.get(shapeClass(shapeClass)).stream().mapToDouble(Shape::flops).sum();
+    }
+
+    @Override
+    public void runRound(GemmConfig config, String shapeClass) {
+        for (Shape s : WORKLOADS.get(shapeClass(shapeClass))) {
+            Tensor[] t = operands.get(s);
+            product.gemm(config, t[2], t[0], t[1], s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, 0f);
+        }
+        backend.synchronize();
+    }
+
+    @Override
+    public void close() {
+        for (Tensor[] t : operands.values()) {
+            for (Tensor x : t) {
+                x.close();
+            }
+        }
+        operands.clear();
+    }
+
+    private static GemmClass shapeClass(String word) {
+        GemmClass c = GemmClass.fromWord(word);
+        if (c == null) {
+            throw new IllegalArgumentException("no GEMM class '" + word + "'");
+        }
+        return c;
+    }
+
+    private Tensor upload(SplittableRandom random, int count) {
+        return backend.fromArray(values(random, count), count);
+    }
+
+    private static float[] values(SplittableRandom random, int count) {
+        float[] data = new float[count];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) random.nextDouble(-1, 1);
+        }
+        return data;
+    }
+
+    private static float[] nan(int count) {
+        float[] data = new float[count];
+        Arrays.fill(data, Float.NaN);
+        return data;
+    }
+}
