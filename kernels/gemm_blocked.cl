@@ -16,10 +16,10 @@
  *   written twice. Packed operands are zero-padded to whole blocks, so their blocks never move.
  *
  *   pack_a(Ap, A, M, K, Mp, trans_a): Ap holds op(A) in panels of RM rows: Ap[(ib*K + p)*RM + r] = op(A)(ib*RM + r, p),
- *       0 for rows >= M; Mp = M rounded up to RM. Work-item (pt, ib) moves rows p of K in
- *       [pt*PACK_TILE, +PACK_TILE) of panel ib: range (ceil(K/PACK_TILE), Mp/RM).
+ *       0 for rows >= M; Mp = M rounded up to RM. Work-item (pt, ib) moves p in [pt*PACK_TILE, +PACK_TILE)
+ *       of panel ib: range (ceil(K/PACK_TILE), Mp/RM).
  *   pack_b(Bp, B, K, N, Np, trans_b): Bp holds op(B) in panels of RN columns: Bp[(jb*K + p)*RN + c] =
- *       op(B)(p, jb*RN + c), 0 for columns >= N; Np = N rounded up to RN. Work-item (pt, jb) moves rows p in
+ *       op(B)(p, jb*RN + c), 0 for columns >= N; Np = N rounded up to RN. Work-item (pt, jb) moves p in
  *       [pt*PACK_TILE, +PACK_TILE) of panel jb: range (ceil(K/PACK_TILE), Np/RN).
  *   gemm_blocked(C, A, B, M, N, K, <layouts>, alpha, beta): work-item (jb, ib) computes the block of C at rows ib*RM,
  *       columns jb*RN over the whole of K; global size (ceil(N/RN), ceil(M/RM)) or more (extra work-items return at
@@ -39,7 +39,7 @@
 #endif
 #define RN (VW * WN)
 #ifndef PACK_TILE
-#define PACK_TILE 16 /* rows of K one packing work-item moves */
+#define PACK_TILE 16 /* steps along K one packing work-item moves */
 #endif
 
 /* floatv is floatVW. Its loads and stores are plain dereferences, not vloadVW/vstoreVW, and the multiply-add is
@@ -60,9 +60,11 @@ typedef floatv floatv_unaligned __attribute__((aligned(4)));
    (-cl-opt-disable). */
 #define ALWAYS_INLINE __attribute__((always_inline))
 
-/* Packing is only needed where a layout cannot be read in place (GemmRoutine), and each work-item copies whole rows
-   of a panel, so its writes are contiguous; the loops over the panel's width are unrolled into vector moves where
-   the source is contiguous too. */
+/* Packing is only needed where a layout cannot be read in place (GemmRoutine). A packing work-item moves
+   PACK_TILE steps along K of one panel, looping along whichever direction the source is contiguous in, so its reads
+   run along rows of the source and its writes stay inside a PACK_TILE x panel-width patch that lives in L1. (Reading
+   across rows instead, e.g. RN rows of a transposed B at a power-of-two stride, missed L1 on every element and made
+   the pack cost a fifth of a 256x1024x1024 product.) */
 
 __kernel void pack_a(__global float *Ap, const __global float *A, const int M, const int K, const int Mp,
                      const int trans_a) {
@@ -71,13 +73,21 @@ __kernel void pack_a(__global float *Ap, const __global float *A, const int M, c
     if (p0 >= K || ib * RM >= Mp) {
         return;
     }
-    const int p_end = min(K, p0 + PACK_TILE);
-    for (int p = p0; p < p_end; p++) {
-        __global float *dst = Ap + ((long) ib * K + p) * RM;
-        #pragma unroll
-        for (int r = 0; r < RM; r++) {
-            const int i = ib * RM + r;
-            dst[r] = i >= M ? 0.0f : trans_a ? A[(long) p * M + i] : A[(long) i * K + p];
+    const int steps = min(K - p0, PACK_TILE);
+    __global float *dst = Ap + ((long) ib * K + p0) * RM;
+    for (int r = 0; r < RM; r++) {
+        const int i = ib * RM + r;
+        if (trans_a) {
+            /* A stored (K, M): row p of A holds the panel's RM values, contiguous. */
+            for (int t = 0; t < steps; t++) {
+                dst[t * RM + r] = i < M ? A[(long) (p0 + t) * M + i] : 0.0f;
+            }
+        } else {
+            /* A stored (M, K): row i of A runs along p. */
+            const __global float *src = A + (long) min(i, M - 1) * K + p0;
+            for (int t = 0; t < steps; t++) {
+                dst[t * RM + r] = i < M ? src[t] : 0.0f;
+            }
         }
     }
 }
@@ -89,13 +99,26 @@ __kernel void pack_b(__global float *Bp, const __global float *B, const int K, c
     if (p0 >= K || jb * RN >= Np) {
         return;
     }
-    const int p_end = min(K, p0 + PACK_TILE);
-    for (int p = p0; p < p_end; p++) {
-        __global float *dst = Bp + ((long) jb * K + p) * RN;
-        #pragma unroll
+    const int steps = min(K - p0, PACK_TILE);
+    __global float *dst = Bp + ((long) jb * K + p0) * RN;
+    if (trans_b) {
+        /* B stored (N, K): row j of B runs along p. */
         for (int c = 0; c < RN; c++) {
             const int j = jb * RN + c;
-            dst[c] = j >= N ? 0.0f : trans_b ? B[(long) j * K + p] : B[(long) p * N + j];
+            const __global float *src = B + (long) min(j, N - 1) * K + p0;
+            for (int t = 0; t < steps; t++) {
+                dst[t * RN + c] = j < N ? src[t] : 0.0f;
+            }
+        }
+    } else {
+        /* B stored (K, N): row p of B runs along j. */
+        for (int t = 0; t < steps; t++) {
+            const __global float *src = B + (long) (p0 + t) * N;
+            #pragma unroll
+            for (int c = 0; c < RN; c++) {
+                const int j = jb * RN + c;
+                dst[t * RN + c] = j < N ? src[j] : 0.0f;
+            }
         }
     }
 }
