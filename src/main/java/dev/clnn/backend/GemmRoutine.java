@@ -7,8 +7,8 @@ import dev.clnn.device.DeviceBuffer;
 
 /**
  * GEMM on an OpenCL device, apart from the kernels as CLBlast keeps its Xgemm routine: chooses the variant for the
- * sizes ({@link GemmVariant}), packs the operands, splits a long K and owns the temporary buffers. The arguments are
- * checked by {@link OpenClBackend#gemm} before it calls {@link #gemm}.
+ * sizes ({@link GemmVariant}), packs an operand where it cannot be read in place, splits a long K and owns the
+ * temporary buffers. The arguments are checked by {@link OpenClBackend#gemm} before it calls {@link #gemm}.
  */
 final class GemmRoutine {
     /** Work-items enough to keep every core busy several times over. */

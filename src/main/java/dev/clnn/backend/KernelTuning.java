@@ -17,7 +17,7 @@ import java.util.StringJoiner;
  * @param blockedGemm      whether products use the packed, register-blocked gemm_blocked rather than gemm_tiled
  * @param gemm             VW, RM and WN of gemm_blocked.cl and its work-group shape
  * @param gemmSource       where {@code gemm} came from
- * @param packTile         PACK_TILE of gemm_blocked.cl: edge of the tile one packing work-item moves
+ * @param packTile         PACK_TILE of gemm_blocked.cl: steps along K one packing work-item moves
  */
 public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal, int tile, boolean blockedGemm,
         GemmConfig gemm, Source gemmSource, int packTile) {
@@ -38,7 +38,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     /** Devices that allow 16×16 = 256 work-items per group get the larger tile. */
     private static final int LARGE_TILE = 16;
     private static final int SMALL_TILE = 8;
-    /** A 16×16 float tile is 1 KiB of private memory per packing work-item. */
+    /** 16 steps along K: a packing work-item writes a 16 × (panel width) patch, which stays in L1. */
     private static final int PACK_TILE = 16;
 
     /** Where a tuning's GEMM configuration came from, as {@code clnn devices} shows it. */
