@@ -15,15 +15,16 @@
  *   every load is inside the operand; it stores only the rows (columns) that are its own, so no element of C is
  *   written twice. Packed operands are zero-padded to whole blocks, so their blocks never move.
  *
- *   pack_a(Ap, A, M, K, Mp, trans_a): Ap holds op(A) in panels of RM rows: Ap[(ib*K + p)*RM + r] = op(A)(ib*RM + r, p),
- *       0 for rows >= M; Mp = M rounded up to RM. Work-item (pt, ib) moves p in [pt*PACK_TILE, +PACK_TILE)
- *       of panel ib: range (ceil(K/PACK_TILE), Mp/RM).
+ *   pack_a(Ap, A, M, K, Mp, trans_a): Ap holds op(A) in panels of RM rows:
+ *       Ap[(ib*K + p)*RM + r] = op(A)(ib*RM + r, p), 0 for rows >= M; Mp = M rounded up to RM. Work-item (pt, ib)
+ *       moves p in [pt*PACK_TILE, +PACK_TILE) of panel ib: range (ceil(K/PACK_TILE), Mp/RM).
  *   pack_b(Bp, B, K, N, Np, trans_b): Bp holds op(B) in panels of RN columns: Bp[(jb*K + p)*RN + c] =
  *       op(B)(p, jb*RN + c), 0 for columns >= N; Np = N rounded up to RN. Work-item (pt, jb) moves p in
  *       [pt*PACK_TILE, +PACK_TILE) of panel jb: range (ceil(K/PACK_TILE), Np/RN).
- *   gemm_blocked(C, A, B, M, N, K, <layouts>, alpha, beta): work-item (jb, ib) computes the block of C at rows ib*RM,
- *       columns jb*RN over the whole of K; global size (ceil(N/RN), ceil(M/RM)) or more (extra work-items return at
- *       once). Elements outside C are dropped at the store.
+ *   gemm_blocked(C, A, B, M, N, K, a_rows, a_blk, a_row, a_step, b_cols, b_blk, b_step, alpha, beta): work-item
+ *       (jb, ib) computes the block of C at rows ib*RM, columns jb*RN over the whole of K; global size
+ *       (ceil(N/RN), ceil(M/RM)) or more (extra work-items return at once). Elements outside C are dropped at the
+ *       store.
  *   gemm_blocked_partial / gemm_sum_splits: split-K, described below.
  * Both GEMM kernels run the same inner loop, block_product. Dispatched by GemmRoutine (OpenClBackend.gemm).
  */
@@ -168,8 +169,9 @@ ALWAYS_INLINE void block_product(floatv acc[RM][WN], const __global float *a, co
  * reads nothing) for the block at rows i0.., columns j0.., keeping only rows >= i_own and columns >= j_own (a moved
  * block's own part) inside (M, N); ldc is C's row stride.
  */
-ALWAYS_INLINE void store_block(__global float *C, const int ldc, floatv acc[RM][WN], const int i0, const int i_own, const int j0,
-                 const int j_own, const int M, const int N, const float alpha, const float beta) {
+ALWAYS_INLINE void store_block(__global float *C, const int ldc, floatv acc[RM][WN], const int i0, const int i_own,
+                               const int j0, const int j_own, const int M, const int N, const float alpha,
+                               const float beta) {
     const bool whole = i0 == i_own && j0 == j_own && i0 + RM <= M && j0 + RN <= N;
     for (int r = 0; r < RM; r++) {
         __global float *c = C + (long) (i0 + r) * ldc + j0;
@@ -201,10 +203,10 @@ ALWAYS_INLINE void store_block(__global float *C, const int ldc, floatv acc[RM][
  * (A read along its columns, or packed) and one with unit steps (A read along its rows); each keeps its accumulators
  * to itself up to the store, where a product shared by both branches made LLVM shuffle and spill them.
  */
-ALWAYS_INLINE void block_gemm(__global float *C, const int ldc, const __global float *a, const int a_row, const int a_step,
-                const __global float *b, const int b_step, const int p_begin, const int p_end, const int i0,
-                const int i_own, const int j0, const int j_own, const int M, const int N, const float alpha,
-                const float beta) {
+ALWAYS_INLINE void block_gemm(__global float *C, const int ldc, const __global float *a, const int a_row,
+                              const int a_step, const __global float *b, const int b_step, const int p_begin,
+                              const int p_end, const int i0, const int i_own, const int j0, const int j_own,
+                              const int M, const int N, const float alpha, const float beta) {
     floatv acc[RM][WN];
     if (a_row == 1) {
         block_product(acc, a, 1, a_step, b, b_step, p_begin, p_end);
