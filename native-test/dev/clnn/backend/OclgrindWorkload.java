@@ -79,7 +79,8 @@ public final class OclgrindWorkload {
     }
 
     private void gemm() {
-        int[][] shapes = {{5, 7, 3}, {17, 19, 23}, {3, 2, 300}};
+        // {2, 5, 7}: fewer rows than any register block, so A is packed (pack_a); the others read A in place.
+        int[][] shapes = {{5, 7, 3}, {17, 19, 23}, {3, 2, 300}, {2, 5, 7}};
         for (int[] s : shapes) {
             for (GemmVariant v : GemmVariant.values()) {
                 // The long K is there for split-K; gemm_gpu would interpret 19 K steps of 256 work-items for it,

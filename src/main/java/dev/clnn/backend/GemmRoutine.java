@@ -7,14 +7,24 @@ import dev.clnn.device.DeviceBuffer;
 
 /**
  * GEMM on an OpenCL device, apart from the kernels as CLBlast keeps its Xgemm routine: chooses the variant for the
- * sizes ({@link GemmVariant}), packs the operands, splits a long K and owns the temporary buffers. The arguments are
- * checked by {@link OpenClBackend#gemm} before it calls {@link #gemm}.
+ * sizes ({@link GemmVariant}), packs an operand where it cannot be read in place, splits a long K and owns the
+ * temporary buffers. The arguments are checked by {@link OpenClBackend#gemm} before it calls {@link #gemm}.
  */
 final class GemmRoutine {
     /** Work-items enough to keep every core busy several times over. */
     private static final int SPLIT_TARGET_ITEMS = 64;
     /** A split shorter than this spends more on its partial block than on multiply-adds. */
     private static final int SPLIT_MIN_CHUNK = 128;
+    /**
+     * Products from this many rows and this depth pack B even where it could be read in place. A strip of B read in
+     * place has its K rows a row of B apart (4 KiB and more for n >= 1024): each step along K touches a new page, and
+     * a power-of-two row length maps the strip onto a few cache sets, so it does not stay in L1/L2 between the
+     * group's row blocks. Packed, the strip is contiguous. The pass over B costs about 1/m of the product, repaid
+     * from m = 1024 at k = 1024 and 2048 (1.2-1.5x less CPU time per product) but not at m <= 512 or k = 256
+     * (measured on the 2-core AVX-512 EPYC, see README).
+     */
+    private static final int PACK_B_MIN_ROWS = 1024;
+    private static final int PACK_B_MIN_DEPTH = 512;
 
     private final KernelLauncher launcher;
     private final KernelTuning tuning;
@@ -65,29 +75,41 @@ final class GemmRoutine {
         int rows = config.rows();
         int columns = config.columns();
         int packTile = tuning.packTile();
-        int mp = (int) roundUp(m, rows);
-        int np = (int) roundUp(n, columns);
-        // B stored (k, n) with whole column blocks already has the packed layout: use it as it is.
-        boolean packB = transB || np != n;
-        try (DeviceBuffer ap = launcher.allocate(4L * mp * k);
-                DeviceBuffer packed = packB ? launcher.allocate(4L * k * np) : null) {
-            launcher.range(Kernels.PACK_A, new long[] {ceilDiv(k, packTile), ceilDiv(mp, packTile)},
-                    ap, a, m, k, mp, transA ? 1 : 0);
-            DeviceBuffer bp = packB ? packed : b;
-            if (packB) {
-                launcher.range(Kernels.PACK_B, new long[] {ceilDiv(np, packTile), ceilDiv(k, packTile)},
-                        bp, b, k, n, np, transB ? 1 : 0);
+        int rowBlocks = (int) ceilDiv(m, rows);
+        int columnBlocks = (int) ceilDiv(n, columns);
+        // A is read in place (gemm_blocked.cl broadcasts its elements one at a time, so either storage order works)
+        // unless it has fewer rows than one block. B is read in place where it is stored (k, n) with at least one
+        // block of columns, unless the product is large enough to repay packing it into contiguous panels.
+        boolean packA = m < rows;
+        boolean packB = transB || n < columns || (m >= PACK_B_MIN_ROWS && k >= PACK_B_MIN_DEPTH);
+        try (DeviceBuffer ap = packA ? launcher.allocate(4L * rowBlocks * rows * k) : null;
+                DeviceBuffer bp = packB ? launcher.allocate(4L * columnBlocks * columns * k) : null) {
+            OperandLayout layoutA;
+            if (packA) {
+                launcher.range(Kernels.PACK_A, new long[] {ceilDiv(k, packTile), rowBlocks}, ap, a, m, k,
+                        rowBlocks * rows, transA ? 1 : 0);
+                layoutA = new OperandLayout(ap, rowBlocks * rows, k, 1, rows);
+            } else {
+                layoutA = transA ? new OperandLayout(a, m, 1, 1, m) : new OperandLayout(a, m, k, k, 1);
             }
-            int rowBlocks = mp / rows;
+            OperandLayout layoutB;
+            if (packB) {
+                launcher.range(Kernels.PACK_B, new long[] {ceilDiv(k, packTile), columnBlocks}, bp, b, k, n,
+                        columnBlocks * columns, transB ? 1 : 0);
+                layoutB = new OperandLayout(bp, columnBlocks * columns, k, 0, columns);
+            } else {
+                layoutB = new OperandLayout(b, n, 1, 0, n);
+            }
             if (splits > 1) {
                 int chunk = (int) ceilDiv(k, splits);
-                try (DeviceBuffer part = launcher.allocate(4L * splits * mp * np)) {
+                try (DeviceBuffer part = launcher.allocate(4L * splits * m * n)) {
                     // One work-item per group: a runtime left to choose may put all of these few items in one
                     // group, which POCL runs on a single core.
-                    launcher.launch(Kernels.GEMM_BLOCKED_PARTIAL, new long[] {np / columns, rowBlocks, splits},
-                            new long[] {1, 1, 1}, part, ap, bp, mp, np, k, chunk);
-                    launcher.elementwise(Kernels.GEMM_SUM_SPLITS, (long) m * n, c, part, m, n, mp, np, splits,
-                            alpha, beta);
+                    launcher.launch(Kernels.GEMM_BLOCKED_PARTIAL, new long[] {columnBlocks, rowBlocks, splits},
+                            new long[] {1, 1, 1}, part, layoutA.buffer, layoutB.buffer, m, n, k, layoutA.extent,
+                            layoutA.block, layoutA.row, layoutA.step, layoutB.extent, layoutB.block, layoutB.step,
+                            chunk);
+                    launcher.elementwise(Kernels.GEMM_SUM_SPLITS, (long) m * n, c, part, m, n, splits, alpha, beta);
                 }
                 return;
             }
@@ -95,8 +117,16 @@ final class GemmRoutine {
             // one would fetch it again for every block. Always the configured group, so POCL generates the kernel
             // once rather than once per row count; rounded-up work-items beyond the last row block return at once.
             int group = config.groupRows();
-            launcher.launch(Kernels.GEMM_BLOCKED, new long[] {np / columns, roundUp(rowBlocks, group)},
-                    new long[] {1, group}, c, ap, bp, m, n, k, np, alpha, beta);
+            launcher.launch(Kernels.GEMM_BLOCKED, new long[] {columnBlocks, roundUp(rowBlocks, group)},
+                    new long[] {1, group}, c, layoutA.buffer, layoutB.buffer, m, n, k, layoutA.extent, layoutA.block,
+                    layoutA.row, layoutA.step, layoutB.extent, layoutB.block, layoutB.step, alpha, beta);
         }
+    }
+
+    /**
+     * Where an operand's elements are, in gemm_blocked.cl's terms: {@code extent} rows (columns) held, and the
+     * strides a_blk, a_row, a_step (b_blk, b_step; {@code row} unused for B).
+     */
+    private record OperandLayout(DeviceBuffer buffer, int extent, int block, int row, int step) {
     }
 }

@@ -7,7 +7,10 @@ enum GemmVariant {
      * holds a register tile of C; the kernel for GPUs ({@link GpuGemmRoutine}).
      */
     GPU,
-    /** pack_a and pack_b, then gemm_blocked: one register block of C per work-item over the whole of K. */
+    /**
+     * gemm_blocked, after pack_a or pack_b where an operand cannot be read in place: one register block of C per
+     * work-item over the whole of K.
+     */
     BLOCKED,
     /**
      * BLOCKED with K cut into chunks (gemm_blocked_partial) summed afterwards (gemm_sum_splits): for few blocks of C

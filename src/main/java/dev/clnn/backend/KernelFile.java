@@ -57,7 +57,7 @@ public enum KernelFile {
         RM,
         /** gemm_blocked.cl: column vectors per work-item. */
         WN,
-        /** gemm_blocked.cl: edge of the square tile one packing work-item moves. */
+        /** gemm_blocked.cl: steps along K one packing work-item moves. */
         PACK_TILE,
         /** reduce.cl: work-group size of reduce_sum. */
         REDUCE_LOCAL,

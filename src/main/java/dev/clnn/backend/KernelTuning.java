@@ -18,10 +18,10 @@ import java.util.StringJoiner;
  * @param biasLocal        BIAS_LOCAL of bias.cl: work-items summing one channel of the bias gradient
  * @param gpuGemm          the tunables of gemm_gpu.cl
  * @param gpuGemmSource    where {@code gpuGemm} came from
- * @param blockedGemm      whether products use the packed, register-blocked gemm_blocked (CPUs) rather than gemm_gpu
+ * @param blockedGemm      whether products use the register-blocked gemm_blocked (CPUs) rather than gemm_gpu
  * @param gemm             VW, RM and WN of gemm_blocked.cl and its work-group shape, per class of shape, and where
  *                         each came from
- * @param packTile         PACK_TILE of gemm_blocked.cl: edge of the tile one packing work-item moves
+ * @param packTile         PACK_TILE of gemm_blocked.cl: steps along K one packing work-item moves
  */
 public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal, GpuGemmConfig gpuGemm,
         Source gpuGemmSource, boolean blockedGemm, GemmChoices gemm, int packTile) {
@@ -55,7 +55,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     private static final int ELEMENTWISE_LOCAL = 256;
     private static final int REDUCE_LOCAL = 256;
     private static final int BIAS_LOCAL = 64;
-    /** A 16×16 float tile is 1 KiB of private memory per packing work-item. */
+    /** 16 steps along K: a packing work-item writes a 16 × (panel width) patch, which stays in L1. */
     private static final int PACK_TILE = 16;
 
     /** The tuning store's entry names of the GEMM choices start with this, then the class: {@code gemm.large}. */
