@@ -30,11 +30,21 @@ void bias_add_backward(__global float *db, const __global float *dy, const int o
     const int ch = (int) get_group_id(0);
     const int lid = (int) get_local_id(0);
     const int per_channel = outer * inner;
+    /* Work-item lid sums elements lid, lid + BIAS_LOCAL, ... of the channel's (outer, inner) block, its position
+       (o, x) stepped by the constant (BIAS_LOCAL / inner, BIAS_LOCAL % inner) instead of divided out per element. */
+    const int step_o = BIAS_LOCAL / inner;
+    const int step_x = BIAS_LOCAL - step_o * inner;
+    int o = lid / inner;
+    int x = lid - o * inner;
     float sum = 0.0f;
     for (int t = lid; t < per_channel; t += BIAS_LOCAL) {
-        const int o = t / inner;
-        const int x = t - o * inner;
         sum += dy[(o * channels + ch) * inner + x];
+        o += step_o;
+        x += step_x;
+        if (x >= inner) {
+            x -= inner;
+            o++;
+        }
     }
     partial[lid] = sum;
     barrier(CLK_LOCAL_MEM_FENCE);

@@ -9,8 +9,25 @@
  *           ascending order (the Java reference scatters in the same order, so the sums round identically);
  *           overwrites dx.
  *   swap_leading_axes(dst, src, a, b, inner): dst (b, a, inner) = src (a, b, inner); 3-D range (inner, b, a).
- * Dispatched by OpenClBackend.im2col / col2im / swapLeadingAxes.
+ * Direct convolution, for few input channels (cin*kh*kw <= DIRECT_MAX_PATCH), where im2col's K is too short for a
+ * GEMM to pay off. weight (cout, cin*kh*kw) as PyTorch's (cout, cin, kh, kw); y, dy (n, cout, oh, ow).
+ *   conv_direct_forward(y, x, weight, bias, cout, ...): y = bias + the window's taps times the weights, fused
+ *       multiply-adds in (ci, dh, dw) order after the bias; 3-D range (ceil(ow/8), oh, n), one work-item per 8
+ *       consecutive output pixels of a row (a float8), all cout channels.
+ *   conv_direct_backward_partial(partial, dy, x, cout, slices, qs, ...): 3-D range (qs/8, slices, cout), qs = ow
+ *       rounded up to 8: work-item (chunk, s, co) sums, over the images s, s + slices, ... and every output row,
+ *       dy * tap for each of the cin*kh*kw taps and dy alone (the bias) as float8 lanes, into
+ *       partial[((co*(patch+1) + t)*slices + s)*qs + q] (0 for q >= ow).
+ *   conv_direct_backward_sum(dweight, dbias, partial, cout, patch, parts): work-item (t, co) of the 2-D range
+ *       (patch + 1, cout) adds the parts partials of (co, t) in index order to dweight[co, t] (t < patch) or
+ *       dbias[co] (t = patch): parameter gradients accumulate.
+ * Dispatched by ConvRoutine (OpenClBackend.im2col / col2im / swapLeadingAxes / convDirectForward /
+ * convDirectBackward).
  */
+
+#ifndef DIRECT_MAX_PATCH
+#define DIRECT_MAX_PATCH 32 /* most taps (cin*kh*kw) a direct-convolution work-item keeps partial sums for */
+#endif
 
 #define CONV_ARGS const int n, const int cin, const int h, const int w, const int kh, const int kw, const int sh, \
     const int sw, const int ph, const int pw, const int oh, const int ow
@@ -104,4 +121,136 @@ __kernel void swap_leading_axes(__global float *dst, const __global float *src, 
         return;
     }
     dst[(j * a + i) * inner + k] = src[(i * b + j) * inner + k];
+}
+
+/* The 8 input taps (ci, dh, dw) that output pixels (r, q0 .. q0 + 7) of image ni read: 0 in the padding and for
+   lanes past the row's end (q >= ow), so those lanes add nothing to a gradient even where x holds Inf or NaN. */
+inline float8 direct_taps(const __global float *image, const int ci, const int dh, const int dw, const int r,
+                          const int q0, CONV_ARGS) {
+    const int hh = r * sh - ph + dh;
+    if (hh < 0 || hh >= h) {
+        return (float8) (0.0f);
+    }
+    const __global float *row = image + (ci * h + hh) * w;
+    const int ww0 = q0 * sw - pw + dw;
+    if (sw == 1 && ww0 >= 0 && ww0 + 8 <= w && q0 + 8 <= ow) {
+        return vload8(0, row + ww0);
+    }
+    float lanes[8];
+    for (int l = 0; l < 8; l++) {
+        const int ww = ww0 + l * sw;
+        lanes[l] = (q0 + l < ow && ww >= 0 && ww < w) ? row[ww] : 0.0f;
+    }
+    return vload8(0, lanes);
+}
+
+__kernel void conv_direct_forward(__global float *y, const __global float *x, const __global float *weight,
+                                  const __global float *bias, const int cout, CONV_ARGS) {
+    /* Work-item (chunk, r, ni) computes outputs (r, 8*chunk .. 8*chunk + 7) of every channel as float8: the taps are
+       loaded once into private memory, then each channel is a run of vector multiply-adds with its weights. */
+    const int q0 = (int) get_global_id(0) * 8;
+    const int r = (int) get_global_id(1);
+    const int ni = (int) get_global_id(2);
+    if (q0 >= ow || r >= oh || ni >= n) {
+        return;
+    }
+    const int patch = cin * kh * kw;
+    const __global float *image = x + ni * cin * h * w;
+    float8 taps[DIRECT_MAX_PATCH];
+    int t = 0;
+    for (int ci = 0; ci < cin; ci++) {
+        for (int dh = 0; dh < kh; dh++) {
+            for (int dw = 0; dw < kw; dw++) {
+                taps[t++] = direct_taps(image, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw, oh, ow);
+            }
+        }
+    }
+    __global float *out = y + (ni * cout * oh + r) * ow + q0;
+    const int valid = min(8, ow - q0);
+    for (int co = 0; co < cout; co++) {
+        const __global float *wt = weight + co * patch;
+        float8 acc = (float8) (bias[co]);
+        for (int i = 0; i < patch; i++) {
+            acc = fma((float8) (wt[i]), taps[i], acc);
+        }
+        __global float *dst = out + co * oh * ow;
+        if (valid == 8) {
+            vstore8(acc, 0, dst);
+        } else {
+            float lanes[8];
+            vstore8(acc, 0, lanes);
+            for (int l = 0; l < valid; l++) {
+                dst[l] = lanes[l];
+            }
+        }
+    }
+}
+
+__kernel void conv_direct_backward_partial(__global float *partial, const __global float *dy,
+                                           const __global float *x, const int cout, const int slices,
+                                           const int qs, CONV_ARGS) {
+    /* Work-item (chunk, s, co): output columns 8*chunk .. 8*chunk + 7 of images s, s + slices, ..., every row. */
+    const int q0 = (int) get_global_id(0) * 8;
+    const int s = (int) get_global_id(1);
+    const int co = (int) get_global_id(2);
+    if (q0 >= qs || s >= slices || co >= cout) {
+        return;
+    }
+    const int patch = cin * kh * kw;
+    float8 acc[DIRECT_MAX_PATCH + 1];
+    for (int t = 0; t <= patch; t++) {
+        acc[t] = (float8) (0.0f);
+    }
+    const int valid = min(8, ow - q0);
+    for (int ni = s; ni < n; ni += slices) {
+        const __global float *image = x + ni * cin * h * w;
+        const __global float *g = dy + (ni * cout + co) * oh * ow + q0;
+        for (int r = 0; r < oh; r++) {
+            float8 d;
+            if (valid == 8) {
+                d = vload8(0, g + r * ow);
+            } else {
+                float lanes[8];
+                for (int l = 0; l < 8; l++) {
+                    lanes[l] = l < valid ? g[r * ow + l] : 0.0f;
+                }
+                d = vload8(0, lanes);
+            }
+            acc[patch] += d;
+            int t = 0;
+            for (int ci = 0; ci < cin; ci++) {
+                for (int dh = 0; dh < kh; dh++) {
+                    for (int dw = 0; dw < kw; dw++) {
+                        const float8 v = direct_taps(image, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw,
+                                                     oh, ow);
+                        acc[t] = fma(d, v, acc[t]);
+                        t++;
+                    }
+                }
+            }
+        }
+    }
+    for (int t = 0; t <= patch; t++) {
+        vstore8(acc[t], 0, partial + ((co * (patch + 1) + t) * slices + s) * qs + q0);
+    }
+}
+
+__kernel void conv_direct_backward_sum(__global float *dweight, __global float *dbias,
+                                       const __global float *partial, const int cout, const int patch,
+                                       const int parts) {
+    const int t = (int) get_global_id(0);
+    const int co = (int) get_global_id(1);
+    if (t > patch || co >= cout) {
+        return;
+    }
+    const __global float *p = partial + (co * (patch + 1) + t) * parts;
+    float sum = 0.0f;
+    for (int i = 0; i < parts; i++) {
+        sum += p[i];
+    }
+    if (t < patch) {
+        dweight[co * patch + t] += sum;
+    } else {
+        dbias[co] += sum;
+    }
 }

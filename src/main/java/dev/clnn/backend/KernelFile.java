@@ -12,7 +12,7 @@ public enum KernelFile {
     MATMUL("matmul.cl", Define.TS, Define.TRANS_A, Define.TRANS_B),
     GEMM_BLOCKED("gemm_blocked.cl", Define.VW, Define.RM, Define.WN, Define.PACK_TILE),
     BIAS("bias.cl", Define.BIAS_LOCAL),
-    CONV("conv.cl"),
+    CONV("conv.cl", Define.DIRECT_MAX_PATCH),
     RELU("relu.cl"),
     POOL("pool.cl"),
     SOFTMAX_XENT("softmax_xent.cl"),
@@ -41,7 +41,9 @@ public enum KernelFile {
         /** reduce.cl: work-group size of reduce_sum. */
         REDUCE_LOCAL,
         /** bias.cl: work-group size of bias_add_backward. */
-        BIAS_LOCAL
+        BIAS_LOCAL,
+        /** conv.cl: most taps (cin·kh·kw) of the direct convolution. */
+        DIRECT_MAX_PATCH
     }
 
     private final String fileName;

@@ -120,6 +120,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             case PACK_TILE -> packTile;
             case REDUCE_LOCAL -> reduceLocal;
             case BIAS_LOCAL -> biasLocal;
+            case DIRECT_MAX_PATCH -> ConvAlgorithm.DIRECT_MAX_PATCH;
         };
     }
 
