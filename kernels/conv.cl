@@ -14,8 +14,9 @@
  *   conv_direct_forward(y, x, weight, bias, cout, ...): y = bias + the window's taps times the weights, fused
  *       multiply-adds in (ci, dh, dw) order after the bias; 3-D range (ceil(ow/8), oh, n), one work-item per 8
  *       consecutive output pixels of a row (a float8), all cout channels.
- *   conv_direct_backward_partial(partial, dy, x, cout, slices, qs, ...): 3-D range (qs/8, slices, cout), qs = ow
- *       rounded up to 8: work-item (chunk, s, co) sums, over the images s, s + slices, ... and every output row,
+ *   conv_direct_backward_partial(partial, dy, x, cout, slices, qs, ...): 3-D range (qs/8, slices,
+ *       ceil(cout/DIRECT_CO_BLOCK)), qs = ow rounded up to 8: work-item (chunk, s, block) sums, for each channel co
+ *       of its block, over the images s, s + slices, ... and every output row,
  *       dy * tap for each of the cin*kh*kw taps and dy alone (the bias) as float8 lanes, into
  *       partial[((co*(patch+1) + t)*slices + s)*qs + q] (0 for q >= ow).
  *   conv_direct_backward_sum(dweight, dbias, partial, cout, patch, parts): work-item (t, co) of the 2-D range
@@ -27,6 +28,9 @@
 
 #ifndef DIRECT_MAX_PATCH
 #define DIRECT_MAX_PATCH 32 /* most taps (cin*kh*kw) a direct-convolution work-item keeps partial sums for */
+#endif
+#ifndef DIRECT_CO_BLOCK
+#define DIRECT_CO_BLOCK 4 /* output channels one work-item of the direct gradient's first pass sums for */
 #endif
 
 #define CONV_ARGS const int n, const int cin, const int h, const int w, const int kh, const int kw, const int sh, \
@@ -189,49 +193,59 @@ __kernel void conv_direct_forward(__global float *y, const __global float *x, co
 __kernel void conv_direct_backward_partial(__global float *partial, const __global float *dy,
                                            const __global float *x, const int cout, const int slices,
                                            const int qs, CONV_ARGS) {
-    /* Work-item (chunk, s, co): output columns 8*chunk .. 8*chunk + 7 of images s, s + slices, ..., every row. */
+    /* Work-item (chunk, s, block): output columns 8*chunk .. 8*chunk + 7 of images s, s + slices, ..., every row,
+       for the DIRECT_CO_BLOCK channels from block*DIRECT_CO_BLOCK: each row's taps are loaded once for them all. */
     const int q0 = (int) get_global_id(0) * 8;
     const int s = (int) get_global_id(1);
-    const int co = (int) get_global_id(2);
-    if (q0 >= qs || s >= slices || co >= cout) {
+    const int co0 = (int) get_global_id(2) * DIRECT_CO_BLOCK;
+    if (q0 >= qs || s >= slices || co0 >= cout) {
         return;
     }
     const int patch = cin * kh * kw;
-    float8 acc[DIRECT_MAX_PATCH + 1];
-    for (int t = 0; t <= patch; t++) {
-        acc[t] = (float8) (0.0f);
+    const int channels = min(DIRECT_CO_BLOCK, cout - co0);
+    float8 acc[DIRECT_CO_BLOCK][DIRECT_MAX_PATCH + 1];
+    for (int c = 0; c < DIRECT_CO_BLOCK; c++) {
+        for (int t = 0; t <= patch; t++) {
+            acc[c][t] = (float8) (0.0f);
+        }
     }
     const int valid = min(8, ow - q0);
+    float8 taps[DIRECT_MAX_PATCH];
     for (int ni = s; ni < n; ni += slices) {
         const __global float *image = x + ni * cin * h * w;
-        const __global float *g = dy + (ni * cout + co) * oh * ow + q0;
         for (int r = 0; r < oh; r++) {
-            float8 d;
-            if (valid == 8) {
-                d = vload8(0, g + r * ow);
-            } else {
-                float lanes[8];
-                for (int l = 0; l < 8; l++) {
-                    lanes[l] = l < valid ? g[r * ow + l] : 0.0f;
-                }
-                d = vload8(0, lanes);
-            }
-            acc[patch] += d;
             int t = 0;
             for (int ci = 0; ci < cin; ci++) {
                 for (int dh = 0; dh < kh; dh++) {
                     for (int dw = 0; dw < kw; dw++) {
-                        const float8 v = direct_taps(image, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw,
-                                                     oh, ow);
-                        acc[t] = fma(d, v, acc[t]);
-                        t++;
+                        taps[t++] = direct_taps(image, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw, oh,
+                                                ow);
                     }
                 }
             }
+            for (int c = 0; c < channels; c++) {
+                const __global float *g = dy + ((ni * cout + co0 + c) * oh + r) * ow + q0;
+                float8 d;
+                if (valid == 8) {
+                    d = vload8(0, g);
+                } else {
+                    float lanes[8];
+                    for (int l = 0; l < 8; l++) {
+                        lanes[l] = l < valid ? g[l] : 0.0f;
+                    }
+                    d = vload8(0, lanes);
+                }
+                for (int i = 0; i < patch; i++) {
+                    acc[c][i] = fma(d, taps[i], acc[c][i]);
+                }
+                acc[c][patch] += d;
+            }
         }
     }
-    for (int t = 0; t <= patch; t++) {
-        vstore8(acc[t], 0, partial + ((co * (patch + 1) + t) * slices + s) * qs + q0);
+    for (int c = 0; c < channels; c++) {
+        for (int t = 0; t <= patch; t++) {
+            vstore8(acc[c][t], 0, partial + (((co0 + c) * (patch + 1) + t) * slices + s) * qs + q0);
+        }
     }
 }
 

@@ -14,6 +14,11 @@ final class ConvRoutine {
     /** Output pixels of a row one direct-convolution work-item computes: the float8 of conv.cl. */
     private static final int DIRECT_COLUMNS = 8;
     /**
+     * DIRECT_CO_BLOCK of conv.cl: output channels a work-item of the direct gradient's first pass sums for, sharing
+     * each row's taps between them; 4 × 33 float8 partial sums (4 KiB) per work-item.
+     */
+    static final int DIRECT_CO_BLOCK = 4;
+    /**
      * Image slices the direct gradient's first pass splits the batch into: with cout and the row's pixels, enough
      * work-items to keep every core busy, and a second pass of only slices × row partials per weight.
      */
@@ -57,7 +62,8 @@ final class ConvRoutine {
         try (DeviceBuffer partial = launcher.allocate(4L * s.cout() * taps * parts)) {
             // Work-items heavy enough (whole image slices) for groups of one to cost nothing.
             launcher.rangeInGroups(Kernels.CONV_DIRECT_BACKWARD_PARTIAL,
-                    new long[] {columns / DIRECT_COLUMNS, slices, s.cout()}, new long[] {1, 1, 1},
+                    new long[] {columns / DIRECT_COLUMNS, slices, ceilDiv(s.cout(), DIRECT_CO_BLOCK)},
+                    new long[] {1, 1, 1},
                     geometry(s, partial, dy, x, s.cout(), slices, columns));
             launcher.rangeGrouped(Kernels.CONV_DIRECT_BACKWARD_SUM, new long[] {taps, s.cout()}, dWeight, dBias,
                     partial, s.cout(), s.patch(), (int) parts);

@@ -12,7 +12,7 @@ public enum KernelFile {
     MATMUL("matmul.cl", Define.TS, Define.TRANS_A, Define.TRANS_B),
     GEMM_BLOCKED("gemm_blocked.cl", Define.VW, Define.RM, Define.WN, Define.PACK_TILE),
     BIAS("bias.cl", Define.BIAS_LOCAL),
-    CONV("conv.cl", Define.DIRECT_MAX_PATCH),
+    CONV("conv.cl", Define.DIRECT_MAX_PATCH, Define.DIRECT_CO_BLOCK),
     RELU("relu.cl"),
     POOL("pool.cl"),
     SOFTMAX_XENT("softmax_xent.cl"),
@@ -43,7 +43,9 @@ public enum KernelFile {
         /** bias.cl: work-group size of bias_add_backward. */
         BIAS_LOCAL,
         /** conv.cl: most taps (cin·kh·kw) of the direct convolution. */
-        DIRECT_MAX_PATCH
+        DIRECT_MAX_PATCH,
+        /** conv.cl: output channels per work-item of the direct convolution's parameter gradient. */
+        DIRECT_CO_BLOCK
     }
 
     private final String fileName;
