@@ -158,68 +158,157 @@ __kernel void avg_pool_backward_scatter(__global float *dx, const __global float
 
 /*
  * The 2x2 window with stride 2, no padding, over even input sizes (h = 2*oh, w = 2*ow): the windows tile the input.
- * One work-item per output element, 3-D range (ow, oh, planes), with no loop in the body, so POCL vectorises the
- * work-items along a row; the results equal the general kernels' (same comparisons and summation order).
+ * Work-item (chunk, r, plane) of the 3-D range (ceil(ow/4), oh, planes) computes outputs q0 = 4*chunk .. q0 + 3 of
+ * row r as float4 from two float8 loads of the window rows (fewer lanes at the row's end); the results equal the
+ * general kernels' (the same comparisons in the same window order, the same summation order).
  *   max_pool_forward_2x2 / avg_pool_forward_2x2: as max_pool_forward / avg_pool_forward.
- *   max_pool_backward_2x2 / avg_pool_backward_2x2: write the output's four dx cells (its gradient or 0), so every
- *       dx element is written exactly once.
+ *   max_pool_backward_2x2 / avg_pool_backward_2x2: write the four dx cells of each output (its gradient or 0), so
+ *       every dx element is written exactly once.
  */
 
-#define WINDOW_2X2 \
-    OUTPUT_INDEX \
-    const int top = (plane * h + 2 * r) * w + 2 * q;
+#define CHUNK_2X2 \
+    const int q0 = (int) get_global_id(0) * 4; \
+    const int r = (int) get_global_id(1); \
+    const int plane = (int) get_global_id(2); \
+    if (q0 >= ow || r >= oh || plane >= planes) return; \
+    const int o = (plane * oh + r) * ow + q0; \
+    const int top = (plane * h + 2 * r) * w + 2 * q0; \
+    const int lanes = min(4, ow - q0);
+
+/* The four cells of the windows of outputs q0 .. q0 + lanes - 1 in row-major window order; lanes past the end 0. */
+inline void window_2x2(const __global float *x, const int top, const int w, const int lanes, float4 *v0, float4 *v1,
+                       float4 *v2, float4 *v3) {
+    float8 upper;
+    float8 lower;
+    if (lanes == 4) {
+        upper = vload8(0, x + top);
+        lower = vload8(0, x + top + w);
+    } else {
+        float a[8];
+        float b[8];
+        for (int i = 0; i < 8; i++) {
+            a[i] = i < 2 * lanes ? x[top + i] : 0.0f;
+            b[i] = i < 2 * lanes ? x[top + w + i] : 0.0f;
+        }
+        upper = vload8(0, a);
+        lower = vload8(0, b);
+    }
+    *v0 = upper.even;
+    *v1 = upper.odd;
+    *v2 = lower.even;
+    *v3 = lower.odd;
+}
+
+/* Stores the first lanes of a float4 / int4 at p. */
+inline void store_f4(__global float *p, const float4 v, const int lanes) {
+    if (lanes == 4) {
+        vstore4(v, 0, p);
+        return;
+    }
+    float tmp[4];
+    vstore4(v, 0, tmp);
+    for (int i = 0; i < lanes; i++) {
+        p[i] = tmp[i];
+    }
+}
+
+inline void store_i4(__global int *p, const int4 v, const int lanes) {
+    if (lanes == 4) {
+        vstore4(v, 0, p);
+        return;
+    }
+    int tmp[4];
+    vstore4(v, 0, tmp);
+    for (int i = 0; i < lanes; i++) {
+        p[i] = tmp[i];
+    }
+}
+
+/* Stores the first 2*lanes floats of a float8 at p. */
+inline void store_f8(__global float *p, const float8 v, const int lanes) {
+    if (lanes == 4) {
+        vstore8(v, 0, p);
+        return;
+    }
+    float tmp[8];
+    vstore8(v, 0, tmp);
+    for (int i = 0; i < 2 * lanes; i++) {
+        p[i] = tmp[i];
+    }
+}
 
 __kernel void max_pool_forward_2x2(__global float *y, __global int *argmax, const __global float *x, POOL_ARGS) {
-    WINDOW_2X2
-    const float v0 = x[top];
-    const float v1 = x[top + 1];
-    const float v2 = x[top + w];
-    const float v3 = x[top + w + 1];
-    /* Row-major window order; strictly greater wins and any NaN takes over, as max_pool_forward. Starting from the
-       first cell equals starting from -INFINITY there: either way the first cell is the best so far. */
-    const int at = 2 * r * w + 2 * q;
-    float best = v0;
-    int best_index = at;
-    bool take = v1 > best || isnan(v1);
-    best = take ? v1 : best;
-    best_index = take ? at + 1 : best_index;
-    take = v2 > best || isnan(v2);
-    best = take ? v2 : best;
-    best_index = take ? at + w : best_index;
-    take = v3 > best || isnan(v3);
-    best = take ? v3 : best;
-    best_index = take ? at + w + 1 : best_index;
-    y[o] = best;
-    argmax[o] = best_index;
+    CHUNK_2X2
+    float4 v0, v1, v2, v3;
+    window_2x2(x, top, w, lanes, &v0, &v1, &v2, &v3);
+    /* As max_pool_forward: strictly greater wins and any NaN takes over, in row-major window order. Starting from
+       the first cell equals starting from -INFINITY there: either way the first cell is the best so far. */
+    const int4 at = 2 * r * w + 2 * (q0 + (int4) (0, 1, 2, 3));
+    float4 best = v0;
+    int4 index = at;
+    int4 take = isgreater(v1, best) | isnan(v1);
+    best = select(best, v1, take);
+    index = select(index, at + 1, take);
+    take = isgreater(v2, best) | isnan(v2);
+    best = select(best, v2, take);
+    index = select(index, at + w, take);
+    take = isgreater(v3, best) | isnan(v3);
+    best = select(best, v3, take);
+    index = select(index, at + w + 1, take);
+    store_f4(y + o, best, lanes);
+    store_i4(argmax + o, index, lanes);
 }
 
 __kernel void max_pool_backward_2x2(__global float *dx, const __global float *dy, const __global int *argmax,
                                     POOL_ARGS) {
-    WINDOW_2X2
-    const float g = dy[o];
-    const int winner = argmax[o];
-    const int at = 2 * r * w + 2 * q;
-    dx[top] = winner == at ? g : 0.0f;
-    dx[top + 1] = winner == at + 1 ? g : 0.0f;
-    dx[top + w] = winner == at + w ? g : 0.0f;
-    dx[top + w + 1] = winner == at + w + 1 ? g : 0.0f;
+    CHUNK_2X2
+    float4 g;
+    int4 winner;
+    if (lanes == 4) {
+        g = vload4(0, dy + o);
+        winner = vload4(0, argmax + o);
+    } else {
+        float gs[4];
+        int ws[4];
+        for (int i = 0; i < 4; i++) {
+            gs[i] = i < lanes ? dy[o + i] : 0.0f;
+            ws[i] = i < lanes ? argmax[o + i] : -1;
+        }
+        g = vload4(0, gs);
+        winner = vload4(0, ws);
+    }
+    const int4 at = 2 * r * w + 2 * (q0 + (int4) (0, 1, 2, 3));
+    const float4 zero = (float4) (0.0f);
+    const float4 e0 = select(zero, g, winner == at);
+    const float4 e1 = select(zero, g, winner == at + 1);
+    const float4 e2 = select(zero, g, winner == at + w);
+    const float4 e3 = select(zero, g, winner == at + w + 1);
+    store_f8(dx + top, (float8) (e0.s0, e1.s0, e0.s1, e1.s1, e0.s2, e1.s2, e0.s3, e1.s3), lanes);
+    store_f8(dx + top + w, (float8) (e2.s0, e3.s0, e2.s1, e3.s1, e2.s2, e3.s2, e2.s3, e3.s3), lanes);
 }
 
 __kernel void avg_pool_forward_2x2(__global float *y, const __global float *x, POOL_ARGS) {
-    WINDOW_2X2
-    float sum = 0.0f;
-    sum += x[top];
-    sum += x[top + 1];
-    sum += x[top + w];
-    sum += x[top + w + 1];
-    y[o] = sum / 4.0f;
+    CHUNK_2X2
+    float4 v0, v1, v2, v3;
+    window_2x2(x, top, w, lanes, &v0, &v1, &v2, &v3);
+    /* The general kernel's order: 0 + v0 (exact), + v1, + v2, + v3, then the division. */
+    store_f4(y + o, (((v0 + v1) + v2) + v3) / 4.0f, lanes);
 }
 
 __kernel void avg_pool_backward_2x2(__global float *dx, const __global float *dy, POOL_ARGS) {
-    WINDOW_2X2
-    const float g = dy[o] / 4.0f;
-    dx[top] = g;
-    dx[top + 1] = g;
-    dx[top + w] = g;
-    dx[top + w + 1] = g;
+    CHUNK_2X2
+    float4 g;
+    if (lanes == 4) {
+        g = vload4(0, dy + o);
+    } else {
+        float gs[4];
+        for (int i = 0; i < 4; i++) {
+            gs[i] = i < lanes ? dy[o + i] : 0.0f;
+        }
+        g = vload4(0, gs);
+    }
+    g = g / 4.0f;
+    const float8 pairs = (float8) (g.s0, g.s0, g.s1, g.s1, g.s2, g.s2, g.s3, g.s3);
+    store_f8(dx + top, pairs, lanes);
+    store_f8(dx + top + w, pairs, lanes);
 }

@@ -1,5 +1,7 @@
 package dev.clnn.backend;
 
+import static dev.clnn.backend.KernelLauncher.ceilDiv;
+
 import dev.clnn.device.DeviceBuffer;
 
 /**
@@ -8,6 +10,9 @@ import dev.clnn.device.DeviceBuffer;
  * {@link OpenClBackend} before it calls these.
  */
 final class PoolRoutine {
+    /** Outputs of a row one *_2x2 work-item computes: the float4 of pool.cl. */
+    private static final int CHUNK_2X2 = 4;
+
     private final KernelLauncher launcher;
 
     PoolRoutine(KernelLauncher launcher) {
@@ -15,12 +20,16 @@ final class PoolRoutine {
     }
 
     void maxForward(DeviceBuffer y, DeviceBuffer argmax, DeviceBuffer x, Pool2d p) {
-        overOutput(tiles2x2(p) ? Kernels.MAX_POOL_FORWARD_2X2 : Kernels.MAX_POOL_FORWARD, p, y, argmax, x);
+        if (tiles2x2(p)) {
+            overChunks(Kernels.MAX_POOL_FORWARD_2X2, p, y, argmax, x);
+        } else {
+            overOutput(Kernels.MAX_POOL_FORWARD, p, y, argmax, x);
+        }
     }
 
     void maxBackward(DeviceBuffer dx, DeviceBuffer dy, DeviceBuffer argmax, Pool2d p) {
         if (tiles2x2(p)) {
-            overOutput(Kernels.MAX_POOL_BACKWARD_2X2, p, dx, dy, argmax);
+            overChunks(Kernels.MAX_POOL_BACKWARD_2X2, p, dx, dy, argmax);
         } else if (windowsDisjoint(p)) {
             overOutput(Kernels.MAX_POOL_BACKWARD_SCATTER, p, dx, dy, argmax);
         } else {
@@ -29,12 +38,16 @@ final class PoolRoutine {
     }
 
     void avgForward(DeviceBuffer y, DeviceBuffer x, Pool2d p) {
-        overOutput(tiles2x2(p) ? Kernels.AVG_POOL_FORWARD_2X2 : Kernels.AVG_POOL_FORWARD, p, y, x);
+        if (tiles2x2(p)) {
+            overChunks(Kernels.AVG_POOL_FORWARD_2X2, p, y, x);
+        } else {
+            overOutput(Kernels.AVG_POOL_FORWARD, p, y, x);
+        }
     }
 
     void avgBackward(DeviceBuffer dx, DeviceBuffer dy, Pool2d p) {
         if (tiles2x2(p)) {
-            overOutput(Kernels.AVG_POOL_BACKWARD_2X2, p, dx, dy);
+            overChunks(Kernels.AVG_POOL_BACKWARD_2X2, p, dx, dy);
         } else if (windowsDisjoint(p)) {
             overOutput(Kernels.AVG_POOL_BACKWARD_SCATTER, p, dx, dy);
         } else {
@@ -51,8 +64,8 @@ final class PoolRoutine {
     }
 
     /**
-     * The 2×2 window with stride 2 and no padding over even sizes, whose windows tile the input exactly: the
-     * loop-free *_2x2 kernels, which POCL vectorises.
+     * The 2×2 window with stride 2 and no padding over even sizes, whose windows tile the input exactly: the *_2x2
+     * kernels, four outputs per work-item in vector registers.
      */
     static boolean tiles2x2(Pool2d p) {
         return p.kh() == 2 && p.kw() == 2 && p.sh() == 2 && p.sw() == 2 && p.ph() == 0 && p.pw() == 0
@@ -65,6 +78,15 @@ final class PoolRoutine {
      */
     private void overOutput(Kernels k, Pool2d p, DeviceBuffer... buffers) {
         launcher.range(k, new long[] {p.outW(), p.outH(), (long) p.n() * p.c()}, args(p, buffers));
+    }
+
+    /**
+     * A *_2x2 kernel over the range (ceil(outW / 4), outH, planes), in the launcher's larger groups: each work-item
+     * does a float4's work, so groups of one row would be too light to pay for themselves.
+     */
+    private void overChunks(Kernels k, Pool2d p, DeviceBuffer... buffers) {
+        launcher.rangeGrouped(k, new long[] {ceilDiv(p.outW(), CHUNK_2X2), p.outH(), (long) p.n() * p.c()},
+                args(p, buffers));
     }
 
     /** A kernel over the range (w, h, planes), grouped as {@link #overOutput}. */
