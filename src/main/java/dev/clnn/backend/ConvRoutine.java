@@ -11,7 +11,7 @@ import dev.clnn.device.DeviceBuffer;
  * {@link OpenClBackend} before it calls these.
  */
 final class ConvRoutine {
-    /** Output pixels of a row one direct-convolution work-item computes: the float8 of conv.cl. */
+    /** Pixels of a row one work-item of col2im and the direct convolution computes: the float8 of conv.cl. */
     private static final int DIRECT_COLUMNS = 8;
     /**
      * DIRECT_CO_BLOCK of conv.cl: output channels a work-item of the direct gradient's first pass sums for, sharing
@@ -36,8 +36,8 @@ final class ConvRoutine {
     }
 
     void col2im(DeviceBuffer dx, DeviceBuffer col, Conv2dShape s) {
-        launcher.rangeGrouped(Kernels.COL2IM, new long[] {s.w(), s.h(), (long) s.n() * s.cin()},
-                geometry(s, dx, col));
+        launcher.rangeGrouped(Kernels.COL2IM, new long[] {ceilDiv(s.w(), DIRECT_COLUMNS), s.h(),
+            (long) s.n() * s.cin()}, geometry(s, dx, col));
     }
 
     void swapLeadingAxes(DeviceBuffer dst, DeviceBuffer src, int a, int b, int inner) {
