@@ -128,6 +128,14 @@ public final class OclgrindWorkload {
         cl.biasAddBackward(cdb, cy, 3, 4, 5);
         cpu.biasAddBackward(rdb, ry, 3, 4, 5);
         check("biasAddBackward", cl.readFloats(cdb), cpu.readFloats(rdb), 1e-5);
+        // inner = 1 (a linear layer's bias) takes the row kernel: 11 channels are a full float8 and a tail of 3.
+        float[] rows = uniform(5 * 11);
+        float[] b11 = uniform(11);
+        Tensor cdb11 = cl.fromArray(b11, 11);
+        Tensor rdb11 = cpu.fromArray(b11, 11);
+        cl.biasAddBackward(cdb11, cl.fromArray(rows, rows.length), 5, 11, 1);
+        cpu.biasAddBackward(rdb11, cpu.fromArray(rows, rows.length), 5, 11, 1);
+        check("biasAddBackward rows", cl.readFloats(cdb11), cpu.readFloats(rdb11), 1e-5);
     }
 
     private void relu() {

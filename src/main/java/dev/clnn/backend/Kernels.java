@@ -22,6 +22,7 @@ public enum Kernels {
     GEMM_SUM_SPLITS(KernelFile.GEMM_BLOCKED, "gemm_sum_splits"),
     BIAS_ADD_FORWARD(KernelFile.BIAS, "bias_add_forward"),
     BIAS_ADD_BACKWARD(KernelFile.BIAS, "bias_add_backward"),
+    BIAS_ADD_BACKWARD_ROWS(KernelFile.BIAS, "bias_add_backward_rows"),
     IM2COL(KernelFile.CONV, "im2col"),
     COL2IM(KernelFile.CONV, "col2im"),
     SWAP_LEADING_AXES(KernelFile.CONV, "swap_leading_axes"),

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * kernels of kernels/ without waiting. Only the {@code read} methods and {@link #synchronize} wait for the device.
  * Every launch goes through the kernel registry ({@link Kernels}) and a {@code KernelLauncher}; ops with more to
  * them than one launch have a routine of their own ({@code GemmRoutine}, {@code ReduceSumRoutine},
- * {@code ConvRoutine}, {@code PoolRoutine}).
+ * {@code ConvRoutine}, {@code PoolRoutine}, {@code BiasRoutine}).
  * Several threads may share one instance: each kernel launch sets its arguments and enqueues atomically, and the
  * buffer pool and program cache are synchronised (TwoThreadsTest trains two models at once and gets the sequential
  * results bit for bit). A model, its layers and its optimiser hold per-step state and belong to one thread at a time.
@@ -24,6 +24,7 @@ public final class OpenClBackend implements Backend {
     private final ReduceSumRoutine reduce;
     private final ConvRoutine convolution;
     private final PoolRoutine pooling;
+    private final BiasRoutine bias;
     private final ConvPolicy conv;
 
     public OpenClBackend(ClDevice device) {
@@ -39,6 +40,7 @@ public final class OpenClBackend implements Backend {
         this.reduce = new ReduceSumRoutine(launcher);
         this.convolution = new ConvRoutine(launcher);
         this.pooling = new PoolRoutine(launcher);
+        this.bias = new BiasRoutine(launcher);
         this.conv = conv;
         // The compiler's start-up (about a second on POCL) then overlaps the caller's data loading and model set-up.
         device.prebuild(StartupPrograms.inOrderOfFirstUse(tuning));
@@ -189,16 +191,15 @@ public final class OpenClBackend implements Backend {
     @Override
     public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner) {
         OpChecks.bias("biasAddForward", y, b, outer, channels, inner);
-        run("biasAddForward", () -> "y " + y + " b " + b, () -> launcher.rangeGrouped(Kernels.BIAS_ADD_FORWARD,
-                new long[] {inner, channels, outer}, buf(y), buf(b), outer, channels, inner));
+        run("biasAddForward", () -> "y " + y + " b " + b,
+                () -> bias.forward(buf(y), buf(b), outer, channels, inner));
     }
 
     @Override
     public void biasAddBackward(Tensor db, Tensor dy, int outer, int channels, int inner) {
         OpChecks.bias("biasAddBackward", dy, db, outer, channels, inner);
-        int local = tuning.biasLocal();
-        run("biasAddBackward", () -> "db " + db + " dy " + dy, () -> launcher.launch(Kernels.BIAS_ADD_BACKWARD,
-                new long[] {(long) channels * local}, new long[] {local}, buf(db), buf(dy), outer, channels, inner));
+        run("biasAddBackward", () -> "db " + db + " dy " + dy,
+                () -> bias.backward(buf(db), buf(dy), outer, channels, inner));
     }
 
     @Override
