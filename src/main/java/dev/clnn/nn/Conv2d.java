@@ -31,6 +31,7 @@ public final class Conv2d implements Layer {
     private Tensor y; // (n, cout, outH, outW)
     private Tensor dyT; // (cout, n, outH·outW)
     private Tensor dcol; // like col
+    private Tensor dWt; // (cin·k·k, cout): the weight gradient transposed, where that is the cheaper GEMM
     private Tensor dx; // (n, cin, h, w)
 
     /**
@@ -116,8 +117,18 @@ public final class Conv2d implements Layer {
         }
         dyT = Buffers.reuse(backend, dyT, DType.F32, new int[] {cout, s.columns()});
         backend.swapLeadingAxes(dyT, dy, s.n(), cout, s.pixels());
-        // dW (cout, cin·k·k) += dyT (cout, n·P) · colᵀ (n·P, cin·k·k)
-        backend.gemm(weight.grad(), dyT, col, false, true, cout, s.patch(), s.columns(), 1f, 1f);
+        if (s.patch() > cout) {
+            // dWᵀ (cin·k·k, cout) += col (cin·k·k, n·P) · dyTᵀ (n·P, cout): the GEMM's transposing pack then moves
+            // dyT, the smaller of the two long operands, and col is packed as it is; two tiny swaps turn the
+            // accumulated gradient around and back.
+            dWt = Buffers.reuse(backend, dWt, DType.F32, new int[] {s.patch(), cout});
+            backend.swapLeadingAxes(dWt, weight.grad(), cout, s.patch(), 1);
+            backend.gemm(dWt, col, dyT, false, true, s.patch(), cout, s.columns(), 1f, 1f);
+            backend.swapLeadingAxes(weight.grad(), dWt, s.patch(), cout, 1);
+        } else {
+            // dW (cout, cin·k·k) += dyT (cout, n·P) · colᵀ (n·P, cin·k·k)
+            backend.gemm(weight.grad(), dyT, col, false, true, cout, s.patch(), s.columns(), 1f, 1f);
+        }
         // The channel-major copy makes every channel one contiguous row to sum.
         backend.biasAddBackward(bias.grad(), dyT, 1, cout, s.columns());
     }
@@ -143,8 +154,8 @@ public final class Conv2d implements Layer {
     public void close() {
         weight.close();
         bias.close();
-        Buffers.close(col, yT, y, dyT, dcol, dx);
-        col = yT = y = dyT = dcol = dx = x = null;
+        Buffers.close(col, yT, y, dyT, dcol, dx, dWt);
+        col = yT = y = dyT = dcol = dx = x = dWt = null;
     }
 
     @Override
