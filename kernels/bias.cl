@@ -4,6 +4,9 @@
  *       (inner, channels, outer).
  *   bias_add_backward(db, dy, outer, channels, inner):  db[ch] += sum over o, x of dy; one work-group of BIAS_LOCAL
  *       work-items per channel, each summing a strided share, then a tree in local memory (deterministic order).
+ *   bias_add_backward_rows(db, dy, outer, channels): the same for inner = 1 (a linear layer's (batch, features)):
+ *       work-item i sums channels 8i .. 8i + 7 down the rows as a float8 (fewer lanes for the last), with Kahan
+ *       compensation; 1-D range ceil(channels/8).
  * Dispatched by OpenClBackend.biasAddForward / biasAddBackward.
  */
 
@@ -30,11 +33,21 @@ void bias_add_backward(__global float *db, const __global float *dy, const int o
     const int ch = (int) get_group_id(0);
     const int lid = (int) get_local_id(0);
     const int per_channel = outer * inner;
+    /* Work-item lid sums elements lid, lid + BIAS_LOCAL, ... of the channel's (outer, inner) block, its position
+       (o, x) stepped by the constant (BIAS_LOCAL / inner, BIAS_LOCAL % inner) instead of divided out per element. */
+    const int step_o = BIAS_LOCAL / inner;
+    const int step_x = BIAS_LOCAL - step_o * inner;
+    int o = lid / inner;
+    int x = lid - o * inner;
     float sum = 0.0f;
     for (int t = lid; t < per_channel; t += BIAS_LOCAL) {
-        const int o = t / inner;
-        const int x = t - o * inner;
         sum += dy[(o * channels + ch) * inner + x];
+        o += step_o;
+        x += step_x;
+        if (x >= inner) {
+            x -= inner;
+            o++;
+        }
     }
     partial[lid] = sum;
     barrier(CLK_LOCAL_MEM_FENCE);
@@ -46,5 +59,38 @@ void bias_add_backward(__global float *db, const __global float *dy, const int o
     }
     if (lid == 0) {
         db[ch] += partial[0];
+    }
+}
+
+__kernel void bias_add_backward_rows(__global float *db, const __global float *dy, const int outer,
+                                     const int channels) {
+    const int ch0 = (int) get_global_id(0) * 8;
+    if (ch0 >= channels) {
+        return;
+    }
+    const int valid = min(8, channels - ch0);
+    float8 sum = (float8) (0.0f);
+    float8 compensation = (float8) (0.0f);
+    for (int o = 0; o < outer; o++) {
+        float8 v;
+        if (valid == 8) {
+            v = vload8(0, dy + o * channels + ch0);
+        } else {
+            float lanes[8];
+            for (int l = 0; l < 8; l++) {
+                lanes[l] = l < valid ? dy[o * channels + ch0 + l] : 0.0f;
+            }
+            v = vload8(0, lanes);
+        }
+        /* Kahan: the running sum of a batch of rows keeps the low bits each addition would drop. */
+        const float8 corrected = v - compensation;
+        const float8 next = sum + corrected;
+        compensation = (next - sum) - corrected;
+        sum = next;
+    }
+    float lanes[8];
+    vstore8(sum, 0, lanes);
+    for (int l = 0; l < valid; l++) {
+        db[ch0 + l] += lanes[l];
     }
 }

@@ -6,8 +6,10 @@
  *   argmax holds the winning input's index r*w + q within its plane.
  * Forward kernels: one work-item per output element, 3-D range (ow, oh, planes). Backward kernels: one work-item per
  * input element, 3-D range (w, h, planes), gathering
- * from the outputs whose windows cover it (no atomics; the sum runs in output order, as the Java reference scatters).
- * Dispatched by OpenClBackend.maxPoolForward / maxPoolBackward / avgPoolForward / avgPoolBackward.
+ * from the outputs whose windows cover it (no atomics; the sum runs in output order, as the Java reference scatters);
+ * for windows that do not overlap, the *_scatter forms below write each output's block of dx instead.
+ * Work-groups are 3-D (PoolRoutine.LOCAL), so a group covers several rows and planes of small images.
+ * Dispatched by PoolRoutine (OpenClBackend.maxPoolForward / maxPoolBackward / avgPoolForward / avgPoolBackward).
  */
 
 #define POOL_ARGS const int planes, const int h, const int w, const int kh, const int kw, const int sh, \
@@ -116,15 +118,28 @@ __kernel void avg_pool_backward(__global float *dx, const __global float *dy, PO
 }
 
 /*
- * Scatter forms of the backward kernels, for windows that do not overlap (stride >= window in both directions), so
- * every input receives at most one output's gradient and plain stores suffice. dx must be zeroed first (inputs no
- * window covers keep 0). 3-D range (ow, oh, planes), like the forward kernels; no division per element.
+ * Block forms of the backward kernels, for windows that do not overlap (stride >= window in both directions), so
+ * every input lies in at most one window. Work-item (q, r, plane) of the 3-D range (ow, oh, planes) owns the block of
+ * dx rows [r*sh - ph, (r+1)*sh - ph) and columns [q*sw - pw, (q+1)*sw - pw), clipped to the input, the last output
+ * row (column) also owning the rows (columns) below (right of) it that no window covers. The blocks tile dx, so each
+ * dx element is written exactly once, with its gradient or 0: no fill beforehand and no division per element.
  */
+
+/* The first and one-past-last input index of output i's block along one axis. */
+#define BLOCK_FIRST(i, s, pad) max(0, (i) * (s) - (pad))
+#define BLOCK_END(i, s, pad, outn, inn) (((i) == (outn) - 1) ? (inn) : min((inn), ((i) + 1) * (s) - (pad)))
 
 __kernel void max_pool_backward_scatter(__global float *dx, const __global float *dy, const __global int *argmax,
                                         POOL_ARGS) {
     OUTPUT_INDEX
-    dx[plane * h * w + argmax[o]] = dy[o];
+    const float g = dy[o];
+    const int winner = argmax[o];
+    __global float *out = dx + plane * h * w;
+    for (int hh = BLOCK_FIRST(r, sh, ph); hh < BLOCK_END(r, sh, ph, oh, h); hh++) {
+        for (int ww = BLOCK_FIRST(q, sw, pw); ww < BLOCK_END(q, sw, pw, ow, w); ww++) {
+            out[hh * w + ww] = hh * w + ww == winner ? g : 0.0f;
+        }
+    }
 }
 
 __kernel void avg_pool_backward_scatter(__global float *dx, const __global float *dy, POOL_ARGS) {
@@ -133,9 +148,167 @@ __kernel void avg_pool_backward_scatter(__global float *dx, const __global float
     const int h0 = r * sh - ph;
     const int w0 = q * sw - pw;
     __global float *out = dx + plane * h * w;
-    for (int hh = max(h0, 0); hh < min(h0 + kh, h); hh++) {
-        for (int ww = max(w0, 0); ww < min(w0 + kw, w); ww++) {
-            out[hh * w + ww] = g;
+    for (int hh = BLOCK_FIRST(r, sh, ph); hh < BLOCK_END(r, sh, ph, oh, h); hh++) {
+        for (int ww = BLOCK_FIRST(q, sw, pw); ww < BLOCK_END(q, sw, pw, ow, w); ww++) {
+            /* Inside the window (which lies inside the block) the share of dy, else 0. */
+            out[hh * w + ww] = (hh - h0 < kh && ww - w0 < kw) ? g : 0.0f;
         }
     }
+}
+
+/*
+ * The 2x2 window with stride 2, no padding, over even input sizes (h = 2*oh, w = 2*ow): the windows tile the input.
+ * Work-item (chunk, r, plane) of the 3-D range (ceil(ow/4), oh, planes) computes outputs q0 = 4*chunk .. q0 + 3 of
+ * row r as float4 from two float8 loads of the window rows (fewer lanes at the row's end); the results equal the
+ * general kernels' (the same comparisons in the same window order, the same summation order).
+ *   max_pool_forward_2x2 / avg_pool_forward_2x2: as max_pool_forward / avg_pool_forward.
+ *   max_pool_backward_2x2 / avg_pool_backward_2x2: write the four dx cells of each output (its gradient or 0), so
+ *       every dx element is written exactly once.
+ */
+
+#define CHUNK_2X2 \
+    const int q0 = (int) get_global_id(0) * 4; \
+    const int r = (int) get_global_id(1); \
+    const int plane = (int) get_global_id(2); \
+    if (q0 >= ow || r >= oh || plane >= planes) return; \
+    const int o = (plane * oh + r) * ow + q0; \
+    const int top = (plane * h + 2 * r) * w + 2 * q0; \
+    const int lanes = min(4, ow - q0);
+
+/* The four cells of the windows of outputs q0 .. q0 + lanes - 1 in row-major window order; lanes past the end 0. */
+inline void window_2x2(const __global float *x, const int top, const int w, const int lanes, float4 *v0, float4 *v1,
+                       float4 *v2, float4 *v3) {
+    float8 upper;
+    float8 lower;
+    if (lanes == 4) {
+        upper = vload8(0, x + top);
+        lower = vload8(0, x + top + w);
+    } else {
+        float a[8];
+        float b[8];
+        for (int i = 0; i < 8; i++) {
+            a[i] = i < 2 * lanes ? x[top + i] : 0.0f;
+            b[i] = i < 2 * lanes ? x[top + w + i] : 0.0f;
+        }
+        upper = vload8(0, a);
+        lower = vload8(0, b);
+    }
+    *v0 = upper.even;
+    *v1 = upper.odd;
+    *v2 = lower.even;
+    *v3 = lower.odd;
+}
+
+/* Stores the first lanes of a float4 / int4 at p. */
+inline void store_f4(__global float *p, const float4 v, const int lanes) {
+    if (lanes == 4) {
+        vstore4(v, 0, p);
+        return;
+    }
+    float tmp[4];
+    vstore4(v, 0, tmp);
+    for (int i = 0; i < lanes; i++) {
+        p[i] = tmp[i];
+    }
+}
+
+inline void store_i4(__global int *p, const int4 v, const int lanes) {
+    if (lanes == 4) {
+        vstore4(v, 0, p);
+        return;
+    }
+    int tmp[4];
+    vstore4(v, 0, tmp);
+    for (int i = 0; i < lanes; i++) {
+        p[i] = tmp[i];
+    }
+}
+
+/* Stores the first 2*lanes floats of a float8 at p. */
+inline void store_f8(__global float *p, const float8 v, const int lanes) {
+    if (lanes == 4) {
+        vstore8(v, 0, p);
+        return;
+    }
+    float tmp[8];
+    vstore8(v, 0, tmp);
+    for (int i = 0; i < 2 * lanes; i++) {
+        p[i] = tmp[i];
+    }
+}
+
+__kernel void max_pool_forward_2x2(__global float *y, __global int *argmax, const __global float *x, POOL_ARGS) {
+    CHUNK_2X2
+    float4 v0, v1, v2, v3;
+    window_2x2(x, top, w, lanes, &v0, &v1, &v2, &v3);
+    /* As max_pool_forward: strictly greater wins and any NaN takes over, in row-major window order. Starting from
+       the first cell equals starting from -INFINITY there: either way the first cell is the best so far. */
+    const int4 at = 2 * r * w + 2 * (q0 + (int4) (0, 1, 2, 3));
+    float4 best = v0;
+    int4 index = at;
+    int4 take = isgreater(v1, best) | isnan(v1);
+    best = select(best, v1, take);
+    index = select(index, at + 1, take);
+    take = isgreater(v2, best) | isnan(v2);
+    best = select(best, v2, take);
+    index = select(index, at + w, take);
+    take = isgreater(v3, best) | isnan(v3);
+    best = select(best, v3, take);
+    index = select(index, at + w + 1, take);
+    store_f4(y + o, best, lanes);
+    store_i4(argmax + o, index, lanes);
+}
+
+__kernel void max_pool_backward_2x2(__global float *dx, const __global float *dy, const __global int *argmax,
+                                    POOL_ARGS) {
+    CHUNK_2X2
+    float4 g;
+    int4 winner;
+    if (lanes == 4) {
+        g = vload4(0, dy + o);
+        winner = vload4(0, argmax + o);
+    } else {
+        float gs[4];
+        int ws[4];
+        for (int i = 0; i < 4; i++) {
+            gs[i] = i < lanes ? dy[o + i] : 0.0f;
+            ws[i] = i < lanes ? argmax[o + i] : -1;
+        }
+        g = vload4(0, gs);
+        winner = vload4(0, ws);
+    }
+    const int4 at = 2 * r * w + 2 * (q0 + (int4) (0, 1, 2, 3));
+    const float4 zero = (float4) (0.0f);
+    const float4 e0 = select(zero, g, winner == at);
+    const float4 e1 = select(zero, g, winner == at + 1);
+    const float4 e2 = select(zero, g, winner == at + w);
+    const float4 e3 = select(zero, g, winner == at + w + 1);
+    store_f8(dx + top, (float8) (e0.s0, e1.s0, e0.s1, e1.s1, e0.s2, e1.s2, e0.s3, e1.s3), lanes);
+    store_f8(dx + top + w, (float8) (e2.s0, e3.s0, e2.s1, e3.s1, e2.s2, e3.s2, e2.s3, e3.s3), lanes);
+}
+
+__kernel void avg_pool_forward_2x2(__global float *y, const __global float *x, POOL_ARGS) {
+    CHUNK_2X2
+    float4 v0, v1, v2, v3;
+    window_2x2(x, top, w, lanes, &v0, &v1, &v2, &v3);
+    /* The general kernel's order: 0 + v0 (exact), + v1, + v2, + v3, then the division. */
+    store_f4(y + o, (((v0 + v1) + v2) + v3) / 4.0f, lanes);
+}
+
+__kernel void avg_pool_backward_2x2(__global float *dx, const __global float *dy, POOL_ARGS) {
+    CHUNK_2X2
+    float4 g;
+    if (lanes == 4) {
+        g = vload4(0, dy + o);
+    } else {
+        float gs[4];
+        for (int i = 0; i < 4; i++) {
+            gs[i] = i < lanes ? dy[o + i] : 0.0f;
+        }
+        g = vload4(0, gs);
+    }
+    g = g / 4.0f;
+    const float8 pairs = (float8) (g.s0, g.s0, g.s1, g.s1, g.s2, g.s2, g.s3, g.s3);
+    store_f8(dx + top, pairs, lanes);
+    store_f8(dx + top + w, pairs, lanes);
 }

@@ -16,9 +16,12 @@ import org.junit.jupiter.api.Test;
  * a neighbour op, does not count.
  */
 class BackendCoverageTest {
-    /** Storage and lifecycle methods, exercised by every parity test rather than tested as ops. */
+    /**
+     * Storage and lifecycle methods, exercised by every parity test rather than tested as ops, and the convolution
+     * algorithm choice (a query, tested with ConvPolicy).
+     */
     private static final Set<String> NOT_OPS = Set.of("name", "empty", "fromArray", "write", "readFloats",
-            "readInts", "synchronize", "close");
+            "readInts", "synchronize", "close", "convAlgorithm");
     /** The types an op can be called through. */
     private static final List<Class<?>> RECEIVERS = List.of(Backend.class, OpenClBackend.class, CpuBackend.class);
 

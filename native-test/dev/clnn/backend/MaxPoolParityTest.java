@@ -13,15 +13,22 @@ class MaxPoolParityTest {
         OpenClBackend cl = OpenClTestSupport.backend();
         int seed = 0;
         for (Pool2d p : PoolCases.all()) {
-            for (boolean ties : new boolean[] {false, true}) {
+            for (String input : new String[] {"uniform", "ties", "specials"}) {
                 SplittableRandom random = new SplittableRandom(++seed);
-                // Ternary inputs make many ties, which both must break the same way (first maximum wins).
-                float[] x = ties ? TestArrays.ternary(random, p.inputSize())
+                // Ternary inputs make many ties, which both must break the same way (first maximum wins); NaN and
+                // −∞ must win and lose as in PyTorch.
+                float[] x = input.equals("ties") ? TestArrays.ternary(random, p.inputSize())
                         : TestArrays.uniform(random, p.inputSize(), -1, 1);
+                if (input.equals("specials")) {
+                    for (int i = 0; i < x.length; i++) {
+                        int pick = random.nextInt(10);
+                        x[i] = pick == 0 ? Float.NaN : pick == 1 ? Float.NEGATIVE_INFINITY : x[i];
+                    }
+                }
                 float[] dy = TestArrays.uniform(random, p.outputSize(), -1, 1);
                 Result expected = run(cpu, x, dy, p);
                 Result actual = run(cl, x, dy, p);
-                String what = p + " ties=" + ties + " seed=" + seed;
+                String what = p + " input=" + input + " seed=" + seed;
                 TestArrays.assertIdentical("maxPoolForward " + what, actual.y, expected.y);
                 TestArrays.assertIdentical("maxPoolForward argmax " + what, actual.argmax, expected.argmax);
                 // Same summation order (outputs in raster order) on both sides: bit-identical.

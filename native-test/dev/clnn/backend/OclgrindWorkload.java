@@ -178,6 +178,14 @@ public final class OclgrindWorkload {
         cl.biasAddBackward(cdb, cy, 3, 4, 5);
         cpu.biasAddBackward(rdb, ry, 3, 4, 5);
         check("biasAddBackward", cl.readFloats(cdb), cpu.readFloats(rdb), 1e-5);
+        // inner = 1 (a linear layer's bias) takes the row kernel: 11 channels are a full float8 and a tail of 3.
+        float[] rows = uniform(5 * 11);
+        float[] b11 = uniform(11);
+        Tensor cdb11 = cl.fromArray(b11, 11);
+        Tensor rdb11 = cpu.fromArray(b11, 11);
+        cl.biasAddBackward(cdb11, cl.fromArray(rows, rows.length), 5, 11, 1);
+        cpu.biasAddBackward(rdb11, cpu.fromArray(rows, rows.length), 5, 11, 1);
+        check("biasAddBackward rows", cl.readFloats(cdb11), cpu.readFloats(rdb11), 1e-5);
     }
 
     private void relu() {
@@ -197,8 +205,10 @@ public final class OclgrindWorkload {
     }
 
     private void pooling() {
-        // Disjoint windows take the scatter backward kernels, overlapping ones the gather kernels.
-        for (Pool2d p : new Pool2d[] {Pool2d.square(2, 2, 6, 5, 2, 2, 0), Pool2d.square(1, 2, 7, 6, 3, 2, 1)}) {
+        // 2x2 windows tiling an even input take the *_2x2 kernels, other disjoint windows the block (scatter)
+        // backward kernels, overlapping ones the gather kernels.
+        for (Pool2d p : new Pool2d[] {Pool2d.square(1, 3, 4, 6, 2, 2, 0), Pool2d.square(2, 2, 6, 5, 2, 2, 0),
+            Pool2d.square(1, 2, 7, 6, 3, 2, 1)}) {
             float[] x = uniform(p.inputSize());
             float[] dy = uniform(p.outputSize());
             float[][] c = poolRun(cl, p, x, dy);
@@ -337,6 +347,33 @@ public final class OclgrindWorkload {
         cl.swapLeadingAxes(cd, cl.fromArray(src, 60), 3, 4, 5);
         cpu.swapLeadingAxes(rd, cpu.fromArray(src, 60), 3, 4, 5);
         check("swapLeadingAxes", cl.readFloats(cd), cpu.readFloats(rd), 0);
+        convDirect();
+    }
+
+    /** The direct kernels on a row with a full float8 and a tail, padding, and a strided case. */
+    private void convDirect() {
+        for (Conv2dShape s : new Conv2dShape[] {Conv2dShape.square(2, 1, 5, 11, 3, 3, 1, 1),
+                Conv2dShape.square(3, 2, 7, 6, 2, 3, 2, 1)}) {
+            float[] x = uniform(s.inputSize());
+            float[] w = uniform(s.cout() * s.patch());
+            float[] b = uniform(s.cout());
+            float[] dy = uniform(s.outputSize());
+            Tensor cy = TestArrays.poisoned(cl, s.outputSize());
+            Tensor ry = cpu.empty(DType.F32, s.outputSize());
+            cl.convDirectForward(cy, cl.fromArray(x, x.length), cl.fromArray(w, w.length), cl.fromArray(b, b.length),
+                    s);
+            cpu.convDirectForward(ry, cpu.fromArray(x, x.length), cpu.fromArray(w, w.length),
+                    cpu.fromArray(b, b.length), s);
+            check("convDirectForward " + s, cl.readFloats(cy), cpu.readFloats(ry), 0);
+            Tensor cdw = cl.fromArray(w, w.length);
+            Tensor cdb = cl.fromArray(b, b.length);
+            Tensor rdw = cpu.fromArray(w, w.length);
+            Tensor rdb = cpu.fromArray(b, b.length);
+            cl.convDirectBackward(cdw, cdb, cl.fromArray(dy, dy.length), cl.fromArray(x, x.length), s);
+            cpu.convDirectBackward(rdw, rdb, cpu.fromArray(dy, dy.length), cpu.fromArray(x, x.length), s);
+            check("convDirectBackward dW " + s, cl.readFloats(cdw), cpu.readFloats(rdw), 1e-5);
+            check("convDirectBackward db " + s, cl.readFloats(cdb), cpu.readFloats(rdb), 1e-5);
+        }
     }
 
     private void check(String what, float[] actual, float[] expected, double tolerance) {

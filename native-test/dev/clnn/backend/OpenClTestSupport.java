@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceInfo;
+import java.util.EnumMap;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class OpenClTestSupport {
     private static OpenClBackend backend;
+    private static final Map<ConvAlgorithm, OpenClBackend> FORCED = new EnumMap<>(ConvAlgorithm.class);
     private static boolean announced;
 
     private OpenClTestSupport() {
@@ -24,6 +27,18 @@ public final class OpenClTestSupport {
             backend = OpenClBackend.open(selector());
         }
         return backend;
+    }
+
+    /**
+     * A backend on the test device whose convolution layers use {@code algorithm} wherever it applies: a context of
+     * its own per algorithm, kept for the test JVM like the shared one.
+     */
+    public static synchronized OpenClBackend backend(ConvAlgorithm algorithm) {
+        requireDevice();
+        return FORCED.computeIfAbsent(algorithm, a -> {
+            DeviceInfo info = ClDevice.select(selector());
+            return new OpenClBackend(ClDevice.open(info), ConvPolicy.forDevice(info.gpu()).forcing(a));
+        });
     }
 
     /** The selector of the device the native tests use: {@code CLNN_TEST_DEVICE}, else {@code opencl}. */

@@ -1,34 +1,45 @@
 package dev.clnn.nn;
 
 import dev.clnn.backend.Backend;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.clnn.backend.Conv2dShape;
+import dev.clnn.backend.ConvAlgorithm;
+import dev.clnn.backend.ConvPolicy;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.Tensor;
 import dev.clnn.backend.TestArrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The Conv2d layer (im2col, GEMMs, axis swaps, bias) forward and backward on OpenCL against the CPU reference. */
+/**
+ * The Conv2d layer forward and backward on OpenCL against the CPU reference, with each algorithm forced on both: im2col,
+ * GEMMs, axis swaps and bias; and the direct kernels for the shapes they take (the others fall back to im2col).
+ */
 @Tag("opencl")
 class Conv2dParityTest {
     /**
-     * The GEMMs accumulate cin·k·k ≤ 400 terms (forward), n·P ≤ 12544 terms (weight gradient) in float against
-     * double: ~√K·2^-24 ≤ 1e-5 relative; see the backend's GEMM tolerance.
+     * The GEMMs accumulate cin·k·k ≤ 400 terms (forward), n·P ≤ 50176 terms (weight gradient; the direct kernel's
+     * blocked float sums likewise) in float against double: ~√K·2^-24 ≤ 1e-5 relative; see the backend's GEMM
+     * tolerance.
      */
     private static final double TOLERANCE = 2e-5;
 
-    @Test
-    void convForwardAndAllGradientsMatchTheReference() {
-        Backend cl = OpenClTestSupport.backend();
-        Backend cpu = new CpuBackend();
+    @ParameterizedTest
+    @EnumSource(ConvAlgorithm.class)
+    void convForwardAndAllGradientsMatchTheReference(ConvAlgorithm algorithm) {
+        Backend cl = OpenClTestSupport.backend(algorithm);
+        Backend cpu = new CpuBackend(new ConvPolicy(algorithm, false));
         int[][] cases = { // n, cin, h, w, cout, k, stride, pad
             {1, 1, 5, 5, 2, 3, 1, 0}, {2, 3, 7, 9, 4, 3, 1, 1}, {3, 2, 9, 7, 5, 3, 2, 1}, {1, 4, 11, 13, 3, 5, 2, 2},
-            {2, 2, 6, 6, 3, 1, 1, 0}, {16, 16, 14, 14, 32, 3, 1, 1}};
+            {2, 2, 6, 6, 3, 1, 1, 0}, {16, 16, 14, 14, 32, 3, 1, 1}, {64, 1, 28, 28, 16, 3, 1, 1}};
         for (int[] c : cases) {
             long seed = java.util.Arrays.hashCode(c);
             Conv2dShape s = Conv2dShape.square(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+            assertEquals(algorithm.supports(s) ? algorithm : ConvAlgorithm.IM2COL_GEMM, cl.convAlgorithm(s));
             SplittableRandom random = new SplittableRandom(seed);
             float[] x = TestArrays.uniform(random, s.inputSize(), -1, 1);
             float[] dy = TestArrays.uniform(random, s.outputSize(), -1, 1);
@@ -36,7 +47,7 @@ class Conv2dParityTest {
             float[][] actual = run(cl, s, x, dy, seed);
             String[] names = {"y", "dx", "dW", "db"};
             for (int i = 0; i < names.length; i++) {
-                TestArrays.assertClose("conv " + names[i] + " " + s + " seed=" + seed, actual[i], expected[i],
+                TestArrays.assertClose("conv " + algorithm + " " + names[i] + " " + s + " seed=" + seed, actual[i], expected[i],
                         TOLERANCE);
             }
         }

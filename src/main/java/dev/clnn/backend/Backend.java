@@ -89,6 +89,24 @@ public interface Backend extends AutoCloseable {
     /** dst (b, a, inner) = src (a, b, inner) with the two leading axes swapped (NCHW ↔ CNHW); overwrites dst. */
     void swapLeadingAxes(Tensor dst, Tensor src, int a, int b, int inner);
 
+    /** The algorithm this backend's convolution layers use for shape {@code s} (see {@link ConvPolicy}). */
+    ConvAlgorithm convAlgorithm(Conv2dShape s);
+
+    /**
+     * Direct convolution, for patches of at most {@link ConvAlgorithm#DIRECT_MAX_PATCH} taps (cin·kh·kw):
+     * y[ni, co, r, q] = bias[co] + Σ_{ci, dh, dw} weight[co, ci, dh, dw] · x[ni, ci, r·sh − ph + dh, q·sw − pw + dw],
+     * padding counting as 0, the sum taken in (ci, dh, dw) order after the bias with fused multiply-adds. x (n, cin,
+     * h, w), weight (cout, cin, kh, kw), bias (cout), y (n, cout, outH, outW); overwrites y. Nothing is saved.
+     */
+    void convDirectForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s);
+
+    /**
+     * The parameter gradients of {@link #convDirectForward}, accumulated: dWeight[co, ci, dh, dw] += Σ_{ni, r, q}
+     * dy[ni, co, r, q] · x[ni, ci, r·sh − ph + dh, q·sw − pw + dw] and dBias[co] += Σ dy[:, co, :, :]. The input
+     * gradient, where wanted, comes from {@link #gemm} and {@link #col2im}. Same shapes and patch limit as forward.
+     */
+    void convDirectBackward(Tensor dWeight, Tensor dBias, Tensor dy, Tensor x, Conv2dShape s);
+
     // ---- activations --------------------------------------------------------------------------------------------
 
     /** y = max(x, 0) elementwise over {@code count} elements (NaN stays NaN, as in PyTorch). */

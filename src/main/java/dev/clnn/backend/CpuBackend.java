@@ -10,6 +10,17 @@ import java.util.Arrays;
  * average-pooling gradient or col2im gathers) accumulate in float here too, so the two round alike.
  */
 public final class CpuBackend implements Backend {
+    private final ConvPolicy conv;
+
+    /** The reference with the convolution algorithm chosen by {@link ConvPolicy#forDevice} for a CPU. */
+    public CpuBackend() {
+        this(ConvPolicy.forDevice(false));
+    }
+
+    /** The reference with its convolution layers following {@code conv} (tests force each algorithm). */
+    public CpuBackend(ConvPolicy conv) {
+        this.conv = conv;
+    }
 
     @Override
     public String name() {
@@ -204,6 +215,73 @@ public final class CpuBackend implements Backend {
                 System.arraycopy(S, (i * b + j) * inner, D, (j * a + i) * inner, inner);
             }
         }
+    }
+
+    @Override
+    public ConvAlgorithm convAlgorithm(Conv2dShape s) {
+        return conv.choose(s);
+    }
+
+    @Override
+    public void convDirectForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s) {
+        OpChecks.convDirect("convDirectForward", y, x, weight, bias, s);
+        float[] Y = f(y); // (n, cout, outH, outW)
+        float[] X = f(x); // (n, cin, h, w)
+        float[] W = f(weight); // (cout, cin·kh·kw)
+        float[] B = f(bias); // (cout)
+        for (int ni = 0; ni < s.n(); ni++) {
+            for (int co = 0; co < s.cout(); co++) {
+                for (int r = 0; r < s.outH(); r++) {
+                    for (int q = 0; q < s.outW(); q++) {
+                        // Fused multiply-adds in (ci, dh, dw) order after the bias: the kernel's order and rounding.
+                        float acc = B[co];
+                        for (int t = 0; t < s.patch(); t++) {
+                            acc = Math.fma(W[co * s.patch() + t], tap(X, s, ni, t, r, q), acc);
+                        }
+                        Y[((ni * s.cout() + co) * s.outH() + r) * s.outW() + q] = acc;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void convDirectBackward(Tensor dWeight, Tensor dBias, Tensor dy, Tensor x, Conv2dShape s) {
+        OpChecks.convDirect("convDirectBackward", dy, x, dWeight, dBias, s);
+        float[] dW = f(dWeight); // (cout, cin·kh·kw), accumulated
+        float[] dB = f(dBias); // (cout), accumulated
+        float[] dY = f(dy); // (n, cout, outH, outW)
+        float[] X = f(x); // (n, cin, h, w)
+        for (int co = 0; co < s.cout(); co++) {
+            double[] sums = new double[s.patch()];
+            double bias = 0;
+            for (int ni = 0; ni < s.n(); ni++) {
+                for (int r = 0; r < s.outH(); r++) {
+                    for (int q = 0; q < s.outW(); q++) {
+                        double g = dY[((ni * s.cout() + co) * s.outH() + r) * s.outW() + q];
+                        bias += g;
+                        for (int t = 0; t < s.patch(); t++) {
+                            sums[t] += g * tap(X, s, ni, t, r, q);
+                        }
+                    }
+                }
+            }
+            for (int t = 0; t < s.patch(); t++) {
+                dW[co * s.patch() + t] = (float) (dW[co * s.patch() + t] + sums[t]);
+            }
+            dB[co] = (float) (dB[co] + bias);
+        }
+    }
+
+    /** The input tap t = (ci·kh + dh)·kw + dw of output pixel (r, q) of image ni, 0 in the padding. */
+    private static float tap(float[] x, Conv2dShape s, int ni, int t, int r, int q) {
+        int dw = t % s.kw();
+        int dh = (t / s.kw()) % s.kh();
+        int ci = t / (s.kw() * s.kh());
+        int hh = r * s.sh() - s.ph() + dh;
+        int ww = q * s.sw() - s.pw() + dw;
+        boolean inside = hh >= 0 && hh < s.h() && ww >= 0 && ww < s.w();
+        return inside ? x[((ni * s.cin() + ci) * s.h() + hh) * s.w() + ww] : 0f;
     }
 
     // ---- activations --------------------------------------------------------------------------------------------

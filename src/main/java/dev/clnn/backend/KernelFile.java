@@ -13,7 +13,7 @@ public enum KernelFile {
             Define.KWI, Define.STRM, Define.STRN, Define.SA, Define.SB, Define.PACK_EDGE),
     GEMM_BLOCKED("gemm_blocked.cl", Define.VW, Define.RM, Define.WN, Define.PACK_TILE),
     BIAS("bias.cl", Define.BIAS_LOCAL),
-    CONV("conv.cl"),
+    CONV("conv.cl", Define.DIRECT_MAX_PATCH, Define.DIRECT_CO_BLOCK),
     RELU("relu.cl"),
     POOL("pool.cl"),
     SOFTMAX_XENT("softmax_xent.cl"),
@@ -62,7 +62,11 @@ public enum KernelFile {
         /** reduce.cl: work-group size of reduce_sum. */
         REDUCE_LOCAL,
         /** bias.cl: work-group size of bias_add_backward. */
-        BIAS_LOCAL
+        BIAS_LOCAL,
+        /** conv.cl: most taps (cin·kh·kw) of the direct convolution. */
+        DIRECT_MAX_PATCH,
+        /** conv.cl: output channels per work-item of the direct convolution's parameter gradient. */
+        DIRECT_CO_BLOCK
     }
 
     private final String fileName;

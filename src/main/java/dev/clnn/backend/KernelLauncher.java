@@ -121,6 +121,46 @@ final class KernelLauncher {
         launch(kernel, rounded, local, args);
     }
 
+    /**
+     * A multi-dimensional range in work-groups of {@code local}, every dimension of {@code global} rounded up to a
+     * multiple of it; kernels guard their bounds. For kernels whose items are too light to pay a group's overhead
+     * in groups of {@link #RANGE_LOCAL} (POCL runs a group as one loop, and starts each group apart).
+     */
+    void rangeInGroups(Kernels kernel, long[] global, long[] local, Object... args) {
+        long[] rounded = new long[global.length];
+        for (int d = 0; d < global.length; d++) {
+            rounded[d] = roundUp(global[d], local[d]);
+        }
+        launch(kernel, rounded, local, args);
+    }
+
+    /**
+     * Work-groups of up to 256 items for a 2-D or 3-D range: 16 along dimension 0 (which POCL vectorises) and 4 (or
+     * 4 × 4) along the others; where dimension 0 is shorter than 16 (a linear layer's bias), 1 along it and 16 (or
+     * 16 × 16) along the others. Only these two shapes per rank, so POCL generates each kernel at most twice. Devices
+     * with smaller groups keep {@link #RANGE_LOCAL} × 1 × 1.
+     */
+    long[] groupsFor(long[] global) {
+        long[] local = new long[global.length];
+        Arrays.fill(local, 1);
+        if (tuning.elementwiseLocal() < 256 || global.length == 1) {
+            local[0] = RANGE_LOCAL;
+            return local;
+        }
+        boolean wide = global[0] >= RANGE_LOCAL;
+        long others = global.length == 2 ? (wide ? 4 : 64) : (wide ? 4 : 16);
+        local[0] = wide ? RANGE_LOCAL : 1;
+        for (int d = 1; d < global.length; d++) {
+            local[d] = others;
+        }
+        return local;
+    }
+
+    /** {@link #rangeInGroups} with the work-groups of {@link #groupsFor}. */
+    void rangeGrouped(Kernels kernel, long[] global, Object... args) {
+        rangeInGroups(kernel, global, groupsFor(global), args);
+    }
+
     /** The registry entries launched so far, in registry order. */
     Set<Kernels> launched() {
         synchronized (launched) {

@@ -232,6 +232,8 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             case PACK_TILE -> packTile;
             case REDUCE_LOCAL -> reduceLocal;
             case BIAS_LOCAL -> biasLocal;
+            case DIRECT_MAX_PATCH -> ConvAlgorithm.DIRECT_MAX_PATCH;
+            case DIRECT_CO_BLOCK -> ConvRoutine.DIRECT_CO_BLOCK;
         };
     }
 

@@ -99,6 +99,21 @@ final class OpChecks {
                 + s.patch() + ", " + s.columns() + ") for " + s);
     }
 
+    static void convDirect(String op, Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s) {
+        if (s == null) {
+            throw new IllegalArgumentException(op + ": convolution geometry is null");
+        }
+        if (!ConvAlgorithm.DIRECT.supports(s)) {
+            throw new IllegalArgumentException(op + ": the direct convolution takes at most "
+                    + ConvAlgorithm.DIRECT_MAX_PATCH + " taps (cin·kh·kw) but " + s + " has " + s.patch());
+        }
+        Shapes.check(op, "image", x, F32, s.inputSize(), s.toString());
+        Shapes.check(op, "output", y, F32, s.outputSize(), s.toString());
+        Shapes.check(op, "weight", weight, F32, (long) s.cout() * s.patch(), "(cout, cin, kh, kw) = (" + s.cout()
+                + ", " + s.cin() + ", " + s.kh() + ", " + s.kw() + ")");
+        Shapes.check(op, "bias", bias, F32, s.cout(), "cout = " + s.cout());
+    }
+
     static void swap(Tensor dst, Tensor src, int a, int b, int inner) {
         Shapes.positive("swapLeadingAxes", "a", a);
         Shapes.positive("swapLeadingAxes", "b", b);

@@ -48,6 +48,14 @@ final class OpWork {
         return 2 * E * a * b * inner;
     }
 
+    /**
+     * The direct convolution's multiply-adds, forward or for the parameter gradients alike: 2·n·cout·outH·outW·
+     * cin·kh·kw, the count of the GEMM it replaces (the bias adds are not counted, as a GEMM's epilogue is not).
+     */
+    static long convDirect(Conv2dShape s) {
+        return 2L * s.outputSize() * s.patch();
+    }
+
     static long reluForward(int count) {
         return 2 * E * count;
     }

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
  * The OpenCL backend: each op checks its arguments (the same checks as {@link CpuBackend}), then enqueues the
  * kernels of kernels/ without waiting. Only the {@code read} methods and {@link #synchronize} wait for the device.
  * Every launch goes through the kernel registry ({@link Kernels}) and a {@code KernelLauncher}; ops with more to
- * them than one launch have a routine of their own ({@code GemmRoutine}, {@code ReduceSumRoutine}).
+ * them than one launch have a routine of their own ({@code GemmRoutine}, {@code ReduceSumRoutine},
+ * {@code ConvRoutine}, {@code PoolRoutine}, {@code BiasRoutine}).
  * Several threads may share one instance: each kernel launch sets its arguments and enqueues atomically, and the
  * buffer pool and program cache are synchronised (TwoThreadsTest trains two models at once and gets the sequential
  * results bit for bit). A model, its layers and its optimiser hold per-step state and belong to one thread at a time.
@@ -21,13 +22,26 @@ public final class OpenClBackend implements Backend {
     private final KernelLauncher launcher;
     private final GemmRoutine gemm;
     private final ReduceSumRoutine reduce;
+    private final ConvRoutine convolution;
+    private final PoolRoutine pooling;
+    private final BiasRoutine bias;
+    private final ConvPolicy conv;
 
     public OpenClBackend(ClDevice device) {
+        this(device, ConvPolicy.forDevice(device.info().gpu()));
+    }
+
+    /** A backend whose convolution layers follow {@code conv} (tests and a tuner force each algorithm). */
+    public OpenClBackend(ClDevice device, ConvPolicy conv) {
         this.device = device;
         this.tuning = KernelTuning.forDevice(device.info());
         this.launcher = new KernelLauncher(device, tuning);
         this.gemm = new GemmRoutine(launcher);
         this.reduce = new ReduceSumRoutine(launcher);
+        this.convolution = new ConvRoutine(launcher);
+        this.pooling = new PoolRoutine(launcher);
+        this.bias = new BiasRoutine(launcher);
+        this.conv = conv;
         // The compiler's start-up (about a second on POCL) then overlaps the caller's data loading and model set-up.
         device.prebuild(StartupPrograms.inOrderOfFirstUse(tuning));
     }
@@ -61,6 +75,11 @@ public final class OpenClBackend implements Backend {
 
     KernelLauncher launcher() {
         return launcher;
+    }
+
+    /** The convolution algorithm choice of this backend. */
+    public ConvPolicy convPolicy() {
+        return conv;
     }
 
     /** The registry entries this backend has launched so far (for coverage checks such as the Oclgrind suite). */
@@ -176,50 +195,53 @@ public final class OpenClBackend implements Backend {
     @Override
     public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner) {
         OpChecks.bias("biasAddForward", y, b, outer, channels, inner);
-        run("biasAddForward", () -> "y " + y + " b " + b, () -> launcher.range(Kernels.BIAS_ADD_FORWARD,
-                new long[] {inner, channels, outer}, buf(y), buf(b), outer, channels, inner));
+        run("biasAddForward", () -> "y " + y + " b " + b,
+                () -> bias.forward(buf(y), buf(b), outer, channels, inner));
     }
 
     @Override
     public void biasAddBackward(Tensor db, Tensor dy, int outer, int channels, int inner) {
         OpChecks.bias("biasAddBackward", dy, db, outer, channels, inner);
-        int local = tuning.biasLocal();
-        run("biasAddBackward", () -> "db " + db + " dy " + dy, () -> launcher.launch(Kernels.BIAS_ADD_BACKWARD,
-                new long[] {(long) channels * local}, new long[] {local}, buf(db), buf(dy), outer, channels, inner));
+        run("biasAddBackward", () -> "db " + db + " dy " + dy,
+                () -> bias.backward(buf(db), buf(dy), outer, channels, inner));
     }
 
     @Override
     public void im2col(Tensor col, Tensor x, Conv2dShape s) {
         OpChecks.conv("im2col", col, x, s);
-        run("im2col", s::toString, () -> conv(Kernels.IM2COL, new long[] {(long) s.n() * s.outH(), s.patch()}, s,
-                buf(col), buf(x)));
+        run("im2col", s::toString, () -> convolution.im2col(buf(col), buf(x), s));
     }
 
     @Override
     public void col2im(Tensor dx, Tensor col, Conv2dShape s) {
         OpChecks.conv("col2im", col, dx, s);
-        run("col2im", s::toString, () -> conv(Kernels.COL2IM, new long[] {s.w(), s.h(), (long) s.n() * s.cin()}, s,
-                buf(dx), buf(col)));
-    }
-
-    /** Launches a conv.cl kernel over {@code global} with its buffers followed by the geometry. */
-    private void conv(Kernels k, long[] global, Conv2dShape s, DeviceBuffer... buffers) {
-        Object[] args = new Object[buffers.length + 12];
-        System.arraycopy(buffers, 0, args, 0, buffers.length);
-        int at = buffers.length;
-        for (int v : new int[] {s.n(), s.cin(), s.h(), s.w(), s.kh(), s.kw(), s.sh(), s.sw(), s.ph(), s.pw(),
-                s.outH(), s.outW()}) {
-            args[at++] = v;
-        }
-        launcher.range(k, global, args);
+        run("col2im", s::toString, () -> convolution.col2im(buf(dx), buf(col), s));
     }
 
     @Override
     public void swapLeadingAxes(Tensor dst, Tensor src, int a, int b, int inner) {
         OpChecks.swap(dst, src, a, b, inner);
         run("swapLeadingAxes", () -> "src " + src + " (a, b, inner) = (" + a + ", " + b + ", " + inner + ")",
-                () -> launcher.range(Kernels.SWAP_LEADING_AXES, new long[] {inner, b, a}, buf(dst), buf(src), a, b,
-                        inner));
+                () -> convolution.swapLeadingAxes(buf(dst), buf(src), a, b, inner));
+    }
+
+    @Override
+    public ConvAlgorithm convAlgorithm(Conv2dShape s) {
+        return conv.choose(s);
+    }
+
+    @Override
+    public void convDirectForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s) {
+        OpChecks.convDirect("convDirectForward", y, x, weight, bias, s);
+        run("convDirectForward", s::toString,
+                () -> convolution.directForward(buf(y), buf(x), buf(weight), buf(bias), s));
+    }
+
+    @Override
+    public void convDirectBackward(Tensor dWeight, Tensor dBias, Tensor dy, Tensor x, Conv2dShape s) {
+        OpChecks.convDirect("convDirectBackward", dy, x, dWeight, dBias, s);
+        run("convDirectBackward", s::toString,
+                () -> convolution.directBackward(buf(dWeight), buf(dBias), buf(dy), buf(x), s));
     }
 
     // ---- activations --------------------------------------------------------------------------------------------
@@ -245,66 +267,26 @@ public final class OpenClBackend implements Backend {
         OpChecks.pool("maxPoolForward", y, x, p);
         OpChecks.argmax("maxPoolForward", argmax, p);
         ints(argmax).forget();
-        run("maxPoolForward", p::toString, () -> pool(Kernels.MAX_POOL_FORWARD, true, p,
-                buf(y), buf(argmax), buf(x)));
+        run("maxPoolForward", p::toString, () -> pooling.maxForward(buf(y), buf(argmax), buf(x), p));
     }
 
     @Override
     public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2d p) {
         OpChecks.pool("maxPoolBackward", dy, dx, p);
         OpChecks.argmax("maxPoolBackward", argmax, p);
-        run("maxPoolBackward", p::toString, () -> {
-            if (windowsDisjoint(p)) {
-                launcher.elementwise(Kernels.FILL_F32, dx.size(), buf(dx), 0f, dx.size());
-                pool(Kernels.MAX_POOL_BACKWARD_SCATTER, true, p, buf(dx), buf(dy), buf(argmax));
-            } else {
-                pool(Kernels.MAX_POOL_BACKWARD, false, p, buf(dx), buf(dy), buf(argmax));
-            }
-        });
+        run("maxPoolBackward", p::toString, () -> pooling.maxBackward(buf(dx), buf(dy), buf(argmax), p));
     }
 
     @Override
     public void avgPoolForward(Tensor y, Tensor x, Pool2d p) {
         OpChecks.pool("avgPoolForward", y, x, p);
-        run("avgPoolForward", p::toString, () -> pool(Kernels.AVG_POOL_FORWARD, true, p, buf(y), buf(x)));
+        run("avgPoolForward", p::toString, () -> pooling.avgForward(buf(y), buf(x), p));
     }
 
     @Override
     public void avgPoolBackward(Tensor dx, Tensor dy, Pool2d p) {
         OpChecks.pool("avgPoolBackward", dy, dx, p);
-        run("avgPoolBackward", p::toString, () -> {
-            if (windowsDisjoint(p)) {
-                launcher.elementwise(Kernels.FILL_F32, dx.size(), buf(dx), 0f, dx.size());
-                pool(Kernels.AVG_POOL_BACKWARD_SCATTER, true, p, buf(dx), buf(dy));
-            } else {
-                pool(Kernels.AVG_POOL_BACKWARD, false, p, buf(dx), buf(dy));
-            }
-        });
-    }
-
-    /**
-     * Windows that do not overlap send each input at most one gradient, so backward can scatter from the outputs
-     * (no division per element) instead of gathering; both give the reference's exact values.
-     */
-    static boolean windowsDisjoint(Pool2d p) {
-        return p.sh() >= p.kh() && p.sw() >= p.kw();
-    }
-
-    /**
-     * Launches a pool kernel with its buffers followed by the geometry, over the range (outW, outH, planes) for a
-     * forward kernel or (w, h, planes) for a backward one.
-     */
-    private void pool(Kernels k, boolean overOutput, Pool2d p, DeviceBuffer... buffers) {
-        Object[] args = new Object[buffers.length + 11];
-        System.arraycopy(buffers, 0, args, 0, buffers.length);
-        int at = buffers.length;
-        for (int v : new int[] {p.n() * p.c(), p.h(), p.w(), p.kh(), p.kw(), p.sh(), p.sw(), p.ph(), p.pw(),
-                p.outH(), p.outW()}) {
-            args[at++] = v;
-        }
-        long planes = (long) p.n() * p.c();
-        launcher.range(k, overOutput ? new long[] {p.outW(), p.outH(), planes} : new long[] {p.w(), p.h(), planes},
-                args);
+        run("avgPoolBackward", p::toString, () -> pooling.avgBackward(buf(dx), buf(dy), p));
     }
 
     // ---- losses -------------------------------------------------------------------------------------------------

@@ -214,6 +214,24 @@ public final class ProfiledBackend implements Backend {
                 () -> this.inner.swapLeadingAxes(dst, src, a, b, inner));
     }
 
+    /** A choice, not an op: passed on untimed. */
+    @Override
+    public ConvAlgorithm convAlgorithm(Conv2dShape s) {
+        return inner.convAlgorithm(s);
+    }
+
+    @Override
+    public void convDirectForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s) {
+        op("convDirectForward", () -> OpWork.convDirect(s), WorkUnit.FLOP,
+                () -> inner.convDirectForward(y, x, weight, bias, s));
+    }
+
+    @Override
+    public void convDirectBackward(Tensor dWeight, Tensor dBias, Tensor dy, Tensor x, Conv2dShape s) {
+        op("convDirectBackward", () -> OpWork.convDirect(s), WorkUnit.FLOP,
+                () -> inner.convDirectBackward(dWeight, dBias, dy, x, s));
+    }
+
     @Override
     public void reluForward(Tensor y, Tensor x, int count) {
         bytes("reluForward", () -> OpWork.reluForward(count), () -> inner.reluForward(y, x, count));

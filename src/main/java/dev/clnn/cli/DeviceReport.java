@@ -1,5 +1,6 @@
 package dev.clnn.cli;
 
+import dev.clnn.backend.ConvPolicy;
 import dev.clnn.backend.KernelTuning;
 import dev.clnn.device.DeviceInfo;
 import java.util.Locale;
@@ -17,11 +18,12 @@ final class DeviceReport {
                 + "    %d compute units, %d MiB global memory, %d MiB max allocation, %d KiB local memory%n"
                 + "    max work-group size %d, preferred float vector width %d, fp64 %s, fp16 %s%n"
                 + "    clnn uses GEMM %s%n"
-                + "    and %s%n",
+                + "    and %s%n"
+                + "    convolutions: %s%n",
                 isDefault ? "*" : " ", d.selector(), d.name(), d.platformName(), d.vendor(), d.driverVersion(),
                 d.gpu() ? "GPU" : "not a GPU", d.computeUnits(), d.globalMemBytes() >> 20, d.maxAllocBytes() >> 20,
                 d.localMemBytes() >> 10, d.maxWorkGroupSize(), d.preferredVectorWidthFloat(), yesNo(d.fp64()),
-                yesNo(d.fp16()), tuning.gemmChoice(), tuning.workGroups());
+                yesNo(d.fp16()), tuning.gemmChoice(), tuning.workGroups(), ConvPolicy.forDevice(d.gpu()).describe());
     }
 
     private static String yesNo(boolean value) {

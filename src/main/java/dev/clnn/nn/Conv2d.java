@@ -2,6 +2,7 @@ package dev.clnn.nn;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Conv2dShape;
+import dev.clnn.backend.ConvAlgorithm;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.Tensor;
 import java.util.List;
@@ -9,8 +10,9 @@ import java.util.SplittableRandom;
 
 /**
  * A 2-D convolution over NCHW input with PyTorch's {@code nn.Conv2d} layout and names: weight (cout, cin, k, k), bias
- * (cout), zero padding. Computed as GEMMs over the im2col matrix (see {@link Conv2dShape}):
- * forward y = W · im2col(x) + b; backward dW += dy · colᵀ, db += Σ dy, dx = col2im(Wᵀ · dy).
+ * (cout), zero padding. Computed by the algorithm the backend chooses for the shape ({@link ConvAlgorithm}): as GEMMs
+ * over the im2col matrix (see {@link Conv2dShape}), forward y = W · im2col(x) + b, backward dW += dy · colᵀ,
+ * db += Σ dy; or directly from x for few input channels. Either way dx = col2im(Wᵀ · dy).
  */
 public final class Conv2d implements Layer {
     private final Backend backend;
@@ -22,11 +24,14 @@ public final class Conv2d implements Layer {
     private final Param weight; // (cout, cin, k, k), used as (cout, cin·k·k)
     private final Param bias; // (cout)
     private Conv2dShape shape;
+    private ConvAlgorithm algorithm;
+    private Tensor x; // (n, cin, h, w): the input, kept for the direct algorithm's gradient
     private Tensor col; // (cin·k·k, n·outH·outW)
     private Tensor yT; // (cout, n, outH·outW): the GEMM's output order
     private Tensor y; // (n, cout, outH, outW)
     private Tensor dyT; // (cout, n, outH·outW)
     private Tensor dcol; // like col
+    private Tensor dWt; // (cin·k·k, cout): the weight gradient transposed, where that is the cheaper GEMM
     private Tensor dx; // (n, cin, h, w)
 
     /**
@@ -76,9 +81,15 @@ public final class Conv2d implements Layer {
     public Tensor forward(Tensor x) {
         int[] outShape = outputShape(x.shape());
         shape = geometry(x.shape());
+        algorithm = backend.convAlgorithm(shape);
+        y = Buffers.reuse(backend, y, DType.F32, outShape);
+        if (algorithm == ConvAlgorithm.DIRECT) {
+            this.x = x;
+            backend.convDirectForward(y, x, weight.value(), bias.value(), shape);
+            return y;
+        }
         col = Buffers.reuse(backend, col, DType.F32, new int[] {shape.patch(), shape.columns()});
         yT = Buffers.reuse(backend, yT, DType.F32, new int[] {cout, shape.columns()});
-        y = Buffers.reuse(backend, y, DType.F32, outShape);
         backend.im2col(col, x, shape);
         // yT (cout, n·P) = W (cout, cin·k·k) · col (cin·k·k, n·P)
         backend.gemm(yT, weight.value(), col, false, false, cout, shape.columns(), shape.patch(), 1f, 0f);
@@ -89,24 +100,42 @@ public final class Conv2d implements Layer {
 
     @Override
     public void backwardParametersOnly(Tensor dy) {
-        accumulateParameterGradients(dy);
+        accumulateParameterGradients(dy, false);
     }
 
-    /** dW += dy · colᵀ and db += Σ dy; leaves dyT (cout, n·P) for the input gradient. */
-    private void accumulateParameterGradients(Tensor dy) {
+    /** dW += dy · colᵀ (or its direct form) and db += Σ dy; leaves dyT (cout, n·P) for the input gradient. */
+    private void accumulateParameterGradients(Tensor dy, boolean inputGradientFollows) {
         Buffers.requireShape(toString(), "dy", dy, y == null ? null : y.shape());
         Conv2dShape s = shape;
+        if (algorithm == ConvAlgorithm.DIRECT) {
+            backend.convDirectBackward(weight.grad(), bias.grad(), dy, x, s);
+            if (inputGradientFollows) {
+                dyT = Buffers.reuse(backend, dyT, DType.F32, new int[] {cout, s.columns()});
+                backend.swapLeadingAxes(dyT, dy, s.n(), cout, s.pixels());
+            }
+            return;
+        }
         dyT = Buffers.reuse(backend, dyT, DType.F32, new int[] {cout, s.columns()});
         backend.swapLeadingAxes(dyT, dy, s.n(), cout, s.pixels());
-        // dW (cout, cin·k·k) += dyT (cout, n·P) · colᵀ (n·P, cin·k·k)
-        backend.gemm(weight.grad(), dyT, col, false, true, cout, s.patch(), s.columns(), 1f, 1f);
+        if (s.patch() > cout) {
+            // dWᵀ (cin·k·k, cout) += col (cin·k·k, n·P) · dyTᵀ (n·P, cout): the GEMM's transposing pack then moves
+            // dyT, the smaller of the two long operands, and col is packed as it is; two tiny swaps turn the
+            // accumulated gradient around and back.
+            dWt = Buffers.reuse(backend, dWt, DType.F32, new int[] {s.patch(), cout});
+            backend.swapLeadingAxes(dWt, weight.grad(), cout, s.patch(), 1);
+            backend.gemm(dWt, col, dyT, false, true, s.patch(), cout, s.columns(), 1f, 1f);
+            backend.swapLeadingAxes(weight.grad(), dWt, s.patch(), cout, 1);
+        } else {
+            // dW (cout, cin·k·k) += dyT (cout, n·P) · colᵀ (n·P, cin·k·k)
+            backend.gemm(weight.grad(), dyT, col, false, true, cout, s.patch(), s.columns(), 1f, 1f);
+        }
         // The channel-major copy makes every channel one contiguous row to sum.
         backend.biasAddBackward(bias.grad(), dyT, 1, cout, s.columns());
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        accumulateParameterGradients(dy);
+        accumulateParameterGradients(dy, true);
         Conv2dShape s = shape;
         dcol = Buffers.reuse(backend, dcol, DType.F32, new int[] {s.patch(), s.columns()});
         dx = Buffers.reuse(backend, dx, DType.F32, new int[] {s.n(), cin, s.h(), s.w()});
@@ -125,8 +154,8 @@ public final class Conv2d implements Layer {
     public void close() {
         weight.close();
         bias.close();
-        Buffers.close(col, yT, y, dyT, dcol, dx);
-        col = yT = y = dyT = dcol = dx = null;
+        Buffers.close(col, yT, y, dyT, dcol, dx, dWt);
+        col = yT = y = dyT = dcol = dx = x = dWt = null;
     }
 
     @Override

@@ -17,13 +17,14 @@ class DeviceReportTest {
     void cpuReportShowsCapabilitiesAndTheBlockedGemm() {
         String report = DeviceReport.describe(device(false, 4096, true, false), true);
         String[] lines = report.split("\n");
-        assertEquals(6, lines.length, report);
+        assertEquals(7, lines.length, report);
         assertEquals("* opencl:0:1   Some CPU", lines[0]);
         assertTrue(lines[2].contains("8192 MiB global memory, 2048 MiB max allocation, 64 KiB local memory"), report);
         assertEquals("    max work-group size 4096, preferred float vector width 16, fp64 yes, fp16 no", lines[3]);
         assertTrue(lines[4].matches("    clnn uses GEMM gemm_blocked vw16 rm\\d+ wn\\d+ g\\d+ \\(default: packed, \\d+x\\d+"
                 + " register block, split-K for long K\\)"), report);
         assertEquals("    and REDUCE_LOCAL=256, BIAS_LOCAL=64, elementwise work-groups of 256", lines[5]);
+        assertEquals("    convolutions: direct for cin·kh·kw ≤ 32, else im2col_gemm (default)", lines[6]);
     }
 
     @Test
@@ -35,5 +36,6 @@ class DeviceReportTest {
                 + " sb1 (default: packed, 32x32 tiles of 8x8 work-items, 4x4 register tile each)\n"), report);
         assertFalse(report.contains("gemm_blocked"), report);
         assertTrue(report.contains("REDUCE_LOCAL=128, BIAS_LOCAL=64, elementwise work-groups of 128"), report);
+        assertTrue(report.contains("convolutions: im2col_gemm (default)\n"), report);
     }
 }

@@ -1,0 +1,41 @@
+package dev.clnn.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ConvPolicyTest {
+    private static final Conv2dShape GREY = Conv2dShape.square(64, 1, 28, 28, 16, 3, 1, 1); // 9 taps
+    private static final Conv2dShape LIMIT = Conv2dShape.square(1, 2, 8, 8, 4, 4, 1, 0); // 32 taps
+    private static final Conv2dShape WIDE = Conv2dShape.square(64, 16, 14, 14, 32, 3, 1, 1); // 144 taps
+
+    @Test
+    void theDefaultTakesTheDirectKernelForFewTapsOnCpusOnly() {
+        ConvPolicy cpu = new ConvPolicy(null, false);
+        assertEquals(ConvAlgorithm.DIRECT, cpu.choose(GREY));
+        assertEquals(ConvAlgorithm.DIRECT, cpu.choose(LIMIT));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, cpu.choose(WIDE));
+        ConvPolicy gpu = new ConvPolicy(null, true);
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, gpu.choose(GREY));
+    }
+
+    @Test
+    void aForcedAlgorithmWinsWhereItApplies() {
+        ConvPolicy gemm = new ConvPolicy(null, false).forcing(ConvAlgorithm.IM2COL_GEMM);
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, gemm.choose(GREY));
+        ConvPolicy direct = new ConvPolicy(null, true).forcing(ConvAlgorithm.DIRECT);
+        assertEquals(ConvAlgorithm.DIRECT, direct.choose(GREY));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, direct.choose(WIDE)); // beyond the direct kernel's limit
+        assertTrue(direct.describe().contains("forced by clnn.conv"), direct.describe());
+    }
+
+    @Test
+    void algorithmsParseByTheirWordsAndRejectOthersNamingTheChoices() {
+        assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.parse(" Direct "));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvAlgorithm.parse("im2col_gemm"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvAlgorithm.parse("fft"));
+        assertEquals("unknown convolution algorithm 'fft': expected im2col_gemm, direct or auto", e.getMessage());
+    }
+}
