@@ -72,11 +72,11 @@ class TunerTest {
                 assertEquals(KernelTuning.Source.DEFAULT, before.tuning().gemm().source(c), "empty store: defaults");
             }
         }
-        // A first, five-second run (enough for the defaults) into another folder builds the defaults' programs, so
+        // A first run of the same budget into another folder builds the defaults' programs, so
         // the timed run below is not charged for the compiler's first start on a cold cache (tens of seconds on a
         // busy 2-core machine), which no budget logic can foresee.
         System.setProperty("clnn.tuningDir", warmUpDir.toString());
-        assertEquals(0, clnn("tune", "--device", selector, "--budget", "5", "--quiet").code);
+        assertEquals(0, clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS), "--quiet").code);
         System.setProperty("clnn.tuningDir", dir.toString());
         long start = System.nanoTime();
         Run tune = clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS));
