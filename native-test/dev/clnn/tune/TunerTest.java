@@ -115,10 +115,11 @@ class TunerTest {
         assertTrue(result.seconds() <= ALLOWED_SECONDS, result.table().toString());
     }
 
-    private record Run(int code, String out, String err) {
+    /** What a {@code clnn} command run in-process printed and returned. */
+    record Run(int code, String out, String err) {
     }
 
-    private static Run clnn(String... args) {
+    static Run clnn(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
