@@ -109,7 +109,8 @@ class KernelTuningTest {
         GpuGemmConfig forced = GpuGemmConfig.parse("mwg32 nwg32 mdimc8 ndimc8");
         assertTrue(gpu.withGpuGemm(forced).gemmChoice().startsWith("gemm_gpu " + forced + " (forced by "
                 + KernelTuning.GPU_GEMM_PROPERTY + ": "), gpu.withGpuGemm(forced).gemmChoice());
-        assertEquals(KernelTuning.GPU_GEMM_FAMILY + "." + KernelTuning.GPU_GEMM_CLASS, KernelTuning.GPU_GEMM_STORE_NAME);
+        assertEquals(KernelTuning.GPU_GEMM_FAMILY + "." + KernelTuning.GPU_GEMM_CLASS,
+                KernelTuning.GPU_GEMM_STORE_NAME);
     }
 
     @Test
