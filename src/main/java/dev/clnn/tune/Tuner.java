@@ -64,8 +64,8 @@ public final class Tuner {
     private final List<BiFunction<OpenClBackend, Duration, TunableFamily<?>>> families;
 
     /**
-     * A tuner of the GEMM kernel {@code backend}'s device runs: gemm_blocked (CPUs, {@link GemmFamily}) or gemm_gpu
-     * (GPUs, or any device where {@code clnn.gemm.kernel=gpu} forces it, {@link GpuGemmFamily}).
+     * A tuner of the GEMM kernel {@code backend}'s device runs: gemm_blocked (CPUs, {@code GemmFamily}) or gemm_gpu
+     * (GPUs, or any device where {@code clnn.gemm.kernel=gpu} forces it, {@code GpuGemmFamily}).
      *
      * @param vectorWidth the float vector width of gemm_blocked's candidates, 4, 8 or 16, or 0 for the width the
      *                    device reports (POCL told to generate AVX2 code still reports 16: give 8 there); must be 0
