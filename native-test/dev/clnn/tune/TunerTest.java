@@ -109,7 +109,7 @@ class TunerTest {
                 .computeIfAbsent(config, cfg -> new ConfiguredGemm(cl, cfg))
                 // The wrong candidate scales every product by 1.001: a relative error of 1e-3, far above 1e-5.
                 .gemm(c, a, b, transA, transB, m, n, k, config.equals(wrong[0]) ? alpha * 1.001f : alpha, beta);
-        Tuner tuner = new Tuner(cl, null, List.of(backend -> {
+        Tuner tuner = new Tuner(cl, null, List.of((backend, budget) -> {
             GemmFamily family = new GemmFamily(backend, 0, product);
             wrong[0] = family.coarse().get(0); // the first the coarse pass tries
             return family;
@@ -124,10 +124,11 @@ class TunerTest {
         assertTrue(result.seconds() <= ALLOWED_SECONDS, result.table().toString());
     }
 
-    private record Run(int code, String out, String err) {
+    /** What a {@code clnn} command run in-process printed and returned. */
+    record Run(int code, String out, String err) {
     }
 
-    private static Run clnn(String... args) {
+    static Run clnn(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -62,6 +62,15 @@ final class KernelLauncher {
     }
 
     /**
+     * A launcher that builds gemm_gpu.cl with {@code config}: same device, same record of launched entries and op
+     * tags, and a tuning that holds {@code config} (so {@link GpuGemmRoutine} finds it there). Not cached: its
+     * caller ({@link ConfiguredGpuGemm}) is created once per configuration.
+     */
+    KernelLauncher forGpuGemm(GpuGemmConfig config) {
+        return new KernelLauncher(device, tuning.withGpuGemm(config), null, launched, op, gemmLaunchers);
+    }
+
+    /**
      * Runs {@code body}, whose launches belong to the op {@code name}. An op run inside another keeps the outer
      * name, so its kernels are counted where the caller's op is.
      */

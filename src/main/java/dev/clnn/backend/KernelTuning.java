@@ -60,8 +60,12 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
 
     /** The tuning store's entry names of the GEMM choices start with this, then the class: {@code gemm.large}. */
     public static final String GEMM_FAMILY = "gemm";
+    /** The tuning store's entry names of gemm_gpu start with this, then its one class. */
+    public static final String GPU_GEMM_FAMILY = "gemm_gpu";
+    /** gemm_gpu's one class of shape: a single configuration serves every product. */
+    public static final String GPU_GEMM_CLASS = "all";
     /** The tuning store's entry name of gemm_gpu's configuration (one for every shape). */
-    public static final String GPU_GEMM_STORE_NAME = "gemm_gpu.all";
+    public static final String GPU_GEMM_STORE_NAME = GPU_GEMM_FAMILY + "." + GPU_GEMM_CLASS;
 
     private static final System.Logger LOG = System.getLogger("dev.clnn");
 

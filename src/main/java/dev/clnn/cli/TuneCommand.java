@@ -17,10 +17,12 @@ import picocli.CommandLine.Option;
 
 /** {@code clnn tune}: measures kernel configurations on a device and stores the fastest correct ones for it. */
 @Command(name = "tune", sortOptions = false,
-        description = {"Measures GEMM configurations on the device (register block, vector width, work-group size)"
-            + " for each class of shape (small, large, long-k), checks each against the CPU reference, and stores"
-            + " the fastest correct one per class for this device and driver, beside the kernel cache. train, bench,"
-            + " devices and the library use the stored choice from then on; deleting the file restores the defaults.",
+        description = {"Measures configurations of the device's GEMM kernel, checks each against the CPU reference,"
+            + " and stores the fastest correct one for this device and driver, beside the kernel cache: on CPUs"
+            + " gemm_blocked's register block, vector width and work-group size per class of shape (small, large,"
+            + " long-k); on GPUs (or with CLNN_GEMM_KERNEL=gpu) gemm_gpu's tiles, work-items and K step, one for all"
+            + " shapes. train, bench, devices and the library use the stored choice from then on; deleting the file"
+            + " restores the defaults.",
             "Ends within the budget; prints a line per configuration (not with --quiet), then the choices against"
             + " the defaults and the file written."},
         footer = {"  clnn tune", "  clnn tune --budget 20 --quiet",
@@ -36,7 +38,8 @@ final class TuneCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     String budget;
     @Option(names = "--vector-width", paramLabel = "W", description = "float vector width of the candidates, 4, 8"
-            + " or 16 (default: the width the device reports; POCL generating AVX2 code still reports 16: give 8)")
+            + " or 16 (default: the width the device reports; POCL generating AVX2 code still reports 16: give 8);"
+            + " gemm_blocked only")
     String vectorWidth;
     @Option(names = "--quiet", description = "print only the choices and the file written")
     boolean quiet;
@@ -78,7 +81,8 @@ final class TuneCommand implements Callable<Integer> {
      */
     static void tune(OpenClBackend cl, int seconds, int width, boolean quiet, PrintStream out) {
         String target = System.getenv("POCL_LLVM_CPU_NAME");
-        if (!quiet && width == 0 && target != null && cl.device().info().preferredVectorWidthFloat() >= 16) {
+        if (!quiet && width == 0 && target != null && cl.tuning().blockedGemm()
+                && cl.device().info().preferredVectorWidthFloat() >= 16) {
             out.println("note: POCL_LLVM_CPU_NAME=" + target + " but the device reports float16 vectors; if that CPU"
                     + " has no AVX-512, tune with --vector-width 8");
         }

@@ -1,5 +1,8 @@
 package dev.clnn.tune;
 
+import static dev.clnn.tune.CheckData.nan;
+import static dev.clnn.tune.CheckData.values;
+
 import dev.clnn.backend.ConfiguredGemm;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.DType;
@@ -10,7 +13,6 @@ import dev.clnn.backend.KernelTuning;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -257,17 +259,4 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
         return backend.fromArray(values(random, count), count);
     }
 
-    private static float[] values(SplittableRandom random, int count) {
-        float[] data = new float[count];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) random.nextDouble(-1, 1);
-        }
-        return data;
-    }
-
-    private static float[] nan(int count) {
-        float[] data = new float[count];
-        Arrays.fill(data, Float.NaN);
-        return data;
-    }
 }

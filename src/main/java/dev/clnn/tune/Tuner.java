@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Measures kernel configurations on the device it runs on and picks, per family and class of shape, the fastest one
@@ -61,29 +61,43 @@ public final class Tuner {
 
     private final OpenClBackend backend;
     private final PrintStream progress;
-    private final List<Function<OpenClBackend, TunableFamily<?>>> families;
+    private final List<BiFunction<OpenClBackend, Duration, TunableFamily<?>>> families;
 
     /**
-     * A tuner of every family that applies to {@code backend}'s device (today gemm_blocked on CPUs).
+     * A tuner of the GEMM kernel {@code backend}'s device runs: gemm_blocked (CPUs, {@code GemmFamily}) or gemm_gpu
+     * (GPUs, or any device where {@code clnn.gemm.kernel=gpu} forces it, {@code GpuGemmFamily}).
      *
      * @param vectorWidth the float vector width of gemm_blocked's candidates, 4, 8 or 16, or 0 for the width the
-     *                    device reports (POCL told to generate AVX2 code still reports 16: give 8 there)
+     *                    device reports (POCL told to generate AVX2 code still reports 16: give 8 there); must be 0
+     *                    where the device runs gemm_gpu, whose candidates come with their own widths
      * @param progress    where a line per phase and configuration goes, or null for none
-     * @throws IllegalArgumentException when there is nothing to tune on the device (a GPU, today)
+     * @throws IllegalArgumentException when the vector width is not one of these
      */
     public Tuner(OpenClBackend backend, int vectorWidth, PrintStream progress) {
-        this(backend, progress, List.of(b -> new GemmFamily(b, vectorWidth)));
+        this(backend, progress, List.of(familyOf(backend, vectorWidth)));
+    }
+
+    private static BiFunction<OpenClBackend, Duration, TunableFamily<?>> familyOf(OpenClBackend backend,
+            int vectorWidth) {
         if (!backend.tuning().blockedGemm()) {
-            throw new IllegalArgumentException("nothing to tune on " + backend.name() + " yet: it uses "
-                    + backend.tuning().gemmChoice() + ", which has no tuner");
+            if (vectorWidth != 0) {
+                throw new IllegalArgumentException("a vector width applies to gemm_blocked only; " + backend.name()
+                        + " runs gemm_gpu, whose candidates set their own");
+            }
+            return GpuGemmFamily::new;
         }
         if (vectorWidth != 0 && vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16) {
             throw new IllegalArgumentException("vector width must be 4, 8 or 16, not " + vectorWidth);
         }
+        return (b, budget) -> new GemmFamily(b, vectorWidth);
     }
 
-    /** A tuner of the given families (tests inject a family with a wrong configuration here). */
-    Tuner(OpenClBackend backend, PrintStream progress, List<Function<OpenClBackend, TunableFamily<?>>> families) {
+    /**
+     * A tuner of the given families, each opened with its share of the budget (tests inject a family with a wrong
+     * configuration here).
+     */
+    Tuner(OpenClBackend backend, PrintStream progress,
+            List<BiFunction<OpenClBackend, Duration, TunableFamily<?>>> families) {
         this.backend = backend;
         this.progress = progress;
         this.families = List.copyOf(families);
@@ -100,7 +114,7 @@ public final class Tuner {
         for (int i = 0; i < families.size(); i++) {
             long now = System.nanoTime();
             long deadline = now + (end - now) / (families.size() - i);
-            try (TunableFamily<?> family = families.get(i).apply(backend)) {
+            try (TunableFamily<?> family = families.get(i).apply(backend, Duration.ofNanos(deadline - now))) {
                 say("tuning " + family.describe() + String.format(Locale.ROOT, "; %.0f s", (deadline - now) / 1e9));
                 tuneFamily(family, now + (deadline - now) * SEARCH_PERCENT / 100, deadline, all);
             }

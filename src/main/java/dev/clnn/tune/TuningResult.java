@@ -76,10 +76,15 @@ public record TuningResult(DeviceInfo device, List<Choice> choices, int measured
     public List<String> table() {
         List<String> lines = new ArrayList<>();
         if (!choices.isEmpty()) {
-            lines.add(String.format(Locale.ROOT, "%-14s %-20s %8s   %-20s %8s  %s", "class", "chosen", "GFLOP/s",
-                    "default", "GFLOP/s", "speed-up"));
+            // gemm_blocked's text forms fit 20 columns; gemm_gpu's are longer.
+            int width = Math.max(20, choices.stream()
+                    .mapToInt(c -> Math.max(c.chosen().length(), c.defaultConfig().length())).max().orElse(0));
+            String header = "%-14s %-" + width + "s %8s   %-" + width + "s %8s  %s";
+            String row = "%-14s %-" + width + "s %8.1f   %-" + width + "s %8.1f  %.2fx";
+            lines.add(String.format(Locale.ROOT, header, "class", "chosen", "GFLOP/s", "default", "GFLOP/s",
+                    "speed-up"));
             for (Choice c : choices) {
-                lines.add(String.format(Locale.ROOT, "%-14s %-20s %8.1f   %-20s %8.1f  %.2fx", c.entryName(),
+                lines.add(String.format(Locale.ROOT, row, c.entryName(),
                         c.chosen(), c.chosenGflops(), c.defaultConfig(), c.defaultGflops(),
                         c.chosenGflops() / c.defaultGflops()));
             }

@@ -93,6 +93,35 @@ class KernelTuningTest {
     }
 
     @Test
+    void aStoredGemmGpuEntryIsTheTunedConfigurationAndDevicesSaysSo() {
+        GpuGemmConfig stored = GpuGemmConfig.parse("mwg128 nwg64 kwg32 mdimc16 ndimc8");
+        KernelTuning gpu = KernelTuning.forDevice(device(true, 1024), null,
+                Map.of(KernelTuning.GPU_GEMM_STORE_NAME, stored.toString()));
+        assertEquals(stored, gpu.gpuGemm());
+        assertEquals(KernelTuning.Source.TUNED, gpu.gpuGemmSource());
+        assertEquals("gemm_gpu " + stored + " (tuned: packed, 128x64 tiles of 16x8 work-items, 8x8 register tile"
+                + " each)", gpu.gemmChoice());
+        // A CPU forced onto gemm_gpu (clnn.gemm.kernel=gpu) reads the same entry: that is how POCL tunes it.
+        KernelTuning cpu = KernelTuning.forDevice(device(false, 4096), null,
+                Map.of(KernelTuning.GPU_GEMM_STORE_NAME, stored.toString())).withBlockedGemm(false);
+        assertTrue(cpu.gemmChoice().startsWith("gemm_gpu " + stored + " (tuned: "), cpu.gemmChoice());
+        // Forcing the configuration wins over the stored one and says where it came from.
+        GpuGemmConfig forced = GpuGemmConfig.parse("mwg32 nwg32 mdimc8 ndimc8");
+        assertTrue(gpu.withGpuGemm(forced).gemmChoice().startsWith("gemm_gpu " + forced + " (forced by "
+                + KernelTuning.GPU_GEMM_PROPERTY + ": "), gpu.withGpuGemm(forced).gemmChoice());
+        assertEquals(KernelTuning.GPU_GEMM_FAMILY + "." + KernelTuning.GPU_GEMM_CLASS,
+                KernelTuning.GPU_GEMM_STORE_NAME);
+    }
+
+    @Test
+    void anUnreadableStoredGemmGpuEntryFallsBackToTheDefault() {
+        KernelTuning t = KernelTuning.forDevice(device(true, 1024), null,
+                Map.of(KernelTuning.GPU_GEMM_STORE_NAME, "mwg100"));
+        assertEquals(KernelTuning.forDevice(device(true, 1024), null), t);
+        assertTrue(t.gemmChoice().contains("(default: "), t.gemmChoice());
+    }
+
+    @Test
     void anUnreadableStoredEntryFallsBackToTheDefault() {
         KernelTuning t = KernelTuning.forDevice(device(false, 4096, 16), null,
                 Map.of(KernelTuning.storeName(GemmClass.LARGE), "vw16 rm99 wn2 g8"));
