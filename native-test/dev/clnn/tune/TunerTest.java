@@ -72,11 +72,12 @@ class TunerTest {
                 assertEquals(KernelTuning.Source.DEFAULT, before.tuning().gemm().source(c), "empty store: defaults");
             }
         }
-        // A first run of the same budget into another folder builds the defaults' programs, so
-        // the timed run below is not charged for the compiler's first start on a cold cache (tens of seconds on a
-        // busy 2-core machine), which no budget logic can foresee.
+        // A first run of the same budget into another folder builds the defaults' programs, so the timed run below
+        // is not charged for the compiler's first start on a cold cache (tens of seconds on a busy 2-core machine),
+        // which no budget logic can foresee.
         System.setProperty("clnn.tuningDir", warmUpDir.toString());
-        assertEquals(0, clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS), "--quiet").code);
+        Run warmUp = clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS), "--quiet");
+        assertEquals(0, warmUp.code, warmUp.out + warmUp.err);
         System.setProperty("clnn.tuningDir", dir.toString());
         long start = System.nanoTime();
         Run tune = clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS));
