@@ -3,6 +3,7 @@ package dev.clnn.backend;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceBuffer;
 import dev.clnn.device.DeviceException;
+import dev.clnn.device.DeviceInfo;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -23,13 +24,21 @@ public final class OpenClBackend implements Backend {
     private final ReduceSumRoutine reduce;
 
     public OpenClBackend(ClDevice device) {
+        this(device, Set.of());
+    }
+
+    /**
+     * @param firstStep kernels the caller's first step launches beyond every classifier's (see
+     *                  {@code FirstStepKernels}); their programs are built in the background with the common ones
+     */
+    public OpenClBackend(ClDevice device, Set<Kernels> firstStep) {
         this.device = device;
         this.tuning = KernelTuning.forDevice(device.info());
         this.launcher = new KernelLauncher(device, tuning);
         this.gemm = new GemmRoutine(launcher);
         this.reduce = new ReduceSumRoutine(launcher);
         // The compiler's start-up (about a second on POCL) then overlaps the caller's data loading and model set-up.
-        device.prebuild(StartupPrograms.inOrderOfFirstUse(tuning));
+        device.prebuild(StartupPrograms.inOrderOfFirstUse(tuning, firstStep));
     }
 
     /** Opens the device a selector names ({@code opencl}, {@code opencl:P:D} or a name substring). */
@@ -43,6 +52,14 @@ public final class OpenClBackend implements Backend {
      */
     public static OpenClBackend openProfiled(String selector) {
         return new OpenClBackend(ClDevice.openProfiled(ClDevice.select(selector)));
+    }
+
+    /**
+     * A backend on a device opened with {@link ClDevice#openDryRun}: its ops record their kernel launches instead
+     * of running them, for warming up a driver's code generation ({@link ClDevice#runRecordedLaunchesReversed}).
+     */
+    public static OpenClBackend openDryRun(DeviceInfo info, Set<Kernels> firstStep) {
+        return new OpenClBackend(ClDevice.openDryRun(info), firstStep);
     }
 
     public ClDevice device() {
