@@ -16,8 +16,8 @@ import dev.clnn.optim.Sgd;
 import java.lang.System.Logger.Level;
 
 /**
- * Halves the code generation of the first training step on a driver that compiles each kernel at its first launch
- * (POCL on a CPU: 0.1-0.2 s per kernel, 15-25 kernels in a first step). A second thread opens a dry-run context on
+ * Spreads the code generation of the first training step over two cores on a driver that compiles each kernel at
+ * its first launch (POCL on a CPU: 0.1-0.2 s per kernel, 15-25 kernels in a first step). A second thread opens a dry-run context on
  * the same device ({@link OpenClBackend#openDryRun}), runs the same model's first step there with the same shapes
  * and optimiser (which records its launches without running them), then runs each recorded launch once from the
  * last to the first. The real step compiles from the first kernel on, the dry run from the last back, and each
