@@ -34,16 +34,18 @@ final class FirstStepWarmup implements AutoCloseable {
     }
 
     /**
-     * Starts the dry run when {@code backend} is an OpenCL device whose driver generates code at first launch;
-     * otherwise does nothing.
+     * Starts the dry run when {@code backend} is an OpenCL device with two or more compute units whose driver
+     * generates code at first launch; otherwise does nothing.
      *
      * @param sample the shape of one input sample, e.g. {1, 28, 28}
      * @param rows   the rows of the first batch
      */
     static FirstStepWarmup start(Backend backend, TrainOptions options, int[] sample, int rows) {
         Backend inner = backend instanceof ProfiledBackend profiled ? profiled.inner() : backend;
+        // With one core the two halves would only take turns, and the dry run's own set-up would be pure cost.
         if (!(inner instanceof OpenClBackend opencl)
-                || !ClDevice.generatesCodeAtFirstLaunch(opencl.device().info())) {
+                || !ClDevice.generatesCodeAtFirstLaunch(opencl.device().info())
+                || opencl.device().info().computeUnits() < 2) {
             return new FirstStepWarmup(null);
         }
         DeviceInfo info = opencl.device().info();
