@@ -25,6 +25,11 @@ import java.lang.System.Logger.Level;
  * with the real run but the driver's cache, so it cannot change a result; if it fails, only time is lost.
  */
 final class FirstStepWarmup implements AutoCloseable {
+    /**
+     * {@code -Dclnn.firstStepWarmup=true} turns the dry run on. Off by default: on the shared 2-core machine it was
+     * built on, with no idle core, it bought nothing measurable (README, start-up); it is meant for idle cores.
+     */
+    static final String PROPERTY = "clnn.firstStepWarmup";
     private static final System.Logger LOG = System.getLogger("dev.clnn");
 
     private final Thread thread; // null when there is nothing to warm up
@@ -35,7 +40,7 @@ final class FirstStepWarmup implements AutoCloseable {
 
     /**
      * Starts the dry run when {@code backend} is an OpenCL device with two or more compute units whose driver
-     * generates code at first launch; otherwise does nothing.
+     * generates code at first launch and the system property {@value #PROPERTY} is true; otherwise does nothing.
      *
      * @param sample the shape of one input sample, e.g. {1, 28, 28}
      * @param rows   the rows of the first batch
@@ -43,7 +48,8 @@ final class FirstStepWarmup implements AutoCloseable {
     static FirstStepWarmup start(Backend backend, TrainOptions options, int[] sample, int rows) {
         Backend inner = backend instanceof ProfiledBackend profiled ? profiled.inner() : backend;
         // With one core the two halves would only take turns, and the dry run's own set-up would be pure cost.
-        if (!(inner instanceof OpenClBackend opencl)
+        if (!Boolean.getBoolean(PROPERTY)
+                || !(inner instanceof OpenClBackend opencl)
                 || !ClDevice.generatesCodeAtFirstLaunch(opencl.device().info())
                 || opencl.device().info().computeUnits() < 2) {
             return new FirstStepWarmup(null);
