@@ -55,13 +55,20 @@ final class FirstStepWarmup implements AutoCloseable {
             return new FirstStepWarmup(null);
         }
         DeviceInfo info = opencl.device().info();
-        Thread thread = new Thread(() -> dryRun(info, options, sample, rows), "clnn first-step warm-up");
+        Thread thread = new Thread(() -> {
+            try {
+                dryRun(info, options, sample, rows);
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "first-step warm-up on " + info.name() + " failed (costs only time): " + e);
+            }
+        }, "clnn first-step warm-up");
         thread.setDaemon(true);
         thread.start();
         return new FirstStepWarmup(thread);
     }
 
-    private static void dryRun(DeviceInfo info, TrainOptions options, int[] sample, int rows) {
+    /** Records the first step of {@code options}' model on a dry-run context of {@code info}, then replays it. */
+    static void dryRun(DeviceInfo info, TrainOptions options, int[] sample, int rows) {
         try (OpenClBackend dry = OpenClBackend.openDryRun(info, FirstStepKernels.of(options.model()));
                 Sequential model = Models.build(dry, options.model(), options.seed());
                 SoftmaxCrossEntropy xent = new SoftmaxCrossEntropy(dry);
@@ -75,8 +82,6 @@ final class FirstStepWarmup implements AutoCloseable {
             model.backwardParametersOnly(xent.backward());
             sgd.step();
             dry.device().runRecordedLaunchesReversed();
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "first-step warm-up on " + info.name() + " failed (costs only time): " + e);
         }
     }
 
