@@ -4,6 +4,7 @@ import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceInfo;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -36,7 +37,15 @@ public final class Backends {
 
     /** Opens the backend {@code selector} names. */
     public static Backend open(String selector) {
-        return open(selector, ClDevice::open);
+        return open(selector, Set.of());
+    }
+
+    /**
+     * As {@link #open(String)}; an OpenCL backend also builds the programs of {@code firstStep} (the kernels a
+     * model launches beyond every classifier's, see {@code FirstStepKernels}) in its first background build.
+     */
+    public static Backend open(String selector, Set<Kernels> firstStep) {
+        return open(selector, ClDevice::open, firstStep);
     }
 
     /**
@@ -46,10 +55,15 @@ public final class Backends {
      * queue nor any event.
      */
     public static ProfiledBackend openProfiled(String selector) {
-        return ProfiledBackend.wrap(open(selector, ClDevice::openProfiled));
+        return openProfiled(selector, Set.of());
     }
 
-    private static Backend open(String selector, Function<DeviceInfo, ClDevice> opener) {
+    /** As {@link #openProfiled(String)}, building the programs of {@code firstStep} early as {@link #open} does. */
+    public static ProfiledBackend openProfiled(String selector, Set<Kernels> firstStep) {
+        return ProfiledBackend.wrap(open(selector, ClDevice::openProfiled, firstStep));
+    }
+
+    private static Backend open(String selector, Function<DeviceInfo, ClDevice> opener, Set<Kernels> firstStep) {
         String s = selector == null ? "auto" : selector.trim().toLowerCase(Locale.ROOT);
         if (s.isEmpty()) {
             throw new IllegalArgumentException("empty device selector; use auto, cpu, opencl, opencl:P:D or a name");
@@ -64,8 +78,8 @@ public final class Backends {
                         "no OpenCL device found; using the CPU reference backend");
                 return new CpuBackend();
             }
-            return new OpenClBackend(opener.apply(ClDevice.select("opencl")));
+            return new OpenClBackend(opener.apply(ClDevice.select("opencl")), firstStep);
         }
-        return new OpenClBackend(opener.apply(ClDevice.select(selector)));
+        return new OpenClBackend(opener.apply(ClDevice.select(selector)), firstStep);
     }
 }

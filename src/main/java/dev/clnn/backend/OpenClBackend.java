@@ -3,6 +3,7 @@ package dev.clnn.backend;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceBuffer;
 import dev.clnn.device.DeviceException;
+import dev.clnn.device.DeviceInfo;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -28,11 +29,23 @@ public final class OpenClBackend implements Backend {
     private final ConvPolicy conv;
 
     public OpenClBackend(ClDevice device) {
-        this(device, ConvPolicy.forDevice(device.info().gpu()));
+        this(device, ConvPolicy.forDevice(device.info().gpu()), Set.of());
     }
 
     /** A backend whose convolution layers follow {@code conv} (tests and a tuner force each algorithm). */
     public OpenClBackend(ClDevice device, ConvPolicy conv) {
+        this(device, conv, Set.of());
+    }
+
+    /**
+     * @param firstStep kernels the caller's first step launches beyond every classifier's (see
+     *                  {@code FirstStepKernels}); their programs are built in the background with the common ones
+     */
+    public OpenClBackend(ClDevice device, Set<Kernels> firstStep) {
+        this(device, ConvPolicy.forDevice(device.info().gpu()), firstStep);
+    }
+
+    private OpenClBackend(ClDevice device, ConvPolicy conv, Set<Kernels> firstStep) {
         this.device = device;
         this.tuning = KernelTuning.forDevice(device.info());
         this.launcher = new KernelLauncher(device, tuning);
@@ -43,7 +56,7 @@ public final class OpenClBackend implements Backend {
         this.bias = new BiasRoutine(launcher);
         this.conv = conv;
         // The compiler's start-up (about a second on POCL) then overlaps the caller's data loading and model set-up.
-        device.prebuild(StartupPrograms.inOrderOfFirstUse(tuning));
+        device.prebuild(StartupPrograms.inOrderOfFirstUse(tuning, firstStep));
     }
 
     /** Opens the device a selector names ({@code opencl}, {@code opencl:P:D} or a name substring). */
@@ -57,6 +70,14 @@ public final class OpenClBackend implements Backend {
      */
     public static OpenClBackend openProfiled(String selector) {
         return new OpenClBackend(ClDevice.openProfiled(ClDevice.select(selector)));
+    }
+
+    /**
+     * A backend on a device opened with {@link ClDevice#openDryRun}: its ops record their kernel launches instead
+     * of running them, for warming up a driver's code generation ({@link ClDevice#runRecordedLaunchesReversed}).
+     */
+    public static OpenClBackend openDryRun(DeviceInfo info, Set<Kernels> firstStep) {
+        return new OpenClBackend(ClDevice.openDryRun(info), firstStep);
     }
 
     public ClDevice device() {

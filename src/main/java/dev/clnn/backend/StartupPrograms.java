@@ -1,6 +1,7 @@
 package dev.clnn.backend;
 
 import dev.clnn.device.ProgramSpec;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -8,11 +9,12 @@ import java.util.Set;
 /**
  * The programs a backend builds in the background as soon as it opens: those every classifier's first training
  * step needs, in the order it needs them (fills, the products, bias, activation, the loss and its reduction, the
- * optimiser). Only the GEMM kernels this device's tuning launches are included, gemm_blocked.cl once per distinct
- * configuration of its classes of shape (tuning keeps them few): which classes a first step uses depends on the
- * model, and a configuration built late costs the step more than one built early. Nothing else is: POCL compiles one
- * program or kernel at a time per context, so a program built here that the step does not use (pooling for an MLP)
- * delays the code generation of every kernel the step launches after it. The others are built when first used.
+ * optimiser), then those of the model's own layers when the caller names them (convolution, pooling). Only the
+ * GEMM kernels this device's tuning launches are included, gemm_blocked.cl once per distinct configuration of its
+ * classes of shape (tuning keeps them few): which classes a first step uses depends on the model, and a
+ * configuration built late costs the step more than one built early. Nothing else is: POCL compiles one program or
+ * kernel at a time per context, so a program built here that the step does not use (pooling for an MLP) delays the
+ * code generation of every kernel the step launches after it. The others are built when first used.
  */
 final class StartupPrograms {
     private static final List<Kernels> FIRST_USE = List.of(Kernels.FILL_F32, Kernels.GEMM_BLOCKED, Kernels.GEMM_GPU,
@@ -22,10 +24,16 @@ final class StartupPrograms {
     private StartupPrograms() {
     }
 
-    /** The distinct (file, options) pairs to build for {@code tuning}, first needed first. */
-    static List<ProgramSpec> inOrderOfFirstUse(KernelTuning tuning) {
+    /**
+     * The distinct (file, options) pairs to build for {@code tuning}, first needed first.
+     *
+     * @param model the kernels the model's layers launch beyond the common ones (e.g. im2col); may be empty
+     */
+    static List<ProgramSpec> inOrderOfFirstUse(KernelTuning tuning, Set<Kernels> model) {
         Set<ProgramSpec> specs = new LinkedHashSet<>();
-        for (Kernels k : FIRST_USE) {
+        List<Kernels> wanted = new ArrayList<>(FIRST_USE);
+        wanted.addAll(model);
+        for (Kernels k : wanted) {
             boolean blocked = k.file() == KernelFile.GEMM_BLOCKED;
             boolean gpu = k.file() == KernelFile.GEMM_GPU;
             if ((blocked && !tuning.blockedGemm()) || (gpu && tuning.blockedGemm())) {

@@ -2,6 +2,8 @@ package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
+import dev.clnn.backend.Kernels;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** {@code --device}: the backend a command runs on. */
@@ -15,9 +17,19 @@ final class DeviceOption {
         return Backends.open(selector());
     }
 
+    /** Opens the chosen backend, building the programs of {@code firstStep} early; the caller closes it. */
+    Backend open(Set<Kernels> firstStep) {
+        return Backends.open(selector(), firstStep);
+    }
+
     /** Opens the chosen backend with profiling ({@link Backends#openProfiled}); the caller closes it. */
     Backend openProfiled() {
-        return Backends.openProfiled(selector());
+        return openProfiled(Set.of());
+    }
+
+    /** As {@link #openProfiled()}, building the programs of {@code firstStep} early. */
+    Backend openProfiled(Set<Kernels> firstStep) {
+        return Backends.openProfiled(selector(), firstStep);
     }
 
     private String selector() {

@@ -3,14 +3,17 @@ package dev.clnn.cli;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.GemmClass;
 import dev.clnn.backend.KernelTuning;
+import dev.clnn.backend.Kernels;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;
+import dev.clnn.model.FirstStepKernels;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -105,7 +108,8 @@ final class TrainCommand implements Callable<Integer> {
             tuneIfNothingStored();
         }
         // Opened before the data loads: an OpenCL backend starts compiling its kernels in the background at once.
-        try (Backend backend = profile ? device.openProfiled() : device.open()) {
+        Set<Kernels> firstStep = FirstStepKernels.of(options.model());
+        try (Backend backend = profile ? device.openProfiled(firstStep) : device.open(firstStep)) {
             DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
             new Trainer(backend, options, out, interactive).run(split);
         }

@@ -1,0 +1,286 @@
+package dev.clnn.check;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.Backends;
+import dev.clnn.backend.CpuBackend;
+import dev.clnn.backend.DType;
+import dev.clnn.backend.Pool2d;
+import dev.clnn.backend.SgdHyper;
+import dev.clnn.backend.Tensor;
+import dev.clnn.nn.Conv2d;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * The op-by-op parity checks of a device against the CPU reference, shipped in the jar so a machine without Maven
+ * (a lent GPU) can run them: {@code clnn selfcheck --full}, or {@code java -cp clnn.jar dev.clnn.check.ParityCheck
+ * [selector]}. GEMM in all four transpositions, the convolution layer forward and backward, max and average
+ * pooling, ReLU, softmax cross-entropy and the SGD step, each on seeded uniform data of awkward sizes (1, primes,
+ * larger than any tile), with every device output poisoned with NaN before the call (accumulated outputs prefilled
+ * with the same random values on both sides). One line per comparison; the native tests check the same ops in
+ * more depth, this is the part that travels.
+ */
+public final class ParityCheck {
+    /** GEMM, K ≤ 1024: a float dot product of K terms errs ~√K·2^-24 ≈ 2e-6 typically against double (the style's 1e-5). */
+    static final double GEMM = 1e-5;
+    /**
+     * Convolution: its GEMMs sum cin·k·k ≤ 400 terms forward and n·outH·outW ≤ 12544 for the weight gradient, in
+     * float against double: ~√K·2^-24 ≤ 1e-5, doubled for the two products a gradient goes through.
+     */
+    static final double CONV = 2e-5;
+    /** Softmax and its loss: float exp/log within a few ulp plus a float sum over the classes (~1e-7 per element). */
+    static final double SOFTMAX = 1e-5;
+    /** Average pooling: the same sum order, but the divisor and the sum round in float. */
+    static final double AVG_POOL = 1e-6;
+    /** ReLU, max pooling and the SGD step do the same float operations in the same order as the reference. */
+    static final double EXACT = 0;
+
+    private final Backend device;
+    private final Backend cpu = new CpuBackend();
+    private final Consumer<ParityComparison> report;
+    private final List<ParityComparison> results = new ArrayList<>();
+
+    private ParityCheck(Backend device, Consumer<ParityComparison> report) {
+        this.device = device;
+        this.report = report;
+    }
+
+    /** {@code ParityCheck [selector]}: runs every check on the device (default {@code opencl}); exit 1 on a failure. */
+    public static void main(String[] args) {
+        String selector = args.length > 0 ? args[0] : "opencl";
+        try (Backend backend = Backends.open(selector)) {
+            System.exit(run(backend, System.out) == 0 ? 0 : 1);
+        }
+    }
+
+    /**
+     * Runs every check on {@code device}, printing a line per comparison and a summary to {@code out}.
+     *
+     * @return the number of failed comparisons
+     */
+    public static int run(Backend device, PrintStream out) {
+        out.println("parity of " + device.name() + " against the CPU reference:");
+        ParityCheck check = new ParityCheck(device, r -> out.println(r.line()));
+        check.all();
+        long failed = check.results.stream().filter(r -> !r.passed()).count();
+        out.println(failed == 0 ? "parity passed: " + check.results.size() + " comparisons"
+                : "PARITY FAILED: " + failed + " of " + check.results.size() + " comparisons");
+        return (int) failed;
+    }
+
+    private void all() {
+        int[][] gemmSizes = {{1, 1, 1}, {17, 33, 129}, {129, 65, 31}, {67, 257, 513}, {256, 300, 1000}};
+        for (int[] s : gemmSizes) {
+            for (int t = 0; t < 4; t++) {
+                gemm(s[0], s[1], s[2], (t & 2) != 0, (t & 1) != 0, 1f, 0f);
+            }
+        }
+        gemm(33, 17, 65, false, true, 0.5f, 2f); // beta ≠ 0: C is read and accumulated
+        int[][] convs = { // n, cin, h, w, cout, k, stride, pad
+            {1, 1, 5, 5, 2, 3, 1, 0}, {2, 3, 7, 9, 4, 3, 1, 1}, {3, 2, 9, 7, 5, 3, 2, 1}, {1, 4, 11, 13, 3, 5, 2, 2},
+            {16, 16, 14, 14, 32, 3, 1, 1}};
+        for (int[] c : convs) {
+            conv(c);
+        }
+        for (Pool2d p : List.of(Pool2d.square(1, 1, 1, 1, 1, 1, 0), Pool2d.square(2, 3, 5, 5, 2, 2, 0),
+                Pool2d.square(1, 2, 7, 9, 3, 2, 1), Pool2d.square(2, 5, 17, 17, 5, 3, 2),
+                Pool2d.square(64, 16, 28, 28, 2, 2, 0))) {
+            pool(p);
+        }
+        for (int count : new int[] {1, 17, 1000003}) {
+            relu(count);
+        }
+        for (int[] nc : new int[][] {{1, 1}, {17, 10}, {129, 33}, {256, 1000}}) {
+            softmaxXent(nc[0], nc[1], 1);
+            softmaxXent(nc[0], nc[1], 30);
+        }
+        for (int count : new int[] {1, 33, 100003}) {
+            sgd(count, new SgdHyper(0.05f, 0f, 0f, 0f, false), true);
+            sgd(count, new SgdHyper(0.01f, 0.9f, 0f, 1e-4f, true), false);
+            sgd(count, new SgdHyper(0.01f, 0.5f, 0.3f, 1e-2f, false), false);
+        }
+    }
+
+    private void gemm(int m, int n, int k, boolean transA, boolean transB, float alpha, float beta) {
+        SplittableRandom random = new SplittableRandom(31L * m + 17L * n + k + (transA ? 2 : 0) + (transB ? 1 : 0));
+        float[] a = uniform(random, m * k, 1);
+        float[] b = uniform(random, k * n, 1);
+        float[] c = beta == 0 ? nans(m * n) : uniform(random, m * n, 1);
+        String name = String.format("gemm %s%s %dx%dx%d", transA ? "T" : "N", transB ? "T" : "N", m, n, k)
+                + (beta == 0 ? "" : " beta " + beta);
+        compare(name, run(device, a, b, c, m, n, k, transA, transB, alpha, beta),
+                run(cpu, a, b, beta == 0 ? new float[m * n] : c, m, n, k, transA, transB, alpha, beta), GEMM);
+    }
+
+    private static float[] run(Backend be, float[] a, float[] b, float[] c, int m, int n, int k, boolean transA,
+            boolean transB, float alpha, float beta) {
+        try (Tensor at = be.fromArray(a, transA ? k : m, transA ? m : k);
+                Tensor bt = be.fromArray(b, transB ? n : k, transB ? k : n);
+                Tensor ct = be.fromArray(c, m, n)) {
+            be.gemm(ct, at, bt, transA, transB, m, n, k, alpha, beta);
+            return be.readFloats(ct);
+        }
+    }
+
+    /** The layer (im2col, GEMMs, axis swaps, bias) forward and backward; gradients prefilled, as they accumulate. */
+    private void conv(int[] c) {
+        long seed = Arrays.hashCode(c);
+        SplittableRandom random = new SplittableRandom(seed);
+        int n = c[0], cin = c[1], h = c[2], w = c[3], cout = c[4], k = c[5], stride = c[6], pad = c[7];
+        int outH = (h + 2 * pad - k) / stride + 1;
+        int outW = (w + 2 * pad - k) / stride + 1;
+        float[] x = uniform(random, n * cin * h * w, 1);
+        float[] dy = uniform(random, n * cout * outH * outW, 1);
+        float[] dW = uniform(random, cout * cin * k * k, 1);
+        float[] db = uniform(random, cout, 1);
+        float[][] got = conv(device, c, seed, x, dy, dW, db);
+        float[][] want = conv(cpu, c, seed, x, dy, dW, db);
+        String shape = String.format("conv n%d c%d %dx%d -> %d k%d s%d p%d", n, cin, h, w, cout, k, stride, pad);
+        String[] parts = {"y", "dx", "dW", "db"};
+        for (int i = 0; i < parts.length; i++) {
+            compare(shape + " " + parts[i], got[i], want[i], CONV);
+        }
+    }
+
+    private static float[][] conv(Backend be, int[] c, long seed, float[] x, float[] dy, float[] dW, float[] db) {
+        int outH = (c[2] + 2 * c[7] - c[5]) / c[6] + 1;
+        int outW = (c[3] + 2 * c[7] - c[5]) / c[6] + 1;
+        try (Conv2d conv = new Conv2d(be, c[1], c[4], c[5], c[6], c[7], new SplittableRandom(seed));
+                Tensor xt = be.fromArray(x, c[0], c[1], c[2], c[3]);
+                Tensor dyt = be.fromArray(dy, c[0], c[4], outH, outW)) {
+            be.write(conv.weight().grad(), dW);
+            be.write(conv.bias().grad(), db);
+            float[] y = be.readFloats(conv.forward(xt));
+            float[] dx = be.readFloats(conv.backward(dyt));
+            return new float[][] {y, dx, be.readFloats(conv.weight().grad()), be.readFloats(conv.bias().grad())};
+        }
+    }
+
+    private void pool(Pool2d p) {
+        SplittableRandom random = new SplittableRandom(p.hashCode());
+        int in = p.n() * p.c() * p.h() * p.w();
+        int out = p.n() * p.c() * p.outH() * p.outW();
+        float[] x = uniform(random, in, 1);
+        float[] dy = uniform(random, out, 1);
+        String shape = String.format("n%d c%d %dx%d k%d s%d p%d", p.n(), p.c(), p.h(), p.w(), p.kh(), p.sh(), p.ph());
+        try (Tensor xd = device.fromArray(x, in); Tensor dyd = device.fromArray(dy, out);
+                Tensor yd = device.fromArray(nans(out), out); Tensor ad = device.fromArray(poisonedIndices(out), out);
+                Tensor dxd = device.fromArray(nans(in), in);
+                Tensor xc = cpu.fromArray(x, in); Tensor dyc = cpu.fromArray(dy, out); Tensor yc = cpu.empty(DType.F32, out);
+                Tensor ac = cpu.empty(DType.I32, out); Tensor dxc = cpu.empty(DType.F32, in)) {
+            device.maxPoolForward(yd, ad, xd, p);
+            cpu.maxPoolForward(yc, ac, xc, p);
+            compare("max pool forward " + shape, device.readFloats(yd), cpu.readFloats(yc), EXACT);
+            ParityComparison argmax = ParityComparison.of("max pool argmax " + shape, device.readInts(ad),
+                    cpu.readInts(ac));
+            compare(argmax);
+            if (argmax.passed()) { // a wrong argmax could send the backward kernel's writes out of bounds
+                device.maxPoolBackward(dxd, dyd, ad, p);
+                cpu.maxPoolBackward(dxc, dyc, ac, p);
+                compare("max pool backward " + shape, device.readFloats(dxd), cpu.readFloats(dxc), EXACT);
+            }
+            device.write(yd, nans(out));
+            device.write(dxd, nans(in));
+            device.avgPoolForward(yd, xd, p);
+            cpu.avgPoolForward(yc, xc, p);
+            compare("avg pool forward " + shape, device.readFloats(yd), cpu.readFloats(yc), AVG_POOL);
+            device.avgPoolBackward(dxd, dyd, p);
+            cpu.avgPoolBackward(dxc, dyc, p);
+            compare("avg pool backward " + shape, device.readFloats(dxd), cpu.readFloats(dxc), AVG_POOL);
+        }
+    }
+
+    private void relu(int count) {
+        SplittableRandom random = new SplittableRandom(count);
+        float[] x = uniform(random, count, 1);
+        float[] dy = uniform(random, count, 1);
+        try (Tensor xd = device.fromArray(x, count); Tensor dyd = device.fromArray(dy, count);
+                Tensor yd = device.fromArray(nans(count), count); Tensor dxd = device.fromArray(nans(count), count);
+                Tensor xc = cpu.fromArray(x, count); Tensor dyc = cpu.fromArray(dy, count);
+                Tensor yc = cpu.empty(DType.F32, count); Tensor dxc = cpu.empty(DType.F32, count)) {
+            device.reluForward(yd, xd, count);
+            cpu.reluForward(yc, xc, count);
+            compare("relu forward " + count, device.readFloats(yd), cpu.readFloats(yc), EXACT);
+            device.reluBackward(dxd, dyd, xd, count);
+            cpu.reluBackward(dxc, dyc, xc, count);
+            compare("relu backward " + count, device.readFloats(dxd), cpu.readFloats(dxc), EXACT);
+        }
+    }
+
+    /** Logits in [-scale, scale]: scale 30 checks that the row maximum is subtracted before exp. */
+    private void softmaxXent(int n, int classes, float scale) {
+        SplittableRandom random = new SplittableRandom(n * 1009L + classes);
+        float[] logits = uniform(random, n * classes, scale);
+        int[] labels = random.ints(n, 0, classes).toArray();
+        String shape = n + "x" + classes + " logits ±" + (int) scale;
+        try (Tensor ld = device.fromArray(logits, n, classes); Tensor yd = device.fromArray(labels, n);
+                Tensor lossd = device.fromArray(nans(1), 1); Tensor pd = device.fromArray(nans(n * classes), n, classes);
+                Tensor dd = device.fromArray(nans(n * classes), n, classes);
+                Tensor lc = cpu.fromArray(logits, n, classes); Tensor yc = cpu.fromArray(labels, n);
+                Tensor lossc = cpu.empty(DType.F32, 1); Tensor pc = cpu.empty(DType.F32, n, classes);
+                Tensor dc = cpu.empty(DType.F32, n, classes)) {
+            device.softmaxXentForward(lossd, pd, ld, yd, n, classes);
+            cpu.softmaxXentForward(lossc, pc, lc, yc, n, classes);
+            compare("softmax-xent loss " + shape, device.readFloats(lossd), cpu.readFloats(lossc), SOFTMAX);
+            compare("softmax-xent probs " + shape, device.readFloats(pd), cpu.readFloats(pc), SOFTMAX);
+            device.softmaxXentBackward(dd, pd, yd, n, classes);
+            cpu.softmaxXentBackward(dc, pc, yc, n, classes);
+            compare("softmax-xent backward " + shape, device.readFloats(dd), cpu.readFloats(dc), SOFTMAX);
+        }
+    }
+
+    /** One step; the parameters and the momentum buffer are updated in place, so both start from the same values. */
+    private void sgd(int count, SgdHyper hyper, boolean firstStep) {
+        SplittableRandom random = new SplittableRandom(count + (long) Float.floatToIntBits(hyper.lr()));
+        float[] w = uniform(random, count, 1);
+        float[] g = uniform(random, count, 1);
+        float[] b = uniform(random, count, 1);
+        boolean momentum = hyper.momentum() != 0;
+        String name = String.format("sgd %d lr %s momentum %s%s%s", count, hyper.lr(), hyper.momentum(),
+                hyper.nesterov() ? " nesterov" : "", firstStep ? " first step" : "");
+        try (Tensor wd = device.fromArray(w, count); Tensor gd = device.fromArray(g, count);
+                Tensor bd = device.fromArray(b, count);
+                Tensor wc = cpu.fromArray(w, count); Tensor gc = cpu.fromArray(g, count); Tensor bc = cpu.fromArray(b, count)) {
+            device.sgdUpdate(wd, momentum ? bd : null, gd, count, hyper, firstStep);
+            cpu.sgdUpdate(wc, momentum ? bc : null, gc, count, hyper, firstStep);
+            compare(name + " param", device.readFloats(wd), cpu.readFloats(wc), EXACT);
+            if (momentum) {
+                compare(name + " momentum", device.readFloats(bd), cpu.readFloats(bc), EXACT);
+            }
+        }
+    }
+
+    private void compare(String name, float[] got, float[] want, double tolerance) {
+        compare(ParityComparison.of(name, got, want, tolerance));
+    }
+
+    private void compare(ParityComparison result) {
+        results.add(result);
+        report.accept(result);
+    }
+
+    private static float[] uniform(SplittableRandom random, int count, float scale) {
+        float[] a = new float[count];
+        for (int i = 0; i < count; i++) {
+            a[i] = (float) random.nextDouble(-scale, scale);
+        }
+        return a;
+    }
+
+    private static float[] nans(int count) {
+        float[] a = new float[count];
+        Arrays.fill(a, Float.NaN);
+        return a;
+    }
+
+    /** -1 everywhere: an argmax the kernel never writes differs from the reference's. */
+    private static int[] poisonedIndices(int count) {
+        int[] a = new int[count];
+        Arrays.fill(a, -1);
+        return a;
+    }
+}
