@@ -8,8 +8,8 @@ import java.util.Set;
  * The OpenCL kernels a model's layers launch in a training step beyond those every classifier's step launches
  * (fills, GEMM, bias, ReLU, the loss and the optimiser), so a backend can build their programs as part of the
  * first background build instead of one by one at first use (each program costs POCL a fixed ~0.13 s, and the
- * programs of one context build one after the other). Linear, ReLU and flatten launch only common kernels. Programs are
- * built per file, so one kernel per file is enough; a kernel missing here costs start-up time only.
+ * programs of one context build one after the other). Linear, ReLU and flatten launch only common kernels.
+ * Programs are built per file, so one kernel per file is enough; a kernel missing here costs start-up time only.
  */
 public final class FirstStepKernels {
     private FirstStepKernels() {
