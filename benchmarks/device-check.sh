@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-call check of clnn on an OpenCL device, made for a lent GPU machine with no Java and no network (prepare
 # .gpu/ here first: benchmarks/prepare-device-check.sh). In order, each step with its own time limit so the whole
-# stays under 8 minutes (limits add up to 440 s with the default tune budget): list devices; op-by-op parity against the CPU reference (clnn selfcheck --full); tune with
+# stays under 8 minutes (limits add up to 440 s with the default tune budget): list devices; op-by-op parity
+# against the CPU reference (clnn selfcheck --full); tune with
 # a small budget; time GEMM 1024² and 4096², W2 (MLP 784-1024-1024-10, batch 256) and W3 (cnn, batch 64); print a
 # table last, with the fraction of the card's fp32 peak. A failing step is reported and the rest still runs; the
 # exit code is 1 when the parity check failed or did not run, else 0.
