@@ -244,8 +244,8 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     /**
      * The GEMM kernels in words, e.g. {@code gemm_gpu mwg64 nwg64 ... (default: packed, 64x64 tiles of 16x16
      * work-items, 4x4 register tile each)},
-     * {@code gemm_blocked vw16 rm16 wn1 g32 (default: packed, 16x16 register block, split-K for long K)} where every
-     * class of shape has the same configuration, or {@code gemm_blocked per class of shape (packed, split-K for long
+     * {@code gemm_blocked vw16 rm16 wn1 g32 (default: 16x16 register block, split-K for long K)} where every
+     * class of shape has the same configuration, or {@code gemm_blocked per class of shape (split-K for long
      * K): small vw16 rm6 wn3 g8 (tuned), large …}.
      */
     public String gemmChoice() {
@@ -257,10 +257,10 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
         }
         if (gemm.isUniform()) {
             GemmConfig config = gemm.of(GemmClass.LARGE);
-            return String.format(Locale.ROOT, "gemm_blocked %s (%s: packed, %dx%d register block, split-K for long K)",
+            return String.format(Locale.ROOT, "gemm_blocked %s (%s: %dx%d register block, split-K for long K)",
                     config, gemm.source(GemmClass.LARGE).word(), config.rows(), config.columns());
         }
-        return "gemm_blocked per class of shape (packed, split-K for long K): " + gemm;
+        return "gemm_blocked per class of shape (split-K for long K): " + gemm;
     }
 
     /** The work-group sizes in words, e.g. {@code REDUCE_LOCAL=256, BIAS_LOCAL=64, elementwise work-groups of 256}. */
