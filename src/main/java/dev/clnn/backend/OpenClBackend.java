@@ -29,7 +29,7 @@ public final class OpenClBackend implements Backend {
     private final ConvPolicy conv;
 
     public OpenClBackend(ClDevice device) {
-        this(device, ConvPolicy.forDevice(device.info().gpu()), Set.of());
+        this(device, ConvPolicy.forDevice(device.info()), Set.of());
     }
 
     /** A backend whose convolution layers follow {@code conv} (tests and a tuner force each algorithm). */
@@ -42,7 +42,7 @@ public final class OpenClBackend implements Backend {
      *                  {@code FirstStepKernels}); their programs are built in the background with the common ones
      */
     public OpenClBackend(ClDevice device, Set<Kernels> firstStep) {
-        this(device, ConvPolicy.forDevice(device.info().gpu()), firstStep);
+        this(device, ConvPolicy.forDevice(device.info()), firstStep);
     }
 
     private OpenClBackend(ClDevice device, ConvPolicy conv, Set<Kernels> firstStep) {

@@ -23,7 +23,7 @@ final class DeviceReport {
                 isDefault ? "*" : " ", d.selector(), d.name(), d.platformName(), d.vendor(), d.driverVersion(),
                 d.gpu() ? "GPU" : "not a GPU", d.computeUnits(), d.globalMemBytes() >> 20, d.maxAllocBytes() >> 20,
                 d.localMemBytes() >> 10, d.maxWorkGroupSize(), d.preferredVectorWidthFloat(), yesNo(d.fp64()),
-                yesNo(d.fp16()), tuning.gemmChoice(), tuning.workGroups(), ConvPolicy.forDevice(d.gpu()).describe());
+                yesNo(d.fp16()), tuning.gemmChoice(), tuning.workGroups(), ConvPolicy.forDevice(d).describe());
     }
 
     private static String yesNo(boolean value) {

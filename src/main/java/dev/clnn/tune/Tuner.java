@@ -56,16 +56,24 @@ public final class Tuner {
     /** A slower configuration measures longer than the ones seen so far: their time is scaled by this. */
     static final double MEASURE_MARGIN = 1.5;
 
+    /**
+     * The convolution family's share of the budget: it has two candidates on small workloads, so a few seconds
+     * suffice, and the GEMM's search keeps the rest.
+     */
+    static final int CONV_PERCENT = 15;
+
     /** The phase that measures the defaults, as the progress lines name it. */
     private static final String DEFAULT_PHASE = "default";
 
     private final OpenClBackend backend;
     private final PrintStream progress;
     private final List<BiFunction<OpenClBackend, Duration, TunableFamily<?>>> families;
+    private final List<Integer> weights;
 
     /**
-     * A tuner of the GEMM kernel {@code backend}'s device runs: gemm_blocked (CPUs, {@code GemmFamily}) or gemm_gpu
-     * (GPUs, or any device where {@code clnn.gemm.kernel=gpu} forces it, {@code GpuGemmFamily}).
+     * A tuner of the GEMM kernel {@code backend}'s device runs, gemm_blocked (CPUs, {@code GemmFamily}) or gemm_gpu
+     * (GPUs, or any device where {@code clnn.gemm.kernel=gpu} forces it, {@code GpuGemmFamily}), then of the
+     * convolution algorithm for small patches ({@code ConvFamily}) with {@value #CONV_PERCENT}% of the budget.
      *
      * @param vectorWidth the float vector width of gemm_blocked's candidates, 4, 8 or 16, or 0 for the width the
      *                    device reports (POCL told to generate AVX2 code still reports 16: give 8 there); must be 0
@@ -74,7 +82,8 @@ public final class Tuner {
      * @throws IllegalArgumentException when the vector width is not one of these
      */
     public Tuner(OpenClBackend backend, int vectorWidth, PrintStream progress) {
-        this(backend, progress, List.of(familyOf(backend, vectorWidth)));
+        this(backend, progress, List.of(familyOf(backend, vectorWidth), (b, budget) -> new ConvFamily(b)),
+                List.of(100 - CONV_PERCENT, CONV_PERCENT));
     }
 
     private static BiFunction<OpenClBackend, Duration, TunableFamily<?>> familyOf(OpenClBackend backend,
@@ -98,14 +107,26 @@ public final class Tuner {
      */
     Tuner(OpenClBackend backend, PrintStream progress,
             List<BiFunction<OpenClBackend, Duration, TunableFamily<?>>> families) {
+        this(backend, progress, families, families.stream().map(f -> 1).toList());
+    }
+
+    /** A tuner of the given families, each given a share of the budget proportional to its weight. */
+    Tuner(OpenClBackend backend, PrintStream progress,
+            List<BiFunction<OpenClBackend, Duration, TunableFamily<?>>> families, List<Integer> weights) {
+        if (families.size() != weights.size() || weights.stream().anyMatch(w -> w <= 0)) {
+            throw new IllegalArgumentException("one positive weight per family, not " + weights + " for "
+                    + families.size());
+        }
         this.backend = backend;
         this.progress = progress;
         this.families = List.copyOf(families);
+        this.weights = List.copyOf(weights);
     }
 
     /**
-     * Tunes every family within {@code budget} (shared equally among the families not yet tuned) and returns the
-     * choices; nothing is stored ({@link TuningResult#save} does that).
+     * Tunes every family within {@code budget} and returns the choices; nothing is stored ({@link TuningResult#save}
+     * does that). Each family gets the share of the time left that its weight has among the families not yet tuned,
+     * so time one leaves over goes to the next.
      */
     public TuningResult tune(Duration budget) {
         long start = System.nanoTime();
@@ -113,7 +134,11 @@ public final class Tuner {
         Search all = new Search();
         for (int i = 0; i < families.size(); i++) {
             long now = System.nanoTime();
-            long deadline = now + (end - now) / (families.size() - i);
+            int weightLeft = weights.subList(i, weights.size()).stream().mapToInt(Integer::intValue).sum();
+            long deadline = now + (long) ((end - now) * (double) weights.get(i) / weightLeft);
+            // The estimates of a configuration's cost are the family's own: other kernels, other workloads.
+            all.maxPrepare = -1;
+            all.maxMeasure = -1;
             try (TunableFamily<?> family = families.get(i).apply(backend, Duration.ofNanos(deadline - now))) {
                 say("tuning " + family.describe() + String.format(Locale.ROOT, "; %.0f s", (deadline - now) / 1e9));
                 tuneFamily(family, now + (deadline - now) * SEARCH_PERCENT / 100, deadline, all);

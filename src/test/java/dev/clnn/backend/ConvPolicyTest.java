@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.device.DeviceInfo;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConvPolicyTest {
@@ -37,5 +39,44 @@ class ConvPolicyTest {
         assertEquals(ConvAlgorithm.IM2COL_GEMM, ConvAlgorithm.parse("im2col_gemm"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvAlgorithm.parse("fft"));
         assertEquals("unknown convolution algorithm 'fft': expected im2col_gemm, direct or auto", e.getMessage());
+    }
+
+    @Test
+    void aTunedChoiceServesSmallPatchesOnly() {
+        ConvPolicy gpu = ConvPolicy.forDevice(KernelTuningTest.device(true, 256),
+                Map.of(ConvPolicy.STORE_NAME, "direct"));
+        assertEquals(new ConvPolicy(null, ConvAlgorithm.DIRECT, true), gpu);
+        assertEquals(ConvAlgorithm.DIRECT, gpu.choose(GREY));
+        assertEquals(ConvAlgorithm.DIRECT, gpu.choose(LIMIT));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, gpu.choose(WIDE)); // nothing to choose beyond the direct kernel
+        assertEquals("direct for cin·kh·kw ≤ 32, else im2col_gemm (tuned)", gpu.describe());
+
+        ConvPolicy cpu = ConvPolicy.forDevice(KernelTuningTest.device(false, 4096),
+                Map.of(ConvPolicy.STORE_NAME, "im2col_gemm", "gemm.large", "vw16 rm6 wn2 g8"));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, cpu.choose(GREY));
+        assertEquals("im2col_gemm (tuned)", cpu.describe());
+    }
+
+    @Test
+    void withoutAnEntryOrWithOneThatDoesNotParseTheRuleHolds() {
+        DeviceInfo cpu = KernelTuningTest.device(false, 4096);
+        assertEquals(new ConvPolicy(null, false), ConvPolicy.forDevice(cpu, Map.of()));
+        assertEquals(new ConvPolicy(null, false), ConvPolicy.forDevice(cpu, Map.of(ConvPolicy.STORE_NAME, "fft")));
+        assertEquals("direct for cin·kh·kw ≤ 32, else im2col_gemm (default)",
+                ConvPolicy.forDevice(cpu, Map.of()).describe());
+    }
+
+    @Test
+    void aForcedAlgorithmWinsOverTheTunedOne() {
+        ConvPolicy tuned = ConvPolicy.forDevice(KernelTuningTest.device(false, 4096),
+                Map.of(ConvPolicy.STORE_NAME, "direct"));
+        ConvPolicy forced = tuned.forcing(ConvAlgorithm.IM2COL_GEMM);
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, forced.choose(GREY));
+        assertEquals("im2col_gemm (forced by clnn.conv)", forced.describe());
+        // a forced direct still leaves wide patches to im2col + GEMM, and the tuned choice keeps serving small ones
+        ConvPolicy wrongWay = ConvPolicy.forDevice(KernelTuningTest.device(true, 256),
+                Map.of(ConvPolicy.STORE_NAME, "im2col_gemm")).forcing(ConvAlgorithm.DIRECT);
+        assertEquals(ConvAlgorithm.DIRECT, wrongWay.choose(GREY));
+        assertEquals(ConvAlgorithm.IM2COL_GEMM, wrongWay.choose(WIDE));
     }
 }
