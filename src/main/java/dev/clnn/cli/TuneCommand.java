@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
             + " and stores the fastest correct one for this device and driver, beside the kernel cache: on CPUs"
             + " gemm_blocked's register block, vector width and work-group size per class of shape (small, large,"
             + " long-k); on GPUs (or with CLNN_GEMM_KERNEL=gpu) gemm_gpu's tiles, work-items and K step, one for all"
-            + " shapes. train, bench, devices and the library use the stored choice from then on; deleting the file"
+            + " shapes; then, for convolutions of at most 32 taps (cin·kh·kw), the direct kernel or im2col + GEMM."
+            + " train, bench, devices and the library use the stored choice from then on; deleting the file"
             + " restores the defaults.",
             "Ends within the budget; prints a line per configuration (not with --quiet), then the choices against"
             + " the defaults and the file written."},

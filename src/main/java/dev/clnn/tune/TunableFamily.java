@@ -40,6 +40,19 @@ public interface TunableFamily<C> extends AutoCloseable {
      */
     double check(C config);
 
+    /**
+     * What building and checking one configuration is taken to cost before one has been seen, in seconds: the tuner
+     * starts a configuration only where its estimate fits the budget. Pessimistic by default (a GEMM build on POCL).
+     */
+    default double firstPrepareSeconds() {
+        return Tuner.FIRST_PREPARE_SECONDS;
+    }
+
+    /** What measuring one configuration is taken to cost before one has been measured, in seconds. */
+    default double firstMeasureSeconds() {
+        return Tuner.FIRST_MEASURE_SECONDS;
+    }
+
     /** The largest relative error {@link #check} may return for a configuration to count as correct. */
     double tolerance();
 

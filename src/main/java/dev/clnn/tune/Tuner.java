@@ -49,7 +49,10 @@ public final class Tuner {
     static final int SEARCH_PERCENT = 85;
     /** A configuration within this many percent of a class's best may serve the class instead. */
     static final int SHARE_PERCENT = 3;
-    /** What a configuration's build and check is taken to cost before one has been seen (POCL: 1-2 s). */
+    /**
+     * What a configuration's build and check is taken to cost before one has been seen (POCL: 1-2 s), unless the
+     * family says otherwise ({@link TunableFamily#firstPrepareSeconds}).
+     */
     static final double FIRST_PREPARE_SECONDS = 3;
     /** What measuring a configuration is taken to cost before one has been measured. */
     static final double FIRST_MEASURE_SECONDS = 1;
@@ -205,8 +208,8 @@ public final class Tuner {
             Map<C, Map<String, Double>> rates, Set<C> tried) {
         List<C> todo = configs.stream().filter(c -> !tried.contains(c)).distinct().toList();
         for (int i = 0; i < todo.size(); i++) {
-            double estimate = (search.maxPrepare < 0 ? FIRST_PREPARE_SECONDS : search.maxPrepare)
-                    + MEASURE_MARGIN * (search.maxMeasure < 0 ? FIRST_MEASURE_SECONDS : search.maxMeasure);
+            double estimate = (search.maxPrepare < 0 ? family.firstPrepareSeconds() : search.maxPrepare)
+                    + MEASURE_MARGIN * (search.maxMeasure < 0 ? family.firstMeasureSeconds() : search.maxMeasure);
             double left = (deadline - System.nanoTime()) / 1e9;
             if (estimate > left) {
                 search.untried += todo.size() - i;

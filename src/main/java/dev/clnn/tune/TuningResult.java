@@ -79,8 +79,10 @@ public record TuningResult(DeviceInfo device, List<Choice> choices, int measured
             // gemm_blocked's text forms fit 20 columns; gemm_gpu's are longer.
             int width = Math.max(20, choices.stream()
                     .mapToInt(c -> Math.max(c.chosen().length(), c.defaultConfig().length())).max().orElse(0));
-            String header = "%-14s %-" + width + "s %8s   %-" + width + "s %8s  %s";
-            String row = "%-14s %-" + width + "s %8.1f   %-" + width + "s %8.1f  %.2fx";
+            // The class column widens for names past 14 characters, such as conv.small-patch.
+            int names = Math.max(14, choices.stream().mapToInt(c -> c.entryName().length()).max().orElse(0));
+            String header = "%-" + names + "s %-" + width + "s %8s   %-" + width + "s %8s  %s";
+            String row = "%-" + names + "s %-" + width + "s %8.1f   %-" + width + "s %8.1f  %.2fx";
             lines.add(String.format(Locale.ROOT, header, "class", "chosen", "GFLOP/s", "default", "GFLOP/s",
                     "speed-up"));
             for (Choice c : choices) {

@@ -21,4 +21,19 @@ class TuningResultTableTest {
         assertEquals(defaultColumn, table.get(1).indexOf(def), table.toString());
         assertEquals(table.get(0).indexOf("speed-up"), table.get(1).indexOf("2.00x"), table.toString());
     }
+
+    @Test
+    void theClassColumnWidensToTheLongestEntryName() {
+        DeviceInfo device = new DeviceInfo(0, 0, "p", "OpenCL 1.2 p", "d", "v", "1", "OpenCL 1.2", false, 4, 1L << 30,
+                1L << 28, 32L << 10, 1024, true, false, 16);
+        TuningResult result = new TuningResult(device, List.of(
+                new TuningResult.Choice("gemm", "large", "vw16 rm6 wn3 g16", 125.9, "vw16 rm12 wn2 g8", 82.0),
+                new TuningResult.Choice("conv", "small-patch", "direct", 6.9, "im2col_gemm", 4.0)), 4, List.of(), 0, 1,
+                10);
+        List<String> table = result.table();
+        int chosenColumn = table.get(0).indexOf("chosen");
+        assertEquals(chosenColumn, table.get(1).indexOf("vw16 rm6 wn3 g16"), table.toString());
+        assertEquals(chosenColumn, table.get(2).indexOf("direct"), table.toString());
+        assertEquals(table.get(0).indexOf("default"), table.get(2).indexOf("im2col_gemm"), table.toString());
+    }
 }
