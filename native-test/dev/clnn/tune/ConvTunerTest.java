@@ -63,6 +63,26 @@ class ConvTunerTest {
     }
 
     @Test
+    void theCheckPoisonsTheOutputsSoAPassThatWritesNothingFails() {
+        // Each checked layer runs twice: the poisoning pass over NaN, then the checked one; this pass skips the second
+        // and hands back the first one's outputs, as a kernel that writes nothing would leave them.
+        Tensor[][] previous = new Tensor[1][];
+        int[] calls = {0};
+        ConvFamily.Pass stale = (algorithm, layer, x, dy) -> {
+            if (calls[0]++ % 2 == 0) {
+                previous[0] = new Tensor[] {layer.forward(x), layer.backward(dy)};
+            }
+            return previous[0];
+        };
+        try (ConvFamily family = new ConvFamily(OpenClTestSupport.backend(), stale)) {
+            for (ConvAlgorithm a : family.coarse()) {
+                double error = family.check(a);
+                assertFalse(error <= family.tolerance(), a + ": relative error " + error);
+            }
+        }
+    }
+
+    @Test
     void theStoredChoiceIsReadBackAsTunedByTheNextBackend() throws Exception {
         String selector = OpenClTestSupport.selector();
         try (OpenClBackend before = OpenClBackend.open(selector)) {
