@@ -244,11 +244,17 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     }
 
     /**
-     * RELU_RUN of relu.cl: elements one work-item of relu_forward handles. CPUs (the devices that take gemm_blocked)
-     * stream a run of 16; GPUs take 1, where neighbouring work-items must read neighbouring elements.
+     * Whether a work-item of a memory-bound kernel should stream a run of consecutive elements rather than move one:
+     * on CPUs (the devices that take gemm_blocked) POCL runs such work-items several times faster; on GPUs
+     * neighbouring work-items must touch neighbouring elements for coalesced loads.
      */
+    public boolean streamsRuns() {
+        return blockedGemm;
+    }
+
+    /** RELU_RUN of relu.cl: elements one work-item of relu_forward handles (see {@link #streamsRuns}). */
     public int reluRun() {
-        return blockedGemm ? CPU_RELU_RUN : 1;
+        return streamsRuns() ? CPU_RELU_RUN : 1;
     }
 
     /**
