@@ -3,7 +3,7 @@
  *   bias_add_forward(y, b, outer, channels, inner): y += b[ch]; one work-item per element of y, 3-D range
  *       (inner, channels, outer).
  *   bias_add_backward(db, dy, outer, channels, inner):  db[ch] += sum over o, x of dy; one work-group of BIAS_LOCAL
- *       work-items per channel, each summing a strided share, then a tree in local memory (deterministic order).
+ *       work-items per channel, each summing a contiguous share, then a tree in local memory (deterministic order).
  *   bias_add_backward_rows(db, dy, outer, channels): the same for inner = 1 (a linear layer's (batch, features)):
  *       work-item i sums channels 8i .. 8i + 7 down the rows as a float8 (fewer lanes for the last), with Kahan
  *       compensation; 1-D range ceil(channels/8).
@@ -33,21 +33,23 @@ void bias_add_backward(__global float *db, const __global float *dy, const int o
     const int ch = (int) get_group_id(0);
     const int lid = (int) get_local_id(0);
     const int per_channel = outer * inner;
-    /* Work-item lid sums elements lid, lid + BIAS_LOCAL, ... of the channel's (outer, inner) block, its position
-       (o, x) stepped by the constant (BIAS_LOCAL / inner, BIAS_LOCAL % inner) instead of divided out per element. */
-    const int step_o = BIAS_LOCAL / inner;
-    const int step_x = BIAS_LOCAL - step_o * inner;
-    int o = lid / inner;
-    int x = lid - o * inner;
+    /* Work-item lid sums one contiguous share of the channel's (outer, inner) block, elements t .. t1 - 1 in index
+       order, run by run: a CPU work-item then streams through memory instead of striding across it. */
+    const int share = (per_channel + BIAS_LOCAL - 1) / BIAS_LOCAL;
+    int t = min(lid * share, per_channel);
+    const int t1 = min(t + share, per_channel);
+    int o = t / inner;
+    int x = t - o * inner;
     float sum = 0.0f;
-    for (int t = lid; t < per_channel; t += BIAS_LOCAL) {
-        sum += dy[(o * channels + ch) * inner + x];
-        o += step_o;
-        x += step_x;
-        if (x >= inner) {
-            x -= inner;
-            o++;
+    while (t < t1) {
+        const int run = min(t1 - t, inner - x);
+        const __global float *row = dy + (o * channels + ch) * inner + x;
+        for (int i = 0; i < run; i++) {
+            sum += row[i];
         }
+        t += run;
+        x = 0;
+        o++;
     }
     partial[lid] = sum;
     barrier(CLK_LOCAL_MEM_FENCE);

@@ -8,7 +8,9 @@
  *   col2im: 3-D range (ceil(w/8), h, n*cin): one work-item per 8 consecutive dx elements of a row, gathering the
  *           (dh, dw) taps that read them, in ascending order (the Java reference scatters in the same order, so the
  *           sums round identically); overwrites dx.
- *   swap_leading_axes(dst, src, a, b, inner): dst (b, a, inner) = src (a, b, inner); 3-D range (inner, b, a).
+ *   swap_leading_axes(dst, src, a, b, inner): dst (b, a, inner) = src (a, b, inner); 3-D range (lanes, b, a) with
+ *       lanes = inner on GPUs (one element per work-item) and 1 on CPUs (one work-item per run of inner elements,
+ *       about 4 times faster under POCL).
  * Direct convolution, for few input channels (cin*kh*kw <= DIRECT_MAX_PATCH), where im2col's K is too short for a
  * GEMM to pay off. weight (cout, cin*kh*kw) as PyTorch's (cout, cin, kh, kw); y, dy (n, cout, oh, ow).
  *   conv_direct_forward(y, x, weight, bias, cout, ...): y = bias + the window's taps times the weights, fused
@@ -38,14 +40,20 @@
 
 __kernel void swap_leading_axes(__global float *dst, const __global float *src, const int a, const int b,
                                 const int inner) {
-    /* Work-item (k, j, i) moves src[i, j, k] to dst[j, i, k]. */
-    const int k = (int) get_global_id(0);
+    /* Work-item (k0, j, i) moves src[i, j, k] to dst[j, i, k] for k = k0, k0 + lanes, ... below inner, lanes being
+       the range's width: a GPU launches inner lanes (one element each, loads coalesced), a CPU one lane that streams
+       the whole run. */
     const int j = (int) get_global_id(1);
     const int i = (int) get_global_id(2);
-    if (k >= inner || j >= b || i >= a) {
+    if (j >= b || i >= a) {
         return;
     }
-    dst[(j * a + i) * inner + k] = src[(i * b + j) * inner + k];
+    const int lanes = (int) get_global_size(0);
+    const __global float *from = src + (i * b + j) * inner;
+    __global float *to = dst + (j * a + i) * inner;
+    for (int k = (int) get_global_id(0); k < inner; k += lanes) {
+        to[k] = from[k];
+    }
 }
 
 /* The 8 input taps (ci, dh, dw) that output pixels (r, q0 .. q0 + 7) of image ni read: 0 in the padding and for

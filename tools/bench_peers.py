@@ -2,7 +2,7 @@
 repetitions after warm-up):
   numpy/OpenBLAS square GEMM, PyTorch CPU training steps of the W2 MLP (batch 256) and the `cnn` model (batch 64).
 Run: OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 tools/bench_peers.py
-     (add `gemm` to time only the numpy GEMMs, which is quicker between clnn runs)
+     (add `gemm`, `mlp` or `cnn` to run only that part, which is quicker between clnn runs)
 """
 import sys
 import time
@@ -52,12 +52,15 @@ def train(name, model, x_shape, batch, steps=5):
 
 
 if __name__ == "__main__":
-    for n in (256, 512, 1024, 2048):
-        gemm(n)
-    if sys.argv[1:] == ["gemm"]:
-        sys.exit(0)
-    w2 = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10))
-    train("W2 mlp 784-1024-1024-10", w2, (784,), 256)
-    cnn = nn.Sequential(nn.Conv2d(1, 16, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 3, 1, 1), nn.ReLU(),
-                        nn.AvgPool2d(2), nn.Flatten(), nn.Linear(1568, 10))
-    train("W3 cnn", cnn, (1, 28, 28), 64)
+    # optional single part: "gemm", "mlp" or "cnn" (a short run beside a busy machine)
+    part = sys.argv[1] if sys.argv[1:] else "all"
+    if part in ("all", "gemm"):
+        for n in (256, 512, 1024, 2048):
+            gemm(n)
+    if part in ("all", "mlp"):
+        w2 = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10))
+        train("W2 mlp 784-1024-1024-10", w2, (784,), 256)
+    if part in ("all", "cnn"):
+        cnn = nn.Sequential(nn.Conv2d(1, 16, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 3, 1, 1), nn.ReLU(),
+                            nn.AvgPool2d(2), nn.Flatten(), nn.Linear(1568, 10))
+        train("W3 cnn", cnn, (1, 28, 28), 64)

@@ -41,7 +41,8 @@ final class ConvRoutine {
     }
 
     void swapLeadingAxes(DeviceBuffer dst, DeviceBuffer src, int a, int b, int inner) {
-        launcher.rangeGrouped(Kernels.SWAP_LEADING_AXES, new long[] {inner, b, a}, dst, src, a, b, inner);
+        long lanes = launcher.tuning().streamsRuns() ? 1 : inner;
+        launcher.rangeGrouped(Kernels.SWAP_LEADING_AXES, new long[] {lanes, b, a}, dst, src, a, b, inner);
     }
 
     void directForward(DeviceBuffer y, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer bias, Conv2dShape s) {

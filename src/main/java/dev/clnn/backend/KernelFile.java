@@ -14,7 +14,7 @@ public enum KernelFile {
     GEMM_BLOCKED("gemm_blocked.cl", Define.VW, Define.RM, Define.WN, Define.PACK_TILE),
     BIAS("bias.cl", Define.BIAS_LOCAL),
     CONV("conv.cl", Define.DIRECT_MAX_PATCH, Define.DIRECT_CO_BLOCK),
-    RELU("relu.cl"),
+    RELU("relu.cl", Define.RELU_RUN),
     POOL("pool.cl"),
     SOFTMAX_XENT("softmax_xent.cl"),
     MSE("mse.cl"),
@@ -66,7 +66,9 @@ public enum KernelFile {
         /** conv.cl: most taps (cin·kh·kw) of the direct convolution. */
         DIRECT_MAX_PATCH,
         /** conv.cl: output channels per work-item of the direct convolution's parameter gradient. */
-        DIRECT_CO_BLOCK
+        DIRECT_CO_BLOCK,
+        /** relu.cl: elements per work-item of relu_forward. */
+        RELU_RUN
     }
 
     private final String fileName;

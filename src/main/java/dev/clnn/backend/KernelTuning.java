@@ -55,6 +55,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     private static final int ELEMENTWISE_LOCAL = 256;
     private static final int REDUCE_LOCAL = 256;
     private static final int BIAS_LOCAL = 64;
+    private static final int CPU_RELU_RUN = 16;
     /** 16 steps along K: a packing work-item writes a 16 × (panel width) patch, which stays in L1. */
     private static final int PACK_TILE = 16;
 
@@ -238,7 +239,22 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             case BIAS_LOCAL -> biasLocal;
             case DIRECT_MAX_PATCH -> ConvAlgorithm.DIRECT_MAX_PATCH;
             case DIRECT_CO_BLOCK -> ConvRoutine.DIRECT_CO_BLOCK;
+            case RELU_RUN -> reluRun();
         };
+    }
+
+    /**
+     * Whether a work-item of a memory-bound kernel should stream a run of consecutive elements rather than move one:
+     * on CPUs (the devices that take gemm_blocked) POCL runs such work-items several times faster; on GPUs
+     * neighbouring work-items must touch neighbouring elements for coalesced loads.
+     */
+    public boolean streamsRuns() {
+        return blockedGemm;
+    }
+
+    /** RELU_RUN of relu.cl: elements one work-item of relu_forward handles (see {@link #streamsRuns}). */
+    public int reluRun() {
+        return streamsRuns() ? CPU_RELU_RUN : 1;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.clnn.backend;
 
+import static dev.clnn.backend.KernelLauncher.ceilDiv;
+
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceBuffer;
 import dev.clnn.device.DeviceException;
@@ -271,7 +273,7 @@ public final class OpenClBackend implements Backend {
     public void reluForward(Tensor y, Tensor x, int count) {
         OpChecks.elementwise("reluForward", count, "y,x", y, x);
         run("reluForward", () -> "y " + y + " x " + x,
-                () -> launcher.elementwise(Kernels.RELU_FORWARD, count, buf(y), buf(x), count));
+                () -> launcher.elementwise(Kernels.RELU_FORWARD, ceilDiv(count, tuning.reluRun()), buf(y), buf(x), count));
     }
 
     @Override

@@ -160,7 +160,11 @@ class KernelTuningTest {
         assertEquals(gpu, small.buildOptions(Kernels.GEMM_GPU));
         assertEquals(gpu, small.buildOptions(Kernels.GEMM_GPU_PACK));
         assertEquals("-DVW=8 -DRM=8 -DWN=2 -DPACK_TILE=4", small.buildOptions(Kernels.PACK_A));
-        assertEquals("", small.buildOptions(Kernels.RELU_FORWARD));
+        assertEquals("", small.buildOptions(Kernels.SGD_UPDATE));
+        // A GPU (no gemm_blocked) keeps ReLU's loads coalesced with runs of 1; a CPU streams runs of 16.
+        assertEquals("-DRELU_RUN=1", small.buildOptions(Kernels.RELU_FORWARD));
+        assertEquals("-DRELU_RUN=16", KernelTuning.forDevice(device(false, 4096), null).buildOptions(
+                Kernels.RELU_FORWARD));
         assertEquals(16, small.gemmFor(100, 100, 100).columns());
     }
 
