@@ -10,7 +10,6 @@ import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_event;
 import org.jocl.cl_kernel;
-import org.jocl.cl_mem;
 
 /**
  * One compiled kernel bound to one queue. A cl_kernel keeps its arguments as state, so it must not be configured
@@ -21,18 +20,13 @@ public final class ClKernel implements AutoCloseable {
     private final cl_command_queue queue;
     private final String name;
     private final String device;
-    private final LaunchRecording recording; // null unless the device is a dry run
 
-    /**
-     * @param device    the device's name, for error messages
-     * @param recording where launches go instead of the queue on a dry-run device; null on others
-     */
-    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device, LaunchRecording recording) {
+    /** @param device the device's name, for error messages */
+    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device) {
         this.kernel = kernel;
         this.queue = queue;
         this.name = name;
         this.device = device;
-        this.recording = recording;
     }
 
     public String name() {
@@ -55,15 +49,6 @@ public final class ClKernel implements AutoCloseable {
      * launch's event, which the caller then owns and must release.
      */
     synchronized void launch(long[] global, long[] local, cl_event event, Object... args) {
-        if (recording != null) {
-            recording.add(this, global, local, args, device);
-            return;
-        }
-        enqueue(global, local, event, args);
-    }
-
-    /** Sets the arguments ({@link DeviceBuffer}, {@code cl_mem}, Integer or Float) and enqueues. */
-    synchronized void enqueue(long[] global, long[] local, cl_event event, Object... args) {
         Cl.call(() -> "launch of kernel " + name + " (global " + Arrays.toString(global) + ", local "
                 + Arrays.toString(local) + ")", device, () -> {
                     for (int i = 0; i < args.length; i++) {
@@ -76,8 +61,6 @@ public final class ClKernel implements AutoCloseable {
     private void setArg(int index, Object arg) {
         if (arg instanceof DeviceBuffer buffer) {
             clSetKernelArg(kernel, index, Sizeof.cl_mem, Pointer.to(buffer.mem()));
-        } else if (arg instanceof cl_mem mem) {
-            clSetKernelArg(kernel, index, Sizeof.cl_mem, Pointer.to(mem));
         } else if (arg instanceof Integer value) {
             clSetKernelArg(kernel, index, Sizeof.cl_int, Pointer.to(new int[] {value}));
         } else if (arg instanceof Float value) {
