@@ -44,12 +44,14 @@ public final class ClDevice implements AutoCloseable {
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, platform);
         this.context = Cl.call("creating a context", info.name(),
-                () -> clCreateContext(props, 1, new cl_device_id[] {device}, null, null, null));
+                () -> CompilerLock.exclusively(() -> clCreateContext(props, 1, new cl_device_id[] {device}, null,
+                        null, null)));
         try {
             this.queue = createQueue(context, device, info, profiling);
         } catch (RuntimeException e) {
             try {
-                Cl.call("releasing the context", info.name(), () -> clReleaseContext(context));
+                Cl.call("releasing the context", info.name(),
+                        () -> CompilerLock.exclusively(() -> clReleaseContext(context)));
             } catch (DeviceException releaseFailure) {
                 e.addSuppressed(releaseFailure);
             }
@@ -340,7 +342,8 @@ public final class ClDevice implements AutoCloseable {
         releaser.run(programs::close);
         releaser.run(pool::close);
         releaser.run(() -> Cl.call("releasing the command queue", info.name(), () -> clReleaseCommandQueue(queue)));
-        releaser.run(() -> Cl.call("releasing the context", info.name(), () -> clReleaseContext(context)));
+        releaser.run(() -> Cl.call("releasing the context", info.name(),
+                () -> CompilerLock.exclusively(() -> clReleaseContext(context))));
         releaser.throwIfFailed();
     }
 

@@ -1,10 +1,14 @@
 package dev.clnn.device;
 
 import static org.jocl.CL.clEnqueueNDRangeKernel;
+import static org.jocl.CL.clReleaseEvent;
 import static org.jocl.CL.clReleaseKernel;
 import static org.jocl.CL.clSetKernelArg;
+import static org.jocl.CL.clWaitForEvents;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -13,13 +17,16 @@ import org.jocl.cl_kernel;
 
 /**
  * One compiled kernel bound to one queue. A cl_kernel keeps its arguments as state, so it must not be configured
- * from two threads at once: {@link #launch} is synchronized.
+ * from two threads at once: {@link #launch} is synchronized. The first launch of each shape (global and local size)
+ * runs under {@link CompilerLock} until it has completed, because POCL generates a kernel's machine code then, per
+ * work-group shape; later launches of that shape take no lock and do not wait.
  */
 public final class ClKernel implements AutoCloseable {
     private final cl_kernel kernel;
     private final cl_command_queue queue;
     private final String name;
     private final String device;
+    private final Set<String> shapesRun = new HashSet<>(); // guarded by this
 
     /** @param device the device's name, for error messages */
     ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device) {
@@ -49,6 +56,30 @@ public final class ClKernel implements AutoCloseable {
      * launch's event, which the caller then owns and must release.
      */
     synchronized void launch(long[] global, long[] local, cl_event event, Object... args) {
+        // Keyed on the global size too: with a null local size, or a grid past POCL's "small grid" limit, the
+        // work-group function it generates depends on it.
+        String shape = Arrays.toString(global) + Arrays.toString(local);
+        if (shapesRun.contains(shape)) {
+            enqueue(global, local, event, args);
+            return;
+        }
+        CompilerLock.exclusively(() -> {
+            cl_event completion = event != null ? event : new cl_event();
+            enqueue(global, local, completion, args);
+            try {
+                return Cl.call(() -> "waiting for the first launch of kernel " + name + " (global "
+                        + Arrays.toString(global) + ", local " + Arrays.toString(local) + ")", device,
+                        () -> clWaitForEvents(1, new cl_event[] {completion}));
+            } finally {
+                if (event == null) {
+                    Cl.call("releasing the event of kernel " + name, device, () -> clReleaseEvent(completion));
+                }
+            }
+        });
+        shapesRun.add(shape);
+    }
+
+    private void enqueue(long[] global, long[] local, cl_event event, Object[] args) {
         Cl.call(() -> "launch of kernel " + name + " (global " + Arrays.toString(global) + ", local "
                 + Arrays.toString(local) + ")", device, () -> {
                     for (int i = 0; i < args.length; i++) {
@@ -73,6 +104,7 @@ public final class ClKernel implements AutoCloseable {
 
     @Override
     public void close() {
-        Cl.call("releasing kernel " + name, device, () -> clReleaseKernel(kernel));
+        // Under the lock: POCL frees the kernel's compiled code, which another context's compiler may touch.
+        Cl.call("releasing kernel " + name, device, () -> CompilerLock.exclusively(() -> clReleaseKernel(kernel)));
     }
 }

@@ -317,7 +317,7 @@ final class ProgramCache implements AutoCloseable {
     }
 
     private void release(cl_program program) {
-        Cl.call("releasing a program", info.name(), () -> clReleaseProgram(program));
+        Cl.call("releasing a program", info.name(), () -> CompilerLock.exclusively(() -> clReleaseProgram(program)));
     }
 
     /**
