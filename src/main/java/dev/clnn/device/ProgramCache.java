@@ -97,7 +97,8 @@ final class ProgramCache implements AutoCloseable {
             ClKernel kernel = kernels.get(key);
             if (kernel == null) {
                 String what = "creating kernel " + name + " from kernels/" + file + " (options \"" + options + "\")";
-                cl_kernel handle = Cl.call(what, info.name(), () -> CompilerLock.exclusively(() -> clCreateKernel(program, name, null)));
+                cl_kernel handle = Cl.call(what, info.name(),
+                        () -> CompilerLock.exclusively(() -> clCreateKernel(program, name, null)));
                 kernel = new ClKernel(handle, queue, name, info.name());
                 kernels.put(key, kernel);
             }
