@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The first launch of a kernel per shape returns only once it has run (POCL generates the code then, under
- * {@link CompilerLock}); the input is large enough (4M floats, milliseconds of work) that a launch which did not
+ * While two contexts are open, the first launch of a kernel per shape returns only once it has run (POCL generates
+ * the code then, under {@link CompilerLock}); the input is large enough (4M floats, milliseconds of work) that a launch which did not
  * wait would still be queued or running when its status is read.
  */
 @Tag("opencl")
@@ -25,7 +25,9 @@ class FirstLaunchTest {
     @Test
     void firstLaunchOfEachShapeHasCompletedWhenLaunchReturns() {
         OpenClTestSupport.requireDevice();
-        try (ClDevice device = ClDevice.open(ClDevice.select(OpenClTestSupport.selector()));
+        DeviceInfo info = ClDevice.select(OpenClTestSupport.selector());
+        try (ClDevice other = ClDevice.open(info);
+                ClDevice device = ClDevice.open(info);
                 DeviceBuffer x = device.allocate(4L * N);
                 DeviceBuffer y = device.allocate(4L * N)) {
             device.write(x, new float[N]);

@@ -44,14 +44,14 @@ public final class ClDevice implements AutoCloseable {
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, platform);
         this.context = Cl.call("creating a context", info.name(),
-                () -> CompilerLock.exclusively(() -> clCreateContext(props, 1, new cl_device_id[] {device}, null,
+                () -> CompilerLock.createContext(() -> clCreateContext(props, 1, new cl_device_id[] {device}, null,
                         null, null)));
         try {
             this.queue = createQueue(context, device, info, profiling);
         } catch (RuntimeException e) {
             try {
                 Cl.call("releasing the context", info.name(),
-                        () -> CompilerLock.exclusively(() -> clReleaseContext(context)));
+                        () -> CompilerLock.releaseContext(() -> clReleaseContext(context)));
             } catch (DeviceException releaseFailure) {
                 e.addSuppressed(releaseFailure);
             }
@@ -343,7 +343,7 @@ public final class ClDevice implements AutoCloseable {
         releaser.run(pool::close);
         releaser.run(() -> Cl.call("releasing the command queue", info.name(), () -> clReleaseCommandQueue(queue)));
         releaser.run(() -> Cl.call("releasing the context", info.name(),
-                () -> CompilerLock.exclusively(() -> clReleaseContext(context))));
+                () -> CompilerLock.releaseContext(() -> clReleaseContext(context))));
         releaser.throwIfFailed();
     }
 

@@ -17,9 +17,9 @@ import org.jocl.cl_kernel;
 
 /**
  * One compiled kernel bound to one queue. A cl_kernel keeps its arguments as state, so it must not be configured
- * from two threads at once: {@link #launch} is synchronized. The first launch of each shape (global and local size)
- * runs under {@link CompilerLock} until it has completed, because POCL generates a kernel's machine code then, per
- * work-group shape; later launches of that shape take no lock and do not wait.
+ * from two threads at once: {@link #launch} is synchronized. While several contexts are open, the first launch of
+ * each shape (global and local size) runs under {@link CompilerLock} until it has completed, because POCL generates
+ * a kernel's machine code then, per work-group shape; later launches of that shape take no lock and do not wait.
  */
 public final class ClKernel implements AutoCloseable {
     private final cl_kernel kernel;
@@ -58,8 +58,8 @@ public final class ClKernel implements AutoCloseable {
     synchronized void launch(long[] global, long[] local, cl_event event, Object... args) {
         // Keyed on the global size too: with a null local size, or a grid past POCL's "small grid" limit, the
         // work-group function it generates depends on it.
-        String shape = Arrays.toString(global) + Arrays.toString(local);
-        if (shapesRun.contains(shape)) {
+        String shape = CompilerLock.contextsShared() ? Arrays.toString(global) + Arrays.toString(local) : null;
+        if (shape == null || shapesRun.contains(shape)) {
             enqueue(global, local, event, args);
             return;
         }

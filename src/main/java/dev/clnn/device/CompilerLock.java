@@ -1,5 +1,7 @@
 package dev.clnn.device;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -13,24 +15,58 @@ import java.util.function.Supplier;
  * {@link ProgramDiskCache});</li>
  * <li>context creation and release (POCL creates and destroys an LLVM context with each), and the release of
  * programs and kernels (which frees their LLVM modules and generated code);</li>
- * <li>the first launch of a kernel per shape, until it completed ({@link ClKernel}): POCL's CPU drivers generate
- * the work-group function and its machine code when the command first runs, on the driver's own worker thread,
+ * <li>the first launch of a kernel per shape, until it completed ({@link ClKernel}), while more than one context
+ * is open: POCL's CPU drivers generate the work-group function and its machine code when the command first runs,
+ * on the driver's own worker thread (a crash in LLVM's code generation during this work showed a native thread),
  * so holding the lock only around the enqueue would not cover it.</li>
  * </ul>
- * The cost stays small: later launches of a shape neither take the lock nor wait, and a context built nothing
- * faster in parallel anyway (builds on two threads in one context were no faster than on one). Data loading still
- * overlaps the background build, which takes no other lock.
+ * The cost stays small: later launches of a shape neither take the lock nor wait; with a single context (training,
+ * tuning, benchmarks) first launches do not wait either; and a context built nothing faster in parallel anyway
+ * (builds on two threads in one context were no faster than on one). Data loading still overlaps the background
+ * build, which takes no other lock.
  */
 final class CompilerLock {
-    private static final Object LOCK = new Object();
+    /*
+     * Fair: the background build takes the lock once per program, and an unfair lock could hand it back to that
+     * thread program after program while a first launch waits, undoing the overlap of the build with the caller.
+     */
+    private static final ReentrantLock LOCK = new ReentrantLock(true);
+    private static final AtomicInteger CONTEXTS = new AtomicInteger();
 
     private CompilerLock() {
     }
 
     /** Runs {@code work} (see the class comment for which calls) while no other thread compiles. */
     static <T> T exclusively(Supplier<T> work) {
-        synchronized (LOCK) {
+        LOCK.lock();
+        try {
             return work.get();
+        } finally {
+            LOCK.unlock();
         }
+    }
+
+    /** Creates a context under the lock and counts it. */
+    static <T> T createContext(Supplier<T> create) {
+        T context = exclusively(create);
+        CONTEXTS.incrementAndGet();
+        return context;
+    }
+
+    /** Releases a context under the lock; it no longer counts, even when the release fails. */
+    static <T> T releaseContext(Supplier<T> release) {
+        try {
+            return exclusively(release);
+        } finally {
+            CONTEXTS.decrementAndGet();
+        }
+    }
+
+    /**
+     * Whether more than one context is open in the process. With one, POCL's own per-context lock already
+     * serialises its code generation, so a first launch need not wait under this lock.
+     */
+    static boolean contextsShared() {
+        return CONTEXTS.get() > 1;
     }
 }
