@@ -5,20 +5,24 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * One lock for the OpenCL compiler across every context of the process. POCL serialises its LLVM work within a
- * context but not across contexts, and a test opening one device from four threads at once (four contexts) crashed
- * once inside the C++ runtime during a full test run: SIGSEGV in {@code std::_Rb_tree_rebalance_for_erase} on two
- * threads at once, i.e. two threads erasing from LLVM's or POCL's shared maps. So every call that may run LLVM code
- * or free what it made holds this lock:
+ * One lock for the OpenCL compiler, and for context creation and release, across every context of the process.
+ * A test opening one device from four threads at once (four contexts) crashed once during a full test run with a
+ * SIGSEGV in {@code std::_Rb_tree_rebalance_for_erase} on two threads. Reproduced (two POCL devices, eight
+ * threads), the native stack was JOCL's, not POCL's: {@code clReleaseContext} calling {@code destroyCallbackInfo}
+ * calling {@code std::map<cl_context, CallbackInfo*>::find}. JOCL 2.0.5 keeps one process-wide map of context callbacks,
+ * written by every {@code clCreateContext} and {@code clReleaseContext} without a lock, so two threads creating or
+ * releasing contexts at once corrupt it (the other failure seen, a glibc abort "malloc_consolidate(): unaligned
+ * fastbin chunk detected", fits a corrupted heap too). POCL also serialises its LLVM work only within a context.
+ * So these calls hold this lock:
  * <ul>
  * <li>program building, kernel creation, program binaries created or read ({@link ProgramCache},
  * {@link ProgramDiskCache});</li>
- * <li>context creation and release (POCL creates and destroys an LLVM context with each), and the release of
- * programs and kernels (which frees their LLVM modules and generated code);</li>
+ * <li>context creation and release (JOCL's callback map, above; POCL also creates and destroys an LLVM context
+ * with each), and the release of programs and kernels (which frees their LLVM modules and generated code);</li>
  * <li>the first launch of a kernel per shape, until it completed ({@link ClKernel}), while more than one context
  * is open: POCL's CPU drivers generate the work-group function and its machine code when the command first runs,
- * on the driver's own worker thread (a crash in LLVM's code generation during this work showed a native thread),
- * so holding the lock only around the enqueue would not cover it.</li>
+ * on the driver's own worker thread (LLVM's code generation was seen on a native thread when a JVM was stopped
+ * mid-run), so holding the lock only around the enqueue would not cover it.</li>
  * </ul>
  * The cost stays small: later launches of a shape neither take the lock nor wait; with a single context (training,
  * tuning, benchmarks) first launches do not wait either; and a context built nothing faster in parallel anyway
