@@ -5,7 +5,6 @@ import static dev.clnn.backend.KernelLauncher.ceilDiv;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceBuffer;
 import dev.clnn.device.DeviceException;
-import dev.clnn.device.DeviceInfo;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -72,14 +71,6 @@ public final class OpenClBackend implements Backend {
      */
     public static OpenClBackend openProfiled(String selector) {
         return new OpenClBackend(ClDevice.openProfiled(ClDevice.select(selector)));
-    }
-
-    /**
-     * A backend on a device opened with {@link ClDevice#openDryRun}: its ops record their kernel launches instead
-     * of running them, for warming up a driver's code generation ({@link ClDevice#runRecordedLaunchesReversed}).
-     */
-    public static OpenClBackend openDryRun(DeviceInfo info, Set<Kernels> firstStep) {
-        return new OpenClBackend(ClDevice.openDryRun(info), firstStep);
     }
 
     public ClDevice device() {

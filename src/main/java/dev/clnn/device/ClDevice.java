@@ -36,32 +36,29 @@ public final class ClDevice implements AutoCloseable {
     private final BufferPool pool;
     private final ProgramCache programs;
     private final EventLog events; // null unless opened with profiling
-    private final LaunchRecording recording; // null unless opened as a dry run
     private volatile boolean closed;
 
-    private ClDevice(DeviceInfo info, cl_device_id device, cl_platform_id platform, boolean profiling,
-            boolean dryRun) {
+    private ClDevice(DeviceInfo info, cl_device_id device, cl_platform_id platform, boolean profiling) {
         this.info = info;
-        // Before the context, so a bad setting leaks nothing. A dry run neither reads nor writes the disk cache: its
-        // binaries would cost POCL a code generation of every kernel at close.
-        Path cacheDir = dryRun ? null : KernelCacheSettings.directory();
+        Path cacheDir = KernelCacheSettings.directory(); // before the context, so a bad setting leaks nothing
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, platform);
         this.context = Cl.call("creating a context", info.name(),
-                () -> clCreateContext(props, 1, new cl_device_id[] {device}, null, null, null));
+                () -> CompilerLock.createContext(() -> clCreateContext(props, 1, new cl_device_id[] {device}, null,
+                        null, null)));
         try {
             this.queue = createQueue(context, device, info, profiling);
         } catch (RuntimeException e) {
             try {
-                Cl.call("releasing the context", info.name(), () -> clReleaseContext(context));
+                Cl.call("releasing the context", info.name(),
+                        () -> CompilerLock.releaseContext(() -> clReleaseContext(context)));
             } catch (DeviceException releaseFailure) {
                 e.addSuppressed(releaseFailure);
             }
             throw e;
         }
         this.pool = new BufferPool(context, info);
-        this.recording = dryRun ? new LaunchRecording() : null;
-        this.programs = new ProgramCache(context, device, queue, info, cacheDir, recording);
+        this.programs = new ProgramCache(context, device, queue, info, cacheDir);
         this.events = profiling ? new EventLog(info.name()) : null;
     }
 
@@ -115,7 +112,7 @@ public final class ClDevice implements AutoCloseable {
      * @throws DeviceException          when the driver cannot create the context or queue
      */
     public static ClDevice open(DeviceInfo info) {
-        return ClPlatforms.withHandles(info, (platform, device) -> new ClDevice(info, device, platform, false, false));
+        return ClPlatforms.withHandles(info, (platform, device) -> new ClDevice(info, device, platform, false));
     }
 
     /**
@@ -123,39 +120,7 @@ public final class ClDevice implements AutoCloseable {
      * through {@link #launch} records an event, read by {@link #takeKernelTimes}.
      */
     public static ClDevice openProfiled(DeviceInfo info) {
-        return ClPlatforms.withHandles(info, (platform, device) -> new ClDevice(info, device, platform, true, false));
-    }
-
-    /**
-     * As {@link #open}, for warming up a driver that generates a kernel's machine code at its first launch (POCL's
-     * CPU devices, see {@link #generatesCodeAtFirstLaunch}): programs build as usual (without the disk cache), but
-     * kernel launches are only recorded; {@link #runRecordedLaunchesReversed} then runs each once, last first, on
-     * zero-filled buffers. Its results are meaningless: only the code the driver generates (and caches) matters.
-     */
-    public static ClDevice openDryRun(DeviceInfo info) {
-        return ClPlatforms.withHandles(info, (platform, device) -> new ClDevice(info, device, platform, false, true));
-    }
-
-    /**
-     * Whether the driver compiles a kernel to machine code at its first launch (per work-group shape) rather than
-     * at program build: POCL on a CPU does, taking about 0.1-0.2 s per kernel; GPU drivers compile at build time.
-     */
-    public static boolean generatesCodeAtFirstLaunch(DeviceInfo info) {
-        return !info.gpu() && info.platformName().contains("Portable Computing Language");
-    }
-
-    /**
-     * On a device opened with {@link #openDryRun}: zero-fills the buffers of the launches recorded so far, enqueues
-     * each distinct launch (kernel, global and local size) once in the reverse order of first use, and waits.
-     */
-    public void runRecordedLaunchesReversed() {
-        checkOpen();
-        if (recording == null) {
-            throw new IllegalStateException("device " + info.name() + " is not a dry run; open it with"
-                    + " ClDevice.openDryRun to record launches");
-        }
-        recording.replayReversed(queue, info.name());
-        finish();
+        return ClPlatforms.withHandles(info, (platform, device) -> new ClDevice(info, device, platform, true));
     }
 
     /**
@@ -374,13 +339,11 @@ public final class ClDevice implements AutoCloseable {
         if (events != null) {
             releaser.run(events::close);
         }
-        if (recording != null) {
-            recording.release(releaser, info.name());
-        }
         releaser.run(programs::close);
         releaser.run(pool::close);
         releaser.run(() -> Cl.call("releasing the command queue", info.name(), () -> clReleaseCommandQueue(queue)));
-        releaser.run(() -> Cl.call("releasing the context", info.name(), () -> clReleaseContext(context)));
+        releaser.run(() -> Cl.call("releasing the context", info.name(),
+                () -> CompilerLock.releaseContext(() -> clReleaseContext(context))));
         releaser.throwIfFailed();
     }
 

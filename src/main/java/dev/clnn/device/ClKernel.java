@@ -1,38 +1,39 @@
 package dev.clnn.device;
 
 import static org.jocl.CL.clEnqueueNDRangeKernel;
+import static org.jocl.CL.clReleaseEvent;
 import static org.jocl.CL.clReleaseKernel;
 import static org.jocl.CL.clSetKernelArg;
+import static org.jocl.CL.clWaitForEvents;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_event;
 import org.jocl.cl_kernel;
-import org.jocl.cl_mem;
 
 /**
  * One compiled kernel bound to one queue. A cl_kernel keeps its arguments as state, so it must not be configured
- * from two threads at once: {@link #launch} is synchronized.
+ * from two threads at once: {@link #launch} is synchronized. While several contexts are open, the first launch of
+ * each shape (global and local size) runs under {@link CompilerLock} until it has completed, because POCL generates
+ * a kernel's machine code then, per work-group shape; later launches of that shape take no lock and do not wait.
  */
 public final class ClKernel implements AutoCloseable {
     private final cl_kernel kernel;
     private final cl_command_queue queue;
     private final String name;
     private final String device;
-    private final LaunchRecording recording; // null unless the device is a dry run
+    private final Set<String> shapesRun = new HashSet<>(); // guarded by this
 
-    /**
-     * @param device    the device's name, for error messages
-     * @param recording where launches go instead of the queue on a dry-run device; null on others
-     */
-    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device, LaunchRecording recording) {
+    /** @param device the device's name, for error messages */
+    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device) {
         this.kernel = kernel;
         this.queue = queue;
         this.name = name;
         this.device = device;
-        this.recording = recording;
     }
 
     public String name() {
@@ -55,15 +56,30 @@ public final class ClKernel implements AutoCloseable {
      * launch's event, which the caller then owns and must release.
      */
     synchronized void launch(long[] global, long[] local, cl_event event, Object... args) {
-        if (recording != null) {
-            recording.add(this, global, local, args, device);
+        // Keyed on the global size too: with a null local size, or a grid past POCL's "small grid" limit, the
+        // work-group function it generates depends on it.
+        String shape = CompilerLock.contextsShared() ? Arrays.toString(global) + Arrays.toString(local) : null;
+        if (shape == null || shapesRun.contains(shape)) {
+            enqueue(global, local, event, args);
             return;
         }
-        enqueue(global, local, event, args);
+        CompilerLock.exclusively(() -> {
+            cl_event completion = event != null ? event : new cl_event();
+            enqueue(global, local, completion, args);
+            try {
+                return Cl.call(() -> "waiting for the first launch of kernel " + name + " (global "
+                        + Arrays.toString(global) + ", local " + Arrays.toString(local) + ")", device,
+                        () -> clWaitForEvents(1, new cl_event[] {completion}));
+            } finally {
+                if (event == null) {
+                    Cl.call("releasing the event of kernel " + name, device, () -> clReleaseEvent(completion));
+                }
+            }
+        });
+        shapesRun.add(shape);
     }
 
-    /** Sets the arguments ({@link DeviceBuffer}, {@code cl_mem}, Integer or Float) and enqueues. */
-    synchronized void enqueue(long[] global, long[] local, cl_event event, Object... args) {
+    private void enqueue(long[] global, long[] local, cl_event event, Object[] args) {
         Cl.call(() -> "launch of kernel " + name + " (global " + Arrays.toString(global) + ", local "
                 + Arrays.toString(local) + ")", device, () -> {
                     for (int i = 0; i < args.length; i++) {
@@ -76,8 +92,6 @@ public final class ClKernel implements AutoCloseable {
     private void setArg(int index, Object arg) {
         if (arg instanceof DeviceBuffer buffer) {
             clSetKernelArg(kernel, index, Sizeof.cl_mem, Pointer.to(buffer.mem()));
-        } else if (arg instanceof cl_mem mem) {
-            clSetKernelArg(kernel, index, Sizeof.cl_mem, Pointer.to(mem));
         } else if (arg instanceof Integer value) {
             clSetKernelArg(kernel, index, Sizeof.cl_int, Pointer.to(new int[] {value}));
         } else if (arg instanceof Float value) {
@@ -90,6 +104,7 @@ public final class ClKernel implements AutoCloseable {
 
     @Override
     public void close() {
-        Cl.call("releasing kernel " + name, device, () -> clReleaseKernel(kernel));
+        // Under the lock: POCL frees the kernel's compiled code, which another context's compiler may touch.
+        Cl.call("releasing kernel " + name, device, () -> CompilerLock.exclusively(() -> clReleaseKernel(kernel)));
     }
 }

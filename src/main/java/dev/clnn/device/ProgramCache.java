@@ -55,7 +55,6 @@ final class ProgramCache implements AutoCloseable {
     private final DeviceInfo info;
     private final ProgramDiskCache disk;
     private final BackgroundBuilds background;
-    private final LaunchRecording recording;
     private final Map<String, ProgramBuild> programs = new ConcurrentHashMap<>();
     /** Builds of several files as one program; their files' entries in {@link #programs} resolve to them. */
     private final List<ProgramBuild> combined = new CopyOnWriteArrayList<>();
@@ -65,19 +64,14 @@ final class ProgramCache implements AutoCloseable {
     private final AtomicInteger sourceBuilds = new AtomicInteger();
     private final AtomicInteger binaryLoads = new AtomicInteger();
 
-    /**
-     * @param diskDir   the disk cache's folder, or null when it is switched off
-     * @param recording where the kernels' launches go on a dry-run device; null on others
-     */
-    ProgramCache(cl_context context, cl_device_id device, cl_command_queue queue, DeviceInfo info, Path diskDir,
-            LaunchRecording recording) {
+    /** @param diskDir the disk cache's folder, or null when it is switched off */
+    ProgramCache(cl_context context, cl_device_id device, cl_command_queue queue, DeviceInfo info, Path diskDir) {
         this.context = context;
         this.device = device;
         this.queue = queue;
         this.info = info;
         this.disk = diskDir == null ? null : new ProgramDiskCache(info, diskDir);
         this.background = new BackgroundBuilds(info.name());
-        this.recording = recording;
     }
 
     static void setDiagnostics(boolean on) {
@@ -103,8 +97,9 @@ final class ProgramCache implements AutoCloseable {
             ClKernel kernel = kernels.get(key);
             if (kernel == null) {
                 String what = "creating kernel " + name + " from kernels/" + file + " (options \"" + options + "\")";
-                cl_kernel handle = Cl.call(what, info.name(), () -> CompilerLock.exclusively(() -> clCreateKernel(program, name, null)));
-                kernel = new ClKernel(handle, queue, name, info.name(), recording);
+                cl_kernel handle = Cl.call(what, info.name(),
+                        () -> CompilerLock.exclusively(() -> clCreateKernel(program, name, null)));
+                kernel = new ClKernel(handle, queue, name, info.name());
                 kernels.put(key, kernel);
             }
             return kernel;
@@ -323,7 +318,7 @@ final class ProgramCache implements AutoCloseable {
     }
 
     private void release(cl_program program) {
-        Cl.call("releasing a program", info.name(), () -> clReleaseProgram(program));
+        Cl.call("releasing a program", info.name(), () -> CompilerLock.exclusively(() -> clReleaseProgram(program)));
     }
 
     /**

@@ -87,10 +87,7 @@ public final class Trainer {
         LrSchedule schedule = LrScheduleParser.parse(options.schedule(), options.lr(), totalSteps, options.warmup());
         MetricsLog metrics = options.metrics() == null ? null : new MetricsLog(options.metrics());
 
-        // Started before the model is built, so the dry run's context and programs are ready about when the step is.
-        try (FirstStepWarmup warmup = FirstStepWarmup.start(backend, options, sample,
-                        Math.min(options.batch(), train.n()));
-                Sequential model = Models.build(backend, options.model(), options.seed());
+        try (Sequential model = Models.build(backend, options.model(), options.seed());
                 SoftmaxCrossEntropy xent = new SoftmaxCrossEntropy(backend);
                 BatchUploader uploader = new BatchUploader(backend, sample);
                 Sgd sgd = new Sgd(backend, model.params(), schedule, options.momentum(), 0f, options.weightDecay(),
