@@ -1,5 +1,6 @@
 package dev.clnn.tune;
 
+import static dev.clnn.tune.TuneTestSupport.clnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,6 +13,7 @@ import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.Tensor;
 import dev.clnn.device.TuningStore;
+import dev.clnn.tune.TuneTestSupport.Run;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,17 +41,12 @@ class ConvTunerTest {
     @BeforeEach
     void isolatedStore() {
         OpenClTestSupport.requireDevice();
-        previousDir = System.getProperty("clnn.tuningDir");
-        System.setProperty("clnn.tuningDir", dir.toString());
+        previousDir = TuneTestSupport.useTuningDir(dir);
     }
 
     @AfterEach
     void restoreStore() {
-        if (previousDir == null) {
-            System.clearProperty("clnn.tuningDir");
-        } else {
-            System.setProperty("clnn.tuningDir", previousDir);
-        }
+        TuneTestSupport.restore(TuneTestSupport.TUNING_DIR_PROPERTY, previousDir);
     }
 
     @Test
@@ -104,7 +101,7 @@ class ConvTunerTest {
             assertEquals(tuned, after.convAlgorithm(Conv2dShape.square(64, 1, 28, 28, 16, 3, 1, 1)));
             assertTrue(after.convPolicy().describe().endsWith("(tuned)"), after.convPolicy().describe());
         }
-        TunerTest.Run devices = TunerTest.clnn("devices");
+        Run devices = clnn("devices");
         assertEquals(0, devices.code(), devices.err());
         assertTrue(devices.out().contains("convolutions: ") && devices.out().contains("(tuned)\n"), devices.out());
     }

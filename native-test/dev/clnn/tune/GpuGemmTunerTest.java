@@ -1,5 +1,6 @@
 package dev.clnn.tune;
 
+import static dev.clnn.tune.TuneTestSupport.clnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -13,6 +14,7 @@ import dev.clnn.backend.KernelTuning;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.device.TuningStore;
+import dev.clnn.tune.TuneTestSupport.Run;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -53,24 +55,14 @@ class GpuGemmTunerTest {
     @BeforeEach
     void gemmGpuAndAnIsolatedStore() {
         OpenClTestSupport.requireDevice();
-        previousDir = System.getProperty("clnn.tuningDir");
-        previousKernel = System.getProperty(KernelTuning.GEMM_KERNEL_PROPERTY);
-        System.setProperty("clnn.tuningDir", dir.toString());
-        System.setProperty(KernelTuning.GEMM_KERNEL_PROPERTY, "gpu");
+        previousDir = TuneTestSupport.useTuningDir(dir);
+        previousKernel = TuneTestSupport.swap(KernelTuning.GEMM_KERNEL_PROPERTY, "gpu");
     }
 
     @AfterEach
     void restore() {
-        restore("clnn.tuningDir", previousDir);
-        restore(KernelTuning.GEMM_KERNEL_PROPERTY, previousKernel);
-    }
-
-    private static void restore(String property, String previous) {
-        if (previous == null) {
-            System.clearProperty(property);
-        } else {
-            System.setProperty(property, previous);
-        }
+        TuneTestSupport.restore(TuneTestSupport.TUNING_DIR_PROPERTY, previousDir);
+        TuneTestSupport.restore(KernelTuning.GEMM_KERNEL_PROPERTY, previousKernel);
     }
 
     @Test
@@ -80,7 +72,7 @@ class GpuGemmTunerTest {
             assertFalse(before.tuning().blockedGemm(), "clnn.gemm.kernel=gpu");
             assertEquals(KernelTuning.Source.DEFAULT, before.tuning().gpuGemmSource(), "empty store: the default");
         }
-        TunerTest.Run tune = TunerTest.clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS));
+        Run tune = clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS));
         assertEquals(0, tune.code(), tune.out() + tune.err());
         // The tuner's own time: opening the device before it compiles every start-up program, which with cold
         // caches on a busy machine takes longer than the whole budget.
@@ -105,7 +97,7 @@ class GpuGemmTunerTest {
             assertEquals(KernelTuning.Source.TUNED, after.tuning().gpuGemmSource());
             assertEquals(GpuGemmConfig.parse(stored), after.tuning().gpuGemm());
         }
-        TunerTest.Run devices = TunerTest.clnn("devices");
+        Run devices = clnn("devices");
         assertEquals(0, devices.code(), devices.err());
         assertTrue(devices.out().contains("gemm_gpu " + stored + " (tuned: packed"), devices.out());
     }

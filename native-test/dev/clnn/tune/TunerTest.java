@@ -1,5 +1,6 @@
 package dev.clnn.tune;
 
+import static dev.clnn.tune.TuneTestSupport.clnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,11 +11,8 @@ import dev.clnn.backend.GemmConfig;
 import dev.clnn.backend.KernelTuning;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.OpenClTestSupport;
-import dev.clnn.cli.Main;
 import dev.clnn.device.TuningStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.clnn.tune.TuneTestSupport.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,17 +49,12 @@ class TunerTest {
     @BeforeEach
     void isolatedStore() {
         OpenClTestSupport.requireDevice();
-        previousDir = System.getProperty("clnn.tuningDir");
-        System.setProperty("clnn.tuningDir", dir.toString());
+        previousDir = TuneTestSupport.useTuningDir(dir);
     }
 
     @AfterEach
     void restoreStore() {
-        if (previousDir == null) {
-            System.clearProperty("clnn.tuningDir");
-        } else {
-            System.setProperty("clnn.tuningDir", previousDir);
-        }
+        TuneTestSupport.restore(TuneTestSupport.TUNING_DIR_PROPERTY, previousDir);
     }
 
     @Test
@@ -75,21 +68,21 @@ class TunerTest {
         // A first run of the same budget into another folder builds the defaults' programs, so the timed run below
         // is not charged for the compiler's first start on a cold cache (tens of seconds on a busy 2-core machine),
         // which no budget logic can foresee.
-        System.setProperty("clnn.tuningDir", warmUpDir.toString());
+        TuneTestSupport.useTuningDir(warmUpDir);
         Run warmUp = clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS), "--quiet");
-        assertEquals(0, warmUp.code, warmUp.out + warmUp.err);
-        System.setProperty("clnn.tuningDir", dir.toString());
+        assertEquals(0, warmUp.code(), warmUp.out() + warmUp.err());
+        TuneTestSupport.useTuningDir(dir);
         long start = System.nanoTime();
         Run tune = clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS));
         double seconds = (System.nanoTime() - start) / 1e9;
-        assertEquals(0, tune.code, tune.out + tune.err);
+        assertEquals(0, tune.code(), tune.out() + tune.err());
         assertTrue(seconds <= ALLOWED_SECONDS, "took " + seconds + " s with a budget of " + BUDGET_SECONDS + " s:\n"
-                + tune.out + tune.err);
-        assertTrue(tune.out.contains("  default  1/1 "), tune.out);
-        assertTrue(tune.out.contains("gemm.large"), tune.out);
+                + tune.out() + tune.err());
+        assertTrue(tune.out().contains("  default  1/1 "), tune.out());
+        assertTrue(tune.out().contains("gemm.large"), tune.out());
         // The convolution family follows with its share; an 8 s budget may leave it too little to choose.
-        assertTrue(tune.out.contains("tuning convolutions on "), tune.out);
-        assertTrue(tune.out.contains("stored in " + dir), tune.out);
+        assertTrue(tune.out().contains("tuning convolutions on "), tune.out());
+        assertTrue(tune.out().contains("stored in " + dir), tune.out());
 
         try (OpenClBackend after = OpenClBackend.open(selector)) {
             Map<String, String> stored = TuningStore.standard().load(after.device().info());
@@ -99,8 +92,8 @@ class TunerTest {
             }
         }
         Run devices = clnn("devices");
-        assertEquals(0, devices.code, devices.err);
-        assertTrue(devices.out.contains("tuned"), devices.out);
+        assertEquals(0, devices.code(), devices.err());
+        assertTrue(devices.out().contains("tuned"), devices.out());
     }
 
     @Test
@@ -125,18 +118,6 @@ class TunerTest {
             assertFalse(choice.chosen().equals(wrong[0].toString()), choice.toString());
         }
         assertTrue(result.seconds() <= ALLOWED_SECONDS, result.table().toString());
-    }
-
-    /** What a {@code clnn} command run in-process printed and returned. */
-    record Run(int code, String out, String err) {
-    }
-
-    static Run clnn(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

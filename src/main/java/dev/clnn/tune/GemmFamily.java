@@ -1,12 +1,10 @@
 package dev.clnn.tune;
 
-import static dev.clnn.tune.CheckData.nan;
 import static dev.clnn.tune.CheckData.values;
 
 import dev.clnn.backend.ConfiguredGemm;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.DType;
-import dev.clnn.backend.Errors;
 import dev.clnn.backend.GemmClass;
 import dev.clnn.backend.GemmConfig;
 import dev.clnn.backend.KernelTuning;
@@ -55,7 +53,7 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
     private final Product product;
     private final KernelTuning defaults;
     private final Map<Shape, Tensor[]> operands = new HashMap<>();
-    private final CpuBackend cpu = new CpuBackend();
+    private final GemmCheck check;
 
     /**
      * @param width the vector width of the candidates (4, 8 or 16), or 0 for the device's own
@@ -69,6 +67,7 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
         this.backend = backend;
         this.width = width == 0 ? GemmConfig.nativeWidth(backend.device().info()) : width;
         this.product = product;
+        this.check = new GemmCheck(backend, new CpuBackend());
         this.defaults = KernelTuning.forDevice(backend.device().info(), null);
         SplittableRandom random = new SplittableRandom(7);
         for (List<Shape> shapes : WORKLOADS.values()) {
@@ -189,33 +188,11 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
      */
     @Override
     public double check(GemmConfig config) {
-        double worst = 0;
         // m, n, k, transpositions (bit 0: A, bit 1: B), beta
         int[][] cases = {{37, 53, 61, 0, 0}, {37, 53, 61, 1, 0}, {37, 53, 61, 2, 0}, {37, 53, 61, 3, 0},
             {5, 7, 300, 2, 1}, {1, 1, 1, 0, 0}};
-        SplittableRandom random = new SplittableRandom(11);
-        for (int[] t : cases) {
-            double error = checkOne(config, random, t[0], t[1], t[2], (t[3] & 1) != 0, (t[3] & 2) != 0, t[4]);
-            if (!(error <= worst)) {
-                worst = error; // keeps NaN
-            }
-        }
-        return worst;
-    }
-
-    private double checkOne(GemmConfig config, SplittableRandom random, int m, int n, int k, boolean transA,
-            boolean transB, float beta) {
-        float[] a = values(random, m * k);
-        float[] b = values(random, k * n);
-        float[] c0 = beta == 0 ? nan(m * n) : values(random, m * n);
-        try (Tensor ta = backend.fromArray(a, m * k); Tensor tb = backend.fromArray(b, k * n);
-                Tensor tc = backend.fromArray(c0, m * n)) {
-            product.gemm(config, tc, ta, tb, transA, transB, m, n, k, 0.5f, beta);
-            float[] actual = backend.readFloats(tc);
-            Tensor expected = cpu.fromArray(c0, m * n);
-            cpu.gemm(expected, cpu.fromArray(a, m * k), cpu.fromArray(b, k * n), transA, transB, m, n, k, 0.5f, beta);
-            return Errors.relative(actual, cpu.readFloats(expected));
-        }
+        return check.worst(cases, (c, a, b, transA, transB, m, n, k, alpha, beta)
+                -> product.gemm(config, c, a, b, transA, transB, m, n, k, alpha, beta));
     }
 
     @Override

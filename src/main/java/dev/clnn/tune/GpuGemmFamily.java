@@ -1,12 +1,10 @@
 package dev.clnn.tune;
 
-import static dev.clnn.tune.CheckData.nan;
 import static dev.clnn.tune.CheckData.values;
 
 import dev.clnn.backend.ConfiguredGpuGemm;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.DType;
-import dev.clnn.backend.Errors;
 import dev.clnn.backend.GpuGemmConfig;
 import dev.clnn.backend.KernelTuning;
 import dev.clnn.backend.OpenClBackend;
@@ -63,7 +61,7 @@ final class GpuGemmFamily implements TunableFamily<GpuGemmConfig> {
     private final List<Shape> workload;
     private final GpuGemmConfig defaultConfig;
     private final Map<Shape, Tensor[]> operands = new LinkedHashMap<>();
-    private final CpuBackend cpu = new CpuBackend();
+    private final GemmCheck check;
 
     /** @param budget the family's share of the tuning budget, which sizes the workload */
     GpuGemmFamily(OpenClBackend backend, Duration budget) {
@@ -74,6 +72,7 @@ final class GpuGemmFamily implements TunableFamily<GpuGemmConfig> {
         this.backend = backend;
         this.info = backend.device().info();
         this.product = product;
+        this.check = new GemmCheck(backend, new CpuBackend());
         this.workload = workload(budget.toMillis() / 1e3 >= FULL_WORKLOAD_SECONDS);
         this.defaultConfig = KernelTuning.forDevice(info, null).gpuGemm();
         SplittableRandom random = new SplittableRandom(7);
@@ -176,33 +175,11 @@ final class GpuGemmFamily implements TunableFamily<GpuGemmConfig> {
      */
     @Override
     public double check(GpuGemmConfig config) {
-        double worst = 0;
         // m, n, k, transpositions (bit 0: A, bit 1: B), beta
         int[][] cases = {{37, 53, 61, 0, 0}, {37, 53, 61, 1, 0}, {37, 53, 61, 2, 0}, {37, 53, 61, 3, 0},
             {131, 139, 97, 0, 1}, {131, 139, 97, 3, 1}, {1, 1, 1, 0, 0}};
-        SplittableRandom random = new SplittableRandom(11);
-        for (int[] t : cases) {
-            double error = checkOne(config, random, t[0], t[1], t[2], (t[3] & 1) != 0, (t[3] & 2) != 0, t[4]);
-            if (!(error <= worst)) {
-                worst = error; // keeps NaN
-            }
-        }
-        return worst;
-    }
-
-    private double checkOne(GpuGemmConfig config, SplittableRandom random, int m, int n, int k, boolean transA,
-            boolean transB, float beta) {
-        float[] a = values(random, m * k);
-        float[] b = values(random, k * n);
-        float[] c0 = beta == 0 ? nan(m * n) : values(random, m * n);
-        try (Tensor ta = backend.fromArray(a, m * k); Tensor tb = backend.fromArray(b, k * n);
-                Tensor tc = backend.fromArray(c0, m * n)) {
-            product.gemm(config, tc, ta, tb, transA, transB, m, n, k, 0.5f, beta);
-            float[] actual = backend.readFloats(tc);
-            Tensor expected = cpu.fromArray(c0, m * n);
-            cpu.gemm(expected, cpu.fromArray(a, m * k), cpu.fromArray(b, k * n), transA, transB, m, n, k, 0.5f, beta);
-            return Errors.relative(actual, cpu.readFloats(expected));
-        }
+        return check.worst(cases, (c, a, b, transA, transB, m, n, k, alpha, beta)
+                -> product.gemm(config, c, a, b, transA, transB, m, n, k, alpha, beta));
     }
 
     @Override
