@@ -1,6 +1,5 @@
 package dev.clnn.tune;
 
-import static dev.clnn.tune.TuneTestSupport.clnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,8 +11,8 @@ import dev.clnn.backend.ConvPolicy;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.Tensor;
+import dev.clnn.cli.CliRun;
 import dev.clnn.device.TuningStore;
-import dev.clnn.tune.TuneTestSupport.Run;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -101,7 +100,7 @@ class ConvTunerTest {
             assertEquals(tuned, after.convAlgorithm(Conv2dShape.square(64, 1, 28, 28, 16, 3, 1, 1)));
             assertTrue(after.convPolicy().describe().endsWith("(tuned)"), after.convPolicy().describe());
         }
-        Run devices = clnn("devices");
+        CliRun devices = CliRun.of("devices");
         assertEquals(0, devices.code(), devices.err());
         assertTrue(devices.out().contains("convolutions: ") && devices.out().contains("(tuned)\n"), devices.out());
     }

@@ -1,6 +1,5 @@
 package dev.clnn.tune;
 
-import static dev.clnn.tune.TuneTestSupport.clnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -13,8 +12,8 @@ import dev.clnn.backend.GpuGemmConfig;
 import dev.clnn.backend.KernelTuning;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.cli.CliRun;
 import dev.clnn.device.TuningStore;
-import dev.clnn.tune.TuneTestSupport.Run;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -72,7 +71,7 @@ class GpuGemmTunerTest {
             assertFalse(before.tuning().blockedGemm(), "clnn.gemm.kernel=gpu");
             assertEquals(KernelTuning.Source.DEFAULT, before.tuning().gpuGemmSource(), "empty store: the default");
         }
-        Run tune = clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS));
+        CliRun tune = CliRun.of("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS));
         assertEquals(0, tune.code(), tune.out() + tune.err());
         // The tuner's own time: opening the device before it compiles every start-up program, which with cold
         // caches on a busy machine takes longer than the whole budget.
@@ -97,7 +96,7 @@ class GpuGemmTunerTest {
             assertEquals(KernelTuning.Source.TUNED, after.tuning().gpuGemmSource());
             assertEquals(GpuGemmConfig.parse(stored), after.tuning().gpuGemm());
         }
-        Run devices = clnn("devices");
+        CliRun devices = CliRun.of("devices");
         assertEquals(0, devices.code(), devices.err());
         assertTrue(devices.out().contains("gemm_gpu " + stored + " (tuned: packed"), devices.out());
     }

@@ -1,6 +1,5 @@
 package dev.clnn.tune;
 
-import static dev.clnn.tune.TuneTestSupport.clnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,8 +10,8 @@ import dev.clnn.backend.GemmConfig;
 import dev.clnn.backend.KernelTuning;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.cli.CliRun;
 import dev.clnn.device.TuningStore;
-import dev.clnn.tune.TuneTestSupport.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,11 +68,12 @@ class TunerTest {
         // is not charged for the compiler's first start on a cold cache (tens of seconds on a busy 2-core machine),
         // which no budget logic can foresee.
         TuneTestSupport.useTuningDir(warmUpDir);
-        Run warmUp = clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS), "--quiet");
+        CliRun warmUp =
+                CliRun.of("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS), "--quiet");
         assertEquals(0, warmUp.code(), warmUp.out() + warmUp.err());
         TuneTestSupport.useTuningDir(dir);
         long start = System.nanoTime();
-        Run tune = clnn("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS));
+        CliRun tune = CliRun.of("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS));
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(0, tune.code(), tune.out() + tune.err());
         assertTrue(seconds <= ALLOWED_SECONDS, "took " + seconds + " s with a budget of " + BUDGET_SECONDS + " s:\n"
@@ -91,7 +91,7 @@ class TunerTest {
                 assertEquals(stored.get(KernelTuning.storeName(c)), after.tuning().gemm().of(c).toString());
             }
         }
-        Run devices = clnn("devices");
+        CliRun devices = CliRun.of("devices");
         assertEquals(0, devices.code(), devices.err());
         assertTrue(devices.out().contains("tuned"), devices.out());
     }
