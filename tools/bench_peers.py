@@ -14,15 +14,20 @@ import torch.nn as nn
 torch.set_num_threads(2)
 
 
-def median_seconds(fn, warmup=3, reps=7):
-    for _ in range(warmup):
+def median_seconds(fn, min_warmups=3, min_reps=7, warmup_seconds=1.0, timed_seconds=1.0):
+    """clnn bench's scheme: warm-ups (at least 3, for at least 1 s), then timed repetitions (at least 7, for at
+    least 1 s); the median of the timed ones."""
+    start = time.perf_counter()
+    done = 0
+    while done < min_warmups or time.perf_counter() - start < warmup_seconds:
         fn()
+        done += 1
     times = []
-    for _ in range(reps):
+    while len(times) < min_reps or sum(times) < timed_seconds:
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return sorted(times)[reps // 2]
+    return sorted(times)[len(times) // 2]
 
 
 def gemm(n):

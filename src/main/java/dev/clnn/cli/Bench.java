@@ -14,7 +14,9 @@ import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -25,14 +27,22 @@ import java.util.SplittableRandom;
  * of its timed repetitions before that last line.
  */
 final class Bench {
-    private static final int WARMUP = 3;
-    private static final int REPS = 7;
+    /**
+     * At least this many warm-ups, and warm-ups for at least {@link #WARMUP_NANOS}: a product of 0.2 ms runs its launch
+     * path interpreted by the JVM for its first few hundred calls (measured: 0.8 ms per 256² product over the first
+     * 200, 0.15 ms once compiled), so a fixed handful of warm-ups times the JIT, not the device.
+     */
+    private static final int MIN_WARMUPS = 3;
+    private static final long WARMUP_NANOS = 1_000_000_000L;
+    /** At least this many timed repetitions, and timed repetitions for at least {@link #TIMED_NANOS}. */
+    private static final int MIN_REPS = 7;
+    private static final long TIMED_NANOS = 1_000_000_000L;
 
     private final Backend backend;
     private final PrintStream out;
 
-    /** The timed repetitions of a benchmark: their median, their total, and the profile of them (or null). */
-    private record Timing(double median, long totalNanos, Profile profile) {
+    /** The timed repetitions of a benchmark: their median, count and total, and the profile of them (or null). */
+    private record Timing(double median, int reps, long totalNanos, Profile profile) {
     }
 
     Bench(Backend backend, PrintStream out) {
@@ -106,7 +116,7 @@ final class Bench {
                 double seconds = timing.median() / steps;
                 out.printf(Locale.ROOT, "%s, batch %d: %.2f ms per step%n", spec.text(), batch, seconds * 1e3);
                 if (timing.profile() != null) {
-                    ProfileTable.lines(timing.profile(), (long) REPS * steps, timing.totalNanos(), backend.name())
+                    ProfileTable.lines(timing.profile(), (long) timing.reps() * steps, timing.totalNanos(), backend.name())
                             .forEach(out::println);
                 }
                 out.printf(Locale.ROOT, "train: %.0f samples/s on %s%n", batch / seconds, backend.name());
@@ -114,28 +124,30 @@ final class Bench {
         }
     }
 
-    /** Warm-ups, then timed repetitions; a profile covers exactly the timed ones. */
+    /** Warm-ups, then timed repetitions, each bounded below by a count and a time; a profile covers exactly the timed. */
     private Timing time(Runnable op) {
-        for (int i = 0; i < WARMUP; i++) {
+        long warmupStart = System.nanoTime();
+        for (int i = 0; i < MIN_WARMUPS || System.nanoTime() - warmupStart < WARMUP_NANOS; i++) {
             op.run();
+            backend.synchronize();
         }
-        backend.synchronize();
         ProfiledBackend profiled = backend instanceof ProfiledBackend p ? p : null;
         if (profiled != null) {
             profiled.takeProfile(); // drops the warm-ups
         }
-        double[] times = new double[REPS];
+        List<Long> times = new ArrayList<>();
         long total = 0;
-        for (int i = 0; i < REPS; i++) {
+        while (times.size() < MIN_REPS || total < TIMED_NANOS) {
             long start = System.nanoTime();
             op.run();
             backend.synchronize();
             long nanos = System.nanoTime() - start;
             total += nanos;
-            times[i] = nanos / 1e9;
+            times.add(nanos);
         }
-        Arrays.sort(times);
-        return new Timing(times[REPS / 2], total, profiled == null ? null : profiled.takeProfile());
+        Collections.sort(times);
+        return new Timing(times.get(times.size() / 2) / 1e9, times.size(), total,
+                profiled == null ? null : profiled.takeProfile());
     }
 
     private Tensor random(SplittableRandom random, int... shape) {

@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
  * {@link Bench}); one sub-command per benchmark.
  */
 @Command(name = "bench", sortOptions = false,
-        description = {"Quick figures: the median of 7 timed repetitions after 3 warm-ups, each waiting for the"
-            + " device. The last line gives the figure, its unit and the device. (The JMH benchmarks in benchmarks/"
-            + " are the careful version.)"},
+        description = {"Quick figures: the median of timed repetitions (at least 7, for at least 1 s) after warm-ups"
+            + " (at least 3, for at least 1 s), each waiting for the device. The last line gives the figure, its"
+            + " unit and the device. (The JMH benchmarks in benchmarks/ are the careful version.)"},
         footer = {"  clnn bench gemm --n 1024", "  clnn bench ops", "  clnn bench train --model cnn --batch 64",
             "  clnn bench gemm --help"})
 final class BenchCommand implements Callable<Integer> {

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +28,13 @@ class ProfileOptionTest {
         List<String> lines = r.out().lines().toList();
         String last = lines.get(lines.size() - 1);
         assertTrue(last.matches("train: \\d+ samples/s on cpu \\(Java reference\\)"), last);
-        int heading = indexOf(lines, "profile of 35 steps on cpu (Java reference): ");
+        int heading = indexOf(lines, "profile of ");
+        // The timed repetitions (at least 7, for at least a second) of 5 steps each.
+        Matcher steps = Pattern.compile("profile of (\\d+) steps on cpu \\(Java reference\\): .*")
+                .matcher(lines.get(heading));
+        assertTrue(steps.matches(), lines.get(heading));
+        int count = Integer.parseInt(steps.group(1));
+        assertTrue(count >= 35 && count % 5 == 0, lines.get(heading));
         assertTrue(lines.get(heading + 1).matches("\\s+op\\s+calls/step\\s+ms/step\\s+share\\s+rate"), r.out());
         // Two forward products, two weight gradients and the second layer's input gradient.
         String gemm = "\\s+gemm\\s+5\\s+\\d+\\.\\d{3}\\s+\\d+\\.\\d %\\s+[0-9.]+ GFLOP/s";
