@@ -63,7 +63,7 @@ final class StopSignals implements AutoCloseable {
     }
 
     private void received(String name, int signalNumber, StopRequest stop, PrintStream err) {
-        if (stop.requested()) {
+        if (stop.reason() != null) {
             err.println("clnn: " + name + " again: stopping now");
             err.flush();
             Runtime.getRuntime().halt(128 + signalNumber);

@@ -198,7 +198,7 @@ public final class Trainer {
                     progress.update(epoch, options.epochs(), seen, train.n(), lossSum / seen, rate);
                     boolean periodic = checkpoints.everySteps() > 0 && sgd.stepCount() % checkpoints.everySteps() == 0
                             && batches.hasNext(); // the epoch end writes its own state
-                    if (periodic || stop.requested()) {
+                    if (periodic || stop.requested(sgd.stepCount())) {
                         TrainingPosition now = new TrainingPosition(epoch, batchesDone, sgd.stepCount(), lossSum,
                                 seen);
                         Path written = states == null ? null : states.write(TrainingStates.capture(settings, now,
@@ -243,7 +243,7 @@ public final class Trainer {
 
     /** Ends the run with {@link TrainingStoppedException} when a stop was requested, the metrics written first. */
     private void stopIfRequested(Sgd sgd, int epoch, Path written, MetricsLog metrics) {
-        if (!stop.requested()) {
+        if (!stop.requested(sgd.stepCount())) {
             return;
         }
         if (metrics != null) {
