@@ -4,6 +4,7 @@ import dev.clnn.train.StopRequest;
 import java.io.PrintStream;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -48,11 +49,16 @@ final class StopSignals implements AutoCloseable {
             Object handler = Proxy.newProxyInstance(handlerClass.getClassLoader(), new Class<?>[] {handlerClass},
                     onSignal);
             for (String n : NAMES) {
-                Object signal = create.newInstance(n);
-                signals.previous.add(new Object[] {signal, handle.invoke(null, signal, handler)});
+                try {
+                    Object signal = create.newInstance(n);
+                    signals.previous.add(new Object[] {signal, handle.invoke(null, signal, handler)});
+                } catch (InvocationTargetException e) {
+                    // The JVM refuses a signal that was ignored when it started (SIGINT for a job started in the
+                    // background by a script): it stays ignored, as the one who started us asked.
+                }
             }
-        } catch (ReflectiveOperationException | LinkageError | IllegalArgumentException e) {
-            // No signal API (or a signal the runtime reserves): the default effect stays, as described above.
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // No signal API: the default effect stays, as described above.
         }
         return signals;
     }
