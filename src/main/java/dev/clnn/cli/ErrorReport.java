@@ -29,7 +29,7 @@ final class ErrorReport {
         this.logDir = logDir;
     }
 
-    /** Prints the report and returns the exit code, 1. */
+    /** Prints the report and returns the exit code: a stopped command's own, else 1. */
     int report(RuntimeException e) {
         if (debug) {
             e.printStackTrace(err);
@@ -40,7 +40,7 @@ final class ErrorReport {
             line = withoutColon(line) + "; " + saveLog(e, build);
         }
         err.println("clnn: " + line);
-        return 1;
+        return e instanceof CommandStoppedException stopped ? stopped.exitCode() : 1;
     }
 
     /** Writes the whole message to a new log file and says where; or, when that fails, why and what to do. */

@@ -9,18 +9,24 @@ import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;
 import dev.clnn.model.FirstStepKernels;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.train.CheckpointOptions;
+import dev.clnn.train.StopRequest;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
+import dev.clnn.train.TrainingStoppedException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code clnn train}: trains a classifier, evaluating after every epoch; the last line is the test accuracy. */
 @Command(name = "train", abbreviateSynopsis = true, sortOptions = false,
@@ -81,6 +87,19 @@ final class TrainCommand implements Callable<Integer> {
             + TuneCommand.TRAIN_BUDGET_SECONDS + " s budget) if nothing is stored for it yet; a stored result is used"
             + " as it is (run clnn tune to tune again)")
     boolean tune;
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "write the training state (weights,"
+            + " momentum, position, metrics) to DIR after every epoch, keeping the newest --keep; resume with"
+            + " --resume DIR")
+    String checkpointDir;
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "also write the state every STEPS"
+            + " steps (default: epoch ends only)")
+    String checkpointEvery;
+    @Option(names = "--keep", paramLabel = "N", description = "training states kept in the checkpoint folder"
+            + " (default: " + CheckpointOptions.DEFAULT_KEEP + ")")
+    String keep;
+    @Option(names = "--resume", paramLabel = "DIR", description = "continue the run whose states are in DIR from"
+            + " the newest intact one, with its options (options that would change the run are refused)")
+    String resume;
     @Option(names = "--continue-on-nan", description = "keep training after a NaN or infinite loss (by default it"
             + " stops, naming the step and epoch)")
     boolean continueOnNan;
@@ -89,6 +108,8 @@ final class TrainCommand implements Callable<Integer> {
     CommonOptions common;
     @Mixin
     DeviceOption device;
+    @Spec
+    CommandSpec spec;
 
     TrainCommand(PrintStream out, boolean interactive) {
         this.out = out;
@@ -97,6 +118,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (resume != null) {
+            ResumedOptions.fill(this, resume);
+        }
+        CheckpointOptions checkpoints = checkpointOptions();
         TrainOptions options = new TrainOptions(ModelSpec.parse(model), OptionValues.path(data),
                 OptionValues.positiveInt("--epochs", epochs), OptionValues.positiveInt("--batch", batch),
                 OptionValues.nonNegative("--lr", lr), (float) OptionValues.nonNegative("--momentum", momentum),
@@ -109,11 +134,38 @@ final class TrainCommand implements Callable<Integer> {
         }
         // Opened before the data loads: an OpenCL backend starts compiling its kernels in the background at once.
         Set<Kernels> firstStep = FirstStepKernels.of(options.model());
-        try (Backend backend = profile ? device.openProfiled(firstStep) : device.open(firstStep)) {
+        StopRequest stop = new StopRequest();
+        try (Backend backend = profile ? device.openProfiled(firstStep) : device.open(firstStep);
+                StopSignals signals = StopSignals.install(stop, System.err)) {
             DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
-            new Trainer(backend, options, out, interactive).run(split);
+            try {
+                new Trainer(backend, options, checkpoints, stop, out, interactive).run(split);
+            } catch (TrainingStoppedException e) {
+                throw new CommandStoppedException(e.getMessage() + (e.state() == null ? ""
+                        : "; resume with: clnn train --resume " + checkpoints.dir()), signals.exitCode(), e);
+            }
         }
         return 0;
+    }
+
+    /** Whether an option was given on the command line (rather than taking its default). */
+    boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private CheckpointOptions checkpointOptions() {
+        if (resume != null && checkpointDir != null && !Path.of(resume).equals(Path.of(checkpointDir))) {
+            throw new IllegalArgumentException("--resume " + resume + " with --checkpoint-dir " + checkpointDir
+                    + ": a resumed run keeps its states in the folder it resumes from");
+        }
+        String dir = resume != null ? resume : checkpointDir;
+        long every = checkpointEvery == null ? 0 : OptionValues.integer("--checkpoint-every", checkpointEvery);
+        int kept = keep == null ? CheckpointOptions.DEFAULT_KEEP : OptionValues.positiveInt("--keep", keep);
+        if (dir == null && (checkpointEvery != null || keep != null)) {
+            throw new IllegalArgumentException((checkpointEvery != null ? "--checkpoint-every" : "--keep")
+                    + " needs --checkpoint-dir DIR (or --resume DIR)");
+        }
+        return new CheckpointOptions(dir == null ? null : Path.of(dir), every, kept, resume != null);
     }
 
     /**

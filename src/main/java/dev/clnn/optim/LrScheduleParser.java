@@ -62,6 +62,14 @@ public final class LrScheduleParser {
         }
     }
 
+    /**
+     * Whether {@code spec} depends on the run's length: {@code cosine} without TMAX anneals over the total steps, so
+     * the same step gets another rate in a longer run. Every other form depends on the step alone.
+     */
+    public static boolean dependsOnTotalSteps(String spec) {
+        return spec != null && spec.trim().equals("cosine");
+    }
+
     private static LrSchedule schedule(String name, List<String> args, double lr0, long annealSteps) {
         switch (name) {
             case "constant":

@@ -73,6 +73,40 @@ public final class Sgd implements AutoCloseable {
         return t;
     }
 
+    /** The momentum buffer of parameter {@code i} (in the order given), or null before its first update. */
+    public Tensor momentumBuffer(int i) {
+        return momentumBufs[i];
+    }
+
+    /**
+     * Continues a run from a saved state: {@code steps} updates taken, and each parameter's momentum buffer (null
+     * where it had none yet, which then starts from the gradient at its next update as in a fresh run).
+     *
+     * @throws IllegalArgumentException when the buffers do not match the parameters in number or size
+     */
+    public void restore(long steps, float[][] buffers) {
+        if (steps < 0 || buffers.length != params.size()) {
+            throw new IllegalArgumentException("SGD state for " + buffers.length + " parameters at step " + steps
+                    + ", but this optimiser has " + params.size() + " parameters");
+        }
+        for (int i = 0; i < buffers.length; i++) {
+            if (buffers[i] != null && buffers[i].length != params.get(i).size()) {
+                throw new IllegalArgumentException("SGD momentum buffer " + i + " has " + buffers[i].length
+                        + " values, its parameter " + params.get(i).size());
+            }
+        }
+        for (int i = 0; i < buffers.length; i++) {
+            if (buffers[i] == null) {
+                continue;
+            }
+            if (momentumBufs[i] == null) {
+                momentumBufs[i] = backend.empty(DType.F32, params.get(i).shape());
+            }
+            backend.write(momentumBufs[i], buffers[i]);
+        }
+        t = steps;
+    }
+
     /** Sets every parameter gradient to 0. */
     public void zeroGrad() {
         for (Param p : params) {

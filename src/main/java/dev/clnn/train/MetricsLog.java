@@ -16,10 +16,25 @@ final class MetricsLog {
     static final String HEADER = "step,epoch,loss,lr,samples_per_s,test_loss,test_accuracy\n";
 
     private final Path file;
-    private final StringBuilder rows = new StringBuilder(HEADER);
+    private final StringBuilder rows;
 
     MetricsLog(Path file) {
+        this(file, "");
+    }
+
+    /** A log that goes on from the rows of an interrupted run ({@link #csv}), or starts afresh when they are "". */
+    MetricsLog(Path file, String csv) {
         this.file = file;
+        if (!csv.isEmpty() && !csv.startsWith(HEADER)) {
+            throw new IllegalArgumentException("metrics rows of the training state do not start with the header "
+                    + HEADER.strip());
+        }
+        this.rows = new StringBuilder(csv.isEmpty() ? HEADER : csv);
+    }
+
+    /** Every row so far, header first, as the file will hold them. */
+    String csv() {
+        return rows.toString();
     }
 
     void step(long step, int epoch, double loss, double lr, double samplesPerSecond) {
@@ -34,7 +49,8 @@ final class MetricsLog {
         flush();
     }
 
-    private void flush() {
+    /** Writes every row so far (a stopped run's file then shows its last steps too). */
+    void flush() {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             AtomicFiles.write(file, out -> out.write(rows.toString().getBytes(StandardCharsets.UTF_8)));

@@ -2,6 +2,9 @@ package dev.clnn.train;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.checkpoint.StateDirectory;
+import dev.clnn.checkpoint.TrainingPosition;
+import dev.clnn.checkpoint.TrainingState;
 import dev.clnn.data.Batch;
 import dev.clnn.data.BatchIterator;
 import dev.clnn.data.Dataset;
@@ -15,6 +18,7 @@ import dev.clnn.optim.LrScheduleParser;
 import dev.clnn.optim.Sgd;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -33,13 +37,28 @@ public final class Trainer {
     private final PrintStream out;
     private final Progress progress;
     private final StepProfile profile;
+    private final CheckpointOptions checkpoints;
+    private final StopRequest stop;
 
     /**
+     * A run that keeps no training state and is never asked to stop.
+     *
      * @param interactive whether {@code out} is a terminal, where progress is a bar redrawn in place (when
      *                    me.tongfei:progressbar is on the class path; else plain lines)
      * @throws IllegalStateException when a plot is asked for and XChart is not on the class path
      */
     public Trainer(Backend backend, TrainOptions options, PrintStream out, boolean interactive) {
+        this(backend, options, CheckpointOptions.none(), new StopRequest(), out, interactive);
+    }
+
+    /**
+     * A run that writes its training state as {@code checkpoints} says (and continues from one when it says so),
+     * and stops after the step in which {@code stop} is requested, writing a state first when it keeps states.
+     *
+     * @throws IllegalStateException when a plot is asked for and XChart is not on the class path
+     */
+    public Trainer(Backend backend, TrainOptions options, CheckpointOptions checkpoints, StopRequest stop,
+            PrintStream out, boolean interactive) {
         if (options.plot() != null) {
             // Before training, not after an hour of it.
             OptionalDependency.XCHART.require("a plot (TrainOptions.plot, --plot)");
@@ -49,25 +68,37 @@ public final class Trainer {
         this.out = out;
         this.progress = Progress.create(out, !options.quiet(), interactive);
         this.profile = new StepProfile(backend);
+        this.checkpoints = checkpoints;
+        this.stop = stop;
     }
 
-    /** Trains, evaluates after every epoch, saves and plots when asked, and returns the final evaluation. */
+    /**
+     * Trains (or continues from the newest training state, when resuming), evaluates after every epoch, saves and
+     * plots when asked, and returns the final evaluation.
+     *
+     * @throws TrainingStoppedException when a stop was requested; the plot and metrics so far are written first
+     */
     public Evaluation run(DatasetSplit data) {
-        TrainingHistory history = new TrainingHistory();
+        RunState run = new RunState();
         Evaluation test;
         try {
-            test = train(data, history);
-        } catch (NonFiniteLossException e) {
+            test = train(data, run);
+        } catch (NonFiniteLossException | TrainingStoppedException e) {
             progress.endEpoch();
-            plot(history);
+            plot(run.history);
             throw e;
         } finally {
             progress.endEpoch();
         }
-        plot(history);
+        plot(run.history);
         profile.lines(backend.name()).forEach(out::println);
         out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100 * test.accuracy());
         return test;
+    }
+
+    /** What {@link #run} shows even when training ends early: the history, replaced when a state is resumed. */
+    private static final class RunState {
+        TrainingHistory history = new TrainingHistory();
     }
 
     private void plot(TrainingHistory history) {
@@ -79,13 +110,15 @@ public final class Trainer {
         }
     }
 
-    private Evaluation train(DatasetSplit data, TrainingHistory history) {
+    private Evaluation train(DatasetSplit data, RunState run) {
         Dataset train = data.train();
         int[] sample = Models.inputShape(options.model(), train.sampleShape());
         int stepsPerEpoch = (train.n() + options.batch() - 1) / options.batch();
         long totalSteps = (long) stepsPerEpoch * options.epochs();
         LrSchedule schedule = LrScheduleParser.parse(options.schedule(), options.lr(), totalSteps, options.warmup());
-        MetricsLog metrics = options.metrics() == null ? null : new MetricsLog(options.metrics());
+        StateDirectory states = checkpoints.dir() == null ? null
+                : new StateDirectory(checkpoints.dir(), checkpoints.keep());
+        Map<String, String> settings = states == null ? Map.of() : RunSettings.of(options, checkpoints, data, backend.name());
 
         try (Sequential model = Models.build(backend, options.model(), options.seed());
                 SoftmaxCrossEntropy xent = new SoftmaxCrossEntropy(backend);
@@ -93,19 +126,46 @@ public final class Trainer {
                 Sgd sgd = new Sgd(backend, model.params(), schedule, options.momentum(), 0f, options.weightDecay(),
                         options.nesterov())) {
             checkClassifier(model, sample, train.classes());
+            TrainingPosition at = new TrainingPosition(1, 0, 0, 0, 0);
+            MetricsLog metrics = options.metrics() == null ? null : new MetricsLog(options.metrics());
+            if (checkpoints.resume()) {
+                StateDirectory.Loaded loaded = states.newestIntact(out::println);
+                TrainingState state = loaded.state();
+                at = state.position();
+                String note = RunSettings.requireSameRun(state.settings(), settings, at.epoch() - 1);
+                if (note != null) {
+                    out.println(note);
+                }
+                TrainingStates.restore(state, model, sgd, backend);
+                run.history = TrainingHistory.fromCurves(state.curves());
+                if (metrics != null) {
+                    metrics = new MetricsLog(options.metrics(), state.metricsCsv());
+                }
+                if (!options.quiet()) {
+                    out.printf(Locale.ROOT, "resuming from %s: epoch %d, %d steps done%n", loaded.file(),
+                            at.epoch(), at.steps());
+                }
+            }
             if (!options.quiet()) {
                 out.printf(Locale.ROOT, "training %s on %s: %d train / %d test samples, %d epochs, batch %d, %s%n",
                         options.model().text(), backend.name(), train.n(), data.test().n(), options.epochs(),
                         options.batch(), schedule);
             }
+            TrainingHistory history = run.history;
             Evaluation test = null;
             profile.discard();
-            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            for (int epoch = at.epoch(); epoch <= options.epochs(); epoch++) {
                 long start = System.nanoTime();
-                double lossSum = 0;
-                int seen = 0;
+                boolean resumedEpoch = epoch == at.epoch();
+                double lossSum = resumedEpoch ? at.epochLossSum() : 0;
+                int seen = resumedEpoch ? at.epochSeen() : 0;
+                long seenHere = 0; // by this process: the rate of a resumed epoch counts only these
+                int batchesDone = 0;
                 double lr = 0;
                 BatchIterator batches = BatchIterator.shuffled(train, options.batch(), options.seed(), epoch);
+                for (; resumedEpoch && batchesDone < at.batchesDone(); batchesDone++) {
+                    batches.next(); // trained before the interruption
+                }
                 while (batches.hasNext()) {
                     Batch batch = batches.next();
                     long stepStart = System.nanoTime();
@@ -118,6 +178,7 @@ public final class Trainer {
                     float value = backend.readFloats(loss)[0]; // the step's one synchronisation point
                     profile.stepDone(System.nanoTime() - stepStart);
                     history.step(value, lr);
+                    batchesDone++;
                     if (!Float.isFinite(value) && options.stopOnNonFinite()) {
                         throw new NonFiniteLossException("loss became " + value + " at step " + sgd.stepCount()
                                 + " (epoch " + epoch + "); lower --lr or check the data");
@@ -129,13 +190,23 @@ public final class Trainer {
                     }
                     lossSum += (double) value * batch.rows();
                     seen += batch.rows();
-                    double rate = seen / seconds(start);
+                    seenHere += batch.rows();
+                    double rate = seenHere / seconds(start);
                     if (metrics != null) {
                         metrics.step(sgd.stepCount(), epoch, value, lr, rate);
                     }
                     progress.update(epoch, options.epochs(), seen, train.n(), lossSum / seen, rate);
+                    boolean periodic = checkpoints.everySteps() > 0 && sgd.stepCount() % checkpoints.everySteps() == 0
+                            && batches.hasNext(); // the epoch end writes its own state
+                    if (periodic || stop.requested(sgd.stepCount())) {
+                        TrainingPosition now = new TrainingPosition(epoch, batchesDone, sgd.stepCount(), lossSum,
+                                seen);
+                        Path written = states == null ? null : states.write(TrainingStates.capture(settings, now,
+                                model, sgd, history, metrics, backend));
+                        stopIfRequested(sgd, epoch, written, metrics);
+                    }
                 }
-                double rate = seen / seconds(start);
+                double rate = seenHere / seconds(start);
                 test = Evaluator.evaluate(backend, model, data.test(), sample, Math.max(options.batch(), 256));
                 profile.discard();
                 if (metrics != null) {
@@ -148,6 +219,16 @@ public final class Trainer {
                             + "lr %.5f  %.0f samples/s%n", epoch, options.epochs(), lossSum / seen, test.loss(),
                             100 * test.accuracy(), lr, rate);
                 }
+                if (states != null) {
+                    Path written = states.write(TrainingStates.capture(settings,
+                            new TrainingPosition(epoch + 1, 0, sgd.stepCount(), 0, 0), model, sgd, history, metrics,
+                            backend));
+                    stopIfRequested(sgd, epoch, written, metrics);
+                }
+            }
+            if (test == null) {
+                // Resumed from the state written after the last epoch: evaluate the weights it holds.
+                test = Evaluator.evaluate(backend, model, data.test(), sample, Math.max(options.batch(), 256));
             }
             if (options.save() != null) {
                 Checkpoint.save(options.save(), model, backend, Map.of("model", options.model().text(),
@@ -158,6 +239,17 @@ public final class Trainer {
             }
             return test;
         }
+    }
+
+    /** Ends the run with {@link TrainingStoppedException} when a stop was requested, the metrics written first. */
+    private void stopIfRequested(Sgd sgd, int epoch, Path written, MetricsLog metrics) {
+        if (!stop.requested(sgd.stepCount())) {
+            return;
+        }
+        if (metrics != null) {
+            metrics.flush();
+        }
+        throw new TrainingStoppedException(stop.reason(), sgd.stepCount(), epoch, options.epochs(), written);
     }
 
     /** The model must map one sample to [1, C] scores with C at least the number of classes. */

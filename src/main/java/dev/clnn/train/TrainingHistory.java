@@ -1,6 +1,8 @@
 package dev.clnn.train;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What a training run did, kept for its plot: the loss and learning rate of every optimiser step, and the train
@@ -57,6 +59,53 @@ public final class TrainingHistory {
     /** Test accuracy in [0, 1] after each finished epoch; index 0 is epoch 1. */
     public double[] epochTestAccuracy() {
         return epochTestAccuracy.values();
+    }
+
+    /** The curves by name, as a training state keeps them. */
+    Map<String, double[]> curves() {
+        Map<String, double[]> curves = new LinkedHashMap<>();
+        curves.put("step_loss", stepLoss());
+        curves.put("step_lr", stepLr());
+        curves.put("epoch_train_loss", epochTrainLoss());
+        curves.put("epoch_test_loss", epochTestLoss());
+        curves.put("epoch_test_accuracy", epochTestAccuracy());
+        return curves;
+    }
+
+    /**
+     * The history a training state kept ({@link #curves}), to go on from.
+     *
+     * @throws IllegalArgumentException when a curve is missing or the curves disagree in length
+     */
+    static TrainingHistory fromCurves(Map<String, double[]> curves) {
+        TrainingHistory h = new TrainingHistory();
+        double[] loss = curve(curves, "step_loss");
+        double[] lr = curve(curves, "step_lr");
+        double[] train = curve(curves, "epoch_train_loss");
+        double[] testLoss = curve(curves, "epoch_test_loss");
+        double[] accuracy = curve(curves, "epoch_test_accuracy");
+        if (loss.length != lr.length || train.length != testLoss.length || train.length != accuracy.length) {
+            throw new IllegalArgumentException("training state curves disagree in length: " + loss.length + " step"
+                    + " losses, " + lr.length + " rates, " + train.length + "/" + testLoss.length + "/"
+                    + accuracy.length + " epoch values");
+        }
+        for (int i = 0; i < loss.length; i++) {
+            h.step(loss[i], lr[i]);
+        }
+        for (int i = 0; i < train.length; i++) {
+            h.epochTrainLoss.add(train[i]);
+            h.epochTestLoss.add(testLoss[i]);
+            h.epochTestAccuracy.add(accuracy[i]);
+        }
+        return h;
+    }
+
+    private static double[] curve(Map<String, double[]> curves, String name) {
+        double[] values = curves.get(name);
+        if (values == null) {
+            throw new IllegalArgumentException("training state has no curve " + name);
+        }
+        return values;
     }
 
     /** A growable array of doubles: a long run has one value per step, too many to box. */

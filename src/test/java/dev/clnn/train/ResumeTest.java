@@ -1,0 +1,165 @@
+package dev.clnn.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clnn.backend.CpuBackend;
+import dev.clnn.checkpoint.StateDirectory;
+import dev.clnn.data.Dataset;
+import dev.clnn.data.DatasetSplit;
+import dev.clnn.model.ModelSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A run stopped anywhere and resumed from its newest state ends with the very bits of an uninterrupted run: weights,
+ * metrics rows (all but the timing column) and plot. 203 samples in batches of 16 are 13 steps an epoch, the last
+ * of 11 samples; momentum with Nesterov and weight decay make the optimiser state matter.
+ */
+class ResumeTest {
+    private static final int STEPS_PER_EPOCH = 13;
+    private static final int EPOCHS = 3;
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "stopped after step {0}")
+    // Mid-epoch, the last step of an epoch (stopped before its evaluation), the first step, the run's last step.
+    @ValueSource(ints = {5, 13, 1, 27, 39})
+    void aStoppedRunResumesBitForBit(int stopStep) throws IOException {
+        Path whole = run("whole", CheckpointOptions.none(), new StopRequest());
+
+        Path dir = tmp.resolve("states");
+        StopRequest stop = new StopRequest();
+        stop.stopAtStep(stopStep);
+        TrainingStoppedException e = assertThrows(TrainingStoppedException.class,
+                () -> run("parts", new CheckpointOptions(dir, 0, 3, false), stop));
+        assertTrue(e.getMessage().startsWith("stopped by the planned stop at step " + stopStep + " after step "
+                + stopStep + " (epoch "), e.getMessage());
+        assertEquals(dir.resolve(String.format("state-%012d.safetensors", stopStep)), e.state());
+        Path parts = run("parts", new CheckpointOptions(dir, 0, 3, true), new StopRequest());
+
+        assertSameRun(whole, parts);
+    }
+
+    @Test
+    void periodicStatesAndADamagedNewestOneStillEndBitForBit() throws IOException {
+        Path whole = run("whole", CheckpointOptions.none(), new StopRequest());
+        Path dir = tmp.resolve("states");
+        StopRequest stop = new StopRequest();
+        stop.stopAtStep(20);
+        assertThrows(TrainingStoppedException.class, () -> run("parts", new CheckpointOptions(dir, 4, 2, false),
+                stop));
+        // Steps 16 and 20 kept (keep 2); damage 20, so the run goes on from 16.
+        List<Path> states = new StateDirectory(dir, 2).states();
+        assertEquals(List.of(dir.resolve("state-000000000020.safetensors"),
+                dir.resolve("state-000000000016.safetensors")), states);
+        byte[] bytes = Files.readAllBytes(states.get(0));
+        Files.write(states.get(0), Arrays.copyOf(bytes, bytes.length - 3));
+
+        String out = runPrinting("parts", new CheckpointOptions(dir, 4, 2, true));
+        assertTrue(out.contains("checkpoint " + states.get(0) + ": unreadable: "), out);
+        assertTrue(out.contains("resuming from " + states.get(1) + ": epoch 2, 16 steps done"), out);
+        assertSameRun(whole, tmp.resolve("parts"));
+    }
+
+    @Test
+    void optionsThatChangeTheRunAreRefusedByName() throws IOException {
+        Path dir = tmp.resolve("states");
+        StopRequest stop = new StopRequest();
+        stop.stopAtStep(3);
+        assertThrows(TrainingStoppedException.class, () -> run("a", new CheckpointOptions(dir, 0, 3, false), stop));
+        CheckpointOptions resume = new CheckpointOptions(dir, 0, 3, true);
+
+        IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+                () -> train(options(tmp.resolve("b"), 8, EPOCHS), resume));
+        assertEquals("--batch 8 differs from the training state's 16; a resumed run must be the same run",
+                batch.getMessage());
+        IllegalArgumentException epochs = assertThrows(IllegalArgumentException.class,
+                () -> train(options(tmp.resolve("b"), 16, 5), resume));
+        assertTrue(epochs.getMessage().startsWith("--epochs 5 differs from the training state's 3, and the cosine"
+                + " schedule without TMAX anneals over the whole run"), epochs.getMessage());
+    }
+
+    private Path run(String name, CheckpointOptions checkpoints, StopRequest stop) throws IOException {
+        Path out = Files.createDirectories(tmp.resolve(name));
+        new Trainer(new CpuBackend(), options(out), checkpoints, stop, quietStream(), false).run(data());
+        return out;
+    }
+
+    private String runPrinting(String name, CheckpointOptions checkpoints) throws IOException {
+        Path out = Files.createDirectories(tmp.resolve(name));
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        TrainOptions o = options(out);
+        TrainOptions loud = new TrainOptions(o.model(), o.dataDir(), o.epochs(), o.batch(), o.lr(), o.momentum(),
+                o.nesterov(), o.weightDecay(), o.schedule(), o.warmup(), o.seed(), o.save(), o.metrics(), o.plot(),
+                false, o.stopOnNonFinite());
+        new Trainer(new CpuBackend(), loud, checkpoints, new StopRequest(),
+                new PrintStream(text, true, StandardCharsets.UTF_8), false).run(data());
+        return text.toString(StandardCharsets.UTF_8);
+    }
+
+    private static TrainOptions options(Path out) {
+        return options(out, 16, EPOCHS);
+    }
+
+    private static TrainOptions options(Path out, int batch, int epochs) {
+        return new TrainOptions(ModelSpec.parse("linear(12,9),relu,linear(9,3)"), null, epochs, batch, 0.1, 0.9f,
+                true, 1e-3f, "cosine", 2, 7, out.resolve("w.safetensors"), out.resolve("m.csv"),
+                out.resolve("plot.png"), true, true);
+    }
+
+    private void train(TrainOptions options, CheckpointOptions resume) throws IOException {
+        Files.createDirectories(options.save().getParent());
+        new Trainer(new CpuBackend(), options, resume, new StopRequest(), quietStream(), false).run(data());
+    }
+
+    private static DatasetSplit data() {
+        return new DatasetSplit(dataset(203, 11), dataset(50, 12));
+    }
+
+    private static Dataset dataset(int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] x = new float[n * 12];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = random.nextInt(3);
+            for (int f = 0; f < 12; f++) {
+                x[i * 12 + f] = (float) random.nextDouble(-1, 1) + (f % 3 == y[i] ? 1f : 0f);
+            }
+        }
+        return new Dataset(x, y, n, new int[] {12}, 3);
+    }
+
+    private static void assertSameRun(Path whole, Path parts) throws IOException {
+        assertArrayEquals(Files.readAllBytes(whole.resolve("w.safetensors")),
+                Files.readAllBytes(parts.resolve("w.safetensors")), "final weights differ");
+        assertEquals(withoutRate(whole.resolve("m.csv")), withoutRate(parts.resolve("m.csv")));
+        assertArrayEquals(Files.readAllBytes(whole.resolve("plot.png")), Files.readAllBytes(parts.resolve("plot.png")),
+                "plots differ");
+    }
+
+    /** The metrics rows without the samples/s column, the one that depends on timing. */
+    private static List<String> withoutRate(Path csv) throws IOException {
+        return Files.readAllLines(csv).stream().map(l -> l.replaceFirst("^([^,]*,[^,]*,[^,]*,[^,]*),[^,]*", "$1"))
+                .toList();
+    }
+
+    private static PrintStream quietStream() {
+        return new PrintStream(OutputStream.nullOutputStream());
+    }
+}
