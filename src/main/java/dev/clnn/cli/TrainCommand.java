@@ -9,6 +9,8 @@ import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;
 import dev.clnn.model.FirstStepKernels;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.parallel.DataParallelStep;
+import dev.clnn.parallel.DeviceGroup;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
 import java.io.OutputStream;
@@ -31,6 +33,7 @@ import picocli.CommandLine.Option;
         footer = {"  clnn train --save model.safetensors --plot training.png",
             "  clnn train --model cnn --epochs 5 --device cpu",
             "  clnn train --model \"linear(784,128),relu,linear(128,10)\" --metrics m.csv",
+            "  clnn train --devices opencl:0:0,opencl:0:1 --batch 256",
             "  clnn train --data ~/mnist --schedule step:500,0.5 --warmup 200 --quiet"})
 final class TrainCommand implements Callable<Integer> {
     private final PrintStream out;
@@ -89,6 +92,8 @@ final class TrainCommand implements Callable<Integer> {
     CommonOptions common;
     @Mixin
     DeviceOption device;
+    @Mixin
+    DevicesOption devices;
 
     TrainCommand(PrintStream out, boolean interactive) {
         this.out = out;
@@ -104,6 +109,10 @@ final class TrainCommand implements Callable<Integer> {
                 OptionValues.integer("--warmup", warmup), OptionValues.integer("--seed", seed),
                 OptionValues.outputFile("--save", save), OptionValues.outputFile("--metrics", metrics),
                 OptionValues.outputFile("--plot", plot), quiet, !continueOnNan);
+        if (devices.given()) {
+            trainOnSeveralDevices(options);
+            return 0;
+        }
         if (tune) {
             tuneIfNothingStored();
         }
@@ -114,6 +123,19 @@ final class TrainCommand implements Callable<Integer> {
             new Trainer(backend, options, out, interactive).run(split);
         }
         return 0;
+    }
+
+    /** {@code --devices}: a replica per listed device, each batch split between them. */
+    private void trainOnSeveralDevices(TrainOptions options) {
+        devices.requireAlone(device);
+        if (profile || tune) {
+            throw new IllegalArgumentException((profile ? "--profile" : "--tune") + " works on one device, not"
+                    + " with --devices");
+        }
+        try (DeviceGroup group = devices.open(FirstStepKernels.of(options.model()))) {
+            DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
+            new Trainer(DataParallelStep.factory(group.backends()), options, out, interactive).run(split);
+        }
     }
 
     /**

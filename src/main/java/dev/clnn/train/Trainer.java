@@ -1,7 +1,6 @@
 package dev.clnn.train;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.Tensor;
 import dev.clnn.data.Batch;
 import dev.clnn.data.BatchIterator;
 import dev.clnn.data.Dataset;
@@ -9,10 +8,8 @@ import dev.clnn.data.DatasetSplit;
 import dev.clnn.model.Checkpoint;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Sequential;
-import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.LrScheduleParser;
-import dev.clnn.optim.Sgd;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -28,11 +25,12 @@ import java.util.Map;
  * last line.
  */
 public final class Trainer {
-    private final Backend backend;
+    private final TrainingStep.Factory steps;
     private final TrainOptions options;
     private final PrintStream out;
     private final Progress progress;
-    private final StepProfile profile;
+    private StepProfile profile = new StepProfile(null);
+    private String deviceName = "";
 
     /**
      * @param interactive whether {@code out} is a terminal, where progress is a bar redrawn in place (when
@@ -40,15 +38,22 @@ public final class Trainer {
      * @throws IllegalStateException when a plot is asked for and XChart is not on the class path
      */
     public Trainer(Backend backend, TrainOptions options, PrintStream out, boolean interactive) {
+        this(SingleDeviceStep.factory(backend), options, out, interactive);
+    }
+
+    /**
+     * A trainer whose steps {@code steps} opens, e.g. on several devices ({@code dev.clnn.parallel}); the other
+     * arguments as in {@link #Trainer(Backend, TrainOptions, PrintStream, boolean)}.
+     */
+    public Trainer(TrainingStep.Factory steps, TrainOptions options, PrintStream out, boolean interactive) {
         if (options.plot() != null) {
             // Before training, not after an hour of it.
             OptionalDependency.XCHART.require("a plot (TrainOptions.plot, --plot)");
         }
-        this.backend = backend;
+        this.steps = steps;
         this.options = options;
         this.out = out;
         this.progress = Progress.create(out, !options.quiet(), interactive);
-        this.profile = new StepProfile(backend);
     }
 
     /** Trains, evaluates after every epoch, saves and plots when asked, and returns the final evaluation. */
@@ -65,7 +70,7 @@ public final class Trainer {
             progress.endEpoch();
         }
         plot(history);
-        profile.lines(backend.name()).forEach(out::println);
+        profile.lines(deviceName).forEach(out::println);
         out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100 * test.accuracy());
         return test;
     }
@@ -87,15 +92,15 @@ public final class Trainer {
         LrSchedule schedule = LrScheduleParser.parse(options.schedule(), options.lr(), totalSteps, options.warmup());
         MetricsLog metrics = options.metrics() == null ? null : new MetricsLog(options.metrics());
 
-        try (Sequential model = Models.build(backend, options.model(), options.seed());
-                SoftmaxCrossEntropy xent = new SoftmaxCrossEntropy(backend);
-                BatchUploader uploader = new BatchUploader(backend, sample);
-                Sgd sgd = new Sgd(backend, model.params(), schedule, options.momentum(), 0f, options.weightDecay(),
-                        options.nesterov())) {
+        try (TrainingStep step = steps.open(options, sample, schedule)) {
+            Sequential model = step.model();
+            Backend backend = step.backend();
+            profile = new StepProfile(backend);
+            deviceName = backend.name();
             checkClassifier(model, sample, train.classes());
             if (!options.quiet()) {
                 out.printf(Locale.ROOT, "training %s on %s: %d train / %d test samples, %d epochs, batch %d, %s%n",
-                        options.model().text(), backend.name(), train.n(), data.test().n(), options.epochs(),
+                        options.model().text(), step.description(), train.n(), data.test().n(), options.epochs(),
                         options.batch(), schedule);
             }
             Evaluation test = null;
@@ -109,20 +114,15 @@ public final class Trainer {
                 while (batches.hasNext()) {
                     Batch batch = batches.next();
                     long stepStart = System.nanoTime();
-                    Tensor[] xy = uploader.upload(batch);
-                    Tensor loss = xent.forward(model.forward(xy[0]), xy[1]);
-                    model.zeroGrad();
-                    model.backwardParametersOnly(xent.backward());
-                    lr = sgd.currentLr();
-                    sgd.step();
-                    float value = backend.readFloats(loss)[0]; // the step's one synchronisation point
+                    lr = step.currentLr();
+                    float value = step.step(batch);
                     profile.stepDone(System.nanoTime() - stepStart);
                     history.step(value, lr);
                     if (!Float.isFinite(value) && options.stopOnNonFinite()) {
-                        throw new NonFiniteLossException("loss became " + value + " at step " + sgd.stepCount()
+                        throw new NonFiniteLossException("loss became " + value + " at step " + step.stepCount()
                                 + " (epoch " + epoch + "); lower --lr or check the data");
                     }
-                    if (sgd.stepCount() == 1 && !options.quiet()) {
+                    if (step.stepCount() == 1 && !options.quiet()) {
                         out.printf(Locale.ROOT, "first step finished %.2f s after the process started%n",
                                 (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime())
                                         / 1e3);
@@ -131,11 +131,12 @@ public final class Trainer {
                     seen += batch.rows();
                     double rate = seen / seconds(start);
                     if (metrics != null) {
-                        metrics.step(sgd.stepCount(), epoch, value, lr, rate);
+                        metrics.step(step.stepCount(), epoch, value, lr, rate);
                     }
                     progress.update(epoch, options.epochs(), seen, train.n(), lossSum / seen, rate);
                 }
                 double rate = seen / seconds(start);
+                String deviceNote = step.epochNote();
                 test = Evaluator.evaluate(backend, model, data.test(), sample, Math.max(options.batch(), 256));
                 profile.discard();
                 if (metrics != null) {
@@ -145,8 +146,8 @@ public final class Trainer {
                 progress.endEpoch();
                 if (!options.quiet()) {
                     out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.2f%%  "
-                            + "lr %.5f  %.0f samples/s%n", epoch, options.epochs(), lossSum / seen, test.loss(),
-                            100 * test.accuracy(), lr, rate);
+                            + "lr %.5f  %.0f samples/s%s%n", epoch, options.epochs(), lossSum / seen, test.loss(),
+                            100 * test.accuracy(), lr, rate, deviceNote);
                 }
             }
             if (options.save() != null) {
