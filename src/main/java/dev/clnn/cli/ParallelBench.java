@@ -65,7 +65,8 @@ final class ParallelBench {
                     spec.text(), batchRows, oneDevice, several, backends.size());
             out.printf(Locale.ROOT, "all-reduce: %.2f ms per step, %.1f%% of the %d-device step (median of %d rounds of"
                     + " %d steps; rounds from %.1f%% to %.1f%%), %.1f%% of the one-device step%n", reduce, 100 * share,
-                    backends.size(), ROUNDS, STEPS, 100 * shares[0], 100 * shares[ROUNDS - 1], 100 * reduce / oneDevice);
+                    backends.size(), ROUNDS, STEPS, 100 * shares[0], 100 * shares[ROUNDS - 1],
+                    100 * reduce / oneDevice);
             out.printf(Locale.ROOT, "train: %.0f samples/s on %d devices (%.0f on #0 alone)%n", batchRows / several
                     * 1e3, backends.size(), batchRows / oneDevice * 1e3);
         }

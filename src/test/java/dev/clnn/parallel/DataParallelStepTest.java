@@ -36,6 +36,7 @@ class DataParallelStepTest {
     private static final String MODEL = "linear(20,16),relu,linear(16,5)";
     /** A device that fails must end the step with an error, not leave it waiting: generous for a 2-core machine. */
     private static final Duration NO_HANG = Duration.ofMinutes(1);
+    private static final String CPU = "device 1 (" + new CpuBackend().name() + ")";
 
     @Test
     void twoAndThreeReplicasTrainAsOneOnTheSameBatches() {
@@ -93,7 +94,7 @@ class DataParallelStepTest {
         // Each step makes 5 GEMM calls per replica (2 forward, 3 backward): call 14 is in step 3's backward.
         DeviceFailedException e = failingRun("gemm", 14);
         assertEquals(1, e.rank());
-        assertTrue(e.getMessage().startsWith("device 1 (" + new CpuBackend().name() + ") failed in the forward and backward pass of step 3:"),
+        assertTrue(e.getMessage().startsWith(CPU + " failed in the forward and backward pass of step 3:"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("injected failure of gemm"), e.getMessage());
     }
@@ -101,7 +102,7 @@ class DataParallelStepTest {
     @Test
     void aDeviceFailingInTheAllReduceIsNamedAndNothingHangs() {
         DeviceFailedException e = failingRun("readFloats", 1);
-        assertTrue(e.getMessage().startsWith("device 1 (" + new CpuBackend().name() + ") failed in reading its gradients in the all-reduce of"
+        assertTrue(e.getMessage().startsWith(CPU + " failed in reading its gradients in the all-reduce of"
                 + " step 1:"), e.getMessage());
     }
 
