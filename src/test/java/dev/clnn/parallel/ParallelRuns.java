@@ -8,6 +8,8 @@ import dev.clnn.backend.Backend;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.data.BatchIterator;
 import dev.clnn.data.Dataset;
+import dev.clnn.data.SafetensorsFile;
+import dev.clnn.data.TensorEntry;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Param;
@@ -135,6 +137,26 @@ public final class ParallelRuns {
             for (String name : result.params().keySet()) {
                 assertArrayEquals(result.params().get(name), result.replicas().get(r).get(name),
                         what + ": replica " + r + " differs from replica 0 in " + name);
+            }
+        }
+    }
+
+    /** Each tensor within {@link #SPLIT_TOLERANCE}, as rel = ‖a − b‖₂ / ‖b‖₂ (see there for why). */
+    public static void assertSameResults(SafetensorsFile expected, SafetensorsFile actual, String what) {
+        assertEquals(expected.tensors().keySet(), actual.tensors().keySet(), what);
+        for (Map.Entry<String, TensorEntry> e : expected.tensors().entrySet()) {
+            float[] b = e.getValue().toFloats();
+            float[] a = actual.tensors().get(e.getKey()).toFloats();
+            assertArrayEquals(e.getValue().shape(), actual.tensors().get(e.getKey()).shape(), what);
+            double diff = 0;
+            double norm = 0;
+            for (int i = 0; i < b.length; i++) {
+                diff += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+                norm += (double) b[i] * b[i];
+            }
+            double rel = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
+            if (!(rel <= ParallelRuns.SPLIT_TOLERANCE)) {
+                fail(what + ": " + e.getKey() + " differs from one device's, rel " + rel);
             }
         }
     }

@@ -1,13 +1,10 @@
 package dev.clnn.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.data.Safetensors;
-import dev.clnn.data.SafetensorsFile;
 import dev.clnn.data.TensorEntry;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.train.StepRunner;
@@ -53,27 +50,8 @@ class ParallelStepRunnerTest {
                     StepRunner.run(cpu, options(loss, batch, 3, single));
                 }
                 ParallelStepRunner.run(cpus(n), options(loss, batch, 3, parallel));
-                assertSameResults(Safetensors.read(single), Safetensors.read(parallel), loss + " on " + n + " replicas");
-            }
-        }
-    }
-
-    /** Each tensor within {@link ParallelRuns#SPLIT_TOLERANCE}, as rel = ‖a − b‖₂ / ‖b‖₂ (see there for why). */
-    private static void assertSameResults(SafetensorsFile expected, SafetensorsFile actual, String what) {
-        assertEquals(expected.tensors().keySet(), actual.tensors().keySet(), what);
-        for (Map.Entry<String, TensorEntry> e : expected.tensors().entrySet()) {
-            float[] b = e.getValue().toFloats();
-            float[] a = actual.tensors().get(e.getKey()).toFloats();
-            assertArrayEquals(e.getValue().shape(), actual.tensors().get(e.getKey()).shape(), what);
-            double diff = 0;
-            double norm = 0;
-            for (int i = 0; i < b.length; i++) {
-                diff += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
-                norm += (double) b[i] * b[i];
-            }
-            double rel = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
-            if (!(rel <= ParallelRuns.SPLIT_TOLERANCE)) {
-                fail(what + ": " + e.getKey() + " differs from one device's, rel " + rel);
+                ParallelRuns.assertSameResults(Safetensors.read(single), Safetensors.read(parallel),
+                        loss + " on " + n + " replicas");
             }
         }
     }
