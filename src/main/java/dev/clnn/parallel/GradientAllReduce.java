@@ -10,7 +10,9 @@ import java.util.List;
  * g = Σ_r w_r · g_r over the non-empty shards r in rank order, w_r = shard rows / batch rows, so g is the gradient
  * of the whole batch's mean loss. Three phases, each on all device threads at once: read each gradient to the host,
  * sum (each thread a slice of every parameter, each element summed in rank order, so the result does not depend on
- * the threads' timing or on the slicing), write the sum back to every replica.
+ * the threads' timing or on the slicing), write the sum back to every replica. The host arrays are allocated once:
+ * a fresh 4 MB array per read made the JVM collect garbage every few steps, while other device threads' reads held
+ * the collector off (JOCL pins the array during a blocking read), and doubled the all-reduce's time.
  */
 final class GradientAllReduce {
     private final List<Backend> backends;
@@ -37,6 +39,7 @@ final class GradientAllReduce {
                     throw new IllegalArgumentException("parameter " + p + " has " + params.get(r).get(p).size()
                             + " elements on replica " + r + " but " + sum[p].length + " on replica 0");
                 }
+                grads[r][p] = new float[sum[p].length];
             }
         }
     }
@@ -61,7 +64,7 @@ final class GradientAllReduce {
             if (!shards.get(r).isEmpty()) {
                 List<Param> mine = params.get(r);
                 for (int p = 0; p < mine.size(); p++) {
-                    grads[r][p] = backends.get(r).readFloats(mine.get(p).grad());
+                    backends.get(r).readFloats(mine.get(p).grad(), grads[r][p]);
                 }
             }
         });
