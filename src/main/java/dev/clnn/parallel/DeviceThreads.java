@@ -64,6 +64,15 @@ final class DeviceThreads implements AutoCloseable {
         }
     }
 
+    /** Runs {@code task} on rank {@code rank}'s thread alone and waits for it; failures as in {@link #runAll}. */
+    void runOn(int rank, String phase, Runnable task) {
+        runAll(phase, r -> {
+            if (r == rank) {
+                task.run();
+            }
+        });
+    }
+
     /** Waits for {@code f}; its failure, or null. */
     private static Throwable outcome(Future<?> f) {
         boolean interrupted = false;

@@ -88,19 +88,12 @@ public final class ParallelStepRunner {
                             new float[] {DataParallelStep.batchLoss(shards, losses)}));
                     result.add(TensorEntry.f32("output", outShape, output));
                     result.add(TensorEntry.f32("grad.x", xShape, dx));
-                    threads.runAll("reading the gradients of step " + step, r -> {
-                        if (r == 0) {
-                            addNamed(result, "grad.", replicas.get(0), true);
-                        }
-                    });
+                    threads.runOn(0, "reading the gradients of step " + step,
+                            () -> addNamed(result, "grad.", replicas.get(0), true));
                 }
                 threads.runAll("the SGD update of step " + step, r -> replicas.get(r).update());
             }
-            threads.runAll("reading the parameters", r -> {
-                if (r == 0) {
-                    addNamed(result, "", replicas.get(0), false);
-                }
-            });
+            threads.runOn(0, "reading the parameters", () -> addNamed(result, "", replicas.get(0), false));
         }
         return result;
     }

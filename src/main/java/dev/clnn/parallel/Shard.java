@@ -1,5 +1,7 @@
 package dev.clnn.parallel;
 
+import java.util.Arrays;
+
 /**
  * The rows of a global batch that one replica trains on: rows [offset, offset + rows) of the batch.
  *
@@ -21,7 +23,7 @@ public record Shard(int rank, int offset, int rows, double weight) {
         if (offset == 0 && rows * rowLength == all.length) {
             return all;
         }
-        return java.util.Arrays.copyOfRange(all, offset * rowLength, (offset + rows) * rowLength);
+        return Arrays.copyOfRange(all, offset * rowLength, (offset + rows) * rowLength);
     }
 
     /** As {@link #slice(float[], int)} for one int per row. */
@@ -29,6 +31,6 @@ public record Shard(int rank, int offset, int rows, double weight) {
         if (offset == 0 && rows == all.length) {
             return all;
         }
-        return java.util.Arrays.copyOfRange(all, offset, offset + rows);
+        return Arrays.copyOfRange(all, offset, offset + rows);
     }
 }
