@@ -2,6 +2,7 @@
 
 Usage (from the repository root, with Debian's python3-torch):
   OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 tools/check_step_against_pytorch.py [--device cpu|opencl ...]
+A device value with a comma is a list for `clnn step --devices`, e.g. --device opencl:0:0,opencl:0:1 (data-parallel).
 Prints one line per case and exits non-zero when any relative error exceeds the limits of the training issue:
 1e-4 for loss, output and gradients, 1e-5 for the updated parameters.
 """
@@ -117,7 +118,8 @@ def run_case(case, device, clnn, tmp, seed):
     st.save(wpath, weights)
     st.save(bpath, {"x": x, "y": y})
     cmd = [clnn, "step", "--model", spec, "--loss", loss, "--weights", wpath, "--batch", bpath, "--lr", str(lr),
-           "--momentum", str(momentum), "--weight-decay", str(wd), "--steps", str(steps), "--device", device,
+           "--momentum", str(momentum), "--weight-decay", str(wd), "--steps", str(steps),
+           "--devices" if "," in device else "--device", device,
            "--out", opath] + (["--nesterov"] if nesterov else [])
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     got = st.load(opath)

@@ -35,6 +35,15 @@ public interface Backend extends AutoCloseable {
     /** Copies a float tensor to the host, waiting for the work that produces it. */
     float[] readFloats(Tensor src);
 
+    /**
+     * As {@link #readFloats(Tensor)} into the caller's array (same element count), for a caller that reads the same
+     * tensors again and again (the data-parallel all-reduce): no new array each time. The default copies.
+     */
+    default void readFloats(Tensor src, float[] dst) {
+        Shapes.check("readFloats", "source", src, DType.F32, dst.length, "the host array");
+        System.arraycopy(readFloats(src), 0, dst, 0, dst.length);
+    }
+
     /** Copies an int tensor to the host, waiting for the work that produces it. */
     int[] readInts(Tensor src);
 

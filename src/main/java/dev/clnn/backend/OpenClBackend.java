@@ -148,6 +148,12 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void readFloats(Tensor src, float[] dst) {
+        Shapes.check("readFloats", "source", src, DType.F32, dst.length, "the host array");
+        device.read(buf(src), dst);
+    }
+
+    @Override
     public int[] readInts(Tensor src) {
         Shapes.check("readInts", "source", src, DType.I32, src.size(), "the tensor");
         int[] out = new int[src.size()];

@@ -148,6 +148,11 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
+    public void readFloats(Tensor src, float[] dst) {
+        inner.readFloats(src, dst);
+    }
+
+    @Override
     public int[] readInts(Tensor src) {
         return inner.readInts(src);
     }

@@ -2,7 +2,9 @@ package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.parallel.DeviceGroup;
 import java.io.PrintStream;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -95,7 +97,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Training steps (forward, loss, backward, SGD) of a model on random"
             + " data, in samples/s.",
             footer = {"  clnn bench train", "  clnn bench train --model cnn --profile",
-                "  clnn bench train --model \"linear(784,1024),relu,linear(1024,10)\" --batch 256"})
+                "  clnn bench train --model \"linear(784,1024),relu,linear(1024,10)\" --batch 256",
+                "  clnn bench train --batch 256 --devices opencl:0:0,opencl:0:1"})
     static final class Train implements Callable<Integer> {
         private final PrintStream out;
 
@@ -113,6 +116,8 @@ final class BenchCommand implements Callable<Integer> {
         CommonOptions common;
         @Mixin
         DeviceOption device;
+        @Mixin
+        DevicesOption devices;
 
         Train(PrintStream out) {
             this.out = out;
@@ -122,6 +127,16 @@ final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             ModelSpec spec = ModelSpec.parse(model);
             int samples = OptionValues.positiveInt("--batch", batch);
+            if (devices.given()) {
+                devices.requireAlone(device);
+                if (profile) {
+                    throw new IllegalArgumentException("--profile works on one device, not with --devices");
+                }
+                try (DeviceGroup group = devices.open(Set.of())) {
+                    new ParallelBench(out).train(group.backends(), spec, samples);
+                }
+                return 0;
+            }
             try (Backend backend = profile ? device.openProfiled() : device.open()) {
                 new Bench(backend, out).train(spec, samples);
             }

@@ -2,9 +2,12 @@ package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.parallel.DeviceGroup;
+import dev.clnn.parallel.ParallelStepRunner;
 import dev.clnn.train.StepRunner;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +23,9 @@ import picocli.CommandLine.Option;
             "      --batch b.safetensors --out o.safetensors",
             "  clnn step --model cnn --loss ce --weights w.safetensors --lr 0.05 \\",
             "      --momentum 0.9 --nesterov --steps 3 --batch b.safetensors \\",
-            "      --out o.safetensors"})
+            "      --out o.safetensors",
+            "  clnn step --model mlp --loss ce --lr 0.1 --devices opencl:0:0,cpu \\",
+            "      --batch b.safetensors --out o.safetensors"})
 final class StepCommand implements Callable<Integer> {
     private final PrintStream out;
 
@@ -58,6 +63,8 @@ final class StepCommand implements Callable<Integer> {
     CommonOptions common;
     @Mixin
     DeviceOption device;
+    @Mixin
+    DevicesOption devices;
 
     StepCommand(PrintStream out) {
         this.out = out;
@@ -71,6 +78,16 @@ final class StepCommand implements Callable<Integer> {
                 (float) OptionValues.nonNegative("--weight-decay", weightDecay),
                 OptionValues.positiveInt("--steps", steps), OptionValues.integer("--seed", seed), Path.of(outFile));
         OptionValues.outputFile("--out", outFile);
+        if (devices.given()) {
+            devices.requireAlone(device);
+            try (DeviceGroup group = devices.open(Set.of())) {
+                ParallelStepRunner.run(group.backends(), options);
+                int n = group.backends().size();
+                out.println("wrote " + options.out() + " (" + options.steps() + " step" + (options.steps() == 1 ? ""
+                        : "s") + " on " + n + " device" + (n == 1 ? "" : "s") + ")");
+            }
+            return 0;
+        }
         try (Backend backend = device.open()) {
             StepRunner.run(backend, options);
             out.println("wrote " + options.out() + " (" + options.steps() + " step" + (options.steps() == 1 ? ""

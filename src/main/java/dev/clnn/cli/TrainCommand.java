@@ -9,6 +9,8 @@ import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;
 import dev.clnn.model.FirstStepKernels;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.parallel.DataParallelStep;
+import dev.clnn.parallel.DeviceGroup;
 import dev.clnn.train.CheckpointOptions;
 import dev.clnn.train.StopRequest;
 import dev.clnn.train.TrainOptions;
@@ -37,6 +39,7 @@ import picocli.CommandLine.Spec;
         footer = {"  clnn train --save model.safetensors --plot training.png",
             "  clnn train --model cnn --epochs 5 --device cpu",
             "  clnn train --model \"linear(784,128),relu,linear(128,10)\" --metrics m.csv",
+            "  clnn train --devices opencl:0:0,opencl:0:1 --batch 256",
             "  clnn train --data ~/mnist --schedule step:500,0.5 --warmup 200 --quiet"})
 final class TrainCommand implements Callable<Integer> {
     private final PrintStream out;
@@ -108,6 +111,8 @@ final class TrainCommand implements Callable<Integer> {
     CommonOptions common;
     @Mixin
     DeviceOption device;
+    @Mixin
+    DevicesOption devices;
     @Spec
     CommandSpec spec;
 
@@ -129,6 +134,10 @@ final class TrainCommand implements Callable<Integer> {
                 OptionValues.integer("--warmup", warmup), OptionValues.integer("--seed", seed),
                 OptionValues.outputFile("--save", save), OptionValues.outputFile("--metrics", metrics),
                 OptionValues.outputFile("--plot", plot), quiet, !continueOnNan);
+        if (devices.given()) {
+            trainOnSeveralDevices(options, checkpoints);
+            return 0;
+        }
         if (tune) {
             tuneIfNothingStored();
         }
@@ -138,12 +147,8 @@ final class TrainCommand implements Callable<Integer> {
         try (Backend backend = profile ? device.openProfiled(firstStep) : device.open(firstStep);
                 StopSignals signals = StopSignals.install(stop, System.err)) {
             DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
-            try {
-                new Trainer(backend, options, checkpoints, stop, out, interactive).run(split);
-            } catch (TrainingStoppedException e) {
-                throw new CommandStoppedException(e.getMessage() + (e.state() == null ? ""
-                        : "; resume with: clnn train --resume " + checkpoints.dir()), signals.exitCode(), e);
-            }
+            runStoppable(new Trainer(backend, options, checkpoints, stop, out, interactive), split, checkpoints,
+                    signals);
         }
         return 0;
     }
@@ -166,6 +171,33 @@ final class TrainCommand implements Callable<Integer> {
                     + " needs --checkpoint-dir DIR (or --resume DIR)");
         }
         return new CheckpointOptions(dir == null ? null : Path.of(dir), every, kept, resume != null);
+    }
+
+    /** {@code --devices}: a replica per listed device, each batch split between them. */
+    private void trainOnSeveralDevices(TrainOptions options, CheckpointOptions checkpoints) {
+        devices.requireAlone(device);
+        if (profile || tune) {
+            throw new IllegalArgumentException((profile ? "--profile" : "--tune") + " works on one device, not"
+                    + " with --devices");
+        }
+        StopRequest stop = new StopRequest();
+        try (DeviceGroup group = devices.open(FirstStepKernels.of(options.model()));
+                StopSignals signals = StopSignals.install(stop, System.err)) {
+            DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
+            runStoppable(new Trainer(DataParallelStep.factory(group.backends()), options, checkpoints, stop, out,
+                    interactive), split, checkpoints, signals);
+        }
+    }
+
+    /** Runs the trainer; a requested stop becomes the command's one-line report with its exit code. */
+    private static void runStoppable(Trainer trainer, DatasetSplit split, CheckpointOptions checkpoints,
+            StopSignals signals) {
+        try {
+            trainer.run(split);
+        } catch (TrainingStoppedException e) {
+            throw new CommandStoppedException(e.getMessage() + (e.state() == null ? ""
+                    : "; resume with: clnn train --resume " + checkpoints.dir()), signals.exitCode(), e);
+        }
     }
 
     /**

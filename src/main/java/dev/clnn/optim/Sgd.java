@@ -73,9 +73,17 @@ public final class Sgd implements AutoCloseable {
         return t;
     }
 
-    /** The momentum buffer of parameter {@code i} (in the order given), or null before its first update. */
-    public Tensor momentumBuffer(int i) {
-        return momentumBufs[i];
+    /**
+     * Host copies of the momentum buffers, one per parameter in order; an entry is null while that parameter has not
+     * been updated (every entry without momentum). With {@link #restore} this lets a trainer save the optimiser state
+     * or move it between replicas.
+     */
+    public float[][] momentumState() {
+        float[][] state = new float[momentumBufs.length][];
+        for (int i = 0; i < momentumBufs.length; i++) {
+            state[i] = momentumBufs[i] == null ? null : backend.readFloats(momentumBufs[i]);
+        }
+        return state;
     }
 
     /**

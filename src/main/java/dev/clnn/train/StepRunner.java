@@ -3,8 +3,6 @@ package dev.clnn.train;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Tensor;
 import dev.clnn.data.Safetensors;
-import dev.clnn.data.SafetensorsDtype;
-import dev.clnn.data.SafetensorsFile;
 import dev.clnn.data.TensorEntry;
 import dev.clnn.model.Checkpoint;
 import dev.clnn.model.ModelSpec;
@@ -18,7 +16,6 @@ import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -45,20 +42,14 @@ public final class StepRunner {
     }
 
     public static void run(Backend backend, StepOptions o) {
-        SafetensorsFile batch = Safetensors.read(o.batch());
-        TensorEntry x = required(batch, "x", o.batch());
-        requireFloat(x, o.batch());
-        int[] xShape = x.shape();
-        if (xShape.length < 2 || xShape[0] <= 0) {
-            throw new IllegalArgumentException(o.batch() + ": x must be [N, features] or [N, C, H, W] with N > 0, "
-                    + "got " + Arrays.toString(xShape));
-        }
+        StepBatch batch = StepBatch.read(o.batch());
+        int[] xShape = batch.xShape();
         try (Sequential model = Models.build(backend, o.model(), o.seed())) {
             if (o.weights() != null) {
                 Checkpoint.load(o.weights(), model, backend);
             }
             int[] outShape = model.outputShape(xShape);
-            try (Tensor xt = backend.fromArray(x.toFloats(), xShape);
+            try (Tensor xt = backend.fromArray(batch.x(), xShape);
                     Tensor target = target(backend, batch, o, outShape);
                     Loss loss = o.loss().equals("ce") ? new SoftmaxCrossEntropy(backend) : new Mse(backend);
                     Sgd sgd = new Sgd(backend, model.params(), LrSchedule.constant(o.lr()), o.momentum(), 0f,
@@ -89,46 +80,8 @@ public final class StepRunner {
         }
     }
 
-    private static Tensor target(Backend backend, SafetensorsFile batch, StepOptions o, int[] outShape) {
-        TensorEntry y = required(batch, "y", o.batch());
-        int n = outShape[0];
-        if (o.loss().equals("ce")) {
-            if (y.dtype() != SafetensorsDtype.I64 && y.dtype() != SafetensorsDtype.I32) {
-                throw new IllegalArgumentException(o.batch() + ": y must hold I64 or I32 class indices for --loss ce,"
-                        + " got " + y.dtype());
-            }
-            if (outShape.length != 2 || !Arrays.equals(y.shape(), new int[] {n})) {
-                throw new IllegalArgumentException(o.batch() + ": --loss ce needs outputs [N, classes] and y [N]; "
-                        + "the model gives " + Arrays.toString(outShape) + ", y is " + Arrays.toString(y.shape()));
-            }
-            int[] labels = y.toInts();
-            for (int i = 0; i < labels.length; i++) {
-                if (labels[i] < 0 || labels[i] >= outShape[1]) {
-                    throw new IllegalArgumentException(o.batch() + ": label y[" + i + "] = " + labels[i]
-                            + " is outside [0, " + outShape[1] + ")");
-                }
-            }
-            return backend.fromArray(labels, n);
-        }
-        requireFloat(y, o.batch());
-        if (!Arrays.equals(y.shape(), outShape)) {
-            throw new IllegalArgumentException(o.batch() + ": --loss mse needs y of the output's shape "
-                    + Arrays.toString(outShape) + ", got " + Arrays.toString(y.shape()));
-        }
-        return backend.fromArray(y.toFloats(), outShape);
-    }
-
-    private static TensorEntry required(SafetensorsFile file, String name, Path path) {
-        TensorEntry t = file.tensors().get(name);
-        if (t == null) {
-            throw new IllegalArgumentException(path + ": batch file has no tensor \"" + name + "\"");
-        }
-        return t;
-    }
-
-    private static void requireFloat(TensorEntry t, Path path) {
-        if (t.dtype() != SafetensorsDtype.F32 && t.dtype() != SafetensorsDtype.F64) {
-            throw new IllegalArgumentException(path + ": tensor " + t.name() + " must be F32, got " + t.dtype());
-        }
+    private static Tensor target(Backend backend, StepBatch batch, StepOptions o, int[] outShape) {
+        return o.loss().equals("ce") ? backend.fromArray(batch.labels(outShape), outShape[0])
+                : backend.fromArray(batch.targets(outShape), outShape);
     }
 }

@@ -1,7 +1,6 @@
 package dev.clnn.train;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.Tensor;
 import dev.clnn.checkpoint.StateDirectory;
 import dev.clnn.checkpoint.TrainingPosition;
 import dev.clnn.checkpoint.TrainingState;
@@ -12,10 +11,8 @@ import dev.clnn.data.DatasetSplit;
 import dev.clnn.model.Checkpoint;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Sequential;
-import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.LrScheduleParser;
-import dev.clnn.optim.Sgd;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -32,42 +29,63 @@ import java.util.Map;
  * last line.
  */
 public final class Trainer {
-    private final Backend backend;
+    private final TrainingStep.Factory steps;
     private final TrainOptions options;
     private final PrintStream out;
     private final Progress progress;
-    private final StepProfile profile;
     private final CheckpointOptions checkpoints;
     private final StopRequest stop;
+    private StepProfile profile = new StepProfile(null);
+    private String deviceName = "";
 
     /**
-     * A run that keeps no training state and is never asked to stop.
+     * A run on one backend that keeps no training state and is never asked to stop.
      *
      * @param interactive whether {@code out} is a terminal, where progress is a bar redrawn in place (when
      *                    me.tongfei:progressbar is on the class path; else plain lines)
      * @throws IllegalStateException when a plot is asked for and XChart is not on the class path
      */
     public Trainer(Backend backend, TrainOptions options, PrintStream out, boolean interactive) {
-        this(backend, options, CheckpointOptions.none(), new StopRequest(), out, interactive);
+        this(SingleDeviceStep.factory(backend), options, CheckpointOptions.none(), new StopRequest(), out,
+                interactive);
     }
 
     /**
-     * A run that writes its training state as {@code checkpoints} says (and continues from one when it says so),
-     * and stops after the step in which {@code stop} is requested, writing a state first when it keeps states.
+     * A trainer whose steps {@code steps} opens, e.g. on several devices ({@code dev.clnn.parallel}); the other
+     * arguments as in {@link #Trainer(Backend, TrainOptions, PrintStream, boolean)}.
+     */
+    public Trainer(TrainingStep.Factory steps, TrainOptions options, PrintStream out, boolean interactive) {
+        this(steps, options, CheckpointOptions.none(), new StopRequest(), out, interactive);
+    }
+
+    /**
+     * A run on one backend that writes its training state as {@code checkpoints} says (and continues from one when
+     * it says so), and stops after the step in which {@code stop} is requested, writing a state first when it keeps
+     * states.
      *
      * @throws IllegalStateException when a plot is asked for and XChart is not on the class path
      */
     public Trainer(Backend backend, TrainOptions options, CheckpointOptions checkpoints, StopRequest stop,
             PrintStream out, boolean interactive) {
+        this(SingleDeviceStep.factory(backend), options, checkpoints, stop, out, interactive);
+    }
+
+    /**
+     * The general form: steps from {@code steps} (one device or several), training states as {@code checkpoints}
+     * says, a stop when {@code stop} is requested.
+     *
+     * @throws IllegalStateException when a plot is asked for and XChart is not on the class path
+     */
+    public Trainer(TrainingStep.Factory steps, TrainOptions options, CheckpointOptions checkpoints, StopRequest stop,
+            PrintStream out, boolean interactive) {
         if (options.plot() != null) {
             // Before training, not after an hour of it.
             OptionalDependency.XCHART.require("a plot (TrainOptions.plot, --plot)");
         }
-        this.backend = backend;
+        this.steps = steps;
         this.options = options;
         this.out = out;
         this.progress = Progress.create(out, !options.quiet(), interactive);
-        this.profile = new StepProfile(backend);
         this.checkpoints = checkpoints;
         this.stop = stop;
     }
@@ -91,7 +109,7 @@ public final class Trainer {
             progress.endEpoch();
         }
         plot(run.history);
-        profile.lines(backend.name()).forEach(out::println);
+        profile.lines(deviceName).forEach(out::println);
         out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100 * test.accuracy());
         return test;
     }
@@ -118,14 +136,15 @@ public final class Trainer {
         LrSchedule schedule = LrScheduleParser.parse(options.schedule(), options.lr(), totalSteps, options.warmup());
         StateDirectory states = checkpoints.dir() == null ? null
                 : new StateDirectory(checkpoints.dir(), checkpoints.keep());
-        Map<String, String> settings = states == null ? Map.of() : RunSettings.of(options, checkpoints, data, backend.name());
 
-        try (Sequential model = Models.build(backend, options.model(), options.seed());
-                SoftmaxCrossEntropy xent = new SoftmaxCrossEntropy(backend);
-                BatchUploader uploader = new BatchUploader(backend, sample);
-                Sgd sgd = new Sgd(backend, model.params(), schedule, options.momentum(), 0f, options.weightDecay(),
-                        options.nesterov())) {
+        try (TrainingStep step = steps.open(options, sample, schedule)) {
+            Sequential model = step.model();
+            Backend backend = step.backend();
+            profile = new StepProfile(backend);
+            deviceName = backend.name();
             checkClassifier(model, sample, train.classes());
+            Map<String, String> settings = states == null ? Map.of()
+                    : RunSettings.of(options, checkpoints, data, step.description());
             TrainingPosition at = new TrainingPosition(1, 0, 0, 0, 0);
             MetricsLog metrics = options.metrics() == null ? null : new MetricsLog(options.metrics());
             if (checkpoints.resume()) {
@@ -136,7 +155,7 @@ public final class Trainer {
                 if (note != null) {
                     out.println(note);
                 }
-                TrainingStates.restore(state, model, sgd, backend);
+                TrainingStates.restore(state, step);
                 run.history = TrainingHistory.fromCurves(state.curves());
                 if (metrics != null) {
                     metrics = new MetricsLog(options.metrics(), state.metricsCsv());
@@ -148,7 +167,7 @@ public final class Trainer {
             }
             if (!options.quiet()) {
                 out.printf(Locale.ROOT, "training %s on %s: %d train / %d test samples, %d epochs, batch %d, %s%n",
-                        options.model().text(), backend.name(), train.n(), data.test().n(), options.epochs(),
+                        options.model().text(), step.description(), train.n(), data.test().n(), options.epochs(),
                         options.batch(), schedule);
             }
             TrainingHistory history = run.history;
@@ -169,21 +188,16 @@ public final class Trainer {
                 while (batches.hasNext()) {
                     Batch batch = batches.next();
                     long stepStart = System.nanoTime();
-                    Tensor[] xy = uploader.upload(batch);
-                    Tensor loss = xent.forward(model.forward(xy[0]), xy[1]);
-                    model.zeroGrad();
-                    model.backwardParametersOnly(xent.backward());
-                    lr = sgd.currentLr();
-                    sgd.step();
-                    float value = backend.readFloats(loss)[0]; // the step's one synchronisation point
+                    lr = step.currentLr();
+                    float value = step.step(batch);
                     profile.stepDone(System.nanoTime() - stepStart);
                     history.step(value, lr);
                     batchesDone++;
                     if (!Float.isFinite(value) && options.stopOnNonFinite()) {
-                        throw new NonFiniteLossException("loss became " + value + " at step " + sgd.stepCount()
+                        throw new NonFiniteLossException("loss became " + value + " at step " + step.stepCount()
                                 + " (epoch " + epoch + "); lower --lr or check the data");
                     }
-                    if (sgd.stepCount() == 1 && !options.quiet()) {
+                    if (step.stepCount() == 1 && !options.quiet()) {
                         out.printf(Locale.ROOT, "first step finished %.2f s after the process started%n",
                                 (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime())
                                         / 1e3);
@@ -193,20 +207,21 @@ public final class Trainer {
                     seenHere += batch.rows();
                     double rate = seenHere / seconds(start);
                     if (metrics != null) {
-                        metrics.step(sgd.stepCount(), epoch, value, lr, rate);
+                        metrics.step(step.stepCount(), epoch, value, lr, rate);
                     }
                     progress.update(epoch, options.epochs(), seen, train.n(), lossSum / seen, rate);
-                    boolean periodic = checkpoints.everySteps() > 0 && sgd.stepCount() % checkpoints.everySteps() == 0
+                    boolean periodic = checkpoints.everySteps() > 0 && step.stepCount() % checkpoints.everySteps() == 0
                             && batches.hasNext(); // the epoch end writes its own state
-                    if (periodic || stop.requested(sgd.stepCount())) {
-                        TrainingPosition now = new TrainingPosition(epoch, batchesDone, sgd.stepCount(), lossSum,
+                    if (periodic || stop.requested(step.stepCount())) {
+                        TrainingPosition now = new TrainingPosition(epoch, batchesDone, step.stepCount(), lossSum,
                                 seen);
                         Path written = states == null ? null : states.write(TrainingStates.capture(settings, now,
-                                model, sgd, history, metrics, backend));
-                        stopIfRequested(sgd, epoch, written, metrics);
+                                step, history, metrics));
+                        stopIfRequested(step, epoch, written, metrics);
                     }
                 }
                 double rate = seenHere / seconds(start);
+                String deviceNote = step.epochNote();
                 test = Evaluator.evaluate(backend, model, data.test(), sample, Math.max(options.batch(), 256));
                 profile.discard();
                 if (metrics != null) {
@@ -216,14 +231,13 @@ public final class Trainer {
                 progress.endEpoch();
                 if (!options.quiet()) {
                     out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.2f%%  "
-                            + "lr %.5f  %.0f samples/s%n", epoch, options.epochs(), lossSum / seen, test.loss(),
-                            100 * test.accuracy(), lr, rate);
+                            + "lr %.5f  %.0f samples/s%s%n", epoch, options.epochs(), lossSum / seen, test.loss(),
+                            100 * test.accuracy(), lr, rate, deviceNote);
                 }
                 if (states != null) {
                     Path written = states.write(TrainingStates.capture(settings,
-                            new TrainingPosition(epoch + 1, 0, sgd.stepCount(), 0, 0), model, sgd, history, metrics,
-                            backend));
-                    stopIfRequested(sgd, epoch, written, metrics);
+                            new TrainingPosition(epoch + 1, 0, step.stepCount(), 0, 0), step, history, metrics));
+                    stopIfRequested(step, epoch, written, metrics);
                 }
             }
             if (test == null) {
@@ -242,14 +256,14 @@ public final class Trainer {
     }
 
     /** Ends the run with {@link TrainingStoppedException} when a stop was requested, the metrics written first. */
-    private void stopIfRequested(Sgd sgd, int epoch, Path written, MetricsLog metrics) {
-        if (!stop.requested(sgd.stepCount())) {
+    private void stopIfRequested(TrainingStep step, int epoch, Path written, MetricsLog metrics) {
+        if (!stop.requested(step.stepCount())) {
             return;
         }
         if (metrics != null) {
             metrics.flush();
         }
-        throw new TrainingStoppedException(stop.reason(), sgd.stepCount(), epoch, options.epochs(), written);
+        throw new TrainingStoppedException(stop.reason(), step.stepCount(), epoch, options.epochs(), written);
     }
 
     /** The model must map one sample to [1, C] scores with C at least the number of classes. */

@@ -1,13 +1,9 @@
 package dev.clnn.train;
 
-import dev.clnn.backend.Backend;
-import dev.clnn.backend.Tensor;
 import dev.clnn.checkpoint.TrainingPosition;
 import dev.clnn.checkpoint.TrainingState;
 import dev.clnn.data.TensorEntry;
 import dev.clnn.nn.Param;
-import dev.clnn.nn.Sequential;
-import dev.clnn.optim.Sgd;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,30 +17,31 @@ final class TrainingStates {
     }
 
     /** The state of a run at {@code position}: parameters and momentum buffers read back from the device. */
-    static TrainingState capture(Map<String, String> settings, TrainingPosition position, Sequential model, Sgd sgd,
-            TrainingHistory history, MetricsLog metrics, Backend backend) {
+    static TrainingState capture(Map<String, String> settings, TrainingPosition position, TrainingStep step,
+            TrainingHistory history, MetricsLog metrics) {
         List<TensorEntry> params = new ArrayList<>();
         Map<String, TensorEntry> momentum = new HashMap<>();
+        float[][] buffers = step.momentum();
         int i = 0;
-        for (Map.Entry<String, Param> e : model.namedParams().entrySet()) {
+        for (Map.Entry<String, Param> e : step.model().namedParams().entrySet()) {
             Param p = e.getValue();
-            params.add(TensorEntry.f32(e.getKey(), p.shape(), backend.readFloats(p.value())));
-            Tensor buffer = sgd.momentumBuffer(i++);
-            if (buffer != null) {
-                momentum.put(e.getKey(), TensorEntry.f32(e.getKey(), p.shape(), backend.readFloats(buffer)));
+            params.add(TensorEntry.f32(e.getKey(), p.shape(), step.backend().readFloats(p.value())));
+            if (buffers[i] != null) {
+                momentum.put(e.getKey(), TensorEntry.f32(e.getKey(), p.shape(), buffers[i]));
             }
+            i++;
         }
         return new TrainingState(settings, position, params, momentum, history.curves(),
                 metrics == null ? "" : metrics.csv());
     }
 
     /**
-     * Writes a state's parameters and momentum buffers into {@code model} and {@code sgd}, all or nothing.
+     * Writes a state's parameters and momentum buffers into every replica of {@code step}, all or nothing.
      *
      * @throws IllegalArgumentException when the state's tensors do not match the model's parameters
      */
-    static void restore(TrainingState state, Sequential model, Sgd sgd, Backend backend) {
-        Map<String, Param> params = model.namedParams();
+    static void restore(TrainingState state, TrainingStep step) {
+        Map<String, Param> params = step.model().namedParams();
         Map<String, TensorEntry> saved = new HashMap<>();
         state.params().forEach(t -> saved.put(t.name(), t));
         if (!saved.keySet().equals(params.keySet()) || !params.keySet().containsAll(state.momentum().keySet())) {
@@ -53,27 +50,23 @@ final class TrainingStates {
             throw new IllegalArgumentException("the training state's tensors " + names + " do not match the model's"
                     + " parameters " + new TreeSet<>(params.keySet()));
         }
+        float[][] values = new float[params.size()][];
         float[][] buffers = new float[params.size()][];
         int i = 0;
         for (Map.Entry<String, Param> e : params.entrySet()) {
-            requireShape(saved.get(e.getKey()), e.getValue());
+            values[i] = requireShape(saved.get(e.getKey()), e.getValue()).floats();
             TensorEntry buffer = state.momentum().get(e.getKey());
-            if (buffer != null) {
-                requireShape(buffer, e.getValue());
-                buffers[i] = buffer.floats();
-            }
+            buffers[i] = buffer == null ? null : requireShape(buffer, e.getValue()).floats();
             i++;
         }
-        for (Map.Entry<String, Param> e : params.entrySet()) {
-            backend.write(e.getValue().value(), saved.get(e.getKey()).floats());
-        }
-        sgd.restore(state.position().steps(), buffers);
+        step.restore(values, state.position().steps(), buffers);
     }
 
-    private static void requireShape(TensorEntry t, Param p) {
+    private static TensorEntry requireShape(TensorEntry t, Param p) {
         if (!Arrays.equals(t.shape(), p.shape())) {
             throw new IllegalArgumentException("the training state's " + t.name() + " has shape "
                     + Arrays.toString(t.shape()) + " but the model's is " + Arrays.toString(p.shape()));
         }
+        return t;
     }
 }

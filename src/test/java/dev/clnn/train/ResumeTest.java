@@ -10,6 +10,7 @@ import dev.clnn.checkpoint.StateDirectory;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.parallel.DataParallelStep;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -75,6 +76,27 @@ class ResumeTest {
         assertTrue(out.contains("checkpoint " + states.get(0) + ": unreadable: "), out);
         assertTrue(out.contains("resuming from " + states.get(1) + ": epoch 2, 16 steps done"), out);
         assertSameRun(whole, tmp.resolve("parts"));
+    }
+
+    @Test
+    void aDataParallelRunResumesBitForBit() throws IOException {
+        // Two CPU replicas, each batch split 8 + 8 (the last, of 11 rows, 6 + 5): stopped mid-epoch 2, resumed.
+        Path whole = Files.createDirectories(tmp.resolve("whole"));
+        new Trainer(twoReplicas(), options(whole), CheckpointOptions.none(), new StopRequest(), quietStream(), false)
+                .run(data());
+        Path parts = Files.createDirectories(tmp.resolve("parts"));
+        Path dir = tmp.resolve("states");
+        StopRequest stop = new StopRequest();
+        stop.stopAtStep(17);
+        assertThrows(TrainingStoppedException.class, () -> new Trainer(twoReplicas(), options(parts),
+                new CheckpointOptions(dir, 0, 3, false), stop, quietStream(), false).run(data()));
+        new Trainer(twoReplicas(), options(parts), new CheckpointOptions(dir, 0, 3, true), new StopRequest(),
+                quietStream(), false).run(data());
+        assertSameRun(whole, parts);
+    }
+
+    private static TrainingStep.Factory twoReplicas() {
+        return DataParallelStep.factory(List.of(new CpuBackend(), new CpuBackend()));
     }
 
     @Test

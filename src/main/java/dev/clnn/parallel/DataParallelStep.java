@@ -1,0 +1,178 @@
+package dev.clnn.parallel;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.data.Batch;
+import dev.clnn.nn.Param;
+import dev.clnn.nn.Sequential;
+import dev.clnn.optim.LrSchedule;
+import dev.clnn.train.TrainOptions;
+import dev.clnn.train.TrainingStep;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The training step on several devices in one process (synchronous data parallelism): a replica of the model per
+ * backend, all built from the same seed; each batch split by {@link ShardPlan}; forward and backward on every
+ * replica at once; the gradients all-reduced in rank order ({@link GradientAllReduce}); and the same SGD update on
+ * every replica, so the replicas stay equal and the step is, up to the order of fp32 sums, the single-device step on
+ * the whole batch. With one backend it is the single-device step op for op (no all-reduce), bit for bit.
+ *
+ * <p>Use it through {@link #factory}: {@code new Trainer(DataParallelStep.factory(backends), options, out, false)}.
+ * The caller owns the backends and closes them after the step.
+ */
+public final class DataParallelStep implements TrainingStep {
+    private final List<TrainingReplica> replicas;
+    private final DeviceThreads threads;
+    private final GradientAllReduce allReduce; // null with one replica
+    private final StepClock clock;
+
+    private DataParallelStep(List<TrainingReplica> replicas) {
+        this.replicas = List.copyOf(replicas);
+        List<Backend> backends = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<List<Param>> params = new ArrayList<>();
+        for (TrainingReplica r : replicas) {
+            backends.add(r.backend());
+            names.add(r.backend().name());
+            params.add(r.model().params());
+        }
+        this.threads = new DeviceThreads(names);
+        this.allReduce = replicas.size() > 1 ? new GradientAllReduce(backends, params) : null;
+        this.clock = new StepClock(replicas.size());
+    }
+
+    /**
+     * Opens one replica per backend, in rank order (backend 0 holds the model that is evaluated and saved).
+     *
+     * @throws IllegalArgumentException when {@code backends} is empty
+     */
+    public static TrainingStep.Factory factory(List<Backend> backends) {
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("data-parallel training needs at least one backend");
+        }
+        List<Backend> ranks = List.copyOf(backends);
+        return (options, sampleShape, schedule) -> open(ranks, options, sampleShape, schedule);
+    }
+
+    private static DataParallelStep open(List<Backend> backends, TrainOptions options, int[] sampleShape,
+            LrSchedule schedule) {
+        List<TrainingReplica> replicas = new ArrayList<>();
+        try {
+            for (Backend b : backends) {
+                replicas.add(TrainingReplica.open(b, options, sampleShape, schedule));
+            }
+            return new DataParallelStep(replicas);
+        } catch (RuntimeException e) {
+            replicas.forEach(TrainingReplica::close);
+            throw e;
+        }
+    }
+
+    @Override
+    public Sequential model() {
+        return replicas.get(0).model();
+    }
+
+    @Override
+    public Backend backend() {
+        return replicas.get(0).backend();
+    }
+
+    @Override
+    public String description() {
+        if (replicas.size() == 1) {
+            return backend().name();
+        }
+        StringBuilder s = new StringBuilder(replicas.size() + " devices (");
+        for (int r = 0; r < replicas.size(); r++) {
+            s.append(r == 0 ? "" : ", ").append('#').append(r).append(' ').append(replicas.get(r).backend().name());
+        }
+        return s.append(')').toString();
+    }
+
+    @Override
+    public float step(Batch batch) {
+        long start = System.nanoTime();
+        long step = stepCount() + 1;
+        List<Shard> shards = ShardPlan.split(batch.rows(), replicas.size());
+        threads.runAll("the forward and backward pass of step " + step, r -> {
+            long t = System.nanoTime();
+            replicas.get(r).computeGradients(batch, shards.get(r));
+            clock.computed(r, shards.get(r).rows(), System.nanoTime() - t);
+        });
+        long reduceStart = System.nanoTime();
+        if (allReduce != null) {
+            allReduce.run(threads, shards, step);
+        }
+        long reduceNanos = System.nanoTime() - reduceStart;
+        float[] losses = new float[replicas.size()];
+        threads.runAll("the SGD update of step " + step, r -> losses[r] = replicas.get(r).update());
+        clock.step(reduceNanos, System.nanoTime() - start);
+        return batchLoss(shards, losses);
+    }
+
+    /** The batch's mean loss: Σ_r w_r · loss_r over the non-empty shards, exactly loss_0 for one replica. */
+    static float batchLoss(List<Shard> shards, float[] losses) {
+        if (shards.size() == 1) {
+            return losses[0];
+        }
+        double sum = 0;
+        for (Shard s : shards) {
+            if (!s.isEmpty()) {
+                sum += s.weight() * losses[s.rank()];
+            }
+        }
+        return (float) sum;
+    }
+
+    @Override
+    public float currentLr() {
+        return replicas.get(0).sgd().currentLr();
+    }
+
+    @Override
+    public long stepCount() {
+        return replicas.get(0).sgd().stepCount();
+    }
+
+    /** "  devices: #0 … samples/s, #1 … samples/s; all-reduce N% of step time"; empty for one device. */
+    @Override
+    public String epochNote() {
+        String note = clock.takeNote();
+        return replicas.size() == 1 ? "" : note;
+    }
+
+    /** The all-reduce's share of the step time since the last {@link #epochNote}, in [0, 1]. */
+    public double allReduceShare() {
+        return clock.allReduceShare();
+    }
+
+    /** The models of every rank, for checks that the replicas stay equal. */
+    public List<Sequential> replicaModels() {
+        List<Sequential> models = new ArrayList<>();
+        replicas.forEach(r -> models.add(r.model()));
+        return models;
+    }
+
+    @Override
+    public float[][] momentum() {
+        return replicas.get(0).sgd().momentumState(); // every replica holds the same
+    }
+
+    @Override
+    public void restore(float[][] params, long steps, float[][] momentum) {
+        for (TrainingReplica r : replicas) {
+            List<Param> ps = r.model().params();
+            for (int i = 0; i < ps.size(); i++) {
+                r.backend().write(ps.get(i).value(), params[i]);
+            }
+            r.sgd().restore(steps, momentum);
+        }
+    }
+
+    @Override
+    public void close() {
+        threads.close();
+        replicas.forEach(TrainingReplica::close);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.clnn.parallel;
+
+import static dev.clnn.parallel.ParallelRuns.assertReplicasEqual;
+import static dev.clnn.parallel.ParallelRuns.assertSameTraining;
+import static dev.clnn.parallel.ParallelRuns.initial;
+import static dev.clnn.parallel.ParallelRuns.options;
+import static dev.clnn.parallel.ParallelRuns.randomData;
+import static dev.clnn.parallel.ParallelRuns.train;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.CpuBackend;
+import dev.clnn.data.Dataset;
+import dev.clnn.data.DatasetSplit;
+import dev.clnn.train.Evaluation;
+import dev.clnn.train.TrainOptions;
+import dev.clnn.train.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Data-parallel training on several CPU reference replicas: the same steps as one device, for any split. */
+class DataParallelStepTest {
+    private static final String MODEL = "linear(20,16),relu,linear(16,5)";
+    /** A device that fails must end the step with an error, not leave it waiting: generous for a 2-core machine. */
+    private static final Duration NO_HANG = Duration.ofMinutes(1);
+    private static final String CPU = "device 1 (" + new CpuBackend().name() + ")";
+
+    @Test
+    void twoAndThreeReplicasTrainAsOneOnTheSameBatches() {
+        TrainOptions o = options(MODEL, 64, 7);
+        Dataset data = randomData(300, 20, 5, 11);
+        ParallelRuns.Result one = train(cpus(1), o, data, 4);
+        for (int n : new int[] {2, 3}) {
+            ParallelRuns.Result split = train(cpus(n), o, data, 4);
+            assertSameTraining(one, split, initial(o), n + " replicas");
+            assertReplicasEqual(split, n + " replicas");
+        }
+    }
+
+    @Test
+    void oddBatchesAndAShortLastBatchAreSplitUnevenly() {
+        // 101 samples in batches of 37: 37, 37 and a last batch of 27; shards 19/18, 13/12/12, 10/9/9/9, …
+        TrainOptions o = options(MODEL, 37, 3);
+        Dataset data = randomData(101, 20, 5, 5);
+        ParallelRuns.Result one = train(cpus(1), o, data, 4);
+        for (int n : new int[] {2, 3, 4}) {
+            ParallelRuns.Result split = train(cpus(n), o, data, 4);
+            assertSameTraining(one, split, initial(o), n + " replicas, batch 37");
+            assertReplicasEqual(split, n + " replicas, batch 37");
+        }
+    }
+
+    @Test
+    void batchesSmallerThanTheReplicaCountLeaveSomeReplicasIdle() {
+        // Batches of 2 and a last one of 1 over 3 replicas: shards 1/1/0 and 1/0/0.
+        TrainOptions o = options(MODEL, 2, 9);
+        Dataset data = randomData(7, 20, 5, 13);
+        ParallelRuns.Result one = train(cpus(1), o, data, 5);
+        ParallelRuns.Result split = train(cpus(3), o, data, 5);
+        assertSameTraining(one, split, initial(o), "3 replicas, batch 2");
+        assertReplicasEqual(split, "3 replicas, batch 2");
+    }
+
+    @Test
+    void oneReplicaTrainsBitForBitAsTheSingleDeviceTrainer(@TempDir Path dir) throws IOException {
+        DatasetSplit data = new DatasetSplit(randomData(150, 20, 5, 21), randomData(40, 20, 5, 22));
+        Path single = dir.resolve("single.safetensors");
+        Path parallel = dir.resolve("parallel.safetensors");
+        try (CpuBackend cpu = new CpuBackend()) {
+            Evaluation a = new Trainer(cpu, saving(single), quietOut(), false).run(data);
+            Evaluation b = new Trainer(DataParallelStep.factory(List.of(cpu)), saving(parallel), quietOut(), false)
+                    .run(data);
+            assertEquals(a, b);
+        }
+        assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(parallel),
+                "the weights of one replica differ from the single-device trainer's");
+    }
+
+    @Test
+    void aDeviceFailingInTheBackwardPassIsNamedAndNothingHangs() {
+        // Each step makes 5 GEMM calls per replica (2 forward, 3 backward): call 14 is in step 3's backward.
+        DeviceFailedException e = failingRun("gemm", 14);
+        assertEquals(1, e.rank());
+        assertTrue(e.getMessage().startsWith(CPU + " failed in the forward and backward pass of step 3:"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("injected failure of gemm"), e.getMessage());
+    }
+
+    @Test
+    void aDeviceFailingInTheAllReduceIsNamedAndNothingHangs() {
+        DeviceFailedException e = failingRun("readFloats", 1);
+        assertTrue(e.getMessage().startsWith(CPU + " failed in reading its gradients in the all-reduce of"
+                + " step 1:"), e.getMessage());
+    }
+
+    private static DeviceFailedException failingRun(String op, int call) {
+        TrainOptions o = options(MODEL, 16, 1);
+        Dataset data = randomData(100, 20, 5, 1);
+        List<Backend> backends = List.of(new CpuBackend(), FailingBackend.failingAt(new CpuBackend(), op, call));
+        return assertTimeoutPreemptively(NO_HANG, () -> assertThrows(DeviceFailedException.class,
+                () -> train(backends, o, data, 6)));
+    }
+
+    private static TrainOptions saving(Path file) {
+        TrainOptions o = options(MODEL, 32, 4);
+        return new TrainOptions(o.model(), null, 2, o.batch(), o.lr(), o.momentum(), o.nesterov(), o.weightDecay(),
+                "cosine", 3, o.seed(), file, null, null, true, true);
+    }
+
+    private static PrintStream quietOut() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    private static List<Backend> cpus(int n) {
+        List<Backend> backends = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            backends.add(new CpuBackend());
+        }
+        return backends;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.clnn.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.CpuBackend;
+import dev.clnn.data.Safetensors;
+import dev.clnn.data.TensorEntry;
+import dev.clnn.model.ModelSpec;
+import dev.clnn.train.StepRunner;
+import dev.clnn.train.StepRunner.StepOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code clnn step --devices} on CPU replicas writes what {@code clnn step} writes for the whole batch. */
+class ParallelStepRunnerTest {
+    private static final String MODEL = "linear(13,7),relu,linear(7,5)";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void oneReplicaWritesTheSingleDeviceFileByteForByte() throws IOException {
+        Path batch = batch("ce", 9, 1);
+        Path single = dir.resolve("single.safetensors");
+        Path parallel = dir.resolve("parallel.safetensors");
+        try (CpuBackend cpu = new CpuBackend()) {
+            StepRunner.run(cpu, options("ce", batch, 3, single));
+            ParallelStepRunner.run(List.of(cpu), options("ce", batch, 3, parallel));
+        }
+        assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(parallel));
+    }
+
+    @Test
+    void severalReplicasWriteTheWholeBatchsResultsInOrder() {
+        for (String loss : new String[] {"ce", "mse"}) {
+            for (int n : new int[] {2, 3, 4}) {
+                // 9 rows: shards 5/4, 3/3/3 and 3/2/2/2; the output and ∂L/∂x come back in row order.
+                Path batch = batch(loss, 9, n);
+                Path single = dir.resolve(loss + n + "-single.safetensors");
+                Path parallel = dir.resolve(loss + n + "-parallel.safetensors");
+                try (CpuBackend cpu = new CpuBackend()) {
+                    StepRunner.run(cpu, options(loss, batch, 3, single));
+                }
+                ParallelStepRunner.run(cpus(n), options(loss, batch, 3, parallel));
+                ParallelRuns.assertSameResults(Safetensors.read(single), Safetensors.read(parallel),
+                        loss + " on " + n + " replicas");
+            }
+        }
+    }
+
+    private StepOptions options(String loss, Path batch, int steps, Path out) {
+        return new StepOptions(ModelSpec.parse(MODEL), loss, null, batch, 0.1, 0.9f, true, 1e-2f, steps, 5, out);
+    }
+
+    private Path batch(String loss, int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] x = new float[n * 13];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble(-1, 1);
+        }
+        TensorEntry y;
+        if (loss.equals("ce")) {
+            long[] labels = new long[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = random.nextInt(5);
+            }
+            y = TensorEntry.i64("y", new int[] {n}, labels);
+        } else {
+            float[] targets = new float[n * 5];
+            for (int i = 0; i < targets.length; i++) {
+                targets[i] = (float) random.nextDouble(-1, 1);
+            }
+            y = TensorEntry.f32("y", new int[] {n, 5}, targets);
+        }
+        Path file = dir.resolve(loss + "-batch-" + seed + ".safetensors");
+        Safetensors.write(file, List.of(TensorEntry.f32("x", new int[] {n, 13}, x), y), Map.of());
+        return file;
+    }
+
+    private static List<Backend> cpus(int n) {
+        List<Backend> backends = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            backends.add(new CpuBackend());
+        }
+        return backends;
+    }
+}
