@@ -73,6 +73,47 @@ public final class Sgd implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Host copies of the momentum buffers, one per parameter in order; an entry is null while that parameter has not
+     * been updated (every entry without momentum). With {@link #loadMomentum} this lets a trainer move the optimiser
+     * state between replicas.
+     */
+    public float[][] momentumState() {
+        float[][] state = new float[momentumBufs.length][];
+        for (int i = 0; i < momentumBufs.length; i++) {
+            state[i] = momentumBufs[i] == null ? null : backend.readFloats(momentumBufs[i]);
+        }
+        return state;
+    }
+
+    /**
+     * Replaces the momentum buffers by {@code state} (as {@link #momentumState} gives it); a null entry leaves that
+     * parameter without a buffer, so its next update starts the buffer as a first step does.
+     *
+     * @throws IllegalArgumentException when the entry count or an entry's length does not match the parameters
+     */
+    public void loadMomentum(float[][] state) {
+        if (state.length != params.size()) {
+            throw new IllegalArgumentException("momentum state has " + state.length + " buffers, the optimiser has "
+                    + params.size() + " parameters");
+        }
+        for (int i = 0; i < state.length; i++) {
+            if (state[i] != null && state[i].length != params.get(i).size()) {
+                throw new IllegalArgumentException("momentum buffer " + i + " has " + state[i].length
+                        + " values, its parameter " + params.get(i).size());
+            }
+        }
+        for (int i = 0; i < state.length; i++) {
+            if (momentumBufs[i] != null) {
+                momentumBufs[i].close();
+                momentumBufs[i] = null;
+            }
+            if (state[i] != null) {
+                momentumBufs[i] = backend.fromArray(state[i], params.get(i).shape());
+            }
+        }
+    }
+
     /** Sets every parameter gradient to 0. */
     public void zeroGrad() {
         for (Param p : params) {
