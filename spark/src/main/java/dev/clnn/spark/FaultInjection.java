@@ -1,0 +1,21 @@
+package dev.clnn.spark;
+
+import java.io.Serializable;
+import org.apache.spark.TaskContext;
+
+/**
+ * For tests of Spark's retry: makes the first attempt of one partition's task in one round fail after it has trained
+ * (so its replica's state is dirty), as a lost executor would. {@link #NONE} never fails.
+ */
+record FaultInjection(int partition, long firstStep) implements Serializable {
+    static final FaultInjection NONE = new FaultInjection(-1, -1);
+
+    void afterTraining(int taskPartition, Round round) {
+        TaskContext task = TaskContext.get();
+        if (taskPartition == partition && round.firstStep() == firstStep && task != null
+                && task.attemptNumber() == 0) {
+            throw new IllegalStateException("injected failure of partition " + partition + " in the round starting"
+                    + " at step " + firstStep + " (attempt " + task.attemptNumber() + ")");
+        }
+    }
+}
