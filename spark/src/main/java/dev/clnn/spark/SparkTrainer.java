@@ -47,9 +47,9 @@ public final class SparkTrainer {
         this.out = out;
     }
 
-    /** Tests only: fail one task's first attempt (see {@link FaultInjection}). */
-    SparkTrainer failOnce(int partition, long firstStep) {
-        this.fault = new FaultInjection(partition, firstStep);
+    /** Tests only: fail the first attempts of one task (see {@link FaultInjection}). */
+    SparkTrainer inject(FaultInjection fault) {
+        this.fault = fault;
         return this;
     }
 
