@@ -29,7 +29,7 @@ public final class SparkMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new Top()).addSubcommand(new Train(out));
+        CommandLine cli = new CommandLine(new Top()).addSubcommand(new Train(out)).addSubcommand(new Overhead(out));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             err.println("clnn-spark: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
@@ -43,8 +43,11 @@ public final class SparkMain {
         return cli.execute(args);
     }
 
-    @Command(name = "clnn-spark", mixinStandardHelpOptions = true, description = "clnn train on Apache Spark.")
+    @Command(name = "clnn-spark", description = "clnn train on Apache Spark.")
     static final class Top implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
+
         @Override
         public Integer call() {
             throw new IllegalArgumentException("name a command: clnn-spark train [options] (see clnn-spark train"
@@ -53,7 +56,7 @@ public final class SparkMain {
     }
 
     /** The flags of {@code clnn train} that apply here, with the same defaults, plus the Spark ones. */
-    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "train", sortOptions = false,
             description = {"Trains a classifier on MNIST (default: the bundled set) with synchronous data-parallel"
                 + " SGD on Spark: each round the replicas take --local-steps steps on their shards of the global"
                 + " batches and the driver averages them. The last line is the final test accuracy."})
@@ -66,29 +69,36 @@ public final class SparkMain {
         @Option(names = "--data", paramLabel = "DIR", description = "a folder of MNIST IDX files, read by the"
                 + " driver (default: the bundled set)")
         Path data;
-        @Option(names = "--epochs", paramLabel = "N")
+        @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set (default:"
+                + " ${DEFAULT-VALUE})")
         int epochs = D.epochs();
-        @Option(names = "--batch", paramLabel = "N", description = "the global batch, split over the replicas")
+        @Option(names = "--batch", paramLabel = "N", description = "samples per step, all replicas together"
+                + " (default: ${DEFAULT-VALUE})")
         int batch = D.batch();
-        @Option(names = "--lr", paramLabel = "LR")
+        @Option(names = "--lr", paramLabel = "LR", description = "initial learning rate (default: ${DEFAULT-VALUE})")
         double lr = D.lr();
-        @Option(names = "--momentum", paramLabel = "M")
+        @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default: ${DEFAULT-VALUE})")
         float momentum = D.momentum();
-        @Option(names = "--nesterov")
+        @Option(names = "--nesterov", description = "Nesterov momentum")
         boolean nesterov;
-        @Option(names = "--weight-decay", paramLabel = "WD")
+        @Option(names = "--weight-decay", paramLabel = "WD", description = "L2 weight decay (default:"
+                + " ${DEFAULT-VALUE})")
         float weightDecay = D.weightDecay();
-        @Option(names = "--schedule", paramLabel = "SPEC")
+        @Option(names = "--schedule", paramLabel = "SPEC", description = "learning-rate schedule, as clnn train's"
+                + " (default: ${DEFAULT-VALUE})")
         String schedule = D.schedule();
-        @Option(names = "--warmup", paramLabel = "STEPS")
+        @Option(names = "--warmup", paramLabel = "STEPS", description = "linear warm-up steps (default:"
+                + " ${DEFAULT-VALUE})")
         long warmup = D.warmup();
-        @Option(names = "--seed", paramLabel = "S")
+        @Option(names = "--seed", paramLabel = "S", description = "seed of weights and shuffling; the same seed"
+                + " draws the batches clnn train draws (default: ${DEFAULT-VALUE})")
         long seed = D.seed();
-        @Option(names = "--save", paramLabel = "FILE.safetensors")
+        @Option(names = "--save", paramLabel = "FILE.safetensors", description = "write the final weights (PyTorch"
+                + " state-dict names)")
         Path save;
-        @Option(names = "--quiet")
+        @Option(names = "--quiet", description = "print only the final test accuracy")
         boolean quiet;
-        @Option(names = "--continue-on-nan")
+        @Option(names = "--continue-on-nan", description = "keep training after a NaN or infinite loss")
         boolean continueOnNan;
         @Option(names = "--device", paramLabel = "D", description = "the device of the driver and of every"
                 + " executor (default: $CLNN_DEVICE there, else auto)")
@@ -107,6 +117,8 @@ public final class SparkMain {
         Path checkpointDir;
         @Option(names = "--resume", description = "continue from the checkpoint in --checkpoint-dir, if any")
         boolean resume;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
 
         Train(PrintStream out) {
             this.out = out;
@@ -136,6 +148,46 @@ public final class SparkMain {
                         split.test());
             } finally {
                 ReplicaPool.closeAll();
+            }
+            return 0;
+        }
+    }
+
+    /** {@code clnn-spark overhead}: the cost of Spark jobs and of rounds carrying a model's state, without training. */
+    @Command(name = "overhead", description = "Times the first Spark job, later"
+            + " empty jobs, and rounds that broadcast and collect a model's weights and momentum without training.")
+    static final class Overhead implements Callable<Integer> {
+        private final PrintStream out;
+
+        @Option(names = "--master", paramLabel = "URL", description = "the Spark master (default: local[2])")
+        String master;
+        @Option(names = "--model", paramLabel = "mlp|cnn|SPEC", description = "whose parameters a round carries"
+                + " (default: mlp)")
+        String model = "mlp";
+        @Option(names = "--rounds", paramLabel = "N", description = "timed jobs of each kind (default: 20)")
+        int rounds = 20;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
+
+        Overhead(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            if (rounds <= 0) {
+                throw new IllegalArgumentException("--rounds must be positive, got " + rounds);
+            }
+            int parameters;
+            try (dev.clnn.backend.CpuBackend cpu = new dev.clnn.backend.CpuBackend();
+                    dev.clnn.nn.Sequential net = dev.clnn.model.Models.build(cpu, ModelSpec.parse(model), 0)) {
+                parameters = net.params().stream().mapToInt(dev.clnn.nn.Param::size).sum();
+            }
+            SparkConf conf = new SparkConf().setAppName("clnn-spark overhead").set("spark.ui.enabled", "false");
+            conf.setMaster(master != null ? master : conf.get("spark.master", "local[2]"));
+            try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+                spark.setLogLevel("WARN");
+                RoundOverhead.measure(spark, parameters, rounds, out);
             }
             return 0;
         }
