@@ -25,8 +25,9 @@ public final class Samples {
     }
 
     /**
-     * The rows of a DataFrame with a {@code features} column (array of float or double, or a Spark ML vector is not
-     * supported) and an integer {@code label} column, in the DataFrame's order.
+     * The rows of a DataFrame with a {@code features} column (an array of float or double; Spark ML vectors are not
+     * read) and an integer {@code label} column, in the DataFrame's order, which is the data-set order the seeded
+     * epochs refer to.
      */
     public static JavaRDD<Sample> fromDataFrame(org.apache.spark.sql.Dataset<Row> frame) {
         return frame.select("features", "label").javaRDD().map(row -> {

@@ -22,10 +22,17 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,6 +144,30 @@ class SparkTrainingTest {
                 FaultInjection.NONE);
         assertSameWeights(clean, resumed);
         assertEquals("2", Safetensors.read(checkpoints.resolve(TrainingCheckpoint.FILE)).metadata().get("epoch"));
+    }
+
+    /** A DataFrame of (features array<float>, label int) gives the samples of the data set, in order. */
+    @Test
+    void aDataFrameOfFeaturesAndLabelsGivesTheSamplesInOrder() {
+        Dataset data = first(mnist.train(), 5);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < data.n(); i++) {
+            List<Float> features = new ArrayList<>();
+            for (int f = 0; f < data.features(); f++) {
+                features.add(data.x()[i * data.features() + f]);
+            }
+            rows.add(RowFactory.create(features, data.y()[i]));
+        }
+        StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.FloatType))
+                .add("label", DataTypes.IntegerType);
+        SparkSession session = SparkSession.builder().sparkContext(spark.sc()).getOrCreate();
+        List<Sample> samples = Samples.fromDataFrame(session.createDataFrame(rows, schema)).collect();
+        assertEquals(data.n(), samples.size());
+        for (int i = 0; i < data.n(); i++) {
+            assertArrayEquals(Arrays.copyOfRange(data.x(), i * data.features(), (i + 1) * data.features()),
+                    samples.get(i).features(), "sample " + i);
+            assertEquals(data.y()[i], samples.get(i).label(), "label " + i);
+        }
     }
 
     private static TrainOptions options(int epochs, int batch, boolean nesterov, float weightDecay, Path save) {
