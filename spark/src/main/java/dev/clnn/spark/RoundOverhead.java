@@ -54,9 +54,10 @@ final class RoundOverhead {
         out.printf(Locale.ROOT, "first job               %8.1f ms%n", first);
         out.printf(Locale.ROOT, "later empty jobs        %8.1f ms  (median of %d; min %.1f)%n", median(empty),
                 rounds, Arrays.stream(empty).min().orElse(0));
-        out.printf(Locale.ROOT, "round carrying %.1f MB  %8.1f ms  (median of %d after one warm-up; broadcast"
-                + " weights+momentum, %d copies back)%n", mb, median(Arrays.copyOfRange(carrying, 1, rounds + 1)),
-                rounds, partitions);
+        double[] timed = Arrays.copyOfRange(carrying, 1, rounds + 1);
+        out.printf(Locale.ROOT, "round carrying %.1f MB  %8.1f ms  (median of %d after one warm-up; min %.1f;"
+                + " broadcast weights+momentum, %d copies back)%n", mb, median(timed), rounds,
+                Arrays.stream(timed).min().orElse(0), partitions);
     }
 
     private static double ms(long start) {
