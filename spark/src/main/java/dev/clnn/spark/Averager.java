@@ -1,6 +1,7 @@
 package dev.clnn.spark;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The driver's reduction of a round: the mean of the replicas' weights and momentum buffers, each replica weighted by
@@ -59,7 +60,7 @@ final class Averager {
     }
 
     private static float[] mean(List<ReplicaResult> results, double[] share,
-            java.util.function.Function<ReplicaResult, float[]> part) {
+            Function<ReplicaResult, float[]> part) {
         double[] sum = null;
         for (int i = 0; i < share.length; i++) {
             if (results.get(i).rows() == 0) {

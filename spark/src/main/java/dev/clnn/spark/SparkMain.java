@@ -2,11 +2,16 @@ package dev.clnn.spark;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
+import dev.clnn.backend.CpuBackend;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.model.Models;
+import dev.clnn.nn.Param;
+import dev.clnn.nn.Sequential;
 import dev.clnn.train.TrainOptions;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
@@ -38,8 +43,8 @@ public final class SparkMain {
             err.println("clnn-spark: " + e.getMessage());
             return 1;
         });
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
     }
 
@@ -179,9 +184,9 @@ public final class SparkMain {
                 throw new IllegalArgumentException("--rounds must be positive, got " + rounds);
             }
             int parameters;
-            try (dev.clnn.backend.CpuBackend cpu = new dev.clnn.backend.CpuBackend();
-                    dev.clnn.nn.Sequential net = dev.clnn.model.Models.build(cpu, ModelSpec.parse(model), 0)) {
-                parameters = net.params().stream().mapToInt(dev.clnn.nn.Param::size).sum();
+            try (CpuBackend cpu = new CpuBackend();
+                    Sequential net = Models.build(cpu, ModelSpec.parse(model), 0)) {
+                parameters = net.params().stream().mapToInt(Param::size).sum();
             }
             SparkConf conf = new SparkConf().setAppName("clnn-spark overhead").set("spark.ui.enabled", "false");
             conf.setMaster(master != null ? master : conf.get("spark.master", "local[2]"));

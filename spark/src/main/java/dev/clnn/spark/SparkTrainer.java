@@ -11,6 +11,7 @@ import dev.clnn.train.Evaluation;
 import dev.clnn.train.Evaluator;
 import dev.clnn.train.TrainOptions;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class SparkTrainer {
     public Evaluation run(JavaRDD<Sample> train, int[] sampleShape, Dataset test) {
         TrainOptions o = options.train();
         int[] input = Models.inputShape(o.model(), sampleShape);
-        int features = test.features();
+        int features = Arrays.stream(sampleShape).reduce(1, (a, b) -> a * b);
         JavaPairRDD<Sample, Long> indexed = train.zipWithIndex().persist(StorageLevel.MEMORY_ONLY());
         try (Sequential model = Models.build(backend, o.model(), o.seed())) {
             int classes = model.outputShape(Models.batchShape(1, input))[1];

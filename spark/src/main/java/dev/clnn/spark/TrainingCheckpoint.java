@@ -5,11 +5,14 @@ import dev.clnn.data.SafetensorsFile;
 import dev.clnn.data.TensorEntry;
 import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The driver's state at an epoch's end, in {@code DIR/clnn-spark-checkpoint.safetensors}: each parameter under its
@@ -38,12 +41,12 @@ final class TrainingCheckpoint {
                 entries.add(TensorEntry.f32("momentum." + names.get(i), shape, state.momentum()[i]));
             }
         }
-        Map<String, String> metadata = new java.util.TreeMap<>(run);
+        Map<String, String> metadata = new TreeMap<>(run);
         metadata.put("epoch", Integer.toString(epoch));
         try {
             Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create the checkpoint folder " + dir, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the checkpoint folder " + dir, e);
         }
         Safetensors.write(dir.resolve(FILE), entries, metadata);
     }
