@@ -54,6 +54,15 @@ public final class BatchIterator implements Iterator<Batch> {
         return new BatchIterator(data, batchSize, order);
     }
 
+    /**
+     * The sample order of {@link #shuffled} for (n, seed, epoch): element p is the index of the sample at epoch
+     * position p, so batch b holds positions [b·batchSize, (b+1)·batchSize). For trainers that lay an epoch's batches
+     * out themselves (the Spark trainer sends each sample to the partition that will use it).
+     */
+    public static int[] epochOrder(int n, long seed, int epoch) {
+        return permutation(n, epochSeed(seed, epoch));
+    }
+
     /** A uniformly random permutation of 0..n-1 (Fisher–Yates), the same for the same seed. */
     static int[] permutation(int n, long seed) {
         SplittableRandom random = new SplittableRandom(seed);

@@ -75,8 +75,8 @@ public final class Sgd implements AutoCloseable {
 
     /**
      * Host copies of the momentum buffers, one per parameter in order; an entry is null while that parameter has not
-     * been updated (every entry without momentum). With {@link #restore} this lets a trainer save the optimiser state
-     * or move it between replicas.
+     * been updated (every entry without momentum). With {@link #loadMomentum} or {@link #restore} this lets a trainer
+     * save the optimiser state or move it between replicas.
      */
     public float[][] momentumState() {
         float[][] state = new float[momentumBufs.length][];
@@ -87,31 +87,44 @@ public final class Sgd implements AutoCloseable {
     }
 
     /**
-     * Continues a run from a saved state: {@code steps} updates taken, and each parameter's momentum buffer (null
-     * where it had none yet, which then starts from the gradient at its next update as in a fresh run).
+     * Replaces the momentum buffers by {@code state} (as {@link #momentumState} gives it); a null entry leaves that
+     * parameter without a buffer, so its next update starts the buffer as a first step does.
      *
-     * @throws IllegalArgumentException when the buffers do not match the parameters in number or size
+     * @throws IllegalArgumentException when the entry count or an entry's length does not match the parameters
      */
-    public void restore(long steps, float[][] buffers) {
-        if (steps < 0 || buffers.length != params.size()) {
-            throw new IllegalArgumentException("SGD state for " + buffers.length + " parameters at step " + steps
-                    + ", but this optimiser has " + params.size() + " parameters");
+    public void loadMomentum(float[][] state) {
+        if (state.length != params.size()) {
+            throw new IllegalArgumentException("momentum state has " + state.length + " buffers, the optimiser has "
+                    + params.size() + " parameters");
         }
-        for (int i = 0; i < buffers.length; i++) {
-            if (buffers[i] != null && buffers[i].length != params.get(i).size()) {
-                throw new IllegalArgumentException("SGD momentum buffer " + i + " has " + buffers[i].length
+        for (int i = 0; i < state.length; i++) {
+            if (state[i] != null && state[i].length != params.get(i).size()) {
+                throw new IllegalArgumentException("momentum buffer " + i + " has " + state[i].length
                         + " values, its parameter " + params.get(i).size());
             }
         }
-        for (int i = 0; i < buffers.length; i++) {
-            if (buffers[i] == null) {
-                continue;
+        for (int i = 0; i < state.length; i++) {
+            if (momentumBufs[i] != null) {
+                momentumBufs[i].close();
+                momentumBufs[i] = null;
             }
-            if (momentumBufs[i] == null) {
-                momentumBufs[i] = backend.empty(DType.F32, params.get(i).shape());
+            if (state[i] != null) {
+                momentumBufs[i] = backend.fromArray(state[i], params.get(i).shape());
             }
-            backend.write(momentumBufs[i], buffers[i]);
         }
+    }
+
+    /**
+     * Continues a run from a saved state: {@code steps} updates taken and the momentum buffers of
+     * {@link #loadMomentum}.
+     *
+     * @throws IllegalArgumentException when steps is negative, or as {@link #loadMomentum}
+     */
+    public void restore(long steps, float[][] state) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("SGD state at step " + steps + ": steps must be ≥ 0");
+        }
+        loadMomentum(state);
         t = steps;
     }
 

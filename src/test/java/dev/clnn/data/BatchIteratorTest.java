@@ -119,4 +119,10 @@ class BatchIteratorTest {
         e = assertThrows(IllegalArgumentException.class, () -> BatchIterator.sequential(tracedDataset(), -3));
         assertTrue(e.getMessage().contains("-3"), e.getMessage());
     }
+    @Test
+    void epochOrderIsTheOrderShuffledBatchesFollow() {
+        int[] order = BatchIterator.epochOrder(N, SEED, 3);
+        List<Integer> walked = epoch(BatchIterator.shuffled(tracedDataset(), 4, SEED, 3), 4);
+        assertArrayEquals(walked.stream().mapToInt(Integer::intValue).toArray(), order);
+    }
 }

@@ -101,4 +101,32 @@ class SgdTest {
             assertArrayEquals(new float[] {1f}, cpu.readFloats(p.value()), "a rejected step changes nothing");
         }
     }
+    /**
+     * Three momentum steps in one optimiser equal two steps, then the momentum state moved into a new optimiser that
+     * takes the third: bit for bit, as the same float operations run on the same values.
+     */
+    @Test
+    void momentumStateMovedToANewOptimiserContinuesTheSameRun() {
+        float[] grad = {0.5f, -0.25f};
+        try (Param whole = param(1f, -2f); Param split = param(1f, -2f);
+                Sgd one = new Sgd(cpu, List.of(whole), LrSchedule.constant(0.1), 0.9f, 0f, 0.01f, true);
+                Sgd first = new Sgd(cpu, List.of(split), LrSchedule.constant(0.1), 0.9f, 0f, 0.01f, true);
+                Sgd second = new Sgd(cpu, List.of(split), LrSchedule.constant(0.1), 0.9f, 0f, 0.01f, true)) {
+            assertArrayEquals(new float[][] {null}, first.momentumState(), "no buffer before the first update");
+            for (int t = 0; t < 3; t++) {
+                cpu.write(whole.grad(), grad);
+                one.step();
+            }
+            cpu.write(split.grad(), grad);
+            first.step();
+            first.step();
+            second.loadMomentum(first.momentumState());
+            second.step();
+            assertArrayEquals(cpu.readFloats(whole.value()), cpu.readFloats(split.value()));
+            assertArrayEquals(one.momentumState()[0], second.momentumState()[0]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> second.loadMomentum(new float[][] {{1f}}));
+            assertTrue(e.getMessage().contains("1 values"), e.getMessage());
+        }
+    }
 }

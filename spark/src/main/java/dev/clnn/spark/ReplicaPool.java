@@ -1,0 +1,48 @@
+package dev.clnn.spark;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The replicas of one executor JVM, kept between rounds so that a device is opened and its kernels built once per
+ * executor and model, not once per task. Tasks running at once (local[2], or several cores per executor) each take
+ * a replica of their own.
+ */
+final class ReplicaPool {
+    private static final Map<String, Deque<Replica>> IDLE = new HashMap<>();
+
+    private ReplicaPool() {
+    }
+
+    /** An idle replica of {@code model}, or a new one. */
+    static Replica take(String model) {
+        synchronized (IDLE) {
+            Replica idle = IDLE.getOrDefault(model, new ArrayDeque<>()).poll();
+            if (idle != null) {
+                return idle;
+            }
+        }
+        return Replica.open(model);
+    }
+
+    /** Returns a replica after a task that finished normally; one that failed is closed instead. */
+    static void give(Replica replica) {
+        synchronized (IDLE) {
+            IDLE.computeIfAbsent(replica.model(), m -> new ArrayDeque<>()).push(replica);
+        }
+    }
+
+    /** Closes every idle replica (in local mode, where the executors are the driver's JVM, at the end of a run). */
+    static void closeAll() {
+        List<Replica> all = new ArrayList<>();
+        synchronized (IDLE) {
+            IDLE.values().forEach(all::addAll);
+            IDLE.clear();
+        }
+        all.forEach(Replica::close);
+    }
+}

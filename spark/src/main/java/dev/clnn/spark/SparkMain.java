@@ -1,0 +1,200 @@
+package dev.clnn.spark;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.Backends;
+import dev.clnn.backend.CpuBackend;
+import dev.clnn.data.DatasetSplit;
+import dev.clnn.data.Mnist;
+import dev.clnn.model.ModelSpec;
+import dev.clnn.model.Models;
+import dev.clnn.nn.Param;
+import dev.clnn.nn.Sequential;
+import dev.clnn.train.TrainOptions;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code clnn-spark}: {@code clnn train} on Apache Spark. {@code ./clnn-spark train ...} runs it with an embedded
+ * Spark ({@code --master local[2]} by default); on a cluster, {@code spark-submit --class dev.clnn.spark.SparkMain
+ * clnn-spark.jar train --master ...}. Errors are one line on stderr and exit code 1.
+ */
+public final class SparkMain {
+    private SparkMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new Top()).addSubcommand(new Train(out)).addSubcommand(new Overhead(out));
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            err.println("clnn-spark: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println("clnn-spark: " + e.getMessage());
+            return 1;
+        });
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Command(name = "clnn-spark", description = "clnn train on Apache Spark.")
+    static final class Top implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
+
+        @Override
+        public Integer call() {
+            throw new IllegalArgumentException("name a command: clnn-spark train [options] (see clnn-spark train"
+                    + " --help)");
+        }
+    }
+
+    /** The flags of {@code clnn train} that apply here, with the same defaults, plus the Spark ones. */
+    @Command(name = "train", sortOptions = false,
+            description = {"Trains a classifier on MNIST (default: the bundled set) with synchronous data-parallel"
+                + " SGD on Spark: each round the replicas take --local-steps steps on their shards of the global"
+                + " batches and the driver averages them. The last line is the final test accuracy."})
+    static final class Train implements Callable<Integer> {
+        private static final TrainOptions D = TrainOptions.defaults();
+        private final PrintStream out;
+
+        @Option(names = "--model", paramLabel = "mlp|cnn|SPEC", description = "the network (default: mlp)")
+        String model = "mlp";
+        @Option(names = "--data", paramLabel = "DIR", description = "a folder of MNIST IDX files, read by the"
+                + " driver (default: the bundled set)")
+        Path data;
+        @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set (default:"
+                + " ${DEFAULT-VALUE})")
+        int epochs = D.epochs();
+        @Option(names = "--batch", paramLabel = "N", description = "samples per step, all replicas together"
+                + " (default: ${DEFAULT-VALUE})")
+        int batch = D.batch();
+        @Option(names = "--lr", paramLabel = "LR", description = "initial learning rate (default: ${DEFAULT-VALUE})")
+        double lr = D.lr();
+        @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default: ${DEFAULT-VALUE})")
+        float momentum = D.momentum();
+        @Option(names = "--nesterov", description = "Nesterov momentum")
+        boolean nesterov;
+        @Option(names = "--weight-decay", paramLabel = "WD", description = "L2 weight decay (default:"
+                + " ${DEFAULT-VALUE})")
+        float weightDecay = D.weightDecay();
+        @Option(names = "--schedule", paramLabel = "SPEC", description = "learning-rate schedule, as clnn train's"
+                + " (default: ${DEFAULT-VALUE})")
+        String schedule = D.schedule();
+        @Option(names = "--warmup", paramLabel = "STEPS", description = "linear warm-up steps (default:"
+                + " ${DEFAULT-VALUE})")
+        long warmup = D.warmup();
+        @Option(names = "--seed", paramLabel = "S", description = "seed of weights and shuffling; the same seed"
+                + " draws the batches clnn train draws (default: ${DEFAULT-VALUE})")
+        long seed = D.seed();
+        @Option(names = "--save", paramLabel = "FILE.safetensors", description = "write the final weights (PyTorch"
+                + " state-dict names)")
+        Path save;
+        @Option(names = "--quiet", description = "print only the final test accuracy")
+        boolean quiet;
+        @Option(names = "--continue-on-nan", description = "keep training after a NaN or infinite loss")
+        boolean continueOnNan;
+        @Option(names = "--device", paramLabel = "D", description = "the device of the driver and of every"
+                + " executor (default: $CLNN_DEVICE there, else auto)")
+        String device;
+        @Option(names = "--master", paramLabel = "URL", description = "the Spark master (default: local[2]; under"
+                + " spark-submit, the one it was given)")
+        String master;
+        @Option(names = "--local-steps", paramLabel = "K", description = "steps between averagings; 1 equals"
+                + " single-device training (default: 1)")
+        int localSteps = 1;
+        @Option(names = "--partitions", paramLabel = "P", description = "replicas (default: Spark's default"
+                + " parallelism)")
+        int partitions;
+        @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "write the weights, momentum and epoch"
+                + " there after every epoch")
+        Path checkpointDir;
+        @Option(names = "--resume", description = "continue from the checkpoint in --checkpoint-dir, if any")
+        boolean resume;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
+
+        Train(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            SparkTrainOptions options = new SparkTrainOptions(new TrainOptions(ModelSpec.parse(model), data, epochs,
+                    batch, lr, momentum, nesterov, weightDecay, schedule, warmup, seed, save, null, null, quiet,
+                    !continueOnNan), localSteps, partitions, checkpointDir, resume);
+            SparkConf conf = new SparkConf().setAppName("clnn-spark train").set("spark.ui.enabled", "false");
+            if (master != null) {
+                conf.setMaster(master);
+            } else if (!conf.contains("spark.master")) {
+                conf.setMaster("local[2]");
+            }
+            if (device != null) {
+                // Local executors share this JVM; remote ones read the environment variable.
+                System.setProperty(Backends.PROPERTY, device);
+                conf.setExecutorEnv(Backends.ENV, device);
+            }
+            DatasetSplit split = data == null ? Mnist.bundled() : Mnist.load(data);
+            try (JavaSparkContext spark = new JavaSparkContext(conf); Backend backend = Backends.open()) {
+                spark.setLogLevel("WARN");
+                new SparkTrainer(spark, options, backend, out).run(
+                        Samples.of(spark, split.train(), spark.defaultParallelism()), split.train().sampleShape(),
+                        split.test());
+            } finally {
+                ReplicaPool.closeAll();
+            }
+            return 0;
+        }
+    }
+
+    /** {@code clnn-spark overhead}: the cost of Spark jobs and of rounds carrying a model's state, without training. */
+    @Command(name = "overhead", description = "Times the first Spark job, later"
+            + " empty jobs, and rounds that broadcast and collect a model's weights and momentum without training.")
+    static final class Overhead implements Callable<Integer> {
+        private final PrintStream out;
+
+        @Option(names = "--master", paramLabel = "URL", description = "the Spark master (default: local[2])")
+        String master;
+        @Option(names = "--model", paramLabel = "mlp|cnn|SPEC", description = "whose parameters a round carries"
+                + " (default: mlp)")
+        String model = "mlp";
+        @Option(names = "--rounds", paramLabel = "N", description = "timed jobs of each kind (default: 20)")
+        int rounds = 20;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
+
+        Overhead(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            if (rounds <= 0) {
+                throw new IllegalArgumentException("--rounds must be positive, got " + rounds);
+            }
+            int parameters;
+            try (CpuBackend cpu = new CpuBackend();
+                    Sequential net = Models.build(cpu, ModelSpec.parse(model), 0)) {
+                parameters = net.params().stream().mapToInt(Param::size).sum();
+            }
+            SparkConf conf = new SparkConf().setAppName("clnn-spark overhead").set("spark.ui.enabled", "false");
+            conf.setMaster(master != null ? master : conf.get("spark.master", "local[2]"));
+            try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+                spark.setLogLevel("WARN");
+                RoundOverhead.measure(spark, parameters, rounds, out);
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.clnn.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.Backends;
+import dev.clnn.data.Dataset;
+import dev.clnn.data.DatasetSplit;
+import dev.clnn.data.Mnist;
+import dev.clnn.data.Safetensors;
+import dev.clnn.data.SafetensorsFile;
+import dev.clnn.data.TensorEntry;
+import dev.clnn.model.ModelSpec;
+import dev.clnn.train.Evaluation;
+import dev.clnn.train.TrainOptions;
+import dev.clnn.train.Trainer;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Spark trainer in Spark's local mode inside the test JVM, on the bundled MNIST. The replicas and the
+ * single-device runs it is compared with use the default device (an OpenCL device, else the CPU reference).
+ * {@code local[2,4]}: two executor threads, and up to 4 attempts per task (plain local[2] never retries).
+ */
+class SparkTrainingTest {
+    /**
+     * K = 1 against single-device training, relative L2 difference per weight tensor. Each step differs by fp32
+     * rounding only: a shard's gradient sums its rows in another order than the whole batch does (relative error
+     * ~ √rows·2^-24 ≈ 1e-6 per element) and each replica rounds its own update before the mean. Those ~1e-7-relative
+     * differences of the weights pass through at most ~20 steps of training here, in which SGD at lr ≤ 0.05 changes
+     * the weights by a few percent, so they do not grow by more than a small factor: 1e-5 holds with margin, while one
+     * wrong batch (other samples, other weighting) moves the weights by ~1e-3.
+     */
+    private static final double K1_TOLERANCE = 1e-5;
+    /** The bound on K > 1: within half a percentage point of single-device accuracy. */
+    private static final double LOCAL_SGD_ACCURACY_POINTS = 0.5;
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    private static JavaSparkContext spark;
+    private static DatasetSplit mnist;
+
+    @BeforeAll
+    static void start() {
+        spark = new JavaSparkContext(new SparkConf().setMaster("local[2,4]").setAppName("clnn-spark tests")
+                .set("spark.ui.enabled", "false"));
+        mnist = Mnist.bundled();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) {
+            spark.stop();
+        }
+        ReplicaPool.closeAll();
+    }
+
+    /**
+     * 1001 samples, global batch 50 on 3 replicas: shards of 16 and 17 rows, and a last batch of one row that two of
+     * the replicas have no part of. Momentum, Nesterov and weight decay, all averaged.
+     */
+    @Test
+    void oneLocalStepEqualsSingleDeviceTraining(@TempDir Path dir) {
+        DatasetSplit data = new DatasetSplit(first(mnist.train(), 1001), mnist.test());
+        TrainOptions o = options(1, 50, true, 1e-4f, dir.resolve("single.safetensors"));
+        Evaluation single = single(o, data);
+        Path sparkWeights = dir.resolve("spark.safetensors");
+        Evaluation distributed = spark(new SparkTrainOptions(withSave(o, sparkWeights), 1, 3, null, false), data,
+                FaultInjection.NONE);
+        Map<String, TensorEntry> a = Safetensors.read(o.save()).tensors();
+        Map<String, TensorEntry> b = Safetensors.read(sparkWeights).tensors();
+        assertEquals(a.keySet(), b.keySet());
+        for (String name : a.keySet()) {
+            double rel = relativeDifference(a.get(name).toFloats(), b.get(name).toFloats());
+            assertTrue(rel <= K1_TOLERANCE, name + ": relative L2 difference " + rel + " > " + K1_TOLERANCE);
+        }
+        assertEquals(single.accuracy(), distributed.accuracy(), 0.001, "test accuracy");
+    }
+
+    /**
+     * K = 4 (local SGD) on the whole bundled training set for one epoch (the default is 10 epochs; one keeps the test
+     * to about a minute on the CPU reference) ends within 0.5 points of the single-device run.
+     */
+    @Test
+    void fourLocalStepsEndNearSingleDeviceAccuracy() {
+        TrainOptions o = options(1, 64, false, 0f, null);
+        double single = single(o, mnist).accuracy();
+        double local = spark(new SparkTrainOptions(o, 4, 2, null, false), mnist, FaultInjection.NONE).accuracy();
+        assertEquals(single * 100, local * 100, LOCAL_SGD_ACCURACY_POINTS,
+                "test accuracy (percent): single device vs 2 replicas with 4 local steps");
+    }
+
+    /** A task that fails after training (its replica dirty) is retried by Spark: the weights are the same, bit for bit. */
+    @Test
+    void aTaskFailureRetriedGivesTheSameWeights(@TempDir Path dir) {
+        DatasetSplit data = new DatasetSplit(first(mnist.train(), 600), first(mnist.test(), 200));
+        Path clean = dir.resolve("clean.safetensors");
+        Path retried = dir.resolve("retried.safetensors");
+        spark(new SparkTrainOptions(options(1, 64, false, 0f, clean), 2, 2, null, false), data, FaultInjection.NONE);
+        spark(new SparkTrainOptions(options(1, 64, false, 0f, retried), 2, 2, null, false), data,
+                new FaultInjection(1, 2, 1));
+        assertSameWeights(clean, retried);
+    }
+
+    /**
+     * A run whose driver fails in epoch 2 (a task that fails on every attempt fails the job) leaves the checkpoint of
+     * epoch 1; a new run with --resume finishes with the weights of a run that never failed.
+     */
+    @Test
+    void aFailedDriverResumesFromTheLastEpochCheckpoint(@TempDir Path dir) {
+        DatasetSplit data = new DatasetSplit(first(mnist.train(), 600), first(mnist.test(), 200));
+        Path clean = dir.resolve("clean.safetensors");
+        Path resumed = dir.resolve("resumed.safetensors");
+        Path checkpoints = dir.resolve("checkpoints");
+        spark(new SparkTrainOptions(options(2, 64, false, 0f, clean), 1, 2, null, false), data, FaultInjection.NONE);
+        long firstStepOfEpoch2 = 10; // ceil(600 / 64) steps per epoch
+        assertThrows(Exception.class, () -> spark(new SparkTrainOptions(options(2, 64, false, 0f, resumed), 1,
+                2, checkpoints, true), data, new FaultInjection(0, firstStepOfEpoch2 + 3, 100)));
+        assertFalse(Files.exists(resumed));
+        SafetensorsFile checkpoint = Safetensors.read(checkpoints.resolve(TrainingCheckpoint.FILE));
+        assertEquals("1", checkpoint.metadata().get("epoch"));
+        assertTrue(checkpoint.tensors().containsKey("momentum.0.weight"), checkpoint.tensors().keySet().toString());
+        spark(new SparkTrainOptions(options(2, 64, false, 0f, resumed), 1, 2, checkpoints, true), data,
+                FaultInjection.NONE);
+        assertSameWeights(clean, resumed);
+        assertEquals("2", Safetensors.read(checkpoints.resolve(TrainingCheckpoint.FILE)).metadata().get("epoch"));
+    }
+
+    /** A DataFrame of (features array<float>, label int) gives the samples of the data set, in order. */
+    @Test
+    void aDataFrameOfFeaturesAndLabelsGivesTheSamplesInOrder() {
+        Dataset data = first(mnist.train(), 5);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < data.n(); i++) {
+            List<Float> features = new ArrayList<>();
+            for (int f = 0; f < data.features(); f++) {
+                features.add(data.x()[i * data.features() + f]);
+            }
+            rows.add(RowFactory.create(features, data.y()[i]));
+        }
+        StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.FloatType))
+                .add("label", DataTypes.IntegerType);
+        SparkSession session = SparkSession.builder().sparkContext(spark.sc()).getOrCreate();
+        List<Sample> samples = Samples.fromDataFrame(session.createDataFrame(rows, schema)).collect();
+        assertEquals(data.n(), samples.size());
+        for (int i = 0; i < data.n(); i++) {
+            assertArrayEquals(Arrays.copyOfRange(data.x(), i * data.features(), (i + 1) * data.features()),
+                    samples.get(i).features(), "sample " + i);
+            assertEquals(data.y()[i], samples.get(i).label(), "label " + i);
+        }
+    }
+
+    private static TrainOptions options(int epochs, int batch, boolean nesterov, float weightDecay, Path save) {
+        TrainOptions d = TrainOptions.defaults();
+        return new TrainOptions(ModelSpec.parse("mlp"), null, epochs, batch, d.lr(), d.momentum(), nesterov,
+                weightDecay, d.schedule(), d.warmup(), 1, save, null, null, true, true);
+    }
+
+    private static TrainOptions withSave(TrainOptions o, Path save) {
+        return new TrainOptions(o.model(), o.dataDir(), o.epochs(), o.batch(), o.lr(), o.momentum(), o.nesterov(),
+                o.weightDecay(), o.schedule(), o.warmup(), o.seed(), save, o.metrics(), o.plot(), o.quiet(),
+                o.stopOnNonFinite());
+    }
+
+    private static Evaluation single(TrainOptions o, DatasetSplit data) {
+        try (Backend backend = Backends.open()) {
+            return new Trainer(backend, o, QUIET, false).run(data);
+        }
+    }
+
+    private static Evaluation spark(SparkTrainOptions o, DatasetSplit data, FaultInjection fault) {
+        try (Backend backend = Backends.open()) {
+            return new SparkTrainer(spark, o, backend, QUIET).inject(fault)
+                    .run(Samples.of(spark, data.train(), 3), data.train().sampleShape(), data.test());
+        }
+    }
+
+    /** The first n samples of a data set. */
+    private static Dataset first(Dataset d, int n) {
+        return new Dataset(Arrays.copyOf(d.x(), n * d.features()), Arrays.copyOf(d.y(), n), n, d.sampleShape(),
+                d.classes());
+    }
+
+    private static void assertSameWeights(Path expected, Path actual) {
+        Map<String, TensorEntry> a = Safetensors.read(expected).tensors();
+        Map<String, TensorEntry> b = Safetensors.read(actual).tensors();
+        assertEquals(a.keySet(), b.keySet());
+        for (String name : a.keySet()) {
+            assertArrayEquals(a.get(name).toFloats(), b.get(name).toFloats(), name);
+        }
+    }
+
+    private static double relativeDifference(float[] expected, float[] actual) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < expected.length; i++) {
+            diff += Math.pow((double) expected[i] - actual[i], 2);
+            norm += Math.pow(expected[i], 2);
+        }
+        return Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
+    }
+}
