@@ -1,9 +1,10 @@
-"""The cost model of clnn's data-parallel training (docs/SCALING.md): what a step costs in compute and in moving
-gradients or weights, and what that predicts for several GPUs in one box and for Spark clusters.
+"""The cost model of clnn's data-parallel training on several GPUs in one process (README, "Several devices in one
+process"): what a step costs in compute and in the host-staged all-reduce of its gradients, and what that predicts
+for 2, 4 and 8 GPUs. (Spark rounds have their own model in the README's Spark section.)
 
-Run: python3 tools/scaling_model.py [--allreduce-host-gbs G] [--spark-job-ms T]   (prints the tables as markdown)
+Run: python3 tools/scaling_model.py [--allreduce-host-gbs G] ...   (prints the table as markdown)
 
-Every constant is an argument; the defaults are the measured or assumed values that docs/SCALING.md names.
+Every constant is an argument; the defaults are the measured or assumed values the README names.
 """
 import argparse
 import math
@@ -15,15 +16,17 @@ import math
 #   W3 cnn (conv 1→16 3×3 on 28², pool, conv 16→32 3×3 on 14², pool, linear 1568→10): 20,490 parameters;
 #      forward 0.23 + 1.81 + 0.03 MFLOP, weight gradients as much, input gradients of conv2 and linear 1.84:
 #      5.96 MFLOP per sample.
+# Kernel launches per step (forward, backward, update; counted from `bench train --profile`): on a GPU each costs a
+# few microseconds whatever the shard, so they set a floor under a small model's step.
 WORKLOADS = {
-    "W2": {"params": 1_863_690, "flop_per_sample": 9.564e6, "batch": 256},
-    "W3": {"params": 20_490, "flop_per_sample": 5.965e6, "batch": 64},
+    "W2": {"params": 1_863_690, "flop_per_sample": 9.564e6, "batch": 256, "launches": 25},
+    "W3": {"params": 20_490, "flop_per_sample": 5.965e6, "batch": 64, "launches": 45},
 }
 
 
 def gpu_step(w, n, a):
     """Seconds of one synchronous step on n GPUs: compute of a 1/n shard, then the host-staged all-reduce."""
-    compute = w["flop_per_sample"] * w["batch"] / n / (a.gpu_tflops * 1e12)
+    compute = w["flop_per_sample"] * w["batch"] / n / (a.gpu_tflops * 1e12) + w["launches"] * a.launch_us * 1e-6
     if n == 1:
         return compute, 0.0
     grad_bytes = 4 * w["params"]
@@ -35,23 +38,6 @@ def gpu_step(w, n, a):
     return compute, pcie + host_sum + latency
 
 
-def spark_round(w, executors, nic_gbs, exec_tflops, k, a):
-    """Seconds of one Spark round of k local steps: compute, and the state moved (weights + momentum, both ways)."""
-    local_batch = math.ceil(w["batch"] / executors)
-    compute = k * w["flop_per_sample"] * local_batch / (exec_tflops * 1e12)
-    state = 2 * 4 * w["params"]  # parameters and momentum buffers
-    # The broadcast reaches every executor (torrent: about one copy over the driver's link), and every task returns
-    # its state to the driver, whose link carries all of them.
-    comm = state / (nic_gbs * 1e9) + executors * state / (nic_gbs * 1e9) + a.spark_job_ms * 1e-3
-    return compute, comm
-
-
-def k_for(w, executors, nic_gbs, exec_tflops, a, share=0.10):
-    """The fewest local steps per round that keep communication under `share` of the round."""
-    compute1, comm = spark_round(w, executors, nic_gbs, exec_tflops, 1, a)
-    return math.ceil(comm * (1 - share) / share / compute1)
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--gpu-tflops", type=float, default=10.0,
@@ -60,12 +46,9 @@ def main():
                    help="device-host copy rate per GPU (assumed: PCIe 4.0 x16 with pageable Java arrays)")
     p.add_argument("--allreduce-host-gbs", type=float, default=4.0,
                    help="host summing rate, gradient bytes per second per replica (measured on two POCL devices)")
+    p.add_argument("--launch-us", type=float, default=6.0, help="per kernel launch on a GPU (assumed)")
     p.add_argument("--transfer-latency-us", type=float, default=20.0, help="per copy (assumed)")
     p.add_argument("--tensors", type=int, default=6, help="parameter tensors of W2 and W3")
-    p.add_argument("--spark-job-ms", type=float, default=90.0,
-                   help="fixed cost of a Spark job after the first (measured in local[2])")
-    p.add_argument("--cpu-exec-tflops", type=float, default=0.2,
-                   help="rate of a CPU executor (measured: W2 on this 2-core EPYC through POCL)")
     a = p.parse_args()
 
     print("| workload | GPUs | compute ms | all-reduce ms | step ms | speed-up | all-reduce share |"
@@ -80,20 +63,6 @@ def main():
             batch = "—" if n == 1 else f"{math.ceil(9 * comm / per_sample):,}"
             print(f"| {name} | {n} | {compute * 1e3:.3f} | {comm * 1e3:.3f} | {step * 1e3:.3f} | "
                   f"{base / step:.2f}× | {100 * comm / step:.0f}% | {batch} |")
-    print()
-    print("| workload | executors | link | executor | comm share at K = 1 | K for comm < 10% | round s at that K |"
-          " samples/s |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, w in WORKLOADS.items():
-        for executors in (8, 64):
-            for nic in (10, 25):
-                for kind, tflops in (("CPU", a.cpu_exec_tflops), ("GPU", a.gpu_tflops)):
-                    c1, m1 = spark_round(w, executors, nic / 8, tflops, 1, a)
-                    k = k_for(w, executors, nic / 8, tflops, a)
-                    compute, comm = spark_round(w, executors, nic / 8, tflops, k, a)
-                    rate = k * w["batch"] / (compute + comm)
-                    print(f"| {name} | {executors} | {nic} GbE | {kind} | {100 * m1 / (c1 + m1):.1f}% | {k:,} | "
-                          f"{compute + comm:.2f} | {rate:,.0f} |")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ public final class RunSettings {
     static final String EPOCHS = "epochs";
     static final String SCHEDULE = "schedule";
     static final String DEVICE = "device";
+    static final String DATA = "data";
     /**
      * Values kept only so that a resumed command can take them when they are not given again (the data folder, the
      * outputs, the checkpoint cadence); never compared, since they do not change the run's numbers.
@@ -40,7 +41,7 @@ public final class RunSettings {
             String device) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("model", options.model().text());
-        s.put("data", dataDigest(data));
+        s.put(DATA, dataDigest(data));
         s.put("batch", Integer.toString(options.batch()));
         s.put("lr", Double.toString(options.lr()));
         s.put("momentum", Float.toString(options.momentum()));
@@ -68,7 +69,7 @@ public final class RunSettings {
         Map<String, String> options = new LinkedHashMap<>();
         settings.forEach((key, value) -> {
             String name = key.startsWith(AS_GIVEN) ? key.substring(AS_GIVEN.length()) : key;
-            boolean option = !key.equals(DEVICE) && !(key.equals("data"));
+            boolean option = !key.equals(DEVICE) && !key.equals(DATA); // a name and a digest, not options
             if (option && !value.isEmpty()) {
                 options.put("--" + name, value);
             }
@@ -91,7 +92,7 @@ public final class RunSettings {
                     || Objects.equals(was, e.getValue())) {
                 continue;
             }
-            if (key.equals("data")) {
+            if (key.equals(DATA)) {
                 throw new IllegalArgumentException("the training state was made with other data (its samples"
                         + " and labels differ); resume with the same --data");
             }
