@@ -20,7 +20,8 @@ import java.util.List;
  * before its update, so a step hands work to the device threads three times (compute, sum, update). With one backend it is the single-device step op for op (no all-reduce), bit for bit.
  *
  * <p>Use it through {@link #factory}: {@code new Trainer(DataParallelStep.factory(backends), options, out, false)}.
- * The caller owns the backends and closes them after the step.
+ * The caller owns the backends and closes them after the step. After a {@link DeviceFailedException} the replicas may no longer be
+ * equal (some may have updated, others not): close the step.
  */
 public final class DataParallelStep implements TrainingStep {
     private final List<TrainingReplica> replicas;
