@@ -8,6 +8,7 @@ import dev.clnn.optim.LrSchedule;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.TrainingStep;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,10 +16,12 @@ import java.util.List;
  * backend, all built from the same seed; each batch split by {@link ShardPlan}; forward and backward on every
  * replica at once; the gradients all-reduced in rank order ({@link GradientAllReduce}); and the same SGD update on
  * every replica, so the replicas stay equal and the step is, up to the order of fp32 sums, the single-device step on
- * the whole batch. With one backend it is the single-device step op for op (no all-reduce), bit for bit.
+ * the whole batch. Each device's thread reads its gradients right after its backward pass and writes the sum right
+ * before its update, so a step hands work to the device threads three times (compute, sum, update). With one backend it is the single-device step op for op (no all-reduce), bit for bit.
  *
  * <p>Use it through {@link #factory}: {@code new Trainer(DataParallelStep.factory(backends), options, out, false)}.
- * The caller owns the backends and closes them after the step.
+ * The caller owns the backends and closes them after the step. After a {@link DeviceFailedException} the replicas may no longer be
+ * equal (some may have updated, others not): close the step.
  */
 public final class DataParallelStep implements TrainingStep {
     private final List<TrainingReplica> replicas;
@@ -95,19 +98,34 @@ public final class DataParallelStep implements TrainingStep {
         long start = System.nanoTime();
         long step = stepCount() + 1;
         List<Shard> shards = ShardPlan.split(batch.rows(), replicas.size());
+        long[] computed = new long[replicas.size()]; // when each device's backward pass had finished
+        long[] written = new long[replicas.size()]; // how long each device took to receive the summed gradients
         threads.runAll("the forward and backward pass of step " + step, r -> {
             long t = System.nanoTime();
             replicas.get(r).computeGradients(batch, shards.get(r));
-            clock.computed(r, shards.get(r).rows(), System.nanoTime() - t);
+            computed[r] = System.nanoTime();
+            clock.computed(r, shards.get(r).rows(), computed[r] - t);
+            if (allReduce != null) {
+                allReduce.read(r, shards.get(r));
+            }
         });
-        long reduceStart = System.nanoTime();
         if (allReduce != null) {
-            allReduce.run(threads, shards, step);
+            allReduce.sum(threads, shards, step);
         }
-        long reduceNanos = System.nanoTime() - reduceStart;
+        long sumEnd = System.nanoTime();
         float[] losses = new float[replicas.size()];
-        threads.runAll("the SGD update of step " + step, r -> losses[r] = replicas.get(r).update());
-        clock.step(reduceNanos, System.nanoTime() - start);
+        threads.runAll("the SGD update of step " + step, r -> {
+            if (allReduce != null) {
+                long t = System.nanoTime();
+                allReduce.write(r);
+                written[r] = System.nanoTime() - t;
+            }
+            losses[r] = replicas.get(r).update();
+        });
+        // The all-reduce's time: from the last device's backward pass to the sum, and the slowest write.
+        long allReduceNanos = allReduce == null ? 0
+                : sumEnd - Arrays.stream(computed).max().getAsLong() + Arrays.stream(written).max().getAsLong();
+        clock.step(allReduceNanos, System.nanoTime() - start);
         return batchLoss(shards, losses);
     }
 

@@ -8,9 +8,11 @@ import java.util.List;
 /**
  * Sums the replicas' parameter gradients through the host: every replica's gradient becomes
  * g = Σ_r w_r · g_r over the non-empty shards r in rank order, w_r = shard rows / batch rows, so g is the gradient
- * of the whole batch's mean loss. Three phases, each on all device threads at once: read each gradient to the host,
- * sum (each thread a slice of every parameter, each element summed in rank order, so the result does not depend on
- * the threads' timing or on the slicing), write the sum back to every replica. The host arrays are allocated once:
+ * of the whole batch's mean loss. Three phases: read each gradient to the host (each device on its own thread), sum
+ * (each device thread a slice of every parameter, each element summed in rank order, so the result does not depend
+ * on the threads' timing or on the slicing), write the sum back to every replica. {@link DataParallelStep} runs the
+ * read at the end of each device's backward pass and the write at the start of its update, so that the three cost
+ * one hand-over between threads instead of three. The host arrays are allocated once:
  * a fresh 4 MB array per read made the JVM collect garbage every few steps, while other device threads' reads held
  * the collector off (JOCL pins the array during a blocking read), and doubled the all-reduce's time.
  */
@@ -58,19 +60,37 @@ final class GradientAllReduce {
 
     /**
      * Replaces every replica's gradients with their weighted sum over {@code shards}, which must be the shards of
-     * the step that produced them (empty shards contribute nothing and are not read).
+     * the step that produced them (empty shards contribute nothing and are not read): {@link #read} on every
+     * device, {@link #sum}, {@link #write} on every device, each phase on all device threads at once.
      *
      * @param step the step's number, for error messages
      */
     void run(DeviceThreads threads, List<Shard> shards, long step) {
-        threads.runAll("reading its gradients in the all-reduce of step " + step, r -> {
-            if (!shards.get(r).isEmpty()) {
-                List<Param> mine = params.get(r);
-                for (int p = 0; p < mine.size(); p++) {
-                    backends.get(r).readFloats(mine.get(p).grad(), grads[r][p]);
-                }
+        threads.runAll("the all-reduce of step " + step, r -> read(r, shards.get(r)));
+        sum(threads, shards, step);
+        threads.runAll("the all-reduce of step " + step, this::write);
+    }
+
+    /**
+     * Copies rank r's gradients to the host, on r's device thread; nothing for an empty shard. A failure names
+     * what failed, for the {@link DeviceFailedException} of the phase this runs in.
+     */
+    void read(int r, Shard shard) {
+        if (shard.isEmpty()) {
+            return;
+        }
+        List<Param> mine = params.get(r);
+        try {
+            for (int p = 0; p < mine.size(); p++) {
+                backends.get(r).readFloats(mine.get(p).grad(), grads[r][p]);
             }
-        });
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("reading its gradients for the all-reduce: " + e.getMessage(), e);
+        }
+    }
+
+    /** The weighted sum of what {@link #read} copied, each device thread a slice of every parameter. */
+    void sum(DeviceThreads threads, List<Shard> shards, long step) {
         int slices = threads.size();
         threads.runAll("summing gradients in the all-reduce of step " + step, slice -> {
             for (int p = 0; p < sum.length; p++) {
@@ -79,12 +99,18 @@ final class GradientAllReduce {
                 sumSlice(p, from, to, shards);
             }
         });
-        threads.runAll("writing the summed gradients in the all-reduce of step " + step, r -> {
-            List<Param> mine = params.get(r);
+    }
+
+    /** Overwrites rank r's gradients with the {@link #sum}, on r's device thread. */
+    void write(int r) {
+        List<Param> mine = params.get(r);
+        try {
             for (int p = 0; p < mine.size(); p++) {
                 backends.get(r).write(mine.get(p).grad(), sum[p]);
             }
-        });
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("writing the summed gradients of the all-reduce: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -101,9 +101,10 @@ class DataParallelStepTest {
 
     @Test
     void aDeviceFailingInTheAllReduceIsNamedAndNothingHangs() {
+        // The first readFloats of a replica is its gradient read at the end of step 1's backward pass.
         DeviceFailedException e = failingRun("readFloats", 1);
-        assertTrue(e.getMessage().startsWith(CPU + " failed in reading its gradients in the all-reduce of"
-                + " step 1:"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(CPU + " failed in the forward and backward pass of step 1: reading its"
+                + " gradients for the all-reduce: injected failure of readFloats"), e.getMessage());
     }
 
     private static DeviceFailedException failingRun(String op, int call) {
