@@ -44,7 +44,7 @@ def main():
                    help="fp32 rate a GPU reaches on these layers (assumed: about half of a current card's peak)")
     p.add_argument("--pcie-gbs", type=float, default=12.0,
                    help="device-host copy rate per GPU (assumed: PCIe 4.0 x16 with pageable Java arrays)")
-    p.add_argument("--allreduce-host-gbs", type=float, default=4.0,
+    p.add_argument("--allreduce-host-gbs", type=float, default=17.5,
                    help="host summing rate, gradient bytes per second per replica (measured on two POCL devices)")
     p.add_argument("--launch-us", type=float, default=6.0, help="per kernel launch on a GPU (assumed)")
     p.add_argument("--transfer-latency-us", type=float, default=20.0, help="per copy (assumed)")
