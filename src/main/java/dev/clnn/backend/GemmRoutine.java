@@ -16,6 +16,14 @@ final class GemmRoutine {
     /** A split shorter than this spends more on its partial block than on multiply-adds. */
     private static final int SPLIT_MIN_CHUNK = 128;
     /**
+     * Products of fewer multiply-adds than this are never split. A split costs a second launch (gemm_sum_splits:
+     * POCL's launch and completion latency is 0.07-0.15 ms) and a pass over the partial products, more than the
+     * whole product takes below 2^24 multiply-adds (0.1 ms at 300 GFLOP/s, 0.4 ms on one core at 80), so the cores
+     * it would add cannot pay for it. It also keeps the small products of a first training step (an MLP's layers
+     * at batch 64, a classifier's last layer) to one kernel, each of which costs POCL a code generation then.
+     */
+    static final long SPLIT_MIN_WORK = 1L << 24;
+    /**
      * Products from this many rows and this depth pack B even where it could be read in place. A strip of B read in
      * place has its K rows a row of B apart (4 KiB and more for n >= 1024): each step along K touches a new page, and
      * a power-of-two row length maps the strip onto a few cache sets, so it does not stay in L1/L2 between the
@@ -47,8 +55,14 @@ final class GemmRoutine {
         return splits(tuning, m, n, k) > 1 ? GemmVariant.BLOCKED_SPLIT_K : GemmVariant.BLOCKED;
     }
 
-    /** How many K chunks make about {@link #SPLIT_TARGET_ITEMS} work-items, without chunks below the minimum. */
+    /**
+     * How many K chunks make about {@link #SPLIT_TARGET_ITEMS} work-items, without chunks below the minimum; 1 for
+     * products below {@link #SPLIT_MIN_WORK}.
+     */
     static int splits(KernelTuning tuning, int m, int n, int k) {
+        if ((long) m * n * k < SPLIT_MIN_WORK) {
+            return 1;
+        }
         GemmConfig config = tuning.gemmFor(m, n, k);
         long blocks = ceilDiv(m, config.rows()) * ceilDiv(n, config.columns());
         long wanted = ceilDiv(SPLIT_TARGET_ITEMS, blocks);
@@ -86,40 +100,42 @@ final class GemmRoutine {
                 DeviceBuffer bp = packB ? launcher.allocate(4L * columnBlocks * columns * k) : null) {
             OperandLayout layoutA;
             if (packA) {
-                launcher.range(Kernels.PACK_A, new long[] {ceilDiv(k, packTile), rowBlocks}, ap, a, m, k,
-                        rowBlocks * rows, transA ? 1 : 0);
+                // Rows of op(A) are rows of A, or its columns when transposed.
+                launcher.range(Kernels.PACK_PANELS, new long[] {ceilDiv(k, packTile), rowBlocks}, ap, a, m, k,
+                        rowBlocks * rows, rows, transA ? 1 : k, transA ? m : 1);
                 layoutA = new OperandLayout(ap, rowBlocks * rows, k, 1, rows);
             } else {
                 layoutA = transA ? new OperandLayout(a, m, 1, 1, m) : new OperandLayout(a, m, k, k, 1);
             }
             OperandLayout layoutB;
             if (packB) {
-                launcher.range(Kernels.PACK_B, new long[] {ceilDiv(k, packTile), columnBlocks}, bp, b, k, n,
-                        columnBlocks * columns, transB ? 1 : 0);
+                // Columns of op(B) are columns of B, or its rows when transposed.
+                launcher.range(Kernels.PACK_PANELS, new long[] {ceilDiv(k, packTile), columnBlocks}, bp, b, n, k,
+                        columnBlocks * columns, columns, transB ? k : 1, transB ? 1 : n);
                 layoutB = new OperandLayout(bp, columnBlocks * columns, k, 0, columns);
             } else {
                 layoutB = new OperandLayout(b, n, 1, 0, n);
             }
+            // A group's row blocks share one column strip, so they reuse that strip of B from cache, where groups of
+            // one would fetch it again for every block. Always the configured group, split or not, so POCL generates
+            // the kernel once rather than once per row count or split; rounded-up work-items beyond the last row
+            // block return at once.
+            int group = config.groupRows();
+            long[] global = {columnBlocks, roundUp(rowBlocks, group), splits};
+            long[] local = {1, group, 1};
             if (splits > 1) {
                 int chunk = (int) ceilDiv(k, splits);
                 try (DeviceBuffer part = launcher.allocate(4L * splits * m * n)) {
-                    // One work-item per group: a runtime left to choose may put all of these few items in one
-                    // group, which POCL runs on a single core.
-                    launcher.launch(Kernels.GEMM_BLOCKED_PARTIAL, new long[] {columnBlocks, rowBlocks, splits},
-                            new long[] {1, 1, 1}, part, layoutA.buffer, layoutB.buffer, m, n, k, layoutA.extent,
-                            layoutA.block, layoutA.row, layoutA.step, layoutB.extent, layoutB.block, layoutB.step,
-                            chunk);
+                    launcher.launch(Kernels.GEMM_BLOCKED, global, local, part, layoutA.buffer, layoutB.buffer, m, n,
+                            k, layoutA.extent, layoutA.block, layoutA.row, layoutA.step, layoutB.extent,
+                            layoutB.block, layoutB.step, chunk, 1f, 0f);
                     launcher.elementwise(Kernels.GEMM_SUM_SPLITS, (long) m * n, c, part, m, n, splits, alpha, beta);
                 }
                 return;
             }
-            // A group's row blocks share one column strip, so they reuse that strip of B from cache, where groups of
-            // one would fetch it again for every block. Always the configured group, so POCL generates the kernel
-            // once rather than once per row count; rounded-up work-items beyond the last row block return at once.
-            int group = config.groupRows();
-            launcher.launch(Kernels.GEMM_BLOCKED, new long[] {columnBlocks, roundUp(rowBlocks, group)},
-                    new long[] {1, group}, c, layoutA.buffer, layoutB.buffer, m, n, k, layoutA.extent, layoutA.block,
-                    layoutA.row, layoutA.step, layoutB.extent, layoutB.block, layoutB.step, alpha, beta);
+            launcher.launch(Kernels.GEMM_BLOCKED, global, local, c, layoutA.buffer, layoutB.buffer, m, n, k,
+                    layoutA.extent, layoutA.block, layoutA.row, layoutA.step, layoutB.extent, layoutB.block,
+                    layoutB.step, k, alpha, beta);
         }
     }
 

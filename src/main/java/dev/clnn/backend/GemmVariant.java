@@ -8,13 +8,14 @@ enum GemmVariant {
      */
     GPU,
     /**
-     * gemm_blocked, after pack_a or pack_b where an operand cannot be read in place: one register block of C per
+     * gemm_blocked, after pack_panels where an operand cannot be read in place: one register block of C per
      * work-item over the whole of K.
      */
     BLOCKED,
     /**
-     * BLOCKED with K cut into chunks (gemm_blocked_partial) summed afterwards (gemm_sum_splits): for few blocks of C
-     * over a long K, where one work-item per block would leave cores idle.
+     * BLOCKED with K cut into chunks (gemm_blocked over a third dimension, one partial product per chunk) summed
+     * afterwards (gemm_sum_splits): for few blocks of C over a long K, where one work-item per block would leave
+     * cores idle.
      */
     BLOCKED_SPLIT_K
 }
