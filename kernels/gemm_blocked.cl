@@ -21,16 +21,12 @@
  *       op(A): x_stride K, k_stride 1 (or 1, M when trans_a); op(B): x_stride 1, k_stride N (or K, 1 when trans_b).
  *       Work-item (pt, xb) moves p in [pt*PACK_TILE, +PACK_TILE) of panel xb: range (ceil(K/PACK_TILE), Xp/width).
  *       One kernel for both operands, as POCL generates code for each kernel at its first launch.
- *   gemm_blocked(C, A, B, M, N, K, a_rows, a_blk, a_row, a_step, b_cols, b_blk, b_step, chunk, alpha, beta):
- *       work-item (jb, ib, s) computes the block of C at rows ib*RM, columns jb*RN over p in
- *       [s*chunk, min(K, (s+1)*chunk)) into the s-th (M, N) matrix from C on; global size (ceil(N/RN), ceil(M/RM),
- *       splits) or more (extra work-items return at once). Elements outside C are dropped at the store. Unsplit:
- *       one split, chunk = K. Split along K (weight gradients: (cout, cin*k*k) summed over n*P, few blocks of C but
- *       a long K): C is a buffer of splits partial products, alpha 1, beta 0, summed by gemm_sum_splits.
- *   gemm_sum_splits(C, Cpart, M, N, splits, alpha, beta): one work-item per element of C; sums the splits in order
- *       (deterministic), then C = alpha*sum (+ beta*C when beta != 0).
- * The split and the unsplit product are one kernel, so POCL generates its code once. Dispatched by GemmRoutine
- * (OpenClBackend.gemm).
+ *   gemm_blocked(C, A, B, M, N, K, a_rows, a_blk, a_row, a_step, b_cols, b_blk, b_step, alpha, beta): work-item
+ *       (jb, ib) computes the block of C at rows ib*RM, columns jb*RN over the whole of K; global size
+ *       (ceil(N/RN), ceil(M/RM)) or more (extra work-items return at once). Elements outside C are dropped at the
+ *       store.
+ *   gemm_blocked_partial / gemm_sum_splits: split-K, described below.
+ * Both GEMM kernels run the same inner loop, block_product. Dispatched by GemmRoutine (OpenClBackend.gemm).
  */
 
 #ifndef VW
@@ -200,8 +196,31 @@ ALWAYS_INLINE void block_gemm(__global float *C, const int ldc, const __global f
 
 __kernel void gemm_blocked(__global float *C, const __global float *A, const __global float *B, const int M,
                            const int N, const int K, const int a_rows, const int a_blk, const int a_row,
-                           const int a_step, const int b_cols, const int b_blk, const int b_step, const int chunk,
-                           const float alpha, const float beta) {
+                           const int a_step, const int b_cols, const int b_blk, const int b_step, const float alpha,
+                           const float beta) {
+    const int i_own = (int) get_global_id(1) * RM;
+    const int j_own = (int) get_global_id(0) * RN;
+    if (i_own >= M || j_own >= N) {
+        return;
+    }
+    const int i0 = min(i_own, a_rows - RM);
+    const int j0 = min(j_own, b_cols - RN);
+    block_gemm(C, N, A + (long) i0 * a_blk, a_row, a_step, B + (long) j0 * b_blk, b_step, 0, K, i0, i_own, j0, j_own, M,
+               N, alpha, beta);
+}
+
+/*
+ * Split-K for products with few blocks of C but a long K (weight gradients: (cout, cin*k*k) summed over n*P):
+ *   gemm_blocked_partial(Cpart, A, B, M, N, K, <layouts>, chunk): work-item (jb, ib, s) computes the block over
+ *       p in [s*chunk, min(K, (s+1)*chunk)) into Cpart[s] (M, N); global size (ceil(N/RN), ceil(M/RM), splits).
+ *   gemm_sum_splits(C, Cpart, M, N, splits, alpha, beta): one work-item per element of C; sums the splits in order
+ *       (deterministic), then C = alpha*sum (+ beta*C when beta != 0).
+ */
+
+__kernel void gemm_blocked_partial(__global float *Cpart, const __global float *A, const __global float *B,
+                                   const int M, const int N, const int K, const int a_rows, const int a_blk,
+                                   const int a_row, const int a_step, const int b_cols, const int b_blk,
+                                   const int b_step, const int chunk) {
     const int i_own = (int) get_global_id(1) * RM;
     const int j_own = (int) get_global_id(0) * RN;
     const int s = (int) get_global_id(2);
@@ -210,8 +229,8 @@ __kernel void gemm_blocked(__global float *C, const __global float *A, const __g
     }
     const int i0 = min(i_own, a_rows - RM);
     const int j0 = min(j_own, b_cols - RN);
-    block_gemm(C + (long) s * M * N, N, A + (long) i0 * a_blk, a_row, a_step, B + (long) j0 * b_blk, b_step,
-               s * chunk, min(K, (s + 1) * chunk), i0, i_own, j0, j_own, M, N, alpha, beta);
+    block_gemm(Cpart + (long) s * M * N, N, A + (long) i0 * a_blk, a_row, a_step, B + (long) j0 * b_blk, b_step,
+               s * chunk, min(K, (s + 1) * chunk), i0, i_own, j0, j_own, M, N, 1.0f, 0.0f);
 }
 
 __kernel void gemm_sum_splits(__global float *C, const __global float *Cpart, const int M, const int N,

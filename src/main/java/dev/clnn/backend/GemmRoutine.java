@@ -116,26 +116,26 @@ final class GemmRoutine {
             } else {
                 layoutB = new OperandLayout(b, n, 1, 0, n);
             }
-            // A group's row blocks share one column strip, so they reuse that strip of B from cache, where groups of
-            // one would fetch it again for every block. Always the configured group, split or not, so POCL generates
-            // the kernel once rather than once per row count or split; rounded-up work-items beyond the last row
-            // block return at once.
-            int group = config.groupRows();
-            long[] global = {columnBlocks, roundUp(rowBlocks, group), splits};
-            long[] local = {1, group, 1};
             if (splits > 1) {
                 int chunk = (int) ceilDiv(k, splits);
                 try (DeviceBuffer part = launcher.allocate(4L * splits * m * n)) {
-                    launcher.launch(Kernels.GEMM_BLOCKED, global, local, part, layoutA.buffer, layoutB.buffer, m, n,
-                            k, layoutA.extent, layoutA.block, layoutA.row, layoutA.step, layoutB.extent,
-                            layoutB.block, layoutB.step, chunk, 1f, 0f);
+                    // One work-item per group: a runtime left to choose may put all of these few items in one
+                    // group, which POCL runs on a single core.
+                    launcher.launch(Kernels.GEMM_BLOCKED_PARTIAL, new long[] {columnBlocks, rowBlocks, splits},
+                            new long[] {1, 1, 1}, part, layoutA.buffer, layoutB.buffer, m, n, k, layoutA.extent,
+                            layoutA.block, layoutA.row, layoutA.step, layoutB.extent, layoutB.block, layoutB.step,
+                            chunk);
                     launcher.elementwise(Kernels.GEMM_SUM_SPLITS, (long) m * n, c, part, m, n, splits, alpha, beta);
                 }
                 return;
             }
-            launcher.launch(Kernels.GEMM_BLOCKED, global, local, c, layoutA.buffer, layoutB.buffer, m, n, k,
-                    layoutA.extent, layoutA.block, layoutA.row, layoutA.step, layoutB.extent, layoutB.block,
-                    layoutB.step, k, alpha, beta);
+            // A group's row blocks share one column strip, so they reuse that strip of B from cache, where groups of
+            // one would fetch it again for every block. Always the configured group, so POCL generates the kernel
+            // once rather than once per row count; rounded-up work-items beyond the last row block return at once.
+            int group = config.groupRows();
+            launcher.launch(Kernels.GEMM_BLOCKED, new long[] {columnBlocks, roundUp(rowBlocks, group)},
+                    new long[] {1, group}, c, layoutA.buffer, layoutB.buffer, m, n, k, layoutA.extent, layoutA.block,
+                    layoutA.row, layoutA.step, layoutB.extent, layoutB.block, layoutB.step, alpha, beta);
         }
     }
 

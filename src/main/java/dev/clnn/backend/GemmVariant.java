@@ -13,9 +13,8 @@ enum GemmVariant {
      */
     BLOCKED,
     /**
-     * BLOCKED with K cut into chunks (gemm_blocked over a third dimension, one partial product per chunk) summed
-     * afterwards (gemm_sum_splits): for few blocks of C over a long K, where one work-item per block would leave
-     * cores idle.
+     * BLOCKED with K cut into chunks (gemm_blocked_partial) summed afterwards (gemm_sum_splits): for few blocks of C
+     * over a long K, where one work-item per block would leave cores idle.
      */
     BLOCKED_SPLIT_K
 }

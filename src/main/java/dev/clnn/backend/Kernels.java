@@ -14,6 +14,7 @@ public enum Kernels {
     GEMM_GPU(KernelFile.GEMM_GPU, "gemm_gpu"),
     PACK_PANELS(KernelFile.GEMM_BLOCKED, "pack_panels"),
     GEMM_BLOCKED(KernelFile.GEMM_BLOCKED, "gemm_blocked"),
+    GEMM_BLOCKED_PARTIAL(KernelFile.GEMM_BLOCKED, "gemm_blocked_partial"),
     GEMM_SUM_SPLITS(KernelFile.GEMM_BLOCKED, "gemm_sum_splits"),
     BIAS_ADD_FORWARD(KernelFile.BIAS, "bias_add_forward"),
     BIAS_ADD_BACKWARD(KernelFile.BIAS, "bias_add_backward"),
