@@ -8,19 +8,19 @@
  * Operand layouts, described to the GEMM kernels by strides (GemmRoutine picks them):
  *   A: op(A)(i, p) = A[i0 * a_blk + (i - i0) * a_row + p * a_step] for the block of rows starting at i0, with
  *      a_row == 1 or a_step == 1. Unpacked (M, K): a_blk = a_row = K, a_step = 1; unpacked (K, M): a_blk = a_row = 1,
- *      a_step = M; packed by pack_panels: a_blk = K, a_row = 1, a_step = RM. a_rows = rows the layout holds (>= RM).
+ *      a_step = M; packed by pack_a: a_blk = K, a_row = 1, a_step = RM. a_rows = rows the layout holds (>= RM).
  *   B: op(B)(p, j) = B[j0 * b_blk + p * b_step + (j - j0)] for the block of columns starting at j0. Unpacked (K, N):
- *      b_blk = 1, b_step = N; packed by pack_panels: b_blk = K, b_step = RN. b_cols = columns the layout holds (>= RN).
+ *      b_blk = 1, b_step = N; packed by pack_b: b_blk = K, b_step = RN. b_cols = columns the layout holds (>= RN).
  *   A block that would run past a_rows (b_cols) is moved back to end at the last one, overlapping its neighbour, so
  *   every load is inside the operand; it stores only the rows (columns) that are its own, so no element of C is
  *   written twice. Packed operands are zero-padded to whole blocks, so their blocks never move.
  *
- *   pack_panels(P, S, X, K, Xp, width, x_stride, k_stride): P holds an operand in panels of `width` lines (rows of
- *       op(A), width RM, or columns of op(B), width RN) along K: P[(xb*K + p)*width + c] = S[x*x_stride + p*k_stride]
- *       for line x = xb*width + c < X, 0 for x >= X; Xp = X rounded up to width; x_stride == 1 or k_stride == 1.
- *       op(A): x_stride K, k_stride 1 (or 1, M when trans_a); op(B): x_stride 1, k_stride N (or K, 1 when trans_b).
- *       Work-item (pt, xb) moves p in [pt*PACK_TILE, +PACK_TILE) of panel xb: range (ceil(K/PACK_TILE), Xp/width).
- *       One kernel for both operands, as POCL generates code for each kernel at its first launch.
+ *   pack_a(Ap, A, M, K, Mp, trans_a): Ap holds op(A) in panels of RM rows:
+ *       Ap[(ib*K + p)*RM + r] = op(A)(ib*RM + r, p), 0 for rows >= M; Mp = M rounded up to RM. Work-item (pt, ib)
+ *       moves p in [pt*PACK_TILE, +PACK_TILE) of panel ib: range (ceil(K/PACK_TILE), Mp/RM).
+ *   pack_b(Bp, B, K, N, Np, trans_b): Bp holds op(B) in panels of RN columns: Bp[(jb*K + p)*RN + c] =
+ *       op(B)(p, jb*RN + c), 0 for columns >= N; Np = N rounded up to RN. Work-item (pt, jb) moves p in
+ *       [pt*PACK_TILE, +PACK_TILE) of panel jb: range (ceil(K/PACK_TILE), Np/RN).
  *   gemm_blocked(C, A, B, M, N, K, a_rows, a_blk, a_row, a_step, b_cols, b_blk, b_step, alpha, beta): work-item
  *       (jb, ib) computes the block of C at rows ib*RM, columns jb*RN over the whole of K; global size
  *       (ceil(N/RN), ceil(M/RM)) or more (extra work-items return at once). Elements outside C are dropped at the
@@ -67,35 +67,58 @@ typedef floatv floatv_unaligned __attribute__((aligned(4)));
    across rows instead, e.g. RN rows of a transposed B at a power-of-two stride, missed L1 on every element and made
    the pack cost a fifth of a 256x1024x1024 product.) */
 
-__kernel void pack_panels(__global float *P, const __global float *S, const int X, const int K, const int Xp,
-                          const int width, const int x_stride, const int k_stride) {
+__kernel void pack_a(__global float *Ap, const __global float *A, const int M, const int K, const int Mp,
+                     const int trans_a) {
     const int p0 = (int) get_global_id(0) * PACK_TILE;
-    const int xb = (int) get_global_id(1);
-    if (p0 >= K || xb * width >= Xp) {
+    const int ib = (int) get_global_id(1);
+    if (p0 >= K || ib * RM >= Mp) {
         return;
     }
     const int steps = min(K - p0, PACK_TILE);
-    __global float *dst = P + ((long) xb * K + p0) * width;
-    if (k_stride == 1) {
-        /* Each line runs along K in S (A stored (M, K), B stored (N, K)): read line by line. */
-        for (int c = 0; c < width; c++) {
-            const int x = xb * width + c;
-            const __global float *src = S + (long) min(x, X - 1) * x_stride + p0;
+    __global float *dst = Ap + ((long) ib * K + p0) * RM;
+    for (int r = 0; r < RM; r++) {
+        const int i = ib * RM + r;
+        if (trans_a) {
+            /* A stored (K, M): row p of A holds the panel's RM values, contiguous. */
             for (int t = 0; t < steps; t++) {
-                dst[t * width + c] = x < X ? src[t] : 0.0f;
+                dst[t * RM + r] = i < M ? A[(long) (p0 + t) * M + i] : 0.0f;
+            }
+        } else {
+            /* A stored (M, K): row i of A runs along p. */
+            const __global float *src = A + (long) min(i, M - 1) * K + p0;
+            for (int t = 0; t < steps; t++) {
+                dst[t * RM + r] = i < M ? src[t] : 0.0f;
+            }
+        }
+    }
+}
+
+__kernel void pack_b(__global float *Bp, const __global float *B, const int K, const int N, const int Np,
+                     const int trans_b) {
+    const int p0 = (int) get_global_id(0) * PACK_TILE;
+    const int jb = (int) get_global_id(1);
+    if (p0 >= K || jb * RN >= Np) {
+        return;
+    }
+    const int steps = min(K - p0, PACK_TILE);
+    __global float *dst = Bp + ((long) jb * K + p0) * RN;
+    if (trans_b) {
+        /* B stored (N, K): row j of B runs along p. */
+        for (int c = 0; c < RN; c++) {
+            const int j = jb * RN + c;
+            const __global float *src = B + (long) min(j, N - 1) * K + p0;
+            for (int t = 0; t < steps; t++) {
+                dst[t * RN + c] = j < N ? src[t] : 0.0f;
             }
         }
     } else {
-        /* The panel's lines are side by side in S (A stored (K, M), B stored (K, N)): read along them. */
-        const int held = min(width, X - xb * width);
+        /* B stored (K, N): row p of B runs along j. */
         for (int t = 0; t < steps; t++) {
-            const __global float *src = S + (long) (p0 + t) * k_stride + xb * width;
-            int c = 0;
-            for (; c < held; c++) {
-                dst[t * width + c] = src[c];
-            }
-            for (; c < width; c++) {
-                dst[t * width + c] = 0.0f;
+            const __global float *src = B + (long) (p0 + t) * N;
+            #pragma unroll
+            for (int c = 0; c < RN; c++) {
+                const int j = jb * RN + c;
+                dst[t * RN + c] = j < N ? src[j] : 0.0f;
             }
         }
     }

@@ -100,18 +100,16 @@ final class GemmRoutine {
                 DeviceBuffer bp = packB ? launcher.allocate(4L * columnBlocks * columns * k) : null) {
             OperandLayout layoutA;
             if (packA) {
-                // Rows of op(A) are rows of A, or its columns when transposed.
-                launcher.range(Kernels.PACK_PANELS, new long[] {ceilDiv(k, packTile), rowBlocks}, ap, a, m, k,
-                        rowBlocks * rows, rows, transA ? 1 : k, transA ? m : 1);
+                launcher.range(Kernels.PACK_A, new long[] {ceilDiv(k, packTile), rowBlocks}, ap, a, m, k,
+                        rowBlocks * rows, transA ? 1 : 0);
                 layoutA = new OperandLayout(ap, rowBlocks * rows, k, 1, rows);
             } else {
                 layoutA = transA ? new OperandLayout(a, m, 1, 1, m) : new OperandLayout(a, m, k, k, 1);
             }
             OperandLayout layoutB;
             if (packB) {
-                // Columns of op(B) are columns of B, or its rows when transposed.
-                launcher.range(Kernels.PACK_PANELS, new long[] {ceilDiv(k, packTile), columnBlocks}, bp, b, n, k,
-                        columnBlocks * columns, columns, transB ? k : 1, transB ? 1 : n);
+                launcher.range(Kernels.PACK_B, new long[] {ceilDiv(k, packTile), columnBlocks}, bp, b, k, n,
+                        columnBlocks * columns, transB ? 1 : 0);
                 layoutB = new OperandLayout(bp, columnBlocks * columns, k, 0, columns);
             } else {
                 layoutB = new OperandLayout(b, n, 1, 0, n);
