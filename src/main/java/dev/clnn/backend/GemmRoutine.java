@@ -16,6 +16,14 @@ final class GemmRoutine {
     /** A split shorter than this spends more on its partial block than on multiply-adds. */
     private static final int SPLIT_MIN_CHUNK = 128;
     /**
+     * Products of fewer multiply-adds than this are never split. A split costs a second launch (gemm_sum_splits:
+     * POCL's launch and completion latency is 0.07-0.15 ms) and a pass over the partial products, more than the
+     * whole product takes below 2^24 multiply-adds (0.1 ms at 300 GFLOP/s, 0.4 ms on one core at 80), so the cores
+     * it would add cannot pay for it. It also keeps the small products of a first training step (an MLP's layers
+     * at batch 64, a classifier's last layer) to one kernel, each of which costs POCL a code generation then.
+     */
+    static final long SPLIT_MIN_WORK = 1L << 24;
+    /**
      * Products from this many rows and this depth pack B even where it could be read in place. A strip of B read in
      * place has its K rows a row of B apart (4 KiB and more for n >= 1024): each step along K touches a new page, and
      * a power-of-two row length maps the strip onto a few cache sets, so it does not stay in L1/L2 between the
@@ -47,8 +55,14 @@ final class GemmRoutine {
         return splits(tuning, m, n, k) > 1 ? GemmVariant.BLOCKED_SPLIT_K : GemmVariant.BLOCKED;
     }
 
-    /** How many K chunks make about {@link #SPLIT_TARGET_ITEMS} work-items, without chunks below the minimum. */
+    /**
+     * How many K chunks make about {@link #SPLIT_TARGET_ITEMS} work-items, without chunks below the minimum; 1 for
+     * products below {@link #SPLIT_MIN_WORK}.
+     */
     static int splits(KernelTuning tuning, int m, int n, int k) {
+        if ((long) m * n * k < SPLIT_MIN_WORK) {
+            return 1;
+        }
         GemmConfig config = tuning.gemmFor(m, n, k);
         long blocks = ceilDiv(m, config.rows()) * ceilDiv(n, config.columns());
         long wanted = ceilDiv(SPLIT_TARGET_ITEMS, blocks);

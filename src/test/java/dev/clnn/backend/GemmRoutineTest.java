@@ -17,18 +17,30 @@ class GemmRoutineTest {
         assertEquals(GemmVariant.BLOCKED, GemmRoutine.variant(cpu, 1, 1, 1));
         assertEquals(GemmVariant.BLOCKED, GemmRoutine.variant(cpu, 64, 64, 64));
         assertEquals(GemmVariant.BLOCKED, GemmRoutine.variant(cpu, 512, 512, 512));
-        // One 16x16 block of C over a long K: K is split so that more cores get work.
-        assertEquals(GemmVariant.BLOCKED_SPLIT_K, GemmRoutine.variant(cpu, 16, 16, 4096));
-        assertEquals(32, GemmRoutine.splits(cpu, 16, 16, 4096));
+        // One 16x16 block of C over a long K (2^25 multiply-adds): K is split into 64 chunks, one work-item each.
+        assertEquals(GemmVariant.BLOCKED_SPLIT_K, GemmRoutine.variant(cpu, 16, 16, 1 << 17));
+        assertEquals(64, GemmRoutine.splits(cpu, 16, 16, 1 << 17));
     }
 
     @Test
     void splitsNeverMakeChunksShorterThanTheMinimum() {
-        KernelTuning cpu = cpu16x16();
-        assertEquals(1, GemmRoutine.splits(cpu, 16, 16, 255));
-        assertEquals(2, GemmRoutine.splits(cpu, 16, 16, 256));
+        // One 32x128 block: 64 chunks are wanted, but K = 4096 makes only 32 of 128 steps.
+        KernelTuning cpu = KernelTuning.forDevice(KernelTuningTest.device(false, 4096),
+                GemmConfig.parse("vw16 rm32 wn8 g4"));
+        assertEquals(32, GemmRoutine.splits(cpu, 32, 128, 4096));
         // 64 blocks of C already give 64 work-items: no split however long K is.
-        assertEquals(1, GemmRoutine.splits(cpu, 128, 128, 1 << 20));
+        assertEquals(1, GemmRoutine.splits(cpu16x16(), 128, 128, 1 << 20));
+    }
+
+    @Test
+    void productsTooSmallToRepayASecondLaunchAreNeverSplit() {
+        KernelTuning cpu = cpu16x16();
+        // One block of C either way; the split starts at SPLIT_MIN_WORK = 2^24 multiply-adds.
+        assertEquals(1, GemmRoutine.splits(cpu, 16, 16, (1 << 16) - 1));
+        assertEquals(GemmVariant.BLOCKED, GemmRoutine.variant(cpu, 16, 16, (1 << 16) - 1));
+        assertEquals(64, GemmRoutine.splits(cpu, 16, 16, 1 << 16));
+        // A batch-64 classifier's last layer, (64, 1568) x (1568, 10): 1M multiply-adds, one kernel.
+        assertEquals(1, GemmRoutine.splits(cpu, 64, 10, 1568));
     }
 
     @Test
