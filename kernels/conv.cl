@@ -4,7 +4,7 @@
  *   x, dx: (n, cin, h, w), element (ni, ci, hh, ww) at ((ni*cin + ci)*h + hh)*w + ww
  *   col:   (cin*kh*kw, n*oh*ow), element (row, column) at row*(n*oh*ow) + column, with row = (ci*kh + dh)*kw + dw
  *          and column = (ni*oh + r)*ow + q; it holds x[ni, ci, r*sh - ph + dh, q*sw - pw + dw], 0 in the padding.
- *   im2col: 2-D range (n*oh, cin*kh*kw): one work-item per output row of one patch row (ow elements).
+ *   im2col: 2-D range (n, cin*kh*kw): one work-item per image and patch row (oh*ow consecutive elements).
  *   col2im: 3-D range (ceil(w/8), h, n*cin): one work-item per 8 consecutive dx elements of a row, gathering the
  *           (dh, dw) taps that read them, in ascending order (the Java reference scatters in the same order, so the
  *           sums round identically); overwrites dx.
@@ -35,6 +35,10 @@
 #define DIRECT_CO_BLOCK 4 /* output channels one work-item of the direct gradient's first pass sums for */
 #endif
 
+#ifndef DIRECT_OUT_BLOCK
+#define DIRECT_OUT_BLOCK 8 /* output channels one work-item of the direct forward pass computes at once */
+#endif
+
 #define CONV_ARGS const int n, const int cin, const int h, const int w, const int kh, const int kw, const int sh, \
     const int sw, const int ph, const int pw, const int oh, const int ow
 
@@ -57,54 +61,102 @@ __kernel void swap_leading_axes(__global float *dst, const __global float *src, 
 }
 
 /* The 8 input taps (ci, dh, dw) that output pixels (r, q0 .. q0 + 7) of image ni read: 0 in the padding and for
-   lanes past the row's end (q >= ow), so those lanes add nothing to a gradient even where x holds Inf or NaN. */
-inline float8 direct_taps(const __global float *image, const int ci, const int dh, const int dw, const int r,
-                          const int q0, CONV_ARGS) {
+   lanes past the row's end (q >= ow), so those lanes add nothing to a gradient even where x holds Inf or NaN. With
+   stride 1 the eight are one load, its lanes outside the row masked (they read a neighbouring row or image of x,
+   never outside x). */
+inline float8 direct_taps(const __global float *x, const int ni, const int ci, const int dh, const int dw,
+                          const int r, const int q0, CONV_ARGS) {
     const int hh = r * sh - ph + dh;
     if (hh < 0 || hh >= h) {
         return (float8) (0.0f);
     }
-    const __global float *row = image + (ci * h + hh) * w;
+    const int row = ((ni * cin + ci) * h + hh) * w;
     const int ww0 = q0 * sw - pw + dw;
-    if (sw == 1 && ww0 >= 0 && ww0 + 8 <= w && q0 + 8 <= ow) {
-        return vload8(0, row + ww0);
+    if (sw == 1 && row + ww0 >= 0 && row + ww0 + 8 <= n * cin * h * w) {
+        const int8 lane = (int8) (0, 1, 2, 3, 4, 5, 6, 7);
+        const int8 ww = ww0 + lane;
+        return select((float8) (0.0f), vload8(0, x + row + ww0), q0 + lane < ow && ww >= 0 && ww < w);
     }
     float lanes[8];
     for (int l = 0; l < 8; l++) {
         const int ww = ww0 + l * sw;
-        lanes[l] = (q0 + l < ow && ww >= 0 && ww < w) ? row[ww] : 0.0f;
+        lanes[l] = (q0 + l < ow && ww >= 0 && ww < w) ? x[row + ww] : 0.0f;
     }
     return vload8(0, lanes);
 }
 
+/* The first output index r >= 0 whose tap r*s - pad + d lies at or after 0, and the count of those before `size`:
+   output indices [first_inside, end_inside) read inside the input along one axis (empty when end <= first). */
+inline int first_inside(const int pad, const int d, const int s, const int out) {
+    const int a = pad - d;
+    return min(out, a <= 0 ? 0 : (a + s - 1) / s);
+}
+
+inline int end_inside(const int size, const int pad, const int d, const int s, const int out) {
+    const int b = size + pad - d;
+    return min(out, b <= 0 ? 0 : (b + s - 1) / s);
+}
+
 __kernel void im2col(__global float *col, const __global float *x, CONV_ARGS) {
-    /* Work-item (ni*oh + r, row) writes the ow consecutive columns of one output row: the index arithmetic
-       (integer division is slow on CPUs) is paid once per output row, not per element. */
-    const int image_row = (int) get_global_id(0);
+    /* Work-item (ni, row) writes the oh*ow consecutive columns of image ni in col row `row`: zeros for the output
+       rows and columns whose tap falls in the padding, copies for the rest, each a plain loop without a branch per
+       element, which the compiler vectorises. */
+    const int ni = (int) get_global_id(0);
     const int row = (int) get_global_id(1);
-    if (image_row >= n * oh || row >= cin * kh * kw) {
+    if (ni >= n || row >= cin * kh * kw) {
         return;
     }
     /* Quotients and remainders written as a - q*b: the same values, but LLVM then emits no freeze instruction for a
        division/remainder pair, which Oclgrind's uninitialised-value checker cannot follow. */
-    const int ni = image_row / oh;
-    const int r = image_row - ni * oh;
     const int ci = row / (kw * kh);
     const int tap = row - ci * kw * kh;
     const int dh = tap / kw;
     const int dw = tap - dh * kw;
-    const int hh = r * sh - ph + dh;
-    __global float *out = col + row * (n * oh * ow) + image_row * ow;
-    if (hh < 0 || hh >= h) {
-        for (int q = 0; q < ow; q++) {
-            out[q] = 0.0f;
+    const int pixels = oh * ow;
+    __global float *out = col + row * (n * pixels) + ni * pixels;
+    const __global float *plane = x + (ni * cin + ci) * h * w;
+    const int r0 = first_inside(ph, dh, sh, oh);
+    const int r1 = max(r0, end_inside(h, ph, dh, sh, oh));
+    const int q0 = first_inside(pw, dw, sw, ow);
+    const int q1 = max(q0, end_inside(w, pw, dw, sw, ow));
+    for (int p = 0; p < r0 * ow; p++) {
+        out[p] = 0.0f;
+    }
+    for (int p = r1 * ow; p < pixels; p++) {
+        out[p] = 0.0f;
+    }
+    if (sh == 1 && sw == 1 && ow == w) {
+        /* Output and input rows have the same length: the inside rows are one shifted run of the plane. Copy it
+           whole, clipped to the plane, then zero the padding columns, which the run filled from neighbouring rows. */
+        const int shift = (dh - ph) * w + dw - pw;
+        const int p0 = max(r0 * ow, -shift);
+        const int p1 = min(r1 * ow, h * w - shift);
+        for (int p = p0; p < p1; p++) {
+            out[p] = plane[p + shift];
+        }
+        for (int r = r0; r < r1; r++) {
+            for (int q = 0; q < q0; q++) {
+                out[r * ow + q] = 0.0f;
+            }
+            for (int q = q1; q < ow; q++) {
+                out[r * ow + q] = 0.0f;
+            }
         }
         return;
     }
-    const __global float *in = x + ((ni * cin + ci) * h + hh) * w;
-    for (int q = 0; q < ow; q++) {
-        const int ww = q * sw - pw + dw;
-        out[q] = (ww >= 0 && ww < w) ? in[ww] : 0.0f;
+    for (int r = r0; r < r1; r++) {
+        __global float *o = out + r * ow;
+        const __global float *in = plane + (r * sh - ph + dh) * w;
+        const int shift = dw - pw;
+        for (int q = 0; q < q0; q++) {
+            o[q] = 0.0f;
+        }
+        for (int q = q0; q < q1; q++) {
+            o[q] = in[q * sw + shift];
+        }
+        for (int q = q1; q < ow; q++) {
+            o[q] = 0.0f;
+        }
     }
 }
 
@@ -121,6 +173,8 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
     const int ni = plane / cin;
     const int ci = plane - ni * cin;
     const int columns = n * oh * ow;
+    const int col_size = cin * kh * kw * columns;
+    const int8 lane = (int8) (0, 1, 2, 3, 4, 5, 6, 7);
     const int valid = min(8, w - ww0);
     float8 sum = (float8) (0.0f);
     for (int dh = 0; dh < kh; dh++) {
@@ -131,18 +185,21 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
             continue;
         }
         for (int dw = 0; dw < kw; dw++) {
-            const __global float *src = col + ((ci * kh + dh) * kw + dw) * columns + (ni * oh + r) * ow;
+            const int start = ((ci * kh + dh) * kw + dw) * columns + (ni * oh + r) * ow;
             /* Lane l reads output column q = (ww0 + l + pw - dw) / sw where that divides evenly and is in range. */
             const int qs0 = ww0 + pw - dw;
             float8 v;
-            if (sw == 1 && qs0 >= 0 && qs0 + 8 <= ow && valid == 8) {
-                v = vload8(0, src + qs0);
+            if (sw == 1 && start + qs0 >= 0 && start + qs0 + 8 <= col_size) {
+                /* Eight columns from q = qs0 as one load, the lanes outside the row (or past dx's row) masked: they
+                   read a neighbouring row of col, never outside it. */
+                const int8 q = qs0 + lane;
+                v = select((float8) (0.0f), vload8(0, col + start + qs0), lane < valid && q >= 0 && q < ow);
             } else {
                 float lanes[8];
                 for (int l = 0; l < 8; l++) {
                     const int qs = qs0 + l;
                     const int q = qs / sw;
-                    lanes[l] = (l < valid && qs >= 0 && q * sw == qs && q < ow) ? src[q] : 0.0f;
+                    lanes[l] = (l < valid && qs >= 0 && q * sw == qs && q < ow) ? col[start + q] : 0.0f;
                 }
                 v = vload8(0, lanes);
             }
@@ -163,41 +220,60 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
 
 __kernel void conv_direct_forward(__global float *y, const __global float *x, const __global float *weight,
                                   const __global float *bias, const int cout, CONV_ARGS) {
-    /* Work-item (chunk, r, ni) computes outputs (r, 8*chunk .. 8*chunk + 7) of every channel as float8: the taps are
-       loaded once into private memory, then each channel is a run of vector multiply-adds with its weights. */
-    const int q0 = (int) get_global_id(0) * 8;
-    const int r = (int) get_global_id(1);
-    const int ni = (int) get_global_id(2);
-    if (q0 >= ow || r >= oh || ni >= n) {
+    /* Work-item (r, ni) computes output row r of every channel, 8 pixels (a float8) at a time: the taps are loaded
+       once into private memory, then DIRECT_OUT_BLOCK channels at once run their vector multiply-adds, each its own
+       chain, so the FMA units are not left waiting out one chain's latency. A whole row per work-item keeps the
+       stores of a row together in one work-item (split between work-groups, the halves of a cache line would each
+       fetch it). */
+    const int r = (int) get_global_id(0);
+    const int ni = (int) get_global_id(1);
+    if (r >= oh || ni >= n) {
         return;
     }
     const int patch = cin * kh * kw;
-    const __global float *image = x + ni * cin * h * w;
     float8 taps[DIRECT_MAX_PATCH];
-    int t = 0;
-    for (int ci = 0; ci < cin; ci++) {
-        for (int dh = 0; dh < kh; dh++) {
-            for (int dw = 0; dw < kw; dw++) {
-                taps[t++] = direct_taps(image, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw, oh, ow);
+    for (int q0 = 0; q0 < ow; q0 += 8) {
+        int t = 0;
+        for (int ci = 0; ci < cin; ci++) {
+            for (int dh = 0; dh < kh; dh++) {
+                for (int dw = 0; dw < kw; dw++) {
+                    taps[t++] = direct_taps(x, ni, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw, oh, ow);
+                }
             }
         }
-    }
-    __global float *out = y + (ni * cout * oh + r) * ow + q0;
-    const int valid = min(8, ow - q0);
-    for (int co = 0; co < cout; co++) {
-        const __global float *wt = weight + co * patch;
-        float8 acc = (float8) (bias[co]);
-        for (int i = 0; i < patch; i++) {
-            acc = fma((float8) (wt[i]), taps[i], acc);
-        }
-        __global float *dst = out + co * oh * ow;
-        if (valid == 8) {
-            vstore8(acc, 0, dst);
-        } else {
-            float lanes[8];
-            vstore8(acc, 0, lanes);
-            for (int l = 0; l < valid; l++) {
-                dst[l] = lanes[l];
+        __global float *out = y + (ni * cout * oh + r) * ow + q0;
+        const int valid = min(8, ow - q0);
+        for (int co0 = 0; co0 < cout; co0 += DIRECT_OUT_BLOCK) {
+            /* A channel past cout repeats the last one's weights and is not stored. */
+            float8 acc[DIRECT_OUT_BLOCK];
+            const __global float *wt[DIRECT_OUT_BLOCK];
+            #pragma unroll
+            for (int c = 0; c < DIRECT_OUT_BLOCK; c++) {
+                const int co = min(co0 + c, cout - 1);
+                acc[c] = (float8) (bias[co]);
+                wt[c] = weight + co * patch;
+            }
+            for (int i = 0; i < patch; i++) {
+                #pragma unroll
+                for (int c = 0; c < DIRECT_OUT_BLOCK; c++) {
+                    acc[c] = fma((float8) (wt[c][i]), taps[i], acc[c]);
+                }
+            }
+            #pragma unroll
+            for (int c = 0; c < DIRECT_OUT_BLOCK; c++) {
+                if (co0 + c >= cout) {
+                    break;
+                }
+                __global float *dst = out + (co0 + c) * oh * ow;
+                if (valid == 8) {
+                    vstore8(acc[c], 0, dst);
+                } else {
+                    float lanes[8];
+                    vstore8(acc[c], 0, lanes);
+                    for (int l = 0; l < valid; l++) {
+                        dst[l] = lanes[l];
+                    }
+                }
             }
         }
     }
@@ -225,14 +301,13 @@ __kernel void conv_direct_backward_partial(__global float *partial, const __glob
     const int valid = min(8, ow - q0);
     float8 taps[DIRECT_MAX_PATCH];
     for (int ni = s; ni < n; ni += slices) {
-        const __global float *image = x + ni * cin * h * w;
         for (int r = 0; r < oh; r++) {
             int t = 0;
             for (int ci = 0; ci < cin; ci++) {
                 for (int dh = 0; dh < kh; dh++) {
                     for (int dw = 0; dw < kw; dw++) {
-                        taps[t++] = direct_taps(image, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw, oh,
-                                                ow);
+                        taps[t++] = direct_taps(x, ni, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw,
+                                                oh, ow);
                     }
                 }
             }

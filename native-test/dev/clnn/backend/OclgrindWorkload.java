@@ -350,9 +350,9 @@ public final class OclgrindWorkload {
         convDirect();
     }
 
-    /** The direct kernels on a row with a full float8 and a tail, padding, and a strided case. */
+    /** The direct kernels on a row with a full float8 and a tail, a full and a part channel block, padding, stride. */
     private void convDirect() {
-        for (Conv2dShape s : new Conv2dShape[] {Conv2dShape.square(2, 1, 5, 11, 3, 3, 1, 1),
+        for (Conv2dShape s : new Conv2dShape[] {Conv2dShape.square(2, 1, 5, 11, 9, 3, 1, 1),
                 Conv2dShape.square(3, 2, 7, 6, 2, 3, 2, 1)}) {
             float[] x = uniform(s.inputSize());
             float[] w = uniform(s.cout() * s.patch());
