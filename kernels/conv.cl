@@ -89,12 +89,12 @@ inline float8 direct_taps(const __global float *x, const int ni, const int ci, c
    output indices [first_inside, end_inside) read inside the input along one axis (empty when end <= first). */
 inline int first_inside(const int pad, const int d, const int s, const int out) {
     const int a = pad - d;
-    return min(out, a <= 0 ? 0 : (a + s - 1) / s);
+    return min(out, a <= 0 ? 0 : s == 1 ? a : (a + s - 1) / s);
 }
 
 inline int end_inside(const int size, const int pad, const int d, const int s, const int out) {
     const int b = size + pad - d;
-    return min(out, b <= 0 ? 0 : (b + s - 1) / s);
+    return min(out, b <= 0 ? 0 : s == 1 ? b : (b + s - 1) / s);
 }
 
 __kernel void im2col(__global float *col, const __global float *x, CONV_ARGS) {
@@ -180,7 +180,7 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
     for (int dh = 0; dh < kh; dh++) {
         /* Tap dh of output row r reads this input row when r * sh = hh + ph - dh. */
         const int rs = hh + ph - dh;
-        const int r = rs / sh;
+        const int r = sh == 1 ? rs : rs / sh; /* an integer division costs tens of cycles per tap row */
         if (rs < 0 || r * sh != rs || r >= oh) {
             continue;
         }
