@@ -11,6 +11,8 @@
  *   swap_leading_axes(dst, src, a, b, inner): dst (b, a, inner) = src (a, b, inner); 3-D range (lanes, b, a) with
  *       lanes = inner on GPUs (one element per work-item) and 1 on CPUs (one work-item per run of inner elements,
  *       about 4 times faster under POCL).
+ *   swap_leading_axes_add_bias(dst, src, bias, a, b, inner): the same with bias[i] added to run i, for a
+ *       convolution's output: one pass instead of a swap and a bias_add_forward.
  * Direct convolution, for few input channels (cin*kh*kw <= DIRECT_MAX_PATCH), where im2col's K is too short for a
  * GEMM to pay off. weight (cout, cin*kh*kw) as PyTorch's (cout, cin, kh, kw); y, dy (n, cout, oh, ow).
  *   conv_direct_forward(y, x, weight, bias, cout, ...): y = bias + the window's taps times the weights, fused
@@ -57,6 +59,23 @@ __kernel void swap_leading_axes(__global float *dst, const __global float *src, 
     __global float *to = dst + (j * a + i) * inner;
     for (int k = (int) get_global_id(0); k < inner; k += lanes) {
         to[k] = from[k];
+    }
+}
+
+__kernel void swap_leading_axes_add_bias(__global float *dst, const __global float *src,
+                                         const __global float *bias, const int a, const int b, const int inner) {
+    /* As swap_leading_axes, adding bias[i] on the way. */
+    const int j = (int) get_global_id(1);
+    const int i = (int) get_global_id(2);
+    if (j >= b || i >= a) {
+        return;
+    }
+    const int lanes = (int) get_global_size(0);
+    const float add = bias[i];
+    const __global float *from = src + (i * b + j) * inner;
+    __global float *to = dst + (j * a + i) * inner;
+    for (int k = (int) get_global_id(0); k < inner; k += lanes) {
+        to[k] = from[k] + add;
     }
 }
 

@@ -347,6 +347,12 @@ public final class OclgrindWorkload {
         cl.swapLeadingAxes(cd, cl.fromArray(src, 60), 3, 4, 5);
         cpu.swapLeadingAxes(rd, cpu.fromArray(src, 60), 3, 4, 5);
         check("swapLeadingAxes", cl.readFloats(cd), cpu.readFloats(rd), 0);
+        float[] bias = uniform(3);
+        Tensor cb = TestArrays.poisoned(cl, 60);
+        Tensor rb = cpu.empty(DType.F32, 60);
+        cl.swapLeadingAxesAddBias(cb, cl.fromArray(src, 60), cl.fromArray(bias, 3), 3, 4, 5);
+        cpu.swapLeadingAxesAddBias(rb, cpu.fromArray(src, 60), cpu.fromArray(bias, 3), 3, 4, 5);
+        check("swapLeadingAxesAddBias", cl.readFloats(cb), cpu.readFloats(rb), 0);
         convDirect();
     }
 
