@@ -81,8 +81,8 @@ __kernel void swap_leading_axes_add_bias(__global float *dst, const __global flo
 
 /* The 8 input taps (ci, dh, dw) that output pixels (r, q0 .. q0 + 7) of image ni read: 0 in the padding and for
    lanes past the row's end (q >= ow), so those lanes add nothing to a gradient even where x holds Inf or NaN. With
-   stride 1 the eight are one load, its lanes outside the row masked (they read a neighbouring row or image of x,
-   never outside x). */
+   stride 1 the eight are one load, plain inside the row, else with the lanes outside the row masked (they read a
+   neighbouring row or image of x, never outside x). */
 inline float8 direct_taps(const __global float *x, const int ni, const int ci, const int dh, const int dw,
                           const int r, const int q0, CONV_ARGS) {
     const int hh = r * sh - ph + dh;
@@ -91,6 +91,9 @@ inline float8 direct_taps(const __global float *x, const int ni, const int ci, c
     }
     const int row = ((ni * cin + ci) * h + hh) * w;
     const int ww0 = q0 * sw - pw + dw;
+    if (sw == 1 && ww0 >= 0 && ww0 + 8 <= w && q0 + 8 <= ow) {
+        return vload8(0, x + row + ww0);
+    }
     if (sw == 1 && row + ww0 >= 0 && row + ww0 + 8 <= n * cin * h * w) {
         const int8 lane = (int8) (0, 1, 2, 3, 4, 5, 6, 7);
         const int8 ww = ww0 + lane;
@@ -208,7 +211,9 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
             /* Lane l reads output column q = (ww0 + l + pw - dw) / sw where that divides evenly and is in range. */
             const int qs0 = ww0 + pw - dw;
             float8 v;
-            if (sw == 1 && start + qs0 >= 0 && start + qs0 + 8 <= col_size) {
+            if (sw == 1 && qs0 >= 0 && qs0 + 8 <= ow && valid == 8) {
+                v = vload8(0, col + start + qs0);
+            } else if (sw == 1 && start + qs0 >= 0 && start + qs0 + 8 <= col_size) {
                 /* Eight columns from q = qs0 as one load, the lanes outside the row (or past dx's row) masked: they
                    read a neighbouring row of col, never outside it. */
                 const int8 q = qs0 + lane;
