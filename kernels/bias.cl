@@ -3,7 +3,8 @@
  *   bias_add_forward(y, b, outer, channels, inner): y += b[ch]; one work-item per element of y, 3-D range
  *       (inner, channels, outer).
  *   bias_add_backward(db, dy, outer, channels, inner):  db[ch] += sum over o, x of dy; one work-group of BIAS_LOCAL
- *       work-items per channel, each summing a contiguous share, then a tree in local memory (deterministic order).
+ *       work-items per channel, each summing a contiguous share in eight interleaved lanes, then a tree in local
+ *       memory (deterministic order).
  *   bias_add_backward_rows(db, dy, outer, channels): the same for inner = 1 (a linear layer's (batch, features)):
  *       work-item i sums channels 8i .. 8i + 7 down the rows as a float8 (fewer lanes for the last), with Kahan
  *       compensation; 1-D range ceil(channels/8).
@@ -40,18 +41,26 @@ void bias_add_backward(__global float *db, const __global float *dy, const int o
     const int t1 = min(t + share, per_channel);
     int o = t / inner;
     int x = t - o * inner;
+    /* Eight interleaved partial sums (a float8) and a scalar one for each run's tail: a single running sum would be
+       one chain of dependent additions, each waiting out the one before. */
+    float8 lanes = (float8) (0.0f);
     float sum = 0.0f;
     while (t < t1) {
         const int run = min(t1 - t, inner - x);
         const __global float *row = dy + (o * channels + ch) * inner + x;
-        for (int i = 0; i < run; i++) {
+        int i = 0;
+        for (; i + 8 <= run; i += 8) {
+            lanes += vload8(0, row + i);
+        }
+        for (; i < run; i++) {
             sum += row[i];
         }
         t += run;
         x = 0;
         o++;
     }
-    partial[lid] = sum;
+    const float4 pairs = lanes.lo + lanes.hi;
+    partial[lid] = sum + ((pairs.s0 + pairs.s2) + (pairs.s1 + pairs.s3));
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int stride = BIAS_LOCAL / 2; stride > 0; stride /= 2) {
         if (lid < stride) {
