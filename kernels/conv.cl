@@ -336,10 +336,15 @@ __kernel void conv_direct_backward_partial(__global float *partial, const __glob
                 }
             }
             for (int c = 0; c < channels; c++) {
-                const __global float *g = dy + ((ni * cout + co0 + c) * oh + r) * ow + q0;
+                const int at = ((ni * cout + co0 + c) * oh + r) * ow + q0;
+                const __global float *g = dy + at;
                 float8 d;
                 if (valid == 8) {
                     d = vload8(0, g);
+                } else if (at + 8 <= n * cout * oh * ow) {
+                    /* Lanes past the row's end read the next row, masked to 0 (an Inf there times a 0 tap would
+                       be NaN). */
+                    d = select((float8) (0.0f), vload8(0, g), (int8) (0, 1, 2, 3, 4, 5, 6, 7) < valid);
                 } else {
                     float lanes[8];
                     for (int l = 0; l < 8; l++) {
