@@ -41,16 +41,19 @@ void bias_add_backward(__global float *db, const __global float *dy, const int o
     const int t1 = min(t + share, per_channel);
     int o = t / inner;
     int x = t - o * inner;
-    /* Eight interleaved partial sums (a float8) and a scalar one for each run's tail: a single running sum would be
-       one chain of dependent additions, each waiting out the one before. */
-    float8 lanes = (float8) (0.0f);
+    /* Eight interleaved partial sums and a ninth for each run's tail: a single running sum would be one chain of
+       dependent additions, each waiting out the one before. (Written element by element: Oclgrind 21.10 crashes on
+       the vload8 form; the compiler makes a vector add of it on CPUs either way.) */
+    float lanes[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
     float sum = 0.0f;
     while (t < t1) {
         const int run = min(t1 - t, inner - x);
         const __global float *row = dy + (o * channels + ch) * inner + x;
         int i = 0;
         for (; i + 8 <= run; i += 8) {
-            lanes += vload8(0, row + i);
+            for (int l = 0; l < 8; l++) {
+                lanes[l] += row[i + l];
+            }
         }
         for (; i < run; i++) {
             sum += row[i];
@@ -59,8 +62,8 @@ void bias_add_backward(__global float *db, const __global float *dy, const int o
         x = 0;
         o++;
     }
-    const float4 pairs = lanes.lo + lanes.hi;
-    partial[lid] = sum + ((pairs.s0 + pairs.s2) + (pairs.s1 + pairs.s3));
+    partial[lid] = sum + (((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3]
+            + lanes[7])));
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int stride = BIAS_LOCAL / 2; stride > 0; stride /= 2) {
         if (lid < stride) {

@@ -16,8 +16,8 @@
  * Direct convolution, for few input channels (cin*kh*kw <= DIRECT_MAX_PATCH), where im2col's K is too short for a
  * GEMM to pay off. weight (cout, cin*kh*kw) as PyTorch's (cout, cin, kh, kw); y, dy (n, cout, oh, ow).
  *   conv_direct_forward(y, x, weight, bias, cout, ...): y = bias + the window's taps times the weights, fused
- *       multiply-adds in (ci, dh, dw) order after the bias; 3-D range (ceil(ow/8), oh, n), one work-item per 8
- *       consecutive output pixels of a row (a float8), all cout channels.
+ *       multiply-adds in (ci, dh, dw) order after the bias; 2-D range (oh, n), one work-item per output row of all
+ *       cout channels, 8 pixels (a float8) and DIRECT_OUT_BLOCK channels at a time.
  *   conv_direct_backward_partial(partial, dy, x, cout, slices, qs, ...): 3-D range (qs/8, slices,
  *       ceil(cout/DIRECT_CO_BLOCK)), qs = ow rounded up to 8: work-item (chunk, s, block) sums, for each channel co
  *       of its block, over the images s, s + slices, ... and every output row,
@@ -92,12 +92,12 @@ inline float8 direct_taps(const __global float *x, const int ni, const int ci, c
     const int row = ((ni * cin + ci) * h + hh) * w;
     const int ww0 = q0 * sw - pw + dw;
     if (sw == 1 && ww0 >= 0 && ww0 + 8 <= w && q0 + 8 <= ow) {
-        return vload8(0, x + row + ww0);
+        return vload8(0, x + (row + ww0));
     }
     if (sw == 1 && row + ww0 >= 0 && row + ww0 + 8 <= n * cin * h * w) {
         const int8 lane = (int8) (0, 1, 2, 3, 4, 5, 6, 7);
         const int8 ww = ww0 + lane;
-        return select((float8) (0.0f), vload8(0, x + row + ww0), q0 + lane < ow && ww >= 0 && ww < w);
+        return select((float8) (0.0f), vload8(0, x + (row + ww0)), q0 + lane < ow && ww >= 0 && ww < w);
     }
     float lanes[8];
     for (int l = 0; l < 8; l++) {
@@ -212,12 +212,12 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
             const int qs0 = ww0 + pw - dw;
             float8 v;
             if (sw == 1 && qs0 >= 0 && qs0 + 8 <= ow && valid == 8) {
-                v = vload8(0, col + start + qs0);
+                v = vload8(0, col + (start + qs0));
             } else if (sw == 1 && start + qs0 >= 0 && start + qs0 + 8 <= col_size) {
                 /* Eight columns from q = qs0 as one load, the lanes outside the row (or past dx's row) masked: they
                    read a neighbouring row of col, never outside it. */
                 const int8 q = qs0 + lane;
-                v = select((float8) (0.0f), vload8(0, col + start + qs0), lane < valid && q >= 0 && q < ow);
+                v = select((float8) (0.0f), vload8(0, col + (start + qs0)), lane < valid && q >= 0 && q < ow);
             } else {
                 float lanes[8];
                 for (int l = 0; l < 8; l++) {
@@ -246,9 +246,7 @@ __kernel void conv_direct_forward(__global float *y, const __global float *x, co
                                   const __global float *bias, const int cout, CONV_ARGS) {
     /* Work-item (r, ni) computes output row r of every channel, 8 pixels (a float8) at a time: the taps are loaded
        once into private memory, then DIRECT_OUT_BLOCK channels at once run their vector multiply-adds, each its own
-       chain, so the FMA units are not left waiting out one chain's latency. A whole row per work-item keeps the
-       stores of a row together in one work-item (split between work-groups, the halves of a cache line would each
-       fetch it). */
+       chain, so the FMA units are not left waiting out one chain's latency. */
     const int r = (int) get_global_id(0);
     const int ni = (int) get_global_id(1);
     if (r >= oh || ni >= n) {
