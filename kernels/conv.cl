@@ -80,29 +80,22 @@ __kernel void swap_leading_axes_add_bias(__global float *dst, const __global flo
 }
 
 /* The 8 input taps (ci, dh, dw) that output pixels (r, q0 .. q0 + 7) of image ni read: 0 in the padding and for
-   lanes past the row's end (q >= ow), so those lanes add nothing to a gradient even where x holds Inf or NaN. With
-   stride 1 the eight are one load, plain inside the row, else with the lanes outside the row masked (they read a
-   neighbouring row or image of x, never outside x). */
-inline float8 direct_taps(const __global float *x, const int ni, const int ci, const int dh, const int dw,
-                          const int r, const int q0, CONV_ARGS) {
+   lanes past the row's end (q >= ow), so those lanes add nothing to a gradient even where x holds Inf or NaN. */
+inline float8 direct_taps(const __global float *image, const int ci, const int dh, const int dw, const int r,
+                          const int q0, CONV_ARGS) {
     const int hh = r * sh - ph + dh;
     if (hh < 0 || hh >= h) {
         return (float8) (0.0f);
     }
-    const int row = ((ni * cin + ci) * h + hh) * w;
+    const __global float *row = image + (ci * h + hh) * w;
     const int ww0 = q0 * sw - pw + dw;
     if (sw == 1 && ww0 >= 0 && ww0 + 8 <= w && q0 + 8 <= ow) {
-        return vload8(0, x + (row + ww0));
-    }
-    if (sw == 1 && row + ww0 >= 0 && row + ww0 + 8 <= n * cin * h * w) {
-        const int8 lane = (int8) (0, 1, 2, 3, 4, 5, 6, 7);
-        const int8 ww = ww0 + lane;
-        return select((float8) (0.0f), vload8(0, x + (row + ww0)), q0 + lane < ow && ww >= 0 && ww < w);
+        return vload8(0, row + ww0);
     }
     float lanes[8];
     for (int l = 0; l < 8; l++) {
         const int ww = ww0 + l * sw;
-        lanes[l] = (q0 + l < ow && ww >= 0 && ww < w) ? x[row + ww] : 0.0f;
+        lanes[l] = (q0 + l < ow && ww >= 0 && ww < w) ? row[ww] : 0.0f;
     }
     return vload8(0, lanes);
 }
@@ -195,8 +188,6 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
     const int ni = plane / cin;
     const int ci = plane - ni * cin;
     const int columns = n * oh * ow;
-    const int col_size = cin * kh * kw * columns;
-    const int8 lane = (int8) (0, 1, 2, 3, 4, 5, 6, 7);
     const int valid = min(8, w - ww0);
     float8 sum = (float8) (0.0f);
     for (int dh = 0; dh < kh; dh++) {
@@ -207,23 +198,18 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
             continue;
         }
         for (int dw = 0; dw < kw; dw++) {
-            const int start = ((ci * kh + dh) * kw + dw) * columns + (ni * oh + r) * ow;
+            const __global float *src = col + ((ci * kh + dh) * kw + dw) * columns + (ni * oh + r) * ow;
             /* Lane l reads output column q = (ww0 + l + pw - dw) / sw where that divides evenly and is in range. */
             const int qs0 = ww0 + pw - dw;
             float8 v;
             if (sw == 1 && qs0 >= 0 && qs0 + 8 <= ow && valid == 8) {
-                v = vload8(0, col + (start + qs0));
-            } else if (sw == 1 && start + qs0 >= 0 && start + qs0 + 8 <= col_size) {
-                /* Eight columns from q = qs0 as one load, the lanes outside the row (or past dx's row) masked: they
-                   read a neighbouring row of col, never outside it. */
-                const int8 q = qs0 + lane;
-                v = select((float8) (0.0f), vload8(0, col + (start + qs0)), lane < valid && q >= 0 && q < ow);
+                v = vload8(0, src + qs0);
             } else {
                 float lanes[8];
                 for (int l = 0; l < 8; l++) {
                     const int qs = qs0 + l;
                     const int q = qs / sw;
-                    lanes[l] = (l < valid && qs >= 0 && q * sw == qs && q < ow) ? col[start + q] : 0.0f;
+                    lanes[l] = (l < valid && qs >= 0 && q * sw == qs && q < ow) ? src[q] : 0.0f;
                 }
                 v = vload8(0, lanes);
             }
@@ -253,13 +239,14 @@ __kernel void conv_direct_forward(__global float *y, const __global float *x, co
         return;
     }
     const int patch = cin * kh * kw;
+    const __global float *image = x + ni * cin * h * w;
     float8 taps[DIRECT_MAX_PATCH];
     for (int q0 = 0; q0 < ow; q0 += 8) {
         int t = 0;
         for (int ci = 0; ci < cin; ci++) {
             for (int dh = 0; dh < kh; dh++) {
                 for (int dw = 0; dw < kw; dw++) {
-                    taps[t++] = direct_taps(x, ni, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw, oh, ow);
+                    taps[t++] = direct_taps(image, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw, oh, ow);
                 }
             }
         }
@@ -323,26 +310,22 @@ __kernel void conv_direct_backward_partial(__global float *partial, const __glob
     const int valid = min(8, ow - q0);
     float8 taps[DIRECT_MAX_PATCH];
     for (int ni = s; ni < n; ni += slices) {
+        const __global float *image = x + ni * cin * h * w;
         for (int r = 0; r < oh; r++) {
             int t = 0;
             for (int ci = 0; ci < cin; ci++) {
                 for (int dh = 0; dh < kh; dh++) {
                     for (int dw = 0; dw < kw; dw++) {
-                        taps[t++] = direct_taps(x, ni, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw,
-                                                oh, ow);
+                        taps[t++] = direct_taps(image, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw, oh,
+                                                ow);
                     }
                 }
             }
             for (int c = 0; c < channels; c++) {
-                const int at = ((ni * cout + co0 + c) * oh + r) * ow + q0;
-                const __global float *g = dy + at;
+                const __global float *g = dy + ((ni * cout + co0 + c) * oh + r) * ow + q0;
                 float8 d;
                 if (valid == 8) {
                     d = vload8(0, g);
-                } else if (at + 8 <= n * cout * oh * ow) {
-                    /* Lanes past the row's end read the next row, masked to 0 (an Inf there times a 0 tap would
-                       be NaN). */
-                    d = select((float8) (0.0f), vload8(0, g), (int8) (0, 1, 2, 3, 4, 5, 6, 7) < valid);
                 } else {
                     float lanes[8];
                     for (int l = 0; l < 8; l++) {
