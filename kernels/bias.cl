@@ -3,7 +3,8 @@
  *   bias_add_forward(y, b, outer, channels, inner): y += b[ch]; one work-item per element of y, 3-D range
  *       (inner, channels, outer).
  *   bias_add_backward(db, dy, outer, channels, inner):  db[ch] += sum over o, x of dy; one work-group of BIAS_LOCAL
- *       work-items per channel, each summing a contiguous share, then a tree in local memory (deterministic order).
+ *       work-items per channel, each summing a contiguous share in eight interleaved lanes, then a tree in local
+ *       memory (deterministic order).
  *   bias_add_backward_rows(db, dy, outer, channels): the same for inner = 1 (a linear layer's (batch, features)):
  *       work-item i sums channels 8i .. 8i + 7 down the rows as a float8 (fewer lanes for the last), with Kahan
  *       compensation; 1-D range ceil(channels/8).
@@ -40,18 +41,29 @@ void bias_add_backward(__global float *db, const __global float *dy, const int o
     const int t1 = min(t + share, per_channel);
     int o = t / inner;
     int x = t - o * inner;
+    /* Eight interleaved partial sums and a ninth for each run's tail: a single running sum would be one chain of
+       dependent additions, each waiting out the one before. (Written element by element: Oclgrind 21.10 crashes on
+       the vload8 form; the compiler makes a vector add of it on CPUs either way.) */
+    float lanes[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
     float sum = 0.0f;
     while (t < t1) {
         const int run = min(t1 - t, inner - x);
         const __global float *row = dy + (o * channels + ch) * inner + x;
-        for (int i = 0; i < run; i++) {
+        int i = 0;
+        for (; i + 8 <= run; i += 8) {
+            for (int l = 0; l < 8; l++) {
+                lanes[l] += row[i + l];
+            }
+        }
+        for (; i < run; i++) {
             sum += row[i];
         }
         t += run;
         x = 0;
         o++;
     }
-    partial[lid] = sum;
+    partial[lid] = sum + (((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3]
+            + lanes[7])));
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int stride = BIAS_LOCAL / 2; stride > 0; stride /= 2) {
         if (lid < stride) {

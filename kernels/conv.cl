@@ -4,18 +4,20 @@
  *   x, dx: (n, cin, h, w), element (ni, ci, hh, ww) at ((ni*cin + ci)*h + hh)*w + ww
  *   col:   (cin*kh*kw, n*oh*ow), element (row, column) at row*(n*oh*ow) + column, with row = (ci*kh + dh)*kw + dw
  *          and column = (ni*oh + r)*ow + q; it holds x[ni, ci, r*sh - ph + dh, q*sw - pw + dw], 0 in the padding.
- *   im2col: 2-D range (n*oh, cin*kh*kw): one work-item per output row of one patch row (ow elements).
+ *   im2col: 2-D range (n, cin*kh*kw): one work-item per image and patch row (oh*ow consecutive elements).
  *   col2im: 3-D range (ceil(w/8), h, n*cin): one work-item per 8 consecutive dx elements of a row, gathering the
  *           (dh, dw) taps that read them, in ascending order (the Java reference scatters in the same order, so the
  *           sums round identically); overwrites dx.
  *   swap_leading_axes(dst, src, a, b, inner): dst (b, a, inner) = src (a, b, inner); 3-D range (lanes, b, a) with
  *       lanes = inner on GPUs (one element per work-item) and 1 on CPUs (one work-item per run of inner elements,
  *       about 4 times faster under POCL).
+ *   swap_leading_axes_add_bias(dst, src, bias, a, b, inner): the same with bias[i] added to run i, for a
+ *       convolution's output: one pass instead of a swap and a bias_add_forward.
  * Direct convolution, for few input channels (cin*kh*kw <= DIRECT_MAX_PATCH), where im2col's K is too short for a
  * GEMM to pay off. weight (cout, cin*kh*kw) as PyTorch's (cout, cin, kh, kw); y, dy (n, cout, oh, ow).
  *   conv_direct_forward(y, x, weight, bias, cout, ...): y = bias + the window's taps times the weights, fused
- *       multiply-adds in (ci, dh, dw) order after the bias; 3-D range (ceil(ow/8), oh, n), one work-item per 8
- *       consecutive output pixels of a row (a float8), all cout channels.
+ *       multiply-adds in (ci, dh, dw) order after the bias; 2-D range (oh, n), one work-item per output row of all
+ *       cout channels, 8 pixels (a float8) and DIRECT_OUT_BLOCK channels at a time.
  *   conv_direct_backward_partial(partial, dy, x, cout, slices, qs, ...): 3-D range (qs/8, slices,
  *       ceil(cout/DIRECT_CO_BLOCK)), qs = ow rounded up to 8: work-item (chunk, s, block) sums, for each channel co
  *       of its block, over the images s, s + slices, ... and every output row,
@@ -33,6 +35,10 @@
 #endif
 #ifndef DIRECT_CO_BLOCK
 #define DIRECT_CO_BLOCK 4 /* output channels one work-item of the direct gradient's first pass sums for */
+#endif
+
+#ifndef DIRECT_OUT_BLOCK
+#define DIRECT_OUT_BLOCK 8 /* output channels one work-item of the direct forward pass computes at once */
 #endif
 
 #define CONV_ARGS const int n, const int cin, const int h, const int w, const int kh, const int kw, const int sh, \
@@ -53,6 +59,23 @@ __kernel void swap_leading_axes(__global float *dst, const __global float *src, 
     __global float *to = dst + (j * a + i) * inner;
     for (int k = (int) get_global_id(0); k < inner; k += lanes) {
         to[k] = from[k];
+    }
+}
+
+__kernel void swap_leading_axes_add_bias(__global float *dst, const __global float *src,
+                                         const __global float *bias, const int a, const int b, const int inner) {
+    /* As swap_leading_axes, adding bias[i] on the way. */
+    const int j = (int) get_global_id(1);
+    const int i = (int) get_global_id(2);
+    if (j >= b || i >= a) {
+        return;
+    }
+    const int lanes = (int) get_global_size(0);
+    const float add = bias[i];
+    const __global float *from = src + (i * b + j) * inner;
+    __global float *to = dst + (j * a + i) * inner;
+    for (int k = (int) get_global_id(0); k < inner; k += lanes) {
+        to[k] = from[k] + add;
     }
 }
 
@@ -77,34 +100,78 @@ inline float8 direct_taps(const __global float *image, const int ci, const int d
     return vload8(0, lanes);
 }
 
+/* The first output index r >= 0 whose tap r*s - pad + d lies at or after 0, and the count of those before `size`:
+   output indices [first_inside, end_inside) read inside the input along one axis (empty when end <= first). */
+inline int first_inside(const int pad, const int d, const int s, const int out) {
+    const int a = pad - d;
+    return min(out, a <= 0 ? 0 : s == 1 ? a : (a + s - 1) / s);
+}
+
+inline int end_inside(const int size, const int pad, const int d, const int s, const int out) {
+    const int b = size + pad - d;
+    return min(out, b <= 0 ? 0 : s == 1 ? b : (b + s - 1) / s);
+}
+
 __kernel void im2col(__global float *col, const __global float *x, CONV_ARGS) {
-    /* Work-item (ni*oh + r, row) writes the ow consecutive columns of one output row: the index arithmetic
-       (integer division is slow on CPUs) is paid once per output row, not per element. */
-    const int image_row = (int) get_global_id(0);
+    /* Work-item (ni, row) writes the oh*ow consecutive columns of image ni in col row `row`: zeros for the output
+       rows and columns whose tap falls in the padding, copies for the rest, each a plain loop without a branch per
+       element, which the compiler vectorises. */
+    const int ni = (int) get_global_id(0);
     const int row = (int) get_global_id(1);
-    if (image_row >= n * oh || row >= cin * kh * kw) {
+    if (ni >= n || row >= cin * kh * kw) {
         return;
     }
     /* Quotients and remainders written as a - q*b: the same values, but LLVM then emits no freeze instruction for a
        division/remainder pair, which Oclgrind's uninitialised-value checker cannot follow. */
-    const int ni = image_row / oh;
-    const int r = image_row - ni * oh;
     const int ci = row / (kw * kh);
     const int tap = row - ci * kw * kh;
     const int dh = tap / kw;
     const int dw = tap - dh * kw;
-    const int hh = r * sh - ph + dh;
-    __global float *out = col + row * (n * oh * ow) + image_row * ow;
-    if (hh < 0 || hh >= h) {
-        for (int q = 0; q < ow; q++) {
-            out[q] = 0.0f;
+    const int pixels = oh * ow;
+    __global float *out = col + row * (n * pixels) + ni * pixels;
+    const __global float *plane = x + (ni * cin + ci) * h * w;
+    const int r0 = first_inside(ph, dh, sh, oh);
+    const int r1 = max(r0, end_inside(h, ph, dh, sh, oh));
+    const int q0 = first_inside(pw, dw, sw, ow);
+    const int q1 = max(q0, end_inside(w, pw, dw, sw, ow));
+    for (int p = 0; p < r0 * ow; p++) {
+        out[p] = 0.0f;
+    }
+    for (int p = r1 * ow; p < pixels; p++) {
+        out[p] = 0.0f;
+    }
+    if (sh == 1 && sw == 1 && ow == w) {
+        /* Output and input rows have the same length: the inside rows are one shifted run of the plane. Copy it
+           whole, clipped to the plane, then zero the padding columns, which the run filled from neighbouring rows. */
+        const int shift = (dh - ph) * w + dw - pw;
+        const int p0 = max(r0 * ow, -shift);
+        const int p1 = min(r1 * ow, h * w - shift);
+        for (int p = p0; p < p1; p++) {
+            out[p] = plane[p + shift];
+        }
+        for (int r = r0; r < r1; r++) {
+            for (int q = 0; q < q0; q++) {
+                out[r * ow + q] = 0.0f;
+            }
+            for (int q = q1; q < ow; q++) {
+                out[r * ow + q] = 0.0f;
+            }
         }
         return;
     }
-    const __global float *in = x + ((ni * cin + ci) * h + hh) * w;
-    for (int q = 0; q < ow; q++) {
-        const int ww = q * sw - pw + dw;
-        out[q] = (ww >= 0 && ww < w) ? in[ww] : 0.0f;
+    for (int r = r0; r < r1; r++) {
+        __global float *o = out + r * ow;
+        const __global float *in = plane + (r * sh - ph + dh) * w;
+        const int shift = dw - pw;
+        for (int q = 0; q < q0; q++) {
+            o[q] = 0.0f;
+        }
+        for (int q = q0; q < q1; q++) {
+            o[q] = in[q * sw + shift];
+        }
+        for (int q = q1; q < ow; q++) {
+            o[q] = 0.0f;
+        }
     }
 }
 
@@ -126,7 +193,7 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
     for (int dh = 0; dh < kh; dh++) {
         /* Tap dh of output row r reads this input row when r * sh = hh + ph - dh. */
         const int rs = hh + ph - dh;
-        const int r = rs / sh;
+        const int r = sh == 1 ? rs : rs / sh; /* an integer division costs tens of cycles per tap row */
         if (rs < 0 || r * sh != rs || r >= oh) {
             continue;
         }
@@ -163,41 +230,59 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
 
 __kernel void conv_direct_forward(__global float *y, const __global float *x, const __global float *weight,
                                   const __global float *bias, const int cout, CONV_ARGS) {
-    /* Work-item (chunk, r, ni) computes outputs (r, 8*chunk .. 8*chunk + 7) of every channel as float8: the taps are
-       loaded once into private memory, then each channel is a run of vector multiply-adds with its weights. */
-    const int q0 = (int) get_global_id(0) * 8;
-    const int r = (int) get_global_id(1);
-    const int ni = (int) get_global_id(2);
-    if (q0 >= ow || r >= oh || ni >= n) {
+    /* Work-item (r, ni) computes output row r of every channel, 8 pixels (a float8) at a time: the taps are loaded
+       once into private memory, then DIRECT_OUT_BLOCK channels at once run their vector multiply-adds, each its own
+       chain, so the FMA units are not left waiting out one chain's latency. */
+    const int r = (int) get_global_id(0);
+    const int ni = (int) get_global_id(1);
+    if (r >= oh || ni >= n) {
         return;
     }
     const int patch = cin * kh * kw;
     const __global float *image = x + ni * cin * h * w;
     float8 taps[DIRECT_MAX_PATCH];
-    int t = 0;
-    for (int ci = 0; ci < cin; ci++) {
-        for (int dh = 0; dh < kh; dh++) {
-            for (int dw = 0; dw < kw; dw++) {
-                taps[t++] = direct_taps(image, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw, oh, ow);
+    for (int q0 = 0; q0 < ow; q0 += 8) {
+        int t = 0;
+        for (int ci = 0; ci < cin; ci++) {
+            for (int dh = 0; dh < kh; dh++) {
+                for (int dw = 0; dw < kw; dw++) {
+                    taps[t++] = direct_taps(image, ci, dh, dw, r, q0, n, cin, h, w, kh, kw, sh, sw, ph, pw, oh, ow);
+                }
             }
         }
-    }
-    __global float *out = y + (ni * cout * oh + r) * ow + q0;
-    const int valid = min(8, ow - q0);
-    for (int co = 0; co < cout; co++) {
-        const __global float *wt = weight + co * patch;
-        float8 acc = (float8) (bias[co]);
-        for (int i = 0; i < patch; i++) {
-            acc = fma((float8) (wt[i]), taps[i], acc);
-        }
-        __global float *dst = out + co * oh * ow;
-        if (valid == 8) {
-            vstore8(acc, 0, dst);
-        } else {
-            float lanes[8];
-            vstore8(acc, 0, lanes);
-            for (int l = 0; l < valid; l++) {
-                dst[l] = lanes[l];
+        __global float *out = y + (ni * cout * oh + r) * ow + q0;
+        const int valid = min(8, ow - q0);
+        for (int co0 = 0; co0 < cout; co0 += DIRECT_OUT_BLOCK) {
+            /* A channel past cout repeats the last one's weights and is not stored. */
+            float8 acc[DIRECT_OUT_BLOCK];
+            const __global float *wt[DIRECT_OUT_BLOCK];
+            #pragma unroll
+            for (int c = 0; c < DIRECT_OUT_BLOCK; c++) {
+                const int co = min(co0 + c, cout - 1);
+                acc[c] = (float8) (bias[co]);
+                wt[c] = weight + co * patch;
+            }
+            for (int i = 0; i < patch; i++) {
+                #pragma unroll
+                for (int c = 0; c < DIRECT_OUT_BLOCK; c++) {
+                    acc[c] = fma((float8) (wt[c][i]), taps[i], acc[c]);
+                }
+            }
+            #pragma unroll
+            for (int c = 0; c < DIRECT_OUT_BLOCK; c++) {
+                if (co0 + c >= cout) {
+                    break;
+                }
+                __global float *dst = out + (co0 + c) * oh * ow;
+                if (valid == 8) {
+                    vstore8(acc[c], 0, dst);
+                } else {
+                    float lanes[8];
+                    vstore8(acc[c], 0, lanes);
+                    for (int l = 0; l < valid; l++) {
+                        dst[l] = lanes[l];
+                    }
+                }
             }
         }
     }

@@ -175,12 +175,14 @@ __kernel void avg_pool_backward_scatter(__global float *dx, const __global float
     const int top = (plane * h + 2 * r) * w + 2 * q0; \
     const int lanes = min(4, ow - q0);
 
-/* The four cells of the windows of outputs q0 .. q0 + lanes - 1 in row-major window order; lanes past the end 0. */
-inline void window_2x2(const __global float *x, const int top, const int w, const int lanes, float4 *v0, float4 *v1,
-                       float4 *v2, float4 *v3) {
+/* The four cells of the windows of outputs q0 .. q0 + lanes - 1 in row-major window order. Lanes past the row's
+   end hold the next row's cells where those lie inside x (their results are never stored), else 0: only the last
+   row of the last plane takes the element-wise path. */
+inline void window_2x2(const __global float *x, const int top, const int w, const int lanes, const int size,
+                       float4 *v0, float4 *v1, float4 *v2, float4 *v3) {
     float8 upper;
     float8 lower;
-    if (lanes == 4) {
+    if (lanes == 4 || top + w + 8 <= size) {
         upper = vload8(0, x + top);
         lower = vload8(0, x + top + w);
     } else {
@@ -240,7 +242,7 @@ inline void store_f8(__global float *p, const float8 v, const int lanes) {
 __kernel void max_pool_forward_2x2(__global float *y, __global int *argmax, const __global float *x, POOL_ARGS) {
     CHUNK_2X2
     float4 v0, v1, v2, v3;
-    window_2x2(x, top, w, lanes, &v0, &v1, &v2, &v3);
+    window_2x2(x, top, w, lanes, planes * h * w, &v0, &v1, &v2, &v3);
     /* As max_pool_forward: strictly greater wins and any NaN takes over, in row-major window order. Starting from
        the first cell equals starting from -INFINITY there: either way the first cell is the best so far. */
     const int4 at = 2 * r * w + 2 * (q0 + (int4) (0, 1, 2, 3));
@@ -264,7 +266,8 @@ __kernel void max_pool_backward_2x2(__global float *dx, const __global float *dy
     CHUNK_2X2
     float4 g;
     int4 winner;
-    if (lanes == 4) {
+    if (lanes == 4 || o + 4 <= planes * oh * ow) {
+        /* Lanes past the row's end read the next row's outputs; store_f8 stores none of their cells. */
         g = vload4(0, dy + o);
         winner = vload4(0, argmax + o);
     } else {
@@ -290,7 +293,7 @@ __kernel void max_pool_backward_2x2(__global float *dx, const __global float *dy
 __kernel void avg_pool_forward_2x2(__global float *y, const __global float *x, POOL_ARGS) {
     CHUNK_2X2
     float4 v0, v1, v2, v3;
-    window_2x2(x, top, w, lanes, &v0, &v1, &v2, &v3);
+    window_2x2(x, top, w, lanes, planes * h * w, &v0, &v1, &v2, &v3);
     /* The general kernel's order: 0 + v0 (exact), + v1, + v2, + v3, then the division. */
     store_f4(y + o, (((v0 + v1) + v2) + v3) / 4.0f, lanes);
 }
@@ -298,8 +301,8 @@ __kernel void avg_pool_forward_2x2(__global float *y, const __global float *x, P
 __kernel void avg_pool_backward_2x2(__global float *dx, const __global float *dy, POOL_ARGS) {
     CHUNK_2X2
     float4 g;
-    if (lanes == 4) {
-        g = vload4(0, dy + o);
+    if (lanes == 4 || o + 4 <= planes * oh * ow) {
+        g = vload4(0, dy + o); /* as max_pool_backward_2x2 */
     } else {
         float gs[4];
         for (int i = 0; i < 4; i++) {

@@ -10,7 +10,7 @@ class BiasAddParityTest {
     private final CpuBackend cpu = new CpuBackend();
 
     @ParameterizedTest(name = "outer={0} channels={1} inner={2}")
-    @CsvSource({"1,1,1", "3,5,1", "17,7,13", "64,10,1", "2,33,129", "1,1,100003", "256,1024,1"})
+    @CsvSource({"1,1,1", "3,5,1", "17,7,13", "64,10,1", "2,33,129", "1,1,100003", "256,1024,1", "1,32,12544", "64,3,197"})
     void biasAddForwardIsIdenticalAndBackwardAccumulatesTheSameSums(int outer, int channels, int inner) {
         OpenClBackend cl = OpenClTestSupport.backend();
         long seed = outer * 1_000_003L + channels * 1009L + inner;

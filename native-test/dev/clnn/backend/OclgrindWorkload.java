@@ -347,12 +347,18 @@ public final class OclgrindWorkload {
         cl.swapLeadingAxes(cd, cl.fromArray(src, 60), 3, 4, 5);
         cpu.swapLeadingAxes(rd, cpu.fromArray(src, 60), 3, 4, 5);
         check("swapLeadingAxes", cl.readFloats(cd), cpu.readFloats(rd), 0);
+        float[] bias = uniform(3);
+        Tensor cb = TestArrays.poisoned(cl, 60);
+        Tensor rb = cpu.empty(DType.F32, 60);
+        cl.swapLeadingAxesAddBias(cb, cl.fromArray(src, 60), cl.fromArray(bias, 3), 3, 4, 5);
+        cpu.swapLeadingAxesAddBias(rb, cpu.fromArray(src, 60), cpu.fromArray(bias, 3), 3, 4, 5);
+        check("swapLeadingAxesAddBias", cl.readFloats(cb), cpu.readFloats(rb), 0);
         convDirect();
     }
 
-    /** The direct kernels on a row with a full float8 and a tail, padding, and a strided case. */
+    /** The direct kernels on a row with a full float8 and a tail, a full and a part channel block, padding, stride. */
     private void convDirect() {
-        for (Conv2dShape s : new Conv2dShape[] {Conv2dShape.square(2, 1, 5, 11, 3, 3, 1, 1),
+        for (Conv2dShape s : new Conv2dShape[] {Conv2dShape.square(2, 1, 5, 11, 9, 3, 1, 1),
                 Conv2dShape.square(3, 2, 7, 6, 2, 3, 2, 1)}) {
             float[] x = uniform(s.inputSize());
             float[] w = uniform(s.cout() * s.patch());

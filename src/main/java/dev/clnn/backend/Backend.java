@@ -98,6 +98,13 @@ public interface Backend extends AutoCloseable {
     /** dst (b, a, inner) = src (a, b, inner) with the two leading axes swapped (NCHW ↔ CNHW); overwrites dst. */
     void swapLeadingAxes(Tensor dst, Tensor src, int a, int b, int inner);
 
+    /**
+     * {@link #swapLeadingAxes} and {@link #biasAddForward} in one pass: dst[j, i, k] = src[i, j, k] + bias[i] for
+     * dst (b, a, inner), src (a, b, inner), bias (a); overwrites dst. A convolution's GEMM output (cout, n, h·w)
+     * becomes its output (n, cout, h·w) with the bias added, the same sums as the two ops one after the other.
+     */
+    void swapLeadingAxesAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner);
+
     /** The algorithm this backend's convolution layers use for shape {@code s} (see {@link ConvPolicy}). */
     ConvAlgorithm convAlgorithm(Conv2dShape s);
 

@@ -19,6 +19,11 @@ final class ConvRoutine {
      */
     static final int DIRECT_CO_BLOCK = 4;
     /**
+     * DIRECT_OUT_BLOCK of conv.cl: output channels the direct forward pass computes at once, each its own chain of
+     * float8 multiply-adds; 8 chains cover an FMA's latency at two FMAs per cycle and fit in the registers.
+     */
+    static final int DIRECT_OUT_BLOCK = 8;
+    /**
      * Image slices the direct gradient's first pass splits the batch into: with cout and the row's pixels, enough
      * work-items to keep every core busy, and a second pass of only slices × row partials per weight.
      */
@@ -31,8 +36,7 @@ final class ConvRoutine {
     }
 
     void im2col(DeviceBuffer col, DeviceBuffer x, Conv2dShape s) {
-        launcher.rangeGrouped(Kernels.IM2COL, new long[] {(long) s.n() * s.outH(), s.patch()},
-                geometry(s, col, x));
+        launcher.rangeGrouped(Kernels.IM2COL, new long[] {s.n(), s.patch()}, geometry(s, col, x));
     }
 
     void col2im(DeviceBuffer dx, DeviceBuffer col, Conv2dShape s) {
@@ -45,8 +49,14 @@ final class ConvRoutine {
         launcher.rangeGrouped(Kernels.SWAP_LEADING_AXES, new long[] {lanes, b, a}, dst, src, a, b, inner);
     }
 
+    void swapLeadingAxesAddBias(DeviceBuffer dst, DeviceBuffer src, DeviceBuffer bias, int a, int b, int inner) {
+        long lanes = launcher.tuning().streamsRuns() ? 1 : inner;
+        launcher.rangeGrouped(Kernels.SWAP_LEADING_AXES_ADD_BIAS, new long[] {lanes, b, a}, dst, src, bias, a, b,
+                inner);
+    }
+
     void directForward(DeviceBuffer y, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer bias, Conv2dShape s) {
-        launcher.rangeGrouped(Kernels.CONV_DIRECT_FORWARD, new long[] {ceilDiv(s.outW(), DIRECT_COLUMNS), s.outH(), s.n()},
+        launcher.rangeGrouped(Kernels.CONV_DIRECT_FORWARD, new long[] {s.outH(), s.n()},
                 geometry(s, y, x, weight, bias, s.cout()));
     }
 

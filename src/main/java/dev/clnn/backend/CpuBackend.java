@@ -218,6 +218,21 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void swapLeadingAxesAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner) {
+        OpChecks.swapAddBias(dst, src, bias, a, b, inner);
+        float[] D = f(dst); // (b, a, inner)
+        float[] S = f(src); // (a, b, inner)
+        float[] B = f(bias); // (a)
+        for (int i = 0; i < a; i++) {
+            for (int j = 0; j < b; j++) {
+                for (int k = 0; k < inner; k++) {
+                    D[(j * a + i) * inner + k] = S[(i * b + j) * inner + k] + B[i];
+                }
+            }
+        }
+    }
+
+    @Override
     public ConvAlgorithm convAlgorithm(Conv2dShape s) {
         return conv.choose(s);
     }

@@ -13,7 +13,7 @@ public enum KernelFile {
             Define.KWI, Define.STRM, Define.STRN, Define.SA, Define.SB, Define.PACK_EDGE),
     GEMM_BLOCKED("gemm_blocked.cl", Define.VW, Define.RM, Define.WN, Define.PACK_TILE),
     BIAS("bias.cl", Define.BIAS_LOCAL),
-    CONV("conv.cl", Define.DIRECT_MAX_PATCH, Define.DIRECT_CO_BLOCK),
+    CONV("conv.cl", Define.DIRECT_MAX_PATCH, Define.DIRECT_CO_BLOCK, Define.DIRECT_OUT_BLOCK),
     RELU("relu.cl", Define.RELU_RUN),
     POOL("pool.cl"),
     SOFTMAX_XENT("softmax_xent.cl"),
@@ -67,6 +67,8 @@ public enum KernelFile {
         DIRECT_MAX_PATCH,
         /** conv.cl: output channels per work-item of the direct convolution's parameter gradient. */
         DIRECT_CO_BLOCK,
+        /** conv.cl: output channels a work-item of the direct convolution's forward pass computes at once. */
+        DIRECT_OUT_BLOCK,
         /** relu.cl: elements per work-item of relu_forward. */
         RELU_RUN
     }

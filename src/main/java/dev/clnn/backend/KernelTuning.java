@@ -239,6 +239,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             case BIAS_LOCAL -> biasLocal;
             case DIRECT_MAX_PATCH -> ConvAlgorithm.DIRECT_MAX_PATCH;
             case DIRECT_CO_BLOCK -> ConvRoutine.DIRECT_CO_BLOCK;
+            case DIRECT_OUT_BLOCK -> ConvRoutine.DIRECT_OUT_BLOCK;
             case RELU_RUN -> reluRun();
         };
     }

@@ -23,6 +23,7 @@ public enum Kernels {
     IM2COL(KernelFile.CONV, "im2col"),
     COL2IM(KernelFile.CONV, "col2im"),
     SWAP_LEADING_AXES(KernelFile.CONV, "swap_leading_axes"),
+    SWAP_LEADING_AXES_ADD_BIAS(KernelFile.CONV, "swap_leading_axes_add_bias"),
     CONV_DIRECT_FORWARD(KernelFile.CONV, "conv_direct_forward"),
     CONV_DIRECT_BACKWARD_PARTIAL(KernelFile.CONV, "conv_direct_backward_partial"),
     CONV_DIRECT_BACKWARD_SUM(KernelFile.CONV, "conv_direct_backward_sum"),

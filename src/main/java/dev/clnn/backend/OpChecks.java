@@ -123,6 +123,17 @@ final class OpChecks {
         Shapes.check("swapLeadingAxes", "dst", dst, F32, (long) a * b * inner, dims);
     }
 
+    static void swapAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner) {
+        String op = "swapLeadingAxesAddBias";
+        Shapes.positive(op, "a", a);
+        Shapes.positive(op, "b", b);
+        Shapes.positive(op, "inner", inner);
+        String dims = "(a, b, inner) = (" + a + ", " + b + ", " + inner + ")";
+        Shapes.check(op, "src", src, F32, (long) a * b * inner, dims);
+        Shapes.check(op, "dst", dst, F32, (long) a * b * inner, dims);
+        Shapes.check(op, "bias", bias, F32, a, "a = " + a);
+    }
+
     static void scalar(String op, Tensor loss, DType dtype) {
         Shapes.check(op, "result", loss, dtype, 1, "a scalar");
     }

@@ -48,6 +48,10 @@ final class OpWork {
         return 2 * E * a * b * inner;
     }
 
+    static long swapLeadingAxesAddBias(int a, int b, int inner) {
+        return swapLeadingAxes(a, b, inner) + E * a;
+    }
+
     /**
      * The direct convolution's multiply-adds, forward or for the parameter gradients alike: 2·n·cout·outH·outW·
      * cin·kh·kw, the count of the GEMM it replaces (the bias adds are not counted, as a GEMM's epilogue is not).

@@ -246,6 +246,14 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void swapLeadingAxesAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner) {
+        OpChecks.swapAddBias(dst, src, bias, a, b, inner);
+        run("swapLeadingAxesAddBias", () -> "src " + src + " bias " + bias + " (a, b, inner) = (" + a + ", " + b
+                + ", " + inner + ")", () -> convolution.swapLeadingAxesAddBias(buf(dst), buf(src), buf(bias), a, b,
+                        inner));
+    }
+
+    @Override
     public ConvAlgorithm convAlgorithm(Conv2dShape s) {
         return conv.choose(s);
     }

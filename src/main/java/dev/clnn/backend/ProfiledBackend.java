@@ -219,6 +219,12 @@ public final class ProfiledBackend implements Backend {
                 () -> this.inner.swapLeadingAxes(dst, src, a, b, inner));
     }
 
+    @Override
+    public void swapLeadingAxesAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner) {
+        bytes("swapLeadingAxesAddBias", () -> OpWork.swapLeadingAxesAddBias(a, b, inner),
+                () -> this.inner.swapLeadingAxesAddBias(dst, src, bias, a, b, inner));
+    }
+
     /** A choice, not an op: passed on untimed. */
     @Override
     public ConvAlgorithm convAlgorithm(Conv2dShape s) {

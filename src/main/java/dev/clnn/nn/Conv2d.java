@@ -93,8 +93,7 @@ public final class Conv2d implements Layer {
         backend.im2col(col, x, shape);
         // yT (cout, n·P) = W (cout, cin·k·k) · col (cin·k·k, n·P)
         backend.gemm(yT, weight.value(), col, false, false, cout, shape.columns(), shape.patch(), 1f, 0f);
-        backend.swapLeadingAxes(y, yT, cout, shape.n(), shape.pixels());
-        backend.biasAddForward(y, bias.value(), shape.n(), cout, shape.pixels());
+        backend.swapLeadingAxesAddBias(y, yT, bias.value(), cout, shape.n(), shape.pixels());
         return y;
     }
 

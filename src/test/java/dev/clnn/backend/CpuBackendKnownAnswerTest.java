@@ -88,6 +88,15 @@ class CpuBackendKnownAnswerTest {
     }
 
     @Test
+    void swapLeadingAxesAddBiasAddsEachLeadingIndexItsBias() {
+        Tensor dst = TestArrays.poisoned(cpu, 3, 2, 2);
+        cpu.swapLeadingAxesAddBias(dst, t(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 2, 3, 2),
+                t(new float[] {100, 200}, 2), 2, 3, 2);
+        assertArrayEquals(new float[] {101, 102, 207, 208, 103, 104, 209, 210, 105, 106, 211, 212},
+                cpu.readFloats(dst));
+    }
+
+    @Test
     void reluZeroesNegativesAndPassesGradientOnlyWherePositive() {
         Tensor x = t(new float[] {-2, -0f, 0, 3, Float.NaN}, 5);
         Tensor y = TestArrays.poisoned(cpu, 5);
