@@ -117,11 +117,12 @@ public final class SparkMain {
         @Option(names = "--partitions", paramLabel = "P", description = "replicas (default: Spark's default"
                 + " parallelism)")
         int partitions;
-        @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "write the weights, momentum and epoch"
-                + " there after every epoch")
+        @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "write the training state (weights,"
+                + " momentum, epoch) there after every epoch, as clnn train does; the newest three are kept")
         Path checkpointDir;
-        @Option(names = "--resume", description = "continue from the checkpoint in --checkpoint-dir, if any")
-        boolean resume;
+        @Option(names = "--resume", paramLabel = "DIR", description = "continue after the newest intact state in DIR"
+                + " (the same model, seed and batch) and keep writing states there")
+        Path resume;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
         boolean help;
 
@@ -129,11 +130,20 @@ public final class SparkMain {
             this.out = out;
         }
 
+        /** --resume DIR keeps its states where it resumes from, as clnn train does. */
+        private Path checkpointFolder() {
+            if (resume != null && checkpointDir != null && !resume.equals(checkpointDir)) {
+                throw new IllegalArgumentException("--resume " + resume + " with --checkpoint-dir " + checkpointDir
+                        + ": a resumed run keeps its states in the folder it resumes from");
+            }
+            return resume != null ? resume : checkpointDir;
+        }
+
         @Override
         public Integer call() {
             SparkTrainOptions options = new SparkTrainOptions(new TrainOptions(ModelSpec.parse(model), data, epochs,
                     batch, lr, momentum, nesterov, weightDecay, schedule, warmup, seed, save, null, null, quiet,
-                    !continueOnNan), localSteps, partitions, checkpointDir, resume);
+                    !continueOnNan), localSteps, partitions, checkpointFolder(), resume != null);
             SparkConf conf = new SparkConf().setAppName("clnn-spark train").set("spark.ui.enabled", "false");
             if (master != null) {
                 conf.setMaster(master);

@@ -85,12 +85,12 @@ public final class SparkTrainer {
             ReplicaState state = new ReplicaState(read(model), null);
             int firstEpoch = 1;
             if (options.resume()) {
-                TrainingCheckpoint.Saved saved = TrainingCheckpoint.load(options.checkpointDir(), model, run);
+                TrainingCheckpoint.Saved saved = TrainingCheckpoint.load(options.checkpointDir(), model, run,
+                        out::println);
                 if (saved != null) {
                     state = saved.state();
                     firstEpoch = saved.epoch() + 1;
-                    say("resuming after epoch %d from %s", saved.epoch(),
-                            options.checkpointDir().resolve(TrainingCheckpoint.FILE));
+                    say("resuming after epoch %d from %s", saved.epoch(), saved.file());
                 }
             }
             say("training %s on Spark %s, %d replicas, %d local step%s per round: %d train / %d test samples, %d"
@@ -129,7 +129,7 @@ public final class SparkTrainer {
                 write(model, state);
                 result = Evaluator.evaluate(backend, model, test, input, Math.max(o.batch(), 256));
                 if (options.checkpointDir() != null) {
-                    TrainingCheckpoint.save(options.checkpointDir(), epoch, state, model, run);
+                    TrainingCheckpoint.save(options.checkpointDir(), epoch, plan.batchCount(), state, model, run);
                 }
                 say("epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.2f%%  lr %.5f  %.0f samples/s"
                         + "  (replicas on %s)", epoch, o.epochs(), lossSum / seen, result.loss(),

@@ -1,89 +1,86 @@
 package dev.clnn.spark;
 
-import dev.clnn.data.Safetensors;
-import dev.clnn.data.SafetensorsFile;
+import dev.clnn.checkpoint.StateDirectory;
+import dev.clnn.checkpoint.TrainingPosition;
+import dev.clnn.checkpoint.TrainingState;
 import dev.clnn.data.TensorEntry;
 import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
- * The driver's state at an epoch's end, in {@code DIR/clnn-spark-checkpoint.safetensors}: each parameter under its
- * state-dict name, its momentum buffer under {@code momentum.NAME}, and in the metadata the finished epoch with the
- * model, seed and batch it belongs to. Written atomically (a temporary file renamed over the last one), so a driver
- * that dies mid-write leaves the previous epoch's checkpoint.
+ * The driver's state at an epoch's end, as the training states of {@code clnn train --checkpoint-dir}
+ * ({@link StateDirectory}: one self-checking file per state, named by its step, the newest three kept): each
+ * parameter under its state-dict name, its momentum buffer beside it, the epochs finished as the position, and the
+ * run's model, seed and batch as its settings. A damaged newest state is reported and the one before it used.
  */
 final class TrainingCheckpoint {
-    static final String FILE = "clnn-spark-checkpoint.safetensors";
-
-    /** The state after {@code epoch} finished epochs. */
-    record Saved(int epoch, ReplicaState state) {
+    /** The state after {@code epoch} finished epochs, and the file it came from. */
+    record Saved(int epoch, ReplicaState state, Path file) {
     }
 
     private TrainingCheckpoint() {
     }
 
-    static void save(Path dir, int epoch, ReplicaState state, Sequential model, Map<String, String> run) {
+    /** Writes the state after {@code epoch} epochs of {@code batchesPerEpoch} steps each. */
+    static Path save(Path dir, int epoch, long batchesPerEpoch, ReplicaState state, Sequential model,
+            Map<String, String> run) {
         List<String> names = new ArrayList<>(model.namedParams().keySet());
         List<Param> params = model.params();
-        List<TensorEntry> entries = new ArrayList<>();
+        List<TensorEntry> weights = new ArrayList<>();
+        Map<String, TensorEntry> momentum = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             int[] shape = params.get(i).shape();
-            entries.add(TensorEntry.f32(names.get(i), shape, state.weights()[i]));
+            weights.add(TensorEntry.f32(names.get(i), shape, state.weights()[i]));
             if (state.momentum() != null && state.momentum()[i] != null) {
-                entries.add(TensorEntry.f32("momentum." + names.get(i), shape, state.momentum()[i]));
+                momentum.put(names.get(i), TensorEntry.f32(names.get(i), shape, state.momentum()[i]));
             }
         }
-        Map<String, String> metadata = new TreeMap<>(run);
-        metadata.put("epoch", Integer.toString(epoch));
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the checkpoint folder " + dir, e);
-        }
-        Safetensors.write(dir.resolve(FILE), entries, metadata);
+        TrainingPosition next = new TrainingPosition(epoch + 1, 0, epoch * batchesPerEpoch, 0, 0);
+        return new StateDirectory(dir, 3).write(new TrainingState(run, next, weights, momentum, Map.of(), ""));
     }
 
     /**
-     * The checkpoint in {@code dir}, or null when there is none.
+     * The newest intact state in {@code dir}, or null when the folder holds none.
      *
-     * @throws IllegalArgumentException when it belongs to another run (model, seed or batch differ) or lacks a tensor
+     * @param notes told a line per damaged state skipped
+     * @throws IllegalArgumentException when it belongs to another run (model, seed or batch differ), none is intact,
+     *                                  or a tensor is missing
      */
-    static Saved load(Path dir, Sequential model, Map<String, String> run) {
-        Path file = dir.resolve(FILE);
-        if (!Files.exists(file)) {
+    static Saved load(Path dir, Sequential model, Map<String, String> run, Consumer<String> notes) {
+        StateDirectory states = new StateDirectory(dir, 3);
+        if (states.states().isEmpty()) {
             return null;
         }
-        SafetensorsFile f = Safetensors.read(file);
+        StateDirectory.Loaded loaded = states.newestIntact(notes);
+        TrainingState saved = loaded.state();
         for (Map.Entry<String, String> e : run.entrySet()) {
-            String saved = f.metadata().get(e.getKey());
-            if (!e.getValue().equals(saved)) {
-                throw new IllegalArgumentException(file + " is from another run: its " + e.getKey() + " is " + saved
-                        + ", this run's " + e.getValue());
+            String was = saved.settings().get(e.getKey());
+            if (!e.getValue().equals(was)) {
+                throw new IllegalArgumentException(loaded.file() + " is from another run: its " + e.getKey() + " is "
+                        + was + ", this run's " + e.getValue());
             }
         }
+        Map<String, TensorEntry> byName = new HashMap<>();
+        saved.params().forEach(t -> byName.put(t.name(), t));
         List<String> names = new ArrayList<>(model.namedParams().keySet());
         float[][] weights = new float[names.size()][];
         float[][] momentum = new float[names.size()][];
-        boolean anyMomentum = false;
         for (int i = 0; i < names.size(); i++) {
-            TensorEntry w = f.tensors().get(names.get(i));
+            TensorEntry w = byName.get(names.get(i));
             if (w == null) {
-                throw new IllegalArgumentException(file + " has no tensor " + names.get(i));
+                throw new IllegalArgumentException(loaded.file() + " has no tensor " + names.get(i));
             }
-            weights[i] = w.toFloats();
-            TensorEntry m = f.tensors().get("momentum." + names.get(i));
-            momentum[i] = m == null ? null : m.toFloats();
-            anyMomentum |= m != null;
+            weights[i] = w.floats();
+            TensorEntry m = saved.momentum().get(names.get(i));
+            momentum[i] = m == null ? null : m.floats();
         }
-        return new Saved(Integer.parseInt(f.metadata().get("epoch")), new ReplicaState(weights,
-                anyMomentum ? momentum : null));
+        return new Saved(saved.position().epoch() - 1,
+                new ReplicaState(weights, saved.momentum().isEmpty() ? null : momentum), loaded.file());
     }
 }

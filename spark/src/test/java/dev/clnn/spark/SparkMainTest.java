@@ -33,8 +33,9 @@ class SparkMainTest {
         assertEquals(1, run("train", "--local-steps", "0"));
         assertEquals("clnn-spark: --local-steps must be positive, got 0", err().strip());
         err.reset();
-        assertEquals(1, run("train", "--resume"));
-        assertEquals("clnn-spark: --resume needs --checkpoint-dir", err().strip());
+        assertEquals(1, run("train", "--resume", "a", "--checkpoint-dir", "b"));
+        assertEquals("clnn-spark: --resume a with --checkpoint-dir b: a resumed run keeps its states in the folder it"
+                + " resumes from", err().strip());
     }
 
     @Test

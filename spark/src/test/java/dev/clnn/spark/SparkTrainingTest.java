@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
+import dev.clnn.checkpoint.StateDirectory;
+import dev.clnn.checkpoint.StateFile;
+import dev.clnn.checkpoint.TrainingState;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;
 import dev.clnn.data.Safetensors;
-import dev.clnn.data.SafetensorsFile;
 import dev.clnn.data.TensorEntry;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.train.Evaluation;
@@ -137,13 +139,16 @@ class SparkTrainingTest {
         assertThrows(Exception.class, () -> spark(new SparkTrainOptions(options(2, 64, false, 0f, resumed), 1,
                 2, checkpoints, true), data, new FaultInjection(0, firstStepOfEpoch2 + 3, 100)));
         assertFalse(Files.exists(resumed));
-        SafetensorsFile checkpoint = Safetensors.read(checkpoints.resolve(TrainingCheckpoint.FILE));
-        assertEquals("1", checkpoint.metadata().get("epoch"));
-        assertTrue(checkpoint.tensors().containsKey("momentum.0.weight"), checkpoint.tensors().keySet().toString());
+        // The state of clnn train --checkpoint-dir: after epoch 1 (10 steps), weights and momentum, self-checking.
+        List<Path> states = new StateDirectory(checkpoints, 3).states();
+        assertEquals(List.of(checkpoints.resolve("state-000000000010.safetensors")), states);
+        TrainingState after1 = StateFile.read(states.get(0));
+        assertEquals(2, after1.position().epoch());
+        assertTrue(after1.momentum().containsKey("0.weight"), after1.momentum().keySet().toString());
         spark(new SparkTrainOptions(options(2, 64, false, 0f, resumed), 1, 2, checkpoints, true), data,
                 FaultInjection.NONE);
         assertSameWeights(clean, resumed);
-        assertEquals("2", Safetensors.read(checkpoints.resolve(TrainingCheckpoint.FILE)).metadata().get("epoch"));
+        assertEquals(3, StateFile.read(new StateDirectory(checkpoints, 3).states().get(0)).position().epoch());
     }
 
     /** A DataFrame of (features array<float>, label int) gives the samples of the data set, in order. */
