@@ -58,6 +58,13 @@ final class OpChecks {
         Shapes.check(op, "output", y, F32, p.outputSize(), p.toString());
     }
 
+    /** A pooling backward's optional fused-ReLU gate: absent, or shaped as the pool's input. */
+    static void reluOutput(String op, Tensor reluOutput, Pool2d p) {
+        if (reluOutput != null) {
+            Shapes.check(op, "ReLU output", reluOutput, F32, p.inputSize(), p.toString());
+        }
+    }
+
     static void argmax(String op, Tensor argmax, Pool2d p) {
         Shapes.check(op, "argmax", argmax, I32, p.outputSize(), p.toString());
     }

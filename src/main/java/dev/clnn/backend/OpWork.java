@@ -74,16 +74,17 @@ final class OpWork {
     }
 
     /** dy and the argmax read; dx written. */
-    static long maxPoolBackward(Pool2d p) {
-        return E * ((long) p.inputSize() + 2L * p.outputSize());
+    /** dx written, dy and the arg-max read, and with a fused ReLU its output read as the gate. */
+    static long maxPoolBackward(Pool2d p, boolean relu) {
+        return E * ((relu ? 2L : 1L) * p.inputSize() + 2L * p.outputSize());
     }
 
     static long avgPoolForward(Pool2d p) {
         return E * ((long) p.inputSize() + p.outputSize());
     }
 
-    static long avgPoolBackward(Pool2d p) {
-        return E * ((long) p.inputSize() + p.outputSize());
+    static long avgPoolBackward(Pool2d p, boolean relu) {
+        return E * ((relu ? 2L : 1L) * p.inputSize() + p.outputSize());
     }
 
     /** Logits read, probs written, labels read, one loss written. */
