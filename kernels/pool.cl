@@ -9,8 +9,10 @@
  * from the outputs whose windows cover it (no atomics; the sum runs in output order, as the Java reference scatters);
  * for windows that do not overlap, the *_scatter forms below write each output's block of dx instead.
  * Every backward kernel also takes (gate, relu): with relu != 0, x is a ReLU's output (the ReLU fused into the
- * convolution before it) and dx is written as 0 wherever gate (= x, same layout) is <= 0, which is the ReLU's own
- * backward folded in (x <= 0 exactly where the ReLU's input was); with relu == 0 gate is never read.
+ * convolution before it) and dx is 0 wherever x <= 0, which is the ReLU's own backward folded in (x <= 0 exactly
+ * where the ReLU's input was); with relu == 0 gate is never read. Average pooling's gate is x itself (dx's layout);
+ * max pooling's is y (dy's layout): an output's gradient only reaches its arg-max, where x = y, so dropping dy
+ * where y <= 0 is the same and reads a quarter of the data for 2x2 windows.
  * Work-groups are 3-D (PoolRoutine.LOCAL), so a group covers several rows and planes of small images.
  * Dispatched by PoolRoutine (OpenClBackend.maxPoolForward / maxPoolBackward / avgPoolForward / avgPoolBackward).
  */
@@ -88,11 +90,11 @@ __kernel void max_pool_backward(__global float *dx, const __global float *dy, co
         for (int ocol = COVER_FIRST(q, pw, kw, sw); ocol <= COVER_LAST(q, pw, sw, ow); ocol++) {
             const int o = base + orow * ow + ocol;
             if (argmax[o] == self) {
-                sum += dy[o];
+                sum += GATED(dy[o], gate, o);
             }
         }
     }
-    dx[e] = GATED(sum, gate, e);
+    dx[e] = sum;
 }
 
 __kernel void avg_pool_forward(__global float *y, const __global float *x, POOL_ARGS) {
@@ -139,13 +141,12 @@ __kernel void avg_pool_backward(__global float *dx, const __global float *dy, co
 __kernel void max_pool_backward_scatter(__global float *dx, const __global float *dy, const __global int *argmax,
                                         const __global float *gate, const int relu, POOL_ARGS) {
     OUTPUT_INDEX
-    const float g = dy[o];
+    const float g = GATED(dy[o], gate, o);
     const int winner = argmax[o];
     __global float *out = dx + plane * h * w;
-    const __global float *in = gate + plane * h * w;
     for (int hh = BLOCK_FIRST(r, sh, ph); hh < BLOCK_END(r, sh, ph, oh, h); hh++) {
         for (int ww = BLOCK_FIRST(q, sw, pw); ww < BLOCK_END(q, sw, pw, ow, w); ww++) {
-            out[hh * w + ww] = hh * w + ww == winner ? GATED(g, in, hh * w + ww) : 0.0f;
+            out[hh * w + ww] = hh * w + ww == winner ? g : 0.0f;
         }
     }
 }
@@ -296,11 +297,14 @@ __kernel void max_pool_backward_2x2(__global float *dx, const __global float *dy
         /* Lanes past the row's end read the next row's outputs; store_f8 stores none of their cells. */
         g = vload4(0, dy + o);
         winner = vload4(0, argmax + o);
+        if (relu) {
+            g = select(g, (float4) (0.0f), vload4(0, gate + o) <= (float4) (0.0f));
+        }
     } else {
         float gs[4];
         int ws[4];
         for (int i = 0; i < 4; i++) {
-            gs[i] = i < lanes ? dy[o + i] : 0.0f;
+            gs[i] = i < lanes ? GATED(dy[o + i], gate, o + i) : 0.0f;
             ws[i] = i < lanes ? argmax[o + i] : -1;
         }
         g = vload4(0, gs);
@@ -312,14 +316,8 @@ __kernel void max_pool_backward_2x2(__global float *dx, const __global float *dy
     const float4 e1 = select(zero, g, winner == at + 1);
     const float4 e2 = select(zero, g, winner == at + w);
     const float4 e3 = select(zero, g, winner == at + w + 1);
-    float8 upper = (float8) (e0.s0, e1.s0, e0.s1, e1.s1, e0.s2, e1.s2, e0.s3, e1.s3);
-    float8 lower = (float8) (e2.s0, e3.s0, e2.s1, e3.s1, e2.s2, e3.s2, e2.s3, e3.s3);
-    if (relu) {
-        upper = gate_f8(upper, gate, top, lanes, planes * h * w);
-        lower = gate_f8(lower, gate, top + w, lanes, planes * h * w);
-    }
-    store_f8(dx + top, upper, lanes);
-    store_f8(dx + top + w, lower, lanes);
+    store_f8(dx + top, (float8) (e0.s0, e1.s0, e0.s1, e1.s1, e0.s2, e1.s2, e0.s3, e1.s3), lanes);
+    store_f8(dx + top + w, (float8) (e2.s0, e3.s0, e2.s1, e3.s1, e2.s2, e3.s2, e2.s3, e3.s3), lanes);
 }
 
 __kernel void avg_pool_forward_2x2(__global float *y, const __global float *x, POOL_ARGS) {

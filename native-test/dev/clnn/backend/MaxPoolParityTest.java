@@ -39,8 +39,8 @@ class MaxPoolParityTest {
 
     /**
      * After a fused ReLU the input is a ReLU's output (many exact zeros, some NaN, which the ReLU passes) and backward
-     * zeroes dx where it is ≤ 0: bit-identical to the reference, which equals the pooling's backward followed by
-     * the ReLU's, on every kernel form (gather, block, 2×2).
+     * drops dy where the output y is ≤ 0: bit-identical to the reference, which equals the pooling's backward
+     * followed by the ReLU's (gated by x), on every kernel form (gather, block, 2×2).
      */
     @Test
     void theFusedReluGradientIsIdenticalAndEqualsThePoolingThenTheRelu() {
@@ -86,7 +86,7 @@ class MaxPoolParityTest {
                 Tensor arg = TestArrays.poisonedInts(be, p.n(), p.c(), p.outH(), p.outW());
                 Tensor dx = TestArrays.poisoned(be, p.n(), p.c(), p.h(), p.w())) {
             be.maxPoolForward(y, arg, xt, p);
-            be.maxPoolBackward(dx, dyt, arg, fusedRelu ? xt : null, p);
+            be.maxPoolBackward(dx, dyt, arg, fusedRelu ? y : null, p);
             return new Result(be.readFloats(y), be.readInts(arg), be.readFloats(dx));
         }
     }

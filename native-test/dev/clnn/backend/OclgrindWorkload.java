@@ -229,8 +229,8 @@ public final class OclgrindWorkload {
         be.maxPoolBackward(dx, dyt, arg, null, p);
         float[] maxY = be.readFloats(y);
         float[] maxDx = be.readFloats(dx);
-        // With a fused ReLU's gate: x stands in for the ReLU's output (the gate reads only its sign).
-        be.maxPoolBackward(dx, dyt, arg, xt, p);
+        // With a fused ReLU's gate (y for max pooling, x for average): only its sign is read.
+        be.maxPoolBackward(dx, dyt, arg, y, p);
         float[] maxDxRelu = be.readFloats(dx);
         be.avgPoolForward(y, xt, p);
         be.avgPoolBackward(dx, dyt, null, p);

@@ -143,11 +143,12 @@ public interface Backend extends AutoCloseable {
     void maxPoolForward(Tensor y, Tensor argmax, Tensor x, Pool2d p);
 
     /**
-     * dx (n, c, h, w) = Σ of dy over the outputs whose saved arg-max is that input; overwrites dx. With
-     * {@code reluOutput} (else null): the pool's input x (n, c, h, w) is a ReLU's output, and dx is 0 wherever
-     * x ≤ 0, which is {@link #reluBackward} folded in (x ≤ 0 exactly where the ReLU's input was).
+     * dx (n, c, h, w) = Σ of dy over the outputs whose saved arg-max is that input; overwrites dx. With {@code y}
+     * (else null), the forward's output, where the pool's input x is a ReLU's output: each dy is dropped where
+     * y ≤ 0, which makes dx 0 wherever x ≤ 0 (an output's gradient reaches only its arg-max, where x = y), which is
+     * {@link #reluBackward} folded in (x ≤ 0 exactly where the ReLU's input was).
      */
-    void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor reluOutput, Pool2d p);
+    void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor y, Pool2d p);
 
     /**
      * Average pooling with {@code count_include_pad=True}: y = (Σ of x over the window, padding counting as 0) /
@@ -156,8 +157,9 @@ public interface Backend extends AutoCloseable {
     void avgPoolForward(Tensor y, Tensor x, Pool2d p);
 
     /**
-     * dx = Σ over the windows containing each input of dy / (kh·kw); overwrites dx. {@code reluOutput} (or null) as
-     * for {@link #maxPoolBackward}.
+     * dx = Σ over the windows containing each input of dy / (kh·kw); overwrites dx. With {@code reluOutput} (else
+     * null), the pool's input x (n, c, h, w) where it is a ReLU's output: dx is 0 wherever x ≤ 0, which is
+     * {@link #reluBackward} folded in (x ≤ 0 exactly where the ReLU's input was).
      */
     void avgPoolBackward(Tensor dx, Tensor dy, Tensor reluOutput, Pool2d p);
 

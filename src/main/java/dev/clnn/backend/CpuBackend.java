@@ -370,23 +370,24 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor reluOutput, Pool2d p) {
+    public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor y, Pool2d p) {
         OpChecks.pool("maxPoolBackward", dy, dx, p);
         OpChecks.argmax("maxPoolBackward", argmax, p);
-        OpChecks.reluOutput("maxPoolBackward", reluOutput, p);
+        OpChecks.reluGate("maxPoolBackward", y, true, p);
         float[] dX = f(dx);
         float[] dY = f(dy);
         int[] idx = i(argmax);
+        float[] Y = y == null ? null : f(y);
         int planeIn = p.h() * p.w();
         int planeOut = p.outH() * p.outW();
         Arrays.fill(dX, 0f);
         for (int plane = 0; plane < p.n() * p.c(); plane++) {
             for (int o = 0; o < planeOut; o++) {
                 int out = plane * planeOut + o;
-                dX[plane * planeIn + idx[out]] += dY[out];
+                // After a fused ReLU: the winner x = y, so y ≤ 0 is where the ReLU's gradient is 0.
+                dX[plane * planeIn + idx[out]] += Y != null && Y[out] <= 0f ? 0f : dY[out];
             }
         }
-        reluGate(dX, reluOutput);
     }
 
     @Override
@@ -418,7 +419,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void avgPoolBackward(Tensor dx, Tensor dy, Tensor reluOutput, Pool2d p) {
         OpChecks.pool("avgPoolBackward", dy, dx, p);
-        OpChecks.reluOutput("avgPoolBackward", reluOutput, p);
+        OpChecks.reluGate("avgPoolBackward", reluOutput, false, p);
         float[] dX = f(dx);
         float[] dY = f(dy);
         int oh = p.outH();

@@ -58,10 +58,11 @@ final class OpChecks {
         Shapes.check(op, "output", y, F32, p.outputSize(), p.toString());
     }
 
-    /** A pooling backward's optional fused-ReLU gate: absent, or shaped as the pool's input. */
-    static void reluOutput(String op, Tensor reluOutput, Pool2d p) {
-        if (reluOutput != null) {
-            Shapes.check(op, "ReLU output", reluOutput, F32, p.inputSize(), p.toString());
+    /** A pooling backward's optional fused-ReLU gate: absent, or shaped as the pool's input (avg) or output (max). */
+    static void reluGate(String op, Tensor gate, boolean isOutput, Pool2d p) {
+        if (gate != null) {
+            Shapes.check(op, isOutput ? "pool output (ReLU gate)" : "ReLU output", gate, F32,
+                    isOutput ? p.outputSize() : p.inputSize(), p.toString());
         }
     }
 

@@ -299,12 +299,12 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor reluOutput, Pool2d p) {
+    public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor y, Pool2d p) {
         OpChecks.pool("maxPoolBackward", dy, dx, p);
         OpChecks.argmax("maxPoolBackward", argmax, p);
-        OpChecks.reluOutput("maxPoolBackward", reluOutput, p);
-        run("maxPoolBackward", () -> p + (reluOutput == null ? "" : " relu"),
-                () -> pooling.maxBackward(buf(dx), buf(dy), buf(argmax), gateBuf(reluOutput), p));
+        OpChecks.reluGate("maxPoolBackward", y, true, p);
+        run("maxPoolBackward", () -> p + (y == null ? "" : " relu"),
+                () -> pooling.maxBackward(buf(dx), buf(dy), buf(argmax), gateBuf(y), p));
     }
 
     @Override
@@ -316,13 +316,13 @@ public final class OpenClBackend implements Backend {
     @Override
     public void avgPoolBackward(Tensor dx, Tensor dy, Tensor reluOutput, Pool2d p) {
         OpChecks.pool("avgPoolBackward", dy, dx, p);
-        OpChecks.reluOutput("avgPoolBackward", reluOutput, p);
+        OpChecks.reluGate("avgPoolBackward", reluOutput, false, p);
         run("avgPoolBackward", () -> p + (reluOutput == null ? "" : " relu"),
                 () -> pooling.avgBackward(buf(dx), buf(dy), gateBuf(reluOutput), p));
     }
 
-    private static DeviceBuffer gateBuf(Tensor reluOutput) {
-        return reluOutput == null ? null : buf(reluOutput);
+    private static DeviceBuffer gateBuf(Tensor gate) {
+        return gate == null ? null : buf(gate);
     }
 
     // ---- losses -------------------------------------------------------------------------------------------------

@@ -27,9 +27,9 @@ final class PoolRoutine {
         }
     }
 
-    /** With {@code reluOutput} (else null) dx is 0 wherever it is ≤ 0: see {@link Backend#maxPoolBackward}. */
-    void maxBackward(DeviceBuffer dx, DeviceBuffer dy, DeviceBuffer argmax, DeviceBuffer reluOutput, Pool2d p) {
-        Object[] buffers = {dx, dy, argmax, gate(reluOutput, dy), reluOutput == null ? 0 : 1};
+    /** With {@code y} (else null) dy is dropped where y ≤ 0: see {@link Backend#maxPoolBackward}. */
+    void maxBackward(DeviceBuffer dx, DeviceBuffer dy, DeviceBuffer argmax, DeviceBuffer y, Pool2d p) {
+        Object[] buffers = {dx, dy, argmax, gate(y, dy), y == null ? 0 : 1};
         if (tiles2x2(p)) {
             overChunks(Kernels.MAX_POOL_BACKWARD_2X2, p, buffers);
         } else if (windowsDisjoint(p)) {
@@ -59,9 +59,9 @@ final class PoolRoutine {
         }
     }
 
-    /** The kernels' gate argument: the ReLU's output, or any valid buffer (never read) when there is none. */
-    private static DeviceBuffer gate(DeviceBuffer reluOutput, DeviceBuffer unread) {
-        return reluOutput == null ? unread : reluOutput;
+    /** The kernels' gate argument, or any valid buffer (never read) when there is none. */
+    private static DeviceBuffer gate(DeviceBuffer gate, DeviceBuffer unread) {
+        return gate == null ? unread : gate;
     }
 
     /**

@@ -259,9 +259,9 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
-    public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor reluOutput, Pool2d p) {
-        bytes("maxPoolBackward", () -> OpWork.maxPoolBackward(p, reluOutput != null),
-                () -> inner.maxPoolBackward(dx, dy, argmax, reluOutput, p));
+    public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor y, Pool2d p) {
+        bytes("maxPoolBackward", () -> OpWork.maxPoolBackward(p, y != null),
+                () -> inner.maxPoolBackward(dx, dy, argmax, y, p));
     }
 
     @Override

@@ -8,11 +8,10 @@ import dev.clnn.backend.Tensor;
 /**
  * Max pooling over (N, C, H, W) with a square window, as PyTorch's {@code MaxPool2d(k, stride, pad)} (floor mode,
  * padding counts as −∞, at most half the window). Saves the I32 arg-max of every output; backward routes dy to it
- * (and after a fused ReLU, see {@link PoolLayer}, zeroes it where the input is ≤ 0).
+ * (and after a fused ReLU, see {@link PoolLayer}, drops it where the output, the winning input, is ≤ 0).
  */
 public final class MaxPool2d extends PoolLayer {
     private Pool2d p;
-    private Tensor x; // the input, kept as the fused ReLU's gate
     private Tensor y; // (n, c, outH, outW)
     private Tensor argmax; // (n, c, outH, outW), I32 index within the (h, w) plane
     private Tensor dx; // (n, c, h, w)
@@ -29,7 +28,6 @@ public final class MaxPool2d extends PoolLayer {
     @Override
     public Tensor forward(Tensor x) {
         p = geometry(x.shape());
-        this.x = x;
         int[] shape = {p.n(), p.c(), p.outH(), p.outW()};
         y = Buffers.reuse(backend, y, DType.F32, shape);
         argmax = Buffers.reuse(backend, argmax, DType.I32, shape);
@@ -41,7 +39,7 @@ public final class MaxPool2d extends PoolLayer {
     public Tensor backward(Tensor dy) {
         Buffers.requireShape(toString(), "dy", dy, y == null ? null : y.shape());
         dx = Buffers.reuse(backend, dx, DType.F32, new int[] {p.n(), p.c(), p.h(), p.w()});
-        backend.maxPoolBackward(dx, dy, argmax, fusedRelu ? x : null, p);
+        backend.maxPoolBackward(dx, dy, argmax, fusedRelu ? y : null, p);
         return dx;
     }
 
@@ -51,7 +49,6 @@ public final class MaxPool2d extends PoolLayer {
         y = null;
         argmax = null;
         dx = null;
-        x = null;
     }
 
     @Override
