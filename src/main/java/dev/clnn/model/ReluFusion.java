@@ -14,8 +14,9 @@ final class ReluFusion {
     ReluFusion(List<LayerSpec> layers) {
         fusedRelu = new boolean[layers.size()];
         for (int i = 1; i + 1 < layers.size(); i++) {
+            LayerSpec next = layers.get(i + 1);
             fusedRelu[i] = layers.get(i - 1) instanceof LayerSpec.Conv && layers.get(i) instanceof LayerSpec.Relu
-                    && (layers.get(i + 1) instanceof LayerSpec.MaxPool || layers.get(i + 1) instanceof LayerSpec.AvgPool);
+                    && (next instanceof LayerSpec.MaxPool || next instanceof LayerSpec.AvgPool);
         }
     }
 
