@@ -11,13 +11,15 @@
  *   swap_leading_axes(dst, src, a, b, inner): dst (b, a, inner) = src (a, b, inner); 3-D range (lanes, b, a) with
  *       lanes = inner on GPUs (one element per work-item) and 1 on CPUs (one work-item per run of inner elements,
  *       about 4 times faster under POCL).
- *   swap_leading_axes_add_bias(dst, src, bias, a, b, inner): the same with bias[i] added to run i, for a
- *       convolution's output: one pass instead of a swap and a bias_add_forward.
+ *   swap_leading_axes_add_bias(dst, src, bias, a, b, inner, relu): the same with bias[i] added to run i, for a
+ *       convolution's output: one pass instead of a swap and a bias_add_forward; relu != 0 also applies a ReLU that
+ *       follows the convolution (v <= 0 ? 0 : v, NaN passing, as relu_forward), so no separate pass runs.
  * Direct convolution, for few input channels (cin*kh*kw <= DIRECT_MAX_PATCH), where im2col's K is too short for a
  * GEMM to pay off. weight (cout, cin*kh*kw) as PyTorch's (cout, cin, kh, kw); y, dy (n, cout, oh, ow).
- *   conv_direct_forward(y, x, weight, bias, cout, ...): y = bias + the window's taps times the weights, fused
- *       multiply-adds in (ci, dh, dw) order after the bias; 2-D range (oh, n), one work-item per output row of all
- *       cout channels, 8 pixels (a float8) and DIRECT_OUT_BLOCK channels at a time.
+ *   conv_direct_forward(y, x, weight, bias, cout, relu, ...): y = bias + the window's taps times the weights, fused
+ *       multiply-adds in (ci, dh, dw) order after the bias, then with relu != 0 the ReLU as relu_forward; 2-D range
+ *       (oh, n), one work-item per output row of all cout channels, 8 pixels (a float8) and DIRECT_OUT_BLOCK
+ *       channels at a time.
  *   conv_direct_backward_partial(partial, dy, x, cout, slices, qs, ...): 3-D range (qs/8, slices,
  *       ceil(cout/DIRECT_CO_BLOCK)), qs = ow rounded up to 8: work-item (chunk, s, block) sums, for each channel co
  *       of its block, over the images s, s + slices, ... and every output row,
@@ -63,8 +65,9 @@ __kernel void swap_leading_axes(__global float *dst, const __global float *src, 
 }
 
 __kernel void swap_leading_axes_add_bias(__global float *dst, const __global float *src,
-                                         const __global float *bias, const int a, const int b, const int inner) {
-    /* As swap_leading_axes, adding bias[i] on the way. */
+                                         const __global float *bias, const int a, const int b, const int inner,
+                                         const int relu) {
+    /* As swap_leading_axes, adding bias[i] on the way (and clamping at 0 for a fused ReLU). */
     const int j = (int) get_global_id(1);
     const int i = (int) get_global_id(2);
     if (j >= b || i >= a) {
@@ -75,7 +78,8 @@ __kernel void swap_leading_axes_add_bias(__global float *dst, const __global flo
     const __global float *from = src + (i * b + j) * inner;
     __global float *to = dst + (j * a + i) * inner;
     for (int k = (int) get_global_id(0); k < inner; k += lanes) {
-        to[k] = from[k] + add;
+        const float v = from[k] + add;
+        to[k] = (relu && v <= 0.0f) ? 0.0f : v;
     }
 }
 
@@ -229,7 +233,7 @@ __kernel void col2im(__global float *dx, const __global float *col, CONV_ARGS) {
 }
 
 __kernel void conv_direct_forward(__global float *y, const __global float *x, const __global float *weight,
-                                  const __global float *bias, const int cout, CONV_ARGS) {
+                                  const __global float *bias, const int cout, const int relu, CONV_ARGS) {
     /* Work-item (r, ni) computes output row r of every channel, 8 pixels (a float8) at a time: the taps are loaded
        once into private memory, then DIRECT_OUT_BLOCK channels at once run their vector multiply-adds, each its own
        chain, so the FMA units are not left waiting out one chain's latency. */
@@ -274,6 +278,9 @@ __kernel void conv_direct_forward(__global float *y, const __global float *x, co
                     break;
                 }
                 __global float *dst = out + (co0 + c) * oh * ow;
+                if (relu) {
+                    acc[c] = select(acc[c], (float8) (0.0f), acc[c] <= (float8) (0.0f)); /* as relu_forward */
+                }
                 if (valid == 8) {
                     vstore8(acc[c], 0, dst);
                 } else {

@@ -8,9 +8,17 @@
  * input element, 3-D range (w, h, planes), gathering
  * from the outputs whose windows cover it (no atomics; the sum runs in output order, as the Java reference scatters);
  * for windows that do not overlap, the *_scatter forms below write each output's block of dx instead.
+ * Every backward kernel also takes (gate, relu): with relu != 0, x is a ReLU's output (the ReLU fused into the
+ * convolution before it) and dx is 0 wherever x <= 0, which is the ReLU's own backward folded in (x <= 0 exactly
+ * where the ReLU's input was); with relu == 0 gate is never read. Average pooling's gate is x itself (dx's layout);
+ * max pooling's is y (dy's layout): an output's gradient only reaches its arg-max, where x = y, so dropping dy
+ * where y <= 0 is the same and reads a quarter of the data for 2x2 windows.
  * Work-groups are 3-D (PoolRoutine.LOCAL), so a group covers several rows and planes of small images.
  * Dispatched by PoolRoutine (OpenClBackend.maxPoolForward / maxPoolBackward / avgPoolForward / avgPoolBackward).
  */
+
+/* A dx value v at element i of gate g's layout, through the fused ReLU's gradient when there is one. */
+#define GATED(v, g, i) ((relu && (g)[i] <= 0.0f) ? 0.0f : (v))
 
 #define POOL_ARGS const int planes, const int h, const int w, const int kh, const int kw, const int sh, \
     const int sw, const int ph, const int pw, const int oh, const int ow
@@ -73,7 +81,7 @@ __kernel void max_pool_forward(__global float *y, __global int *argmax, const __
 }
 
 __kernel void max_pool_backward(__global float *dx, const __global float *dy, const __global int *argmax,
-                                POOL_ARGS) {
+                                const __global float *gate, const int relu, POOL_ARGS) {
     INPUT_INDEX
     const int self = r * w + q;
     const int base = plane * oh * ow;
@@ -82,7 +90,7 @@ __kernel void max_pool_backward(__global float *dx, const __global float *dy, co
         for (int ocol = COVER_FIRST(q, pw, kw, sw); ocol <= COVER_LAST(q, pw, sw, ow); ocol++) {
             const int o = base + orow * ow + ocol;
             if (argmax[o] == self) {
-                sum += dy[o];
+                sum += GATED(dy[o], gate, o);
             }
         }
     }
@@ -104,7 +112,8 @@ __kernel void avg_pool_forward(__global float *y, const __global float *x, POOL_
     y[o] = sum / (float) (kh * kw);
 }
 
-__kernel void avg_pool_backward(__global float *dx, const __global float *dy, POOL_ARGS) {
+__kernel void avg_pool_backward(__global float *dx, const __global float *dy, const __global float *gate,
+                                const int relu, POOL_ARGS) {
     INPUT_INDEX
     const int base = plane * oh * ow;
     const float divisor = (float) (kh * kw);
@@ -114,7 +123,7 @@ __kernel void avg_pool_backward(__global float *dx, const __global float *dy, PO
             sum += dy[base + orow * ow + ocol] / divisor;
         }
     }
-    dx[e] = sum;
+    dx[e] = GATED(sum, gate, e);
 }
 
 /*
@@ -130,9 +139,9 @@ __kernel void avg_pool_backward(__global float *dx, const __global float *dy, PO
 #define BLOCK_END(i, s, pad, outn, inn) (((i) == (outn) - 1) ? (inn) : min((inn), ((i) + 1) * (s) - (pad)))
 
 __kernel void max_pool_backward_scatter(__global float *dx, const __global float *dy, const __global int *argmax,
-                                        POOL_ARGS) {
+                                        const __global float *gate, const int relu, POOL_ARGS) {
     OUTPUT_INDEX
-    const float g = dy[o];
+    const float g = GATED(dy[o], gate, o);
     const int winner = argmax[o];
     __global float *out = dx + plane * h * w;
     for (int hh = BLOCK_FIRST(r, sh, ph); hh < BLOCK_END(r, sh, ph, oh, h); hh++) {
@@ -142,16 +151,18 @@ __kernel void max_pool_backward_scatter(__global float *dx, const __global float
     }
 }
 
-__kernel void avg_pool_backward_scatter(__global float *dx, const __global float *dy, POOL_ARGS) {
+__kernel void avg_pool_backward_scatter(__global float *dx, const __global float *dy, const __global float *gate,
+                                        const int relu, POOL_ARGS) {
     OUTPUT_INDEX
     const float g = dy[o] / (float) (kh * kw);
     const int h0 = r * sh - ph;
     const int w0 = q * sw - pw;
     __global float *out = dx + plane * h * w;
+    const __global float *in = gate + plane * h * w;
     for (int hh = BLOCK_FIRST(r, sh, ph); hh < BLOCK_END(r, sh, ph, oh, h); hh++) {
         for (int ww = BLOCK_FIRST(q, sw, pw); ww < BLOCK_END(q, sw, pw, ow, w); ww++) {
             /* Inside the window (which lies inside the block) the share of dy, else 0. */
-            out[hh * w + ww] = (hh - h0 < kh && ww - w0 < kw) ? g : 0.0f;
+            out[hh * w + ww] = (hh - h0 < kh && ww - w0 < kw) ? GATED(g, in, hh * w + ww) : 0.0f;
         }
     }
 }
@@ -226,6 +237,22 @@ inline void store_i4(__global int *p, const int4 v, const int lanes) {
     }
 }
 
+/* v with 0 wherever the first 2*lanes floats of gate at p are <= 0 (the fused ReLU's gradient), read as window_2x2
+   reads; lanes past those are never stored. */
+inline float8 gate_f8(const float8 v, const __global float *gate, const int p, const int lanes, const int size) {
+    float8 g;
+    if (lanes == 4 || p + 8 <= size) {
+        g = vload8(0, gate + p);
+    } else {
+        float a[8];
+        for (int i = 0; i < 8; i++) {
+            a[i] = i < 2 * lanes ? gate[p + i] : 1.0f;
+        }
+        g = vload8(0, a);
+    }
+    return select(v, (float8) (0.0f), g <= (float8) (0.0f));
+}
+
 /* Stores the first 2*lanes floats of a float8 at p. */
 inline void store_f8(__global float *p, const float8 v, const int lanes) {
     if (lanes == 4) {
@@ -262,7 +289,7 @@ __kernel void max_pool_forward_2x2(__global float *y, __global int *argmax, cons
 }
 
 __kernel void max_pool_backward_2x2(__global float *dx, const __global float *dy, const __global int *argmax,
-                                    POOL_ARGS) {
+                                    const __global float *gate, const int relu, POOL_ARGS) {
     CHUNK_2X2
     float4 g;
     int4 winner;
@@ -270,11 +297,14 @@ __kernel void max_pool_backward_2x2(__global float *dx, const __global float *dy
         /* Lanes past the row's end read the next row's outputs; store_f8 stores none of their cells. */
         g = vload4(0, dy + o);
         winner = vload4(0, argmax + o);
+        if (relu) {
+            g = select(g, (float4) (0.0f), vload4(0, gate + o) <= (float4) (0.0f));
+        }
     } else {
         float gs[4];
         int ws[4];
         for (int i = 0; i < 4; i++) {
-            gs[i] = i < lanes ? dy[o + i] : 0.0f;
+            gs[i] = i < lanes ? GATED(dy[o + i], gate, o + i) : 0.0f;
             ws[i] = i < lanes ? argmax[o + i] : -1;
         }
         g = vload4(0, gs);
@@ -298,7 +328,8 @@ __kernel void avg_pool_forward_2x2(__global float *y, const __global float *x, P
     store_f4(y + o, (((v0 + v1) + v2) + v3) / 4.0f, lanes);
 }
 
-__kernel void avg_pool_backward_2x2(__global float *dx, const __global float *dy, POOL_ARGS) {
+__kernel void avg_pool_backward_2x2(__global float *dx, const __global float *dy, const __global float *gate,
+                                    const int relu, POOL_ARGS) {
     CHUNK_2X2
     float4 g;
     if (lanes == 4 || o + 4 <= planes * oh * ow) {
@@ -312,6 +343,11 @@ __kernel void avg_pool_backward_2x2(__global float *dx, const __global float *dy
     }
     g = g / 4.0f;
     const float8 pairs = (float8) (g.s0, g.s0, g.s1, g.s1, g.s2, g.s2, g.s3, g.s3);
-    store_f8(dx + top, pairs, lanes);
-    store_f8(dx + top + w, pairs, lanes);
+    if (relu) {
+        store_f8(dx + top, gate_f8(pairs, gate, top, lanes, planes * h * w), lanes);
+        store_f8(dx + top + w, gate_f8(pairs, gate, top + w, lanes, planes * h * w), lanes);
+    } else {
+        store_f8(dx + top, pairs, lanes);
+        store_f8(dx + top + w, pairs, lanes);
+    }
 }

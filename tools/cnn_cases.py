@@ -11,4 +11,7 @@ CNN_CASES = [
     ("conv odd sizes mse", "conv(2,3,3,2,1),relu,avgpool(2,1,1),flatten,linear(90,4)", (1, 2, 9, 7), "mse",
      0.02, 0.5, False, 0.0, 2),
     ("cnn model", "cnn", (8, 1, 28, 28), "ce", 0.05, 0.9, True, 5e-4, 2),
+    # ReLUs clnn does not fuse (before a convolution, before flatten) beside one it does (conv, relu, maxpool).
+    ("relu unfused + fused", "conv(2,4,3,1,1),relu,conv(4,3,3,1,1),relu,maxpool(2),conv(3,2,3,1,1),relu,flatten,"
+     "linear(40,6)", (3, 2, 10, 9), "ce", 0.05, 0.9, False, 1e-3, 2),
 ]

@@ -48,8 +48,14 @@ class ConvDirectParityTest {
             float[] dw0 = TestArrays.uniform(random, w.length, -1, 1); // accumulating: the same prefill on both
             float[] db0 = TestArrays.uniform(random, b.length, -1, 1);
             // Both take the same fused multiply-adds in the same order, so forward agrees bit for bit.
-            TestArrays.assertIdentical("convDirectForward " + s + " seed=" + seed, forward(cl, s, x, w, b),
-                    forward(cpu, s, x, w, b));
+            TestArrays.assertIdentical("convDirectForward " + s + " seed=" + seed, forward(cl, s, x, w, b, false),
+                    forward(cpu, s, x, w, b, false));
+            // With the fused ReLU: the same sums through the same max(v, 0), and equal to the ReLU done after.
+            float[] fused = forward(cpu, s, x, w, b, true);
+            TestArrays.assertIdentical("convDirectForward relu " + s + " seed=" + seed, forward(cl, s, x, w, b, true),
+                    fused);
+            TestArrays.assertIdentical("convDirectForward relu = conv then relu " + s, fused,
+                    relu(forward(cpu, s, x, w, b, false)));
             float[][] expected = backward(cpu, s, x, dy, dw0, db0);
             float[][] actual = backward(cl, s, x, dy, dw0, db0);
             TestArrays.assertClose("convDirectBackward dW " + s + " seed=" + seed, actual[0], expected[0],
@@ -65,17 +71,25 @@ class ConvDirectParityTest {
         for (Backend be : List.of(cpu, OpenClTestSupport.backend())) {
             try (Tensor x = be.empty(DType.F32, s.inputSize()); Tensor y = be.empty(DType.F32, s.outputSize());
                     Tensor w = be.empty(DType.F32, s.cout() * s.patch()); Tensor b = be.empty(DType.F32, s.cout())) {
-                assertThrows(IllegalArgumentException.class, () -> be.convDirectForward(y, x, w, b, s), be.name());
+                assertThrows(IllegalArgumentException.class, () -> be.convDirectForward(y, x, w, b, s, false),
+                        be.name());
                 assertThrows(IllegalArgumentException.class, () -> be.convDirectBackward(w, b, y, x, s), be.name());
             }
         }
     }
 
-    private static float[] forward(Backend be, Conv2dShape s, float[] x, float[] w, float[] b) {
+    private float[] relu(float[] v) {
+        try (Tensor in = cpu.fromArray(v, v.length); Tensor out = TestArrays.poisoned(cpu, v.length)) {
+            cpu.reluForward(out, in, v.length);
+            return cpu.readFloats(out);
+        }
+    }
+
+    private static float[] forward(Backend be, Conv2dShape s, float[] x, float[] w, float[] b, boolean relu) {
         try (Tensor xt = be.fromArray(x, s.n(), s.cin(), s.h(), s.w());
                 Tensor wt = be.fromArray(w, s.cout(), s.cin(), s.kh(), s.kw()); Tensor bt = be.fromArray(b, s.cout());
                 Tensor y = TestArrays.poisoned(be, s.n(), s.cout(), s.outH(), s.outW())) {
-            be.convDirectForward(y, xt, wt, bt, s);
+            be.convDirectForward(y, xt, wt, bt, s, relu);
             return be.readFloats(y);
         }
     }

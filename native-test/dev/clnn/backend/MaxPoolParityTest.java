@@ -37,17 +37,56 @@ class MaxPoolParityTest {
         }
     }
 
+    /**
+     * After a fused ReLU the input is a ReLU's output (many exact zeros, some NaN, which the ReLU passes) and backward
+     * drops dy where the output y is ≤ 0: bit-identical to the reference, which equals the pooling's backward
+     * followed by the ReLU's (gated by x), on every kernel form (gather, block, 2×2).
+     */
+    @Test
+    void theFusedReluGradientIsIdenticalAndEqualsThePoolingThenTheRelu() {
+        OpenClBackend cl = OpenClTestSupport.backend();
+        int seed = 500;
+        for (Pool2d p : PoolCases.all()) {
+            SplittableRandom random = new SplittableRandom(++seed);
+            float[] x = reluOutput(random, p.inputSize());
+            float[] dy = TestArrays.uniform(random, p.outputSize(), -1, 1);
+            Result expected = run(cpu, x, dy, p, true);
+            TestArrays.assertIdentical("maxPoolBackward relu " + p + " seed=" + seed, run(cl, x, dy, p, true).dx,
+                    expected.dx);
+            float[] unfused = run(cpu, x, dy, p, false).dx;
+            try (Tensor g = cpu.fromArray(unfused, unfused.length); Tensor xt = cpu.fromArray(x, x.length);
+                    Tensor dx = TestArrays.poisoned(cpu, x.length)) {
+                cpu.reluBackward(dx, g, xt, x.length);
+                TestArrays.assertIdentical("maxPoolBackward relu = pool then relu " + p, expected.dx,
+                        cpu.readFloats(dx));
+            }
+        }
+    }
+
+    /** A ReLU's output: a third exact zeros, one in twenty NaN, the rest positive. */
+    static float[] reluOutput(SplittableRandom random, int count) {
+        float[] x = TestArrays.uniform(random, count, -0.5, 1);
+        for (int i = 0; i < count; i++) {
+            x[i] = random.nextInt(20) == 0 ? Float.NaN : Math.max(x[i], 0f);
+        }
+        return x;
+    }
+
     private record Result(float[] y, int[] argmax, float[] dx) {
     }
 
     private static Result run(Backend be, float[] x, float[] dy, Pool2d p) {
+        return run(be, x, dy, p, false);
+    }
+
+    private static Result run(Backend be, float[] x, float[] dy, Pool2d p, boolean fusedRelu) {
         try (Tensor xt = be.fromArray(x, p.n(), p.c(), p.h(), p.w());
                 Tensor dyt = be.fromArray(dy, p.n(), p.c(), p.outH(), p.outW());
                 Tensor y = TestArrays.poisoned(be, p.n(), p.c(), p.outH(), p.outW());
                 Tensor arg = TestArrays.poisonedInts(be, p.n(), p.c(), p.outH(), p.outW());
                 Tensor dx = TestArrays.poisoned(be, p.n(), p.c(), p.h(), p.w())) {
             be.maxPoolForward(y, arg, xt, p);
-            be.maxPoolBackward(dx, dyt, arg, p);
+            be.maxPoolBackward(dx, dyt, arg, fusedRelu ? y : null, p);
             return new Result(be.readFloats(y), be.readInts(arg), be.readFloats(dx));
         }
     }

@@ -226,12 +226,17 @@ public final class OclgrindWorkload {
         Tensor arg = TestArrays.poisonedInts(be, p.outputSize());
         Tensor dx = TestArrays.poisoned(be, p.inputSize());
         be.maxPoolForward(y, arg, xt, p);
-        be.maxPoolBackward(dx, dyt, arg, p);
+        be.maxPoolBackward(dx, dyt, arg, null, p);
         float[] maxY = be.readFloats(y);
         float[] maxDx = be.readFloats(dx);
+        // With a fused ReLU's gate (y for max pooling, x for average): only its sign is read.
+        be.maxPoolBackward(dx, dyt, arg, y, p);
+        float[] maxDxRelu = be.readFloats(dx);
         be.avgPoolForward(y, xt, p);
-        be.avgPoolBackward(dx, dyt, p);
-        return new float[][] {maxY, maxDx, be.readFloats(y), be.readFloats(dx)};
+        be.avgPoolBackward(dx, dyt, null, p);
+        float[] avgDx = be.readFloats(dx);
+        be.avgPoolBackward(dx, dyt, xt, p);
+        return new float[][] {maxY, maxDx, maxDxRelu, be.readFloats(y), avgDx, be.readFloats(dx)};
     }
 
     private void losses() {
@@ -350,9 +355,12 @@ public final class OclgrindWorkload {
         float[] bias = uniform(3);
         Tensor cb = TestArrays.poisoned(cl, 60);
         Tensor rb = cpu.empty(DType.F32, 60);
-        cl.swapLeadingAxesAddBias(cb, cl.fromArray(src, 60), cl.fromArray(bias, 3), 3, 4, 5);
-        cpu.swapLeadingAxesAddBias(rb, cpu.fromArray(src, 60), cpu.fromArray(bias, 3), 3, 4, 5);
+        cl.swapLeadingAxesAddBias(cb, cl.fromArray(src, 60), cl.fromArray(bias, 3), 3, 4, 5, false);
+        cpu.swapLeadingAxesAddBias(rb, cpu.fromArray(src, 60), cpu.fromArray(bias, 3), 3, 4, 5, false);
         check("swapLeadingAxesAddBias", cl.readFloats(cb), cpu.readFloats(rb), 0);
+        cl.swapLeadingAxesAddBias(cb, cl.fromArray(src, 60), cl.fromArray(bias, 3), 3, 4, 5, true);
+        cpu.swapLeadingAxesAddBias(rb, cpu.fromArray(src, 60), cpu.fromArray(bias, 3), 3, 4, 5, true);
+        check("swapLeadingAxesAddBias relu", cl.readFloats(cb), cpu.readFloats(rb), 0);
         convDirect();
     }
 
@@ -367,10 +375,15 @@ public final class OclgrindWorkload {
             Tensor cy = TestArrays.poisoned(cl, s.outputSize());
             Tensor ry = cpu.empty(DType.F32, s.outputSize());
             cl.convDirectForward(cy, cl.fromArray(x, x.length), cl.fromArray(w, w.length), cl.fromArray(b, b.length),
-                    s);
+                    s, false);
             cpu.convDirectForward(ry, cpu.fromArray(x, x.length), cpu.fromArray(w, w.length),
-                    cpu.fromArray(b, b.length), s);
+                    cpu.fromArray(b, b.length), s, false);
             check("convDirectForward " + s, cl.readFloats(cy), cpu.readFloats(ry), 0);
+            cl.convDirectForward(cy, cl.fromArray(x, x.length), cl.fromArray(w, w.length), cl.fromArray(b, b.length),
+                    s, true);
+            cpu.convDirectForward(ry, cpu.fromArray(x, x.length), cpu.fromArray(w, w.length),
+                    cpu.fromArray(b, b.length), s, true);
+            check("convDirectForward relu " + s, cl.readFloats(cy), cpu.readFloats(ry), 0);
             Tensor cdw = cl.fromArray(w, w.length);
             Tensor cdb = cl.fromArray(b, b.length);
             Tensor rdw = cpu.fromArray(w, w.length);

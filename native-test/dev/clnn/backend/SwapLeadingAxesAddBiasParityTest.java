@@ -18,8 +18,18 @@ class SwapLeadingAxesAddBiasParityTest {
         SplittableRandom random = new SplittableRandom(seed);
         float[] src = TestArrays.uniform(random, a * b * inner, -1, 1);
         float[] bias = TestArrays.uniform(random, a, -1, 1);
-        float[] expected = run(cpu, src, bias, a, b, inner);
-        TestArrays.assertIdentical("swapLeadingAxesAddBias seed=" + seed, run(cl, src, bias, a, b, inner), expected);
+        float[] expected = run(cpu, src, bias, a, b, inner, false);
+        TestArrays.assertIdentical("swapLeadingAxesAddBias seed=" + seed, run(cl, src, bias, a, b, inner, false),
+                expected);
+        float[] fused = run(cpu, src, bias, a, b, inner, true);
+        TestArrays.assertIdentical("swapLeadingAxesAddBias relu seed=" + seed, run(cl, src, bias, a, b, inner, true),
+                fused);
+        try (Tensor in = cpu.fromArray(expected, expected.length);
+                Tensor out = TestArrays.poisoned(cpu, fused.length)) {
+            cpu.reluForward(out, in, fused.length);
+            TestArrays.assertIdentical("swapLeadingAxesAddBias relu = then relu seed=" + seed, fused,
+                    cpu.readFloats(out));
+        }
         try (Tensor s = cpu.fromArray(src, a, b, inner); Tensor bt = cpu.fromArray(bias, a);
                 Tensor d = TestArrays.poisoned(cpu, b, a, inner)) {
             cpu.swapLeadingAxes(d, s, a, b, inner);
@@ -32,6 +42,12 @@ class SwapLeadingAxesAddBiasParityTest {
     @ParameterizedTest(name = "one element per work-item a={0} b={1} inner={2}")
     @CsvSource({"1,1,1", "3,5,7", "17,1,33", "32,64,196"})
     void swapWithBiasWithOneElementPerWorkItemIsIdentical(int a, int b, int inner) {
+        for (boolean relu : new boolean[] {false, true}) {
+            oneElementPerWorkItem(a, b, inner, relu);
+        }
+    }
+
+    private void oneElementPerWorkItem(int a, int b, int inner, boolean relu) {
         OpenClBackend cl = OpenClTestSupport.backend();
         KernelTuning gpuLike = cl.tuning().withBlockedGemm(false);
         ConvRoutine routine = new ConvRoutine(new KernelLauncher(cl.device(), gpuLike));
@@ -43,17 +59,17 @@ class SwapLeadingAxesAddBiasParityTest {
         try (Tensor s = cl.fromArray(src, a, b, inner); Tensor bt = cl.fromArray(bias, a);
                 Tensor d = TestArrays.poisoned(cl, b, a, inner)) {
             routine.swapLeadingAxesAddBias(((ClTensor) d).buffer, ((ClTensor) s).buffer, ((ClTensor) bt).buffer, a, b,
-                    inner);
+                    inner, relu);
             actual = cl.readFloats(d);
         }
-        TestArrays.assertIdentical("swapLeadingAxesAddBias (lanes = inner) seed=" + seed, actual,
-                run(cpu, src, bias, a, b, inner));
+        TestArrays.assertIdentical("swapLeadingAxesAddBias (lanes = inner) relu=" + relu + " seed=" + seed, actual,
+                run(cpu, src, bias, a, b, inner, relu));
     }
 
-    private static float[] run(Backend be, float[] src, float[] bias, int a, int b, int inner) {
+    private static float[] run(Backend be, float[] src, float[] bias, int a, int b, int inner, boolean relu) {
         try (Tensor s = be.fromArray(src, a, b, inner); Tensor bt = be.fromArray(bias, a);
                 Tensor d = TestArrays.poisoned(be, b, a, inner)) {
-            be.swapLeadingAxesAddBias(d, s, bt, a, b, inner);
+            be.swapLeadingAxesAddBias(d, s, bt, a, b, inner, relu);
             return be.readFloats(d);
         }
     }

@@ -101,9 +101,10 @@ public interface Backend extends AutoCloseable {
     /**
      * {@link #swapLeadingAxes} and {@link #biasAddForward} in one pass: dst[j, i, k] = src[i, j, k] + bias[i] for
      * dst (b, a, inner), src (a, b, inner), bias (a); overwrites dst. A convolution's GEMM output (cout, n, h·w)
-     * becomes its output (n, cout, h·w) with the bias added, the same sums as the two ops one after the other.
+     * becomes its output (n, cout, h·w) with the bias added, the same sums as the two ops one after the other. With
+     * {@code relu} each sum then goes through {@link #reluForward}'s max(v, 0), for a ReLU fused into the convolution.
      */
-    void swapLeadingAxesAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner);
+    void swapLeadingAxesAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner, boolean relu);
 
     /** The algorithm this backend's convolution layers use for shape {@code s} (see {@link ConvPolicy}). */
     ConvAlgorithm convAlgorithm(Conv2dShape s);
@@ -112,9 +113,10 @@ public interface Backend extends AutoCloseable {
      * Direct convolution, for patches of at most {@link ConvAlgorithm#DIRECT_MAX_PATCH} taps (cin·kh·kw):
      * y[ni, co, r, q] = bias[co] + Σ_{ci, dh, dw} weight[co, ci, dh, dw] · x[ni, ci, r·sh − ph + dh, q·sw − pw + dw],
      * padding counting as 0, the sum taken in (ci, dh, dw) order after the bias with fused multiply-adds. x (n, cin,
-     * h, w), weight (cout, cin, kh, kw), bias (cout), y (n, cout, outH, outW); overwrites y. Nothing is saved.
+     * h, w), weight (cout, cin, kh, kw), bias (cout), y (n, cout, outH, outW); overwrites y. Nothing is saved. With
+     * {@code relu} each sum then goes through {@link #reluForward}'s max(v, 0), for a ReLU fused into the convolution.
      */
-    void convDirectForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s);
+    void convDirectForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s, boolean relu);
 
     /**
      * The parameter gradients of {@link #convDirectForward}, accumulated: dWeight[co, ci, dh, dw] += Σ_{ni, r, q}
@@ -140,8 +142,13 @@ public interface Backend extends AutoCloseable {
      */
     void maxPoolForward(Tensor y, Tensor argmax, Tensor x, Pool2d p);
 
-    /** dx (n, c, h, w) = Σ of dy over the outputs whose saved arg-max is that input; overwrites dx. */
-    void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2d p);
+    /**
+     * dx (n, c, h, w) = Σ of dy over the outputs whose saved arg-max is that input; overwrites dx. With {@code y}
+     * (else null), the forward's output, where the pool's input x is a ReLU's output: each dy is dropped where
+     * y ≤ 0, which makes dx 0 wherever x ≤ 0 (an output's gradient reaches only its arg-max, where x = y), which is
+     * {@link #reluBackward} folded in (x ≤ 0 exactly where the ReLU's input was).
+     */
+    void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor y, Pool2d p);
 
     /**
      * Average pooling with {@code count_include_pad=True}: y = (Σ of x over the window, padding counting as 0) /
@@ -149,8 +156,12 @@ public interface Backend extends AutoCloseable {
      */
     void avgPoolForward(Tensor y, Tensor x, Pool2d p);
 
-    /** dx = Σ over the windows containing each input of dy / (kh·kw); overwrites dx. */
-    void avgPoolBackward(Tensor dx, Tensor dy, Pool2d p);
+    /**
+     * dx = Σ over the windows containing each input of dy / (kh·kw); overwrites dx. With {@code reluOutput} (else
+     * null), the pool's input x (n, c, h, w) where it is a ReLU's output: dx is 0 wherever x ≤ 0, which is
+     * {@link #reluBackward} folded in (x ≤ 0 exactly where the ReLU's input was).
+     */
+    void avgPoolBackward(Tensor dx, Tensor dy, Tensor reluOutput, Pool2d p);
 
     // ---- losses (mean reductions, as PyTorch) -------------------------------------------------------------------
 

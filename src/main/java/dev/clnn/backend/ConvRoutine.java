@@ -49,15 +49,17 @@ final class ConvRoutine {
         launcher.rangeGrouped(Kernels.SWAP_LEADING_AXES, new long[] {lanes, b, a}, dst, src, a, b, inner);
     }
 
-    void swapLeadingAxesAddBias(DeviceBuffer dst, DeviceBuffer src, DeviceBuffer bias, int a, int b, int inner) {
+    void swapLeadingAxesAddBias(DeviceBuffer dst, DeviceBuffer src, DeviceBuffer bias, int a, int b, int inner,
+            boolean relu) {
         long lanes = launcher.tuning().streamsRuns() ? 1 : inner;
         launcher.rangeGrouped(Kernels.SWAP_LEADING_AXES_ADD_BIAS, new long[] {lanes, b, a}, dst, src, bias, a, b,
-                inner);
+                inner, relu ? 1 : 0);
     }
 
-    void directForward(DeviceBuffer y, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer bias, Conv2dShape s) {
+    void directForward(DeviceBuffer y, DeviceBuffer x, DeviceBuffer weight, DeviceBuffer bias, Conv2dShape s,
+            boolean relu) {
         launcher.rangeGrouped(Kernels.CONV_DIRECT_FORWARD, new long[] {s.outH(), s.n()},
-                geometry(s, y, x, weight, bias, s.cout()));
+                geometry(s, y, x, weight, bias, s.cout(), relu ? 1 : 0));
     }
 
     /**

@@ -218,7 +218,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void swapLeadingAxesAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner) {
+    public void swapLeadingAxesAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner, boolean relu) {
         OpChecks.swapAddBias(dst, src, bias, a, b, inner);
         float[] D = f(dst); // (b, a, inner)
         float[] S = f(src); // (a, b, inner)
@@ -226,7 +226,8 @@ public final class CpuBackend implements Backend {
         for (int i = 0; i < a; i++) {
             for (int j = 0; j < b; j++) {
                 for (int k = 0; k < inner; k++) {
-                    D[(j * a + i) * inner + k] = S[(i * b + j) * inner + k] + B[i];
+                    float v = S[(i * b + j) * inner + k] + B[i];
+                    D[(j * a + i) * inner + k] = relu ? relu(v) : v;
                 }
             }
         }
@@ -238,7 +239,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void convDirectForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s) {
+    public void convDirectForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s, boolean relu) {
         OpChecks.convDirect("convDirectForward", y, x, weight, bias, s);
         float[] Y = f(y); // (n, cout, outH, outW)
         float[] X = f(x); // (n, cin, h, w)
@@ -253,7 +254,7 @@ public final class CpuBackend implements Backend {
                         for (int t = 0; t < s.patch(); t++) {
                             acc = Math.fma(W[co * s.patch() + t], tap(X, s, ni, t, r, q), acc);
                         }
-                        Y[((ni * s.cout() + co) * s.outH() + r) * s.outW() + q] = acc;
+                        Y[((ni * s.cout() + co) * s.outH() + r) * s.outW() + q] = relu ? relu(acc) : acc;
                     }
                 }
             }
@@ -307,9 +308,13 @@ public final class CpuBackend implements Backend {
         float[] Y = f(y);
         float[] X = f(x);
         for (int e = 0; e < count; e++) {
-            // x <= 0 is false for NaN, so NaN passes through as in PyTorch.
-            Y[e] = X[e] <= 0f ? 0f : X[e];
+            Y[e] = relu(X[e]);
         }
+    }
+
+    /** max(v, 0); v <= 0 is false for NaN, so NaN passes through as in PyTorch. */
+    private static float relu(float v) {
+        return v <= 0f ? 0f : v;
     }
 
     @Override
@@ -365,19 +370,22 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2d p) {
+    public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor y, Pool2d p) {
         OpChecks.pool("maxPoolBackward", dy, dx, p);
         OpChecks.argmax("maxPoolBackward", argmax, p);
+        OpChecks.reluGate("maxPoolBackward", y, true, p);
         float[] dX = f(dx);
         float[] dY = f(dy);
         int[] idx = i(argmax);
+        float[] Y = y == null ? null : f(y);
         int planeIn = p.h() * p.w();
         int planeOut = p.outH() * p.outW();
         Arrays.fill(dX, 0f);
         for (int plane = 0; plane < p.n() * p.c(); plane++) {
             for (int o = 0; o < planeOut; o++) {
                 int out = plane * planeOut + o;
-                dX[plane * planeIn + idx[out]] += dY[out];
+                // After a fused ReLU: the winner x = y, so y ≤ 0 is where the ReLU's gradient is 0.
+                dX[plane * planeIn + idx[out]] += Y != null && Y[out] <= 0f ? 0f : dY[out];
             }
         }
     }
@@ -409,8 +417,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void avgPoolBackward(Tensor dx, Tensor dy, Pool2d p) {
+    public void avgPoolBackward(Tensor dx, Tensor dy, Tensor reluOutput, Pool2d p) {
         OpChecks.pool("avgPoolBackward", dy, dx, p);
+        OpChecks.reluGate("avgPoolBackward", reluOutput, false, p);
         float[] dX = f(dx);
         float[] dY = f(dy);
         int oh = p.outH();
@@ -431,6 +440,18 @@ public final class CpuBackend implements Backend {
                     }
                 }
             }
+        }
+        reluGate(dX, reluOutput);
+    }
+
+    /** A fused ReLU's backward after a pooling backward: dX = 0 where the ReLU's output is ≤ 0 (none when null). */
+    private static void reluGate(float[] dX, Tensor reluOutput) {
+        if (reluOutput == null) {
+            return;
+        }
+        float[] Y = f(reluOutput);
+        for (int e = 0; e < dX.length; e++) {
+            dX[e] = Y[e] <= 0f ? 0f : dX[e];
         }
     }
 

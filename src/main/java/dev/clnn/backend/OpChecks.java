@@ -58,6 +58,14 @@ final class OpChecks {
         Shapes.check(op, "output", y, F32, p.outputSize(), p.toString());
     }
 
+    /** A pooling backward's optional fused-ReLU gate: absent, or shaped as the pool's input (avg) or output (max). */
+    static void reluGate(String op, Tensor gate, boolean isOutput, Pool2d p) {
+        if (gate != null) {
+            Shapes.check(op, isOutput ? "pool output (ReLU gate)" : "ReLU output", gate, F32,
+                    isOutput ? p.outputSize() : p.inputSize(), p.toString());
+        }
+    }
+
     static void argmax(String op, Tensor argmax, Pool2d p) {
         Shapes.check(op, "argmax", argmax, I32, p.outputSize(), p.toString());
     }

@@ -73,17 +73,18 @@ final class OpWork {
         return E * ((long) p.inputSize() + 2L * p.outputSize());
     }
 
-    /** dy and the argmax read; dx written. */
-    static long maxPoolBackward(Pool2d p) {
-        return E * ((long) p.inputSize() + 2L * p.outputSize());
+    /** dx written, dy and the arg-max read, and with a fused ReLU the pool's output read as the gate. */
+    static long maxPoolBackward(Pool2d p, boolean relu) {
+        return E * ((long) p.inputSize() + (relu ? 3L : 2L) * p.outputSize());
     }
 
     static long avgPoolForward(Pool2d p) {
         return E * ((long) p.inputSize() + p.outputSize());
     }
 
-    static long avgPoolBackward(Pool2d p) {
-        return E * ((long) p.inputSize() + p.outputSize());
+    /** dx written, dy read, and with a fused ReLU its output (the pool's input) read as the gate. */
+    static long avgPoolBackward(Pool2d p, boolean relu) {
+        return E * ((relu ? 2L : 1L) * p.inputSize() + p.outputSize());
     }
 
     /** Logits read, probs written, labels read, one loss written. */

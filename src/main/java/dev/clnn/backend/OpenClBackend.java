@@ -246,11 +246,11 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void swapLeadingAxesAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner) {
+    public void swapLeadingAxesAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner, boolean relu) {
         OpChecks.swapAddBias(dst, src, bias, a, b, inner);
         run("swapLeadingAxesAddBias", () -> "src " + src + " bias " + bias + " (a, b, inner) = (" + a + ", " + b
-                + ", " + inner + ")", () -> convolution.swapLeadingAxesAddBias(buf(dst), buf(src), buf(bias), a, b,
-                        inner));
+                + ", " + inner + ")" + (relu ? " relu" : ""),
+                () -> convolution.swapLeadingAxesAddBias(buf(dst), buf(src), buf(bias), a, b, inner, relu));
     }
 
     @Override
@@ -259,10 +259,10 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void convDirectForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s) {
+    public void convDirectForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s, boolean relu) {
         OpChecks.convDirect("convDirectForward", y, x, weight, bias, s);
-        run("convDirectForward", s::toString,
-                () -> convolution.directForward(buf(y), buf(x), buf(weight), buf(bias), s));
+        run("convDirectForward", () -> s + (relu ? " relu" : ""),
+                () -> convolution.directForward(buf(y), buf(x), buf(weight), buf(bias), s, relu));
     }
 
     @Override
@@ -299,10 +299,12 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2d p) {
+    public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor y, Pool2d p) {
         OpChecks.pool("maxPoolBackward", dy, dx, p);
         OpChecks.argmax("maxPoolBackward", argmax, p);
-        run("maxPoolBackward", p::toString, () -> pooling.maxBackward(buf(dx), buf(dy), buf(argmax), p));
+        OpChecks.reluGate("maxPoolBackward", y, true, p);
+        run("maxPoolBackward", () -> p + (y == null ? "" : " relu"),
+                () -> pooling.maxBackward(buf(dx), buf(dy), buf(argmax), gateBuf(y), p));
     }
 
     @Override
@@ -312,9 +314,15 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void avgPoolBackward(Tensor dx, Tensor dy, Pool2d p) {
+    public void avgPoolBackward(Tensor dx, Tensor dy, Tensor reluOutput, Pool2d p) {
         OpChecks.pool("avgPoolBackward", dy, dx, p);
-        run("avgPoolBackward", p::toString, () -> pooling.avgBackward(buf(dx), buf(dy), p));
+        OpChecks.reluGate("avgPoolBackward", reluOutput, false, p);
+        run("avgPoolBackward", () -> p + (reluOutput == null ? "" : " relu"),
+                () -> pooling.avgBackward(buf(dx), buf(dy), gateBuf(reluOutput), p));
+    }
+
+    private static DeviceBuffer gateBuf(Tensor gate) {
+        return gate == null ? null : buf(gate);
     }
 
     // ---- losses -------------------------------------------------------------------------------------------------

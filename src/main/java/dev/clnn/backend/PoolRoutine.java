@@ -27,13 +27,15 @@ final class PoolRoutine {
         }
     }
 
-    void maxBackward(DeviceBuffer dx, DeviceBuffer dy, DeviceBuffer argmax, Pool2d p) {
+    /** With {@code y} (else null) dy is dropped where y ≤ 0: see {@link Backend#maxPoolBackward}. */
+    void maxBackward(DeviceBuffer dx, DeviceBuffer dy, DeviceBuffer argmax, DeviceBuffer y, Pool2d p) {
+        Object[] buffers = {dx, dy, argmax, gate(y, dy), y == null ? 0 : 1};
         if (tiles2x2(p)) {
-            overChunks(Kernels.MAX_POOL_BACKWARD_2X2, p, dx, dy, argmax);
+            overChunks(Kernels.MAX_POOL_BACKWARD_2X2, p, buffers);
         } else if (windowsDisjoint(p)) {
-            overOutput(Kernels.MAX_POOL_BACKWARD_SCATTER, p, dx, dy, argmax);
+            overOutput(Kernels.MAX_POOL_BACKWARD_SCATTER, p, buffers);
         } else {
-            overInput(Kernels.MAX_POOL_BACKWARD, p, dx, dy, argmax);
+            overInput(Kernels.MAX_POOL_BACKWARD, p, buffers);
         }
     }
 
@@ -45,14 +47,21 @@ final class PoolRoutine {
         }
     }
 
-    void avgBackward(DeviceBuffer dx, DeviceBuffer dy, Pool2d p) {
+    /** With {@code reluOutput} (else null) dx is 0 wherever it is ≤ 0: see {@link Backend#avgPoolBackward}. */
+    void avgBackward(DeviceBuffer dx, DeviceBuffer dy, DeviceBuffer reluOutput, Pool2d p) {
+        Object[] buffers = {dx, dy, gate(reluOutput, dy), reluOutput == null ? 0 : 1};
         if (tiles2x2(p)) {
-            overChunks(Kernels.AVG_POOL_BACKWARD_2X2, p, dx, dy);
+            overChunks(Kernels.AVG_POOL_BACKWARD_2X2, p, buffers);
         } else if (windowsDisjoint(p)) {
-            overOutput(Kernels.AVG_POOL_BACKWARD_SCATTER, p, dx, dy);
+            overOutput(Kernels.AVG_POOL_BACKWARD_SCATTER, p, buffers);
         } else {
-            overInput(Kernels.AVG_POOL_BACKWARD, p, dx, dy);
+            overInput(Kernels.AVG_POOL_BACKWARD, p, buffers);
         }
+    }
+
+    /** The kernels' gate argument, or any valid buffer (never read) when there is none. */
+    private static DeviceBuffer gate(DeviceBuffer gate, DeviceBuffer unread) {
+        return gate == null ? unread : gate;
     }
 
     /**
@@ -76,7 +85,7 @@ final class PoolRoutine {
      * A kernel over the range (outW, outH, planes), in groups one row long: what a group derives from dimensions 1
      * and 2 is then the same for all its work-items, which POCL's vectoriser exploits.
      */
-    private void overOutput(Kernels k, Pool2d p, DeviceBuffer... buffers) {
+    private void overOutput(Kernels k, Pool2d p, Object... buffers) {
         launcher.range(k, new long[] {p.outW(), p.outH(), (long) p.n() * p.c()}, args(p, buffers));
     }
 
@@ -84,18 +93,18 @@ final class PoolRoutine {
      * A *_2x2 kernel over the range (ceil(outW / 4), outH, planes), in the launcher's larger groups: each work-item
      * does a float4's work, so groups of one row would be too light to pay for themselves.
      */
-    private void overChunks(Kernels k, Pool2d p, DeviceBuffer... buffers) {
+    private void overChunks(Kernels k, Pool2d p, Object... buffers) {
         launcher.rangeGrouped(k, new long[] {ceilDiv(p.outW(), CHUNK_2X2), p.outH(), (long) p.n() * p.c()},
                 args(p, buffers));
     }
 
     /** A kernel over the range (w, h, planes), grouped as {@link #overOutput}. */
-    private void overInput(Kernels k, Pool2d p, DeviceBuffer... buffers) {
+    private void overInput(Kernels k, Pool2d p, Object... buffers) {
         launcher.range(k, new long[] {p.w(), p.h(), (long) p.n() * p.c()}, args(p, buffers));
     }
 
-    /** The buffers followed by the geometry pool.cl's POOL_ARGS declare. */
-    private static Object[] args(Pool2d p, DeviceBuffer... buffers) {
+    /** The buffers (and flags) followed by the geometry pool.cl's POOL_ARGS declare. */
+    private static Object[] args(Pool2d p, Object... buffers) {
         int[] sizes = {p.n() * p.c(), p.h(), p.w(), p.kh(), p.kw(), p.sh(), p.sw(), p.ph(), p.pw(), p.outH(),
             p.outW()};
         Object[] args = new Object[buffers.length + sizes.length];

@@ -220,9 +220,9 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
-    public void swapLeadingAxesAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner) {
+    public void swapLeadingAxesAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner, boolean relu) {
         bytes("swapLeadingAxesAddBias", () -> OpWork.swapLeadingAxesAddBias(a, b, inner),
-                () -> this.inner.swapLeadingAxesAddBias(dst, src, bias, a, b, inner));
+                () -> this.inner.swapLeadingAxesAddBias(dst, src, bias, a, b, inner, relu));
     }
 
     /** A choice, not an op: passed on untimed. */
@@ -232,9 +232,9 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
-    public void convDirectForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s) {
+    public void convDirectForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s, boolean relu) {
         op("convDirectForward", () -> OpWork.convDirect(s), WorkUnit.FLOP,
-                () -> inner.convDirectForward(y, x, weight, bias, s));
+                () -> inner.convDirectForward(y, x, weight, bias, s, relu));
     }
 
     @Override
@@ -259,8 +259,9 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
-    public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Pool2d p) {
-        bytes("maxPoolBackward", () -> OpWork.maxPoolBackward(p), () -> inner.maxPoolBackward(dx, dy, argmax, p));
+    public void maxPoolBackward(Tensor dx, Tensor dy, Tensor argmax, Tensor y, Pool2d p) {
+        bytes("maxPoolBackward", () -> OpWork.maxPoolBackward(p, y != null),
+                () -> inner.maxPoolBackward(dx, dy, argmax, y, p));
     }
 
     @Override
@@ -269,8 +270,9 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
-    public void avgPoolBackward(Tensor dx, Tensor dy, Pool2d p) {
-        bytes("avgPoolBackward", () -> OpWork.avgPoolBackward(p), () -> inner.avgPoolBackward(dx, dy, p));
+    public void avgPoolBackward(Tensor dx, Tensor dy, Tensor reluOutput, Pool2d p) {
+        bytes("avgPoolBackward", () -> OpWork.avgPoolBackward(p, reluOutput != null),
+                () -> inner.avgPoolBackward(dx, dy, reluOutput, p));
     }
 
     @Override

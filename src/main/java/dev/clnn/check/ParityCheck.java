@@ -179,8 +179,8 @@ public final class ParityCheck {
                     cpu.readInts(ac));
             compare(argmax);
             if (argmax.passed()) { // a wrong argmax could send the backward kernel's writes out of bounds
-                device.maxPoolBackward(dxd, dyd, ad, p);
-                cpu.maxPoolBackward(dxc, dyc, ac, p);
+                device.maxPoolBackward(dxd, dyd, ad, null, p);
+                cpu.maxPoolBackward(dxc, dyc, ac, null, p);
                 compare("max pool backward " + shape, device.readFloats(dxd), cpu.readFloats(dxc), EXACT);
             }
             device.write(yd, nans(out));
@@ -188,8 +188,8 @@ public final class ParityCheck {
             device.avgPoolForward(yd, xd, p);
             cpu.avgPoolForward(yc, xc, p);
             compare("avg pool forward " + shape, device.readFloats(yd), cpu.readFloats(yc), AVG_POOL);
-            device.avgPoolBackward(dxd, dyd, p);
-            cpu.avgPoolBackward(dxc, dyc, p);
+            device.avgPoolBackward(dxd, dyd, null, p);
+            cpu.avgPoolBackward(dxc, dyc, null, p);
             compare("avg pool backward " + shape, device.readFloats(dxd), cpu.readFloats(dxc), AVG_POOL);
         }
     }

@@ -14,7 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Builds a {@link Sequential} on a backend from a {@link ModelSpec}, with PyTorch's default initialisation. */
+/**
+ * Builds a {@link Sequential} on a backend from a {@link ModelSpec}, with PyTorch's default initialisation; a ReLU
+ * between a convolution and a pooling layer is fused into them ({@link ReluFusion}), which computes the same values.
+ */
 public final class Models {
     private Models() {
     }
@@ -23,9 +26,10 @@ public final class Models {
     public static Sequential build(Backend backend, ModelSpec spec, long seed) {
         SplittableRandom init = new SplittableRandom(seed);
         List<Layer> layers = new ArrayList<>();
+        ReluFusion fusion = new ReluFusion(spec.layers());
         try {
-            for (LayerSpec l : spec.layers()) {
-                layers.add(layer(backend, l, init));
+            for (int i = 0; i < spec.layers().size(); i++) {
+                layers.add(layer(backend, spec.layers().get(i), init, fusion, i));
             }
         } catch (RuntimeException e) {
             layers.forEach(Layer::close);
@@ -34,19 +38,19 @@ public final class Models {
         return new Sequential(layers);
     }
 
-    private static Layer layer(Backend backend, LayerSpec spec, SplittableRandom init) {
+    private static Layer layer(Backend backend, LayerSpec spec, SplittableRandom init, ReluFusion fusion, int i) {
         if (spec instanceof LayerSpec.Linear l) {
             return new Linear(backend, l.in(), l.out(), init);
         } else if (spec instanceof LayerSpec.Relu) {
-            return new ReLU(backend);
+            return new ReLU(backend, fusion.isFused(i));
         } else if (spec instanceof LayerSpec.MaxPool p) {
-            return new MaxPool2d(backend, p.k(), p.stride(), p.pad());
+            return new MaxPool2d(backend, p.k(), p.stride(), p.pad(), fusion.followsFused(i));
         } else if (spec instanceof LayerSpec.AvgPool p) {
-            return new AvgPool2d(backend, p.k(), p.stride(), p.pad());
+            return new AvgPool2d(backend, p.k(), p.stride(), p.pad(), fusion.followsFused(i));
         } else if (spec instanceof LayerSpec.Flatten) {
             return new Flatten();
         } else if (spec instanceof LayerSpec.Conv c) {
-            return new Conv2d(backend, c.cin(), c.cout(), c.k(), c.stride(), c.pad(), init);
+            return new Conv2d(backend, c.cin(), c.cout(), c.k(), c.stride(), c.pad(), init, fusion.feedsFused(i));
         }
         throw new IllegalStateException("no layer for " + spec.text());
     }

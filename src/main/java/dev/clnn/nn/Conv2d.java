@@ -12,7 +12,9 @@ import java.util.SplittableRandom;
  * A 2-D convolution over NCHW input with PyTorch's {@code nn.Conv2d} layout and names: weight (cout, cin, k, k), bias
  * (cout), zero padding. Computed by the algorithm the backend chooses for the shape ({@link ConvAlgorithm}): as GEMMs
  * over the im2col matrix (see {@link Conv2dShape}), forward y = W · im2col(x) + b, backward dW += dy · colᵀ,
- * db += Σ dy; or directly from x for few input channels. Either way dx = col2im(Wᵀ · dy).
+ * db += Σ dy; or directly from x for few input channels. Either way dx = col2im(Wᵀ · dy). A convolution built with
+ * {@code fusedRelu} writes max(y, 0) instead: the ReLU after it, whose backward the pooling after that applies
+ * (see {@link ReLU#ReLU(Backend, boolean)}); dy then arrives as the gradient of y before the ReLU.
  */
 public final class Conv2d implements Layer {
     private final Backend backend;
@@ -23,6 +25,7 @@ public final class Conv2d implements Layer {
     private final int pad;
     private final Param weight; // (cout, cin, k, k), used as (cout, cin·k·k)
     private final Param bias; // (cout)
+    private final boolean fusedRelu;
     private Conv2dShape shape;
     private ConvAlgorithm algorithm;
     private Tensor x; // (n, cin, h, w): the input, kept for the direct algorithm's gradient
@@ -39,6 +42,12 @@ public final class Conv2d implements Layer {
      * fan_in = cin·k·k, drawn from {@code init} (weight first, then bias).
      */
     public Conv2d(Backend backend, int cin, int cout, int k, int stride, int pad, SplittableRandom init) {
+        this(backend, cin, cout, k, stride, pad, init, false);
+    }
+
+    /** As above; with {@code fusedRelu} the output is max(y, 0), the ReLU that follows folded into the store. */
+    public Conv2d(Backend backend, int cin, int cout, int k, int stride, int pad, SplittableRandom init,
+            boolean fusedRelu) {
         if (cin <= 0 || cout <= 0 || k <= 0 || stride <= 0 || pad < 0) {
             throw new IllegalArgumentException("conv(" + cin + ", " + cout + ", " + k + ", " + stride + ", " + pad
                     + ") needs positive channels, kernel and stride and a padding ≥ 0");
@@ -49,6 +58,7 @@ public final class Conv2d implements Layer {
         this.k = k;
         this.stride = stride;
         this.pad = pad;
+        this.fusedRelu = fusedRelu;
         double bound = 1.0 / Math.sqrt(Math.multiplyExact(cin, k * k));
         this.weight = Param.uniform(backend, "weight", init, bound, cout, cin, k, k);
         this.bias = Param.uniform(backend, "bias", init, bound, cout);
@@ -85,7 +95,7 @@ public final class Conv2d implements Layer {
         y = Buffers.reuse(backend, y, DType.F32, outShape);
         if (algorithm == ConvAlgorithm.DIRECT) {
             this.x = x;
-            backend.convDirectForward(y, x, weight.value(), bias.value(), shape);
+            backend.convDirectForward(y, x, weight.value(), bias.value(), shape, fusedRelu);
             return y;
         }
         col = Buffers.reuse(backend, col, DType.F32, new int[] {shape.patch(), shape.columns()});
@@ -93,7 +103,7 @@ public final class Conv2d implements Layer {
         backend.im2col(col, x, shape);
         // yT (cout, n·P) = W (cout, cin·k·k) · col (cin·k·k, n·P)
         backend.gemm(yT, weight.value(), col, false, false, cout, shape.columns(), shape.patch(), 1f, 0f);
-        backend.swapLeadingAxesAddBias(y, yT, bias.value(), cout, shape.n(), shape.pixels());
+        backend.swapLeadingAxesAddBias(y, yT, bias.value(), cout, shape.n(), shape.pixels(), fusedRelu);
         return y;
     }
 

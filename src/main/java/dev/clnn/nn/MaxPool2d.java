@@ -7,7 +7,8 @@ import dev.clnn.backend.Tensor;
 
 /**
  * Max pooling over (N, C, H, W) with a square window, as PyTorch's {@code MaxPool2d(k, stride, pad)} (floor mode,
- * padding counts as −∞, at most half the window). Saves the I32 arg-max of every output; backward routes dy to it.
+ * padding counts as −∞, at most half the window). Saves the I32 arg-max of every output; backward routes dy to it
+ * (and after a fused ReLU, see {@link PoolLayer}, drops it where the output, the winning input, is ≤ 0).
  */
 public final class MaxPool2d extends PoolLayer {
     private Pool2d p;
@@ -16,7 +17,12 @@ public final class MaxPool2d extends PoolLayer {
     private Tensor dx; // (n, c, h, w)
 
     public MaxPool2d(Backend backend, int k, int stride, int pad) {
-        super(backend, k, stride, pad);
+        this(backend, k, stride, pad, false);
+    }
+
+    /** With {@code fusedRelu}, the input is the output of a fused ReLU whose backward this layer applies. */
+    public MaxPool2d(Backend backend, int k, int stride, int pad, boolean fusedRelu) {
+        super(backend, k, stride, pad, fusedRelu);
     }
 
     @Override
@@ -33,7 +39,7 @@ public final class MaxPool2d extends PoolLayer {
     public Tensor backward(Tensor dy) {
         Buffers.requireShape(toString(), "dy", dy, y == null ? null : y.shape());
         dx = Buffers.reuse(backend, dx, DType.F32, new int[] {p.n(), p.c(), p.h(), p.w()});
-        backend.maxPoolBackward(dx, dy, argmax, p);
+        backend.maxPoolBackward(dx, dy, argmax, fusedRelu ? y : null, p);
         return dx;
     }
 

@@ -3,18 +3,24 @@ package dev.clnn.nn;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Pool2d;
 
-/** What max and average pooling share: a square window, stride and padding over NCHW input, and its validation. */
+/**
+ * What max and average pooling share: a square window, stride and padding over NCHW input, and its validation; and,
+ * after a fused ReLU ({@link ReLU#ReLU(Backend, boolean)}), that ReLU's backward folded into the pooling's: the
+ * gradient is zeroed where the input, the ReLU's output, is ≤ 0.
+ */
 abstract class PoolLayer implements Layer {
     final Backend backend;
     final int k;
     final int stride;
     final int pad;
+    final boolean fusedRelu;
 
-    PoolLayer(Backend backend, int k, int stride, int pad) {
+    PoolLayer(Backend backend, int k, int stride, int pad, boolean fusedRelu) {
         this.backend = backend;
         this.k = k;
         this.stride = stride;
         this.pad = pad;
+        this.fusedRelu = fusedRelu;
         // Reject a bad window now, not at the first forward pass: a 1x1 image padded as wide as the window fits.
         Pool2d.square(1, 1, k, k, k, stride, pad);
     }

@@ -91,7 +91,7 @@ class CpuBackendKnownAnswerTest {
     void swapLeadingAxesAddBiasAddsEachLeadingIndexItsBias() {
         Tensor dst = TestArrays.poisoned(cpu, 3, 2, 2);
         cpu.swapLeadingAxesAddBias(dst, t(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 2, 3, 2),
-                t(new float[] {100, 200}, 2), 2, 3, 2);
+                t(new float[] {100, 200}, 2), 2, 3, 2, false);
         assertArrayEquals(new float[] {101, 102, 207, 208, 103, 104, 209, 210, 105, 106, 211, 212},
                 cpu.readFloats(dst));
     }
@@ -120,7 +120,7 @@ class CpuBackendKnownAnswerTest {
         assertArrayEquals(new float[] {6, 8, 14, 16}, cpu.readFloats(y));
         assertArrayEquals(new int[] {5, 7, 13, 15}, cpu.readInts(arg));
         Tensor dx = TestArrays.poisoned(cpu, 1, 1, 4, 4);
-        cpu.maxPoolBackward(dx, t(new float[] {1, 2, 3, 4}, 1, 1, 2, 2), arg, p);
+        cpu.maxPoolBackward(dx, t(new float[] {1, 2, 3, 4}, 1, 1, 2, 2), arg, null, p);
         float[] expected = new float[16];
         expected[5] = 1;
         expected[7] = 2;
@@ -141,7 +141,7 @@ class CpuBackendKnownAnswerTest {
         Tensor dx = TestArrays.poisoned(cpu, 1, 1, 3, 3);
         float[] ones = new float[16];
         java.util.Arrays.fill(ones, 1f);
-        cpu.maxPoolBackward(dx, t(ones, 1, 1, 4, 4), arg, p);
+        cpu.maxPoolBackward(dx, t(ones, 1, 1, 4, 4), arg, null, p);
         // Element (0,0) wins four windows, (0,1) and (1,0) two, the rest one.
         assertArrayEquals(new float[] {4, 2, 2, 2, 1, 1, 2, 1, 1}, cpu.readFloats(dx));
     }
@@ -156,7 +156,7 @@ class CpuBackendKnownAnswerTest {
         float e = 6f / 9;
         assertArrayEquals(new float[] {c, e, c, e, 1, e, c, e, c}, cpu.readFloats(y), 1e-7f);
         Tensor dx = TestArrays.poisoned(cpu, 1, 1, 3, 3);
-        cpu.avgPoolBackward(dx, t(ones, 1, 1, 3, 3), p);
+        cpu.avgPoolBackward(dx, t(ones, 1, 1, 3, 3), null, p);
         // Each input receives 1/9 from every window that covers it: 4 at corners, 6 at edges, 9 in the centre.
         assertArrayEquals(new float[] {c, e, c, e, 1, e, c, e, c}, cpu.readFloats(dx), 1e-7f);
     }

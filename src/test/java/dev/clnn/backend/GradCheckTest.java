@@ -130,7 +130,7 @@ class GradCheckTest {
             cpu.maxPoolForward(y, arg, xt, p);
             checkForward("maxPool " + p, cpu.readFloats(y), DoubleForward.maxPool(d(x), p));
             Tensor dx = TestArrays.poisoned(cpu, p.inputSize());
-            cpu.maxPoolBackward(dx, cpu.fromArray(r, r.length), arg, p);
+            cpu.maxPoolBackward(dx, cpu.fromArray(r, r.length), arg, null, p);
             check("maxPool dx " + p, x, cpu.readFloats(dx), v -> dot(DoubleForward.maxPool(v, p), r));
         }
     }
@@ -145,7 +145,7 @@ class GradCheckTest {
             cpu.avgPoolForward(y, cpu.fromArray(x, x.length), p);
             checkForward("avgPool " + p, cpu.readFloats(y), DoubleForward.avgPool(d(x), p));
             Tensor dx = TestArrays.poisoned(cpu, p.inputSize());
-            cpu.avgPoolBackward(dx, cpu.fromArray(r, r.length), p);
+            cpu.avgPoolBackward(dx, cpu.fromArray(r, r.length), null, p);
             check("avgPool dx " + p, x, cpu.readFloats(dx), v -> dot(DoubleForward.avgPool(v, p), r));
         }
     }
