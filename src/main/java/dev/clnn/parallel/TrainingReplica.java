@@ -3,12 +3,10 @@ package dev.clnn.parallel;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Tensor;
 import dev.clnn.data.Batch;
-import dev.clnn.model.Models;
 import dev.clnn.nn.Sequential;
-import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
-import dev.clnn.train.BatchUploader;
+import dev.clnn.train.StepParts;
 import dev.clnn.train.TrainOptions;
 
 /**
@@ -17,48 +15,23 @@ import dev.clnn.train.TrainOptions;
  */
 final class TrainingReplica implements AutoCloseable {
     private final Backend backend;
-    private final Sequential model;
-    private final SoftmaxCrossEntropy xent;
-    private final BatchUploader uploader;
-    private final Sgd sgd;
+    private final StepParts parts;
     private final int sampleLength;
     private Tensor loss; // of the last shard, null when it was empty
 
-    private TrainingReplica(Backend backend, Sequential model, SoftmaxCrossEntropy xent, BatchUploader uploader,
-            Sgd sgd, int sampleLength) {
+    private TrainingReplica(Backend backend, StepParts parts, int sampleLength) {
         this.backend = backend;
-        this.model = model;
-        this.xent = xent;
-        this.uploader = uploader;
-        this.sgd = sgd;
+        this.parts = parts;
         this.sampleLength = sampleLength;
     }
 
     /** Builds the model from {@code options.model()} and {@code options.seed()}: the same weights on every device. */
     static TrainingReplica open(Backend backend, TrainOptions options, int[] sampleShape, LrSchedule schedule) {
-        Sequential model = Models.build(backend, options.model(), options.seed());
-        SoftmaxCrossEntropy xent = null;
-        BatchUploader uploader = null;
-        try {
-            xent = new SoftmaxCrossEntropy(backend);
-            uploader = new BatchUploader(backend, sampleShape);
-            Sgd sgd = new Sgd(backend, model.params(), schedule, options.momentum(), 0f, options.weightDecay(),
-                    options.nesterov());
-            int sampleLength = 1;
-            for (int d : sampleShape) {
-                sampleLength *= d;
-            }
-            return new TrainingReplica(backend, model, xent, uploader, sgd, sampleLength);
-        } catch (RuntimeException e) {
-            if (uploader != null) {
-                uploader.close();
-            }
-            if (xent != null) {
-                xent.close();
-            }
-            model.close();
-            throw e;
+        int sampleLength = 1;
+        for (int d : sampleShape) {
+            sampleLength *= d;
         }
+        return new TrainingReplica(backend, StepParts.open(backend, options, sampleShape, schedule), sampleLength);
     }
 
     Backend backend() {
@@ -66,11 +39,11 @@ final class TrainingReplica implements AutoCloseable {
     }
 
     Sequential model() {
-        return model;
+        return parts.model();
     }
 
     Sgd sgd() {
-        return sgd;
+        return parts.sgd();
     }
 
     /**
@@ -82,24 +55,23 @@ final class TrainingReplica implements AutoCloseable {
             loss = null;
             return;
         }
-        Tensor[] xy = uploader.upload(shard.slice(batch.x(), sampleLength), shard.slice(batch.y()), shard.rows());
-        loss = xent.forward(model.forward(xy[0]), xy[1]);
+        Tensor[] xy = parts.uploader().upload(shard.slice(batch.x(), sampleLength), shard.slice(batch.y()),
+                shard.rows());
+        Sequential model = parts.model();
+        loss = parts.xent().forward(model.forward(xy[0]), xy[1]);
         model.zeroGrad();
-        model.backwardParametersOnly(xent.backward());
+        model.backwardParametersOnly(parts.xent().backward());
         backend.synchronize(); // so that the device's time is its own, not the all-reduce's
     }
 
     /** The SGD update from the (all-reduced) gradients; returns the shard's mean loss, NaN for an empty shard. */
     float update() {
-        sgd.step();
+        parts.sgd().step();
         return loss == null ? Float.NaN : backend.readFloats(loss)[0];
     }
 
     @Override
     public void close() {
-        sgd.close();
-        uploader.close();
-        xent.close();
-        model.close();
+        parts.close();
     }
 }

@@ -3,56 +3,28 @@ package dev.clnn.train;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Tensor;
 import dev.clnn.data.Batch;
-import dev.clnn.model.Models;
 import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
-import dev.clnn.nn.SoftmaxCrossEntropy;
-import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
 import java.util.List;
 
 /** The training step on one backend: forward, softmax cross-entropy, backward and SGD, one read of the loss. */
 final class SingleDeviceStep implements TrainingStep {
     private final Backend backend;
+    private final StepParts parts;
     private final Sequential model;
-    private final SoftmaxCrossEntropy xent;
-    private final BatchUploader uploader;
     private final Sgd sgd;
 
-    private SingleDeviceStep(Backend backend, Sequential model, SoftmaxCrossEntropy xent, BatchUploader uploader,
-            Sgd sgd) {
+    private SingleDeviceStep(Backend backend, StepParts parts) {
         this.backend = backend;
-        this.model = model;
-        this.xent = xent;
-        this.uploader = uploader;
-        this.sgd = sgd;
+        this.parts = parts;
+        this.model = parts.model();
+        this.sgd = parts.sgd();
     }
 
     static TrainingStep.Factory factory(Backend backend) {
-        return (options, sampleShape, schedule) -> open(backend, options, sampleShape, schedule);
-    }
-
-    private static SingleDeviceStep open(Backend backend, TrainOptions options, int[] sampleShape,
-            LrSchedule schedule) {
-        Sequential model = Models.build(backend, options.model(), options.seed());
-        SoftmaxCrossEntropy xent = null;
-        BatchUploader uploader = null;
-        try {
-            xent = new SoftmaxCrossEntropy(backend);
-            uploader = new BatchUploader(backend, sampleShape);
-            Sgd sgd = new Sgd(backend, model.params(), schedule, options.momentum(), 0f, options.weightDecay(),
-                    options.nesterov());
-            return new SingleDeviceStep(backend, model, xent, uploader, sgd);
-        } catch (RuntimeException e) {
-            if (uploader != null) {
-                uploader.close();
-            }
-            if (xent != null) {
-                xent.close();
-            }
-            model.close();
-            throw e;
-        }
+        return (options, sampleShape, schedule) -> new SingleDeviceStep(backend,
+                StepParts.open(backend, options, sampleShape, schedule));
     }
 
     @Override
@@ -72,10 +44,10 @@ final class SingleDeviceStep implements TrainingStep {
 
     @Override
     public float step(Batch batch) {
-        Tensor[] xy = uploader.upload(batch);
-        Tensor loss = xent.forward(model.forward(xy[0]), xy[1]);
+        Tensor[] xy = parts.uploader().upload(batch);
+        Tensor loss = parts.xent().forward(model.forward(xy[0]), xy[1]);
         model.zeroGrad();
-        model.backwardParametersOnly(xent.backward());
+        model.backwardParametersOnly(parts.xent().backward());
         sgd.step();
         return backend.readFloats(loss)[0]; // the step's one synchronisation point
     }
@@ -106,9 +78,6 @@ final class SingleDeviceStep implements TrainingStep {
 
     @Override
     public void close() {
-        sgd.close();
-        uploader.close();
-        xent.close();
-        model.close();
+        parts.close();
     }
 }
