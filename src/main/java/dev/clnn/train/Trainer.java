@@ -148,21 +148,11 @@ public final class Trainer {
             TrainingPosition at = new TrainingPosition(1, 0, 0, 0, 0);
             MetricsLog metrics = options.metrics() == null ? null : new MetricsLog(options.metrics());
             if (checkpoints.resume()) {
-                StateDirectory.Loaded loaded = states.newestIntact(out::println);
-                TrainingState state = loaded.state();
+                TrainingState state = resumeFrom(states, settings, step);
                 at = state.position();
-                String note = RunSettings.requireSameRun(state.settings(), settings, at.epoch() - 1);
-                if (note != null) {
-                    out.println(note);
-                }
-                TrainingStates.restore(state, step);
                 run.history = TrainingHistory.fromCurves(state.curves());
                 if (metrics != null) {
                     metrics = new MetricsLog(options.metrics(), state.metricsCsv());
-                }
-                if (!options.quiet()) {
-                    out.printf(Locale.ROOT, "resuming from %s: epoch %d, %d steps done%n", loaded.file(),
-                            at.epoch(), at.steps());
                 }
             }
             if (!options.quiet()) {
@@ -253,6 +243,26 @@ public final class Trainer {
             }
             return test;
         }
+    }
+
+    /**
+     * The newest intact state in {@code states}, checked to belong to this run and written into {@code step}'s
+     * replicas; a line per damaged state skipped, and one for a change of device.
+     */
+    private TrainingState resumeFrom(StateDirectory states, Map<String, String> settings, TrainingStep step) {
+        StateDirectory.Loaded loaded = states.newestIntact(out::println);
+        TrainingState state = loaded.state();
+        TrainingPosition at = state.position();
+        String note = RunSettings.requireSameRun(state.settings(), settings, at.epoch() - 1);
+        if (note != null) {
+            out.println(note);
+        }
+        TrainingStates.restore(state, step);
+        if (!options.quiet()) {
+            out.printf(Locale.ROOT, "resuming from %s: epoch %d, %d steps done%n", loaded.file(), at.epoch(),
+                    at.steps());
+        }
+        return state;
     }
 
     /** Ends the run with {@link TrainingStoppedException} when a stop was requested, the metrics written first. */
