@@ -177,11 +177,6 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
                 .toList();
     }
 
-    @Override
-    public String text(GemmConfig config) {
-        return config.toString();
-    }
-
     /**
      * Every transposition of a 37 × 61 · 61 × 53 product (prime sizes: partial blocks everywhere) on a NaN-poisoned
      * C, one that accumulates (beta 1), one split along K (5 × 300 · 300 × 7) and a 1 × 1 · 1 × 1.

@@ -163,11 +163,6 @@ final class GpuGemmFamily implements TunableFamily<GpuGemmConfig> {
                 .toList();
     }
 
-    @Override
-    public String text(GpuGemmConfig config) {
-        return config.toString();
-    }
-
     /**
      * Every transposition of a 37 × 61 · 61 × 53 product (primes below one tile) on a NaN-poisoned C, two that
      * accumulate (beta 1) at 131 × 97 · 97 × 139 (primes past the largest tile, 128, and K past several K steps),

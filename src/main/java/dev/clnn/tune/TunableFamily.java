@@ -29,8 +29,14 @@ public interface TunableFamily<C> extends AutoCloseable {
     /** The second pass around a configuration that did well in the first (e.g. its other work-group sizes). */
     List<C> refinements(C good);
 
-    /** The configuration's text form, as stored and shown, e.g. {@code vw16 rm12 wn2 g8}. */
-    String text(C config);
+    /**
+     * The configuration's text form, as stored and shown, e.g. {@code vw16 rm12 wn2 g8}: its {@code toString}, which
+     * the GEMM configurations write in the form their {@code parse} reads; a family whose configurations print
+     * otherwise says how.
+     */
+    default String text(C config) {
+        return config.toString();
+    }
 
     /**
      * Runs {@code config} on awkward shapes and compares with the CPU reference: the largest relative error seen
