@@ -1,15 +1,13 @@
 package dev.clnn.tune;
 
-import static dev.clnn.tune.CheckData.values;
-
 import dev.clnn.backend.ConfiguredGemm;
 import dev.clnn.backend.CpuBackend;
-import dev.clnn.backend.DType;
 import dev.clnn.backend.GemmClass;
 import dev.clnn.backend.GemmConfig;
 import dev.clnn.backend.KernelTuning;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.tune.GemmOperands.Shape;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -17,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * gemm_blocked on a CPU device: one {@link GemmConfig} per {@link GemmClass}. Each class's workload is the shapes
@@ -39,20 +36,13 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
                 int k, float alpha, float beta);
     }
 
-    /** One product of a workload: sizes, transpositions and its operands on the device. */
-    private record Shape(int m, int n, int k, boolean transA, boolean transB) {
-        double flops() {
-            return 2.0 * m * n * k;
-        }
-    }
-
     private static final Map<GemmClass, List<Shape>> WORKLOADS = workloads();
 
     private final OpenClBackend backend;
     private final int width;
     private final Product product;
     private final KernelTuning defaults;
-    private final Map<Shape, Tensor[]> operands = new HashMap<>();
+    private final GemmOperands operands;
     private final GemmCheck check;
 
     /**
@@ -69,13 +59,7 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
         this.product = product;
         this.check = new GemmCheck(backend, new CpuBackend());
         this.defaults = KernelTuning.forDevice(backend.device().info(), null);
-        SplittableRandom random = new SplittableRandom(7);
-        for (List<Shape> shapes : WORKLOADS.values()) {
-            for (Shape s : shapes) {
-                operands.put(s, new Tensor[] {upload(random, s.m() * s.k()), upload(random, s.k() * s.n()),
-                    backend.empty(DType.F32, s.m() * s.n())});
-            }
-        }
+        this.operands = new GemmOperands(backend, WORKLOADS.values().stream().flatMap(List::stream).toList());
     }
 
     private static Product byConfiguredGemm(OpenClBackend backend) {
@@ -202,21 +186,14 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
 
     @Override
     public void runRound(GemmConfig config, String shapeClass) {
-        for (Shape s : WORKLOADS.get(shapeClass(shapeClass))) {
-            Tensor[] t = operands.get(s);
-            product.gemm(config, t[2], t[0], t[1], s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, 0f);
-        }
+        operands.runEach(WORKLOADS.get(shapeClass(shapeClass)), (s, c, a, b)
+                -> product.gemm(config, c, a, b, s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, 0f));
         backend.synchronize();
     }
 
     @Override
     public void close() {
-        for (Tensor[] t : operands.values()) {
-            for (Tensor x : t) {
-                x.close();
-            }
-        }
-        operands.clear();
+        operands.close();
     }
 
     private static GemmClass shapeClass(String word) {
@@ -226,9 +203,4 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
         }
         return c;
     }
-
-    private Tensor upload(SplittableRandom random, int count) {
-        return backend.fromArray(values(random, count), count);
-    }
-
 }

@@ -1,23 +1,19 @@
 package dev.clnn.tune;
 
-import static dev.clnn.tune.CheckData.values;
-
 import dev.clnn.backend.ConfiguredGpuGemm;
 import dev.clnn.backend.CpuBackend;
-import dev.clnn.backend.DType;
 import dev.clnn.backend.GpuGemmConfig;
 import dev.clnn.backend.KernelTuning;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
 import dev.clnn.device.DeviceInfo;
+import dev.clnn.tune.GemmOperands.Shape;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * gemm_gpu on a device that runs it (GPUs, or any device with {@link KernelTuning#GEMM_KERNEL_PROPERTY} = gpu): one
@@ -48,19 +44,12 @@ final class GpuGemmFamily implements TunableFamily<GpuGemmConfig> {
                 int k, float alpha, float beta);
     }
 
-    /** One product of the workload: sizes and transpositions. */
-    record Shape(int m, int n, int k, boolean transA, boolean transB) {
-        double flops() {
-            return 2.0 * m * n * k;
-        }
-    }
-
     private final OpenClBackend backend;
     private final DeviceInfo info;
     private final Product product;
     private final List<Shape> workload;
     private final GpuGemmConfig defaultConfig;
-    private final Map<Shape, Tensor[]> operands = new LinkedHashMap<>();
+    private final GemmOperands operands;
     private final GemmCheck check;
 
     /** @param budget the family's share of the tuning budget, which sizes the workload */
@@ -75,11 +64,7 @@ final class GpuGemmFamily implements TunableFamily<GpuGemmConfig> {
         this.check = new GemmCheck(backend, new CpuBackend());
         this.workload = workload(budget.toMillis() / 1e3 >= FULL_WORKLOAD_SECONDS);
         this.defaultConfig = KernelTuning.forDevice(info, null).gpuGemm();
-        SplittableRandom random = new SplittableRandom(7);
-        for (Shape s : workload) {
-            operands.put(s, new Tensor[] {upload(random, s.m() * s.k()), upload(random, s.k() * s.n()),
-                backend.empty(DType.F32, s.m() * s.n())});
-        }
+        this.operands = new GemmOperands(backend, workload);
     }
 
     private static Product byConfiguredGemm(OpenClBackend backend) {
@@ -191,31 +176,19 @@ final class GpuGemmFamily implements TunableFamily<GpuGemmConfig> {
     @Override
     public void runRound(GpuGemmConfig config, String shapeClass) {
         checkClass(shapeClass);
-        for (Map.Entry<Shape, Tensor[]> e : operands.entrySet()) {
-            Shape s = e.getKey();
-            Tensor[] t = e.getValue();
-            product.gemm(config, t[2], t[0], t[1], s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, 0f);
-        }
+        operands.runEach(workload, (s, c, a, b)
+                -> product.gemm(config, c, a, b, s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, 0f));
         backend.synchronize();
     }
 
     @Override
     public void close() {
-        for (Tensor[] t : operands.values()) {
-            for (Tensor x : t) {
-                x.close();
-            }
-        }
-        operands.clear();
+        operands.close();
     }
 
     private static void checkClass(String shapeClass) {
         if (!CLASS.equals(shapeClass)) {
             throw new IllegalArgumentException("gemm_gpu has one class, '" + CLASS + "', not '" + shapeClass + "'");
         }
-    }
-
-    private Tensor upload(SplittableRandom random, int count) {
-        return backend.fromArray(values(random, count), count);
     }
 }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class GpuGemmFamilyTest {
     @Test
     void theFullWorkloadIsTheSquareOf1024AndTheTrainingProductsOfEveryClass() {
-        List<GpuGemmFamily.Shape> full = GpuGemmFamily.workload(true);
-        assertEquals(new GpuGemmFamily.Shape(1024, 1024, 1024, false, false), full.get(0));
+        List<GemmOperands.Shape> full = GpuGemmFamily.workload(true);
+        assertEquals(new GemmOperands.Shape(1024, 1024, 1024, false, false), full.get(0));
         assertEquals(full.size(), new HashSet<>(full).size(), "no product twice: " + full);
         for (GemmClass c : GemmClass.values()) {
             assertTrue(full.stream().anyMatch(s -> GemmClass.of(s.m(), s.n(), s.k()) == c), c + " in " + full);
@@ -25,8 +25,8 @@ class GpuGemmFamilyTest {
 
     @Test
     void aTinyBudgetMeasuresA256SquareAndNoLargeProduct() {
-        List<GpuGemmFamily.Shape> reduced = GpuGemmFamily.workload(false);
-        assertEquals(new GpuGemmFamily.Shape(256, 256, 256, false, false), reduced.get(0));
+        List<GemmOperands.Shape> reduced = GpuGemmFamily.workload(false);
+        assertEquals(new GemmOperands.Shape(256, 256, 256, false, false), reduced.get(0));
         assertTrue(reduced.stream().allMatch(s -> GemmClass.of(s.m(), s.n(), s.k()) == GemmClass.SMALL),
                 reduced.toString());
         assertTrue(GpuGemmFamily.workload(true).containsAll(reduced.subList(1, reduced.size())),
