@@ -7,8 +7,6 @@ package dev.clnn.backend;
  * rather than in a user's training run.
  */
 public enum Kernels {
-    FILL_F32(KernelFile.MEMORY, "fill_f32"),
-    FILL_I32(KernelFile.MEMORY, "fill_i32"),
     COPY_F32(KernelFile.MEMORY, "copy_f32"),
     GEMM_GPU_PACK(KernelFile.GEMM_GPU, "gemm_gpu_pack"),
     GEMM_GPU(KernelFile.GEMM_GPU, "gemm_gpu"),

@@ -176,16 +176,14 @@ public final class OpenClBackend implements Backend {
     @Override
     public void fill(Tensor x, float value) {
         OpChecks.fill(x, DType.F32);
-        run("fill", () -> x.toString(),
-                () -> launcher.elementwise(Kernels.FILL_F32, x.size(), buf(x), value, x.size()));
+        run("fill", () -> x.toString(), () -> launcher.fill(buf(x), x.size(), Float.floatToRawIntBits(value)));
     }
 
     @Override
     public void fill(Tensor x, int value) {
         OpChecks.fill(x, DType.I32);
         ints(x).forget();
-        run("fill", () -> x.toString(),
-                () -> launcher.elementwise(Kernels.FILL_I32, x.size(), buf(x), value, x.size()));
+        run("fill", () -> x.toString(), () -> launcher.fill(buf(x), x.size(), value));
         ints(x).recordFill(value);
     }
 
@@ -451,7 +449,7 @@ public final class OpenClBackend implements Backend {
         checkLabels("countCorrect", labels, n, classes);
         ints(count).forget();
         run("countCorrect", () -> "x " + x + " labels " + labels, () -> {
-            launcher.elementwise(Kernels.FILL_I32, 1, buf(count), 0, 1);
+            launcher.fill(buf(count), 1, 0);
             launcher.elementwise(Kernels.COUNT_CORRECT, n, buf(count), buf(x), buf(labels), n, classes);
         });
     }
