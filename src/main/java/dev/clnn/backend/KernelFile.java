@@ -16,7 +16,7 @@ public enum KernelFile {
     CONV("conv.cl", Define.DIRECT_MAX_PATCH, Define.DIRECT_CO_BLOCK, Define.DIRECT_OUT_BLOCK),
     RELU("relu.cl", Define.RELU_RUN),
     POOL("pool.cl"),
-    SOFTMAX_XENT("softmax_xent.cl"),
+    SOFTMAX_XENT("softmax_xent.cl", Define.REDUCE_LOCAL),
     MSE("mse.cl"),
     KL_DIV("kl_div.cl"),
     REDUCE("reduce.cl", Define.REDUCE_LOCAL),

@@ -14,7 +14,7 @@ import java.util.StringJoiner;
  * build option of every kernel comes from {@link #buildOptions}, and the routines take their launch sizes from here.
  *
  * @param elementwiseLocal work-group size of 1-D elementwise kernels
- * @param reduceLocal      REDUCE_LOCAL of reduce.cl: work-items summing one partial
+ * @param reduceLocal      REDUCE_LOCAL of reduce.cl and softmax_xent.cl: work-items summing one partial
  * @param biasLocal        BIAS_LOCAL of bias.cl: work-items summing one channel of the bias gradient
  * @param gpuGemm          the tunables of gemm_gpu.cl
  * @param gpuGemmSource    where {@code gpuGemm} came from

@@ -330,13 +330,11 @@ public final class OpenClBackend implements Backend {
         OpChecks.rows("softmaxXentForward", labels, n, classes, "probs,logits", probs, logits);
         OpChecks.scalar("softmaxXentForward", loss, DType.F32);
         checkLabels("softmaxXentForward", labels, n, classes);
-        run("softmaxXentForward", () -> "logits " + logits + " labels " + labels, () -> {
-            try (DeviceBuffer rowLoss = device.allocate(4L * n)) {
-                launcher.elementwise(Kernels.SOFTMAX_XENT_FORWARD, n, buf(probs), rowLoss, buf(logits), buf(labels),
-                        n, classes);
-                reduce.sum(buf(loss), rowLoss, n, 1f / n);
-            }
-        });
+        // One work-group computes the rows and sums their losses (softmax_xent.cl): one kernel, no reduce_sum.
+        long[] group = {tuning.reduceLocal()};
+        run("softmaxXentForward", () -> "logits " + logits + " labels " + labels, () -> launcher.launch(
+                Kernels.SOFTMAX_XENT_FORWARD, group, group, buf(probs), buf(loss), buf(logits), buf(labels), n,
+                classes, 1f / n));
     }
 
     @Override
