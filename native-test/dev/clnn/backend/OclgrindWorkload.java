@@ -170,8 +170,8 @@ public final class OclgrindWorkload {
         float[] b = uniform(4);
         Tensor cy = cl.fromArray(y, y.length);
         Tensor ry = cpu.fromArray(y, y.length);
-        cl.biasAddForward(cy, cl.fromArray(b, 4), 3, 4, 5);
-        cpu.biasAddForward(ry, cpu.fromArray(b, 4), 3, 4, 5);
+        cl.biasAddForward(cy, cl.fromArray(b, 4), 3, 4, 5, false);
+        cpu.biasAddForward(ry, cpu.fromArray(b, 4), 3, 4, 5, false);
         check("biasAddForward", cl.readFloats(cy), cpu.readFloats(ry), 0);
         Tensor cdb = cl.fromArray(b, 4);
         Tensor rdb = cpu.fromArray(b, 4);
@@ -186,6 +186,19 @@ public final class OclgrindWorkload {
         cl.biasAddBackward(cdb11, cl.fromArray(rows, rows.length), 5, 11, 1);
         cpu.biasAddBackward(rdb11, cpu.fromArray(rows, rows.length), 5, 11, 1);
         check("biasAddBackward rows", cl.readFloats(cdb11), cpu.readFloats(rdb11), 1e-5);
+        // A linear layer's fused ReLU: forward with max(·, 0), backward gating dy by that output, same 5 × 11.
+        Tensor cr = cl.fromArray(rows, rows.length);
+        Tensor rr = cpu.fromArray(rows, rows.length);
+        cl.biasAddForward(cr, cl.fromArray(b11, 11), 5, 11, 1, true);
+        cpu.biasAddForward(rr, cpu.fromArray(b11, 11), 5, 11, 1, true);
+        check("biasAddForward relu", cl.readFloats(cr), cpu.readFloats(rr), 0);
+        float[] dy = uniform(5 * 11);
+        Tensor cdx = TestArrays.poisoned(cl, 5 * 11);
+        Tensor rdx = TestArrays.poisoned(cpu, 5 * 11);
+        cl.reluBiasAddBackward(cdx, cdb11, cl.fromArray(dy, dy.length), cr, 5, 11);
+        cpu.reluBiasAddBackward(rdx, rdb11, cpu.fromArray(dy, dy.length), rr, 5, 11);
+        check("reluBiasAddBackward dx", cl.readFloats(cdx), cpu.readFloats(rdx), 0);
+        check("reluBiasAddBackward db", cl.readFloats(cdb11), cpu.readFloats(rdb11), 1e-5);
     }
 
     private void relu() {

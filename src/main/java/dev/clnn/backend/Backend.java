@@ -76,12 +76,20 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Adds a per-channel bias in place: y[o, ch, i] += b[ch], with y viewed as (outer, channels, inner). A linear
-     * layer's output (batch, features) is (batch, features, 1); a convolution's (n, c, h·w) is (n, c, h·w).
+     * layer's output (batch, features) is (batch, features, 1); a convolution's (n, c, h·w) is (n, c, h·w). With
+     * {@code relu}, y = max(y + b, 0) (NaN passes, as {@link #reluForward}): a ReLU fused into a linear layer.
      */
-    void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner);
+    void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner, boolean relu);
 
     /** Bias gradient, accumulated: db[ch] += Σ_{o,i} dy[o, ch, i], with dy viewed as (outer, channels, inner). */
     void biasAddBackward(Tensor db, Tensor dy, int outer, int channels, int inner);
+
+    /**
+     * The backward of a ReLU fused into a linear layer, then that layer's bias gradient, in one pass over rows
+     * (n, channels): dx = reluOutput &lt;= 0 ? 0 : dy (as {@link #reluBackward}, the ReLU's output being &lt;= 0
+     * exactly where its input was), then db[ch] += Σ_r dx[r, ch] (as {@link #biasAddBackward} with inner 1).
+     */
+    void reluBiasAddBackward(Tensor dx, Tensor db, Tensor dy, Tensor reluOutput, int n, int channels);
 
     /**
      * Unfolds convolution patches: col (cin·kh·kw, n·outH·outW) from x (n, cin, h, w), zero where a patch covers

@@ -41,6 +41,14 @@ final class OpChecks {
                 "(outer, channels, inner) = (" + outer + ", " + channels + ", " + inner + ")");
     }
 
+    /** dx, dy and the ReLU's output are (n, channels), db (channels); each op names its own. */
+    static void reluBias(String op, Tensor dx, Tensor db, Tensor dy, Tensor reluOutput, int n, int channels) {
+        bias(op, dy, db, n, channels, 1);
+        Shapes.check(op, "dx", dx, F32, (long) n * channels, "(n, channels) = (" + n + ", " + channels + ")");
+        Shapes.check(op, "reluOutput", reluOutput, F32, (long) n * channels, "(n, channels) = (" + n + ", "
+                + channels + ")");
+    }
+
     /** Checks float tensors of {@code count} elements; {@code names} lists them, comma-separated, in order. */
     static void elementwise(String op, int count, String names, Tensor... tensors) {
         Shapes.positive(op, "count", count);

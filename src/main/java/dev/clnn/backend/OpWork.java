@@ -36,6 +36,11 @@ final class OpWork {
         return E * ((long) outer * channels * inner + 2L * channels);
     }
 
+    /** dy and the ReLU's output read, dx written, db read and written. */
+    static long reluBiasAddBackward(int n, int channels) {
+        return E * (3L * n * channels + 2L * channels);
+    }
+
     static long im2col(Conv2dShape s) {
         return E * ((long) s.colSize() + s.inputSize());
     }

@@ -211,10 +211,10 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner) {
+    public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner, boolean relu) {
         OpChecks.bias("biasAddForward", y, b, outer, channels, inner);
-        run("biasAddForward", () -> "y " + y + " b " + b,
-                () -> bias.forward(buf(y), buf(b), outer, channels, inner));
+        run("biasAddForward", () -> "y " + y + " b " + b + (relu ? " relu" : ""),
+                () -> bias.forward(buf(y), buf(b), outer, channels, inner, relu));
     }
 
     @Override
@@ -222,6 +222,13 @@ public final class OpenClBackend implements Backend {
         OpChecks.bias("biasAddBackward", dy, db, outer, channels, inner);
         run("biasAddBackward", () -> "db " + db + " dy " + dy,
                 () -> bias.backward(buf(db), buf(dy), outer, channels, inner));
+    }
+
+    @Override
+    public void reluBiasAddBackward(Tensor dx, Tensor db, Tensor dy, Tensor reluOutput, int n, int channels) {
+        OpChecks.reluBias("reluBiasAddBackward", dx, db, dy, reluOutput, n, channels);
+        run("reluBiasAddBackward", () -> "dx " + dx + " db " + db + " dy " + dy + " reluOutput " + reluOutput,
+                () -> bias.reluBackwardRows(buf(dx), buf(db), buf(dy), buf(reluOutput), n, channels));
     }
 
     @Override

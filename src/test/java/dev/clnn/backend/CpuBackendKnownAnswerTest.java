@@ -51,7 +51,7 @@ class CpuBackendKnownAnswerTest {
     @Test
     void biasAddsPerChannelAndItsGradientSumsOverBatchAndSpace() {
         Tensor y = t(new float[] {0, 0, 0, 0, 1, 1, 1, 1}, 2, 2, 2); // (outer 2, channels 2, inner 2)
-        cpu.biasAddForward(y, t(new float[] {10, 20}, 2), 2, 2, 2);
+        cpu.biasAddForward(y, t(new float[] {10, 20}, 2), 2, 2, 2, false);
         assertArrayEquals(new float[] {10, 10, 20, 20, 11, 11, 21, 21}, cpu.readFloats(y));
         Tensor db = t(new float[] {100, 200}, 2);
         cpu.biasAddBackward(db, t(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2), 2, 2, 2);

@@ -95,7 +95,7 @@ class GradCheckTest {
         float[] b = TestArrays.uniform(random, channels, -1, 1);
         float[] r = TestArrays.uniform(random, y.length, -1, 1);
         Tensor out = cpu.fromArray(y, y.length);
-        cpu.biasAddForward(out, cpu.fromArray(b, channels), outer, channels, inner);
+        cpu.biasAddForward(out, cpu.fromArray(b, channels), outer, channels, inner, false);
         checkForward("biasAdd", cpu.readFloats(out), DoubleForward.biasAdd(d(y), d(b), outer, channels, inner));
         Tensor db = cpu.fromArray(new float[channels], channels);
         cpu.biasAddBackward(db, cpu.fromArray(r, r.length), outer, channels, inner);
