@@ -1,12 +1,15 @@
 /*
  * softmax_xent.cl: fused softmax + cross-entropy over logits (n, classes), row-major, labels int (n).
- *   softmax_xent_forward(probs, loss, logits, labels, n, classes, scale): ONE work-group of REDUCE_LOCAL work-items
- *       (1-D range REDUCE_LOCAL); work-item lid takes rows lid, lid + REDUCE_LOCAL, ... and for each row r
- *       probs[r, :] = softmax(logits[r, :]) and its loss log(sum_j exp(z_j - max)) + max - z[label] (the row maximum
- *       is subtracted so exp() never overflows), summed with Kahan compensation; then a tree in local memory, and
- *       loss[0] = scale * the total. The order is fixed, so the result is deterministic. The loss is summed here
- *       rather than by reduce.cl so that a training step launches one kernel fewer: on POCL every distinct kernel
- *       costs a code generation (~0.1-0.15 s) in a cold first step. One group is enough for a batch (a few thousand
+ *   softmax_xent_forward(probs, dlogits, loss, logits, labels, n, classes, scale, with_grad): ONE work-group of
+ *       REDUCE_LOCAL work-items (1-D range REDUCE_LOCAL); work-item lid takes rows lid, lid + REDUCE_LOCAL, ... and
+ *       for each row r probs[r, :] = softmax(logits[r, :]), with with_grad = 1 also dlogits[r, :] as
+ *       softmax_xent_backward computes it from those probs (the same float operations, so the same bits), and the
+ *       row's loss log(sum_j exp(z_j - max)) + max - z[label] (the row maximum is subtracted so exp() never
+ *       overflows), summed with Kahan compensation; then a tree in local memory, and loss[0] = scale * the total.
+ *       The order is fixed, so the result is deterministic. The loss is summed here rather than by reduce.cl, and the
+ *       gradient written here rather than by softmax_xent_backward, so that a training step launches two kernels
+ *       fewer: on POCL every distinct kernel costs a code generation (~0.1-0.15 s) in a cold first step. With
+ *       with_grad = 0, dlogits is not touched (the host passes probs). One group is enough for a batch (a few thousand
  *       rows of a few classes at most). The host rejects labels outside [0, classes) before launching; should one
  *       get through, the row's loss is NaN rather than an out-of-bounds read.
  *   softmax_xent_backward(dlogits, probs, labels, n, classes): one work-item per element;
@@ -19,8 +22,9 @@
 #endif
 
 __kernel __attribute__((reqd_work_group_size(REDUCE_LOCAL, 1, 1)))
-void softmax_xent_forward(__global float *probs, __global float *loss, const __global float *logits,
-                          const __global int *labels, const int n, const int classes, const float scale) {
+void softmax_xent_forward(__global float *probs, __global float *dlogits, __global float *loss,
+                          const __global float *logits, const __global int *labels, const int n, const int classes,
+                          const float scale, const int with_grad) {
     __local float partial[REDUCE_LOCAL];
     const int lid = (int) get_local_id(0);
     float total = 0.0f;
@@ -36,10 +40,14 @@ void softmax_xent_forward(__global float *probs, __global float *loss, const __g
         for (int j = 0; j < classes; j++) {
             sum += exp(z[j] - max_z);
         }
-        for (int j = 0; j < classes; j++) {
-            p[j] = exp(z[j] - max_z) / sum;
-        }
         const int label = labels[r];
+        for (int j = 0; j < classes; j++) {
+            const float pj = exp(z[j] - max_z) / sum;
+            p[j] = pj;
+            if (with_grad) {
+                dlogits[r * classes + j] = (pj - (j == label ? 1.0f : 0.0f)) / (float) n;
+            }
+        }
         const float row_loss = (label < 0 || label >= classes) ? NAN : log(sum) + max_z - z[label];
         const float term = row_loss - carry;
         const float next = total + term;

@@ -285,10 +285,16 @@ public final class OclgrindWorkload {
         Tensor loss = TestArrays.poisoned(be);
         Tensor probs = TestArrays.poisoned(be, n, classes);
         Tensor d = TestArrays.poisoned(be, n, classes);
-        be.softmaxXentForward(loss, probs, zt, yt, n, classes);
+        be.softmaxXentForward(loss, probs, null, zt, yt, n, classes);
         be.softmaxXentBackward(d, probs, yt, n, classes);
         float[] xent = be.readFloats(loss);
         float[] dz = be.readFloats(d);
+        // The forward pass that also writes the gradient (a training step's) must give the backward's bits.
+        Tensor fused = TestArrays.poisoned(be, n, classes);
+        be.softmaxXentForward(loss, probs, fused, zt, yt, n, classes);
+        if (!java.util.Arrays.equals(be.readFloats(fused), dz)) {
+            throw new AssertionError("softmaxXentForward's gradient differs from softmaxXentBackward's");
+        }
         be.mseForward(loss, zt, probs, n * classes);
         be.mseBackward(d, zt, probs, n * classes);
         float[] mse = be.readFloats(loss);

@@ -176,7 +176,9 @@ public interface Backend extends AutoCloseable {
     /**
      * Fused softmax + cross-entropy over logits (n, classes) with class indices {@code labels} (I32, n):
      * probs = softmax(logits) row-wise, loss (1 element) = −1/n Σ_i log probs[i, labels[i]], computed as
-     * logsumexp(row) − logit[label] with the row maximum subtracted. Saves probs for backward.
+     * logsumexp(row) − logit[label] with the row maximum subtracted. Saves probs for backward. With a
+     * {@code dLogits} (null for none), also writes what {@link #softmaxXentBackward} would from these probs, in the
+     * same pass: the gradient of a training step without a launch of its own.
      *
      * <p>Every op that takes class labels (this one, {@link #softmaxXentBackward}, {@link #countCorrect}) rejects a
      * label outside [0, classes) with an {@link IllegalArgumentException} naming the first such label and its index
@@ -184,7 +186,8 @@ public interface Backend extends AutoCloseable {
      * uploaded from the host are checked against the range of that upload, with no device traffic; labels a kernel
      * wrote are read back once, which waits for the device.
      */
-    void softmaxXentForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, int n, int classes);
+    void softmaxXentForward(Tensor loss, Tensor probs, Tensor dLogits, Tensor logits, Tensor labels, int n,
+            int classes);
 
     /**
      * dLogits = (probs − onehot(labels)) / n; overwrites dLogits. Rejects labels outside [0, classes) as

@@ -466,8 +466,10 @@ public final class CpuBackend implements Backend {
     // ---- losses -------------------------------------------------------------------------------------------------
 
     @Override
-    public void softmaxXentForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, int n, int classes) {
+    public void softmaxXentForward(Tensor loss, Tensor probs, Tensor dLogits, Tensor logits, Tensor labels, int n,
+            int classes) {
         OpChecks.rows("softmaxXentForward", labels, n, classes, "probs,logits", probs, logits);
+        OpChecks.gradient("softmaxXentForward", dLogits, n, classes);
         OpChecks.scalar("softmaxXentForward", loss, DType.F32);
         float[] Z = f(logits); // (n, classes)
         float[] P = f(probs); // (n, classes)
@@ -492,6 +494,9 @@ public final class CpuBackend implements Backend {
             total += Math.log(sum) + max - Z[row + label];
         }
         f(loss)[0] = (float) (total / n);
+        if (dLogits != null) {
+            softmaxXentBackward(dLogits, probs, labels, n, classes);
+        }
     }
 
     @Override

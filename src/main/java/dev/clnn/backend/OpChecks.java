@@ -49,6 +49,14 @@ final class OpChecks {
                 + channels + ")");
     }
 
+    /** An optional (null) F32 gradient of (n, classes), as softmaxXentForward writes it. */
+    static void gradient(String op, Tensor dLogits, int n, int classes) {
+        if (dLogits != null) {
+            Shapes.check(op, "dLogits", dLogits, F32, (long) n * classes, "(n, classes) = (" + n + ", " + classes
+                    + ")");
+        }
+    }
+
     /** Checks float tensors of {@code count} elements; {@code names} lists them, comma-separated, in order. */
     static void elementwise(String op, int count, String names, Tensor... tensors) {
         Shapes.positive(op, "count", count);

@@ -92,9 +92,9 @@ final class OpWork {
         return E * ((relu ? 2L : 1L) * p.inputSize() + p.outputSize());
     }
 
-    /** Logits read, probs written, labels read, one loss written. */
-    static long softmaxXentForward(int n, int classes) {
-        return E * (2L * n * classes + n + 1);
+    /** Logits read, probs (and with the gradient dLogits) written, labels read, one loss written. */
+    static long softmaxXentForward(int n, int classes, boolean gradient) {
+        return E * ((gradient ? 3L : 2L) * n * classes + n + 1);
     }
 
     /** Probs read, labels read, dLogits written. */

@@ -333,15 +333,19 @@ public final class OpenClBackend implements Backend {
     // ---- losses -------------------------------------------------------------------------------------------------
 
     @Override
-    public void softmaxXentForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, int n, int classes) {
+    public void softmaxXentForward(Tensor loss, Tensor probs, Tensor dLogits, Tensor logits, Tensor labels, int n,
+            int classes) {
         OpChecks.rows("softmaxXentForward", labels, n, classes, "probs,logits", probs, logits);
+        OpChecks.gradient("softmaxXentForward", dLogits, n, classes);
         OpChecks.scalar("softmaxXentForward", loss, DType.F32);
         checkLabels("softmaxXentForward", labels, n, classes);
-        // One work-group computes the rows and sums their losses (softmax_xent.cl): one kernel, no reduce_sum.
+        // One work-group computes the rows, their gradient if asked, and the sum of their losses (softmax_xent.cl):
+        // one kernel, no reduce_sum. Without a gradient, probs stands in for dLogits, which is not written then.
         long[] group = {tuning.reduceLocal()};
+        DeviceBuffer gradient = dLogits == null ? buf(probs) : buf(dLogits);
         run("softmaxXentForward", () -> "logits " + logits + " labels " + labels, () -> launcher.launch(
-                Kernels.SOFTMAX_XENT_FORWARD, group, group, buf(probs), buf(loss), buf(logits), buf(labels), n,
-                classes, 1f / n));
+                Kernels.SOFTMAX_XENT_FORWARD, group, group, buf(probs), gradient, buf(loss), buf(logits),
+                buf(labels), n, classes, 1f / n, dLogits == null ? 0 : 1));
     }
 
     @Override

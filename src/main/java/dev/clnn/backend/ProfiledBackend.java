@@ -282,9 +282,10 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
-    public void softmaxXentForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, int n, int classes) {
-        bytes("softmaxXentForward", () -> OpWork.softmaxXentForward(n, classes),
-                () -> inner.softmaxXentForward(loss, probs, logits, labels, n, classes));
+    public void softmaxXentForward(Tensor loss, Tensor probs, Tensor dLogits, Tensor logits, Tensor labels, int n,
+            int classes) {
+        bytes("softmaxXentForward", () -> OpWork.softmaxXentForward(n, classes, dLogits != null),
+                () -> inner.softmaxXentForward(loss, probs, dLogits, logits, labels, n, classes));
     }
 
     @Override

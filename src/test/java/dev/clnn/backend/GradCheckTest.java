@@ -159,7 +159,7 @@ class GradCheckTest {
         Tensor loss = TestArrays.poisoned(cpu);
         Tensor probs = TestArrays.poisoned(cpu, n, classes);
         Tensor lab = cpu.fromArray(labels, n);
-        cpu.softmaxXentForward(loss, probs, cpu.fromArray(logits, n, classes), lab, n, classes);
+        cpu.softmaxXentForward(loss, probs, null, cpu.fromArray(logits, n, classes), lab, n, classes);
         checkForward("softmaxXent", cpu.readFloats(loss),
                 new double[] {DoubleForward.softmaxXent(d(logits), labels, n, classes)});
         Tensor d = TestArrays.poisoned(cpu, n, classes);
