@@ -79,7 +79,7 @@ public final class OclgrindWorkload {
     }
 
     private void gemm() {
-        // {2, 5, 7}: fewer rows than any register block, so A is packed (pack_a); the others read A in place.
+        // {2, 5, 7}: fewer rows than any register block, so A is packed (pack_operand); the others read A in place.
         int[][] shapes = {{5, 7, 3}, {17, 19, 23}, {3, 2, 300}, {2, 5, 7}};
         for (int[] s : shapes) {
             for (GemmVariant v : GemmVariant.values()) {
