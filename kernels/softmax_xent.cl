@@ -1,7 +1,7 @@
 /*
  * softmax_xent.cl: fused softmax + cross-entropy over logits (n, classes), row-major, labels int (n).
  *   softmax_xent_forward(probs, dlogits, loss, logits, labels, n, classes, scale, with_grad): ONE work-group of
- *       REDUCE_LOCAL work-items (1-D range REDUCE_LOCAL); work-item lid takes rows lid, lid + REDUCE_LOCAL, ... and
+ *       XENT_LOCAL work-items (1-D range XENT_LOCAL); work-item lid takes rows lid, lid + XENT_LOCAL, ... and
  *       for each row r probs[r, :] = softmax(logits[r, :]), with with_grad = 1 also dlogits[r, :] as
  *       softmax_xent_backward computes it from those probs (the same float operations, so the same bits), and the
  *       row's loss log(sum_j exp(z_j - max)) + max - z[label] (the row maximum is subtracted so exp() never
@@ -17,19 +17,19 @@
  * Dispatched by OpenClBackend.softmaxXentForward / softmaxXentBackward.
  */
 
-#ifndef REDUCE_LOCAL
-#define REDUCE_LOCAL 256 /* work-group size of softmax_xent_forward; a power of two */
+#ifndef XENT_LOCAL
+#define XENT_LOCAL 256 /* work-group size of softmax_xent_forward; a power of two */
 #endif
 
-__kernel __attribute__((reqd_work_group_size(REDUCE_LOCAL, 1, 1)))
+__kernel __attribute__((reqd_work_group_size(XENT_LOCAL, 1, 1)))
 void softmax_xent_forward(__global float *probs, __global float *dlogits, __global float *loss,
                           const __global float *logits, const __global int *labels, const int n, const int classes,
                           const float scale, const int with_grad) {
-    __local float partial[REDUCE_LOCAL];
+    __local float partial[XENT_LOCAL];
     const int lid = (int) get_local_id(0);
     float total = 0.0f;
     float carry = 0.0f;
-    for (int r = lid; r < n; r += REDUCE_LOCAL) {
+    for (int r = lid; r < n; r += XENT_LOCAL) {
         const __global float *z = logits + r * classes;
         __global float *p = probs + r * classes;
         float max_z = -INFINITY;
@@ -56,7 +56,7 @@ void softmax_xent_forward(__global float *probs, __global float *dlogits, __glob
     }
     partial[lid] = total;
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (int stride = REDUCE_LOCAL / 2; stride > 0; stride /= 2) {
+    for (int stride = XENT_LOCAL / 2; stride > 0; stride /= 2) {
         if (lid < stride) {
             partial[lid] += partial[lid + stride];
         }
