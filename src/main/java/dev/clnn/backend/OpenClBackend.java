@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * kernels of kernels/ without waiting. Only the {@code read} methods and {@link #synchronize} wait for the device.
  * Every launch goes through the kernel registry ({@link Kernels}) and a {@code KernelLauncher}; ops with more to
  * them than one launch have a routine of their own ({@code GemmRoutine}, {@code ReduceSumRoutine},
- * {@code ConvRoutine}, {@code PoolRoutine}, {@code BiasRoutine}).
+ * {@code ConvRoutine}, {@code PoolRoutine}, {@code BiasRoutine}, {@code SoftmaxXentRoutine}).
  * Several threads may share one instance: each kernel launch sets its arguments and enqueues atomically, and the
  * buffer pool and program cache are synchronised (TwoThreadsTest trains two models at once and gets the sequential
  * results bit for bit). A model, its layers and its optimiser hold per-step state and belong to one thread at a time.
@@ -27,6 +27,7 @@ public final class OpenClBackend implements Backend {
     private final ConvRoutine convolution;
     private final PoolRoutine pooling;
     private final BiasRoutine bias;
+    private final SoftmaxXentRoutine xent;
     private final ConvPolicy conv;
 
     public OpenClBackend(ClDevice device) {
@@ -55,6 +56,7 @@ public final class OpenClBackend implements Backend {
         this.convolution = new ConvRoutine(launcher);
         this.pooling = new PoolRoutine(launcher);
         this.bias = new BiasRoutine(launcher);
+        this.xent = new SoftmaxXentRoutine(launcher);
         this.conv = conv;
         // The compiler's start-up (about a second on POCL) then overlaps the caller's data loading and model set-up.
         device.prebuild(StartupPrograms.inOrderOfFirstUse(tuning, firstStep));
@@ -339,13 +341,8 @@ public final class OpenClBackend implements Backend {
         OpChecks.gradient("softmaxXentForward", dLogits, n, classes);
         OpChecks.scalar("softmaxXentForward", loss, DType.F32);
         checkLabels("softmaxXentForward", labels, n, classes);
-        // One work-group computes the rows, their gradient if asked, and the sum of their losses (softmax_xent.cl):
-        // one kernel, no reduce_sum. Without a gradient, probs stands in for dLogits, which is not written then.
-        long[] group = {tuning.reduceLocal()};
-        DeviceBuffer gradient = dLogits == null ? buf(probs) : buf(dLogits);
-        run("softmaxXentForward", () -> "logits " + logits + " labels " + labels, () -> launcher.launch(
-                Kernels.SOFTMAX_XENT_FORWARD, group, group, buf(probs), gradient, buf(loss), buf(logits),
-                buf(labels), n, classes, 1f / n, dLogits == null ? 0 : 1));
+        run("softmaxXentForward", () -> "logits " + logits + " labels " + labels, () -> xent.forward(buf(loss),
+                buf(probs), dLogits == null ? null : buf(dLogits), buf(logits), buf(labels), n, classes));
     }
 
     @Override
