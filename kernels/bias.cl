@@ -1,13 +1,19 @@
 /*
  * bias.cl: per-channel bias, activations viewed as (outer, channels, inner), flat index (o*channels + ch)*inner + x.
- *   bias_add_forward(y, b, outer, channels, inner): y += b[ch]; one work-item per element of y, 3-D range
- *       (inner, channels, outer).
+ *   bias_add_forward(y, b, outer, channels, inner, relu): y += b[ch], then y = y <= 0 ? 0 : y when relu is 1 (a
+ *       linear layer whose ReLU is fused into it: NaN passes, as relu.cl); one work-item per element of y, 3-D range
+ *       (inner, channels, outer). One kernel for both cases, so a model's last linear layer (no ReLU) and the
+ *       others share one code generation on POCL.
  *   bias_add_backward(db, dy, outer, channels, inner):  db[ch] += sum over o, x of dy; one work-group of BIAS_LOCAL
  *       work-items per channel, each summing a contiguous share in eight interleaved lanes, then a tree in local
  *       memory (deterministic order).
- *   bias_add_backward_rows(db, dy, outer, channels): the same for inner = 1 (a linear layer's (batch, features)):
- *       work-item i sums channels 8i .. 8i + 7 down the rows as a float8 (fewer lanes for the last), with Kahan
- *       compensation; 1-D range ceil(channels/8).
+ *   bias_add_backward_rows(db, dy, gate, dx, outer, channels, gated): the same for inner = 1 (a linear layer's
+ *       (batch, features)): work-item i sums channels 8i .. 8i + 7 down the rows as a float8 (fewer lanes for the
+ *       last), with Kahan compensation; 1-D range ceil(channels/8). With gated = 1 it is first the backward of a
+ *       ReLU fused into the layer: each element of dy becomes gate <= 0 ? 0 : dy (gate is the ReLU's output, which
+ *       is <= 0 exactly where its input was), is written to dx, and that is what is summed: the same values, in the
+ *       same order, as relu_backward followed by this kernel, in one pass and one kernel. With gated = 0, gate and
+ *       dx are not touched (the host passes dy for both).
  * Dispatched by OpenClBackend.biasAddForward / biasAddBackward.
  */
 
@@ -16,7 +22,7 @@
 #endif
 
 __kernel void bias_add_forward(__global float *y, const __global float *b, const int outer, const int channels,
-                               const int inner) {
+                               const int inner, const int relu) {
     /* 3-D range (inner, channels, outer): the channel comes from the range, not from a division. */
     const int x = (int) get_global_id(0);
     const int ch = (int) get_global_id(1);
@@ -24,7 +30,9 @@ __kernel void bias_add_forward(__global float *y, const __global float *b, const
     if (x >= inner || ch >= channels || o >= outer) {
         return;
     }
-    y[(o * channels + ch) * inner + x] += b[ch];
+    const int e = (o * channels + ch) * inner + x;
+    const float v = y[e] + b[ch];
+    y[e] = (relu && v <= 0.0f) ? 0.0f : v;
 }
 
 __kernel __attribute__((reqd_work_group_size(BIAS_LOCAL, 1, 1)))
@@ -76,8 +84,8 @@ void bias_add_backward(__global float *db, const __global float *dy, const int o
     }
 }
 
-__kernel void bias_add_backward_rows(__global float *db, const __global float *dy, const int outer,
-                                     const int channels) {
+__kernel void bias_add_backward_rows(__global float *db, const __global float *dy, const __global float *gate,
+                                     __global float *dx, const int outer, const int channels, const int gated) {
     const int ch0 = (int) get_global_id(0) * 8;
     if (ch0 >= channels) {
         return;
@@ -86,13 +94,23 @@ __kernel void bias_add_backward_rows(__global float *db, const __global float *d
     float8 sum = (float8) (0.0f);
     float8 compensation = (float8) (0.0f);
     for (int o = 0; o < outer; o++) {
+        const int at = o * channels + ch0;
         float8 v;
         if (valid == 8) {
-            v = vload8(0, dy + o * channels + ch0);
+            v = vload8(0, dy + at);
+            if (gated) {
+                v = select(v, (float8) (0.0f), islessequal(vload8(0, gate + at), (float8) (0.0f)));
+                vstore8(v, 0, dx + at);
+            }
         } else {
             float lanes[8];
             for (int l = 0; l < 8; l++) {
-                lanes[l] = l < valid ? dy[o * channels + ch0 + l] : 0.0f;
+                float d = l < valid ? dy[at + l] : 0.0f;
+                if (gated && l < valid) {
+                    d = gate[at + l] <= 0.0f ? 0.0f : d;
+                    dx[at + l] = d;
+                }
+                lanes[l] = d;
             }
             v = vload8(0, lanes);
         }

@@ -1,20 +1,9 @@
 /*
- * memory.cl: fill and copy.
- *   fill_f32(x, value, n):  x[i] = value, i < n            (OpenClBackend.fill(Tensor, float))
- *   fill_i32(x, value, n):  x[i] = value, i < n            (OpenClBackend.fill(Tensor, int))
+ * memory.cl: copy.
  *   copy_f32(dst, src, n):  dst[i] = src[i], i < n         (OpenClBackend.copy)
- * One work-item per element.
+ * One work-item per element. Fills are no kernel: OpenClBackend.fill enqueues clEnqueueFillBuffer, which POCL runs
+ * without generating code (a fill kernel cost one code generation, ~0.1 s, in every cold first step).
  */
-
-__kernel void fill_f32(__global float *x, const float value, const int n) {
-    ELEMENT_INDEX(i, n)
-    x[i] = value;
-}
-
-__kernel void fill_i32(__global int *x, const int value, const int n) {
-    ELEMENT_INDEX(i, n)
-    x[i] = value;
-}
 
 __kernel void copy_f32(__global float *dst, const __global float *src, const int n) {
     ELEMENT_INDEX(i, n)

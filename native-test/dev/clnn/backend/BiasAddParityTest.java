@@ -20,16 +20,23 @@ class BiasAddParityTest {
         float[] b = TestArrays.uniform(random, channels, -1, 1);
         float[] db0 = TestArrays.uniform(random, channels, -1, 1); // accumulating output: same prefill on both
         float[] dy = TestArrays.uniform(random, count, -1, 1);
+        // For the fused ReLU: a sum that is exactly 0 (stays 0) and a NaN (passes, as reluForward).
+        int zero = random.nextInt(count);
+        y[zero] = -b[(zero / inner) % channels];
+        y[random.nextInt(count)] = Float.NaN;
 
-        TestArrays.assertIdentical("biasAddForward seed=" + seed, forward(cl, y, b, outer, channels, inner),
-                forward(cpu, y, b, outer, channels, inner));
+        for (boolean relu : new boolean[] {false, true}) {
+            TestArrays.assertIdentical("biasAddForward relu=" + relu + " seed=" + seed,
+                    forward(cl, y, b, outer, channels, inner, relu), forward(cpu, y, b, outer, channels, inner, relu));
+        }
         TestArrays.assertClose("biasAddBackward seed=" + seed, backward(cl, db0, dy, outer, channels, inner),
                 backward(cpu, db0, dy, outer, channels, inner), Tolerances.REDUCTION);
     }
 
-    private static float[] forward(Backend be, float[] y, float[] b, int outer, int channels, int inner) {
+    private static float[] forward(Backend be, float[] y, float[] b, int outer, int channels, int inner,
+            boolean relu) {
         try (Tensor yt = be.fromArray(y, y.length); Tensor bt = be.fromArray(b, b.length)) {
-            be.biasAddForward(yt, bt, outer, channels, inner);
+            be.biasAddForward(yt, bt, outer, channels, inner, relu);
             return be.readFloats(yt);
         }
     }

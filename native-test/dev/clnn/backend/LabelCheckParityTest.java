@@ -83,7 +83,7 @@ class LabelCheckParityTest {
         try (Tensor z = cl.fromArray(new float[] {1, 2, 3, 4}, 2, 2); Tensor y = cl.fromArray(new int[] {0, 2}, 2);
                 Tensor loss = TestArrays.poisoned(cl); Tensor probs = TestArrays.poisoned(cl, 2, 2);
                 Tensor count = TestArrays.poisonedInts(cl)) {
-            rejection(() -> cl.softmaxXentForward(loss, probs, z, y, 2, 2));
+            rejection(() -> cl.softmaxXentForward(loss, probs, null, z, y, 2, 2));
             rejection(() -> cl.softmaxXentBackward(probs, z, y, 2, 2));
             rejection(() -> cl.countCorrect(count, z, y, 2, 2));
             TestArrays.assertIdentical("probs", cl.readFloats(probs), TestArrays.nan(4));
@@ -121,7 +121,7 @@ class LabelCheckParityTest {
     /** Runs one label op with zero scores; the labels are what matter. */
     private static void run(Backend be, String op, Tensor labels, int n, int classes) {
         Consumer<Tensor[]> call = switch (op) {
-            case "softmaxXentForward" -> t -> be.softmaxXentForward(t[1], t[0], t[2], labels, n, classes);
+            case "softmaxXentForward" -> t -> be.softmaxXentForward(t[1], t[0], null, t[2], labels, n, classes);
             case "softmaxXentBackward" -> t -> be.softmaxXentBackward(t[0], t[2], labels, n, classes);
             case "countCorrect" -> t -> be.countCorrect(t[3], t[2], labels, n, classes);
             default -> throw new IllegalArgumentException(op);

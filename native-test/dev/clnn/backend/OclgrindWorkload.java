@@ -70,8 +70,10 @@ public final class OclgrindWorkload {
         check("fill f32", cl.readFloats(f), filled(37, 1.5f), 0);
         Tensor i = TestArrays.poisonedInts(cl, 5);
         cl.fill(i, 3);
+        // The copy reads an upload, not the fill: Oclgrind 21.10 fills a buffer (clEnqueueFillBuffer) without marking
+        // its bytes initialised, so with --uninitialized a kernel reading filled memory is reported.
         Tensor g = TestArrays.poisoned(cl, 37);
-        cl.copy(g, f);
+        cl.copy(g, cl.fromArray(filled(37, 1.5f), 37));
         check("copy", cl.readFloats(g), filled(37, 1.5f), 0);
         if (cl.readInts(i)[4] != 3) {
             throw new AssertionError("fill i32");
@@ -79,7 +81,7 @@ public final class OclgrindWorkload {
     }
 
     private void gemm() {
-        // {2, 5, 7}: fewer rows than any register block, so A is packed (pack_a); the others read A in place.
+        // {2, 5, 7}: fewer rows than any register block, so A is packed (pack_operand); the others read A in place.
         int[][] shapes = {{5, 7, 3}, {17, 19, 23}, {3, 2, 300}, {2, 5, 7}};
         for (int[] s : shapes) {
             for (GemmVariant v : GemmVariant.values()) {
@@ -170,8 +172,8 @@ public final class OclgrindWorkload {
         float[] b = uniform(4);
         Tensor cy = cl.fromArray(y, y.length);
         Tensor ry = cpu.fromArray(y, y.length);
-        cl.biasAddForward(cy, cl.fromArray(b, 4), 3, 4, 5);
-        cpu.biasAddForward(ry, cpu.fromArray(b, 4), 3, 4, 5);
+        cl.biasAddForward(cy, cl.fromArray(b, 4), 3, 4, 5, false);
+        cpu.biasAddForward(ry, cpu.fromArray(b, 4), 3, 4, 5, false);
         check("biasAddForward", cl.readFloats(cy), cpu.readFloats(ry), 0);
         Tensor cdb = cl.fromArray(b, 4);
         Tensor rdb = cpu.fromArray(b, 4);
@@ -186,6 +188,19 @@ public final class OclgrindWorkload {
         cl.biasAddBackward(cdb11, cl.fromArray(rows, rows.length), 5, 11, 1);
         cpu.biasAddBackward(rdb11, cpu.fromArray(rows, rows.length), 5, 11, 1);
         check("biasAddBackward rows", cl.readFloats(cdb11), cpu.readFloats(rdb11), 1e-5);
+        // A linear layer's fused ReLU: forward with max(·, 0), backward gating dy by that output, same 5 × 11.
+        Tensor cr = cl.fromArray(rows, rows.length);
+        Tensor rr = cpu.fromArray(rows, rows.length);
+        cl.biasAddForward(cr, cl.fromArray(b11, 11), 5, 11, 1, true);
+        cpu.biasAddForward(rr, cpu.fromArray(b11, 11), 5, 11, 1, true);
+        check("biasAddForward relu", cl.readFloats(cr), cpu.readFloats(rr), 0);
+        float[] dy = uniform(5 * 11);
+        Tensor cdx = TestArrays.poisoned(cl, 5 * 11);
+        Tensor rdx = TestArrays.poisoned(cpu, 5 * 11);
+        cl.reluBiasAddBackward(cdx, cdb11, cl.fromArray(dy, dy.length), cr, 5, 11);
+        cpu.reluBiasAddBackward(rdx, rdb11, cpu.fromArray(dy, dy.length), rr, 5, 11);
+        check("reluBiasAddBackward dx", cl.readFloats(cdx), cpu.readFloats(rdx), 0);
+        check("reluBiasAddBackward db", cl.readFloats(cdb11), cpu.readFloats(rdb11), 1e-5);
     }
 
     private void relu() {
@@ -272,10 +287,16 @@ public final class OclgrindWorkload {
         Tensor loss = TestArrays.poisoned(be);
         Tensor probs = TestArrays.poisoned(be, n, classes);
         Tensor d = TestArrays.poisoned(be, n, classes);
-        be.softmaxXentForward(loss, probs, zt, yt, n, classes);
+        be.softmaxXentForward(loss, probs, null, zt, yt, n, classes);
         be.softmaxXentBackward(d, probs, yt, n, classes);
         float[] xent = be.readFloats(loss);
         float[] dz = be.readFloats(d);
+        // The forward pass that also writes the gradient (a training step's) must give the backward's bits.
+        Tensor fused = TestArrays.poisoned(be, n, classes);
+        be.softmaxXentForward(loss, probs, fused, zt, yt, n, classes);
+        if (!java.util.Arrays.equals(be.readFloats(fused), dz)) {
+            throw new AssertionError("softmaxXentForward's gradient differs from softmaxXentBackward's");
+        }
         be.mseForward(loss, zt, probs, n * classes);
         be.mseBackward(d, zt, probs, n * classes);
         float[] mse = be.readFloats(loss);

@@ -26,13 +26,31 @@ class SoftmaxXentParityTest {
             // Backward from the same probabilities does the same float operations: identical.
             TestArrays.assertIdentical("softmaxXentBackward " + what, backward(cl, expected[1], labels, n, classes),
                     backward(cpu, expected[1], labels, n, classes));
+            // The forward pass with the gradient: the same loss and probs, and the gradient backward gives from
+            // those probs, bit for bit on the device and within the probs' tolerance of the reference.
+            float[][] withGrad = forwardWithGradient(cl, logits, labels, n, classes);
+            TestArrays.assertIdentical("softmaxXentForward loss with gradient " + what, withGrad[0], actual[0]);
+            TestArrays.assertIdentical("softmaxXentForward probs with gradient " + what, withGrad[1], actual[1]);
+            TestArrays.assertIdentical("softmaxXentForward dLogits " + what, withGrad[2],
+                    backward(cl, actual[1], labels, n, classes));
+            TestArrays.assertClose("softmaxXentForward dLogits vs reference " + what, withGrad[2],
+                    forwardWithGradient(cpu, logits, labels, n, classes)[2], Tolerances.SOFTMAX);
+        }
+    }
+
+    private static float[][] forwardWithGradient(Backend be, float[] logits, int[] labels, int n, int classes) {
+        try (Tensor z = be.fromArray(logits, n, classes); Tensor y = be.fromArray(labels, n);
+                Tensor loss = TestArrays.poisoned(be); Tensor probs = TestArrays.poisoned(be, n, classes);
+                Tensor d = TestArrays.poisoned(be, n, classes)) {
+            be.softmaxXentForward(loss, probs, d, z, y, n, classes);
+            return new float[][] {be.readFloats(loss), be.readFloats(probs), be.readFloats(d)};
         }
     }
 
     private static float[][] forward(Backend be, float[] logits, int[] labels, int n, int classes) {
         try (Tensor z = be.fromArray(logits, n, classes); Tensor y = be.fromArray(labels, n);
                 Tensor loss = TestArrays.poisoned(be); Tensor probs = TestArrays.poisoned(be, n, classes)) {
-            be.softmaxXentForward(loss, probs, z, y, n, classes);
+            be.softmaxXentForward(loss, probs, null, z, y, n, classes);
             return new float[][] {be.readFloats(loss), be.readFloats(probs)};
         }
     }

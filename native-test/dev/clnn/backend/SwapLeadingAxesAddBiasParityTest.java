@@ -33,7 +33,7 @@ class SwapLeadingAxesAddBiasParityTest {
         try (Tensor s = cpu.fromArray(src, a, b, inner); Tensor bt = cpu.fromArray(bias, a);
                 Tensor d = TestArrays.poisoned(cpu, b, a, inner)) {
             cpu.swapLeadingAxes(d, s, a, b, inner);
-            cpu.biasAddForward(d, bt, b, a, inner);
+            cpu.biasAddForward(d, bt, b, a, inner, false);
             TestArrays.assertIdentical("swap then biasAddForward seed=" + seed, cpu.readFloats(d), expected);
         }
     }

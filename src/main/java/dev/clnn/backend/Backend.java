@@ -76,12 +76,20 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Adds a per-channel bias in place: y[o, ch, i] += b[ch], with y viewed as (outer, channels, inner). A linear
-     * layer's output (batch, features) is (batch, features, 1); a convolution's (n, c, h·w) is (n, c, h·w).
+     * layer's output (batch, features) is (batch, features, 1); a convolution's (n, c, h·w) is (n, c, h·w). With
+     * {@code relu}, y = max(y + b, 0) (NaN passes, as {@link #reluForward}): a ReLU fused into a linear layer.
      */
-    void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner);
+    void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner, boolean relu);
 
     /** Bias gradient, accumulated: db[ch] += Σ_{o,i} dy[o, ch, i], with dy viewed as (outer, channels, inner). */
     void biasAddBackward(Tensor db, Tensor dy, int outer, int channels, int inner);
+
+    /**
+     * The backward of a ReLU fused into a linear layer, then that layer's bias gradient, in one pass over rows
+     * (n, channels): dx = reluOutput &lt;= 0 ? 0 : dy (as {@link #reluBackward}, the ReLU's output being &lt;= 0
+     * exactly where its input was), then db[ch] += Σ_r dx[r, ch] (as {@link #biasAddBackward} with inner 1).
+     */
+    void reluBiasAddBackward(Tensor dx, Tensor db, Tensor dy, Tensor reluOutput, int n, int channels);
 
     /**
      * Unfolds convolution patches: col (cin·kh·kw, n·outH·outW) from x (n, cin, h, w), zero where a patch covers
@@ -168,7 +176,9 @@ public interface Backend extends AutoCloseable {
     /**
      * Fused softmax + cross-entropy over logits (n, classes) with class indices {@code labels} (I32, n):
      * probs = softmax(logits) row-wise, loss (1 element) = −1/n Σ_i log probs[i, labels[i]], computed as
-     * logsumexp(row) − logit[label] with the row maximum subtracted. Saves probs for backward.
+     * logsumexp(row) − logit[label] with the row maximum subtracted. Saves probs for backward. With a
+     * {@code dLogits} (null for none), also writes what {@link #softmaxXentBackward} would from these probs, in the
+     * same pass: the gradient of a training step without a launch of its own.
      *
      * <p>Every op that takes class labels (this one, {@link #softmaxXentBackward}, {@link #countCorrect}) rejects a
      * label outside [0, classes) with an {@link IllegalArgumentException} naming the first such label and its index
@@ -176,7 +186,8 @@ public interface Backend extends AutoCloseable {
      * uploaded from the host are checked against the range of that upload, with no device traffic; labels a kernel
      * wrote are read back once, which waits for the device.
      */
-    void softmaxXentForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, int n, int classes);
+    void softmaxXentForward(Tensor loss, Tensor probs, Tensor dLogits, Tensor logits, Tensor labels, int n,
+            int classes);
 
     /**
      * dLogits = (probs − onehot(labels)) / n; overwrites dLogits. Rejects labels outside [0, classes) as

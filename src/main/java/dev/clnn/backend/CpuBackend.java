@@ -127,7 +127,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner) {
+    public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner, boolean relu) {
         OpChecks.bias("biasAddForward", y, b, outer, channels, inner);
         float[] Y = f(y); // (outer, channels, inner)
         float[] bias = f(b); // (channels)
@@ -135,7 +135,8 @@ public final class CpuBackend implements Backend {
             for (int ch = 0; ch < channels; ch++) {
                 int base = (o * channels + ch) * inner;
                 for (int x = 0; x < inner; x++) {
-                    Y[base + x] += bias[ch];
+                    float v = Y[base + x] + bias[ch];
+                    Y[base + x] = relu ? relu(v) : v;
                 }
             }
         }
@@ -156,6 +157,13 @@ public final class CpuBackend implements Backend {
             }
             dB[ch] = (float) (dB[ch] + sum);
         }
+    }
+
+    @Override
+    public void reluBiasAddBackward(Tensor dx, Tensor db, Tensor dy, Tensor reluOutput, int n, int channels) {
+        OpChecks.reluBias("reluBiasAddBackward", dx, db, dy, reluOutput, n, channels);
+        reluBackward(dx, dy, reluOutput, n * channels);
+        biasAddBackward(db, dx, n, channels, 1);
     }
 
     @Override
@@ -458,8 +466,10 @@ public final class CpuBackend implements Backend {
     // ---- losses -------------------------------------------------------------------------------------------------
 
     @Override
-    public void softmaxXentForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, int n, int classes) {
+    public void softmaxXentForward(Tensor loss, Tensor probs, Tensor dLogits, Tensor logits, Tensor labels, int n,
+            int classes) {
         OpChecks.rows("softmaxXentForward", labels, n, classes, "probs,logits", probs, logits);
+        OpChecks.gradient("softmaxXentForward", dLogits, n, classes);
         OpChecks.scalar("softmaxXentForward", loss, DType.F32);
         float[] Z = f(logits); // (n, classes)
         float[] P = f(probs); // (n, classes)
@@ -484,6 +494,9 @@ public final class CpuBackend implements Backend {
             total += Math.log(sum) + max - Z[row + label];
         }
         f(loss)[0] = (float) (total / n);
+        if (dLogits != null) {
+            softmaxXentBackward(dLogits, probs, labels, n, classes);
+        }
     }
 
     @Override

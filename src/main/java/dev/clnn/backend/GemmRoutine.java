@@ -33,6 +33,9 @@ final class GemmRoutine {
      */
     private static final int PACK_B_MIN_ROWS = 1024;
     private static final int PACK_B_MIN_DEPTH = 512;
+    /** pack_operand's last argument: which operand it packs (gemm_blocked.cl). */
+    private static final int PACK_A = 0;
+    private static final int PACK_B = 1;
 
     private final KernelLauncher launcher;
     private final KernelTuning tuning;
@@ -100,16 +103,16 @@ final class GemmRoutine {
                 DeviceBuffer bp = packB ? launcher.allocate(4L * columnBlocks * columns * k) : null) {
             OperandLayout layoutA;
             if (packA) {
-                launcher.range(Kernels.PACK_A, new long[] {ceilDiv(k, packTile), rowBlocks}, ap, a, m, k,
-                        rowBlocks * rows, transA ? 1 : 0);
+                launcher.range(Kernels.PACK_OPERAND, new long[] {ceilDiv(k, packTile), rowBlocks}, ap, a, m, k,
+                        rowBlocks * rows, transA ? 1 : 0, PACK_A);
                 layoutA = new OperandLayout(ap, rowBlocks * rows, k, 1, rows);
             } else {
                 layoutA = transA ? new OperandLayout(a, m, 1, 1, m) : new OperandLayout(a, m, k, k, 1);
             }
             OperandLayout layoutB;
             if (packB) {
-                launcher.range(Kernels.PACK_B, new long[] {ceilDiv(k, packTile), columnBlocks}, bp, b, k, n,
-                        columnBlocks * columns, transB ? 1 : 0);
+                launcher.range(Kernels.PACK_OPERAND, new long[] {ceilDiv(k, packTile), columnBlocks}, bp, b, k, n,
+                        columnBlocks * columns, transB ? 1 : 0, PACK_B);
                 layoutB = new OperandLayout(bp, columnBlocks * columns, k, 0, columns);
             } else {
                 layoutB = new OperandLayout(b, n, 1, 0, n);

@@ -8,7 +8,7 @@ enum GemmVariant {
      */
     GPU,
     /**
-     * gemm_blocked, after pack_a or pack_b where an operand cannot be read in place: one register block of C per
+     * gemm_blocked, after pack_operand where an operand cannot be read in place: one register block of C per
      * work-item over the whole of K.
      */
     BLOCKED,

@@ -16,7 +16,7 @@ public enum KernelFile {
     CONV("conv.cl", Define.DIRECT_MAX_PATCH, Define.DIRECT_CO_BLOCK, Define.DIRECT_OUT_BLOCK),
     RELU("relu.cl", Define.RELU_RUN),
     POOL("pool.cl"),
-    SOFTMAX_XENT("softmax_xent.cl"),
+    SOFTMAX_XENT("softmax_xent.cl", Define.XENT_LOCAL),
     MSE("mse.cl"),
     KL_DIV("kl_div.cl"),
     REDUCE("reduce.cl", Define.REDUCE_LOCAL),
@@ -61,6 +61,8 @@ public enum KernelFile {
         PACK_TILE,
         /** reduce.cl: work-group size of reduce_sum. */
         REDUCE_LOCAL,
+        /** softmax_xent.cl: work-group size of softmax_xent_forward (the tuning's REDUCE_LOCAL). */
+        XENT_LOCAL,
         /** bias.cl: work-group size of bias_add_backward. */
         BIAS_LOCAL,
         /** conv.cl: most taps (cin·kh·kw) of the direct convolution. */

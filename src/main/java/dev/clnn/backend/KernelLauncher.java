@@ -109,6 +109,14 @@ final class KernelLauncher {
         }
     }
 
+    /**
+     * Fills the first {@code count} 32-bit words of {@code buffer} with {@code bits} through the device's fill
+     * command, tagged with the calling op on a profiled device. No kernel: see {@link ClDevice#fill}.
+     */
+    void fill(DeviceBuffer buffer, long count, int bits) {
+        device.fill(buffer, count, bits, op == null ? OUTSIDE_OPS : Objects.requireNonNullElse(op.get(), OUTSIDE_OPS));
+    }
+
     /** One work-item per element, in groups of the tuning's elementwise size; kernels guard the rounded-up tail. */
     void elementwise(Kernels kernel, long items, Object... args) {
         long local = tuning.elementwiseLocal();

@@ -14,7 +14,7 @@ import java.util.StringJoiner;
  * build option of every kernel comes from {@link #buildOptions}, and the routines take their launch sizes from here.
  *
  * @param elementwiseLocal work-group size of 1-D elementwise kernels
- * @param reduceLocal      REDUCE_LOCAL of reduce.cl: work-items summing one partial
+ * @param reduceLocal      REDUCE_LOCAL of reduce.cl (and XENT_LOCAL of softmax_xent.cl): work-items summing one partial
  * @param biasLocal        BIAS_LOCAL of bias.cl: work-items summing one channel of the bias gradient
  * @param gpuGemm          the tunables of gemm_gpu.cl
  * @param gpuGemmSource    where {@code gpuGemm} came from
@@ -235,7 +235,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             case RM -> gemm.rows();
             case WN -> gemm.vectors();
             case PACK_TILE -> packTile;
-            case REDUCE_LOCAL -> reduceLocal;
+            case REDUCE_LOCAL, XENT_LOCAL -> reduceLocal;
             case BIAS_LOCAL -> biasLocal;
             case DIRECT_MAX_PATCH -> ConvAlgorithm.DIRECT_MAX_PATCH;
             case DIRECT_CO_BLOCK -> ConvRoutine.DIRECT_CO_BLOCK;

@@ -7,13 +7,10 @@ package dev.clnn.backend;
  * rather than in a user's training run.
  */
 public enum Kernels {
-    FILL_F32(KernelFile.MEMORY, "fill_f32"),
-    FILL_I32(KernelFile.MEMORY, "fill_i32"),
     COPY_F32(KernelFile.MEMORY, "copy_f32"),
     GEMM_GPU_PACK(KernelFile.GEMM_GPU, "gemm_gpu_pack"),
     GEMM_GPU(KernelFile.GEMM_GPU, "gemm_gpu"),
-    PACK_A(KernelFile.GEMM_BLOCKED, "pack_a"),
-    PACK_B(KernelFile.GEMM_BLOCKED, "pack_b"),
+    PACK_OPERAND(KernelFile.GEMM_BLOCKED, "pack_operand"),
     GEMM_BLOCKED(KernelFile.GEMM_BLOCKED, "gemm_blocked"),
     GEMM_BLOCKED_PARTIAL(KernelFile.GEMM_BLOCKED, "gemm_blocked_partial"),
     GEMM_SUM_SPLITS(KernelFile.GEMM_BLOCKED, "gemm_sum_splits"),

@@ -41,6 +41,22 @@ final class OpChecks {
                 "(outer, channels, inner) = (" + outer + ", " + channels + ", " + inner + ")");
     }
 
+    /** dx, dy and the ReLU's output are (n, channels), db (channels); each op names its own. */
+    static void reluBias(String op, Tensor dx, Tensor db, Tensor dy, Tensor reluOutput, int n, int channels) {
+        bias(op, dy, db, n, channels, 1);
+        Shapes.check(op, "dx", dx, F32, (long) n * channels, "(n, channels) = (" + n + ", " + channels + ")");
+        Shapes.check(op, "reluOutput", reluOutput, F32, (long) n * channels, "(n, channels) = (" + n + ", "
+                + channels + ")");
+    }
+
+    /** An optional (null) F32 gradient of (n, classes), as softmaxXentForward writes it. */
+    static void gradient(String op, Tensor dLogits, int n, int classes) {
+        if (dLogits != null) {
+            Shapes.check(op, "dLogits", dLogits, F32, (long) n * classes, "(n, classes) = (" + n + ", " + classes
+                    + ")");
+        }
+    }
+
     /** Checks float tensors of {@code count} elements; {@code names} lists them, comma-separated, in order. */
     static void elementwise(String op, int count, String names, Tensor... tensors) {
         Shapes.positive(op, "count", count);

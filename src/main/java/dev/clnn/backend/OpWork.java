@@ -36,6 +36,11 @@ final class OpWork {
         return E * ((long) outer * channels * inner + 2L * channels);
     }
 
+    /** dy and the ReLU's output read, dx written, db read and written. */
+    static long reluBiasAddBackward(int n, int channels) {
+        return E * (3L * n * channels + 2L * channels);
+    }
+
     static long im2col(Conv2dShape s) {
         return E * ((long) s.colSize() + s.inputSize());
     }
@@ -87,9 +92,9 @@ final class OpWork {
         return E * ((relu ? 2L : 1L) * p.inputSize() + p.outputSize());
     }
 
-    /** Logits read, probs written, labels read, one loss written. */
-    static long softmaxXentForward(int n, int classes) {
-        return E * (2L * n * classes + n + 1);
+    /** Logits read, probs (and with the gradient dLogits) written, labels read, one loss written. */
+    static long softmaxXentForward(int n, int classes, boolean gradient) {
+        return E * ((gradient ? 3L : 2L) * n * classes + n + 1);
     }
 
     /** Probs read, labels read, dLogits written. */

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * kernels of kernels/ without waiting. Only the {@code read} methods and {@link #synchronize} wait for the device.
  * Every launch goes through the kernel registry ({@link Kernels}) and a {@code KernelLauncher}; ops with more to
  * them than one launch have a routine of their own ({@code GemmRoutine}, {@code ReduceSumRoutine},
- * {@code ConvRoutine}, {@code PoolRoutine}, {@code BiasRoutine}).
+ * {@code ConvRoutine}, {@code PoolRoutine}, {@code BiasRoutine}, {@code SoftmaxXentRoutine}).
  * Several threads may share one instance: each kernel launch sets its arguments and enqueues atomically, and the
  * buffer pool and program cache are synchronised (TwoThreadsTest trains two models at once and gets the sequential
  * results bit for bit). A model, its layers and its optimiser hold per-step state and belong to one thread at a time.
@@ -27,6 +27,7 @@ public final class OpenClBackend implements Backend {
     private final ConvRoutine convolution;
     private final PoolRoutine pooling;
     private final BiasRoutine bias;
+    private final SoftmaxXentRoutine xent;
     private final ConvPolicy conv;
 
     public OpenClBackend(ClDevice device) {
@@ -55,6 +56,7 @@ public final class OpenClBackend implements Backend {
         this.convolution = new ConvRoutine(launcher);
         this.pooling = new PoolRoutine(launcher);
         this.bias = new BiasRoutine(launcher);
+        this.xent = new SoftmaxXentRoutine(launcher);
         this.conv = conv;
         // The compiler's start-up (about a second on POCL) then overlaps the caller's data loading and model set-up.
         device.prebuild(StartupPrograms.inOrderOfFirstUse(tuning, firstStep));
@@ -176,16 +178,14 @@ public final class OpenClBackend implements Backend {
     @Override
     public void fill(Tensor x, float value) {
         OpChecks.fill(x, DType.F32);
-        run("fill", () -> x.toString(),
-                () -> launcher.elementwise(Kernels.FILL_F32, x.size(), buf(x), value, x.size()));
+        run("fill", () -> x.toString(), () -> launcher.fill(buf(x), x.size(), Float.floatToRawIntBits(value)));
     }
 
     @Override
     public void fill(Tensor x, int value) {
         OpChecks.fill(x, DType.I32);
         ints(x).forget();
-        run("fill", () -> x.toString(),
-                () -> launcher.elementwise(Kernels.FILL_I32, x.size(), buf(x), value, x.size()));
+        run("fill", () -> x.toString(), () -> launcher.fill(buf(x), x.size(), value));
         ints(x).recordFill(value);
     }
 
@@ -213,10 +213,10 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner) {
+    public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner, boolean relu) {
         OpChecks.bias("biasAddForward", y, b, outer, channels, inner);
-        run("biasAddForward", () -> "y " + y + " b " + b,
-                () -> bias.forward(buf(y), buf(b), outer, channels, inner));
+        run("biasAddForward", () -> "y " + y + " b " + b + (relu ? " relu" : ""),
+                () -> bias.forward(buf(y), buf(b), outer, channels, inner, relu));
     }
 
     @Override
@@ -224,6 +224,13 @@ public final class OpenClBackend implements Backend {
         OpChecks.bias("biasAddBackward", dy, db, outer, channels, inner);
         run("biasAddBackward", () -> "db " + db + " dy " + dy,
                 () -> bias.backward(buf(db), buf(dy), outer, channels, inner));
+    }
+
+    @Override
+    public void reluBiasAddBackward(Tensor dx, Tensor db, Tensor dy, Tensor reluOutput, int n, int channels) {
+        OpChecks.reluBias("reluBiasAddBackward", dx, db, dy, reluOutput, n, channels);
+        run("reluBiasAddBackward", () -> "dx " + dx + " db " + db + " dy " + dy + " reluOutput " + reluOutput,
+                () -> bias.reluBackwardRows(buf(dx), buf(db), buf(dy), buf(reluOutput), n, channels));
     }
 
     @Override
@@ -328,17 +335,14 @@ public final class OpenClBackend implements Backend {
     // ---- losses -------------------------------------------------------------------------------------------------
 
     @Override
-    public void softmaxXentForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, int n, int classes) {
+    public void softmaxXentForward(Tensor loss, Tensor probs, Tensor dLogits, Tensor logits, Tensor labels, int n,
+            int classes) {
         OpChecks.rows("softmaxXentForward", labels, n, classes, "probs,logits", probs, logits);
+        OpChecks.gradient("softmaxXentForward", dLogits, n, classes);
         OpChecks.scalar("softmaxXentForward", loss, DType.F32);
         checkLabels("softmaxXentForward", labels, n, classes);
-        run("softmaxXentForward", () -> "logits " + logits + " labels " + labels, () -> {
-            try (DeviceBuffer rowLoss = device.allocate(4L * n)) {
-                launcher.elementwise(Kernels.SOFTMAX_XENT_FORWARD, n, buf(probs), rowLoss, buf(logits), buf(labels),
-                        n, classes);
-                reduce.sum(buf(loss), rowLoss, n, 1f / n);
-            }
-        });
+        run("softmaxXentForward", () -> "logits " + logits + " labels " + labels, () -> xent.forward(buf(loss),
+                buf(probs), dLogits == null ? null : buf(dLogits), buf(logits), buf(labels), n, classes));
     }
 
     @Override
@@ -451,7 +455,7 @@ public final class OpenClBackend implements Backend {
         checkLabels("countCorrect", labels, n, classes);
         ints(count).forget();
         run("countCorrect", () -> "x " + x + " labels " + labels, () -> {
-            launcher.elementwise(Kernels.FILL_I32, 1, buf(count), 0, 1);
+            launcher.fill(buf(count), 1, 0);
             launcher.elementwise(Kernels.COUNT_CORRECT, n, buf(count), buf(x), buf(labels), n, classes);
         });
     }

@@ -14,7 +14,7 @@ import java.util.Locale;
  *   op              kernel            calls/step   ms/step    share  rate
  *   gemm                                       6     5.100   35.7 %  150.2 GFLOP/s
  *                   gemm_blocked               6     4.500   31.5 %
- *                   pack_a                     6     0.600    4.2 %
+ *                   pack_operand               6     0.600    4.2 %
  *   reluForward     relu_forward               2     0.700    4.9 %  13.6 GB/s
  *   ...
  *   (outside ops)                                    1.200    8.4 %

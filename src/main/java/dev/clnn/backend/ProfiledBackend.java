@@ -192,15 +192,21 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
-    public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner) {
+    public void biasAddForward(Tensor y, Tensor b, int outer, int channels, int inner, boolean relu) {
         bytes("biasAddForward", () -> OpWork.biasAddForward(outer, channels, inner),
-                () -> this.inner.biasAddForward(y, b, outer, channels, inner));
+                () -> this.inner.biasAddForward(y, b, outer, channels, inner, relu));
     }
 
     @Override
     public void biasAddBackward(Tensor db, Tensor dy, int outer, int channels, int inner) {
         bytes("biasAddBackward", () -> OpWork.biasAddBackward(outer, channels, inner),
                 () -> this.inner.biasAddBackward(db, dy, outer, channels, inner));
+    }
+
+    @Override
+    public void reluBiasAddBackward(Tensor dx, Tensor db, Tensor dy, Tensor reluOutput, int n, int channels) {
+        bytes("reluBiasAddBackward", () -> OpWork.reluBiasAddBackward(n, channels),
+                () -> inner.reluBiasAddBackward(dx, db, dy, reluOutput, n, channels));
     }
 
     @Override
@@ -276,9 +282,10 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
-    public void softmaxXentForward(Tensor loss, Tensor probs, Tensor logits, Tensor labels, int n, int classes) {
-        bytes("softmaxXentForward", () -> OpWork.softmaxXentForward(n, classes),
-                () -> inner.softmaxXentForward(loss, probs, logits, labels, n, classes));
+    public void softmaxXentForward(Tensor loss, Tensor probs, Tensor dLogits, Tensor logits, Tensor labels, int n,
+            int classes) {
+        bytes("softmaxXentForward", () -> OpWork.softmaxXentForward(n, classes, dLogits != null),
+                () -> inner.softmaxXentForward(loss, probs, dLogits, logits, labels, n, classes));
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * The programs a backend builds in the background as soon as it opens: those every classifier's first training
- * step needs, in the order it needs them (fills, the products, bias, activation, the loss and its reduction, the
+ * step needs, in the order it needs them (the products, bias, the loss, the
  * optimiser), then those of the model's own layers when the caller names them (convolution, pooling). Only the
  * GEMM kernels this device's tuning launches are included, gemm_blocked.cl once per distinct configuration of its
  * classes of shape (tuning keeps them few): which classes a first step uses depends on the model, and a
@@ -17,8 +17,8 @@ import java.util.Set;
  * code generation of every kernel the step launches after it. The others are built when first used.
  */
 final class StartupPrograms {
-    private static final List<Kernels> FIRST_USE = List.of(Kernels.FILL_F32, Kernels.GEMM_BLOCKED, Kernels.GEMM_GPU,
-            Kernels.BIAS_ADD_FORWARD, Kernels.RELU_FORWARD, Kernels.SOFTMAX_XENT_FORWARD, Kernels.REDUCE_SUM,
+    private static final List<Kernels> FIRST_USE = List.of(Kernels.GEMM_BLOCKED, Kernels.GEMM_GPU,
+            Kernels.BIAS_ADD_FORWARD, Kernels.SOFTMAX_XENT_FORWARD,
             Kernels.SGD_UPDATE);
 
     private StartupPrograms() {

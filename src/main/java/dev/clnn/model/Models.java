@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
 
 /**
  * Builds a {@link Sequential} on a backend from a {@link ModelSpec}, with PyTorch's default initialisation; a ReLU
- * between a convolution and a pooling layer is fused into them ({@link ReluFusion}), which computes the same values.
+ * between a convolution and a pooling layer, or after a linear layer, is fused into them ({@link ReluFusion}), which
+ * computes the same values.
  */
 public final class Models {
     private Models() {
@@ -40,7 +41,7 @@ public final class Models {
 
     private static Layer layer(Backend backend, LayerSpec spec, SplittableRandom init, ReluFusion fusion, int i) {
         if (spec instanceof LayerSpec.Linear l) {
-            return new Linear(backend, l.in(), l.out(), init);
+            return new Linear(backend, l.in(), l.out(), init, fusion.feedsFused(i));
         } else if (spec instanceof LayerSpec.Relu) {
             return new ReLU(backend, fusion.isFused(i));
         } else if (spec instanceof LayerSpec.MaxPool p) {

@@ -6,14 +6,15 @@ import dev.clnn.backend.Tensor;
 
 /**
  * PyTorch's {@code CrossEntropyLoss()} (mean over the batch) on logits (N, classes) and I32 class indices (N):
- * loss = −1/N Σ log softmax(logits)[i, label_i]. Saves the softmax probabilities; dLogits = (probs − onehot) / N.
+ * loss = −1/N Σ log softmax(logits)[i, label_i]. Saves the softmax probabilities; dLogits = (probs − onehot) / N,
+ * computed by the forward pass's own kernel (one launch per step fewer, {@link Backend#softmaxXentForward}) and
+ * handed out by {@link #backward}.
  */
 public final class SoftmaxCrossEntropy implements Loss {
     private final Backend backend;
     private Tensor loss; // (1)
     private Tensor probs; // (n, classes)
     private Tensor dLogits; // (n, classes)
-    private Tensor labels; // (n), the caller's tensor
 
     public SoftmaxCrossEntropy(Backend backend) {
         this.backend = backend;
@@ -27,10 +28,10 @@ public final class SoftmaxCrossEntropy implements Loss {
             throw new IllegalArgumentException("softmax cross-entropy expects F32 logits [N, classes] and I32 labels "
                     + "[N] but got logits " + logits + " and labels " + labels);
         }
-        this.labels = labels;
         loss = Buffers.reuse(backend, loss, DType.F32, new int[] {1});
         probs = Buffers.reuse(backend, probs, DType.F32, shape);
-        backend.softmaxXentForward(loss, probs, logits, labels, shape[0], shape[1]);
+        dLogits = Buffers.reuse(backend, dLogits, DType.F32, shape);
+        backend.softmaxXentForward(loss, probs, dLogits, logits, labels, shape[0], shape[1]);
         return loss;
     }
 
@@ -39,8 +40,6 @@ public final class SoftmaxCrossEntropy implements Loss {
         if (probs == null) {
             throw new IllegalStateException("softmax cross-entropy: backward called before forward");
         }
-        dLogits = Buffers.reuse(backend, dLogits, DType.F32, probs.shape());
-        backend.softmaxXentBackward(dLogits, probs, labels, probs.dim(0), probs.dim(1));
         return dLogits;
     }
 
@@ -55,6 +54,5 @@ public final class SoftmaxCrossEntropy implements Loss {
         loss = null;
         probs = null;
         dLogits = null;
-        labels = null;
     }
 }

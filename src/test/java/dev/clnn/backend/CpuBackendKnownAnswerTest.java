@@ -51,7 +51,7 @@ class CpuBackendKnownAnswerTest {
     @Test
     void biasAddsPerChannelAndItsGradientSumsOverBatchAndSpace() {
         Tensor y = t(new float[] {0, 0, 0, 0, 1, 1, 1, 1}, 2, 2, 2); // (outer 2, channels 2, inner 2)
-        cpu.biasAddForward(y, t(new float[] {10, 20}, 2), 2, 2, 2);
+        cpu.biasAddForward(y, t(new float[] {10, 20}, 2), 2, 2, 2, false);
         assertArrayEquals(new float[] {10, 10, 20, 20, 11, 11, 21, 21}, cpu.readFloats(y));
         Tensor db = t(new float[] {100, 200}, 2);
         cpu.biasAddBackward(db, t(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2), 2, 2, 2);
@@ -182,7 +182,7 @@ class CpuBackendKnownAnswerTest {
         Tensor loss = TestArrays.poisoned(cpu);
         Tensor probs = TestArrays.poisoned(cpu, 1, 10);
         Tensor labels = cpu.fromArray(new int[] {3}, 1);
-        cpu.softmaxXentForward(loss, probs, t(logits, 1, 10), labels, 1, 10);
+        cpu.softmaxXentForward(loss, probs, null, t(logits, 1, 10), labels, 1, 10);
         // −ln 0.6 = 0.5108256; the logits carry float rounding of ~1e-7 relative.
         assertEquals(0.5108256, cpu.readFloats(loss)[0], 1e-6);
         assertArrayEquals(p, cpu.readFloats(probs), 1e-6f);
@@ -197,7 +197,7 @@ class CpuBackendKnownAnswerTest {
         Tensor loss = TestArrays.poisoned(cpu);
         Tensor probs = TestArrays.poisoned(cpu, 2, 2);
         // Row 0: logits (1000, 0), label 0 -> loss ≈ 0; row 1: (0, 0), label 1 -> ln 2. Mean: ln 2 / 2.
-        cpu.softmaxXentForward(loss, probs, t(new float[] {1000, 0, 0, 0}, 2, 2), cpu.fromArray(new int[] {0, 1}, 2),
+        cpu.softmaxXentForward(loss, probs, null, t(new float[] {1000, 0, 0, 0}, 2, 2), cpu.fromArray(new int[] {0, 1}, 2),
                 2, 2);
         assertEquals(Math.log(2) / 2, cpu.readFloats(loss)[0], 1e-7);
         assertArrayEquals(new float[] {1, 0, 0.5f, 0.5f}, cpu.readFloats(probs));
@@ -206,7 +206,7 @@ class CpuBackendKnownAnswerTest {
     @Test
     void crossEntropyRejectsALabelOutsideTheClasses() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cpu.softmaxXentForward(
-                cpu.empty(DType.F32), cpu.empty(DType.F32, 1, 3), t(new float[] {0, 0, 0}, 1, 3),
+                cpu.empty(DType.F32), cpu.empty(DType.F32, 1, 3), null, t(new float[] {0, 0, 0}, 1, 3),
                 cpu.fromArray(new int[] {3}, 1), 1, 3));
         assertEquals("softmaxXentForward: labels[0] = 3 is outside [0, 3)", e.getMessage());
     }

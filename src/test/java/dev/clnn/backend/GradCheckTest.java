@@ -95,7 +95,7 @@ class GradCheckTest {
         float[] b = TestArrays.uniform(random, channels, -1, 1);
         float[] r = TestArrays.uniform(random, y.length, -1, 1);
         Tensor out = cpu.fromArray(y, y.length);
-        cpu.biasAddForward(out, cpu.fromArray(b, channels), outer, channels, inner);
+        cpu.biasAddForward(out, cpu.fromArray(b, channels), outer, channels, inner, false);
         checkForward("biasAdd", cpu.readFloats(out), DoubleForward.biasAdd(d(y), d(b), outer, channels, inner));
         Tensor db = cpu.fromArray(new float[channels], channels);
         cpu.biasAddBackward(db, cpu.fromArray(r, r.length), outer, channels, inner);
@@ -159,7 +159,7 @@ class GradCheckTest {
         Tensor loss = TestArrays.poisoned(cpu);
         Tensor probs = TestArrays.poisoned(cpu, n, classes);
         Tensor lab = cpu.fromArray(labels, n);
-        cpu.softmaxXentForward(loss, probs, cpu.fromArray(logits, n, classes), lab, n, classes);
+        cpu.softmaxXentForward(loss, probs, null, cpu.fromArray(logits, n, classes), lab, n, classes);
         checkForward("softmaxXent", cpu.readFloats(loss),
                 new double[] {DoubleForward.softmaxXent(d(logits), labels, n, classes)});
         Tensor d = TestArrays.poisoned(cpu, n, classes);

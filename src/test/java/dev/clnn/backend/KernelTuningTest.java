@@ -159,7 +159,7 @@ class KernelTuningTest {
                 + " -DSB=1 -DPACK_EDGE=" + GpuGemmRoutine.PACK_EDGE;
         assertEquals(gpu, small.buildOptions(Kernels.GEMM_GPU));
         assertEquals(gpu, small.buildOptions(Kernels.GEMM_GPU_PACK));
-        assertEquals("-DVW=8 -DRM=8 -DWN=2 -DPACK_TILE=4", small.buildOptions(Kernels.PACK_A));
+        assertEquals("-DVW=8 -DRM=8 -DWN=2 -DPACK_TILE=4", small.buildOptions(Kernels.PACK_OPERAND));
         assertEquals("", small.buildOptions(Kernels.SGD_UPDATE));
         // A GPU (no gemm_blocked) keeps ReLU's loads coalesced with runs of 1; a CPU streams runs of 16.
         assertEquals("-DRELU_RUN=1", small.buildOptions(Kernels.RELU_FORWARD));

@@ -35,7 +35,7 @@ class LabelCheckTest {
     void aRejectedForwardLeavesItsOutputsUntouched() {
         try (Tensor z = cpu.fromArray(new float[] {1, 2, 3, 4}, 2, 2); Tensor y = cpu.fromArray(new int[] {0, 2}, 2);
                 Tensor loss = TestArrays.poisoned(cpu); Tensor probs = TestArrays.poisoned(cpu, 2, 2)) {
-            assertThrows(IllegalArgumentException.class, () -> cpu.softmaxXentForward(loss, probs, z, y, 2, 2));
+            assertThrows(IllegalArgumentException.class, () -> cpu.softmaxXentForward(loss, probs, null, z, y, 2, 2));
             TestArrays.assertIdentical("probs", cpu.readFloats(probs), TestArrays.nan(4));
             TestArrays.assertIdentical("loss", cpu.readFloats(loss), TestArrays.nan(1));
         }
@@ -47,7 +47,7 @@ class LabelCheckTest {
                 Tensor out = TestArrays.poisoned(be, n, classes); Tensor loss = TestArrays.poisoned(be);
                 Tensor count = TestArrays.poisonedInts(be)) {
             switch (op) {
-                case "softmaxXentForward" -> be.softmaxXentForward(loss, out, x, y, n, classes);
+                case "softmaxXentForward" -> be.softmaxXentForward(loss, out, null, x, y, n, classes);
                 case "softmaxXentBackward" -> be.softmaxXentBackward(out, x, y, n, classes);
                 case "countCorrect" -> be.countCorrect(count, x, y, n, classes);
                 default -> throw new IllegalArgumentException(op);

@@ -13,6 +13,11 @@ class FirstStepKernelsTest {
     }
 
     @Test
+    void aReluOfItsOwnAddsReluButAFusedOneDoesNot() {
+        assertEquals(Set.of(Kernels.RELU_FORWARD), FirstStepKernels.of(ModelSpec.parse("relu,linear(4,2),relu")));
+    }
+
+    @Test
     void theCnnAddsConvolutionAndBothPoolings() {
         assertEquals(Set.of(Kernels.IM2COL, Kernels.SWAP_LEADING_AXES, Kernels.COL2IM, Kernels.CONV_DIRECT_FORWARD,
                 Kernels.MAX_POOL_FORWARD_2X2, Kernels.MAX_POOL_BACKWARD_SCATTER, Kernels.AVG_POOL_FORWARD_2X2,
