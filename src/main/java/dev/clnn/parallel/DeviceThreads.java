@@ -73,6 +73,19 @@ final class DeviceThreads implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs {@code task} on the calling thread, for rank {@code rank}'s backend while every device thread is idle
+     * (between two {@link #runAll}s, so the backend is still used by one thread at a time): saves the two hand-overs
+     * between threads of {@link #runOn}. Failures as in {@link #runAll}.
+     */
+    void runHere(int rank, String phase, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            throw new DeviceFailedException(rank, devices.get(rank), phase, e);
+        }
+    }
+
     /** Waits for {@code f}; its failure, or null. */
     private static Throwable outcome(Future<?> f) {
         boolean interrupted = false;
