@@ -17,9 +17,10 @@ import java.util.List;
  * device's threads. The kernel adds in the host path's order with the same float roundings (no contraction), so
  * both paths give the same bits.
  *
- * <p>The aliases are created and released per sum (tens of microseconds): a map may return another address next
- * time, and a fresh alias is correct on any implementation. After the kernel, rank 0 maps and unmaps each alias,
- * which the specification requires for the host memory to be current before its owner unmaps it.
+ * <p>The aliases are created and released per sum (a few microseconds each on POCL): a map may return another
+ * address next time, and a fresh alias is correct on any implementation. After the kernel, rank 0 maps each alias
+ * for reading and unmaps it, which the specification requires for the host memory to be current before its owner
+ * unmaps it (on POCL the kernel already wrote there: the map copies nothing).
  *
  * <p>Threads: {@link #map} and {@link #unmap} for rank r on r's device thread, {@link #sum} on rank 0's, never at
  * the same time (the data-parallel step orders them: map after each backward pass, sum, unmap before each update).
@@ -105,7 +106,7 @@ public final class DeviceGradientSum {
                 launch(backends.get(0).launcher(), counts[p], byRank, termRanks, weights);
             }
             for (DeviceBuffer alias : aliases) {
-                first.unmap(alias, first.map(alias)); // in order: the unmap follows the map on the queue
+                first.unmap(alias, first.mapForReading(alias)); // in order: the unmap follows the map on the queue
             }
             first.finish();
         } finally {

@@ -307,10 +307,19 @@ public final class ClDevice implements AutoCloseable {
      * {@link #finish} has returned, until {@link #unmap}. Several maps then cost one wait.
      */
     public ByteBuffer map(DeviceBuffer buffer) {
+        return map(buffer, CL_MAP_READ | CL_MAP_WRITE);
+    }
+
+    /** As {@link #map}, for reading only: makes the host's copy of the memory current, and its unmap copies nothing. */
+    public ByteBuffer mapForReading(DeviceBuffer buffer) {
+        return map(buffer, CL_MAP_READ);
+    }
+
+    private ByteBuffer map(DeviceBuffer buffer, long flags) {
         checkOpen();
         return Cl.call(() -> "mapping a buffer of " + buffer.bytes() + " bytes", info.name(),
-                () -> clEnqueueMapBuffer(queue, buffer.mem(), CL_FALSE, CL_MAP_READ | CL_MAP_WRITE, 0, buffer.bytes(),
-                        0, null, null, null));
+                () -> clEnqueueMapBuffer(queue, buffer.mem(), CL_FALSE, flags, 0, buffer.bytes(), 0, null, null,
+                        null));
     }
 
     /** Ends a {@link #map}: the device sees what was written to {@code mapped}. Enqueued, not waited for. */

@@ -5,7 +5,8 @@ import static org.jocl.CL.clReleaseMemObject;
 import org.jocl.cl_mem;
 
 /**
- * A device allocation of {@link #bytes()} bytes. Closing it returns the memory to its pool for reuse; the contents
+ * A device allocation of {@link #bytes()} bytes. Closing it returns the memory to its pool for reuse (a buffer over
+ * host memory, {@link ClDevice#aliasHostMemory}, is released instead); the contents
  * are not initialised (POCL does not zero), so every user writes or fills before it reads.
  */
 public final class DeviceBuffer implements AutoCloseable {

@@ -15,11 +15,12 @@ import java.util.List;
  * <p>On the devices ({@link DeviceGradientSum}), where every replica is an OpenCL device sharing the host's memory
  * (POCL's CPU devices), with at most {@link DeviceGradientSum#MAX_REPLICAS} replicas: each rank maps its gradients
  * (zero-copy there), a kernel on rank 0 sums them in place into every replica's buffers, each rank unmaps. On two
- * POCL devices this cut the all-reduce of W2's gradients from 3.4 to about 1 ms per step (README, "What the
- * all-reduce costs"): the host path copies about 60 MB per step through Java arrays, this one moves 30 MB, with a
- * vectorised kernel, on the same two cores the devices compute on. A shared {@code cl_context} for the devices
- * of one platform would avoid the mapping, but changes how every backend owns its context; mapping keeps each
- * backend as it is and is portable OpenCL.
+ * POCL devices this cut the all-reduce of W2's gradients by about a quarter, from 4.0 to 3.0 ms per step (README,
+ * "What the all-reduce costs"): the host path copies about 60 MB per step through Java arrays, this one reads 15
+ * MB and writes 15 MB with a vectorised kernel, on the same two cores the devices compute on. A shared
+ * {@code cl_context} for the devices of one platform would avoid the mapping, but changes how every backend owns
+ * its context; mapping keeps each backend as it is and is portable OpenCL. Summing in Java over the mapped buffers
+ * was tried first and was slower than the copies (5 ms: {@code FloatBuffer} loops are not vectorised).
  *
  * <p>Otherwise through the host (OpenCL beside the CPU reference, discrete GPUs, more replicas). Three phases: read
  * each gradient to the host (each device on its own thread), sum
@@ -37,7 +38,7 @@ final class GradientAllReduce {
     private final List<Backend> backends;
     private final List<List<Param>> params; // [rank][parameter], every replica's parameters in model order
     private final float[][][] grads; // [rank][parameter][element]: host copies of each replica's gradients
-    private final float[][] sum; // [parameter][element]
+    private final float[][] sum; // [parameter][element]; the host path's arrays are not allocated on the devices
     private final DeviceGradientSum onDevices; // null: the host path
 
     /** The device path where {@link DeviceGradientSum#supports} the backends, otherwise the host path. */
@@ -59,11 +60,11 @@ final class GradientAllReduce {
         this.grads = new float[params.size()][first.size()][];
         this.sum = new float[first.size()][];
         for (int p = 0; p < first.size(); p++) {
-            sum[p] = new float[first.get(p).size()];
+            int size = first.get(p).size();
             for (int r = 0; r < params.size(); r++) {
-                if (params.get(r).get(p).size() != sum[p].length) {
+                if (params.get(r).get(p).size() != size) {
                     throw new IllegalArgumentException("parameter " + p + " has " + params.get(r).get(p).size()
-                            + " elements on replica " + r + " but " + sum[p].length + " on replica 0");
+                            + " elements on replica " + r + " but " + size + " on replica 0");
                 }
             }
         }
@@ -73,8 +74,9 @@ final class GradientAllReduce {
             this.onDevices = new DeviceGradientSum(backends, tensors);
         } else {
             this.onDevices = null;
-            for (int r = 0; r < params.size(); r++) {
-                for (int p = 0; p < first.size(); p++) {
+            for (int p = 0; p < first.size(); p++) {
+                sum[p] = new float[first.get(p).size()];
+                for (int r = 0; r < params.size(); r++) {
                     grads[r][p] = new float[sum[p].length];
                 }
             }
@@ -84,15 +86,6 @@ final class GradientAllReduce {
     /** Whether the sum runs on the devices rather than through the host. */
     boolean onDevices() {
         return onDevices != null;
-    }
-
-    /** The number of gradient elements per replica. */
-    long elements() {
-        long n = 0;
-        for (float[] s : sum) {
-            n += s.length;
-        }
-        return n;
     }
 
     /**
