@@ -22,8 +22,9 @@ import java.util.List;
  * for reading and unmaps it, which the specification requires for the host memory to be current before its owner
  * unmaps it (on POCL the kernel already wrote there: the map copies nothing).
  *
- * <p>Threads: {@link #map} and {@link #unmap} for rank r on r's device thread, {@link #sum} on rank 0's, never at
- * the same time (the data-parallel step orders them: map after each backward pass, sum, unmap before each update).
+ * <p>Threads: {@link #map} and {@link #unmap} for rank r on r's device thread, {@link #sum} on one thread while
+ * every device thread waits, never at the same time (the data-parallel step orders them: map after each backward
+ * pass, sum, unmap before each update).
  */
 public final class DeviceGradientSum {
     /** The kernel takes this many buffers; more replicas use the host path. */
