@@ -1,5 +1,6 @@
 package dev.clnn.backend;
 
+import dev.clnn.device.DeviceBuffer;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -62,6 +63,7 @@ public final class OclgrindWorkload {
         sgd();
         metrics();
         conv();
+        allReduceSum();
     }
 
     private void memory() {
@@ -413,6 +415,42 @@ public final class OclgrindWorkload {
             cpu.convDirectBackward(rdw, rdb, cpu.fromArray(dy, dy.length), cpu.fromArray(x, x.length), s);
             check("convDirectBackward dW " + s, cl.readFloats(cdw), cpu.readFloats(rdw), 1e-5);
             check("convDirectBackward db " + s, cl.readFloats(cdb), cpu.readFloats(rdb), 1e-5);
+        }
+    }
+
+    /**
+     * weighted_sum_all over three replicas' gradients, here all in one context (the data-parallel step maps other
+     * devices' buffers into it): the terms in rank order, the empty rank 2 (NaN) only receiving the sum; and with
+     * four buffers, all of them terms. Bit for bit against the host's sum in the same order.
+     */
+    private void allReduceSum() {
+        int n = 41;
+        for (int ranks : new int[] {3, 4}) {
+            int terms = ranks == 3 ? 2 : 4;
+            float[][] g = new float[ranks][];
+            DeviceBuffer[] buffers = new DeviceBuffer[ranks];
+            Tensor[] tensors = new Tensor[ranks];
+            int[] termRanks = new int[terms];
+            float[] weights = new float[terms];
+            float[] expected = new float[n];
+            for (int r = 0; r < ranks; r++) {
+                g[r] = r < terms ? uniform(n) : filled(n, Float.NaN);
+                tensors[r] = cl.fromArray(g[r], n);
+                buffers[r] = ((ClTensor) tensors[r]).buffer;
+            }
+            for (int k = 0; k < terms; k++) {
+                termRanks[k] = k;
+                weights[k] = (k + 1f) / 10f;
+                for (int i = 0; i < n; i++) {
+                    expected[i] = k == 0 ? weights[k] * g[k][i] : expected[i] + weights[k] * g[k][i];
+                }
+            }
+            DeviceGradientSum.launch(cl.launcher(), n, buffers, termRanks, weights);
+            for (int r = 0; r < ranks; r++) {
+                check("allreduce sum of " + terms + " into rank " + r + " of " + ranks, cl.readFloats(tensors[r]),
+                        expected, 0);
+                tensors[r].close();
+            }
         }
     }
 

@@ -21,7 +21,8 @@ public enum KernelFile {
     KL_DIV("kl_div.cl"),
     REDUCE("reduce.cl", Define.REDUCE_LOCAL),
     SGD("sgd.cl"),
-    METRICS("metrics.cl");
+    METRICS("metrics.cl"),
+    ALL_REDUCE("allreduce.cl");
 
     /** A build-time macro of a kernel file; the names are those of the {@code #ifndef}s in kernels/. */
     public enum Define {

@@ -46,7 +46,8 @@ public enum Kernels {
     SGD_UPDATE(KernelFile.SGD, "sgd_update"),
     SGD_MOMENTUM_UPDATE(KernelFile.SGD, "sgd_momentum_update"),
     ARGMAX_ROWS(KernelFile.METRICS, "argmax_rows"),
-    COUNT_CORRECT(KernelFile.METRICS, "count_correct");
+    COUNT_CORRECT(KernelFile.METRICS, "count_correct"),
+    WEIGHTED_SUM_ALL(KernelFile.ALL_REDUCE, "weighted_sum_all");
 
     private final KernelFile file;
     private final String kernelName;

@@ -2,6 +2,7 @@ package dev.clnn.device;
 
 import static org.jocl.CL.*;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import org.jocl.Pointer;
@@ -38,6 +39,7 @@ public final class ClDevice implements AutoCloseable {
     private final BufferPool pool;
     private final ProgramCache programs;
     private final EventLog events; // null unless opened with profiling
+    private final boolean hostUnifiedMemory;
     private volatile boolean closed;
 
     private ClDevice(DeviceInfo info, cl_device_id device, cl_platform_id platform, boolean profiling) {
@@ -62,6 +64,19 @@ public final class ClDevice implements AutoCloseable {
         this.pool = new BufferPool(context, info);
         this.programs = new ProgramCache(context, device, queue, info, cacheDir);
         this.events = profiling ? new EventLog(info.name()) : null;
+        this.hostUnifiedMemory = hostUnifiedMemory(device, info);
+    }
+
+    @SuppressWarnings("deprecation") // CL_DEVICE_HOST_UNIFIED_MEMORY: deprecated in OpenCL 2.0, still answered
+    private static boolean hostUnifiedMemory(cl_device_id device, DeviceInfo info) {
+        int[] unified = new int[1];
+        try {
+            Cl.call("asking for CL_DEVICE_HOST_UNIFIED_MEMORY", info.name(), () -> clGetDeviceInfo(device,
+                    CL_DEVICE_HOST_UNIFIED_MEMORY, Sizeof.cl_int, Pointer.to(unified), null));
+        } catch (DeviceException e) {
+            return false; // a device that does not say is treated as one with memory of its own
+        }
+        return unified[0] != 0;
     }
 
     /** True when at least one OpenCL device can be enumerated (a runtime and an ICD are installed). */
@@ -300,6 +315,57 @@ public final class ClDevice implements AutoCloseable {
             throw new IllegalArgumentException(what + ": host array of " + bytes + " bytes does not fit the device "
                     + "buffer of " + buffer.bytes() + " bytes");
         }
+    }
+
+    /**
+     * Whether the device shares the host's memory (CL_DEVICE_HOST_UNIFIED_MEMORY, e.g. CPU devices): then
+     * {@link #map} hands out the buffer's own memory rather than a copy.
+     */
+    public boolean hostUnifiedMemory() {
+        return hostUnifiedMemory;
+    }
+
+    /**
+     * Enqueues a map of the whole of {@code buffer} for reading and writing, after the work enqueued before it,
+     * without waiting: the memory is the host's (or, through {@link #aliasHostMemory}, another context's) once
+     * {@link #finish} has returned, until {@link #unmap}. Several maps then cost one wait.
+     */
+    public ByteBuffer map(DeviceBuffer buffer) {
+        return map(buffer, CL_MAP_READ | CL_MAP_WRITE);
+    }
+
+    /** As {@link #map}, for reading only: makes the host's copy of the memory current, and its unmap copies nothing. */
+    public ByteBuffer mapForReading(DeviceBuffer buffer) {
+        return map(buffer, CL_MAP_READ);
+    }
+
+    private ByteBuffer map(DeviceBuffer buffer, long flags) {
+        checkOpen();
+        return Cl.call(() -> "mapping a buffer of " + buffer.bytes() + " bytes", info.name(),
+                () -> clEnqueueMapBuffer(queue, buffer.mem(), CL_FALSE, flags, 0, buffer.bytes(), 0, null, null,
+                        null));
+    }
+
+    /** Ends a {@link #map}: the device sees what was written to {@code mapped}. Enqueued, not waited for. */
+    public void unmap(DeviceBuffer buffer, ByteBuffer mapped) {
+        checkOpen();
+        Cl.call(() -> "unmapping a buffer of " + buffer.bytes() + " bytes", info.name(),
+                () -> clEnqueueUnmapMemObject(queue, buffer.mem(), mapped, 0, null, null));
+    }
+
+    /**
+     * A buffer of this context over host memory that is not its own ({@code CL_MEM_USE_HOST_PTR}), e.g. another
+     * device's buffer mapped by {@link #map}: kernels of this device then read and write that memory in place
+     * where the device shares the host's memory. Not pooled: closing releases it. Before the memory's owner uses it
+     * again, {@link #map} and {@link #unmap} the alias here, which makes the host memory current on any
+     * implementation.
+     */
+    public DeviceBuffer aliasHostMemory(ByteBuffer memory) {
+        checkOpen();
+        long bytes = memory.capacity();
+        return DeviceBuffer.unpooled(Cl.call(() -> "creating a buffer over " + bytes + " bytes of host memory",
+                info.name(), () -> clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR, bytes,
+                        Pointer.to(memory), null)), bytes, info.name());
     }
 
     /** Waits until every enqueued command has finished. */

@@ -16,8 +16,10 @@ import java.util.List;
  * backend, all built from the same seed; each batch split by {@link ShardPlan}; forward and backward on every
  * replica at once; the gradients all-reduced in rank order ({@link GradientAllReduce}); and the same SGD update on
  * every replica, so the replicas stay equal and the step is, up to the order of fp32 sums, the single-device step on
- * the whole batch. Each device's thread reads its gradients right after its backward pass and writes the sum right
- * before its update, so a step hands work to the device threads three times (compute, sum, update). With one backend it is the single-device step op for op (no all-reduce), bit for bit.
+ * the whole batch. Each device's thread reads (or maps) its gradients right after its backward pass and writes the
+ * sum (or unmaps) right before its update, so a step hands work to the device threads three times (compute, sum,
+ * update; twice where the sum runs on the devices, from the calling thread). With one backend it is the
+ * single-device step op for op (no all-reduce), bit for bit.
  *
  * <p>Use it through {@link #factory}: {@code new Trainer(DataParallelStep.factory(backends), options, out, false)}.
  * The caller owns the backends and closes them after the step. After a {@link DeviceFailedException} the replicas may no longer be
