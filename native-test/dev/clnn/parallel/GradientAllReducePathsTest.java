@@ -11,15 +11,11 @@ import dev.clnn.backend.Backends;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.DeviceGradientSum;
-import dev.clnn.backend.OpenClTestSupport;
-import dev.clnn.device.ClDevice;
-import dev.clnn.device.DeviceInfo;
 import dev.clnn.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
@@ -41,15 +37,10 @@ class GradientAllReducePathsTest {
 
     @BeforeAll
     static void open() {
-        OpenClTestSupport.requireDevice();
-        List<DeviceInfo> pocl = ClDevice.list().stream()
-                .filter(d -> d.platformName().equals("Portable Computing Language")).toList();
-        Assumptions.assumeTrue(!pocl.isEmpty(), "POCL is not installed; these tests need its POCL_DEVICES");
-        assertTrue(pocl.size() >= 2, "POCL_DEVICES=\"" + System.getenv("POCL_DEVICES") + "\" lists " + pocl.size()
-                + " POCL device(s); the multi-device-test execution sets \"pthread pthread\" for two");
-        device0 = opened(pocl.get(0).selector());
-        device1 = opened(pocl.get(1).selector());
-        device0Again = opened(pocl.get(0).selector()); // a context of its own: a third replica
+        List<String> pocl = PoclDevices.selectors();
+        device0 = opened(pocl.get(0));
+        device1 = opened(pocl.get(1));
+        device0Again = opened(pocl.get(0)); // a context of its own: a third replica
     }
 
     private static Backend opened(String selector) {

@@ -3,17 +3,13 @@ package dev.clnn.parallel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.cli.CliRun;
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
-import dev.clnn.device.ClDevice;
-import dev.clnn.device.DeviceInfo;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,12 +26,9 @@ class TwoPoclDevicesCliTest {
 
     @BeforeAll
     static void twoDevices() {
-        OpenClTestSupport.requireDevice();
-        List<DeviceInfo> pocl = ClDevice.list().stream()
-                .filter(d -> d.platformName().equals("Portable Computing Language")).toList();
-        Assumptions.assumeTrue(pocl.size() >= 2, "needs two POCL devices (POCL_DEVICES=\"pthread pthread\")");
-        first = pocl.get(0).selector();
-        second = pocl.get(1).selector();
+        List<String> pocl = PoclDevices.selectors();
+        first = pocl.get(0);
+        second = pocl.get(1);
     }
 
     @Test

@@ -15,11 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.CpuBackend;
-import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
-import dev.clnn.device.ClDevice;
-import dev.clnn.device.DeviceInfo;
 import dev.clnn.train.Evaluation;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
@@ -32,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -55,14 +51,9 @@ class TwoPoclDevicesTest {
 
     @BeforeAll
     static void openTwoDevices() {
-        OpenClTestSupport.requireDevice();
-        List<DeviceInfo> pocl = ClDevice.list().stream()
-                .filter(d -> d.platformName().equals("Portable Computing Language")).toList();
-        Assumptions.assumeTrue(!pocl.isEmpty(), "POCL is not installed; these tests need its POCL_DEVICES");
-        assertTrue(pocl.size() >= 2, "POCL_DEVICES=\"" + System.getenv("POCL_DEVICES") + "\" lists " + pocl.size()
-                + " POCL device(s); the multi-device-test execution sets \"pthread pthread\" for two");
-        first = pocl.get(0).selector();
-        second = pocl.get(1).selector();
+        List<String> pocl = PoclDevices.selectors();
+        first = pocl.get(0);
+        second = pocl.get(1);
         device0 = Backends.open(first);
         device1 = Backends.open(second);
     }
