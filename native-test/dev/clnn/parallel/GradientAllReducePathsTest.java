@@ -84,7 +84,7 @@ class GradientAllReducePathsTest {
         List<Backend> backends = List.of(device0, device1);
         List<List<Param>> params = params(backends, new SplittableRandom(5), -1);
         GradientAllReduce allReduce = new GradientAllReduce(backends, params, true);
-        params.get(1).get(2).close(); // its buffer is gone: mapping it fails
+        allReduce.close(); // the replicas' gradient buffers are gone: rank 1's map fails
         try (DeviceThreads threads = new DeviceThreads(backends.stream().map(Backend::name).toList())) {
             DeviceFailedException e = assertThrows(DeviceFailedException.class,
                     () -> allReduce.run(threads, ShardPlan.split(4, 2), 3));
@@ -104,8 +104,8 @@ class GradientAllReducePathsTest {
         List<Shard> shards = ShardPlan.split(rows, backends.size());
         List<List<Param>> onDevices = params(backends, new SplittableRandom(seed), emptyRank(shards));
         List<List<Param>> onHost = params(backends, new SplittableRandom(seed), emptyRank(shards));
+        GradientAllReduce device = new GradientAllReduce(backends, onDevices, true);
         try (DeviceThreads threads = new DeviceThreads(backends.stream().map(Backend::name).toList())) {
-            GradientAllReduce device = new GradientAllReduce(backends, onDevices, true);
             GradientAllReduce host = new GradientAllReduce(backends, onHost, false);
             assertTrue(device.onDevices());
             assertFalse(host.onDevices());
@@ -126,6 +126,7 @@ class GradientAllReducePathsTest {
         } finally {
             onDevices.forEach(ps -> ps.forEach(Param::close));
             onHost.forEach(ps -> ps.forEach(Param::close));
+            device.close();
         }
     }
 

@@ -12,7 +12,9 @@ import java.util.List;
  * r &gt; 0 maps its gradient buffers on its own queue ({@link #map}; zero-copy on such devices: the mapped pointer is
  * the buffer's memory), rank 0 wraps each mapping in a buffer of its own context ({@code CL_MEM_USE_HOST_PTR}) and
  * runs {@code weighted_sum_all}, which reads every replica's gradient where it lives and writes the weighted sum
- * into all of them ({@link #sum}), then each rank unmaps ({@link #unmap}). For two replicas that moves 15 MB of W2's
+ * into all of them ({@link #sum}), then each rank unmaps ({@link #unmap}). Each of these steps is one command per
+ * gradient tensor, so the data-parallel step hands it one {@link GradientArena} per replica rather than each
+ * parameter's gradient. For two replicas that moves 15 MB of W2's
  * gradients in and 15 MB out instead of the host path's 60 MB of copies, and the kernel runs vectorised on the
  * device's threads. The kernel adds in the host path's order with the same float roundings (no contraction), so
  * both paths give the same bits.

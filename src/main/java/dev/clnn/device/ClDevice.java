@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_buffer_region;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
@@ -40,6 +41,7 @@ public final class ClDevice implements AutoCloseable {
     private final ProgramCache programs;
     private final EventLog events; // null unless opened with profiling
     private final boolean hostUnifiedMemory;
+    private final long subBufferAlignment; // bytes
     private volatile boolean closed;
 
     private ClDevice(DeviceInfo info, cl_device_id device, cl_platform_id platform, boolean profiling) {
@@ -65,6 +67,15 @@ public final class ClDevice implements AutoCloseable {
         this.programs = new ProgramCache(context, device, queue, info, cacheDir);
         this.events = profiling ? new EventLog(info.name()) : null;
         this.hostUnifiedMemory = hostUnifiedMemory(device, info);
+        this.subBufferAlignment = baseAddressAlignment(device, info);
+    }
+
+    /** CL_DEVICE_MEM_BASE_ADDR_ALIGN in bytes (the device gives bits), at least a float's. */
+    private static long baseAddressAlignment(cl_device_id device, DeviceInfo info) {
+        int[] bits = new int[1];
+        Cl.call("asking for CL_DEVICE_MEM_BASE_ADDR_ALIGN", info.name(), () -> clGetDeviceInfo(device,
+                CL_DEVICE_MEM_BASE_ADDR_ALIGN, Sizeof.cl_uint, Pointer.to(bits), null));
+        return Math.max(Float.BYTES, bits[0] / 8);
     }
 
     @SuppressWarnings("deprecation") // CL_DEVICE_HOST_UNIFIED_MEMORY: deprecated in OpenCL 2.0, still answered
@@ -366,6 +377,33 @@ public final class ClDevice implements AutoCloseable {
         return DeviceBuffer.unpooled(Cl.call(() -> "creating a buffer over " + bytes + " bytes of host memory",
                 info.name(), () -> clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR, bytes,
                         Pointer.to(memory), null)), bytes, info.name());
+    }
+
+    /**
+     * A buffer of {@code bytes} outside the pool, to be cut into {@link #subBuffer sub-buffers}: closing releases
+     * it (its sub-buffers keep the memory until they are closed too).
+     */
+    public DeviceBuffer unpooledBuffer(long bytes) {
+        checkOpen();
+        return DeviceBuffer.unpooled(Cl.call(() -> "allocating a buffer of " + bytes + " bytes", info.name(),
+                () -> clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null)), bytes, info.name());
+    }
+
+    /**
+     * The bytes [offset, offset + bytes) of {@code parent} as a buffer of their own, sharing its memory; offset must
+     * be a multiple of {@link #subBufferAlignment}. Closing releases the sub-buffer only.
+     */
+    public DeviceBuffer subBuffer(DeviceBuffer parent, long offset, long bytes) {
+        checkOpen();
+        return DeviceBuffer.unpooled(Cl.call(() -> "cutting bytes " + offset + " to " + (offset + bytes)
+                + " out of a buffer of " + parent.bytes(), info.name(), () -> clCreateSubBuffer(parent.mem(),
+                        CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, new cl_buffer_region(offset, bytes), null)),
+                bytes, info.name());
+    }
+
+    /** The alignment in bytes of a {@link #subBuffer}'s offset (CL_DEVICE_MEM_BASE_ADDR_ALIGN, given in bits). */
+    public long subBufferAlignment() {
+        return subBufferAlignment;
     }
 
     /** Waits until every enqueued command has finished. */

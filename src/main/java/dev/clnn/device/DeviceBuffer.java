@@ -27,7 +27,7 @@ public final class DeviceBuffer implements AutoCloseable {
         this.device = device;
     }
 
-    /** A buffer outside the pool (one over host memory): closing releases it. */
+    /** A buffer outside the pool (over host memory, or a sub-buffer): closing releases it. */
     static DeviceBuffer unpooled(cl_mem mem, long bytes, String device) {
         return new DeviceBuffer(null, mem, bytes, device);
     }
@@ -52,7 +52,7 @@ public final class DeviceBuffer implements AutoCloseable {
         if (!closed) {
             closed = true;
             if (pool == null) {
-                Cl.call("releasing a buffer over host memory", device, () -> clReleaseMemObject(mem));
+                Cl.call("releasing a buffer outside the pool", device, () -> clReleaseMemObject(mem));
             } else {
                 pool.giveBack(mem, bytes);
             }

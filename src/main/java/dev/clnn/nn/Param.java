@@ -4,6 +4,7 @@ import dev.clnn.backend.Backend;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.Shapes;
 import dev.clnn.backend.Tensor;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -15,7 +16,7 @@ public final class Param implements AutoCloseable {
     private final String name;
     private final Backend backend;
     private final Tensor value;
-    private final Tensor grad;
+    private Tensor grad;
 
     /** Takes ownership of {@code value} and allocates a zeroed gradient of the same shape. */
     public Param(Backend backend, String name, Tensor value) {
@@ -60,6 +61,23 @@ public final class Param implements AutoCloseable {
 
     public int size() {
         return value.size();
+    }
+
+    /**
+     * Moves the gradient into {@code destination} (for instance a slice of one buffer holding every parameter's
+     * gradient, see {@code GradientArena}), which this parameter then owns: the current gradient is copied there and
+     * its old tensor closed.
+     *
+     * @throws IllegalArgumentException when {@code destination} is not an F32 tensor of this parameter's shape
+     */
+    public void moveGradientTo(Tensor destination) {
+        if (destination.dtype() != DType.F32 || !Arrays.equals(destination.shape(), grad.shape())) {
+            throw new IllegalArgumentException("parameter " + name + ": cannot move its gradient " + grad + " to "
+                    + destination);
+        }
+        backend.copy(destination, grad);
+        grad.close();
+        grad = destination;
     }
 
     /** grad = 0. */

@@ -194,5 +194,8 @@ public final class DataParallelStep implements TrainingStep {
     public void close() {
         threads.close();
         replicas.forEach(TrainingReplica::close);
+        if (allReduce != null) {
+            allReduce.close();
+        }
     }
 }

@@ -2,6 +2,8 @@ package dev.clnn.parallel;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.DeviceGradientSum;
+import dev.clnn.backend.GradientArena;
+import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
 import dev.clnn.nn.Param;
 import java.util.ArrayList;
@@ -13,11 +15,13 @@ import java.util.List;
  * of the whole batch's mean loss. Two paths give the same bits (the same float operations in the same order).
  *
  * <p>On the devices ({@link DeviceGradientSum}), where every replica is an OpenCL device sharing the host's memory
- * (POCL's CPU devices), with at most {@link DeviceGradientSum#MAX_REPLICAS} replicas: each rank maps its gradients
- * (zero-copy there), a kernel on rank 0 sums them in place into every replica's buffers, each rank unmaps. On two
- * POCL devices this cut the all-reduce of W2's gradients by about a quarter, from 4.0 to 3.0 ms per step (README,
- * "What the all-reduce costs"): the host path copies about 60 MB per step through Java arrays, this one reads 15
- * MB and writes 15 MB with a vectorised kernel, on the same two cores the devices compute on. A shared
+ * (POCL's CPU devices), with at most {@link DeviceGradientSum#MAX_REPLICAS} replicas: each replica's gradients are
+ * moved into one buffer ({@link GradientArena}), each rank maps it (zero-copy there), a kernel on rank 0 sums them
+ * in place into every replica's buffer, each rank unmaps. On two POCL devices this cut the all-reduce of W2's
+ * gradients from about 3.2 to 2.0 ms per step (README, "What the all-reduce costs"): the host path copies about 60
+ * MB per step through Java arrays, this one reads 15 MB and writes 15 MB with a vectorised kernel, on the same two
+ * cores the devices compute on; with one buffer per replica rather than one per parameter it costs one map, alias,
+ * launch and unmap instead of six of each (tens of microseconds apiece on POCL: 0.9 ms of W2's 2.9 ms). A shared
  * {@code cl_context} for the devices of one platform would avoid the mapping, but changes how every backend owns
  * its context; mapping keeps each backend as it is and is portable OpenCL. Summing in Java over the mapped buffers
  * was tried first and was slower than the copies (5 ms: {@code FloatBuffer} loops are not vectorised).
@@ -40,6 +44,7 @@ final class GradientAllReduce {
     private final float[][][] grads; // [rank][parameter][element]: host copies of each replica's gradients
     private final float[][] sum; // [parameter][element]; the host path's arrays are not allocated on the devices
     private final DeviceGradientSum onDevices; // null: the host path
+    private final List<GradientArena> arenas = new ArrayList<>(); // [rank], on the device path
 
     /** The device path where {@link DeviceGradientSum#supports} the backends, otherwise the host path. */
     GradientAllReduce(List<Backend> backends, List<List<Param>> params) {
@@ -69,9 +74,16 @@ final class GradientAllReduce {
             }
         }
         if (onDevices) {
-            List<List<Tensor>> tensors = new ArrayList<>();
-            params.forEach(ps -> tensors.add(ps.stream().map(Param::grad).toList()));
-            this.onDevices = new DeviceGradientSum(backends, tensors);
+            List<List<Tensor>> wholes = new ArrayList<>();
+            try {
+                for (int r = 0; r < params.size(); r++) {
+                    wholes.add(List.of(gatherGradients((OpenClBackend) backends.get(r), params.get(r)).whole()));
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            this.onDevices = new DeviceGradientSum(backends, wholes);
         } else {
             this.onDevices = null;
             for (int p = 0; p < first.size(); p++) {
@@ -81,6 +93,26 @@ final class GradientAllReduce {
                 }
             }
         }
+    }
+
+    /**
+     * Moves one replica's gradients into one buffer ({@link GradientArena}): the device path then maps, wraps and
+     * sums one buffer per replica, not one per parameter.
+     */
+    private GradientArena gatherGradients(OpenClBackend backend, List<Param> mine) {
+        GradientArena arena = new GradientArena(backend, mine.stream().map(Param::shape).toList());
+        arenas.add(arena);
+        List<Tensor> slices = arena.gradients();
+        for (int p = 0; p < mine.size(); p++) {
+            mine.get(p).moveGradientTo(slices.get(p));
+        }
+        return arena;
+    }
+
+    /** Releases the device path's gradient buffers (the parameters' slices of them stay until they are closed). */
+    void close() {
+        arenas.forEach(GradientArena::close);
+        arenas.clear();
     }
 
     /** Whether the sum runs on the devices rather than through the host. */
