@@ -118,7 +118,8 @@ class GradientAllReducePathsTest {
                 }
                 for (int r = 0; r < backends.size(); r++) {
                     String what = rows + " rows over " + backends.size() + ", parameter of " + SIZES[p] + ", rank " + r;
-                    assertArrayEquals(expected, backends.get(r).readFloats(onHost.get(r).get(p).grad()), "host " + what);
+                    assertArrayEquals(expected, backends.get(r).readFloats(onHost.get(r).get(p).grad()),
+                            "host " + what);
                     assertEquals(bits(expected), bits(backends.get(r).readFloats(onDevices.get(r).get(p).grad())),
                             "device path, " + what);
                 }

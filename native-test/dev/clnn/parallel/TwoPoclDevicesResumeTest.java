@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
-import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.train.BandedDigits;
 import dev.clnn.train.CheckpointOptions;
 import dev.clnn.train.StopRequest;
 import dev.clnn.train.TrainOptions;
@@ -15,12 +15,10 @@ import dev.clnn.train.Trainer;
 import dev.clnn.train.TrainingStep;
 import dev.clnn.train.TrainingStoppedException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -63,18 +61,19 @@ class TwoPoclDevicesResumeTest {
     // Mid-epoch, and the first epoch's last step (7 steps an epoch, the last of 4 samples: shards of 2 and 2).
     @ValueSource(ints = {3, 7})
     void aStoppedTwoDeviceRunResumesBitForBit(int stopStep) throws IOException {
+        DatasetSplit data = BandedDigits.split();
+        PrintStream quiet = BandedDigits.quiet();
         Path whole = Files.createDirectories(tmp.resolve("whole"));
-        new Trainer(twoDevices(), options(whole), CheckpointOptions.none(), new StopRequest(), quiet(), false)
-                .run(data());
+        new Trainer(twoDevices(), options(whole), CheckpointOptions.none(), new StopRequest(), quiet, false).run(data);
 
         Path parts = Files.createDirectories(tmp.resolve("parts"));
         Path dir = tmp.resolve("states");
         StopRequest stop = new StopRequest();
         stop.stopAtStep(stopStep);
         assertThrows(TrainingStoppedException.class, () -> new Trainer(twoDevices(), options(parts),
-                new CheckpointOptions(dir, 0, 2, false), stop, quiet(), false).run(data()));
-        new Trainer(twoDevices(), options(parts), new CheckpointOptions(dir, 0, 2, true), new StopRequest(), quiet(),
-                false).run(data());
+                new CheckpointOptions(dir, 0, 2, false), stop, quiet, false).run(data));
+        new Trainer(twoDevices(), options(parts), new CheckpointOptions(dir, 0, 2, true), new StopRequest(), quiet,
+                false).run(data);
 
         assertArrayEquals(Files.readAllBytes(whole.resolve("w.safetensors")),
                 Files.readAllBytes(parts.resolve("w.safetensors")));
@@ -88,27 +87,5 @@ class TwoPoclDevicesResumeTest {
     private static TrainOptions options(Path out) {
         return new TrainOptions(ModelSpec.parse("linear(784,48),relu,linear(48,10)"), null, 2, 16, 0.05, 0.9f, true,
                 1e-4f, "cosine", 0, 3, out.resolve("w.safetensors"), null, null, true, true);
-    }
-
-    /** 100 samples in batches of 16: 7 steps an epoch. */
-    private static DatasetSplit data() {
-        return new DatasetSplit(dataset(100, 1), dataset(40, 2));
-    }
-
-    private static Dataset dataset(int n, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] x = new float[n * 784];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = random.nextInt(10);
-            for (int f = 0; f < 784; f++) {
-                x[i * 784 + f] = (float) random.nextDouble() + (f / 78 == y[i] ? 0.5f : 0f);
-            }
-        }
-        return new Dataset(x, y, n, new int[] {1, 28, 28}, 10);
-    }
-
-    private static PrintStream quiet() {
-        return new PrintStream(OutputStream.nullOutputStream());
     }
 }

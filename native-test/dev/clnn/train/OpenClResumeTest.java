@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.OpenClTestSupport;
-import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.model.ModelSpec;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,18 +31,19 @@ class OpenClResumeTest {
     @ValueSource(ints = {3, 7, 12})
     void aStoppedRunResumesBitForBit(int stopStep) throws IOException {
         Backend backend = OpenClTestSupport.backend();
+        DatasetSplit data = BandedDigits.split();
+        PrintStream quiet = BandedDigits.quiet();
         Path whole = Files.createDirectories(tmp.resolve("whole"));
-        new Trainer(backend, options(whole), CheckpointOptions.none(), new StopRequest(), quiet(), false)
-                .run(data());
+        new Trainer(backend, options(whole), CheckpointOptions.none(), new StopRequest(), quiet, false).run(data);
 
         Path parts = Files.createDirectories(tmp.resolve("parts"));
         Path dir = tmp.resolve("states");
         StopRequest stop = new StopRequest();
         stop.stopAtStep(stopStep);
         assertThrows(TrainingStoppedException.class, () -> new Trainer(backend, options(parts),
-                new CheckpointOptions(dir, 0, 2, false), stop, quiet(), false).run(data()));
-        new Trainer(backend, options(parts), new CheckpointOptions(dir, 0, 2, true), new StopRequest(), quiet(),
-                false).run(data());
+                new CheckpointOptions(dir, 0, 2, false), stop, quiet, false).run(data));
+        new Trainer(backend, options(parts), new CheckpointOptions(dir, 0, 2, true), new StopRequest(), quiet, false)
+                .run(data);
 
         assertArrayEquals(Files.readAllBytes(whole.resolve("w.safetensors")),
                 Files.readAllBytes(parts.resolve("w.safetensors")));
@@ -55,26 +53,5 @@ class OpenClResumeTest {
     private static TrainOptions options(Path out) {
         return new TrainOptions(ModelSpec.parse(MODEL), null, 2, 16, 0.05, 0.9f, false, 1e-4f, "cosine", 0, 3,
                 out.resolve("w.safetensors"), null, null, true, true);
-    }
-
-    private static DatasetSplit data() {
-        return new DatasetSplit(dataset(100, 1), dataset(40, 2));
-    }
-
-    private static Dataset dataset(int n, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] x = new float[n * 784];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = random.nextInt(10);
-            for (int f = 0; f < 784; f++) {
-                x[i * 784 + f] = (float) random.nextDouble() + (f / 78 == y[i] ? 0.5f : 0f);
-            }
-        }
-        return new Dataset(x, y, n, new int[] {1, 28, 28}, 10);
-    }
-
-    private static PrintStream quiet() {
-        return new PrintStream(OutputStream.nullOutputStream());
     }
 }
