@@ -5,10 +5,10 @@ import dev.clnn.backend.Backends;
 import dev.clnn.backend.Tensor;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
-import dev.clnn.nn.Sequential;
 import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
+import dev.clnn.train.ModelStep;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One training step (forward, softmax-CE, backward, SGD 0.01, loss read back) on random data: samples/s =
+ * One training step ({@link ModelStep}: forward, softmax-CE, backward, SGD 0.01, loss read back) on random data: samples/s =
  * batch / time. W2 is the MLP 784→1024→1024→10 at batch 256, W3 the {@code cnn} model at batch 64. {@code @Setup}
  * checks that a few steps on one batch lower the loss.
  */
@@ -44,9 +44,7 @@ public class TrainStepBench {
     public String backend;
 
     private Backend be;
-    private Sequential model;
-    private SoftmaxCrossEntropy loss;
-    private Sgd sgd;
+    private ModelStep train;
     private Tensor x;
     private Tensor y;
 
@@ -56,9 +54,8 @@ public class TrainStepBench {
         int batch = mlp ? 256 : 64;
         ModelSpec spec = ModelSpec.parse(mlp ? "linear(784,1024),relu,linear(1024,1024),relu,linear(1024,10)" : "cnn");
         be = Backends.open(backend);
-        model = Models.build(be, spec, 1);
-        loss = new SoftmaxCrossEntropy(be);
-        sgd = new Sgd(be, model.params(), LrSchedule.constant(0.01), 0f, 0f, 0f, false);
+        train = ModelStep.open(be, Models.build(be, spec, 1), SoftmaxCrossEntropy::new, Sgd.factory(0f, 0f, 0f, false),
+                LrSchedule.constant(0.01));
         SplittableRandom random = new SplittableRandom(3);
         x = be.fromArray(BenchData.uniform(random, batch * 784), mlp ? new int[] {batch, 784}
                 : new int[] {batch, 1, 28, 28});
@@ -80,20 +77,14 @@ public class TrainStepBench {
 
     @Benchmark
     public float step() {
-        Tensor value = loss.forward(model.forward(x), y);
-        model.zeroGrad();
-        model.backwardParametersOnly(loss.backward());
-        sgd.step();
-        return be.readFloats(value)[0];
+        return train.step(x, y);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         x.close();
         y.close();
-        sgd.close();
-        loss.close();
-        model.close();
+        train.close();
         be.close();
     }
 }

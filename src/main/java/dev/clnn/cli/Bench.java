@@ -9,10 +9,10 @@ import dev.clnn.backend.SgdHyper;
 import dev.clnn.backend.Tensor;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
-import dev.clnn.nn.Sequential;
 import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
+import dev.clnn.train.ModelStep;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,11 +93,10 @@ final class Bench {
         int[] sample = spec.layers().get(0) instanceof dev.clnn.model.LayerSpec.Linear l ? new int[] {l.in()}
                 : new int[] {1, 28, 28};
         SplittableRandom random = new SplittableRandom(3);
-        try (Sequential model = Models.build(backend, spec, 1);
-                SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(backend);
-                Sgd sgd = new Sgd(backend, model.params(), LrSchedule.constant(0.01), 0f, 0f, 0f, false);
+        try (ModelStep step = ModelStep.open(backend, Models.build(backend, spec, 1), SoftmaxCrossEntropy::new,
+                Sgd.factory(0f, 0f, 0f, false), LrSchedule.constant(0.01));
                 Tensor x = random(random, Models.batchShape(batch, sample))) {
-            int classes = model.outputShape(Models.batchShape(batch, sample))[1];
+            int classes = step.model().outputShape(Models.batchShape(batch, sample))[1];
             int[] labels = new int[batch];
             for (int i = 0; i < batch; i++) {
                 labels[i] = random.nextInt(classes);
@@ -106,11 +105,7 @@ final class Bench {
                 int steps = 5;
                 Timing timing = time(() -> {
                     for (int s = 0; s < steps; s++) {
-                        Tensor value = loss.forward(model.forward(x), y);
-                        model.zeroGrad();
-                        model.backwardParametersOnly(loss.backward());
-                        sgd.step();
-                        backend.readFloats(value); // one read per step, as in training
+                        step.step(x, y); // reads the loss, as in training
                     }
                 });
                 double seconds = timing.median() / steps;

@@ -4,9 +4,10 @@ import dev.clnn.backend.Backend;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.parallel.DeviceGroup;
 import dev.clnn.parallel.ParallelStepRunner;
-import dev.clnn.train.StepRunner;
+import dev.clnn.train.StepOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -72,7 +73,7 @@ final class StepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StepRunner.StepOptions options = new StepRunner.StepOptions(ModelSpec.parse(model), loss,
+        StepOptions options = new StepOptions(ModelSpec.parse(model), loss,
                 OptionValues.path(weights), Path.of(batch), OptionValues.nonNegative("--lr", lr),
                 (float) OptionValues.nonNegative("--momentum", momentum), nesterov,
                 (float) OptionValues.nonNegative("--weight-decay", weightDecay),
@@ -89,7 +90,7 @@ final class StepCommand implements Callable<Integer> {
             return 0;
         }
         try (Backend backend = device.open()) {
-            StepRunner.run(backend, options);
+            ParallelStepRunner.run(List.of(backend), options);
             out.println("wrote " + options.out() + " (" + options.steps() + " step" + (options.steps() == 1 ? ""
                     : "s") + " on " + backend.name() + ")");
         }

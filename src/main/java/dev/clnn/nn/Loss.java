@@ -1,5 +1,6 @@
 package dev.clnn.nn;
 
+import dev.clnn.backend.Backend;
 import dev.clnn.backend.Tensor;
 
 /**
@@ -8,6 +9,12 @@ import dev.clnn.backend.Tensor;
  * ({@code backend.readFloats(loss)[0]}): a loss never waits for the device by itself.
  */
 public interface Loss extends AutoCloseable {
+
+    /** Makes a run's loss on one backend (each replica of a data-parallel run gets its own). */
+    @FunctionalInterface
+    interface Factory {
+        Loss create(Backend backend);
+    }
 
     /** The loss of {@code input} against {@code target}; both must stay unchanged until {@link #backward}. */
     Tensor forward(Tensor input, Tensor target);

@@ -13,7 +13,7 @@ import java.util.List;
  * buffer is allocated at its first update and initialised there to the gradient (PyTorch's {@code clone(d_p)}), so
  * dampening does not apply to the first step. Closing releases the momentum buffers, not the parameters.
  */
-public final class Sgd implements AutoCloseable {
+public final class Sgd implements Optimizer {
     private final Backend backend;
     private final List<Param> params;
     private final LrSchedule schedule;
@@ -39,7 +39,19 @@ public final class Sgd implements AutoCloseable {
         this.momentumBufs = new Tensor[this.params.size()];
     }
 
+    /**
+     * The factory of a run's SGD optimisers with these hyper-parameters (checked at once).
+     *
+     * @throws IllegalArgumentException on a hyper-parameter {@link SgdHyper} rejects
+     */
+    public static Optimizer.Factory factory(float momentum, float dampening, float weightDecay, boolean nesterov) {
+        new SgdHyper(0f, momentum, dampening, weightDecay, nesterov);
+        return (backend, params, schedule) -> new Sgd(backend, params, schedule, momentum, dampening, weightDecay,
+                nesterov);
+    }
+
     /** One update of every parameter from its current gradient, at rate schedule.lr(stepCount()); then t += 1. */
+    @Override
     public void step() {
         SgdHyper hyper = new SgdHyper(currentLr(), momentum, dampening, weightDecay, nesterov);
         for (int i = 0; i < params.size(); i++) {
@@ -59,6 +71,7 @@ public final class Sgd implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the schedule gives a rate that is not a finite number ≥ 0
      */
+    @Override
     public float currentLr() {
         double lr = schedule.lr(t);
         if (!(lr >= 0) || !Double.isFinite(lr) || Float.isInfinite((float) lr)) {
@@ -69,16 +82,18 @@ public final class Sgd implements AutoCloseable {
     }
 
     /** The number of updates made so far: the step index t of the next update. */
+    @Override
     public long stepCount() {
         return t;
     }
 
     /**
      * Host copies of the momentum buffers, one per parameter in order; an entry is null while that parameter has not
-     * been updated (every entry without momentum). With {@link #loadMomentum} or {@link #restore} this lets a trainer
+     * been updated (every entry without momentum). With {@link #loadState} or {@link #restore} this lets a trainer
      * save the optimiser state or move it between replicas.
      */
-    public float[][] momentumState() {
+    @Override
+    public float[][] state() {
         float[][] state = new float[momentumBufs.length][];
         for (int i = 0; i < momentumBufs.length; i++) {
             state[i] = momentumBufs[i] == null ? null : backend.readFloats(momentumBufs[i]);
@@ -87,12 +102,13 @@ public final class Sgd implements AutoCloseable {
     }
 
     /**
-     * Replaces the momentum buffers by {@code state} (as {@link #momentumState} gives it); a null entry leaves that
+     * Replaces the momentum buffers by {@code state} (as {@link #state} gives it); a null entry leaves that
      * parameter without a buffer, so its next update starts the buffer as a first step does.
      *
      * @throws IllegalArgumentException when the entry count or an entry's length does not match the parameters
      */
-    public void loadMomentum(float[][] state) {
+    @Override
+    public void loadState(float[][] state) {
         if (state.length != params.size()) {
             throw new IllegalArgumentException("momentum state has " + state.length + " buffers, the optimiser has "
                     + params.size() + " parameters");
@@ -116,15 +132,16 @@ public final class Sgd implements AutoCloseable {
 
     /**
      * Continues a run from a saved state: {@code steps} updates taken and the momentum buffers of
-     * {@link #loadMomentum}.
+     * {@link #loadState}.
      *
-     * @throws IllegalArgumentException when steps is negative, or as {@link #loadMomentum}
+     * @throws IllegalArgumentException when steps is negative, or as {@link #loadState}
      */
+    @Override
     public void restore(long steps, float[][] state) {
         if (steps < 0) {
             throw new IllegalArgumentException("SGD state at step " + steps + ": steps must be ≥ 0");
         }
-        loadMomentum(state);
+        loadState(state);
         t = steps;
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The training step on several devices in one process (synchronous data parallelism): a replica of the model per
  * backend, all built from the same seed; each batch split by {@link ShardPlan}; forward and backward on every
- * replica at once; the gradients all-reduced in rank order ({@link GradientAllReduce}); and the same SGD update on
+ * replica at once; the gradients all-reduced in rank order ({@link GradientAllReduce}); and the same optimiser update on
  * every replica, so the replicas stay equal and the step is, up to the order of fp32 sums, the single-device step on
  * the whole batch. Each device's thread reads (or maps) its gradients right after its backward pass and writes the
  * sum (or unmaps) right before its update, so a step hands work to the device threads three times (compute, sum,
@@ -147,12 +147,12 @@ public final class DataParallelStep implements TrainingStep {
 
     @Override
     public float currentLr() {
-        return replicas.get(0).sgd().currentLr();
+        return replicas.get(0).parts().step().optimizer().currentLr();
     }
 
     @Override
     public long stepCount() {
-        return replicas.get(0).sgd().stepCount();
+        return replicas.get(0).parts().step().optimizer().stepCount();
     }
 
     /** "  devices: #0 … samples/s, #1 … samples/s; all-reduce N% of step time"; empty for one device. */
@@ -175,18 +175,14 @@ public final class DataParallelStep implements TrainingStep {
     }
 
     @Override
-    public float[][] momentum() {
-        return replicas.get(0).sgd().momentumState(); // every replica holds the same
+    public float[][] optimizerState() {
+        return replicas.get(0).parts().step().optimizer().state(); // every replica holds the same
     }
 
     @Override
-    public void restore(float[][] params, long steps, float[][] momentum) {
+    public void restore(float[][] params, long steps, float[][] optimizerState) {
         for (TrainingReplica r : replicas) {
-            List<Param> ps = r.model().params();
-            for (int i = 0; i < ps.size(); i++) {
-                r.backend().write(ps.get(i).value(), params[i]);
-            }
-            r.sgd().restore(steps, momentum);
+            r.parts().restore(params, steps, optimizerState);
         }
     }
 

@@ -6,19 +6,18 @@ import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
 import dev.clnn.nn.Param;
 import dev.clnn.train.StepBatch;
-import dev.clnn.train.StepRunner;
-import dev.clnn.train.StepRunner.StepOptions;
+import dev.clnn.train.StepOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code clnn step --devices}: {@link StepRunner} with the batch split over several devices ({@link ShardPlan}),
- * the gradients all-reduced in rank order and the same update on every replica. It writes what the single-device
- * run writes, for the whole batch: the loss (Σ_r w_r · loss_r), the output and ∂L/∂x (each shard's rows in
- * order, ∂L/∂x scaled by w_r because each replica differentiates its shard's mean), the all-reduced parameter
- * gradients and the parameters after the updates (both from replica 0). With one backend the ops, and so the
- * file, are those of {@link StepRunner}.
+ * {@code clnn step} ({@link StepOptions}) on one device or several: the batch split over the devices
+ * ({@link ShardPlan}), the gradients all-reduced in rank order and the same update on every replica. It writes, for
+ * the whole batch, the loss (Σ_r w_r · loss_r), the output and ∂L/∂x (each shard's rows in order, ∂L/∂x scaled by w_r
+ * because each replica differentiates its shard's mean), the parameter gradients (all-reduced) and the parameters
+ * after the updates (both from replica 0). With one backend there is one shard of weight 1 and no all-reduce: the
+ * single-device training step, op for op.
  */
 public final class ParallelStepRunner {
     private ParallelStepRunner() {
@@ -39,7 +38,7 @@ public final class ParallelStepRunner {
             }
             int[] outShape = replicas.get(0).model().outputShape(xShape);
             float[] x = batch.x();
-            int[] labels = o.loss().equals("ce") ? batch.labels(outShape) : null;
+            int[] labels = o.classIndices() ? batch.labels(outShape) : null;
             float[] targets = labels == null ? batch.targets(outShape) : null;
             for (StepReplica r : replicas) {
                 r.upload(x, xShape, labels, targets, outShape);
@@ -91,7 +90,7 @@ public final class ParallelStepRunner {
                     threads.runOn(0, "reading the gradients of step " + step,
                             () -> addNamed(result, "grad.", replicas.get(0), true));
                 }
-                threads.runAll("the SGD update of step " + step, r -> replicas.get(r).update());
+                threads.runAll("the optimiser update of step " + step, r -> replicas.get(r).update());
             }
             threads.runOn(0, "reading the parameters", () -> addNamed(result, "", replicas.get(0), false));
         }

@@ -1,26 +1,22 @@
 package dev.clnn.parallel;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.Tensor;
 import dev.clnn.data.Batch;
 import dev.clnn.nn.Sequential;
 import dev.clnn.optim.LrSchedule;
-import dev.clnn.optim.Sgd;
 import dev.clnn.train.StepParts;
 import dev.clnn.train.TrainOptions;
 
 /**
- * One device's copy of the classifier being trained, with its own loss, batch buffers and optimiser: the ops of the
- * single-device training step, split where the all-reduce goes in between.
+ * One device's copy of the model being trained, with its own loss, batch buffers and optimiser: the one training
+ * step ({@link dev.clnn.train.ModelStep}), split where the all-reduce goes in between.
  */
 final class TrainingReplica implements AutoCloseable {
-    private final Backend backend;
     private final StepParts parts;
     private final int sampleLength;
-    private Tensor loss; // of the last shard, null when it was empty
+    private boolean computed; // whether the last shard had rows
 
-    private TrainingReplica(Backend backend, StepParts parts, int sampleLength) {
-        this.backend = backend;
+    private TrainingReplica(StepParts parts, int sampleLength) {
         this.parts = parts;
         this.sampleLength = sampleLength;
     }
@@ -31,19 +27,19 @@ final class TrainingReplica implements AutoCloseable {
         for (int d : sampleShape) {
             sampleLength *= d;
         }
-        return new TrainingReplica(backend, StepParts.open(backend, options, sampleShape, schedule), sampleLength);
+        return new TrainingReplica(StepParts.open(backend, options, sampleShape, schedule), sampleLength);
     }
 
     Backend backend() {
-        return backend;
+        return parts.step().backend();
     }
 
     Sequential model() {
-        return parts.model();
+        return parts.step().model();
     }
 
-    Sgd sgd() {
-        return parts.sgd();
+    StepParts parts() {
+        return parts;
     }
 
     /**
@@ -51,23 +47,18 @@ final class TrainingReplica implements AutoCloseable {
      * An empty shard computes nothing.
      */
     void computeGradients(Batch batch, Shard shard) {
-        if (shard.isEmpty()) {
-            loss = null;
+        computed = !shard.isEmpty();
+        if (!computed) {
             return;
         }
-        Tensor[] xy = parts.uploader().upload(shard.slice(batch.x(), sampleLength), shard.slice(batch.y()),
-                shard.rows());
-        Sequential model = parts.model();
-        loss = parts.xent().forward(model.forward(xy[0]), xy[1]);
-        model.zeroGrad();
-        model.backwardParametersOnly(parts.xent().backward());
-        backend.synchronize(); // so that the device's time is its own, not the all-reduce's
+        parts.computeGradients(shard.slice(batch.x(), sampleLength), shard.slice(batch.y()), shard.rows());
+        backend().synchronize(); // so that the device's time is its own, not the all-reduce's
     }
 
-    /** The SGD update from the (all-reduced) gradients; returns the shard's mean loss, NaN for an empty shard. */
+    /** The optimiser's update from the (all-reduced) gradients; returns the shard's mean loss, NaN when empty. */
     float update() {
-        parts.sgd().step();
-        return loss == null ? Float.NaN : backend.readFloats(loss)[0];
+        parts.step().update();
+        return computed ? parts.step().readLoss() : Float.NaN;
     }
 
     @Override

@@ -1,6 +1,10 @@
 package dev.clnn.train;
 
 import dev.clnn.model.ModelSpec;
+import dev.clnn.nn.Loss;
+import dev.clnn.nn.SoftmaxCrossEntropy;
+import dev.clnn.optim.Optimizer;
+import dev.clnn.optim.Sgd;
 import java.nio.file.Path;
 
 /**
@@ -29,6 +33,16 @@ public record TrainOptions(ModelSpec model, Path dataDir, int epochs, int batch,
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must be ≥ 0, got " + warmup);
         }
+    }
+
+    /** The loss the run minimises: softmax cross-entropy of the scores against the class labels. */
+    public Loss.Factory loss() {
+        return SoftmaxCrossEntropy::new;
+    }
+
+    /** The run's optimiser: SGD with these options' momentum, Nesterov flag and weight decay (no dampening). */
+    public Optimizer.Factory optimizer() {
+        return Sgd.factory(momentum, 0f, weightDecay, nesterov);
     }
 
     public static TrainOptions defaults() {

@@ -21,7 +21,7 @@ final class TrainingStates {
             TrainingHistory history, MetricsLog metrics) {
         List<TensorEntry> params = new ArrayList<>();
         Map<String, TensorEntry> momentum = new HashMap<>();
-        float[][] buffers = step.momentum();
+        float[][] buffers = step.optimizerState();
         int i = 0;
         for (Map.Entry<String, Param> e : step.model().namedParams().entrySet()) {
             Param p = e.getValue();

@@ -27,7 +27,7 @@ public interface TrainingStep extends AutoCloseable {
     String description();
 
     /**
-     * Trains on every row of {@code batch}: the gradient of the batch's mean loss, then one SGD update at rate
+     * Trains on every row of {@code batch}: the gradient of the batch's mean loss, then one optimiser update at rate
      * {@link #currentLr()}. Waits for the device(s) and returns the batch's mean loss.
      */
     float step(Batch batch);
@@ -39,16 +39,16 @@ public interface TrainingStep extends AutoCloseable {
     long stepCount();
 
     /**
-     * The optimiser's momentum buffers, read from the device, one per parameter of {@link #model()} in order; null
-     * where a parameter has none yet (or without momentum). For a training state.
+     * The optimiser's state ({@link dev.clnn.optim.Optimizer#state}), read from the device, one buffer per parameter
+     * of {@link #model()} in order; null where a parameter has none yet. For a training state.
      */
-    float[][] momentum();
+    float[][] optimizerState();
 
     /**
-     * Continues a run from a training state: every replica's parameters (in {@link #model()}'s order) and momentum
-     * buffers (null where none) set, and {@code steps} steps counted as taken.
+     * Continues a run from a training state: every replica's parameters (in {@link #model()}'s order) and optimiser
+     * state (null where none) set, and {@code steps} steps counted as taken.
      */
-    void restore(float[][] params, long steps, float[][] momentum);
+    void restore(float[][] params, long steps, float[][] optimizerState);
 
     /**
      * What the epoch line adds after its samples/s for the epoch that just ended, starting with two spaces, or ""

@@ -112,7 +112,7 @@ class SgdTest {
                 Sgd one = new Sgd(cpu, List.of(whole), LrSchedule.constant(0.1), 0.9f, 0f, 0.01f, true);
                 Sgd first = new Sgd(cpu, List.of(split), LrSchedule.constant(0.1), 0.9f, 0f, 0.01f, true);
                 Sgd second = new Sgd(cpu, List.of(split), LrSchedule.constant(0.1), 0.9f, 0f, 0.01f, true)) {
-            assertArrayEquals(new float[][] {null}, first.momentumState(), "no buffer before the first update");
+            assertArrayEquals(new float[][] {null}, first.state(), "no buffer before the first update");
             for (int t = 0; t < 3; t++) {
                 cpu.write(whole.grad(), grad);
                 one.step();
@@ -120,12 +120,12 @@ class SgdTest {
             cpu.write(split.grad(), grad);
             first.step();
             first.step();
-            second.loadMomentum(first.momentumState());
+            second.loadState(first.state());
             second.step();
             assertArrayEquals(cpu.readFloats(whole.value()), cpu.readFloats(split.value()));
-            assertArrayEquals(one.momentumState()[0], second.momentumState()[0]);
+            assertArrayEquals(one.state()[0], second.state()[0]);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> second.loadMomentum(new float[][] {{1f}}));
+                    () -> second.loadState(new float[][] {{1f}}));
             assertTrue(e.getMessage().contains("1 values"), e.getMessage());
         }
     }

@@ -59,11 +59,11 @@ class AveragerTest {
         try (Param p = new Param(cpu, "weight", cpu.fromArray(w, SIZE));
                 Sgd sgd = new Sgd(cpu, List.of(p), LrSchedule.constant(0.05), 0.9f, 0f, 0.01f, true)) {
             if (momentum != null) {
-                sgd.loadMomentum(new float[][] {momentum});
+                sgd.loadState(new float[][] {momentum});
             }
             cpu.write(p.grad(), grad);
             sgd.step();
-            return new ReplicaState(new float[][] {cpu.readFloats(p.value())}, sgd.momentumState());
+            return new ReplicaState(new float[][] {cpu.readFloats(p.value())}, sgd.state());
         }
     }
 

@@ -1,0 +1,121 @@
+package dev.clnn.train;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.Tensor;
+import dev.clnn.nn.Loss;
+import dev.clnn.nn.Sequential;
+import dev.clnn.optim.LrSchedule;
+import dev.clnn.optim.Optimizer;
+
+/**
+ * The one training step of a model on one backend: forward, loss, zero-grad, backward, optimiser update. The loss
+ * and the optimiser are parameters, so every trainer (one device, the replicas of several, {@code clnn step}, Spark's
+ * replicas, the benchmarks) runs the same ops in the same order. {@link #computeGradients} and {@link #update} are
+ * apart because a data-parallel step all-reduces the gradients between them; {@link #step} is both. Owns the model,
+ * the loss and the optimiser: closing releases all three.
+ */
+public final class ModelStep implements AutoCloseable {
+    private final Backend backend;
+    private final Sequential model;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private Tensor lossValue; // (1) of the last computeGradients, owned by the loss
+    private Tensor output; // the model's output of the last computeGradients, owned by the model
+    private Tensor dx; // ∂loss/∂x of the last computeGradients that asked for it, else null
+
+    /** Takes ownership of the three. */
+    public ModelStep(Backend backend, Sequential model, Loss loss, Optimizer optimizer) {
+        this.backend = backend;
+        this.model = model;
+        this.loss = loss;
+        this.optimizer = optimizer;
+    }
+
+    /**
+     * The step of {@code model} with a loss and an optimiser made for it; on a failure the model (and whatever was
+     * made) is closed before the error goes on.
+     */
+    public static ModelStep open(Backend backend, Sequential model, Loss.Factory loss, Optimizer.Factory optimizer,
+            LrSchedule schedule) {
+        Loss made = null;
+        try {
+            made = loss.create(backend);
+            return new ModelStep(backend, model, made, optimizer.create(backend, model.params(), schedule));
+        } catch (RuntimeException e) {
+            if (made != null) {
+                made.close();
+            }
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Forward, loss, zero-grad and backward: the parameters' gradients (overwritten) of the mean loss of {@code x}
+     * against {@code target}. Enqueues the ops without waiting for the device.
+     *
+     * @param inputGradient whether to compute ∂loss/∂x too ({@link #dx()}); training needs only the parameters'
+     * @return the loss, a 1-element tensor owned by the loss and overwritten by the next call
+     */
+    public Tensor computeGradients(Tensor x, Tensor target, boolean inputGradient) {
+        output = model.forward(x);
+        lossValue = loss.forward(output, target);
+        model.zeroGrad();
+        if (inputGradient) {
+            dx = model.backward(loss.backward());
+        } else {
+            model.backwardParametersOnly(loss.backward());
+            dx = null;
+        }
+        return lossValue;
+    }
+
+    /** The optimiser's update of every parameter from its gradient. */
+    public void update() {
+        optimizer.step();
+    }
+
+    /** {@link #computeGradients} (parameters only) and {@link #update}; waits for the device and returns the loss. */
+    public float step(Tensor x, Tensor target) {
+        Tensor value = computeGradients(x, target, false);
+        update();
+        return backend.readFloats(value)[0]; // the step's one synchronisation point
+    }
+
+    /** The loss of the last {@link #computeGradients}, read from the device. */
+    public float readLoss() {
+        if (lossValue == null) {
+            throw new IllegalStateException("no loss yet: computeGradients has not run");
+        }
+        return backend.readFloats(lossValue)[0];
+    }
+
+    /** The model's output of the last {@link #computeGradients}. */
+    public Tensor output() {
+        return output;
+    }
+
+    /** ∂loss/∂x of the last {@link #computeGradients} with {@code inputGradient}, else null. */
+    public Tensor dx() {
+        return dx;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Sequential model() {
+        return model;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    @Override
+    public void close() {
+        try (model; loss; optimizer) {
+            // closes all three, the model last
+        }
+    }
+}

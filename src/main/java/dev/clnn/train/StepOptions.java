@@ -1,0 +1,46 @@
+package dev.clnn.train;
+
+import dev.clnn.model.ModelSpec;
+import dev.clnn.nn.Loss;
+import dev.clnn.nn.Mse;
+import dev.clnn.nn.SoftmaxCrossEntropy;
+import dev.clnn.optim.Optimizer;
+import dev.clnn.optim.Sgd;
+import java.nio.file.Path;
+
+/**
+ * What {@code clnn step} is told: K training steps of a model on one batch, writing the loss, the output, ∂L/∂x,
+ * every parameter's gradient (all of the last step) and the parameters after the updates, so anyone can compare clnn
+ * with PyTorch on their own weights and data.
+ *
+ * @param loss    "ce" (softmax cross-entropy on class indices) or "mse" (squared error against targets)
+ * @param weights a safetensors file of initial weights, or null for the default initialisation from {@code seed}
+ * @param batch   the batch file ({@link StepBatch})
+ * @param out     where the results go (safetensors)
+ */
+public record StepOptions(ModelSpec model, String loss, Path weights, Path batch, double lr, float momentum,
+        boolean nesterov, float weightDecay, int steps, long seed, Path out) {
+    public StepOptions {
+        if (!loss.equals("ce") && !loss.equals("mse")) {
+            throw new IllegalArgumentException("--loss must be ce or mse, got \"" + loss + "\"");
+        }
+        if (steps <= 0) {
+            throw new IllegalArgumentException("--steps must be positive, got " + steps);
+        }
+    }
+
+    /** Whether the batch's y holds class indices (the cross-entropy) rather than targets of the output's shape. */
+    public boolean classIndices() {
+        return loss.equals("ce");
+    }
+
+    /** The loss {@link #loss} names. */
+    public Loss.Factory lossFunction() {
+        return classIndices() ? SoftmaxCrossEntropy::new : Mse::new;
+    }
+
+    /** SGD with these options' momentum, Nesterov flag and weight decay (no dampening). */
+    public Optimizer.Factory optimizer() {
+        return Sgd.factory(momentum, 0f, weightDecay, nesterov);
+    }
+}
