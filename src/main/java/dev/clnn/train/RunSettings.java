@@ -36,12 +36,16 @@ public final class RunSettings {
     private RunSettings() {
     }
 
-    /** The settings of {@code options} on {@code data}, trained on the device named {@code device}. */
-    static Map<String, String> of(TrainOptions options, CheckpointOptions checkpoints, DatasetSplit data,
-            String device) {
+    /**
+     * The settings of {@code options} on the data of digest {@code data} ({@link #dataDigest}; null where the data
+     * cannot be digested, and then not compared), trained on the devices {@code device} describes.
+     */
+    static Map<String, String> of(TrainOptions options, CheckpointOptions checkpoints, String data, String device) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("model", options.model().text());
-        s.put(DATA, dataDigest(data));
+        if (data != null) {
+            s.put(DATA, data);
+        }
         s.put("batch", Integer.toString(options.batch()));
         s.put("lr", Double.toString(options.lr()));
         s.put("momentum", Float.toString(options.momentum()));
@@ -124,7 +128,7 @@ public final class RunSettings {
     }
 
     /** SHA-256 over both splits' shapes, samples (their float bits) and labels. */
-    static String dataDigest(DatasetSplit data) {
+    public static String dataDigest(DatasetSplit data) {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");

@@ -17,7 +17,7 @@ final class TrainingStates {
     }
 
     /** The state of a run at {@code position}: parameters and momentum buffers read back from the device. */
-    static TrainingState capture(Map<String, String> settings, TrainingPosition position, TrainingStep step,
+    static TrainingState capture(Map<String, String> settings, TrainingPosition position, TrainingRounds step,
             TrainingHistory history, MetricsLog metrics) {
         List<TensorEntry> params = new ArrayList<>();
         Map<String, TensorEntry> momentum = new HashMap<>();
@@ -40,7 +40,7 @@ final class TrainingStates {
      *
      * @throws IllegalArgumentException when the state's tensors do not match the model's parameters
      */
-    static void restore(TrainingState state, TrainingStep step) {
+    static void restore(TrainingState state, TrainingRounds step) {
         Map<String, Param> params = step.model().namedParams();
         Map<String, TensorEntry> saved = new HashMap<>();
         state.params().forEach(t -> saved.put(t.name(), t));

@@ -38,6 +38,25 @@ class ShardPlanTest {
     }
 
     @Test
+    void offsetsAndRanksOfRowsAgreeWithTheShards() {
+        for (int rows : new int[] {1, 2, 7, 37, 50, 64, 257}) {
+            for (int n : new int[] {1, 2, 3, 4, 8}) {
+                List<Shard> shards = ShardPlan.split(rows, n);
+                assertEquals(rows, ShardPlan.offset(rows, n, n), rows + " over " + n);
+                for (Shard s : shards) {
+                    assertEquals(s.offset(), ShardPlan.offset(rows, n, s.rank()), rows + " over " + n);
+                    for (int row = s.offset(); row < s.offset() + s.rows(); row++) {
+                        assertEquals(s.rank(), ShardPlan.rankOf(rows, n, row), "row " + row + " of " + rows
+                                + " over " + n);
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> ShardPlan.rankOf(5, 2, 5));
+        assertThrows(IllegalArgumentException.class, () -> ShardPlan.offset(5, 2, 3));
+    }
+
+    @Test
     void slicesAreTheShardsRows() {
         Shard s = ShardPlan.split(5, 2).get(1); // rows 3 and 4
         assertEquals(List.of(6f, 7f, 8f, 9f), boxed(s.slice(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 2)));

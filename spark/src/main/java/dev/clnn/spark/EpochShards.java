@@ -10,7 +10,7 @@ import org.apache.spark.api.java.JavaRDD;
 import scala.Tuple2;
 
 /**
- * Lays out one epoch: each sample goes, by one shuffle, to the partition that trains on it ({@link ShardPlan}) in the
+ * Lays out one epoch: each sample goes, by one shuffle, to the partition that trains on it ({@link EpochPlan}) in the
  * order of {@code clnn train}'s seeded epoch ({@link BatchIterator#epochOrder}), and each partition becomes one
  * {@link Shard}. The layout depends only on (n, batch, partitions, seed, epoch) and every sort key is unique, so a
  * recomputed partition (a lost executor, a retried task) is the same shard.
@@ -23,7 +23,7 @@ final class EpochShards {
      * @param indexed  every training sample with its index 0..n-1 (the order of the data set)
      * @param features values per sample
      */
-    static JavaRDD<Shard> of(JavaPairRDD<Sample, Long> indexed, ShardPlan plan, long seed, int epoch, int features) {
+    static JavaRDD<Shard> of(JavaPairRDD<Sample, Long> indexed, EpochPlan plan, long seed, int epoch, int features) {
         JavaPairRDD<Integer, Sample> byPosition = indexed.mapPartitionsToPair(samples -> {
             int[] positionOf = inverse(BatchIterator.epochOrder(plan.n(), seed, epoch));
             List<Tuple2<Integer, Sample>> keyed = new ArrayList<>();
@@ -44,7 +44,7 @@ final class EpochShards {
     }
 
     /** The partition's rows, sorted by epoch position, as one shard with per-batch offsets. */
-    private static Shard shard(int partition, Iterator<Tuple2<Integer, Sample>> rows, ShardPlan plan, int features) {
+    private static Shard shard(int partition, Iterator<Tuple2<Integer, Sample>> rows, EpochPlan plan, int features) {
         List<Tuple2<Integer, Sample>> list = new ArrayList<>();
         rows.forEachRemaining(list::add);
         float[] x = new float[list.size() * features];
@@ -66,11 +66,11 @@ final class EpochShards {
         return new Shard(partition, features, x, y, offsets);
     }
 
-    /** Sends epoch position k to {@link ShardPlan#partitionOf}(k). */
+    /** Sends epoch position k to {@link EpochPlan#partitionOf}(k). */
     private static final class ShardPartitioner extends Partitioner {
-        private final ShardPlan plan;
+        private final EpochPlan plan;
 
-        ShardPartitioner(ShardPlan plan) {
+        ShardPartitioner(EpochPlan plan) {
             this.plan = plan;
         }
 

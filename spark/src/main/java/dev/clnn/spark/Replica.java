@@ -6,53 +6,53 @@ import dev.clnn.backend.Tensor;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Param;
-import dev.clnn.nn.Sequential;
-import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
-import dev.clnn.optim.Sgd;
+import dev.clnn.train.ModelStep;
 import java.util.List;
 
 /**
  * One model on one executor's device ({@code CLNN_DEVICE} or the {@code clnn.device} property there, else auto: an
- * OpenCL device, else the CPU reference). A round loads the broadcast state into it, runs the local steps on the
- * task's shard, and reads the state back; nothing carries over between rounds but the open device and its
- * compiled kernels.
+ * OpenCL device, else the CPU reference) in the core's one training step ({@link ModelStep}). A round loads the
+ * broadcast state into it, runs the local steps on the task's shard, and reads the state back; nothing carries over
+ * between rounds but the open device and its compiled kernels.
  */
 final class Replica implements AutoCloseable {
-    private final String model;
+    private final String key;
     private final Backend backend;
-    private final Sequential network;
-    private final SoftmaxCrossEntropy xent;
+    private final RoundSchedule schedule;
+    private final ModelStep step;
 
-    private Replica(String model, Backend backend) {
-        this.model = model;
+    private Replica(String key, Backend backend, TrainingSetup setup) {
+        this.key = key;
         this.backend = backend;
+        this.schedule = new RoundSchedule(setup.lrSchedule());
         // The initial weights do not matter: every round overwrites them with the broadcast ones.
-        this.network = Models.build(backend, ModelSpec.parse(model), 0);
-        this.xent = new SoftmaxCrossEntropy(backend);
+        this.step = ModelStep.open(backend, Models.build(backend, ModelSpec.parse(setup.model()), 0), setup.loss(),
+                setup.optimizer(), schedule);
     }
 
-    static Replica open(String model) {
+    static Replica open(TrainingSetup setup) {
         Backend backend = Backends.open();
         try {
-            return new Replica(model, backend);
+            return new Replica(setup.key(), backend, setup);
         } catch (RuntimeException e) {
             backend.close();
             throw e;
         }
     }
 
-    String model() {
-        return model;
+    /** The {@link TrainingSetup#key} of the runs this replica can serve. */
+    String key() {
+        return key;
     }
 
     /**
-     * Runs the round's steps on this partition's shard, starting from {@code start}: the same forward, backward and
-     * SGD update as {@code clnn train}, at the learning rate of each step's global index. A batch in which this shard
-     * has no rows is skipped.
+     * Runs the round's steps on this partition's shard, starting from {@code start}: the training step of
+     * {@code clnn train}, at the learning rate of each step's global index. A batch in which this shard has no rows
+     * is skipped.
      */
     ReplicaResult train(TrainingSetup setup, ReplicaState start, Shard shard, Round round) {
-        List<Param> params = network.params();
+        List<Param> params = step.model().params();
         for (int i = 0; i < params.size(); i++) {
             backend.write(params.get(i).value(), start.weights()[i]);
         }
@@ -63,51 +63,64 @@ final class Replica implements AutoCloseable {
                 globalStep[taken++] = round.firstStep() + j;
             }
         }
+        double[] stepLossSums = new double[round.steps()];
+        int[] stepRows = new int[round.steps()];
         if (taken == 0) {
-            return new ReplicaResult(shard.partition(), 0, 0, null, backend.name());
+            return new ReplicaResult(shard.partition(), stepRows, stepLossSums, null, backend.name());
         }
-        LrSchedule run = setup.lrSchedule();
-        LrSchedule local = t -> run.lr(globalStep[Math.toIntExact(t)]);
-        int rows = 0;
-        double lossSum = 0;
-        try (Sgd sgd = new Sgd(backend, params, local, setup.momentum(), 0f, setup.weightDecay(), setup.nesterov())) {
-            if (start.momentum() != null) {
-                sgd.loadMomentum(start.momentum());
+        schedule.startRound(globalStep);
+        step.optimizer().restore(0, start.momentum() != null ? start.momentum() : new float[params.size()][]);
+        for (int j = 0; j < round.steps(); j++) {
+            int b = round.firstBatch() + j;
+            int n = shard.rows(b);
+            if (n == 0) {
+                continue;
             }
-            for (int j = 0; j < round.steps(); j++) {
-                int b = round.firstBatch() + j;
-                int n = shard.rows(b);
-                if (n == 0) {
-                    continue;
-                }
-                try (Tensor x = backend.fromArray(shard.x(b), Models.batchShape(n, setup.inputShape()));
-                        Tensor y = backend.fromArray(shard.y(b), n)) {
-                    Tensor loss = xent.forward(network.forward(x), y);
-                    network.zeroGrad();
-                    network.backwardParametersOnly(xent.backward());
-                    sgd.step();
-                    lossSum += (double) backend.readFloats(loss)[0] * n;
-                }
-                rows += n;
+            try (Tensor x = backend.fromArray(shard.x(b), Models.batchShape(n, setup.inputShape()));
+                    Tensor y = backend.fromArray(shard.y(b), n)) {
+                stepLossSums[j] = (double) step.step(x, y) * n;
             }
-            float[][] weights = new float[params.size()][];
-            for (int i = 0; i < weights.length; i++) {
-                weights[i] = backend.readFloats(params.get(i).value());
-            }
-            float[][] momentum = sgd.momentumState();
-            boolean any = false;
-            for (float[] m : momentum) {
-                any |= m != null;
-            }
-            return new ReplicaResult(shard.partition(), rows, lossSum, new ReplicaState(weights, any ? momentum : null),
-                    backend.name());
+            stepRows[j] = n;
         }
+        float[][] weights = new float[params.size()][];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = backend.readFloats(params.get(i).value());
+        }
+        float[][] momentum = step.optimizer().state();
+        boolean any = false;
+        for (float[] m : momentum) {
+            any |= m != null;
+        }
+        return new ReplicaResult(shard.partition(), stepRows, stepLossSums,
+                new ReplicaState(weights, any ? momentum : null), backend.name());
     }
 
     @Override
     public void close() {
-        try (backend; network; xent) {
-            // closes all three, the backend last
+        try (backend; step) {
+            // closes both, the backend last
+        }
+    }
+
+    /**
+     * The run's schedule seen from one round: the optimiser counts the round's steps from 0, and local step t is the
+     * run's step {@code globalStep[t]} (the batches where this shard has no rows are left out).
+     */
+    private static final class RoundSchedule implements LrSchedule {
+        private final LrSchedule run;
+        private long[] globalStep = new long[0];
+
+        RoundSchedule(LrSchedule run) {
+            this.run = run;
+        }
+
+        void startRound(long[] globalStep) {
+            this.globalStep = globalStep;
+        }
+
+        @Override
+        public double lr(long t) {
+            return run.lr(globalStep[Math.toIntExact(t)]);
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The replicas of one executor JVM, kept between rounds so that a device is opened and its kernels built once per
- * executor and model, not once per task. Tasks running at once (local[2], or several cores per executor) each take
+ * executor and run setup, not once per task. Tasks running at once (local[2], or several cores per executor) each take
  * a replica of their own.
  */
 final class ReplicaPool {
@@ -18,21 +18,21 @@ final class ReplicaPool {
     private ReplicaPool() {
     }
 
-    /** An idle replica of {@code model}, or a new one. */
-    static Replica take(String model) {
+    /** An idle replica for {@code setup}, or a new one. */
+    static Replica take(TrainingSetup setup) {
         synchronized (IDLE) {
-            Replica idle = IDLE.getOrDefault(model, new ArrayDeque<>()).poll();
+            Replica idle = IDLE.getOrDefault(setup.key(), new ArrayDeque<>()).poll();
             if (idle != null) {
                 return idle;
             }
         }
-        return Replica.open(model);
+        return Replica.open(setup);
     }
 
     /** Returns a replica after a task that finished normally; one that failed is closed instead. */
     static void give(Replica replica) {
         synchronized (IDLE) {
-            IDLE.computeIfAbsent(replica.model(), m -> new ArrayDeque<>()).push(replica);
+            IDLE.computeIfAbsent(replica.key(), k -> new ArrayDeque<>()).push(replica);
         }
     }
 

@@ -16,7 +16,7 @@ record RoundTask(TrainingSetup setup, Broadcast<ReplicaState> state, Round round
     @Override
     public Iterator<ReplicaResult> call(Integer partition, Iterator<Shard> shards) {
         Shard shard = shards.next();
-        Replica replica = ReplicaPool.take(setup.model());
+        Replica replica = ReplicaPool.take(setup);
         ReplicaResult result;
         try {
             result = replica.train(setup, state.value(), shard, round);

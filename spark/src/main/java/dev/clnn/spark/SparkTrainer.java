@@ -74,7 +74,7 @@ public final class SparkTrainer {
             }
             int n = Math.toIntExact(indexed.count());
             int partitions = options.partitions() > 0 ? options.partitions() : spark.defaultParallelism();
-            ShardPlan plan = new ShardPlan(n, o.batch(), partitions);
+            EpochPlan plan = new EpochPlan(n, o.batch(), partitions);
             long totalSteps = (long) plan.batchCount() * o.epochs();
             TrainingSetup setup = new TrainingSetup(o.model().text(), input, o.schedule(), o.lr(), totalSteps,
                     o.warmup(), o.momentum(), o.nesterov(), o.weightDecay());

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class ShardPlanTest {
+class EpochPlanTest {
     /**
-     * n = 1001, B = 50, P = 3: batches of 50 rows cut 16/17/17, and a last batch of 1 row that only partition 2
-     * trains on. Every position belongs to the shard whose row range holds it.
+     * n = 1001, B = 50, P = 3: batches of 50 rows cut 17/17/16 (the core's shard rule), and a last batch of 1 row that
+     * only partition 0 trains on. Every position belongs to the shard whose row range holds it.
      */
     @Test
     void everyPositionGoesToTheShardWhoseRowsHoldIt() {
-        ShardPlan plan = new ShardPlan(1001, 50, 3);
+        EpochPlan plan = new EpochPlan(1001, 50, 3);
         assertEquals(21, plan.batchCount());
         assertEquals(1, plan.rows(20));
         int[] perShard = new int[3];
@@ -25,17 +25,17 @@ class ShardPlanTest {
                 perShard[p]++;
             }
         }
-        assertEquals(16, perShard[0]);
+        assertEquals(17, perShard[0]);
         assertEquals(17, perShard[1]);
-        assertEquals(17, perShard[2]);
-        assertEquals(2, plan.partitionOf(1000), "a 1-row batch goes to the last shard; the others are empty");
+        assertEquals(16, perShard[2]);
+        assertEquals(0, plan.partitionOf(1000), "a 1-row batch goes to the first shard; the others are empty");
     }
 
     @Test
     void shardsOfAnyBatchDifferByAtMostOneRow() {
         for (int batch : new int[] {1, 2, 7, 64, 97}) {
             for (int parts = 1; parts <= 9; parts++) {
-                ShardPlan plan = new ShardPlan(batch, batch, parts);
+                EpochPlan plan = new EpochPlan(batch, batch, parts);
                 for (int p = 0; p < parts; p++) {
                     int rows = plan.shardStart(0, p + 1) - plan.shardStart(0, p);
                     assertTrue(rows == batch / parts || rows == batch / parts + 1,

@@ -1,0 +1,285 @@
+package dev.clnn.train;
+
+import dev.clnn.checkpoint.StateDirectory;
+import dev.clnn.checkpoint.TrainingPosition;
+import dev.clnn.checkpoint.TrainingState;
+import dev.clnn.data.Dataset;
+import dev.clnn.model.Checkpoint;
+import dev.clnn.model.Models;
+import dev.clnn.nn.Sequential;
+import dev.clnn.optim.LrSchedule;
+import dev.clnn.optim.LrScheduleParser;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The one epoch loop of a classifier's training, whatever runs its steps ({@link TrainingRounds}: this process, or
+ * Spark): progress within each epoch, a line per epoch (train loss, test loss and accuracy, learning rate,
+ * samples/s), evaluation after every epoch, the metrics CSV, the plot (also when a non-finite loss stops the run, so
+ * it shows how it diverged), the stop on a non-finite loss, training states to resume from, and as the last line the
+ * final test accuracy. On a profiled backend, the profile of the training steps (all but the first, which builds the
+ * kernels; evaluation left out) is printed before the last line.
+ */
+public final class EpochLoop {
+    private final TrainOptions options;
+    private final CheckpointOptions checkpoints;
+    private final StopRequest stop;
+    private final PrintStream out;
+    private final Progress progress;
+
+    /** What the loop needs to know of the data: the training rows, the test set, and the data's identity. */
+    public record Data(int trainRows, int[] sampleShape, int classes, Dataset test, Supplier<String> digest) {
+    }
+
+    /** Opens the rounds of a run for a model input of {@code sampleShape} and the run's {@code schedule}. */
+    @FunctionalInterface
+    public interface Opener {
+        TrainingRounds open(int[] sampleShape, LrSchedule schedule);
+    }
+
+    /**
+     * @param interactive whether {@code out} is a terminal, where progress is a bar redrawn in place (when
+     *                    me.tongfei:progressbar is on the class path; else plain lines)
+     * @throws IllegalStateException when a plot is asked for and XChart is not on the class path
+     */
+    public EpochLoop(TrainOptions options, CheckpointOptions checkpoints, StopRequest stop, PrintStream out,
+            boolean interactive) {
+        if (options.plot() != null) {
+            // Before training, not after an hour of it.
+            OptionalDependency.XCHART.require("a plot (TrainOptions.plot, --plot)");
+        }
+        this.options = options;
+        this.checkpoints = checkpoints;
+        this.stop = stop;
+        this.out = out;
+        this.progress = Progress.create(out, !options.quiet(), interactive);
+    }
+
+    /**
+     * Trains (or continues from the newest training state, when resuming), evaluates after every epoch, saves and
+     * plots when asked, and returns the final evaluation.
+     *
+     * @throws TrainingStoppedException when a stop was requested; the plot and metrics so far are written first
+     */
+    public Evaluation run(Data data, Opener opener) {
+        Run run = new Run();
+        Evaluation test;
+        try {
+            test = train(data, opener, run);
+        } catch (NonFiniteLossException | TrainingStoppedException e) {
+            progress.endEpoch();
+            plot(run.history);
+            throw e;
+        } finally {
+            progress.endEpoch();
+        }
+        plot(run.history);
+        run.profile.lines(run.device).forEach(out::println);
+        out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100 * test.accuracy());
+        return test;
+    }
+
+    /** What {@link #run} shows even when training ends early. */
+    private static final class Run {
+        TrainingHistory history = new TrainingHistory(); // replaced when a state is resumed
+        StepProfile profile = new StepProfile(null);
+        String device = "";
+    }
+
+    private void plot(TrainingHistory history) {
+        if (options.plot() != null && history.steps() > 0) {
+            TrainingPlot.write(options.plot(), history);
+            if (!options.quiet()) {
+                out.println("plotted " + options.plot());
+            }
+        }
+    }
+
+    private Evaluation train(Data data, Opener opener, Run run) {
+        int[] sample = Models.inputShape(options.model(), data.sampleShape());
+        int stepsPerEpoch = (data.trainRows() + options.batch() - 1) / options.batch();
+        long totalSteps = (long) stepsPerEpoch * options.epochs();
+        LrSchedule schedule = LrScheduleParser.parse(options.schedule(), options.lr(), totalSteps, options.warmup());
+        StateDirectory states = checkpoints.dir() == null ? null
+                : new StateDirectory(checkpoints.dir(), checkpoints.keep());
+        int evalBatch = Math.max(options.batch(), 256);
+
+        try (TrainingRounds rounds = opener.open(sample, schedule)) {
+            run.profile = new StepProfile(rounds.backend());
+            run.device = rounds.backend().name();
+            checkClassifier(rounds.model(), sample, data.classes());
+            Map<String, String> settings = states == null ? Map.of()
+                    : RunSettings.of(options, checkpoints, data.digest().get(), rounds.description());
+            TrainingPosition at = new TrainingPosition(1, 0, 0, 0, 0);
+            MetricsLog metrics = options.metrics() == null ? null : new MetricsLog(options.metrics());
+            if (checkpoints.resume()) {
+                TrainingState state = resumeFrom(states, settings, rounds);
+                at = state.position();
+                run.history = TrainingHistory.fromCurves(state.curves());
+                if (metrics != null) {
+                    metrics = new MetricsLog(options.metrics(), state.metricsCsv());
+                }
+            }
+            if (!options.quiet()) {
+                out.printf(Locale.ROOT, "training %s on %s: %d train / %d test samples, %d epochs, batch %d, %s%n",
+                        options.model().text(), rounds.description(), data.trainRows(), data.test().n(),
+                        options.epochs(), options.batch(), schedule);
+            }
+            Evaluation test = null;
+            run.profile.discard();
+            for (int e = at.epoch(); e <= options.epochs(); e++) {
+                Epoch epoch = new Epoch(e, e == at.epoch() ? at : null, rounds.stepCount(), run, metrics,
+                        data.trainRows());
+                while (epoch.batchesDone < stepsPerEpoch) {
+                    epoch.batchesDone += rounds.run(e, epoch.batchesDone, stepsPerEpoch - epoch.batchesDone,
+                            epoch::stepDone);
+                    boolean periodic = checkpoints.everySteps() > 0 && epoch.batchesDone < stepsPerEpoch
+                            && epoch.stepsBefore / checkpoints.everySteps() != rounds.stepCount()
+                                    / checkpoints.everySteps(); // the epoch end writes its own state
+                    epoch.stepsBefore = rounds.stepCount();
+                    if (periodic || stop.requested(rounds.stepCount())) {
+                        TrainingPosition now = new TrainingPosition(e, epoch.batchesDone, rounds.stepCount(),
+                                epoch.lossSum, epoch.seen);
+                        Path written = states == null ? null : states.write(TrainingStates.capture(settings, now,
+                                rounds, run.history, metrics));
+                        stopIfRequested(rounds, e, written, metrics);
+                    }
+                }
+                double rate = epoch.seenHere / seconds(epoch.start);
+                String deviceNote = rounds.epochNote();
+                test = Evaluator.evaluate(rounds.backend(), rounds.model(), data.test(), sample, evalBatch);
+                run.profile.discard();
+                if (metrics != null) {
+                    metrics.epochEnd(test);
+                }
+                run.history.epoch(epoch.lossSum / epoch.seen, test);
+                progress.endEpoch();
+                if (!options.quiet()) {
+                    out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.2f%%  "
+                            + "lr %.5f  %.0f samples/s%s%n", e, options.epochs(), epoch.lossSum / epoch.seen,
+                            test.loss(), 100 * test.accuracy(), epoch.lr, rate, deviceNote);
+                }
+                if (states != null) {
+                    Path written = states.write(TrainingStates.capture(settings,
+                            new TrainingPosition(e + 1, 0, rounds.stepCount(), 0, 0), rounds, run.history, metrics));
+                    stopIfRequested(rounds, e, written, metrics);
+                }
+            }
+            if (test == null) {
+                // Resumed from the state written after the last epoch: evaluate the weights it holds.
+                test = Evaluator.evaluate(rounds.backend(), rounds.model(), data.test(), sample, evalBatch);
+            }
+            if (options.save() != null) {
+                Checkpoint.save(options.save(), rounds.model(), rounds.backend(), Map.of("model",
+                        options.model().text(), "format", "pt"));
+                if (!options.quiet()) {
+                    out.println("saved " + options.save());
+                }
+            }
+            return test;
+        }
+    }
+
+    /** One epoch's running sums, and what is done at the end of each of its steps. */
+    private final class Epoch {
+        final int number;
+        final long start = System.nanoTime();
+        final Run run;
+        final MetricsLog metrics;
+        final int trainRows;
+        int batchesDone;
+        double lossSum;
+        int seen;
+        long seenHere; // by this process: the rate of a resumed epoch counts only these
+        long steps; // of the whole run
+        long stepsBefore; // the run's steps before the last round
+        double lr;
+
+        Epoch(int number, TrainingPosition resumed, long steps, Run run, MetricsLog metrics, int trainRows) {
+            this.number = number;
+            this.run = run;
+            this.metrics = metrics;
+            this.trainRows = trainRows;
+            this.steps = steps;
+            this.stepsBefore = steps;
+            if (resumed != null) {
+                batchesDone = resumed.batchesDone();
+                lossSum = resumed.epochLossSum();
+                seen = resumed.epochSeen();
+            }
+        }
+
+        void stepDone(float value, int rows, float stepLr, long nanos) {
+            steps++;
+            lr = stepLr;
+            run.profile.stepDone(nanos);
+            run.history.step(value, lr);
+            if (!Float.isFinite(value) && options.stopOnNonFinite()) {
+                throw new NonFiniteLossException("loss became " + value + " at step " + steps + " (epoch " + number
+                        + "); lower --lr or check the data");
+            }
+            if (steps == 1 && !options.quiet()) {
+                out.printf(Locale.ROOT, "first step finished %.2f s after the process started%n",
+                        (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3);
+            }
+            lossSum += (double) value * rows;
+            seen += rows;
+            seenHere += rows;
+            double rate = seenHere / seconds(start);
+            if (metrics != null) {
+                metrics.step(steps, number, value, lr, rate);
+            }
+            progress.update(number, options.epochs(), seen, trainRows, lossSum / seen, rate);
+        }
+    }
+
+    /**
+     * The newest intact state in {@code states}, checked to belong to this run and written into {@code rounds}; a
+     * line per damaged state skipped, and one for a change of device.
+     */
+    private TrainingState resumeFrom(StateDirectory states, Map<String, String> settings, TrainingRounds rounds) {
+        StateDirectory.Loaded loaded = states.newestIntact(out::println);
+        TrainingState state = loaded.state();
+        TrainingPosition at = state.position();
+        String note = RunSettings.requireSameRun(state.settings(), settings, at.epoch() - 1);
+        if (note != null) {
+            out.println(note);
+        }
+        TrainingStates.restore(state, rounds);
+        if (!options.quiet()) {
+            out.printf(Locale.ROOT, "resuming from %s: epoch %d, %d steps done%n", loaded.file(), at.epoch(),
+                    at.steps());
+        }
+        return state;
+    }
+
+    /** Ends the run with {@link TrainingStoppedException} when a stop was requested, the metrics written first. */
+    private void stopIfRequested(TrainingRounds rounds, int epoch, Path written, MetricsLog metrics) {
+        if (!stop.requested(rounds.stepCount())) {
+            return;
+        }
+        if (metrics != null) {
+            metrics.flush();
+        }
+        throw new TrainingStoppedException(stop.reason(), rounds.stepCount(), epoch, options.epochs(), written);
+    }
+
+    /** The model must map one sample to [1, C] scores with C at least the number of classes. */
+    static void checkClassifier(Sequential model, int[] sample, int classes) {
+        int[] out = model.outputShape(Models.batchShape(1, sample));
+        if (out.length != 2 || out[1] < classes) {
+            throw new IllegalArgumentException("the model maps [N, " + Arrays.toString(sample).replaceAll("[\\[\\]]",
+                    "") + "] inputs to " + Arrays.toString(out).replace("1, ", "N, ") + " but a classifier of "
+                    + classes + " classes needs [N, " + classes + "]");
+        }
+    }
+
+    private static double seconds(long start) {
+        return Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+    }
+}
