@@ -15,7 +15,7 @@ final class ResumedOptions {
     private ResumedOptions() {
     }
 
-    static void fill(TrainCommand command, String resumeDir) {
+    static void fill(TrainOptionsMixin command, String resumeDir) {
         // Read quietly here: the trainer reads the folder again and reports any damaged state then.
         Map<String, String> stored = RunSettings.optionValues(new StateDirectory(Path.of(resumeDir),
                 CheckpointOptions.DEFAULT_KEEP).newestIntact(line -> { }).state().settings());

@@ -3,13 +3,15 @@ package dev.clnn.spark;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.CpuBackend;
+import dev.clnn.cli.TrainOptionsMixin;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
-import dev.clnn.train.TrainOptions;
+import dev.clnn.train.CheckpointOptions;
+import dev.clnn.train.RunSettings;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -60,51 +63,17 @@ public final class SparkMain {
         }
     }
 
-    /** The flags of {@code clnn train} that apply here, with the same defaults, plus the Spark ones. */
-    @Command(name = "train", sortOptions = false,
+    /** The options of {@code clnn train}'s run ({@link TrainOptionsMixin}, the same set), plus the Spark ones. */
+    @Command(name = "train", sortOptions = false, defaultValueProvider = TrainOptionsMixin.Defaults.class,
             description = {"Trains a classifier on MNIST (default: the bundled set) with synchronous data-parallel"
-                + " SGD on Spark: each round the replicas take --local-steps steps on their shards of the global"
-                + " batches and the driver averages them. The last line is the final test accuracy."})
+                + " training on Spark: each round the replicas take --local-steps steps on their shards of the global"
+                + " batches (--batch is all replicas together) and the driver averages them. The last line is the"
+                + " final test accuracy."})
     static final class Train implements Callable<Integer> {
-        private static final TrainOptions D = TrainOptions.defaults();
         private final PrintStream out;
 
-        @Option(names = "--model", paramLabel = "mlp|cnn|SPEC", description = "the network (default: mlp)")
-        String model = "mlp";
-        @Option(names = "--data", paramLabel = "DIR", description = "a folder of MNIST IDX files, read by the"
-                + " driver (default: the bundled set)")
-        Path data;
-        @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set (default:"
-                + " ${DEFAULT-VALUE})")
-        int epochs = D.epochs();
-        @Option(names = "--batch", paramLabel = "N", description = "samples per step, all replicas together"
-                + " (default: ${DEFAULT-VALUE})")
-        int batch = D.batch();
-        @Option(names = "--lr", paramLabel = "LR", description = "initial learning rate (default: ${DEFAULT-VALUE})")
-        double lr = D.lr();
-        @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default: ${DEFAULT-VALUE})")
-        float momentum = D.momentum();
-        @Option(names = "--nesterov", description = "Nesterov momentum")
-        boolean nesterov;
-        @Option(names = "--weight-decay", paramLabel = "WD", description = "L2 weight decay (default:"
-                + " ${DEFAULT-VALUE})")
-        float weightDecay = D.weightDecay();
-        @Option(names = "--schedule", paramLabel = "SPEC", description = "learning-rate schedule, as clnn train's"
-                + " (default: ${DEFAULT-VALUE})")
-        String schedule = D.schedule();
-        @Option(names = "--warmup", paramLabel = "STEPS", description = "linear warm-up steps (default:"
-                + " ${DEFAULT-VALUE})")
-        long warmup = D.warmup();
-        @Option(names = "--seed", paramLabel = "S", description = "seed of weights and shuffling; the same seed"
-                + " draws the batches clnn train draws (default: ${DEFAULT-VALUE})")
-        long seed = D.seed();
-        @Option(names = "--save", paramLabel = "FILE.safetensors", description = "write the final weights (PyTorch"
-                + " state-dict names)")
-        Path save;
-        @Option(names = "--quiet", description = "print only the final test accuracy")
-        boolean quiet;
-        @Option(names = "--continue-on-nan", description = "keep training after a NaN or infinite loss")
-        boolean continueOnNan;
+        @Mixin
+        TrainOptionsMixin run;
         @Option(names = "--device", paramLabel = "D", description = "the device of the driver and of every"
                 + " executor (default: $CLNN_DEVICE there, else auto)")
         String device;
@@ -117,12 +86,6 @@ public final class SparkMain {
         @Option(names = "--partitions", paramLabel = "P", description = "replicas (default: Spark's default"
                 + " parallelism)")
         int partitions;
-        @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "write the training state (weights,"
-                + " momentum, epoch) there after every epoch, as clnn train does; the newest three are kept")
-        Path checkpointDir;
-        @Option(names = "--resume", paramLabel = "DIR", description = "continue after the newest intact state in DIR"
-                + " (the same model, seed and batch) and keep writing states there")
-        Path resume;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
         boolean help;
 
@@ -130,20 +93,11 @@ public final class SparkMain {
             this.out = out;
         }
 
-        /** --resume DIR keeps its states where it resumes from, as clnn train does. */
-        private Path checkpointFolder() {
-            if (resume != null && checkpointDir != null && !resume.equals(checkpointDir)) {
-                throw new IllegalArgumentException("--resume " + resume + " with --checkpoint-dir " + checkpointDir
-                        + ": a resumed run keeps its states in the folder it resumes from");
-            }
-            return resume != null ? resume : checkpointDir;
-        }
-
         @Override
         public Integer call() {
-            SparkTrainOptions options = new SparkTrainOptions(new TrainOptions(ModelSpec.parse(model), data, epochs,
-                    batch, lr, momentum, nesterov, weightDecay, schedule, warmup, seed, save, null, null, quiet,
-                    !continueOnNan), localSteps, partitions, checkpointFolder(), resume != null);
+            CheckpointOptions checkpoints = run.checkpointOptions();
+            SparkTrainOptions options = new SparkTrainOptions(run.trainOptions(), checkpoints, localSteps,
+                    partitions);
             SparkConf conf = new SparkConf().setAppName("clnn-spark train").set("spark.ui.enabled", "false");
             if (master != null) {
                 conf.setMaster(master);
@@ -155,12 +109,13 @@ public final class SparkMain {
                 System.setProperty(Backends.PROPERTY, device);
                 conf.setExecutorEnv(Backends.ENV, device);
             }
+            Path data = options.train().dataDir();
             DatasetSplit split = data == null ? Mnist.bundled() : Mnist.load(data);
             try (JavaSparkContext spark = new JavaSparkContext(conf); Backend backend = Backends.open()) {
                 spark.setLogLevel("WARN");
                 new SparkTrainer(spark, options, backend, out).run(
                         Samples.of(spark, split.train(), spark.defaultParallelism()), split.train().sampleShape(),
-                        split.test());
+                        split.test(), RunSettings.dataDigest(split));
             } finally {
                 ReplicaPool.closeAll();
             }

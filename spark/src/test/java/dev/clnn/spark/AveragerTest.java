@@ -43,8 +43,8 @@ class AveragerTest {
                 for (int e = 0; e < SIZE; e++) {
                     whole[e] += (float) rows[p] / 64 * shardGrad[p][e];
                 }
-                results[p] = rows[p] == 0 ? new ReplicaResult(p, 0, 0, null, "cpu")
-                        : new ReplicaResult(p, rows[p], 0, sgdStep(w, momentum, shardGrad[p]), "cpu");
+                results[p] = rows[p] == 0 ? new ReplicaResult(p, new int[] {0}, new double[1], null, "cpu")
+                        : new ReplicaResult(p, new int[] {rows[p]}, new double[1], sgdStep(w, momentum, shardGrad[p]), "cpu");
             }
             ReplicaState single = sgdStep(w, momentum, whole);
             ReplicaState mean = Averager.average(List.of(results));

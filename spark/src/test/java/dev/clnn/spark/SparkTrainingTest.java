@@ -17,6 +17,7 @@ import dev.clnn.data.Mnist;
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.train.CheckpointOptions;
 import dev.clnn.train.Evaluation;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
@@ -78,7 +79,7 @@ class SparkTrainingTest {
     }
 
     /**
-     * 1001 samples, global batch 50 on 3 replicas: shards of 16 and 17 rows, and a last batch of one row that two of
+     * 1001 samples, global batch 50 on 3 replicas: shards of 17 and 16 rows, and a last batch of one row that two of
      * the replicas have no part of. Momentum, Nesterov and weight decay, all averaged.
      */
     @Test
@@ -87,7 +88,7 @@ class SparkTrainingTest {
         TrainOptions o = options(1, 50, true, 1e-4f, dir.resolve("single.safetensors"));
         Evaluation single = single(o, data);
         Path sparkWeights = dir.resolve("spark.safetensors");
-        Evaluation distributed = spark(new SparkTrainOptions(withSave(o, sparkWeights), 1, 3, null, false), data,
+        Evaluation distributed = spark(new SparkTrainOptions(withSave(o, sparkWeights), CheckpointOptions.none(), 1, 3), data,
                 FaultInjection.NONE);
         Map<String, TensorEntry> a = Safetensors.read(o.save()).tensors();
         Map<String, TensorEntry> b = Safetensors.read(sparkWeights).tensors();
@@ -107,7 +108,7 @@ class SparkTrainingTest {
     void fourLocalStepsEndNearSingleDeviceAccuracy() {
         TrainOptions o = options(1, 64, false, 0f, null);
         double single = single(o, mnist).accuracy();
-        double local = spark(new SparkTrainOptions(o, 4, 2, null, false), mnist, FaultInjection.NONE).accuracy();
+        double local = spark(new SparkTrainOptions(o, CheckpointOptions.none(), 4, 2), mnist, FaultInjection.NONE).accuracy();
         assertEquals(single * 100, local * 100, LOCAL_SGD_ACCURACY_POINTS,
                 "test accuracy (percent): single device vs 2 replicas with 4 local steps");
     }
@@ -118,8 +119,8 @@ class SparkTrainingTest {
         DatasetSplit data = new DatasetSplit(first(mnist.train(), 600), first(mnist.test(), 200));
         Path clean = dir.resolve("clean.safetensors");
         Path retried = dir.resolve("retried.safetensors");
-        spark(new SparkTrainOptions(options(1, 64, false, 0f, clean), 2, 2, null, false), data, FaultInjection.NONE);
-        spark(new SparkTrainOptions(options(1, 64, false, 0f, retried), 2, 2, null, false), data,
+        spark(new SparkTrainOptions(options(1, 64, false, 0f, clean), CheckpointOptions.none(), 2, 2), data, FaultInjection.NONE);
+        spark(new SparkTrainOptions(options(1, 64, false, 0f, retried), CheckpointOptions.none(), 2, 2), data,
                 new FaultInjection(1, 2, 1));
         assertSameWeights(clean, retried);
     }
@@ -134,10 +135,9 @@ class SparkTrainingTest {
         Path clean = dir.resolve("clean.safetensors");
         Path resumed = dir.resolve("resumed.safetensors");
         Path checkpoints = dir.resolve("checkpoints");
-        spark(new SparkTrainOptions(options(2, 64, false, 0f, clean), 1, 2, null, false), data, FaultInjection.NONE);
+        spark(new SparkTrainOptions(options(2, 64, false, 0f, clean), CheckpointOptions.none(), 1, 2), data, FaultInjection.NONE);
         long firstStepOfEpoch2 = 10; // ceil(600 / 64) steps per epoch
-        assertThrows(Exception.class, () -> spark(new SparkTrainOptions(options(2, 64, false, 0f, resumed), 1,
-                2, checkpoints, true), data, new FaultInjection(0, firstStepOfEpoch2 + 3, 100)));
+        assertThrows(Exception.class, () -> spark(new SparkTrainOptions(options(2, 64, false, 0f, resumed), resuming(checkpoints), 1, 2), data, new FaultInjection(0, firstStepOfEpoch2 + 3, 100)));
         assertFalse(Files.exists(resumed));
         // The state of clnn train --checkpoint-dir: after epoch 1 (10 steps), weights and momentum, self-checking.
         List<Path> states = new StateDirectory(checkpoints, 3).states();
@@ -145,7 +145,7 @@ class SparkTrainingTest {
         TrainingState after1 = StateFile.read(states.get(0));
         assertEquals(2, after1.position().epoch());
         assertTrue(after1.momentum().containsKey("0.weight"), after1.momentum().keySet().toString());
-        spark(new SparkTrainOptions(options(2, 64, false, 0f, resumed), 1, 2, checkpoints, true), data,
+        spark(new SparkTrainOptions(options(2, 64, false, 0f, resumed), resuming(checkpoints), 1, 2), data,
                 FaultInjection.NONE);
         assertSameWeights(clean, resumed);
         assertEquals(3, StateFile.read(new StateDirectory(checkpoints, 3).states().get(0)).position().epoch());
@@ -179,6 +179,10 @@ class SparkTrainingTest {
         TrainOptions d = TrainOptions.defaults();
         return new TrainOptions(ModelSpec.parse("mlp"), null, epochs, batch, d.lr(), d.momentum(), nesterov,
                 weightDecay, d.schedule(), d.warmup(), 1, save, null, null, true, true);
+    }
+
+    private static CheckpointOptions resuming(Path dir) {
+        return new CheckpointOptions(dir, 0, CheckpointOptions.DEFAULT_KEEP, true);
     }
 
     private static TrainOptions withSave(TrainOptions o, Path save) {

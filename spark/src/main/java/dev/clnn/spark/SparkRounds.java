@@ -1,0 +1,165 @@
+package dev.clnn.spark;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.model.Models;
+import dev.clnn.nn.Param;
+import dev.clnn.nn.Sequential;
+import dev.clnn.optim.LrSchedule;
+import dev.clnn.train.TrainOptions;
+import dev.clnn.train.TrainingRounds;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The rounds of a run on Spark, for the core's epoch loop: each round (up to K global batches of an epoch) is one
+ * Spark job. The driver broadcasts the weights and momentum buffers, every partition's task takes the round's local
+ * steps on its shards ({@link RoundTask}), and the driver averages the results in partition order weighted by rows
+ * ({@link Averager}) and writes them into its own model, which the loop evaluates and saves. The samples of each
+ * epoch are laid out once ({@link EpochShards}) so partition p holds its shard of every global batch of
+ * {@code clnn train}'s seeded order.
+ */
+final class SparkRounds implements TrainingRounds {
+    private final JavaSparkContext spark;
+    private final Backend backend;
+    private final Sequential model;
+    private final JavaPairRDD<Sample, Long> indexed;
+    private final EpochPlan plan;
+    private final TrainingSetup setup;
+    private final LrSchedule schedule;
+    private final int localSteps;
+    private final int features;
+    private final long seed;
+    private final FaultInjection fault;
+    private final TreeSet<String> devices = new TreeSet<>();
+    private ReplicaState state;
+    private long steps;
+    private JavaRDD<Shard> shards; // of shardsEpoch, cached
+    private int shardsEpoch;
+
+    SparkRounds(JavaSparkContext spark, Backend backend, TrainOptions o, JavaPairRDD<Sample, Long> indexed,
+            EpochPlan plan, int[] sampleShape, TrainingSetup setup, LrSchedule schedule, int localSteps,
+            FaultInjection fault) {
+        this.spark = spark;
+        this.backend = backend;
+        this.indexed = indexed;
+        this.plan = plan;
+        this.setup = setup;
+        this.schedule = schedule;
+        this.localSteps = localSteps;
+        this.features = Arrays.stream(sampleShape).reduce(1, (a, b) -> a * b);
+        this.seed = o.seed();
+        this.fault = fault;
+        this.model = Models.build(backend, o.model(), o.seed());
+        this.state = new ReplicaState(read(), null);
+    }
+
+    @Override
+    public Sequential model() {
+        return model;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public String description() {
+        return "Spark " + spark.master() + " (" + plan.partitions() + " replicas, " + localSteps + " local step"
+                + (localSteps == 1 ? "" : "s") + " per round)";
+    }
+
+    @Override
+    public int run(int epoch, int firstBatch, int maxSteps, StepListener listener) {
+        Round round = new Round(epoch, firstBatch, Math.min(localSteps, maxSteps),
+                (long) (epoch - 1) * plan.batchCount() + firstBatch);
+        Broadcast<ReplicaState> sent = spark.broadcast(state);
+        List<ReplicaResult> results = shardsOf(epoch).mapPartitionsWithIndex(new RoundTask(setup, sent, round, fault),
+                true).collect();
+        sent.destroy();
+        state = Averager.average(results);
+        write(state);
+        results.forEach(r -> devices.add(r.device()));
+        for (int j = 0; j < round.steps(); j++) {
+            double lossSum = 0;
+            int rows = 0;
+            for (ReplicaResult r : results) {
+                lossSum += r.stepLossSums()[j];
+                rows += r.stepRows()[j];
+            }
+            steps++;
+            listener.stepDone((float) (lossSum / rows), rows, (float) schedule.lr(round.firstStep() + j),
+                    0);
+        }
+        return round.steps();
+    }
+
+    /** The epoch's layout of the samples over the partitions, made once per epoch and cached. */
+    private JavaRDD<Shard> shardsOf(int epoch) {
+        if (shards == null || shardsEpoch != epoch) {
+            unpersistShards();
+            shards = EpochShards.of(indexed, plan, seed, epoch, features).persist(StorageLevel.MEMORY_ONLY());
+            shardsEpoch = epoch;
+        }
+        return shards;
+    }
+
+    private void unpersistShards() {
+        if (shards != null) {
+            shards.unpersist(false);
+            shards = null;
+        }
+    }
+
+    @Override
+    public long stepCount() {
+        return steps;
+    }
+
+    @Override
+    public float[][] optimizerState() {
+        return state.momentum() != null ? state.momentum() : new float[state.weights().length][];
+    }
+
+    @Override
+    public void restore(float[][] params, long steps, float[][] optimizerState) {
+        boolean any = Arrays.stream(optimizerState).anyMatch(m -> m != null);
+        state = new ReplicaState(params, any ? optimizerState : null);
+        write(state);
+        this.steps = steps;
+    }
+
+    /** "  (replicas on …)": the devices the executors' replicas ran on. */
+    @Override
+    public String epochNote() {
+        return "  (replicas on " + String.join(", ", devices) + ")";
+    }
+
+    @Override
+    public void close() {
+        unpersistShards();
+        model.close();
+    }
+
+    private float[][] read() {
+        List<Param> params = model.params();
+        float[][] weights = new float[params.size()][];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = backend.readFloats(params.get(i).value());
+        }
+        return weights;
+    }
+
+    private void write(ReplicaState s) {
+        List<Param> params = model.params();
+        for (int i = 0; i < params.size(); i++) {
+            backend.write(params.get(i).value(), s.weights()[i]);
+        }
+    }
+}
