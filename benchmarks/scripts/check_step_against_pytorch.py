@@ -3,7 +3,7 @@
 Usage (from the repository root, with Debian's python3-torch):
   OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 benchmarks/scripts/check_step_against_pytorch.py [--device cpu|opencl ...]
 A device value with a comma is a list for `clnn step --devices`, e.g. --device opencl:0:0,opencl:0:1 (data-parallel).
-Prints one line per case and exits non-zero when any relative error exceeds the limits of the training issue:
+Prints one line per case and exits non-zero when any relative error exceeds its limits:
 1e-4 for loss, output and gradients, 1e-5 for the updated parameters.
 """
 import argparse
