@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Prepares .gpu/ for benchmarks/device-check.sh on a machine with no Java and no network (see GPU.md in the
-# project's shared notes): a jlink'd Java runtime, the shaded clnn jar and this machine's OpenCL ICD loader.
+# Prepares .gpu/ for benchmarks/device-check.sh on a machine with no Java and no network (docs/device-check.md):
+# a jlink'd Java runtime, the shaded clnn jar and this machine's OpenCL ICD loader.
 # Run it here, in the repository; the folder is added to .git/info/exclude so it is ignored but can be carried.
 #   benchmarks/prepare-device-check.sh            # uses target/clnn.jar, building it when missing
 #   benchmarks/prepare-device-check.sh --rebuild  # rebuilds the jar first

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 /** {@code clnn step}: K SGD steps on one batch, written out for comparison with PyTorch. */
 @Command(name = "step", abbreviateSynopsis = true, sortOptions = false,
         description = {"Runs K SGD steps on one batch and writes the loss, the output, the gradients of the last step"
-            + " and the updated parameters, for checks against PyTorch (tools/check_step_against_pytorch.py).",
+            + " and the updated parameters, for checks against PyTorch"
+            + " (benchmarks/scripts/check_step_against_pytorch.py).",
             "B holds x (F32, [N, features] or [N, C, H, W]) and y (I64 or I32 class indices for ce, F32 of the"
             + " output's shape for mse)."},
         footer = {"  clnn step --model \"linear(4,5),relu,linear(5,3)\" --loss ce --lr 0.1 \\",

@@ -1,7 +1,7 @@
-"""Peer figures for the README's performance table, measured the way clnn's `bench` measures (median of timed
+"""Peer figures for the performance table (benchmarks/RESULTS.md), measured the way clnn's `bench` measures (median of timed
 repetitions after warm-up):
   numpy/OpenBLAS square GEMM, PyTorch CPU training steps of the W2 MLP (batch 256) and the `cnn` model (batch 64).
-Run: OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 tools/bench_peers.py
+Run: OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 benchmarks/scripts/bench_peers.py
      (add `gemm`, `mlp` or `cnn` to run only that part, which is quicker between clnn runs)
 """
 import sys

@@ -6,7 +6,7 @@
  * (this process and its children: POCL runs the linker as a child) of the build and of each first launch.
  * Run it with POCL_CACHE_DIR pointing at an empty folder, or POCL's cache answers instead of its compiler.
  *
- *   cc -O2 -o /tmp/pocl_codegen_time tools/pocl_codegen_time.c -lOpenCL
+ *   cc -O2 -o /tmp/pocl_codegen_time benchmarks/scripts/pocl_codegen_time.c -lOpenCL
  *   cat kernels/common.cl kernels/memory.cl kernels/gemm_blocked.cl > /tmp/p.cl
  *   POCL_CACHE_DIR=$(mktemp -d) /tmp/pocl_codegen_time /tmp/p.cl "-DVW=16 -DRM=12 -DWN=2 -DPACK_TILE=16" \
  *       fill_f32:256,1,1 pack_b:16,1,1 gemm_blocked:1,8,1

@@ -1,6 +1,6 @@
 // Times CLBlast SGEMM (row-major, NN) on the first OpenCL device: median of 7 after 3 warm-ups. A yardstick for
-// the README, not part of clnn. Build: apt-get install libclblast-dev; gcc -O2 -o /tmp/clblast_bench
-// tools/clblast_sgemm_bench.c -lclblast -lOpenCL; run: /tmp/clblast_bench 1024
+// benchmarks/RESULTS.md, not part of clnn. Build: apt-get install libclblast-dev; gcc -O2 -o /tmp/clblast_bench
+// benchmarks/scripts/clblast_sgemm_bench.c -lclblast -lOpenCL; run: /tmp/clblast_bench 1024
 #define CL_TARGET_OPENCL_VERSION 120
 #include <clblast_c.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Compares two safetensors weight files tensor by tensor: relative L2 difference ||a - b|| / ||a|| and the largest
-absolute difference. Used for the README's ./clnn-spark train vs ./clnn train check.
+absolute difference. Used to compare ./clnn-spark train with ./clnn train (docs/spark.md).
 
-usage: tools/compare_weights.py A.safetensors B.safetensors
+usage: benchmarks/scripts/compare_weights.py A.safetensors B.safetensors
 """
 import sys
 

@@ -1,10 +1,10 @@
-"""The cost model of clnn's data-parallel training on several GPUs in one process (README, "Several devices in one
-process"): what a step costs in compute and in the host-staged all-reduce of its gradients, and what that predicts
-for 2, 4 and 8 GPUs. (Spark rounds have their own model in the README's Spark section.)
+"""The cost model of clnn's data-parallel training on several GPUs in one process (docs/multi-device.md): what a
+step costs in compute and in the host-staged all-reduce of its gradients, and what that predicts for 2, 4 and 8
+GPUs. (Spark rounds have their own model in benchmarks/RESULTS.md.)
 
-Run: python3 tools/scaling_model.py [--allreduce-host-gbs G] ...   (prints the table as markdown)
+Run: python3 benchmarks/scripts/scaling_model.py [--allreduce-host-gbs G] ...   (prints the table as markdown)
 
-Every constant is an argument; the defaults are the measured or assumed values the README names.
+Every constant is an argument; the defaults are the measured or assumed values benchmarks/RESULTS.md names.
 """
 import argparse
 import math

@@ -1,9 +1,9 @@
 """Runs `clnn step` on random weights and batches and compares every output with PyTorch in float64.
 
 Usage (from the repository root, with Debian's python3-torch):
-  OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 tools/check_step_against_pytorch.py [--device cpu|opencl ...]
+  OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 benchmarks/scripts/check_step_against_pytorch.py [--device cpu|opencl ...]
 A device value with a comma is a list for `clnn step --devices`, e.g. --device opencl:0:0,opencl:0:1 (data-parallel).
-Prints one line per case and exits non-zero when any relative error exceeds the limits of the training issue:
+Prints one line per case and exits non-zero when any relative error exceeds its limits:
 1e-4 for loss, output and gradients, 1e-5 for the updated parameters.
 """
 import argparse
@@ -140,7 +140,7 @@ def main():
     parser.add_argument("--cases", default="mlp", help="mlp, cnn or all")
     args = parser.parse_args()
     devices = args.device or ["cpu", "opencl"]
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # benchmarks/scripts/../..
     clnn = os.path.join(root, "clnn")
     cases = list(CASES)
     extra = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cnn_cases.py")

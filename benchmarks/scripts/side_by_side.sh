@@ -14,5 +14,5 @@ for r in $(seq 1 $ROUNDS); do
   echo "R$r w2 tuned $(CLNN_TUNING_DIR=$TUN ./clnn bench train --model "$W2" --batch 256 | tail -1)"
   echo "R$r w3 default $(CLNN_TUNING_DIR=$DEF ./clnn bench train --model cnn | tail -1)"
   echo "R$r w3 tuned $(CLNN_TUNING_DIR=$TUN ./clnn bench train --model cnn | tail -1)"
-  OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 tools/bench_peers.py | sed "s/^/R$r peer /"
+  OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 benchmarks/scripts/bench_peers.py | sed "s/^/R$r peer /"
 done

@@ -7,7 +7,7 @@ records that N (wall), the CPU time the process had used by then (user + system 
 code for by then (the work-group function binaries in the POCL cache). Prints each run, then the medians per jar and
 model. Linux only (/proc).
 
-    tools/cold_start.py [--rounds N] [--models mlp,cnn] JAR [JAR...]
+    benchmarks/scripts/cold_start.py [--rounds N] [--models mlp,cnn] JAR [JAR...]
 """
 import argparse
 import glob

@@ -1,7 +1,7 @@
 """Loads a `clnn train --save` checkpoint into the same nn.Sequential in PyTorch and reports its test accuracy.
 
 Usage (from the repository root):
-  OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 tools/check_checkpoint_in_pytorch.py --model mlp \
+  OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 benchmarks/scripts/check_checkpoint_in_pytorch.py --model mlp \
       --weights model.safetensors [--data data/mnist-10k]
 """
 import argparse
@@ -31,7 +31,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="mlp")
     parser.add_argument("--weights", required=True)
-    parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "data", "mnist-10k"))
+    parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "data", "mnist-10k"))
     args = parser.parse_args()
     model = build(args.model)
     state = {k: torch.tensor(v) for k, v in st.load(args.weights).items()}
