@@ -1,5 +1,6 @@
 package dev.clnn.cli;
 
+import dev.clnn.checkpoint.StateDirectory;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.train.CheckpointOptions;
 import dev.clnn.train.TrainOptions;
@@ -114,6 +115,19 @@ public final class TrainOptionsMixin {
                     + " needs --checkpoint-dir DIR (or --resume DIR)");
         }
         return new CheckpointOptions(dir == null ? null : Path.of(dir), every, kept, resume != null);
+    }
+
+    /**
+     * For a job that may be submitted again as it is: {@code --resume DIR} where DIR holds no training state yet
+     * starts the run afresh, keeping its states in DIR, instead of being an error.
+     */
+    public void resumeOnlyFromAState() {
+        if (resume != null && new StateDirectory(Path.of(resume), CheckpointOptions.DEFAULT_KEEP).states().isEmpty()) {
+            if (checkpointDir == null) {
+                checkpointDir = resume;
+            }
+            resume = null;
+        }
     }
 
     /** Whether the output should be only the final test accuracy. */

@@ -1,5 +1,6 @@
 package dev.clnn.train;
 
+import dev.clnn.checkpoint.StateDirectory;
 import java.nio.file.Path;
 
 /**
@@ -25,6 +26,15 @@ public record CheckpointOptions(Path dir, long everySteps, int keep, boolean res
             throw new IllegalArgumentException(resume ? "resuming needs the folder of the training state"
                     : "--checkpoint-every needs --checkpoint-dir");
         }
+    }
+
+    /**
+     * These options, resuming only where {@link #dir} holds a state already: a job that is submitted again as it is
+     * (always with its resume folder) starts afresh the first time.
+     */
+    public CheckpointOptions resumingOnlyFromAState() {
+        return resume && new StateDirectory(dir, keep).states().isEmpty()
+                ? new CheckpointOptions(dir, everySteps, keep, false) : this;
     }
 
     /** No states written, none read. */

@@ -95,6 +95,7 @@ public final class SparkMain {
 
         @Override
         public Integer call() {
+            run.resumeOnlyFromAState(); // a resubmitted job passes --resume before any state exists
             CheckpointOptions checkpoints = run.checkpointOptions();
             SparkTrainOptions options = new SparkTrainOptions(run.trainOptions(), checkpoints, localSteps,
                     partitions);

@@ -16,7 +16,8 @@ import org.apache.spark.storage.StorageLevel;
  * Synchronous data-parallel training on Spark: the core's epoch loop ({@link EpochLoop}: progress, epoch lines,
  * evaluation on the driver's device after each epoch, metrics, plot, training states, the final test accuracy as the
  * last line) over rounds of K global batches, each one Spark job ({@link SparkRounds}). With K = 1 that is
- * single-device training up to fp32 rounding.
+ * single-device training up to fp32 rounding. A run told to resume from a folder that holds no state yet starts
+ * afresh, so a job can be submitted again as it is.
  */
 public final class SparkTrainer {
     private final JavaSparkContext spark;
@@ -62,7 +63,9 @@ public final class SparkTrainer {
             int partitions = options.partitions() > 0 ? options.partitions() : spark.defaultParallelism();
             EpochPlan plan = new EpochPlan(n, o.batch(), partitions);
             long totalSteps = (long) plan.batchCount() * o.epochs();
-            EpochLoop loop = new EpochLoop(o, options.checkpoints(), new StopRequest(), out, false);
+            // A resubmitted job passes its resume folder before any state exists.
+            EpochLoop loop = new EpochLoop(o, options.checkpoints().resumingOnlyFromAState(), new StopRequest(), out,
+                    false);
             return loop.run(new EpochLoop.Data(n, sampleShape, test.classes(), test, () -> dataDigest),
                     (input, schedule) -> new SparkRounds(spark, backend, o, indexed, plan, sampleShape,
                             new TrainingSetup(o.model().text(), input, o.schedule(), o.lr(), totalSteps, o.warmup(),

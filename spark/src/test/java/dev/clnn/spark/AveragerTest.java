@@ -44,7 +44,8 @@ class AveragerTest {
                     whole[e] += (float) rows[p] / 64 * shardGrad[p][e];
                 }
                 results[p] = rows[p] == 0 ? new ReplicaResult(p, new int[] {0}, new double[1], null, "cpu")
-                        : new ReplicaResult(p, new int[] {rows[p]}, new double[1], sgdStep(w, momentum, shardGrad[p]), "cpu");
+                        : new ReplicaResult(p, new int[] {rows[p]}, new double[1],
+                                sgdStep(w, momentum, shardGrad[p]), "cpu");
             }
             ReplicaState single = sgdStep(w, momentum, whole);
             ReplicaState mean = Averager.average(List.of(results));

@@ -88,7 +88,8 @@ class SparkTrainingTest {
         TrainOptions o = options(1, 50, true, 1e-4f, dir.resolve("single.safetensors"));
         Evaluation single = single(o, data);
         Path sparkWeights = dir.resolve("spark.safetensors");
-        Evaluation distributed = spark(new SparkTrainOptions(withSave(o, sparkWeights), CheckpointOptions.none(), 1, 3), data,
+        Evaluation distributed = spark(new SparkTrainOptions(withSave(o, sparkWeights), CheckpointOptions.none(), 1,
+                3), data,
                 FaultInjection.NONE);
         Map<String, TensorEntry> a = Safetensors.read(o.save()).tensors();
         Map<String, TensorEntry> b = Safetensors.read(sparkWeights).tensors();
@@ -108,7 +109,8 @@ class SparkTrainingTest {
     void fourLocalStepsEndNearSingleDeviceAccuracy() {
         TrainOptions o = options(1, 64, false, 0f, null);
         double single = single(o, mnist).accuracy();
-        double local = spark(new SparkTrainOptions(o, CheckpointOptions.none(), 4, 2), mnist, FaultInjection.NONE).accuracy();
+        double local = spark(new SparkTrainOptions(o, CheckpointOptions.none(), 4, 2), mnist, FaultInjection.NONE)
+                .accuracy();
         assertEquals(single * 100, local * 100, LOCAL_SGD_ACCURACY_POINTS,
                 "test accuracy (percent): single device vs 2 replicas with 4 local steps");
     }
@@ -119,7 +121,8 @@ class SparkTrainingTest {
         DatasetSplit data = new DatasetSplit(first(mnist.train(), 600), first(mnist.test(), 200));
         Path clean = dir.resolve("clean.safetensors");
         Path retried = dir.resolve("retried.safetensors");
-        spark(new SparkTrainOptions(options(1, 64, false, 0f, clean), CheckpointOptions.none(), 2, 2), data, FaultInjection.NONE);
+        spark(new SparkTrainOptions(options(1, 64, false, 0f, clean), CheckpointOptions.none(), 2, 2), data,
+                FaultInjection.NONE);
         spark(new SparkTrainOptions(options(1, 64, false, 0f, retried), CheckpointOptions.none(), 2, 2), data,
                 new FaultInjection(1, 2, 1));
         assertSameWeights(clean, retried);
@@ -135,9 +138,11 @@ class SparkTrainingTest {
         Path clean = dir.resolve("clean.safetensors");
         Path resumed = dir.resolve("resumed.safetensors");
         Path checkpoints = dir.resolve("checkpoints");
-        spark(new SparkTrainOptions(options(2, 64, false, 0f, clean), CheckpointOptions.none(), 1, 2), data, FaultInjection.NONE);
+        spark(new SparkTrainOptions(options(2, 64, false, 0f, clean), CheckpointOptions.none(), 1, 2), data,
+                FaultInjection.NONE);
         long firstStepOfEpoch2 = 10; // ceil(600 / 64) steps per epoch
-        assertThrows(Exception.class, () -> spark(new SparkTrainOptions(options(2, 64, false, 0f, resumed), resuming(checkpoints), 1, 2), data, new FaultInjection(0, firstStepOfEpoch2 + 3, 100)));
+        assertThrows(Exception.class, () -> spark(new SparkTrainOptions(options(2, 64, false, 0f, resumed),
+                resuming(checkpoints), 1, 2), data, new FaultInjection(0, firstStepOfEpoch2 + 3, 100)));
         assertFalse(Files.exists(resumed));
         // The state of clnn train --checkpoint-dir: after epoch 1 (10 steps), weights and momentum, self-checking.
         List<Path> states = new StateDirectory(checkpoints, 3).states();
