@@ -3,6 +3,7 @@ package dev.clnn.bench;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.SeededData;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Sequential;
@@ -60,13 +61,9 @@ public class TrainStepBench {
         loss = new SoftmaxCrossEntropy(be);
         sgd = new Sgd(be, model.params(), LrSchedule.constant(0.01), 0f, 0f, 0f, false);
         SplittableRandom random = new SplittableRandom(3);
-        x = be.fromArray(BenchData.uniform(random, batch * 784), mlp ? new int[] {batch, 784}
+        x = be.fromArray(SeededData.uniform(random, batch * 784), mlp ? new int[] {batch, 784}
                 : new int[] {batch, 1, 28, 28});
-        int[] labels = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            labels[i] = random.nextInt(10);
-        }
-        y = be.fromArray(labels, batch);
+        y = be.fromArray(SeededData.labels(random, batch, 10), batch);
         float first = step();
         float later = first;
         for (int i = 0; i < 5; i++) {
