@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.clnn.check.Tolerances;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Tensor;
 import java.util.SplittableRandom;
@@ -12,11 +13,6 @@ import org.junit.jupiter.api.Test;
 
 /** Conv2d on the CPU reference: a hand-computed case, shape errors, and finite differences in double. */
 class Conv2dTest {
-    /**
-     * The analytic gradients come from float GEMMs (double accumulation, one rounding) and col2im sums of at most
-     * k·k = 9 float terms, each within 2^-24 relative: ≤ 1e-6 of max(|g|, 1); the double quotient adds ~1e-9.
-     */
-    private static final double TOLERANCE = 1e-6;
     private static final double H = 1e-6;
 
     private final CpuBackend cpu = new CpuBackend();
@@ -129,7 +125,7 @@ class Conv2dTest {
             double numeric = times * (up - down) / (2 * H);
             double err = Math.abs(numeric - analytic[i]) / Math.max(1, Math.max(Math.abs(numeric),
                     Math.abs(analytic[i])));
-            if (!(err <= TOLERANCE)) {
+            if (!(err <= Tolerances.GRAD_CHECK)) {
                 fail(what + " element " + i + ": analytic " + analytic[i] + ", numeric " + numeric);
             }
         }
