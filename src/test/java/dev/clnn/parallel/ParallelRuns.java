@@ -18,7 +18,6 @@ import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.train.TrainOptions;
-import dev.clnn.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
