@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clnn.checkpoint.StateDirectory;
 import dev.clnn.checkpoint.StateFile;
 import dev.clnn.fixtures.ChildJvm;
+import dev.clnn.fixtures.SyntheticData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class KillAndResumeTest {
 
     @BeforeEach
     void uninterruptedRun() throws IOException {
-        data = TinyMnist.write(Files.createDirectories(tmp.resolve("data")), 1500, 100);
+        data = SyntheticData.mnistFolder(Files.createDirectories(tmp.resolve("data")), 1500, 100);
         Path weights = tmp.resolve("whole.safetensors");
         CliRun r = CliRun.of(args("--save", weights.toString()).toArray(String[]::new));
         assertEquals(0, r.code(), r.err());

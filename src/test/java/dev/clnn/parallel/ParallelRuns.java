@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /** Shared by the data-parallel tests: K training steps on the same batches, and the comparisons of their results. */
 public final class ParallelRuns {
@@ -37,20 +36,6 @@ public final class ParallelRuns {
     public static TrainOptions options(String model, int batch, long seed) {
         return new TrainOptions(ModelSpec.parse(model), null, 1, batch, 0.1, 0.9f, true, 1e-3f, "constant", 0, seed,
                 null, null, null, true, true);
-    }
-
-    /** Random samples of {@code features} values in [-1, 1) with labels in [0, classes). */
-    public static Dataset randomData(int n, int features, int classes, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] x = new float[n * features];
-        int[] y = new int[n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextDouble(-1, 1);
-        }
-        for (int i = 0; i < n; i++) {
-            y[i] = random.nextInt(classes);
-        }
-        return new Dataset(x, y, n, new int[] {features}, classes);
     }
 
     /** {@code steps} steps on the shuffled batches of epoch 1, 2, … of {@code data}, on one replica per backend. */
