@@ -159,7 +159,7 @@ public final class OclgrindWorkload {
         boolean tb = (t & 2) != 0;
         float[] a = uniform(m * k);
         float[] b = uniform(k * n);
-        float[] c0 = t == 3 ? uniform(m * n) : filled(m * n, Float.NaN);
+        float[] c0 = t == 3 ? uniform(m * n) : SeededData.nan(m * n);
         float beta = t == 3 ? 1f : 0f;
         try (Tensor ca = cl.fromArray(a, a.length); Tensor cb = cl.fromArray(b, b.length);
                 Tensor cc = cl.fromArray(c0, c0.length)) {
@@ -436,7 +436,7 @@ public final class OclgrindWorkload {
             float[] weights = new float[terms];
             float[] expected = new float[n];
             for (int r = 0; r < ranks; r++) {
-                g[r] = r < terms ? uniform(n) : filled(n, Float.NaN);
+                g[r] = r < terms ? uniform(n) : SeededData.nan(n);
                 tensors[r] = cl.fromArray(g[r], n);
                 buffers[r] = ((ClTensor) tensors[r]).buffer;
             }

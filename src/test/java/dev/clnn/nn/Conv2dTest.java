@@ -1,13 +1,14 @@
 package dev.clnn.nn;
 
+import static dev.clnn.check.SeededData.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.clnn.check.Tolerances;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.Tolerances;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -129,14 +130,6 @@ class Conv2dTest {
                 fail(what + " element " + i + ": analytic " + analytic[i] + ", numeric " + numeric);
             }
         }
-    }
-
-    private static float[] uniform(SplittableRandom random, int count) {
-        float[] out = new float[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = (float) random.nextDouble(-1, 1);
-        }
-        return out;
     }
 
     private static double[] d(float[] x) {
