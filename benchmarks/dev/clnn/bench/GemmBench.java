@@ -2,9 +2,10 @@ package dev.clnn.bench;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.GemmCheck;
+import dev.clnn.check.Tolerances;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,17 +62,12 @@ public class GemmBench {
         transA = p.transA();
         transB = p.transB();
         be = Backends.open(backend);
-        SplittableRandom random = new SplittableRandom(1);
-        float[] x = BenchData.uniform(random, m * k);
-        float[] y = BenchData.uniform(random, k * n);
-        a = be.fromArray(x, transA ? k : m, transA ? m : k);
-        b = be.fromArray(y, transB ? n : k, transB ? k : n);
+        GemmCheck.Case g = new GemmCheck.Case(m, n, k, transA, transB, 1f, 0f);
+        GemmCheck.Operands o = GemmCheck.Operands.seeded(new SplittableRandom(1), g);
+        GemmCheck.compare(be, g, o, Tolerances.GEMM).requirePassed(); // also builds the kernel
+        a = be.fromArray(o.a(), transA ? k : m, transA ? m : k);
+        b = be.fromArray(o.b(), transB ? n : k, transB ? k : n);
         c = be.empty(DType.F32, m, n);
-        be.gemm(c, a, b, transA, transB, m, n, k, 1f, 0f);
-        CpuBackend cpu = new CpuBackend();
-        Tensor ref = cpu.empty(DType.F32, m, n);
-        cpu.gemm(ref, cpu.fromArray(x, x.length), cpu.fromArray(y, y.length), transA, transB, m, n, k, 1f, 0f);
-        BenchData.requireClose("gemm " + shape + " on " + be.name(), be.readFloats(c), cpu.readFloats(ref), 1e-5);
     }
 
     @Benchmark

@@ -1,5 +1,7 @@
 package dev.clnn.bench;
 
+import static dev.clnn.check.SeededData.uniform;
+
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.CpuBackend;
@@ -7,6 +9,8 @@ import dev.clnn.backend.DType;
 import dev.clnn.backend.Pool2d;
 import dev.clnn.backend.SgdHyper;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.ParityComparison;
+import dev.clnn.check.Tolerances;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -59,14 +63,14 @@ public class OpsBench {
     public void setUp() {
         be = Backends.open(backend);
         SplittableRandom random = new SplittableRandom(2);
-        x = be.fromArray(BenchData.uniform(random, COUNT), COUNT);
+        x = be.fromArray(uniform(random, COUNT), COUNT);
         y = be.empty(DType.F32, COUNT);
-        grad = be.fromArray(BenchData.uniform(random, COUNT), COUNT);
-        momentum = be.fromArray(BenchData.uniform(random, COUNT), COUNT);
+        grad = be.fromArray(uniform(random, COUNT), COUNT);
+        momentum = be.fromArray(uniform(random, COUNT), COUNT);
         pool = Pool2d.square(1024, 16, 32, 32, 2, 2, 0); // 16 M inputs
         argmax = be.empty(DType.I32, pool.outputSize());
         pooled = be.empty(DType.F32, pool.outputSize());
-        logits = be.fromArray(BenchData.uniform(random, ROWS * 10), ROWS, 10);
+        logits = be.fromArray(uniform(random, ROWS * 10), ROWS, 10);
         probs = be.empty(DType.F32, ROWS, 10);
         labels = be.fromArray(new int[ROWS], ROWS);
         loss = be.empty(DType.F32);
@@ -74,13 +78,14 @@ public class OpsBench {
     }
 
     private void checkRelu(SplittableRandom random) {
-        float[] small = BenchData.uniform(random, 1000);
+        float[] small = uniform(random, 1000);
         CpuBackend cpu = new CpuBackend();
         try (Tensor in = be.fromArray(small, 1000); Tensor out = be.empty(DType.F32, 1000)) {
             be.reluForward(out, in, 1000);
             Tensor ref = cpu.empty(DType.F32, 1000);
             cpu.reluForward(ref, cpu.fromArray(small, 1000), 1000);
-            BenchData.requireClose("relu on " + be.name(), be.readFloats(out), cpu.readFloats(ref), 0);
+            ParityComparison.of("relu on " + be.name(), be.readFloats(out), cpu.readFloats(ref), Tolerances.EXACT)
+                    .requirePassed();
         }
     }
 

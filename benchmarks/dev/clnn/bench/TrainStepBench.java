@@ -3,6 +3,7 @@ package dev.clnn.bench;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.SeededData;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.SoftmaxCrossEntropy;
@@ -57,13 +58,9 @@ public class TrainStepBench {
         train = ModelStep.open(be, Models.build(be, spec, 1), SoftmaxCrossEntropy::new, Sgd.factory(0f, 0f, 0f, false),
                 LrSchedule.constant(0.01));
         SplittableRandom random = new SplittableRandom(3);
-        x = be.fromArray(BenchData.uniform(random, batch * 784), mlp ? new int[] {batch, 784}
+        x = be.fromArray(SeededData.uniform(random, batch * 784), mlp ? new int[] {batch, 784}
                 : new int[] {batch, 1, 28, 28});
-        int[] labels = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            labels[i] = random.nextInt(10);
-        }
-        y = be.fromArray(labels, batch);
+        y = be.fromArray(SeededData.labels(random, batch, 10), batch);
         float first = step();
         float later = first;
         for (int i = 0; i < 5; i++) {

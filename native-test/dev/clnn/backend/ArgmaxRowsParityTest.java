@@ -1,5 +1,6 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,10 +16,10 @@ class ArgmaxRowsParityTest {
         OpenClBackend cl = OpenClTestSupport.backend();
         long seed = 17L * n + classes;
         SplittableRandom random = new SplittableRandom(seed);
-        float[] x = TestArrays.ternary(random, n * classes);
+        float[] x = SeededData.ternary(random, n * classes);
         x[random.nextInt(x.length)] = Float.NaN;
         try (Tensor xc = cpu.fromArray(x, n, classes); Tensor xg = cl.fromArray(x, n, classes);
-                Tensor ic = TestArrays.poisonedInts(cpu, n); Tensor ig = TestArrays.poisonedInts(cl, n)) {
+                Tensor ic = SeededData.poisonedInts(cpu, n); Tensor ig = SeededData.poisonedInts(cl, n)) {
             cpu.argmaxRows(ic, xc, n, classes);
             cl.argmaxRows(ig, xg, n, classes);
             TestArrays.assertIdentical("argmaxRows seed=" + seed, cl.readInts(ig), cpu.readInts(ic));

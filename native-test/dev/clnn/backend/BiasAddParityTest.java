@@ -1,5 +1,7 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
+import dev.clnn.check.Tolerances;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,10 +18,10 @@ class BiasAddParityTest {
         long seed = outer * 1_000_003L + channels * 1009L + inner;
         SplittableRandom random = new SplittableRandom(seed);
         int count = outer * channels * inner;
-        float[] y = TestArrays.uniform(random, count, -1, 1);
-        float[] b = TestArrays.uniform(random, channels, -1, 1);
-        float[] db0 = TestArrays.uniform(random, channels, -1, 1); // accumulating output: same prefill on both
-        float[] dy = TestArrays.uniform(random, count, -1, 1);
+        float[] y = SeededData.uniform(random, count, -1, 1);
+        float[] b = SeededData.uniform(random, channels, -1, 1);
+        float[] db0 = SeededData.uniform(random, channels, -1, 1); // accumulating output: same prefill on both
+        float[] dy = SeededData.uniform(random, count, -1, 1);
         // For the fused ReLU: a sum that is exactly 0 (stays 0) and a NaN (passes, as reluForward).
         int zero = random.nextInt(count);
         y[zero] = -b[(zero / inner) % channels];

@@ -1,5 +1,6 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class Col2imParityTest {
         int seed = 50;
         for (Conv2dShape s : ConvCases.all()) {
             SplittableRandom random = new SplittableRandom(++seed);
-            float[] col = TestArrays.uniform(random, s.colSize(), -1, 1);
+            float[] col = SeededData.uniform(random, s.colSize(), -1, 1);
             // Both sum each input's taps in ascending (dh, dw) order: bit-identical.
             TestArrays.assertIdentical("col2im " + s + " seed=" + seed, run(cl, col, s), run(cpu, col, s));
         }
@@ -22,7 +23,7 @@ class Col2imParityTest {
 
     private static float[] run(Backend be, float[] col, Conv2dShape s) {
         try (Tensor c = be.fromArray(col, s.patch(), s.columns());
-                Tensor dx = TestArrays.poisoned(be, s.n(), s.cin(), s.h(), s.w())) {
+                Tensor dx = SeededData.poisoned(be, s.n(), s.cin(), s.h(), s.w())) {
             be.col2im(dx, c, s);
             return be.readFloats(dx);
         }

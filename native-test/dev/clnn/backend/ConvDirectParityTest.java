@@ -2,6 +2,8 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.clnn.check.SeededData;
+import dev.clnn.check.Tolerances;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -11,13 +13,6 @@ import org.junit.jupiter.api.Test;
 /** The direct convolution (forward and parameter gradients) on OpenCL against the CPU reference. */
 @Tag("opencl")
 class ConvDirectParityTest {
-    /**
-     * The parameter gradients sum n·outH·outW ≤ 50176 products per weight in float (per-lane partials over image
-     * slices, then a sequential sum of the partials) against the reference's double: the style guide's reduction
-     * bound, log2-like growth of a blocked float sum, well under 1e-5 relative.
-     */
-    private static final double GRADIENT_TOLERANCE = Tolerances.REDUCTION;
-
     private final CpuBackend cpu = new CpuBackend();
 
     /** Every case of {@link ConvCases} the direct algorithm takes, and shapes around its limits. */
@@ -41,12 +36,12 @@ class ConvDirectParityTest {
         int seed = 0;
         for (Conv2dShape s : cases()) {
             SplittableRandom random = new SplittableRandom(++seed);
-            float[] x = TestArrays.uniform(random, s.inputSize(), -1, 1);
-            float[] w = TestArrays.uniform(random, s.cout() * s.patch(), -1, 1);
-            float[] b = TestArrays.uniform(random, s.cout(), -1, 1);
-            float[] dy = TestArrays.uniform(random, s.outputSize(), -1, 1);
-            float[] dw0 = TestArrays.uniform(random, w.length, -1, 1); // accumulating: the same prefill on both
-            float[] db0 = TestArrays.uniform(random, b.length, -1, 1);
+            float[] x = SeededData.uniform(random, s.inputSize(), -1, 1);
+            float[] w = SeededData.uniform(random, s.cout() * s.patch(), -1, 1);
+            float[] b = SeededData.uniform(random, s.cout(), -1, 1);
+            float[] dy = SeededData.uniform(random, s.outputSize(), -1, 1);
+            float[] dw0 = SeededData.uniform(random, w.length, -1, 1); // accumulating: the same prefill on both
+            float[] db0 = SeededData.uniform(random, b.length, -1, 1);
             // Both take the same fused multiply-adds in the same order, so forward agrees bit for bit.
             TestArrays.assertIdentical("convDirectForward " + s + " seed=" + seed, forward(cl, s, x, w, b, false),
                     forward(cpu, s, x, w, b, false));
@@ -59,9 +54,9 @@ class ConvDirectParityTest {
             float[][] expected = backward(cpu, s, x, dy, dw0, db0);
             float[][] actual = backward(cl, s, x, dy, dw0, db0);
             TestArrays.assertClose("convDirectBackward dW " + s + " seed=" + seed, actual[0], expected[0],
-                    GRADIENT_TOLERANCE);
+                    Tolerances.REDUCTION);
             TestArrays.assertClose("convDirectBackward db " + s + " seed=" + seed, actual[1], expected[1],
-                    GRADIENT_TOLERANCE);
+                    Tolerances.REDUCTION);
         }
     }
 
@@ -79,7 +74,7 @@ class ConvDirectParityTest {
     }
 
     private float[] relu(float[] v) {
-        try (Tensor in = cpu.fromArray(v, v.length); Tensor out = TestArrays.poisoned(cpu, v.length)) {
+        try (Tensor in = cpu.fromArray(v, v.length); Tensor out = SeededData.poisoned(cpu, v.length)) {
             cpu.reluForward(out, in, v.length);
             return cpu.readFloats(out);
         }
@@ -88,7 +83,7 @@ class ConvDirectParityTest {
     private static float[] forward(Backend be, Conv2dShape s, float[] x, float[] w, float[] b, boolean relu) {
         try (Tensor xt = be.fromArray(x, s.n(), s.cin(), s.h(), s.w());
                 Tensor wt = be.fromArray(w, s.cout(), s.cin(), s.kh(), s.kw()); Tensor bt = be.fromArray(b, s.cout());
-                Tensor y = TestArrays.poisoned(be, s.n(), s.cout(), s.outH(), s.outW())) {
+                Tensor y = SeededData.poisoned(be, s.n(), s.cout(), s.outH(), s.outW())) {
             be.convDirectForward(y, xt, wt, bt, s, relu);
             return be.readFloats(y);
         }

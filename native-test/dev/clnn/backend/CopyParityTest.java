@@ -1,5 +1,6 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -12,9 +13,9 @@ class CopyParityTest {
     void copyWritesEveryElement() {
         OpenClBackend cl = OpenClTestSupport.backend();
         for (int count : Sizes.ELEMENTS) {
-            float[] src = TestArrays.uniform(new SplittableRandom(count), count, -1, 1);
+            float[] src = SeededData.uniform(new SplittableRandom(count), count, -1, 1);
             try (Tensor sc = cpu.fromArray(src, count); Tensor sg = cl.fromArray(src, count);
-                    Tensor dc = TestArrays.poisoned(cpu, count); Tensor dg = TestArrays.poisoned(cl, count)) {
+                    Tensor dc = SeededData.poisoned(cpu, count); Tensor dg = SeededData.poisoned(cl, count)) {
                 cpu.copy(dc, sc);
                 cl.copy(dg, sg);
                 TestArrays.assertIdentical("copy n=" + count, cl.readFloats(dg), cpu.readFloats(dc));

@@ -1,5 +1,6 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,14 +16,14 @@ class CountCorrectParityTest {
         OpenClBackend cl = OpenClTestSupport.backend();
         long seed = 19L * n + classes;
         SplittableRandom random = new SplittableRandom(seed);
-        float[] x = TestArrays.uniform(random, n * classes, -1, 1);
-        int[] labels = TestArrays.labels(random, n, classes);
+        float[] x = SeededData.uniform(random, n * classes, -1, 1);
+        int[] labels = SeededData.labels(random, n, classes);
         for (int r = 0; r < n; r += 2) {
             labels[r] = argmax(x, r * classes, classes); // about half the rows right, for a non-trivial count
         }
         try (Tensor xc = cpu.fromArray(x, n, classes); Tensor xg = cl.fromArray(x, n, classes);
                 Tensor yc = cpu.fromArray(labels, n); Tensor yg = cl.fromArray(labels, n);
-                Tensor cc = TestArrays.poisonedInts(cpu); Tensor cg = TestArrays.poisonedInts(cl)) {
+                Tensor cc = SeededData.poisonedInts(cpu); Tensor cg = SeededData.poisonedInts(cl)) {
             cpu.countCorrect(cc, xc, yc, n, classes);
             cl.countCorrect(cg, xg, yg, n, classes);
             TestArrays.assertIdentical("countCorrect seed=" + seed, cl.readInts(cg), cpu.readInts(cc));

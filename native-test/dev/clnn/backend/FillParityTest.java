@@ -1,5 +1,6 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -11,8 +12,8 @@ class FillParityTest {
     void fillWritesEveryFloatAndIntElement() {
         OpenClBackend cl = OpenClTestSupport.backend();
         for (int count : Sizes.ELEMENTS) {
-            try (Tensor fc = TestArrays.poisoned(cpu, count); Tensor fg = TestArrays.poisoned(cl, count);
-                    Tensor ic = TestArrays.poisonedInts(cpu, count); Tensor ig = TestArrays.poisonedInts(cl, count)) {
+            try (Tensor fc = SeededData.poisoned(cpu, count); Tensor fg = SeededData.poisoned(cl, count);
+                    Tensor ic = SeededData.poisonedInts(cpu, count); Tensor ig = SeededData.poisonedInts(cl, count)) {
                 cpu.fill(fc, -2.75f);
                 cl.fill(fg, -2.75f);
                 cpu.fill(ic, 42);

@@ -2,6 +2,8 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.clnn.check.SeededData;
+import dev.clnn.check.Tolerances;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,10 +31,10 @@ class GemmParityTest {
                 for (float[] ab : new float[][] {{1f, 0f}, {0.5f, -1.5f}}) {
                     long seed = 31L * m + 7L * n + k + (ta ? 1000 : 0) + (tb ? 2000 : 0);
                     SplittableRandom random = new SplittableRandom(seed);
-                    float[] a = TestArrays.uniform(random, m * k, -1, 1);
-                    float[] b = TestArrays.uniform(random, k * n, -1, 1);
+                    float[] a = SeededData.uniform(random, m * k, -1, 1);
+                    float[] b = SeededData.uniform(random, k * n, -1, 1);
                     // beta = 0 must not read C, so C starts poisoned; otherwise both start from the same values.
-                    float[] c0 = ab[1] == 0f ? TestArrays.nan(m * n) : TestArrays.uniform(random, m * n, -1, 1);
+                    float[] c0 = ab[1] == 0f ? SeededData.nan(m * n) : SeededData.uniform(random, m * n, -1, 1);
                     float[] expected = run(cpu, null, a, b, c0, ta, tb, m, n, k, ab);
                     for (GemmVariant variant : GemmVariant.values()) {
                         float[] actual = run(cl, variant, a, b, c0, ta, tb, m, n, k, ab);
@@ -197,10 +199,10 @@ class GemmParityTest {
             this.ab = new float[] {0.5f, beta};
             this.seed = 41L * m + 5L * n + k + (ta ? 1 : 0) + (tb ? 2 : 0) + (beta == 0f ? 0 : 4);
             SplittableRandom random = new SplittableRandom(seed);
-            a = TestArrays.uniform(random, m * k, -1, 1);
-            b = TestArrays.uniform(random, k * n, -1, 1);
+            a = SeededData.uniform(random, m * k, -1, 1);
+            b = SeededData.uniform(random, k * n, -1, 1);
             // beta = 0 must not read C, so C starts poisoned; otherwise both start from the same values.
-            c0 = beta == 0f ? TestArrays.nan(m * n) : TestArrays.uniform(random, m * n, -1, 1);
+            c0 = beta == 0f ? SeededData.nan(m * n) : SeededData.uniform(random, m * n, -1, 1);
             expected = run(new CpuBackend(), null, a, b, c0, ta, tb, m, n, k, ab);
         }
 

@@ -3,6 +3,7 @@ package dev.clnn.backend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.clnn.check.SeededData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -31,7 +32,7 @@ class GradientArenaTest {
                 Tensor g = slices.get(i);
                 assertArrayEquals(SHAPES.get(i), g.shape());
                 assertArrayEquals(new float[g.size()], cl.readFloats(g), "a fresh slice is zero");
-                float[] values = TestArrays.uniform(random, g.size(), -1, 1);
+                float[] values = SeededData.uniform(random, g.size(), -1, 1);
                 cl.write(g, values);
                 written.add(values);
             }
@@ -46,7 +47,7 @@ class GradientArenaTest {
             assertEquals(offset, whole.length, "the buffer ends with the last slice");
             assertArrayEquals(expected, whole, "slices in order, aligned, zero gaps");
 
-            float[] through = TestArrays.uniform(random, whole.length, -1, 1);
+            float[] through = SeededData.uniform(random, whole.length, -1, 1);
             cl.write(arena.whole(), through);
             offset = 0;
             for (int i = 0; i < SHAPES.size(); i++) {

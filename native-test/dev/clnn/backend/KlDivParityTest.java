@@ -1,5 +1,7 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
+import dev.clnn.check.Tolerances;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +18,7 @@ class KlDivParityTest {
         long seed = 13L * n + classes;
         SplittableRandom random = new SplittableRandom(seed);
         float[] p = rowsOfProbabilities(random, n, classes);
-        float[] logQ = TestArrays.uniform(random, n * classes, -6, 0);
+        float[] logQ = SeededData.uniform(random, n * classes, -6, 0);
         float[][] expected = run(cpu, logQ, p, n, classes);
         float[][] actual = run(cl, logQ, p, n, classes);
         String what = "n=" + n + " classes=" + classes + " seed=" + seed;
@@ -43,7 +45,7 @@ class KlDivParityTest {
 
     private static float[][] run(Backend be, float[] logQ, float[] p, int n, int classes) {
         try (Tensor lq = be.fromArray(logQ, n, classes); Tensor pt = be.fromArray(p, n, classes);
-                Tensor loss = TestArrays.poisoned(be); Tensor d = TestArrays.poisoned(be, n, classes)) {
+                Tensor loss = SeededData.poisoned(be); Tensor d = SeededData.poisoned(be, n, classes)) {
             be.klDivForward(loss, lq, pt, n, classes);
             be.klDivBackward(d, pt, n, classes);
             return new float[][] {be.readFloats(loss), be.readFloats(d)};

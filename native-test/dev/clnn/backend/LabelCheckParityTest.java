@@ -3,6 +3,7 @@ package dev.clnn.backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.clnn.check.SeededData;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -81,13 +82,13 @@ class LabelCheckParityTest {
     void aRejectedOpWritesNoOutputOnTheDevice() {
         OpenClBackend cl = OpenClTestSupport.backend();
         try (Tensor z = cl.fromArray(new float[] {1, 2, 3, 4}, 2, 2); Tensor y = cl.fromArray(new int[] {0, 2}, 2);
-                Tensor loss = TestArrays.poisoned(cl); Tensor probs = TestArrays.poisoned(cl, 2, 2);
-                Tensor count = TestArrays.poisonedInts(cl)) {
+                Tensor loss = SeededData.poisoned(cl); Tensor probs = SeededData.poisoned(cl, 2, 2);
+                Tensor count = SeededData.poisonedInts(cl)) {
             rejection(() -> cl.softmaxXentForward(loss, probs, null, z, y, 2, 2));
             rejection(() -> cl.softmaxXentBackward(probs, z, y, 2, 2));
             rejection(() -> cl.countCorrect(count, z, y, 2, 2));
-            TestArrays.assertIdentical("probs", cl.readFloats(probs), TestArrays.nan(4));
-            TestArrays.assertIdentical("loss", cl.readFloats(loss), TestArrays.nan(1));
+            TestArrays.assertIdentical("probs", cl.readFloats(probs), SeededData.nan(4));
+            TestArrays.assertIdentical("loss", cl.readFloats(loss), SeededData.nan(1));
             TestArrays.assertIdentical("count", cl.readInts(count), new int[] {Integer.MIN_VALUE});
         }
     }
@@ -126,9 +127,9 @@ class LabelCheckParityTest {
             case "countCorrect" -> t -> be.countCorrect(t[3], t[2], labels, n, classes);
             default -> throw new IllegalArgumentException(op);
         };
-        try (Tensor out = TestArrays.poisoned(be, n, classes); Tensor loss = TestArrays.poisoned(be);
+        try (Tensor out = SeededData.poisoned(be, n, classes); Tensor loss = SeededData.poisoned(be);
                 Tensor x = be.fromArray(new float[n * classes], n, classes);
-                Tensor count = TestArrays.poisonedInts(be)) {
+                Tensor count = SeededData.poisonedInts(be)) {
             call.accept(new Tensor[] {out, loss, x, count});
         }
     }

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.clnn.fixtures.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class OclgrindTest {
     private static final Path ICD_LIBRARY = Path.of(
             System.getenv().getOrDefault("OCLGRIND_ICD_LIBRARY", "/usr/lib/oclgrind/liboclgrind-rt-icd.so"));
     /** The simulator interprets every work-item; the workload's shapes are small enough for a few minutes. */
-    private static final long TIMEOUT_MINUTES = 10;
+    private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     @TempDir
     Path tmp;
@@ -46,33 +47,24 @@ class OclgrindTest {
         Path vendors = Files.createDirectories(tmp.resolve("vendors"));
         Files.writeString(vendors.resolve("oclgrind.icd"), ICD_LIBRARY + "\n");
         Path log = tmp.resolve("oclgrind.log");
-        Path output = tmp.resolve("workload.out");
-        Path errors = tmp.resolve("workload.err");
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", classpath, OclgrindWorkload.class.getName(), "oclgrind"));
-        pb.environment().put("OCL_ICD_VENDORS", vendors.toString());
-        pb.environment().put("OCLGRIND_DATA_RACES", "1");
-        pb.environment().put("OCLGRIND_UNINITIALIZED", "1");
-        pb.environment().put("OCLGRIND_CHECK_API", "1");
-        // GPU-like limits, so the tuning and gemm_gpu's configurations are those a GPU would get.
-        pb.environment().put("OCLGRIND_MAX_WGSIZE", Long.toString(OclgrindWorkload.MAX_WORK_GROUP));
-        pb.environment().put("OCLGRIND_LOCAL_MEM_SIZE", Long.toString(OclgrindWorkload.LOCAL_MEM_BYTES));
-        pb.environment().put("OCLGRIND_LOG", log.toString());
-        pb.environment().put("CLNN_KERNEL_CACHE", "off");
-        pb.redirectOutput(output.toFile()).redirectError(errors.toFile());
-        Process process = pb.start();
-        if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            fail("the Oclgrind workload did not finish in " + TIMEOUT_MINUTES + " minutes");
-        }
-        String out = Files.readString(output, StandardCharsets.UTF_8);
-        String err = Files.readString(errors, StandardCharsets.UTF_8);
+        ChildJvm.Result result = new ChildJvm(OclgrindWorkload.class).timeout(TIMEOUT)
+                .environment("OCL_ICD_VENDORS", vendors.toString())
+                .environment("OCLGRIND_DATA_RACES", "1")
+                .environment("OCLGRIND_UNINITIALIZED", "1")
+                .environment("OCLGRIND_CHECK_API", "1")
+                // GPU-like limits, so the tuning and gemm_gpu's configurations are those a GPU would get.
+                .environment("OCLGRIND_MAX_WGSIZE", Long.toString(OclgrindWorkload.MAX_WORK_GROUP))
+                .environment("OCLGRIND_LOCAL_MEM_SIZE", Long.toString(OclgrindWorkload.LOCAL_MEM_BYTES))
+                .environment("OCLGRIND_LOG", log.toString())
+                .environment("CLNN_KERNEL_CACHE", "off")
+                .run(tmp.resolve("workload"), "oclgrind");
+        String out = result.stdout();
+        String err = result.stderr();
         String reports = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         assertEquals("", reports.strip(), "Oclgrind reported problems:\n" + reports);
         // Oclgrind writes some diagnostics (API misuse, build output) to stderr rather than to its log.
         assertEquals("", err.strip(), "the workload wrote to stderr:\n" + err);
-        assertEquals(0, process.exitValue(), "workload failed:\n" + out);
+        assertEquals(0, result.exitCode(), "workload failed:\n" + out);
         assertEquals(registry(), launched(out), "kernels launched under Oclgrind vs the Kernels registry");
         assertTrue(out.contains(OclgrindWorkload.limits(OclgrindWorkload.MAX_WORK_GROUP,
                 OclgrindWorkload.LOCAL_MEM_BYTES)), "Oclgrind did not take the GPU-like limits:\n" + out);

@@ -1,5 +1,7 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
+import dev.clnn.check.Tolerances;
 import dev.clnn.device.DeviceBuffer;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -67,14 +69,14 @@ public final class OclgrindWorkload {
     }
 
     private void memory() {
-        Tensor f = TestArrays.poisoned(cl, 37);
+        Tensor f = SeededData.poisoned(cl, 37);
         cl.fill(f, 1.5f);
         check("fill f32", cl.readFloats(f), filled(37, 1.5f), 0);
-        Tensor i = TestArrays.poisonedInts(cl, 5);
+        Tensor i = SeededData.poisonedInts(cl, 5);
         cl.fill(i, 3);
         // The copy reads an upload, not the fill: Oclgrind 21.10 fills a buffer (clEnqueueFillBuffer) without marking
         // its bytes initialised, so with --uninitialized a kernel reading filled memory is reported.
-        Tensor g = TestArrays.poisoned(cl, 37);
+        Tensor g = SeededData.poisoned(cl, 37);
         cl.copy(g, cl.fromArray(filled(37, 1.5f), 37));
         check("copy", cl.readFloats(g), filled(37, 1.5f), 0);
         if (cl.readInts(i)[4] != 3) {
@@ -106,7 +108,7 @@ public final class OclgrindWorkload {
                     cpu.gemm(rc, cpu.fromArray(a, a.length), cpu.fromArray(b, b.length), ta, tb, s[0], s[1], s[2],
                             0.5f, t == 3 ? 1f : 0f);
                     check("gemm " + v + " " + java.util.Arrays.toString(s) + " t=" + t, cl.readFloats(cc),
-                            cpu.readFloats(rc), 1e-5);
+                            cpu.readFloats(rc), Tolerances.GEMM);
                     ca.close();
                     cb.close();
                     cc.close();
@@ -157,7 +159,7 @@ public final class OclgrindWorkload {
         boolean tb = (t & 2) != 0;
         float[] a = uniform(m * k);
         float[] b = uniform(k * n);
-        float[] c0 = t == 3 ? uniform(m * n) : filled(m * n, Float.NaN);
+        float[] c0 = t == 3 ? uniform(m * n) : SeededData.nan(m * n);
         float beta = t == 3 ? 1f : 0f;
         try (Tensor ca = cl.fromArray(a, a.length); Tensor cb = cl.fromArray(b, b.length);
                 Tensor cc = cl.fromArray(c0, c0.length)) {
@@ -165,7 +167,7 @@ public final class OclgrindWorkload {
                     0.5f, beta, v);
             Tensor rc = cpu.fromArray(c0, c0.length);
             cpu.gemm(rc, cpu.fromArray(a, a.length), cpu.fromArray(b, b.length), ta, tb, m, n, k, 0.5f, beta);
-            check("gemm " + v + " " + config + " t=" + t, cl.readFloats(cc), cpu.readFloats(rc), 1e-5);
+            check("gemm " + v + " " + config + " t=" + t, cl.readFloats(cc), cpu.readFloats(rc), Tolerances.GEMM);
         }
     }
 
@@ -181,7 +183,7 @@ public final class OclgrindWorkload {
         Tensor rdb = cpu.fromArray(b, 4);
         cl.biasAddBackward(cdb, cy, 3, 4, 5);
         cpu.biasAddBackward(rdb, ry, 3, 4, 5);
-        check("biasAddBackward", cl.readFloats(cdb), cpu.readFloats(rdb), 1e-5);
+        check("biasAddBackward", cl.readFloats(cdb), cpu.readFloats(rdb), Tolerances.REDUCTION);
         // inner = 1 (a linear layer's bias) takes the row kernel: 11 channels are a full float8 and a tail of 3.
         float[] rows = uniform(5 * 11);
         float[] b11 = uniform(11);
@@ -189,7 +191,7 @@ public final class OclgrindWorkload {
         Tensor rdb11 = cpu.fromArray(b11, 11);
         cl.biasAddBackward(cdb11, cl.fromArray(rows, rows.length), 5, 11, 1);
         cpu.biasAddBackward(rdb11, cpu.fromArray(rows, rows.length), 5, 11, 1);
-        check("biasAddBackward rows", cl.readFloats(cdb11), cpu.readFloats(rdb11), 1e-5);
+        check("biasAddBackward rows", cl.readFloats(cdb11), cpu.readFloats(rdb11), Tolerances.REDUCTION);
         // A linear layer's fused ReLU: forward with max(·, 0), backward gating dy by that output, same 5 × 11.
         Tensor cr = cl.fromArray(rows, rows.length);
         Tensor rr = cpu.fromArray(rows, rows.length);
@@ -197,19 +199,19 @@ public final class OclgrindWorkload {
         cpu.biasAddForward(rr, cpu.fromArray(b11, 11), 5, 11, 1, true);
         check("biasAddForward relu", cl.readFloats(cr), cpu.readFloats(rr), 0);
         float[] dy = uniform(5 * 11);
-        Tensor cdx = TestArrays.poisoned(cl, 5 * 11);
-        Tensor rdx = TestArrays.poisoned(cpu, 5 * 11);
+        Tensor cdx = SeededData.poisoned(cl, 5 * 11);
+        Tensor rdx = SeededData.poisoned(cpu, 5 * 11);
         cl.reluBiasAddBackward(cdx, cdb11, cl.fromArray(dy, dy.length), cr, 5, 11);
         cpu.reluBiasAddBackward(rdx, rdb11, cpu.fromArray(dy, dy.length), rr, 5, 11);
         check("reluBiasAddBackward dx", cl.readFloats(cdx), cpu.readFloats(rdx), 0);
-        check("reluBiasAddBackward db", cl.readFloats(cdb11), cpu.readFloats(rdb11), 1e-5);
+        check("reluBiasAddBackward db", cl.readFloats(cdb11), cpu.readFloats(rdb11), Tolerances.REDUCTION);
     }
 
     private void relu() {
         float[] x = uniform(41);
         float[] dy = uniform(41);
-        Tensor cy = TestArrays.poisoned(cl, 41);
-        Tensor cdx = TestArrays.poisoned(cl, 41);
+        Tensor cy = SeededData.poisoned(cl, 41);
+        Tensor cdx = SeededData.poisoned(cl, 41);
         Tensor cx = cl.fromArray(x, 41);
         cl.reluForward(cy, cx, 41);
         cl.reluBackward(cdx, cl.fromArray(dy, 41), cx, 41);
@@ -231,7 +233,7 @@ public final class OclgrindWorkload {
             float[][] c = poolRun(cl, p, x, dy);
             float[][] r = poolRun(cpu, p, x, dy);
             for (int i = 0; i < c.length; i++) {
-                check("pool " + i + " " + p, c[i], r[i], 1e-6);
+                check("pool " + i + " " + p, c[i], r[i], Tolerances.AVG_POOL);
             }
         }
     }
@@ -239,9 +241,9 @@ public final class OclgrindWorkload {
     private static float[][] poolRun(Backend be, Pool2d p, float[] x, float[] dy) {
         Tensor xt = be.fromArray(x, x.length);
         Tensor dyt = be.fromArray(dy, dy.length);
-        Tensor y = TestArrays.poisoned(be, p.outputSize());
-        Tensor arg = TestArrays.poisonedInts(be, p.outputSize());
-        Tensor dx = TestArrays.poisoned(be, p.inputSize());
+        Tensor y = SeededData.poisoned(be, p.outputSize());
+        Tensor arg = SeededData.poisonedInts(be, p.outputSize());
+        Tensor dx = SeededData.poisoned(be, p.inputSize());
         be.maxPoolForward(y, arg, xt, p);
         be.maxPoolBackward(dx, dyt, arg, null, p);
         float[] maxY = be.readFloats(y);
@@ -264,21 +266,21 @@ public final class OclgrindWorkload {
         float[][] c = lossRun(cl, z, labels, n, classes);
         float[][] r = lossRun(cpu, z, labels, n, classes);
         for (int i = 0; i < c.length; i++) {
-            check("loss output " + i, c[i], r[i], 1e-5);
+            check("loss output " + i, c[i], r[i], Tolerances.SOFTMAX);
         }
         // More terms than one work-group sums: the two-pass reduction.
         int count = 3001;
         float[] a = uniform(count);
         float[] b = uniform(count);
-        check("mse two-pass", mse(cl, a, b), mse(cpu, a, b), 1e-5);
+        check("mse two-pass", mse(cl, a, b), mse(cpu, a, b), Tolerances.REDUCTION);
         for (int terms : new int[] {1, count}) {
             float[] x = uniform(terms);
-            check("reduceSum " + terms, reduceSum(cl, x), reduceSum(cpu, x), 1e-5);
+            check("reduceSum " + terms, reduceSum(cl, x), reduceSum(cpu, x), Tolerances.REDUCTION);
         }
     }
 
     private static float[] reduceSum(Backend be, float[] x) {
-        Tensor out = TestArrays.poisoned(be);
+        Tensor out = SeededData.poisoned(be);
         be.reduceSum(out, be.fromArray(x, x.length), x.length, 0.5f);
         return be.readFloats(out);
     }
@@ -286,15 +288,15 @@ public final class OclgrindWorkload {
     private static float[][] lossRun(Backend be, float[] z, int[] labels, int n, int classes) {
         Tensor zt = be.fromArray(z, n, classes);
         Tensor yt = be.fromArray(labels, n);
-        Tensor loss = TestArrays.poisoned(be);
-        Tensor probs = TestArrays.poisoned(be, n, classes);
-        Tensor d = TestArrays.poisoned(be, n, classes);
+        Tensor loss = SeededData.poisoned(be);
+        Tensor probs = SeededData.poisoned(be, n, classes);
+        Tensor d = SeededData.poisoned(be, n, classes);
         be.softmaxXentForward(loss, probs, null, zt, yt, n, classes);
         be.softmaxXentBackward(d, probs, yt, n, classes);
         float[] xent = be.readFloats(loss);
         float[] dz = be.readFloats(d);
         // The forward pass that also writes the gradient (a training step's) must give the backward's bits.
-        Tensor fused = TestArrays.poisoned(be, n, classes);
+        Tensor fused = SeededData.poisoned(be, n, classes);
         be.softmaxXentForward(loss, probs, fused, zt, yt, n, classes);
         if (!java.util.Arrays.equals(be.readFloats(fused), dz)) {
             throw new AssertionError("softmaxXentForward's gradient differs from softmaxXentBackward's");
@@ -309,7 +311,7 @@ public final class OclgrindWorkload {
     }
 
     private static float[] mse(Backend be, float[] a, float[] b) {
-        Tensor loss = TestArrays.poisoned(be);
+        Tensor loss = SeededData.poisoned(be);
         be.mseForward(loss, be.fromArray(a, a.length), be.fromArray(b, b.length), a.length);
         return be.readFloats(loss);
     }
@@ -327,7 +329,7 @@ public final class OclgrindWorkload {
 
     private static float[][] sgdRun(Backend be, float[] w0, float[] g, SgdHyper h) {
         Tensor w = be.fromArray(w0, w0.length);
-        Tensor buf = TestArrays.poisoned(be, w0.length);
+        Tensor buf = SeededData.poisoned(be, w0.length);
         Tensor gt = be.fromArray(g, g.length);
         be.sgdUpdate(w, h.hasMomentum() ? buf : null, gt, w0.length, h, true);
         be.sgdUpdate(w, h.hasMomentum() ? buf : null, gt, w0.length, h, false);
@@ -338,8 +340,8 @@ public final class OclgrindWorkload {
         float[] x = uniform(6 * 4);
         int[] labels = {0, 1, 2, 3, 0, 1};
         Tensor cx = cl.fromArray(x, 6, 4);
-        Tensor idx = TestArrays.poisonedInts(cl, 6);
-        Tensor count = TestArrays.poisonedInts(cl);
+        Tensor idx = SeededData.poisonedInts(cl, 6);
+        Tensor count = SeededData.poisonedInts(cl);
         cl.argmaxRows(idx, cx, 6, 4);
         cl.countCorrect(count, cx, cl.fromArray(labels, 6), 6, 4);
         Tensor ridx = cpu.empty(DType.I32, 6);
@@ -358,25 +360,25 @@ public final class OclgrindWorkload {
                 Conv2dShape.square(1, 3, 7, 7, 2, 3, 2, 2)}) {
             float[] x = uniform(s.inputSize());
             float[] col = uniform(s.colSize());
-            Tensor ccol = TestArrays.poisoned(cl, s.colSize());
+            Tensor ccol = SeededData.poisoned(cl, s.colSize());
             Tensor rcol = cpu.empty(DType.F32, s.colSize());
             cl.im2col(ccol, cl.fromArray(x, x.length), s);
             cpu.im2col(rcol, cpu.fromArray(x, x.length), s);
             check("im2col " + s, cl.readFloats(ccol), cpu.readFloats(rcol), 0);
-            Tensor cdx = TestArrays.poisoned(cl, s.inputSize());
+            Tensor cdx = SeededData.poisoned(cl, s.inputSize());
             Tensor rdx = cpu.empty(DType.F32, s.inputSize());
             cl.col2im(cdx, cl.fromArray(col, col.length), s);
             cpu.col2im(rdx, cpu.fromArray(col, col.length), s);
             check("col2im " + s, cl.readFloats(cdx), cpu.readFloats(rdx), 0);
         }
         float[] src = uniform(3 * 4 * 5);
-        Tensor cd = TestArrays.poisoned(cl, 60);
+        Tensor cd = SeededData.poisoned(cl, 60);
         Tensor rd = cpu.empty(DType.F32, 60);
         cl.swapLeadingAxes(cd, cl.fromArray(src, 60), 3, 4, 5);
         cpu.swapLeadingAxes(rd, cpu.fromArray(src, 60), 3, 4, 5);
         check("swapLeadingAxes", cl.readFloats(cd), cpu.readFloats(rd), 0);
         float[] bias = uniform(3);
-        Tensor cb = TestArrays.poisoned(cl, 60);
+        Tensor cb = SeededData.poisoned(cl, 60);
         Tensor rb = cpu.empty(DType.F32, 60);
         cl.swapLeadingAxesAddBias(cb, cl.fromArray(src, 60), cl.fromArray(bias, 3), 3, 4, 5, false);
         cpu.swapLeadingAxesAddBias(rb, cpu.fromArray(src, 60), cpu.fromArray(bias, 3), 3, 4, 5, false);
@@ -395,7 +397,7 @@ public final class OclgrindWorkload {
             float[] w = uniform(s.cout() * s.patch());
             float[] b = uniform(s.cout());
             float[] dy = uniform(s.outputSize());
-            Tensor cy = TestArrays.poisoned(cl, s.outputSize());
+            Tensor cy = SeededData.poisoned(cl, s.outputSize());
             Tensor ry = cpu.empty(DType.F32, s.outputSize());
             cl.convDirectForward(cy, cl.fromArray(x, x.length), cl.fromArray(w, w.length), cl.fromArray(b, b.length),
                     s, false);
@@ -413,8 +415,8 @@ public final class OclgrindWorkload {
             Tensor rdb = cpu.fromArray(b, b.length);
             cl.convDirectBackward(cdw, cdb, cl.fromArray(dy, dy.length), cl.fromArray(x, x.length), s);
             cpu.convDirectBackward(rdw, rdb, cpu.fromArray(dy, dy.length), cpu.fromArray(x, x.length), s);
-            check("convDirectBackward dW " + s, cl.readFloats(cdw), cpu.readFloats(rdw), 1e-5);
-            check("convDirectBackward db " + s, cl.readFloats(cdb), cpu.readFloats(rdb), 1e-5);
+            check("convDirectBackward dW " + s, cl.readFloats(cdw), cpu.readFloats(rdw), Tolerances.REDUCTION);
+            check("convDirectBackward db " + s, cl.readFloats(cdb), cpu.readFloats(rdb), Tolerances.REDUCTION);
         }
     }
 
@@ -434,7 +436,7 @@ public final class OclgrindWorkload {
             float[] weights = new float[terms];
             float[] expected = new float[n];
             for (int r = 0; r < ranks; r++) {
-                g[r] = r < terms ? uniform(n) : filled(n, Float.NaN);
+                g[r] = r < terms ? uniform(n) : SeededData.nan(n);
                 tensors[r] = cl.fromArray(g[r], n);
                 buffers[r] = ((ClTensor) tensors[r]).buffer;
             }
@@ -464,7 +466,7 @@ public final class OclgrindWorkload {
     }
 
     private float[] uniform(int count) {
-        return TestArrays.uniform(random, count, -1, 1);
+        return SeededData.uniform(random, count, -1, 1);
     }
 
     private static float[] filled(int count, float value) {

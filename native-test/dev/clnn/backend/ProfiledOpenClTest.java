@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.check.SeededData;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.KernelTime;
 import dev.clnn.model.ModelSpec;
@@ -40,8 +41,8 @@ class ProfiledOpenClTest {
         try (Sequential model = Models.build(b, MODEL, 1);
                 SoftmaxCrossEntropy xent = new SoftmaxCrossEntropy(b);
                 Sgd sgd = new Sgd(b, model.params(), LrSchedule.constant(0.01), 0.9f, 0f, 0f, false);
-                Tensor x = b.fromArray(TestArrays.uniform(r, BATCH * 144, -1, 1), shape);
-                Tensor y = b.fromArray(TestArrays.labels(r, BATCH, 10), BATCH)) {
+                Tensor x = b.fromArray(SeededData.uniform(r, BATCH * 144, -1, 1), shape);
+                Tensor y = b.fromArray(SeededData.labels(r, BATCH, 10), BATCH)) {
             Runnable step = () -> {
                 Tensor loss = xent.forward(model.forward(x), y);
                 model.zeroGrad();

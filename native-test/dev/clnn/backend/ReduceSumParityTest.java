@@ -2,6 +2,8 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.check.SeededData;
+import dev.clnn.check.Tolerances;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
@@ -57,7 +59,7 @@ class ReduceSumParityTest {
         for (int count : counts(cl)) {
             for (double lo : new double[] {-1, 0}) {
                 long seed = 17L * count + (long) lo;
-                float[] x = TestArrays.uniform(new SplittableRandom(seed), count, lo, 1);
+                float[] x = SeededData.uniform(new SplittableRandom(seed), count, lo, 1);
                 float scale = 1f / count;
                 float actual = run(cl, x, scale)[0];
                 float expected = run(cpu, x, scale)[0];
@@ -75,7 +77,7 @@ class ReduceSumParityTest {
     void aNaNTermMakesTheSumNaNOnBothBackends() {
         OpenClBackend cl = OpenClTestSupport.backend();
         for (int count : new int[] {1, 1025, 70001}) {
-            float[] x = TestArrays.uniform(new SplittableRandom(count), count, -1, 1);
+            float[] x = SeededData.uniform(new SplittableRandom(count), count, -1, 1);
             x[count / 2] = Float.NaN;
             TestArrays.assertIdentical("reduceSum with a NaN term, count=" + count, run(cl, x, 1f), run(cpu, x, 1f));
         }
@@ -86,7 +88,7 @@ class ReduceSumParityTest {
         // The device's compensation can turn an Inf into NaN (Inf − Inf), so only non-finiteness is promised.
         OpenClBackend cl = OpenClTestSupport.backend();
         for (int count : new int[] {1, 1025, 70001}) {
-            float[] x = TestArrays.uniform(new SplittableRandom(count), count, -1, 1);
+            float[] x = SeededData.uniform(new SplittableRandom(count), count, -1, 1);
             x[count / 3] = Float.POSITIVE_INFINITY;
             float device = run(cl, x, 1f)[0];
             float reference = run(cpu, x, 1f)[0];
@@ -96,7 +98,7 @@ class ReduceSumParityTest {
     }
 
     private static float[] run(Backend be, float[] x, float scale) {
-        try (Tensor in = be.fromArray(x, x.length); Tensor out = TestArrays.poisoned(be)) {
+        try (Tensor in = be.fromArray(x, x.length); Tensor out = SeededData.poisoned(be)) {
             be.reduceSum(out, in, x.length, scale);
             return be.readFloats(out);
         }

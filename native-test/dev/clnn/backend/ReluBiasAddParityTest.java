@@ -1,5 +1,7 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
+import dev.clnn.check.Tolerances;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,12 +24,12 @@ class ReluBiasAddParityTest {
         long seed = n * 10_007L + channels;
         SplittableRandom random = new SplittableRandom(seed);
         int count = n * channels;
-        float[] gate = TestArrays.uniform(random, count, -1, 1);
+        float[] gate = SeededData.uniform(random, count, -1, 1);
         gate[random.nextInt(count)] = 0f;
         gate[random.nextInt(count)] = -0f;
         gate[random.nextInt(count)] = Float.NaN;
-        float[] dy = TestArrays.uniform(random, count, -1, 1);
-        float[] db0 = TestArrays.uniform(random, channels, -1, 1); // accumulating output: same prefill on all
+        float[] dy = SeededData.uniform(random, count, -1, 1);
+        float[] db0 = SeededData.uniform(random, channels, -1, 1); // accumulating output: same prefill on all
         String what = "n=" + n + " channels=" + channels + " seed=" + seed;
 
         float[][] expected = fused(cpu, gate, dy, db0, n, channels);
@@ -41,7 +43,7 @@ class ReluBiasAddParityTest {
 
     private static float[][] fused(Backend be, float[] gate, float[] dy, float[] db0, int n, int channels) {
         try (Tensor g = be.fromArray(gate, n, channels); Tensor d = be.fromArray(dy, n, channels);
-                Tensor db = be.fromArray(db0, channels); Tensor dx = TestArrays.poisoned(be, n, channels)) {
+                Tensor db = be.fromArray(db0, channels); Tensor dx = SeededData.poisoned(be, n, channels)) {
             be.reluBiasAddBackward(dx, db, d, g, n, channels);
             return new float[][] {be.readFloats(dx), be.readFloats(db)};
         }
@@ -49,7 +51,7 @@ class ReluBiasAddParityTest {
 
     private static float[][] unfused(Backend be, float[] gate, float[] dy, float[] db0, int n, int channels) {
         try (Tensor g = be.fromArray(gate, n, channels); Tensor d = be.fromArray(dy, n, channels);
-                Tensor db = be.fromArray(db0, channels); Tensor dx = TestArrays.poisoned(be, n, channels)) {
+                Tensor db = be.fromArray(db0, channels); Tensor dx = SeededData.poisoned(be, n, channels)) {
             be.reluBackward(dx, d, g, n * channels);
             be.biasAddBackward(db, dx, n, channels, 1);
             return new float[][] {be.readFloats(dx), be.readFloats(db)};

@@ -1,5 +1,6 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -14,10 +15,10 @@ class ReluParityTest {
         for (int count : Sizes.ELEMENTS) {
             long seed = count;
             SplittableRandom random = new SplittableRandom(seed);
-            float[] x = TestArrays.uniform(random, count, -1, 1);
+            float[] x = SeededData.uniform(random, count, -1, 1);
             x[random.nextInt(count)] = 0f;
             x[random.nextInt(count)] = Float.NaN;
-            float[] dy = TestArrays.uniform(random, count, -1, 1);
+            float[] dy = SeededData.uniform(random, count, -1, 1);
             float[][] expected = run(cpu, x, dy);
             float[][] actual = run(cl, x, dy);
             TestArrays.assertIdentical("reluForward n=" + count + " seed=" + seed, actual[0], expected[0]);
@@ -27,8 +28,8 @@ class ReluParityTest {
 
     private static float[][] run(Backend be, float[] x, float[] dy) {
         int n = x.length;
-        try (Tensor xt = be.fromArray(x, n); Tensor dyt = be.fromArray(dy, n); Tensor y = TestArrays.poisoned(be, n);
-                Tensor dx = TestArrays.poisoned(be, n)) {
+        try (Tensor xt = be.fromArray(x, n); Tensor dyt = be.fromArray(dy, n); Tensor y = SeededData.poisoned(be, n);
+                Tensor dx = SeededData.poisoned(be, n)) {
             be.reluForward(y, xt, n);
             be.reluBackward(dx, dyt, xt, n);
             return new float[][] {be.readFloats(y), be.readFloats(dx)};

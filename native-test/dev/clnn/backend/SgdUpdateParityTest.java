@@ -1,5 +1,6 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,9 @@ class SgdUpdateParityTest {
             for (SgdHyper h : CONFIGS) {
                 long seed = count * 31L + h.hashCode();
                 SplittableRandom random = new SplittableRandom(seed);
-                float[] w = TestArrays.uniform(random, count, -1, 1);
-                float[][] grads = {TestArrays.uniform(random, count, -1, 1), TestArrays.uniform(random, count, -1, 1),
-                        TestArrays.uniform(random, count, -1, 1)};
+                float[] w = SeededData.uniform(random, count, -1, 1);
+                float[][] grads = {SeededData.uniform(random, count, -1, 1), SeededData.uniform(random, count, -1, 1),
+                        SeededData.uniform(random, count, -1, 1)};
                 float[][] expected = run(cpu, w, grads, h);
                 float[][] actual = run(cl, w, grads, h);
                 String what = h + " n=" + count + " seed=" + seed;
@@ -40,7 +41,7 @@ class SgdUpdateParityTest {
     private static float[][] run(Backend be, float[] w0, float[][] grads, SgdHyper h) {
         int n = w0.length;
         // The momentum buffer starts poisoned: the first step must overwrite it without reading it.
-        try (Tensor w = be.fromArray(w0, n); Tensor buf = TestArrays.poisoned(be, n); Tensor g = be.empty(DType.F32,
+        try (Tensor w = be.fromArray(w0, n); Tensor buf = SeededData.poisoned(be, n); Tensor g = be.empty(DType.F32,
                 n)) {
             for (int step = 0; step < grads.length; step++) {
                 be.write(g, grads[step]);

@@ -1,5 +1,7 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
+import dev.clnn.check.Tolerances;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,8 +18,8 @@ class SoftmaxXentParityTest {
         for (double range : new double[] {1, 30}) {
             long seed = n * 1000L + classes + (long) range;
             SplittableRandom random = new SplittableRandom(seed);
-            float[] logits = TestArrays.uniform(random, n * classes, -range, range);
-            int[] labels = TestArrays.labels(random, n, classes);
+            float[] logits = SeededData.uniform(random, n * classes, -range, range);
+            int[] labels = SeededData.labels(random, n, classes);
             float[][] expected = forward(cpu, logits, labels, n, classes);
             float[][] actual = forward(cl, logits, labels, n, classes);
             String what = "n=" + n + " classes=" + classes + " range=" + range + " seed=" + seed;
@@ -40,8 +42,8 @@ class SoftmaxXentParityTest {
 
     private static float[][] forwardWithGradient(Backend be, float[] logits, int[] labels, int n, int classes) {
         try (Tensor z = be.fromArray(logits, n, classes); Tensor y = be.fromArray(labels, n);
-                Tensor loss = TestArrays.poisoned(be); Tensor probs = TestArrays.poisoned(be, n, classes);
-                Tensor d = TestArrays.poisoned(be, n, classes)) {
+                Tensor loss = SeededData.poisoned(be); Tensor probs = SeededData.poisoned(be, n, classes);
+                Tensor d = SeededData.poisoned(be, n, classes)) {
             be.softmaxXentForward(loss, probs, d, z, y, n, classes);
             return new float[][] {be.readFloats(loss), be.readFloats(probs), be.readFloats(d)};
         }
@@ -49,7 +51,7 @@ class SoftmaxXentParityTest {
 
     private static float[][] forward(Backend be, float[] logits, int[] labels, int n, int classes) {
         try (Tensor z = be.fromArray(logits, n, classes); Tensor y = be.fromArray(labels, n);
-                Tensor loss = TestArrays.poisoned(be); Tensor probs = TestArrays.poisoned(be, n, classes)) {
+                Tensor loss = SeededData.poisoned(be); Tensor probs = SeededData.poisoned(be, n, classes)) {
             be.softmaxXentForward(loss, probs, null, z, y, n, classes);
             return new float[][] {be.readFloats(loss), be.readFloats(probs)};
         }
@@ -57,7 +59,7 @@ class SoftmaxXentParityTest {
 
     private static float[] backward(Backend be, float[] probs, int[] labels, int n, int classes) {
         try (Tensor p = be.fromArray(probs, n, classes); Tensor y = be.fromArray(labels, n);
-                Tensor d = TestArrays.poisoned(be, n, classes)) {
+                Tensor d = SeededData.poisoned(be, n, classes)) {
             be.softmaxXentBackward(d, p, y, n, classes);
             return be.readFloats(d);
         }

@@ -1,5 +1,6 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,8 +17,8 @@ class SwapLeadingAxesAddBiasParityTest {
         OpenClBackend cl = OpenClTestSupport.backend();
         long seed = a * 10007L + b * 101L + inner;
         SplittableRandom random = new SplittableRandom(seed);
-        float[] src = TestArrays.uniform(random, a * b * inner, -1, 1);
-        float[] bias = TestArrays.uniform(random, a, -1, 1);
+        float[] src = SeededData.uniform(random, a * b * inner, -1, 1);
+        float[] bias = SeededData.uniform(random, a, -1, 1);
         float[] expected = run(cpu, src, bias, a, b, inner, false);
         TestArrays.assertIdentical("swapLeadingAxesAddBias seed=" + seed, run(cl, src, bias, a, b, inner, false),
                 expected);
@@ -25,13 +26,13 @@ class SwapLeadingAxesAddBiasParityTest {
         TestArrays.assertIdentical("swapLeadingAxesAddBias relu seed=" + seed, run(cl, src, bias, a, b, inner, true),
                 fused);
         try (Tensor in = cpu.fromArray(expected, expected.length);
-                Tensor out = TestArrays.poisoned(cpu, fused.length)) {
+                Tensor out = SeededData.poisoned(cpu, fused.length)) {
             cpu.reluForward(out, in, fused.length);
             TestArrays.assertIdentical("swapLeadingAxesAddBias relu = then relu seed=" + seed, fused,
                     cpu.readFloats(out));
         }
         try (Tensor s = cpu.fromArray(src, a, b, inner); Tensor bt = cpu.fromArray(bias, a);
-                Tensor d = TestArrays.poisoned(cpu, b, a, inner)) {
+                Tensor d = SeededData.poisoned(cpu, b, a, inner)) {
             cpu.swapLeadingAxes(d, s, a, b, inner);
             cpu.biasAddForward(d, bt, b, a, inner, false);
             TestArrays.assertIdentical("swap then biasAddForward seed=" + seed, cpu.readFloats(d), expected);
@@ -53,11 +54,11 @@ class SwapLeadingAxesAddBiasParityTest {
         ConvRoutine routine = new ConvRoutine(new KernelLauncher(cl.device(), gpuLike));
         long seed = a * 10007L + b * 101L + inner;
         SplittableRandom random = new SplittableRandom(seed);
-        float[] src = TestArrays.uniform(random, a * b * inner, -1, 1);
-        float[] bias = TestArrays.uniform(random, a, -1, 1);
+        float[] src = SeededData.uniform(random, a * b * inner, -1, 1);
+        float[] bias = SeededData.uniform(random, a, -1, 1);
         float[] actual;
         try (Tensor s = cl.fromArray(src, a, b, inner); Tensor bt = cl.fromArray(bias, a);
-                Tensor d = TestArrays.poisoned(cl, b, a, inner)) {
+                Tensor d = SeededData.poisoned(cl, b, a, inner)) {
             routine.swapLeadingAxesAddBias(((ClTensor) d).buffer, ((ClTensor) s).buffer, ((ClTensor) bt).buffer, a, b,
                     inner, relu);
             actual = cl.readFloats(d);
@@ -68,7 +69,7 @@ class SwapLeadingAxesAddBiasParityTest {
 
     private static float[] run(Backend be, float[] src, float[] bias, int a, int b, int inner, boolean relu) {
         try (Tensor s = be.fromArray(src, a, b, inner); Tensor bt = be.fromArray(bias, a);
-                Tensor d = TestArrays.poisoned(be, b, a, inner)) {
+                Tensor d = SeededData.poisoned(be, b, a, inner)) {
             be.swapLeadingAxesAddBias(d, s, bt, a, b, inner, relu);
             return be.readFloats(d);
         }

@@ -1,5 +1,6 @@
 package dev.clnn.backend;
 
+import dev.clnn.check.SeededData;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,7 +15,7 @@ class SwapLeadingAxesParityTest {
     void swapMovesEveryElementExactly(int a, int b, int inner) {
         OpenClBackend cl = OpenClTestSupport.backend();
         long seed = a * 10007L + b * 101L + inner;
-        float[] src = TestArrays.uniform(new SplittableRandom(seed), a * b * inner, -1, 1);
+        float[] src = SeededData.uniform(new SplittableRandom(seed), a * b * inner, -1, 1);
         TestArrays.assertIdentical("swapLeadingAxes seed=" + seed, run(cl, src, a, b, inner),
                 run(cpu, src, a, b, inner));
     }
@@ -27,9 +28,9 @@ class SwapLeadingAxesParityTest {
         KernelTuning gpuLike = cl.tuning().withBlockedGemm(false);
         ConvRoutine routine = new ConvRoutine(new KernelLauncher(cl.device(), gpuLike));
         long seed = a * 10007L + b * 101L + inner;
-        float[] src = TestArrays.uniform(new SplittableRandom(seed), a * b * inner, -1, 1);
+        float[] src = SeededData.uniform(new SplittableRandom(seed), a * b * inner, -1, 1);
         float[] actual;
-        try (Tensor s = cl.fromArray(src, a, b, inner); Tensor d = TestArrays.poisoned(cl, b, a, inner)) {
+        try (Tensor s = cl.fromArray(src, a, b, inner); Tensor d = SeededData.poisoned(cl, b, a, inner)) {
             routine.swapLeadingAxes(((ClTensor) d).buffer, ((ClTensor) s).buffer, a, b, inner);
             actual = cl.readFloats(d);
         }
@@ -37,7 +38,7 @@ class SwapLeadingAxesParityTest {
     }
 
     private static float[] run(Backend be, float[] src, int a, int b, int inner) {
-        try (Tensor s = be.fromArray(src, a, b, inner); Tensor d = TestArrays.poisoned(be, b, a, inner)) {
+        try (Tensor s = be.fromArray(src, a, b, inner); Tensor d = SeededData.poisoned(be, b, a, inner)) {
             be.swapLeadingAxes(d, s, a, b, inner);
             return be.readFloats(d);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.fixtures.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class ClPlatformsTest {
     void withNoDriverRegisteredNothingIsInstalledAndNothingFailed() throws IOException, InterruptedException {
         OpenClTestSupport.requireDevice(); // the ICD loader must exist for this to be about drivers
         Path noVendors = Files.createDirectories(work.resolve("vendors"));
-        ChildJvm.Result result = new ChildJvm().environment("OCL_ICD_VENDORS", noVendors.toString())
+        ChildJvm.Result result = new ChildJvm(DeviceWorkloads.class).environment("OCL_ICD_VENDORS", noVendors.toString())
                 .run(work, "select", "opencl");
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(result.stdout().contains("problems: []"), result.output());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.fixtures.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ class CompilerOutputTest {
         OpenClTestSupport.requireDevice();
         Path resources = work.resolve("resources");
         Files.writeString(Files.createDirectories(resources.resolve("kernels")).resolve("warns.cl"), WARNING_KERNEL);
-        child = new ChildJvm().classpathFirst(resources).environment("CLNN_KERNEL_CACHE", "off")
+        child = new ChildJvm(DeviceWorkloads.class).classpathFirst(resources).environment("CLNN_KERNEL_CACHE", "off")
                 .environment("POCL_CACHE_DIR", Files.createDirectories(work.resolve("pocl-cache")).toString());
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * What the device tests run in a child JVM ({@link ChildJvm}). Exits 0 when the work succeeded; otherwise prints
+ * What the device tests run in a child JVM ({@link dev.clnn.fixtures.ChildJvm}). Exits 0 when the work succeeded; otherwise prints
  * why to stderr and exits 1. A crash of the driver shows as any other exit code.
  *
  * <ul>

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.fixtures.ChildJvm;
+import dev.clnn.fixtures.IsolatedStores;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -34,14 +36,13 @@ class ProgramCacheTest {
 
     @AfterEach
     void restoreSettings() {
-        System.clearProperty("clnn.kernelCacheDir");
-        System.clearProperty("clnn.kernelCache");
+        IsolatedStores.resetKernelCache();
     }
 
     @Test
     void aSecondProcessLoadsTheProgramBinaryFromDiskInsteadOfCompiling() throws IOException {
         DeviceInfo info = OpenClTestSupport.deviceInfo();
-        System.setProperty("clnn.kernelCacheDir", cacheDir.toString());
+        IsolatedStores.useKernelCacheDir(cacheDir);
         try (ClDevice first = ClDevice.open(info)) {
             first.build("relu.cl", "");
             assertEquals(1, first.sourceBuilds());
@@ -75,7 +76,7 @@ class ProgramCacheTest {
     @EnumSource(Damage.class)
     void aDamagedEntryIsRebuiltFromSourceAndReplacedByAValidOne(Damage damage) throws IOException {
         DeviceInfo info = OpenClTestSupport.deviceInfo();
-        System.setProperty("clnn.kernelCacheDir", cacheDir.toString());
+        IsolatedStores.useKernelCacheDir(cacheDir);
         Path entry = newEntryAfter(() -> {
             try (ClDevice d = ClDevice.open(info)) {
                 assertEquals(List.of(), DeviceWorkloads.runRelu(d));
@@ -103,7 +104,7 @@ class ProgramCacheTest {
     @Test
     void aFolderWithContentOnAnEntrysNameIsLeftAloneAndTheProgramStillBuilds() throws IOException {
         DeviceInfo info = OpenClTestSupport.deviceInfo();
-        System.setProperty("clnn.kernelCacheDir", cacheDir.toString());
+        IsolatedStores.useKernelCacheDir(cacheDir);
         Path entry = newEntryAfter(() -> {
             try (ClDevice d = ClDevice.open(info)) {
                 d.build("relu.cl", "");
@@ -123,7 +124,7 @@ class ProgramCacheTest {
             throws IOException, InterruptedException {
         OpenClTestSupport.deviceInfo();
         String selector = OpenClTestSupport.selector();
-        ChildJvm child = new ChildJvm().environment("CLNN_KERNEL_CACHE_DIR", cacheDir.toString());
+        ChildJvm child = new ChildJvm(DeviceWorkloads.class).environment("CLNN_KERNEL_CACHE_DIR", cacheDir.toString());
         ChildJvm.Result first = child.run(work, "relu", selector);
         assertEquals(0, first.exitCode(), first.output());
         List<Path> entries = entries();
@@ -142,8 +143,8 @@ class ProgramCacheTest {
     @Test
     void theDiskCacheCanBeSwitchedOff() throws IOException {
         DeviceInfo info = OpenClTestSupport.deviceInfo();
-        System.setProperty("clnn.kernelCacheDir", cacheDir.toString());
-        System.setProperty("clnn.kernelCache", "off");
+        IsolatedStores.useKernelCacheDir(cacheDir);
+        IsolatedStores.kernelCacheOff();
         try (ClDevice d = ClDevice.open(info)) {
             d.build("relu.cl", "");
         }
@@ -155,7 +156,7 @@ class ProgramCacheTest {
             throws IOException, InterruptedException {
         OpenClTestSupport.deviceInfo();
         // In a child JVM: the compiler writes its error count to the process's stderr.
-        ChildJvm.Result result = new ChildJvm().environment("CLNN_KERNEL_CACHE", "off")
+        ChildJvm.Result result = new ChildJvm(DeviceWorkloads.class).environment("CLNN_KERNEL_CACHE", "off")
                 .run(work, "build-failing", OpenClTestSupport.selector(), "gemm_gpu.cl", "-DMWG=not_a_number");
         assertEquals(0, result.exitCode(), result.output());
         List<String> lines = result.stdout().lines().toList();

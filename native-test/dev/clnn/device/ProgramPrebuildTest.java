@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.KernelFile;
 import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.fixtures.ChildJvm;
+import dev.clnn.fixtures.IsolatedStores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,14 +32,13 @@ class ProgramPrebuildTest {
 
     @AfterEach
     void restoreSettings() {
-        System.clearProperty("clnn.kernelCacheDir");
-        System.clearProperty("clnn.kernelCache");
+        IsolatedStores.resetKernelCache();
     }
 
     @Test
     void filesPrebuiltTogetherAreOneBuildAndOneCacheEntryThatTheNextProcessLoads() throws Exception {
         DeviceInfo info = OpenClTestSupport.deviceInfo();
-        System.setProperty("clnn.kernelCacheDir", cacheDir.toString());
+        IsolatedStores.useKernelCacheDir(cacheDir);
         List<ProgramSpec> specs = List.of(new ProgramSpec("relu.cl", ""), new ProgramSpec("sgd.cl", ""));
         try (ClDevice first = ClDevice.open(info)) {
             first.prebuild(specs);
@@ -58,7 +59,7 @@ class ProgramPrebuildTest {
     @Test
     void everyKernelFileBuildsInOneProgramWithTheOthers() throws Exception {
         DeviceInfo info = OpenClTestSupport.deviceInfo();
-        System.setProperty("clnn.kernelCache", "off");
+        IsolatedStores.kernelCacheOff();
         List<ProgramSpec> all = Arrays.stream(KernelFile.values()).map(f -> new ProgramSpec(f.fileName(), ""))
                 .toList();
         try (ClDevice d = ClDevice.open(info)) {
@@ -75,7 +76,7 @@ class ProgramPrebuildTest {
     @Test
     void twoThreadsAskingForTheSameProgramGetOneBuild() throws Exception {
         DeviceInfo info = OpenClTestSupport.deviceInfo();
-        System.setProperty("clnn.kernelCache", "off");
+        IsolatedStores.kernelCacheOff();
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try (ClDevice d = ClDevice.open(info)) {
@@ -99,7 +100,7 @@ class ProgramPrebuildTest {
     @Test
     void aProgramAskedForAfterItsBackgroundBuildIsNotBuiltAgain() throws Exception {
         DeviceInfo info = OpenClTestSupport.deviceInfo();
-        System.setProperty("clnn.kernelCache", "off");
+        IsolatedStores.kernelCacheOff();
         try (ClDevice d = ClDevice.open(info)) {
             d.prebuild(List.of(new ProgramSpec("relu.cl", "")));
             d.awaitPrebuilds();
@@ -112,7 +113,7 @@ class ProgramPrebuildTest {
     @Test
     void aDeviceClosedWhileProgramsBuildInTheBackgroundClosesCleanly() {
         DeviceInfo info = OpenClTestSupport.deviceInfo();
-        System.setProperty("clnn.kernelCache", "off");
+        IsolatedStores.kernelCacheOff();
         ClDevice d = ClDevice.open(info);
         // Each alone (same file, other options), so several builds are queued when close() comes.
         d.prebuild(List.of(new ProgramSpec("relu.cl", "-DA=1"), new ProgramSpec("relu.cl", "-DA=2"),
@@ -129,7 +130,7 @@ class ProgramPrebuildTest {
             throws IOException, InterruptedException {
         OpenClTestSupport.deviceInfo();
         // In a child JVM: the compiler writes its error count to the process's stderr.
-        ChildJvm.Result result = new ChildJvm().environment("CLNN_KERNEL_CACHE", "off")
+        ChildJvm.Result result = new ChildJvm(DeviceWorkloads.class).environment("CLNN_KERNEL_CACHE", "off")
                 .run(work, "prebuild-failing", OpenClTestSupport.selector(), "gemm_gpu.cl", "-DMWG=not_a_number", "alone");
         assertEquals(0, result.exitCode(), result.output());
         List<String> lines = result.stdout().lines().toList();
@@ -142,7 +143,7 @@ class ProgramPrebuildTest {
     void aCombinedBuildThatFailsLeavesTheGoodFilesWorkingAndBlamesTheBadOne(@TempDir Path work)
             throws IOException, InterruptedException {
         OpenClTestSupport.deviceInfo();
-        ChildJvm.Result result = new ChildJvm().environment("CLNN_KERNEL_CACHE", "off")
+        ChildJvm.Result result = new ChildJvm(DeviceWorkloads.class).environment("CLNN_KERNEL_CACHE", "off")
                 .run(work, "prebuild-failing", OpenClTestSupport.selector(), "gemm_gpu.cl", "-DMWG=not_a_number", "with-relu");
         assertEquals(0, result.exitCode(), result.output());
         List<String> lines = result.stdout().lines().toList();

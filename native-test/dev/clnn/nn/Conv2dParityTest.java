@@ -1,8 +1,9 @@
 package dev.clnn.nn;
 
-import dev.clnn.backend.Backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.clnn.check.Tolerances;
+import dev.clnn.backend.Backend;
 import dev.clnn.backend.Conv2dShape;
 import dev.clnn.backend.ConvAlgorithm;
 import dev.clnn.backend.ConvPolicy;
@@ -10,6 +11,7 @@ import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.Tensor;
 import dev.clnn.backend.TestArrays;
+import dev.clnn.check.SeededData;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,13 +23,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Tag("opencl")
 class Conv2dParityTest {
-    /**
-     * The GEMMs accumulate cin·k·k ≤ 400 terms (forward), n·P ≤ 50176 terms (weight gradient; the direct kernel's
-     * blocked float sums likewise) in float against double: ~√K·2^-24 ≤ 1e-5 relative; see the backend's GEMM
-     * tolerance.
-     */
-    private static final double TOLERANCE = 2e-5;
-
     @ParameterizedTest
     @EnumSource(ConvAlgorithm.class)
     void convForwardAndAllGradientsMatchTheReference(ConvAlgorithm algorithm) {
@@ -41,14 +36,14 @@ class Conv2dParityTest {
             Conv2dShape s = Conv2dShape.square(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
             assertEquals(algorithm.supports(s) ? algorithm : ConvAlgorithm.IM2COL_GEMM, cl.convAlgorithm(s));
             SplittableRandom random = new SplittableRandom(seed);
-            float[] x = TestArrays.uniform(random, s.inputSize(), -1, 1);
-            float[] dy = TestArrays.uniform(random, s.outputSize(), -1, 1);
+            float[] x = SeededData.uniform(random, s.inputSize(), -1, 1);
+            float[] dy = SeededData.uniform(random, s.outputSize(), -1, 1);
             float[][] expected = run(cpu, s, x, dy, seed);
             float[][] actual = run(cl, s, x, dy, seed);
             String[] names = {"y", "dx", "dW", "db"};
             for (int i = 0; i < names.length; i++) {
                 TestArrays.assertClose("conv " + algorithm + " " + names[i] + " " + s + " seed=" + seed, actual[i], expected[i],
-                        TOLERANCE);
+                        Tolerances.CONV_LAYER);
             }
         }
     }

@@ -1,11 +1,13 @@
 package dev.clnn.nn;
 
+import dev.clnn.check.Tolerances;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.PoisonedBackend;
 import dev.clnn.backend.Tensor;
 import dev.clnn.backend.TestArrays;
+import dev.clnn.check.SeededData;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
 import java.util.ArrayList;
@@ -23,19 +25,13 @@ import org.junit.jupiter.api.Test;
 class OpenClTrainStepParityTest {
     private static final long SEED = 99L;
     private static final int STEPS = 2;
-    /**
-     * Each step's GEMMs (K ≤ 17) and the softmax are within 1e-6 of the reference (see the GEMM and softmax
-     * tolerances); a second step starts from parameters that already differ by that much and the learning rate 0.5
-     * passes the difference on undamped, so two steps stay under 1e-5 relative.
-     */
-    private static final double TOLERANCE = 1e-5;
 
     /** The named results of {@link #STEPS} steps of a (max pool, flatten, linear, relu, linear) + xent model. */
     private static List<Named> train(Backend backend) {
         SplittableRandom r = new SplittableRandom(SEED);
         int n = 7;
-        float[] x = TestArrays.uniform(r, n * 2 * 4 * 4, -1, 1);
-        int[] labels = TestArrays.labels(r, n, 3);
+        float[] x = SeededData.uniform(r, n * 2 * 4 * 4, -1, 1);
+        int[] labels = SeededData.labels(r, n, 3);
         List<Named> out = new ArrayList<>();
         try (Sequential model = new Sequential(List.of(new MaxPool2d(backend, 2, 2, 0), new Flatten(),
                 new Linear(backend, 8, 17, r), new ReLU(backend), new Linear(backend, 17, 3, r)));
@@ -68,7 +64,7 @@ class OpenClTrainStepParityTest {
         List<Named> actual = train(PoisonedBackend.wrap(OpenClTestSupport.backend()));
         for (int i = 0; i < expected.size(); i++) {
             TestArrays.assertClose(expected.get(i).name() + ", seed " + SEED, actual.get(i).values(),
-                    expected.get(i).values(), TOLERANCE);
+                    expected.get(i).values(), Tolerances.TRAIN_STEPS);
         }
     }
 

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.data.DatasetSplit;
+import dev.clnn.fixtures.NullOutput;
+import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.model.ModelSpec;
-import dev.clnn.train.BandedDigits;
 import dev.clnn.train.CheckpointOptions;
 import dev.clnn.train.StopRequest;
 import dev.clnn.train.TrainOptions;
@@ -61,8 +62,8 @@ class TwoPoclDevicesResumeTest {
     // Mid-epoch, and the first epoch's last step (7 steps an epoch, the last of 4 samples: shards of 2 and 2).
     @ValueSource(ints = {3, 7})
     void aStoppedTwoDeviceRunResumesBitForBit(int stopStep) throws IOException {
-        DatasetSplit data = BandedDigits.split();
-        PrintStream quiet = BandedDigits.quiet();
+        DatasetSplit data = SyntheticData.bandedDigits();
+        PrintStream quiet = NullOutput.printStream();
         Path whole = Files.createDirectories(tmp.resolve("whole"));
         new Trainer(twoDevices(), options(whole), CheckpointOptions.none(), new StopRequest(), quiet, false).run(data);
 

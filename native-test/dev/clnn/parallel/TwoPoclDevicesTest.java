@@ -4,7 +4,6 @@ import static dev.clnn.parallel.ParallelRuns.assertReplicasEqual;
 import static dev.clnn.parallel.ParallelRuns.assertSameTraining;
 import static dev.clnn.parallel.ParallelRuns.initial;
 import static dev.clnn.parallel.ParallelRuns.options;
-import static dev.clnn.parallel.ParallelRuns.randomData;
 import static dev.clnn.parallel.ParallelRuns.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,13 +16,12 @@ import dev.clnn.backend.Backends;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
+import dev.clnn.fixtures.NullOutput;
+import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.train.Evaluation;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +67,7 @@ class TwoPoclDevicesTest {
     @Test
     void kStepsOnTwoDevicesEqualKStepsOnOne() {
         TrainOptions o = options(MODEL, 64, 7);
-        Dataset data = randomData(300, 50, 10, 11);
+        Dataset data = SyntheticData.uniform(300, 50, 10, 11);
         ParallelRuns.Result one = train(List.of(device0), o, data, 4);
         ParallelRuns.Result two = train(List.of(device0, device1), o, data, 4);
         assertSameTraining(one, two, initial(o), "two POCL devices");
@@ -80,7 +78,7 @@ class TwoPoclDevicesTest {
     void anOddBatchAndAShortLastBatchSplitOverTwoDevices() {
         // 101 samples in batches of 37: shards 19/18, 19/18 and 14/13.
         TrainOptions o = options(MODEL, 37, 3);
-        Dataset data = randomData(101, 50, 10, 5);
+        Dataset data = SyntheticData.uniform(101, 50, 10, 5);
         ParallelRuns.Result one = train(List.of(device0), o, data, 3);
         ParallelRuns.Result two = train(List.of(device0, device1), o, data, 3);
         assertSameTraining(one, two, initial(o), "two POCL devices, batch 37");
@@ -90,7 +88,7 @@ class TwoPoclDevicesTest {
     @Test
     void anOpenClDeviceAndTheCpuReferenceTrainAsOneDevice() {
         TrainOptions o = options(MODEL, 64, 8);
-        Dataset data = randomData(200, 50, 10, 3);
+        Dataset data = SyntheticData.uniform(200, 50, 10, 3);
         try (CpuBackend cpu = new CpuBackend()) {
             ParallelRuns.Result one = train(List.of(device0), o, data, 3);
             ParallelRuns.Result mixed = train(List.of(device0, cpu), o, data, 3);
@@ -102,11 +100,11 @@ class TwoPoclDevicesTest {
 
     @Test
     void oneDeviceTrainsBitForBitAsTheSingleDeviceTrainer(@TempDir Path dir) throws IOException {
-        DatasetSplit data = new DatasetSplit(randomData(150, 50, 10, 21), randomData(40, 50, 10, 22));
+        DatasetSplit data = new DatasetSplit(SyntheticData.uniform(150, 50, 10, 21), SyntheticData.uniform(40, 50, 10, 22));
         Path single = dir.resolve("single.safetensors");
         Path parallel = dir.resolve("parallel.safetensors");
-        Evaluation a = new Trainer(device0, saving(single), quietOut(), false).run(data);
-        Evaluation b = new Trainer(DataParallelStep.factory(List.of(device0)), saving(parallel), quietOut(), false)
+        Evaluation a = new Trainer(device0, saving(single), NullOutput.printStream(), false).run(data);
+        Evaluation b = new Trainer(DataParallelStep.factory(List.of(device0)), saving(parallel), NullOutput.printStream(), false)
                 .run(data);
         assertEquals(a, b);
         assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(parallel),
@@ -117,7 +115,7 @@ class TwoPoclDevicesTest {
     void aDeviceFailingMidStepIsNamedAndNothingHangs() {
         // 5 GEMM calls per replica and step (2 forward, 3 backward): call 9 is in step 2's backward pass.
         TrainOptions o = options(MODEL, 32, 1);
-        Dataset data = randomData(200, 50, 10, 1);
+        Dataset data = SyntheticData.uniform(200, 50, 10, 1);
         List<Backend> backends = List.of(device0, FailingBackend.failingAt(device1, "gemm", 9));
         DeviceFailedException e = assertTimeoutPreemptively(NO_HANG, () -> assertThrows(DeviceFailedException.class,
                 () -> train(backends, o, data, 4)));
@@ -132,9 +130,5 @@ class TwoPoclDevicesTest {
         TrainOptions o = options(MODEL, 32, 4);
         return new TrainOptions(o.model(), null, 2, o.batch(), o.lr(), o.momentum(), o.nesterov(), o.weightDecay(),
                 "cosine", 3, o.seed(), file, null, null, true, true);
-    }
-
-    private static PrintStream quietOut() {
-        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.SeededData;
 import dev.clnn.device.ClDevice;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
@@ -39,10 +40,7 @@ class SoakTest {
             ClDevice device = cl.device();
             assertEquals(0, device.liveBuffers());
             SplittableRandom random = new SplittableRandom(5);
-            float[] x = new float[8 * 12];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) random.nextDouble(-1, 1);
-            }
+            float[] x = SeededData.uniform(random, 8 * 12);
             long afterFirst = -1;
             long cachedAfterSecond = -1;
             try (Sequential model = Models.build(cl, ModelSpec.parse("linear(12,16),relu,linear(16,4)"), 1);

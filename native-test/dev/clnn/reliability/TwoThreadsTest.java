@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.SeededData;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Param;
@@ -49,14 +50,8 @@ class TwoThreadsTest {
     /** A small CNN trained for a few hundred steps on seeded data; returns its parameters. */
     private static List<float[]> train(Backend be, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        float[] x = new float[16 * 1 * 8 * 8];
-        int[] y = new int[16];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextDouble(-1, 1);
-        }
-        for (int i = 0; i < y.length; i++) {
-            y[i] = random.nextInt(5);
-        }
+        float[] x = SeededData.uniform(random, 16 * 1 * 8 * 8);
+        int[] y = SeededData.labels(random, 16, 5);
         ModelSpec spec = ModelSpec.parse("conv(1,4,3,1,1),relu,maxpool(2),flatten,linear(64,5)");
         try (Sequential model = Models.build(be, spec, seed);
                 SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(be);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.data.DatasetSplit;
+import dev.clnn.fixtures.NullOutput;
+import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.model.ModelSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,8 +33,8 @@ class OpenClResumeTest {
     @ValueSource(ints = {3, 7, 12})
     void aStoppedRunResumesBitForBit(int stopStep) throws IOException {
         Backend backend = OpenClTestSupport.backend();
-        DatasetSplit data = BandedDigits.split();
-        PrintStream quiet = BandedDigits.quiet();
+        DatasetSplit data = SyntheticData.bandedDigits();
+        PrintStream quiet = NullOutput.printStream();
         Path whole = Files.createDirectories(tmp.resolve("whole"));
         new Trainer(backend, options(whole), CheckpointOptions.none(), new StopRequest(), quiet, false).run(data);
 

@@ -13,6 +13,7 @@ import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.Tensor;
 import dev.clnn.cli.CliRun;
 import dev.clnn.device.TuningStore;
+import dev.clnn.fixtures.IsolatedStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,12 +41,12 @@ class ConvTunerTest {
     @BeforeEach
     void isolatedStore() {
         OpenClTestSupport.requireDevice();
-        previousDir = TuneTestSupport.useTuningDir(dir);
+        previousDir = IsolatedStores.useTuningDir(dir);
     }
 
     @AfterEach
     void restoreStore() {
-        TuneTestSupport.restore(TuneTestSupport.TUNING_DIR_PROPERTY, previousDir);
+        IsolatedStores.restore(IsolatedStores.TUNING_DIR, previousDir);
     }
 
     @Test

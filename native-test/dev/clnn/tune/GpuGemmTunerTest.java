@@ -14,6 +14,7 @@ import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.cli.CliRun;
 import dev.clnn.device.TuningStore;
+import dev.clnn.fixtures.IsolatedStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -54,14 +55,14 @@ class GpuGemmTunerTest {
     @BeforeEach
     void gemmGpuAndAnIsolatedStore() {
         OpenClTestSupport.requireDevice();
-        previousDir = TuneTestSupport.useTuningDir(dir);
-        previousKernel = TuneTestSupport.swap(KernelTuning.GEMM_KERNEL_PROPERTY, "gpu");
+        previousDir = IsolatedStores.useTuningDir(dir);
+        previousKernel = IsolatedStores.swap(KernelTuning.GEMM_KERNEL_PROPERTY, "gpu");
     }
 
     @AfterEach
     void restore() {
-        TuneTestSupport.restore(TuneTestSupport.TUNING_DIR_PROPERTY, previousDir);
-        TuneTestSupport.restore(KernelTuning.GEMM_KERNEL_PROPERTY, previousKernel);
+        IsolatedStores.restore(IsolatedStores.TUNING_DIR, previousDir);
+        IsolatedStores.restore(KernelTuning.GEMM_KERNEL_PROPERTY, previousKernel);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.cli.CliRun;
 import dev.clnn.device.TuningStore;
+import dev.clnn.fixtures.IsolatedStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,12 +49,12 @@ class TunerTest {
     @BeforeEach
     void isolatedStore() {
         OpenClTestSupport.requireDevice();
-        previousDir = TuneTestSupport.useTuningDir(dir);
+        previousDir = IsolatedStores.useTuningDir(dir);
     }
 
     @AfterEach
     void restoreStore() {
-        TuneTestSupport.restore(TuneTestSupport.TUNING_DIR_PROPERTY, previousDir);
+        IsolatedStores.restore(IsolatedStores.TUNING_DIR, previousDir);
     }
 
     @Test
@@ -67,11 +68,11 @@ class TunerTest {
         // A first run of the same budget into another folder builds the defaults' programs, so the timed run below
         // is not charged for the compiler's first start on a cold cache (tens of seconds on a busy 2-core machine),
         // which no budget logic can foresee.
-        TuneTestSupport.useTuningDir(warmUpDir);
+        IsolatedStores.useTuningDir(warmUpDir);
         CliRun warmUp =
                 CliRun.of("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS), "--quiet");
         assertEquals(0, warmUp.code(), warmUp.out() + warmUp.err());
-        TuneTestSupport.useTuningDir(dir);
+        IsolatedStores.useTuningDir(dir);
         long start = System.nanoTime();
         CliRun tune = CliRun.of("tune", "--device", selector, "--budget", Integer.toString(BUDGET_SECONDS));
         double seconds = (System.nanoTime() - start) / 1e9;

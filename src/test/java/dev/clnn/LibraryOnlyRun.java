@@ -2,8 +2,8 @@ package dev.clnn;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.CpuBackend;
-import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
+import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
@@ -61,17 +61,6 @@ public final class LibraryOnlyRun {
 
     /** 200 training and 60 test samples of 3 classes, class c lighting feature c. */
     private static DatasetSplit separable() {
-        return new DatasetSplit(dataset(200), dataset(60));
-    }
-
-    private static Dataset dataset(int n) {
-        float[] x = new float[n * 4];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = i % 3;
-            x[i * 4 + y[i]] = 1f;
-            x[i * 4 + 3] = (i % 5) / 5f;
-        }
-        return new Dataset(x, y, n, new int[] {4}, 3);
+        return new DatasetSplit(SyntheticData.separable(200), SyntheticData.separable(60));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.data.Safetensors;
+import dev.clnn.fixtures.ChildJvm;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,7 @@ class LibraryWithoutCliDependenciesTest {
     @Test
     void theLibraryTrainsAndSavesWithoutTheCommandLinesLibraries() throws IOException, InterruptedException {
         List<String> classPath = libraryClassPath();
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", String.join(File.pathSeparator, classPath), LibraryOnlyRun.class.getName(), tmp.toString())
+        Process process = new ChildJvm(LibraryOnlyRun.class).classpath(classPath).builder(tmp.toString())
                 .redirectErrorStream(true).start();
         String output;
         try {
@@ -53,8 +53,7 @@ class LibraryWithoutCliDependenciesTest {
 
     /** The test class path without the optional libraries and JUnit: clnn's classes, test classes, JOCL. */
     private static List<String> libraryClassPath() {
-        // Surefire puts the real class path here (java.class.path may be a manifest-only jar).
-        String full = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String full = ChildJvm.testClasspath();
         List<String> kept = new ArrayList<>();
         boolean jocl = false;
         for (String entry : full.split(File.pathSeparator)) {

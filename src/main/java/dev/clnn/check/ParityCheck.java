@@ -1,5 +1,15 @@
 package dev.clnn.check;
 
+import static dev.clnn.check.SeededData.nan;
+import static dev.clnn.check.SeededData.poisoned;
+import static dev.clnn.check.SeededData.poisonedInts;
+import static dev.clnn.check.SeededData.uniform;
+import static dev.clnn.check.Tolerances.AVG_POOL;
+import static dev.clnn.check.Tolerances.CONV_LAYER;
+import static dev.clnn.check.Tolerances.EXACT;
+import static dev.clnn.check.Tolerances.GEMM;
+import static dev.clnn.check.Tolerances.SOFTMAX;
+
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.CpuBackend;
@@ -25,20 +35,6 @@ import java.util.function.Consumer;
  * more depth, this is the part that travels.
  */
 public final class ParityCheck {
-    /** GEMM, K ≤ 1024: a float dot product of K terms errs ~√K·2^-24 ≈ 2e-6 typically against double (the style's 1e-5). */
-    static final double GEMM = 1e-5;
-    /**
-     * Convolution: its GEMMs sum cin·k·k ≤ 400 terms forward and n·outH·outW ≤ 12544 for the weight gradient, in
-     * float against double: ~√K·2^-24 ≤ 1e-5, doubled for the two products a gradient goes through.
-     */
-    static final double CONV = 2e-5;
-    /** Softmax and its loss: float exp/log within a few ulp plus a float sum over the classes (~1e-7 per element). */
-    static final double SOFTMAX = 1e-5;
-    /** Average pooling: the same sum order, but the divisor and the sum round in float. */
-    static final double AVG_POOL = 1e-6;
-    /** ReLU, max pooling and the SGD step do the same float operations in the same order as the reference. */
-    static final double EXACT = 0;
-
     private final Backend device;
     private final Backend cpu = new CpuBackend();
     private final Consumer<ParityComparison> report;
@@ -107,23 +103,8 @@ public final class ParityCheck {
 
     private void gemm(int m, int n, int k, boolean transA, boolean transB, float alpha, float beta) {
         SplittableRandom random = new SplittableRandom(31L * m + 17L * n + k + (transA ? 2 : 0) + (transB ? 1 : 0));
-        float[] a = uniform(random, m * k, 1);
-        float[] b = uniform(random, k * n, 1);
-        float[] c = beta == 0 ? nans(m * n) : uniform(random, m * n, 1);
-        String name = String.format("gemm %s%s %dx%dx%d", transA ? "T" : "N", transB ? "T" : "N", m, n, k)
-                + (beta == 0 ? "" : " beta " + beta);
-        compare(name, run(device, a, b, c, m, n, k, transA, transB, alpha, beta),
-                run(cpu, a, b, beta == 0 ? new float[m * n] : c, m, n, k, transA, transB, alpha, beta), GEMM);
-    }
-
-    private static float[] run(Backend be, float[] a, float[] b, float[] c, int m, int n, int k, boolean transA,
-            boolean transB, float alpha, float beta) {
-        try (Tensor at = be.fromArray(a, transA ? k : m, transA ? m : k);
-                Tensor bt = be.fromArray(b, transB ? n : k, transB ? k : n);
-                Tensor ct = be.fromArray(c, m, n)) {
-            be.gemm(ct, at, bt, transA, transB, m, n, k, alpha, beta);
-            return be.readFloats(ct);
-        }
+        GemmCheck.Case g = new GemmCheck.Case(m, n, k, transA, transB, alpha, beta);
+        compare(GemmCheck.compare(device, g, GemmCheck.Operands.seeded(random, g), GEMM));
     }
 
     /** The layer (im2col, GEMMs, axis swaps, bias) forward and backward; gradients prefilled, as they accumulate. */
@@ -133,16 +114,16 @@ public final class ParityCheck {
         int n = c[0], cin = c[1], h = c[2], w = c[3], cout = c[4], k = c[5], stride = c[6], pad = c[7];
         int outH = (h + 2 * pad - k) / stride + 1;
         int outW = (w + 2 * pad - k) / stride + 1;
-        float[] x = uniform(random, n * cin * h * w, 1);
-        float[] dy = uniform(random, n * cout * outH * outW, 1);
-        float[] dW = uniform(random, cout * cin * k * k, 1);
-        float[] db = uniform(random, cout, 1);
+        float[] x = uniform(random, n * cin * h * w);
+        float[] dy = uniform(random, n * cout * outH * outW);
+        float[] dW = uniform(random, cout * cin * k * k);
+        float[] db = uniform(random, cout);
         float[][] got = conv(device, c, seed, x, dy, dW, db);
         float[][] want = conv(cpu, c, seed, x, dy, dW, db);
         String shape = String.format("conv n%d c%d %dx%d -> %d k%d s%d p%d", n, cin, h, w, cout, k, stride, pad);
         String[] parts = {"y", "dx", "dW", "db"};
         for (int i = 0; i < parts.length; i++) {
-            compare(shape + " " + parts[i], got[i], want[i], CONV);
+            compare(shape + " " + parts[i], got[i], want[i], CONV_LAYER);
         }
     }
 
@@ -164,12 +145,12 @@ public final class ParityCheck {
         SplittableRandom random = new SplittableRandom(p.hashCode());
         int in = p.n() * p.c() * p.h() * p.w();
         int out = p.n() * p.c() * p.outH() * p.outW();
-        float[] x = uniform(random, in, 1);
-        float[] dy = uniform(random, out, 1);
+        float[] x = uniform(random, in);
+        float[] dy = uniform(random, out);
         String shape = String.format("n%d c%d %dx%d k%d s%d p%d", p.n(), p.c(), p.h(), p.w(), p.kh(), p.sh(), p.ph());
         try (Tensor xd = device.fromArray(x, in); Tensor dyd = device.fromArray(dy, out);
-                Tensor yd = device.fromArray(nans(out), out); Tensor ad = device.fromArray(poisonedIndices(out), out);
-                Tensor dxd = device.fromArray(nans(in), in);
+                Tensor yd = poisoned(device, out); Tensor ad = poisonedInts(device, out);
+                Tensor dxd = poisoned(device, in);
                 Tensor xc = cpu.fromArray(x, in); Tensor dyc = cpu.fromArray(dy, out); Tensor yc = cpu.empty(DType.F32, out);
                 Tensor ac = cpu.empty(DType.I32, out); Tensor dxc = cpu.empty(DType.F32, in)) {
             device.maxPoolForward(yd, ad, xd, p);
@@ -183,8 +164,8 @@ public final class ParityCheck {
                 cpu.maxPoolBackward(dxc, dyc, ac, null, p);
                 compare("max pool backward " + shape, device.readFloats(dxd), cpu.readFloats(dxc), EXACT);
             }
-            device.write(yd, nans(out));
-            device.write(dxd, nans(in));
+            device.write(yd, nan(out));
+            device.write(dxd, nan(in));
             device.avgPoolForward(yd, xd, p);
             cpu.avgPoolForward(yc, xc, p);
             compare("avg pool forward " + shape, device.readFloats(yd), cpu.readFloats(yc), AVG_POOL);
@@ -196,10 +177,10 @@ public final class ParityCheck {
 
     private void relu(int count) {
         SplittableRandom random = new SplittableRandom(count);
-        float[] x = uniform(random, count, 1);
-        float[] dy = uniform(random, count, 1);
+        float[] x = uniform(random, count);
+        float[] dy = uniform(random, count);
         try (Tensor xd = device.fromArray(x, count); Tensor dyd = device.fromArray(dy, count);
-                Tensor yd = device.fromArray(nans(count), count); Tensor dxd = device.fromArray(nans(count), count);
+                Tensor yd = poisoned(device, count); Tensor dxd = poisoned(device, count);
                 Tensor xc = cpu.fromArray(x, count); Tensor dyc = cpu.fromArray(dy, count);
                 Tensor yc = cpu.empty(DType.F32, count); Tensor dxc = cpu.empty(DType.F32, count)) {
             device.reluForward(yd, xd, count);
@@ -214,12 +195,12 @@ public final class ParityCheck {
     /** Logits in [-scale, scale]: scale 30 checks that the row maximum is subtracted before exp. */
     private void softmaxXent(int n, int classes, float scale) {
         SplittableRandom random = new SplittableRandom(n * 1009L + classes);
-        float[] logits = uniform(random, n * classes, scale);
+        float[] logits = uniform(random, n * classes, -scale, scale);
         int[] labels = random.ints(n, 0, classes).toArray();
         String shape = n + "x" + classes + " logits ±" + (int) scale;
         try (Tensor ld = device.fromArray(logits, n, classes); Tensor yd = device.fromArray(labels, n);
-                Tensor lossd = device.fromArray(nans(1), 1); Tensor pd = device.fromArray(nans(n * classes), n, classes);
-                Tensor dd = device.fromArray(nans(n * classes), n, classes);
+                Tensor lossd = poisoned(device, 1); Tensor pd = poisoned(device, n, classes);
+                Tensor dd = poisoned(device, n, classes);
                 Tensor lc = cpu.fromArray(logits, n, classes); Tensor yc = cpu.fromArray(labels, n);
                 Tensor lossc = cpu.empty(DType.F32, 1); Tensor pc = cpu.empty(DType.F32, n, classes);
                 Tensor dc = cpu.empty(DType.F32, n, classes)) {
@@ -236,9 +217,9 @@ public final class ParityCheck {
     /** One step; the parameters and the momentum buffer are updated in place, so both start from the same values. */
     private void sgd(int count, SgdHyper hyper, boolean firstStep) {
         SplittableRandom random = new SplittableRandom(count + (long) Float.floatToIntBits(hyper.lr()));
-        float[] w = uniform(random, count, 1);
-        float[] g = uniform(random, count, 1);
-        float[] b = uniform(random, count, 1);
+        float[] w = uniform(random, count);
+        float[] g = uniform(random, count);
+        float[] b = uniform(random, count);
         boolean momentum = hyper.momentum() != 0;
         String name = String.format("sgd %d lr %s momentum %s%s%s", count, hyper.lr(), hyper.momentum(),
                 hyper.nesterov() ? " nesterov" : "", firstStep ? " first step" : "");
@@ -261,26 +242,5 @@ public final class ParityCheck {
     private void compare(ParityComparison result) {
         results.add(result);
         report.accept(result);
-    }
-
-    private static float[] uniform(SplittableRandom random, int count, float scale) {
-        float[] a = new float[count];
-        for (int i = 0; i < count; i++) {
-            a[i] = (float) random.nextDouble(-scale, scale);
-        }
-        return a;
-    }
-
-    private static float[] nans(int count) {
-        float[] a = new float[count];
-        Arrays.fill(a, Float.NaN);
-        return a;
-    }
-
-    /** -1 everywhere: an argmax the kernel never writes differs from the reference's. */
-    private static int[] poisonedIndices(int count) {
-        int[] a = new int[count];
-        Arrays.fill(a, -1);
-        return a;
     }
 }

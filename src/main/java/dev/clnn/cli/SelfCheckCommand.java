@@ -2,6 +2,7 @@ package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.check.ParityCheck;
+import dev.clnn.check.Tolerances;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "selfcheck", sortOptions = false,
         description = "Multiplies two random n×n matrices on the device, compares the product with the CPU reference"
             + " and prints the relative error and GFLOP/s. Exits with 1 when the error is above "
-            + GemmSelfCheck.TOLERANCE + ".",
+            + Tolerances.GEMM + ".",
         footer = {"  clnn selfcheck", "  clnn selfcheck --n 1024 --device opencl:0:0", "  clnn selfcheck --full"})
 final class SelfCheckCommand implements Callable<Integer> {
     private final PrintStream out;
@@ -46,7 +47,7 @@ final class SelfCheckCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "gemm %dx%d·%dx%d on %s: relative error %.2e vs CPU reference, %.1f GFLOP/s%n",
                     size, size, size, size, backend.name(), r.relativeError(), r.gflops());
             if (!r.passed()) {
-                out.println("SELF-CHECK FAILED: error above " + GemmSelfCheck.TOLERANCE);
+                out.println("SELF-CHECK FAILED: error above " + Tolerances.GEMM);
                 return 1;
             }
             out.println("self-check passed");

@@ -1,7 +1,7 @@
 package dev.clnn.tune;
 
-import static dev.clnn.tune.CheckData.nan;
-import static dev.clnn.tune.CheckData.values;
+import static dev.clnn.check.SeededData.nan;
+import static dev.clnn.check.SeededData.uniform;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.ConvAlgorithm;
@@ -10,6 +10,7 @@ import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Errors;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.Tolerances;
 import dev.clnn.nn.Conv2d;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -27,14 +28,6 @@ import java.util.SplittableRandom;
  * backend with the algorithm forced, so the timing covers the layout copies and bias pass each algorithm needs.
  */
 final class ConvFamily implements TunableFamily<ConvAlgorithm> {
-    /**
-     * Relative L2 error of fp32 sums against the reference's: the longest sums are the parameter gradients' over
-     * n·outH·outW ≤ 429 terms in the checks, whose rounding differs by about √429·2⁻²⁴ ≈ 1.2e-6 for another summation
-     * order (the direct kernel's slices, the GEMM's blocks and split-K); 1e-5 leaves a factor 8. A wrong tap, channel,
-     * stride or padding gives errors of order 1.
-     */
-    static final double TOLERANCE = 1e-5;
-
     /**
      * One forward and full backward pass of {@code layer} (built on a backend forcing {@code algorithm}): returns y and
      * dx; the parameter gradients accumulate in the layer. Tests put a wrong one here to see it rejected.
@@ -158,10 +151,10 @@ final class ConvFamily implements TunableFamily<ConvAlgorithm> {
         int yCount = l.n() * l.cout() * l.outH() * l.outW();
         int[] xShape = {l.n(), l.cin(), l.h(), l.w()};
         int[] yShape = {l.n(), l.cout(), l.outH(), l.outW()};
-        float[] x = values(random, xCount);
-        float[] dy = values(random, yCount);
-        float[] dw0 = values(random, l.cout() * l.cin() * l.k() * l.k());
-        float[] db0 = values(random, l.cout());
+        float[] x = uniform(random, xCount);
+        float[] dy = uniform(random, yCount);
+        float[] dw0 = uniform(random, l.cout() * l.cin() * l.k() * l.k());
+        float[] db0 = uniform(random, l.cout());
         Backend device = forced.get(config);
         try (Conv2d layer = l.open(device, seed); Conv2d reference = l.open(cpu, seed);
                 Tensor nx = device.fromArray(nan(xCount), xShape); Tensor ndy = device.fromArray(nan(yCount), yShape);
@@ -204,7 +197,7 @@ final class ConvFamily implements TunableFamily<ConvAlgorithm> {
 
     @Override
     public double tolerance() {
-        return TOLERANCE;
+        return Tolerances.CONV_TUNING;
     }
 
     @Override
@@ -234,9 +227,9 @@ final class ConvFamily implements TunableFamily<ConvAlgorithm> {
             SplittableRandom random = new SplittableRandom(7);
             for (Layer l : WORKLOAD) {
                 layers.add(l.open(backend, 1));
-                inputs.add(backend.fromArray(values(random, l.n() * l.cin() * l.h() * l.w()), l.n(), l.cin(),
+                inputs.add(backend.fromArray(uniform(random, l.n() * l.cin() * l.h() * l.w()), l.n(), l.cin(),
                         l.h(), l.w()));
-                gradients.add(backend.fromArray(values(random, l.n() * l.cout() * l.outH() * l.outW()), l.n(),
+                gradients.add(backend.fromArray(uniform(random, l.n() * l.cout() * l.outH() * l.outW()), l.n(),
                         l.cout(), l.outH(), l.outW()));
             }
         }

@@ -1,12 +1,14 @@
 package dev.clnn.tune;
 
 import dev.clnn.backend.ConfiguredGemm;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.GemmClass;
 import dev.clnn.backend.GemmConfig;
 import dev.clnn.backend.KernelTuning;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.GemmCheck;
+import dev.clnn.check.GemmCheck.Case;
+import dev.clnn.check.Tolerances;
 import dev.clnn.tune.GemmOperands.Shape;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,12 +24,6 @@ import java.util.Map;
  * belong where) and, for the first two, a square: 256² for small, 1024² for large.
  */
 final class GemmFamily implements TunableFamily<GemmConfig> {
-    /**
-     * fp32 products over K ≤ 300 (the longest check) against the reference's ordered sum: each element's rounding
-     * error grows like √K·2⁻²⁴ ≈ 1e-6 for a different summation order (split-K, vector lanes), so 1e-5 leaves a
-     * factor 10; a wrong block, index or transposition gives errors of order 1.
-     */
-    static final double TOLERANCE = 1e-5;
 
     /** How a product is computed with a configuration; tests put a wrong one here to see it rejected. */
     @FunctionalInterface
@@ -43,7 +39,6 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
     private final Product product;
     private final KernelTuning defaults;
     private final GemmOperands operands;
-    private final GemmCheck check;
 
     /**
      * @param width the vector width of the candidates (4, 8 or 16), or 0 for the device's own
@@ -57,7 +52,6 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
         this.backend = backend;
         this.width = width == 0 ? GemmConfig.nativeWidth(backend.device().info()) : width;
         this.product = product;
-        this.check = new GemmCheck(backend, new CpuBackend());
         this.defaults = KernelTuning.forDevice(backend.device().info(), null);
         this.operands = new GemmOperands(backend, WORKLOADS.values().stream().flatMap(List::stream).toList());
     }
@@ -167,16 +161,17 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
      */
     @Override
     public double check(GemmConfig config) {
-        // m, n, k, transpositions (bit 0: A, bit 1: B), beta
-        int[][] cases = {{37, 53, 61, 0, 0}, {37, 53, 61, 1, 0}, {37, 53, 61, 2, 0}, {37, 53, 61, 3, 0},
-            {5, 7, 300, 2, 1}, {1, 1, 1, 0, 0}};
-        return check.worst(cases, (c, a, b, transA, transB, m, n, k, alpha, beta)
-                -> product.gemm(config, c, a, b, transA, transB, m, n, k, alpha, beta));
+        List<Case> cases = List.of(new Case(37, 53, 61, false, false, 0.5f, 0),
+                new Case(37, 53, 61, true, false, 0.5f, 0), new Case(37, 53, 61, false, true, 0.5f, 0),
+                new Case(37, 53, 61, true, true, 0.5f, 0), new Case(5, 7, 300, false, true, 0.5f, 1),
+                new Case(1, 1, 1, false, false, 0.5f, 0));
+        return GemmCheck.worst(backend, (c, a, b, transA, transB, m, n, k, alpha, beta)
+                -> product.gemm(config, c, a, b, transA, transB, m, n, k, alpha, beta), cases);
     }
 
     @Override
     public double tolerance() {
-        return TOLERANCE;
+        return Tolerances.GEMM;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.clnn.tune;
 
-import static dev.clnn.tune.CheckData.values;
+import static dev.clnn.check.SeededData.uniform;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.DType;
@@ -68,6 +68,6 @@ final class GemmOperands implements AutoCloseable {
     }
 
     private static Tensor upload(Backend backend, SplittableRandom random, int count) {
-        return backend.fromArray(values(random, count), count);
+        return backend.fromArray(uniform(random, count), count);
     }
 }

@@ -1,11 +1,13 @@
 package dev.clnn.tune;
 
 import dev.clnn.backend.ConfiguredGpuGemm;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.GpuGemmConfig;
 import dev.clnn.backend.KernelTuning;
 import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.GemmCheck;
+import dev.clnn.check.GemmCheck.Case;
+import dev.clnn.check.Tolerances;
 import dev.clnn.device.DeviceInfo;
 import dev.clnn.tune.GemmOperands.Shape;
 import java.time.Duration;
@@ -26,12 +28,6 @@ final class GpuGemmFamily implements TunableFamily<GpuGemmConfig> {
     /** The family's only class: gemm_gpu has one configuration for every shape. */
     static final String CLASS = KernelTuning.GPU_GEMM_CLASS;
     /**
-     * fp32 products over K ≤ 97 (the longest check) against the reference's ordered sum: each element's rounding
-     * error grows like √K·2⁻²⁴ ≈ 6e-7 for a different order or fused multiply-adds, so 1e-5 leaves a factor 15; a
-     * wrong tile, index or transposition gives errors of order 1.
-     */
-    static final double TOLERANCE = 1e-5;
-    /**
      * Below this budget the square is 256² and W2's batch-256 layers are left out: on a slow device (POCL runs
      * gemm_gpu at 1-10 GFLOP/s) the full workload's rounds alone would use a tiny budget up.
      */
@@ -50,7 +46,6 @@ final class GpuGemmFamily implements TunableFamily<GpuGemmConfig> {
     private final List<Shape> workload;
     private final GpuGemmConfig defaultConfig;
     private final GemmOperands operands;
-    private final GemmCheck check;
 
     /** @param budget the family's share of the tuning budget, which sizes the workload */
     GpuGemmFamily(OpenClBackend backend, Duration budget) {
@@ -61,7 +56,6 @@ final class GpuGemmFamily implements TunableFamily<GpuGemmConfig> {
         this.backend = backend;
         this.info = backend.device().info();
         this.product = product;
-        this.check = new GemmCheck(backend, new CpuBackend());
         this.workload = workload(budget.toMillis() / 1e3 >= FULL_WORKLOAD_SECONDS);
         this.defaultConfig = KernelTuning.forDevice(info, null).gpuGemm();
         this.operands = new GemmOperands(backend, workload);
@@ -155,16 +149,17 @@ final class GpuGemmFamily implements TunableFamily<GpuGemmConfig> {
      */
     @Override
     public double check(GpuGemmConfig config) {
-        // m, n, k, transpositions (bit 0: A, bit 1: B), beta
-        int[][] cases = {{37, 53, 61, 0, 0}, {37, 53, 61, 1, 0}, {37, 53, 61, 2, 0}, {37, 53, 61, 3, 0},
-            {131, 139, 97, 0, 1}, {131, 139, 97, 3, 1}, {1, 1, 1, 0, 0}};
-        return check.worst(cases, (c, a, b, transA, transB, m, n, k, alpha, beta)
-                -> product.gemm(config, c, a, b, transA, transB, m, n, k, alpha, beta));
+        List<Case> cases = List.of(new Case(37, 53, 61, false, false, 0.5f, 0),
+                new Case(37, 53, 61, true, false, 0.5f, 0), new Case(37, 53, 61, false, true, 0.5f, 0),
+                new Case(37, 53, 61, true, true, 0.5f, 0), new Case(131, 139, 97, false, false, 0.5f, 1),
+                new Case(131, 139, 97, true, true, 0.5f, 1), new Case(1, 1, 1, false, false, 0.5f, 0));
+        return GemmCheck.worst(backend, (c, a, b, transA, transB, m, n, k, alpha, beta)
+                -> product.gemm(config, c, a, b, transA, transB, m, n, k, alpha, beta), cases);
     }
 
     @Override
     public double tolerance() {
-        return TOLERANCE;
+        return Tolerances.GEMM;
     }
 
     @Override

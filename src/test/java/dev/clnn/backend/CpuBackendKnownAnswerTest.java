@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.check.SeededData;
 import org.junit.jupiter.api.Test;
 
 /** Hand-computed answers for every op of the CPU reference: parity alone cannot catch a bug both backends share. */
@@ -24,7 +25,7 @@ class CpuBackendKnownAnswerTest {
         float[] expected = {58, 64, 139, 154};
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
-                Tensor c = TestArrays.poisoned(cpu, 2, 2);
+                Tensor c = SeededData.poisoned(cpu, 2, 2);
                 cpu.gemm(c, t(ta ? aT : a, ta ? 3 : 2, ta ? 2 : 3), t(tb ? bT : b, tb ? 2 : 3, tb ? 3 : 2), ta, tb,
                         2, 2, 3, 1f, 0f);
                 assertArrayEquals(expected, cpu.readFloats(c), "transA=" + ta + " transB=" + tb);
@@ -63,16 +64,16 @@ class CpuBackendKnownAnswerTest {
         // x = 1..9 as 3x3; 2x2 kernel, stride 1, padding 0: four patches, one column each.
         float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
         Conv2dShape s = Conv2dShape.square(1, 1, 3, 3, 1, 2, 1, 0);
-        Tensor col = TestArrays.poisoned(cpu, 4, 4);
+        Tensor col = SeededData.poisoned(cpu, 4, 4);
         cpu.im2col(col, t(x, 1, 1, 3, 3), s);
         // rows: taps (0,0), (0,1), (1,0), (1,1); columns: output pixels in raster order
         assertArrayEquals(new float[] {1, 2, 4, 5, 2, 3, 5, 6, 4, 5, 7, 8, 5, 6, 8, 9}, cpu.readFloats(col));
-        Tensor padded = TestArrays.poisoned(cpu, 4, 4);
+        Tensor padded = SeededData.poisoned(cpu, 4, 4);
         cpu.im2col(padded, t(new float[] {7}, 1, 1, 1, 1), Conv2dShape.square(1, 1, 1, 1, 1, 2, 1, 1));
         // A 1x1 input padded to 3x3: each 2x2 window sees the 7 at a different tap.
         assertArrayEquals(new float[] {0, 0, 0, 7, 0, 0, 7, 0, 0, 7, 0, 0, 7, 0, 0, 0},
                 cpu.readFloats(padded));
-        Tensor dx = TestArrays.poisoned(cpu, 1, 1, 3, 3);
+        Tensor dx = SeededData.poisoned(cpu, 1, 1, 3, 3);
         float[] ones = new float[16];
         java.util.Arrays.fill(ones, 1f);
         cpu.col2im(dx, t(ones, 4, 4), s);
@@ -82,14 +83,14 @@ class CpuBackendKnownAnswerTest {
 
     @Test
     void swapLeadingAxesTurnsChannelMajorIntoBatchMajor() {
-        Tensor dst = TestArrays.poisoned(cpu, 3, 2, 2);
+        Tensor dst = SeededData.poisoned(cpu, 3, 2, 2);
         cpu.swapLeadingAxes(dst, t(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 2, 3, 2), 2, 3, 2);
         assertArrayEquals(new float[] {1, 2, 7, 8, 3, 4, 9, 10, 5, 6, 11, 12}, cpu.readFloats(dst));
     }
 
     @Test
     void swapLeadingAxesAddBiasAddsEachLeadingIndexItsBias() {
-        Tensor dst = TestArrays.poisoned(cpu, 3, 2, 2);
+        Tensor dst = SeededData.poisoned(cpu, 3, 2, 2);
         cpu.swapLeadingAxesAddBias(dst, t(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 2, 3, 2),
                 t(new float[] {100, 200}, 2), 2, 3, 2, false);
         assertArrayEquals(new float[] {101, 102, 207, 208, 103, 104, 209, 210, 105, 106, 211, 212},
@@ -99,10 +100,10 @@ class CpuBackendKnownAnswerTest {
     @Test
     void reluZeroesNegativesAndPassesGradientOnlyWherePositive() {
         Tensor x = t(new float[] {-2, -0f, 0, 3, Float.NaN}, 5);
-        Tensor y = TestArrays.poisoned(cpu, 5);
+        Tensor y = SeededData.poisoned(cpu, 5);
         cpu.reluForward(y, x, 5);
         assertArrayEquals(new float[] {0, 0, 0, 3, Float.NaN}, cpu.readFloats(y));
-        Tensor dx = TestArrays.poisoned(cpu, 5);
+        Tensor dx = SeededData.poisoned(cpu, 5);
         cpu.reluBackward(dx, t(new float[] {1, 2, 3, 4, 5}, 5), x, 5);
         assertArrayEquals(new float[] {0, 0, 0, 4, 5}, cpu.readFloats(dx));
     }
@@ -114,12 +115,12 @@ class CpuBackendKnownAnswerTest {
             x[i] = i + 1; // 4x4: 1..16
         }
         Pool2d p = Pool2d.square(1, 1, 4, 4, 2, 2, 0);
-        Tensor y = TestArrays.poisoned(cpu, 1, 1, 2, 2);
-        Tensor arg = TestArrays.poisonedInts(cpu, 1, 1, 2, 2);
+        Tensor y = SeededData.poisoned(cpu, 1, 1, 2, 2);
+        Tensor arg = SeededData.poisonedInts(cpu, 1, 1, 2, 2);
         cpu.maxPoolForward(y, arg, t(x, 1, 1, 4, 4), p);
         assertArrayEquals(new float[] {6, 8, 14, 16}, cpu.readFloats(y));
         assertArrayEquals(new int[] {5, 7, 13, 15}, cpu.readInts(arg));
-        Tensor dx = TestArrays.poisoned(cpu, 1, 1, 4, 4);
+        Tensor dx = SeededData.poisoned(cpu, 1, 1, 4, 4);
         cpu.maxPoolBackward(dx, t(new float[] {1, 2, 3, 4}, 1, 1, 2, 2), arg, null, p);
         float[] expected = new float[16];
         expected[5] = 1;
@@ -133,12 +134,12 @@ class CpuBackendKnownAnswerTest {
     void maxPoolPaddingNeverWinsAndOverlappingWindowsAccumulate() {
         float[] x = {-1, -2, -3, -4, -5, -6, -7, -8, -9}; // 3x3, all negative
         Pool2d p = Pool2d.square(1, 1, 3, 3, 2, 1, 1); // output 4x4
-        Tensor y = TestArrays.poisoned(cpu, 1, 1, 4, 4);
-        Tensor arg = TestArrays.poisonedInts(cpu, 1, 1, 4, 4);
+        Tensor y = SeededData.poisoned(cpu, 1, 1, 4, 4);
+        Tensor arg = SeededData.poisonedInts(cpu, 1, 1, 4, 4);
         cpu.maxPoolForward(y, arg, t(x, 1, 1, 3, 3), p);
         assertArrayEquals(new float[] {-1, -1, -2, -3, -1, -1, -2, -3, -4, -4, -5, -6, -7, -7, -8, -9},
                 cpu.readFloats(y));
-        Tensor dx = TestArrays.poisoned(cpu, 1, 1, 3, 3);
+        Tensor dx = SeededData.poisoned(cpu, 1, 1, 3, 3);
         float[] ones = new float[16];
         java.util.Arrays.fill(ones, 1f);
         cpu.maxPoolBackward(dx, t(ones, 1, 1, 4, 4), arg, null, p);
@@ -150,12 +151,12 @@ class CpuBackendKnownAnswerTest {
     void avgPoolCountsPaddingInTheDivisor() {
         float[] ones = {1, 1, 1, 1, 1, 1, 1, 1, 1};
         Pool2d p = Pool2d.square(1, 1, 3, 3, 3, 1, 1);
-        Tensor y = TestArrays.poisoned(cpu, 1, 1, 3, 3);
+        Tensor y = SeededData.poisoned(cpu, 1, 1, 3, 3);
         cpu.avgPoolForward(y, t(ones, 1, 1, 3, 3), p);
         float c = 4f / 9;
         float e = 6f / 9;
         assertArrayEquals(new float[] {c, e, c, e, 1, e, c, e, c}, cpu.readFloats(y), 1e-7f);
-        Tensor dx = TestArrays.poisoned(cpu, 1, 1, 3, 3);
+        Tensor dx = SeededData.poisoned(cpu, 1, 1, 3, 3);
         cpu.avgPoolBackward(dx, t(ones, 1, 1, 3, 3), null, p);
         // Each input receives 1/9 from every window that covers it: 4 at corners, 6 at edges, 9 in the centre.
         assertArrayEquals(new float[] {c, e, c, e, 1, e, c, e, c}, cpu.readFloats(dx), 1e-7f);
@@ -167,7 +168,7 @@ class CpuBackendKnownAnswerTest {
         for (int i = 0; i < 16; i++) {
             x[i] = i + 1;
         }
-        Tensor y = TestArrays.poisoned(cpu, 1, 1, 2, 2);
+        Tensor y = SeededData.poisoned(cpu, 1, 1, 2, 2);
         cpu.avgPoolForward(y, t(x, 1, 1, 4, 4), Pool2d.square(1, 1, 4, 4, 2, 2, 0));
         assertArrayEquals(new float[] {3.5f, 5.5f, 11.5f, 13.5f}, cpu.readFloats(y));
     }
@@ -179,14 +180,14 @@ class CpuBackendKnownAnswerTest {
         for (int j = 0; j < 10; j++) {
             logits[j] = (float) Math.log(p[j]); // softmax(log p) = p
         }
-        Tensor loss = TestArrays.poisoned(cpu);
-        Tensor probs = TestArrays.poisoned(cpu, 1, 10);
+        Tensor loss = SeededData.poisoned(cpu);
+        Tensor probs = SeededData.poisoned(cpu, 1, 10);
         Tensor labels = cpu.fromArray(new int[] {3}, 1);
         cpu.softmaxXentForward(loss, probs, null, t(logits, 1, 10), labels, 1, 10);
         // −ln 0.6 = 0.5108256; the logits carry float rounding of ~1e-7 relative.
         assertEquals(0.5108256, cpu.readFloats(loss)[0], 1e-6);
         assertArrayEquals(p, cpu.readFloats(probs), 1e-6f);
-        Tensor d = TestArrays.poisoned(cpu, 1, 10);
+        Tensor d = SeededData.poisoned(cpu, 1, 10);
         cpu.softmaxXentBackward(d, probs, labels, 1, 10);
         assertEquals(0.6 - 1, cpu.readFloats(d)[3], 1e-6);
         assertEquals(0.1, cpu.readFloats(d)[0], 1e-6);
@@ -194,8 +195,8 @@ class CpuBackendKnownAnswerTest {
 
     @Test
     void crossEntropyIsStableForHugeLogitsAndAveragesOverRows() {
-        Tensor loss = TestArrays.poisoned(cpu);
-        Tensor probs = TestArrays.poisoned(cpu, 2, 2);
+        Tensor loss = SeededData.poisoned(cpu);
+        Tensor probs = SeededData.poisoned(cpu, 2, 2);
         // Row 0: logits (1000, 0), label 0 -> loss ≈ 0; row 1: (0, 0), label 1 -> ln 2. Mean: ln 2 / 2.
         cpu.softmaxXentForward(loss, probs, null, t(new float[] {1000, 0, 0, 0}, 2, 2), cpu.fromArray(new int[] {0, 1}, 2),
                 2, 2);
@@ -213,11 +214,11 @@ class CpuBackendKnownAnswerTest {
 
     @Test
     void mseOfTheSeedExampleIsPointZeroZeroZeroNine() {
-        Tensor loss = TestArrays.poisoned(cpu);
+        Tensor loss = SeededData.poisoned(cpu);
         cpu.mseForward(loss, t(new float[] {2.38f}, 1), t(new float[] {2.41f}, 1), 1);
         // 2.38 and 2.41 are stored with ≤ 1.2e-7 error each: (0.03 ± 2.4e-7)² is within 1.5e-8 of 0.0009.
         assertEquals(0.0009, cpu.readFloats(loss)[0], 2e-8);
-        Tensor d = TestArrays.poisoned(cpu, 2);
+        Tensor d = SeededData.poisoned(cpu, 2);
         cpu.mseBackward(d, t(new float[] {1, 4}, 2), t(new float[] {2, 1}, 2), 2);
         assertArrayEquals(new float[] {-1, 3}, cpu.readFloats(d)); // 2(ŷ − y)/2
     }
@@ -226,12 +227,12 @@ class CpuBackendKnownAnswerTest {
     void klDivergenceIsCrossEntropyMinusEntropyAndIgnoresZeroTargets() {
         float[] p = {0.5f, 0.5f, 1f, 0f};
         float[] logQ = {(float) Math.log(0.25), (float) Math.log(0.75), (float) Math.log(0.5), (float) Math.log(0.5)};
-        Tensor loss = TestArrays.poisoned(cpu);
+        Tensor loss = SeededData.poisoned(cpu);
         cpu.klDivForward(loss, t(logQ, 2, 2), t(p, 2, 2), 2, 2);
         double row0 = 0.5 * Math.log(0.5 / 0.25) + 0.5 * Math.log(0.5 / 0.75);
         double row1 = Math.log(1 / 0.5);
         assertEquals((row0 + row1) / 2, cpu.readFloats(loss)[0], 1e-7);
-        Tensor d = TestArrays.poisoned(cpu, 2, 2);
+        Tensor d = SeededData.poisoned(cpu, 2, 2);
         cpu.klDivBackward(d, t(p, 2, 2), 2, 2);
         assertArrayEquals(new float[] {-0.25f, -0.25f, -0.5f, -0f}, cpu.readFloats(d));
     }
@@ -239,7 +240,7 @@ class CpuBackendKnownAnswerTest {
     @Test
     void sgdFollowsPyTorchWithMomentumAndWeightDecay() {
         Tensor w = t(new float[] {1f}, 1);
-        Tensor buf = TestArrays.poisoned(cpu, 1);
+        Tensor buf = SeededData.poisoned(cpu, 1);
         Tensor g = t(new float[] {0.5f}, 1);
         SgdHyper h = new SgdHyper(0.1f, 0.9f, 0f, 0.01f, false);
         cpu.sgdUpdate(w, buf, g, 1, h, true);
@@ -255,7 +256,7 @@ class CpuBackendKnownAnswerTest {
     @Test
     void sgdNesterovAndDampeningAndPlain() {
         Tensor w = t(new float[] {1f}, 1);
-        Tensor buf = TestArrays.poisoned(cpu, 1);
+        Tensor buf = SeededData.poisoned(cpu, 1);
         cpu.sgdUpdate(w, buf, t(new float[] {0.5f}, 1), 1, new SgdHyper(0.1f, 0.9f, 0f, 0f, true), true);
         // buf = 0.5; g = 0.5 + 0.9·0.5 = 0.95; w = 1 − 0.095
         assertEquals(0.905, cpu.readFloats(w)[0], 1e-7);
@@ -280,23 +281,23 @@ class CpuBackendKnownAnswerTest {
     @Test
     void argmaxTakesTheFirstMaximumAndNaNWins() {
         Tensor x = t(new float[] {1, 3, 3, 0, Float.NaN, 5, 2, 2, 2}, 3, 3);
-        Tensor idx = TestArrays.poisonedInts(cpu, 3);
+        Tensor idx = SeededData.poisonedInts(cpu, 3);
         cpu.argmaxRows(idx, x, 3, 3);
         assertArrayEquals(new int[] {1, 1, 0}, cpu.readInts(idx));
-        Tensor count = TestArrays.poisonedInts(cpu);
+        Tensor count = SeededData.poisonedInts(cpu);
         cpu.countCorrect(count, x, cpu.fromArray(new int[] {1, 2, 0}, 3), 3, 3);
         assertEquals(2, cpu.readInts(count)[0]);
     }
 
     @Test
     void fillAndCopyWriteEveryElement() {
-        Tensor x = TestArrays.poisoned(cpu, 3);
+        Tensor x = SeededData.poisoned(cpu, 3);
         cpu.fill(x, 2.5f);
         assertArrayEquals(new float[] {2.5f, 2.5f, 2.5f}, cpu.readFloats(x));
-        Tensor y = TestArrays.poisoned(cpu, 3);
+        Tensor y = SeededData.poisoned(cpu, 3);
         cpu.copy(y, t(new float[] {1, 2, 3}, 3));
         assertArrayEquals(new float[] {1, 2, 3}, cpu.readFloats(y));
-        Tensor i = TestArrays.poisonedInts(cpu, 2);
+        Tensor i = SeededData.poisonedInts(cpu, 2);
         cpu.fill(i, 7);
         assertArrayEquals(new int[] {7, 7}, cpu.readInts(i));
     }

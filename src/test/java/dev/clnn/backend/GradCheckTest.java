@@ -2,6 +2,8 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.clnn.check.Tolerances;
+import dev.clnn.check.SeededData;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -15,13 +17,6 @@ import org.junit.jupiter.api.Test;
 class GradCheckTest {
     /** Finite-difference step: truncation error ~h² and rounding ~1e-16·|L|/h both stay below 1e-9. */
     private static final double H = 1e-6;
-    /**
-     * The analytic gradient is computed in float (each element within a few ulps, ~2e-7 relative) and the difference
-     * quotient in double (~1e-9): |g − ĝ| / max(|g|, |ĝ|, 1) ≤ 1e-6 leaves room for both.
-     */
-    private static final double TOLERANCE = 1e-6;
-    /** CpuBackend's float forward against the double twin: one rounding to float per output (6e-8), plus inputs. */
-    private static final double FORWARD_TOLERANCE = 1e-6;
 
     private final CpuBackend cpu = new CpuBackend();
     private final SplittableRandom random = new SplittableRandom(20261126);
@@ -33,9 +28,9 @@ class GradCheckTest {
         int k = 5;
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
-                float[] a = TestArrays.uniform(random, m * k, -1, 1);
-                float[] b = TestArrays.uniform(random, k * n, -1, 1);
-                float[] r = TestArrays.uniform(random, m * n, -1, 1);
+                float[] a = SeededData.uniform(random, m * k, -1, 1);
+                float[] b = SeededData.uniform(random, k * n, -1, 1);
+                float[] r = SeededData.uniform(random, m * n, -1, 1);
                 checkForward("gemm", cpuGemm(a, b, ta, tb, m, n, k), DoubleForward.gemm(d(a), d(b), ta, tb, m, n, k));
                 // dA = R·op(B)ᵀ, stored like A; dB = op(A)ᵀ·R, stored like B.
                 float[] dA = ta ? cpuGemm(b, r, tb, true, k, m, n) : cpuGemm(r, b, false, !tb, m, k, n);
@@ -51,7 +46,7 @@ class GradCheckTest {
     }
 
     private float[] cpuGemm(float[] a, float[] b, boolean ta, boolean tb, int m, int n, int k) {
-        Tensor c = TestArrays.poisoned(cpu, m, n);
+        Tensor c = SeededData.poisoned(cpu, m, n);
         cpu.gemm(c, cpu.fromArray(a, a.length), cpu.fromArray(b, b.length), ta, tb, m, n, k, 1f, 0f);
         return cpu.readFloats(c);
     }
@@ -60,12 +55,12 @@ class GradCheckTest {
     void col2imIsTheGradientOfIm2col() {
         for (Conv2dShape s : new Conv2dShape[] {Conv2dShape.square(2, 3, 5, 6, 1, 3, 1, 1),
                 Conv2dShape.square(1, 2, 7, 7, 1, 3, 2, 2), new Conv2dShape(2, 1, 6, 5, 1, 2, 3, 2, 1, 1, 0)}) {
-            float[] x = TestArrays.uniform(random, s.inputSize(), -1, 1);
-            float[] r = TestArrays.uniform(random, s.colSize(), -1, 1);
-            Tensor col = TestArrays.poisoned(cpu, s.colSize());
+            float[] x = SeededData.uniform(random, s.inputSize(), -1, 1);
+            float[] r = SeededData.uniform(random, s.colSize(), -1, 1);
+            Tensor col = SeededData.poisoned(cpu, s.colSize());
             cpu.im2col(col, cpu.fromArray(x, x.length), s);
             checkForward("im2col " + s, cpu.readFloats(col), DoubleForward.im2col(d(x), s));
-            Tensor dx = TestArrays.poisoned(cpu, s.inputSize());
+            Tensor dx = SeededData.poisoned(cpu, s.inputSize());
             cpu.col2im(dx, cpu.fromArray(r, r.length), s);
             check("col2im " + s, x, cpu.readFloats(dx), v -> dot(DoubleForward.im2col(v, s), r));
         }
@@ -76,12 +71,12 @@ class GradCheckTest {
         int a = 3;
         int b = 4;
         int inner = 5;
-        float[] x = TestArrays.uniform(random, a * b * inner, -1, 1);
-        float[] r = TestArrays.uniform(random, x.length, -1, 1);
-        Tensor y = TestArrays.poisoned(cpu, x.length);
+        float[] x = SeededData.uniform(random, a * b * inner, -1, 1);
+        float[] r = SeededData.uniform(random, x.length, -1, 1);
+        Tensor y = SeededData.poisoned(cpu, x.length);
         cpu.swapLeadingAxes(y, cpu.fromArray(x, x.length), a, b, inner);
         checkForward("swapLeadingAxes", cpu.readFloats(y), DoubleForward.swapLeadingAxes(d(x), a, b, inner));
-        Tensor dx = TestArrays.poisoned(cpu, x.length);
+        Tensor dx = SeededData.poisoned(cpu, x.length);
         cpu.swapLeadingAxes(dx, cpu.fromArray(r, r.length), b, a, inner);
         check("swapLeadingAxes dx", x, cpu.readFloats(dx), v -> dot(DoubleForward.swapLeadingAxes(v, a, b, inner), r));
     }
@@ -91,9 +86,9 @@ class GradCheckTest {
         int outer = 2;
         int channels = 3;
         int inner = 4;
-        float[] y = TestArrays.uniform(random, outer * channels * inner, -1, 1);
-        float[] b = TestArrays.uniform(random, channels, -1, 1);
-        float[] r = TestArrays.uniform(random, y.length, -1, 1);
+        float[] y = SeededData.uniform(random, outer * channels * inner, -1, 1);
+        float[] b = SeededData.uniform(random, channels, -1, 1);
+        float[] r = SeededData.uniform(random, y.length, -1, 1);
         Tensor out = cpu.fromArray(y, y.length);
         cpu.biasAddForward(out, cpu.fromArray(b, channels), outer, channels, inner, false);
         checkForward("biasAdd", cpu.readFloats(out), DoubleForward.biasAdd(d(y), d(b), outer, channels, inner));
@@ -105,15 +100,15 @@ class GradCheckTest {
     @Test
     void reluGradientAwayFromTheKink() {
         int count = 17;
-        float[] x = TestArrays.uniform(random, count, -1, 1);
+        float[] x = SeededData.uniform(random, count, -1, 1);
         for (int i = 0; i < count; i++) {
             x[i] = Math.abs(x[i]) < 1e-2f ? 0.5f : x[i];
         }
-        float[] r = TestArrays.uniform(random, count, -1, 1);
-        Tensor y = TestArrays.poisoned(cpu, count);
+        float[] r = SeededData.uniform(random, count, -1, 1);
+        Tensor y = SeededData.poisoned(cpu, count);
         cpu.reluForward(y, cpu.fromArray(x, count), count);
         checkForward("relu", cpu.readFloats(y), DoubleForward.relu(d(x)));
-        Tensor dx = TestArrays.poisoned(cpu, count);
+        Tensor dx = SeededData.poisoned(cpu, count);
         cpu.reluBackward(dx, cpu.fromArray(r, count), cpu.fromArray(x, count), count);
         check("relu dx", x, cpu.readFloats(dx), v -> dot(DoubleForward.relu(v), r));
     }
@@ -123,13 +118,13 @@ class GradCheckTest {
         for (Pool2d p : new Pool2d[] {Pool2d.square(2, 3, 5, 5, 2, 2, 0), Pool2d.square(1, 2, 5, 6, 3, 1, 1),
                 new Pool2d(1, 1, 6, 7, 3, 2, 2, 1, 1, 1)}) {
             float[] x = distinct(p.inputSize());
-            float[] r = TestArrays.uniform(random, p.outputSize(), -1, 1);
+            float[] r = SeededData.uniform(random, p.outputSize(), -1, 1);
             Tensor xt = cpu.fromArray(x, x.length);
-            Tensor y = TestArrays.poisoned(cpu, p.outputSize());
-            Tensor arg = TestArrays.poisonedInts(cpu, p.outputSize());
+            Tensor y = SeededData.poisoned(cpu, p.outputSize());
+            Tensor arg = SeededData.poisonedInts(cpu, p.outputSize());
             cpu.maxPoolForward(y, arg, xt, p);
             checkForward("maxPool " + p, cpu.readFloats(y), DoubleForward.maxPool(d(x), p));
-            Tensor dx = TestArrays.poisoned(cpu, p.inputSize());
+            Tensor dx = SeededData.poisoned(cpu, p.inputSize());
             cpu.maxPoolBackward(dx, cpu.fromArray(r, r.length), arg, null, p);
             check("maxPool dx " + p, x, cpu.readFloats(dx), v -> dot(DoubleForward.maxPool(v, p), r));
         }
@@ -139,12 +134,12 @@ class GradCheckTest {
     void avgPoolGradientWithOverlapAndPadding() {
         for (Pool2d p : new Pool2d[] {Pool2d.square(2, 3, 5, 5, 2, 2, 0), Pool2d.square(1, 2, 5, 6, 3, 1, 1),
                 new Pool2d(1, 1, 6, 7, 3, 2, 2, 1, 1, 1)}) {
-            float[] x = TestArrays.uniform(random, p.inputSize(), -1, 1);
-            float[] r = TestArrays.uniform(random, p.outputSize(), -1, 1);
-            Tensor y = TestArrays.poisoned(cpu, p.outputSize());
+            float[] x = SeededData.uniform(random, p.inputSize(), -1, 1);
+            float[] r = SeededData.uniform(random, p.outputSize(), -1, 1);
+            Tensor y = SeededData.poisoned(cpu, p.outputSize());
             cpu.avgPoolForward(y, cpu.fromArray(x, x.length), p);
             checkForward("avgPool " + p, cpu.readFloats(y), DoubleForward.avgPool(d(x), p));
-            Tensor dx = TestArrays.poisoned(cpu, p.inputSize());
+            Tensor dx = SeededData.poisoned(cpu, p.inputSize());
             cpu.avgPoolBackward(dx, cpu.fromArray(r, r.length), null, p);
             check("avgPool dx " + p, x, cpu.readFloats(dx), v -> dot(DoubleForward.avgPool(v, p), r));
         }
@@ -154,15 +149,15 @@ class GradCheckTest {
     void softmaxCrossEntropyGradientIsProbsMinusOneHotOverN() {
         int n = 4;
         int classes = 7;
-        float[] logits = TestArrays.uniform(random, n * classes, -3, 3);
-        int[] labels = TestArrays.labels(random, n, classes);
-        Tensor loss = TestArrays.poisoned(cpu);
-        Tensor probs = TestArrays.poisoned(cpu, n, classes);
+        float[] logits = SeededData.uniform(random, n * classes, -3, 3);
+        int[] labels = SeededData.labels(random, n, classes);
+        Tensor loss = SeededData.poisoned(cpu);
+        Tensor probs = SeededData.poisoned(cpu, n, classes);
         Tensor lab = cpu.fromArray(labels, n);
         cpu.softmaxXentForward(loss, probs, null, cpu.fromArray(logits, n, classes), lab, n, classes);
         checkForward("softmaxXent", cpu.readFloats(loss),
                 new double[] {DoubleForward.softmaxXent(d(logits), labels, n, classes)});
-        Tensor d = TestArrays.poisoned(cpu, n, classes);
+        Tensor d = SeededData.poisoned(cpu, n, classes);
         cpu.softmaxXentBackward(d, probs, lab, n, classes);
         check("softmaxXent dLogits", logits, cpu.readFloats(d), v -> DoubleForward.softmaxXent(v, labels, n, classes));
     }
@@ -170,12 +165,12 @@ class GradCheckTest {
     @Test
     void mseGradientIsTwiceTheErrorOverCount() {
         int count = 13;
-        float[] pred = TestArrays.uniform(random, count, -2, 2);
-        float[] target = TestArrays.uniform(random, count, -2, 2);
-        Tensor loss = TestArrays.poisoned(cpu);
+        float[] pred = SeededData.uniform(random, count, -2, 2);
+        float[] target = SeededData.uniform(random, count, -2, 2);
+        Tensor loss = SeededData.poisoned(cpu);
         cpu.mseForward(loss, cpu.fromArray(pred, count), cpu.fromArray(target, count), count);
         checkForward("mse", cpu.readFloats(loss), new double[] {DoubleForward.mse(d(pred), d(target))});
-        Tensor d = TestArrays.poisoned(cpu, count);
+        Tensor d = SeededData.poisoned(cpu, count);
         cpu.mseBackward(d, cpu.fromArray(pred, count), cpu.fromArray(target, count), count);
         check("mse dPred", pred, cpu.readFloats(d), v -> DoubleForward.mse(v, d(target)));
     }
@@ -184,13 +179,13 @@ class GradCheckTest {
     void klDivergenceGradientIsMinusTargetOverBatch() {
         int n = 3;
         int classes = 5;
-        float[] p = TestArrays.uniform(random, n * classes, 0, 1);
+        float[] p = SeededData.uniform(random, n * classes, 0, 1);
         p[4] = 0f; // a zero target contributes nothing, and its gradient is 0
-        float[] logQ = TestArrays.uniform(random, n * classes, -4, 0);
-        Tensor loss = TestArrays.poisoned(cpu);
+        float[] logQ = SeededData.uniform(random, n * classes, -4, 0);
+        Tensor loss = SeededData.poisoned(cpu);
         cpu.klDivForward(loss, cpu.fromArray(logQ, n, classes), cpu.fromArray(p, n, classes), n, classes);
         checkForward("klDiv", cpu.readFloats(loss), new double[] {DoubleForward.klDiv(d(logQ), d(p), n)});
-        Tensor d = TestArrays.poisoned(cpu, n, classes);
+        Tensor d = SeededData.poisoned(cpu, n, classes);
         cpu.klDivBackward(d, cpu.fromArray(p, n, classes), n, classes);
         check("klDiv dLogQ", logQ, cpu.readFloats(d), v -> DoubleForward.klDiv(v, d(p), n));
     }
@@ -224,7 +219,7 @@ class GradCheckTest {
             double numeric = (up - down) / (2 * H);
             double err = Math.abs(numeric - analytic[i]) / Math.max(1, Math.max(Math.abs(numeric),
                     Math.abs(analytic[i])));
-            if (!(err <= TOLERANCE)) {
+            if (!(err <= Tolerances.GRAD_CHECK)) {
                 fail(what + ": element " + i + " analytic " + analytic[i] + " numeric " + numeric + " error " + err);
             }
         }
@@ -233,7 +228,7 @@ class GradCheckTest {
     private static void checkForward(String what, float[] actual, double[] expected) {
         for (int i = 0; i < expected.length; i++) {
             double err = Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i]));
-            if (!(err <= FORWARD_TOLERANCE)) {
+            if (!(err <= Tolerances.GRAD_CHECK)) {
                 fail(what + " forward: element " + i + " is " + actual[i] + ", double reference " + expected[i]);
             }
         }

@@ -3,6 +3,7 @@ package dev.clnn.backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.clnn.check.SeededData;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,18 +35,18 @@ class LabelCheckTest {
     @Test
     void aRejectedForwardLeavesItsOutputsUntouched() {
         try (Tensor z = cpu.fromArray(new float[] {1, 2, 3, 4}, 2, 2); Tensor y = cpu.fromArray(new int[] {0, 2}, 2);
-                Tensor loss = TestArrays.poisoned(cpu); Tensor probs = TestArrays.poisoned(cpu, 2, 2)) {
+                Tensor loss = SeededData.poisoned(cpu); Tensor probs = SeededData.poisoned(cpu, 2, 2)) {
             assertThrows(IllegalArgumentException.class, () -> cpu.softmaxXentForward(loss, probs, null, z, y, 2, 2));
-            TestArrays.assertIdentical("probs", cpu.readFloats(probs), TestArrays.nan(4));
-            TestArrays.assertIdentical("loss", cpu.readFloats(loss), TestArrays.nan(1));
+            TestArrays.assertIdentical("probs", cpu.readFloats(probs), SeededData.nan(4));
+            TestArrays.assertIdentical("loss", cpu.readFloats(loss), SeededData.nan(1));
         }
     }
 
     /** Runs one label op on zero scores and probabilities; the labels are what matter. */
     static void run(Backend be, String op, int[] labels, int n, int classes) {
         try (Tensor x = be.fromArray(new float[n * classes], n, classes); Tensor y = be.fromArray(labels, n);
-                Tensor out = TestArrays.poisoned(be, n, classes); Tensor loss = TestArrays.poisoned(be);
-                Tensor count = TestArrays.poisonedInts(be)) {
+                Tensor out = SeededData.poisoned(be, n, classes); Tensor loss = SeededData.poisoned(be);
+                Tensor count = SeededData.poisonedInts(be)) {
             switch (op) {
                 case "softmaxXentForward" -> be.softmaxXentForward(loss, out, null, x, y, n, classes);
                 case "softmaxXentBackward" -> be.softmaxXentBackward(out, x, y, n, classes);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.check.SeededData;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,8 @@ class ProfiledBackendTest {
         int n = 17;
         int k = 129;
         try (ProfiledBackend b = ProfiledBackend.wrap(new CpuBackend());
-                Tensor a = b.fromArray(TestArrays.uniform(r, m * k, -1, 1), m, k);
-                Tensor x = b.fromArray(TestArrays.uniform(r, k * n, -1, 1), k, n);
+                Tensor a = b.fromArray(SeededData.uniform(r, m * k, -1, 1), m, k);
+                Tensor x = b.fromArray(SeededData.uniform(r, k * n, -1, 1), k, n);
                 Tensor c = b.empty(DType.F32, m, n);
                 Tensor y = b.empty(DType.F32, m, n)) {
             long start = System.nanoTime();
@@ -64,8 +65,8 @@ class ProfiledBackendTest {
     @Test
     void resultsAreTheWrappedBackendsAndWrappingTwiceWrapsOnce() {
         SplittableRandom r = new SplittableRandom(12);
-        float[] a = TestArrays.uniform(r, 3 * 5, -1, 1);
-        float[] x = TestArrays.uniform(r, 5 * 2, -1, 1);
+        float[] a = SeededData.uniform(r, 3 * 5, -1, 1);
+        float[] x = SeededData.uniform(r, 5 * 2, -1, 1);
         CpuBackend plain = new CpuBackend();
         try (ProfiledBackend b = ProfiledBackend.wrap(new CpuBackend());
                 Tensor pa = b.fromArray(a, 3, 5); Tensor px = b.fromArray(x, 5, 2);

@@ -2,55 +2,13 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.Arrays;
-import java.util.SplittableRandom;
 
-/** Seeded inputs, poisoned outputs and the comparisons every backend test uses. */
+/**
+ * The comparisons every backend test uses (their seeded inputs and poisoned outputs come from
+ * {@link dev.clnn.check.SeededData}).
+ */
 public final class TestArrays {
     private TestArrays() {
-    }
-
-    public static float[] uniform(SplittableRandom random, int count, double lo, double hi) {
-        float[] out = new float[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = (float) random.nextDouble(lo, hi);
-        }
-        return out;
-    }
-
-    /** Values from {-1, 0, 1}: many exact ties and exact zeros. */
-    public static float[] ternary(SplittableRandom random, int count) {
-        float[] out = new float[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = random.nextInt(3) - 1;
-        }
-        return out;
-    }
-
-    public static int[] labels(SplittableRandom random, int n, int classes) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = random.nextInt(classes);
-        }
-        return out;
-    }
-
-    public static float[] nan(int count) {
-        float[] out = new float[count];
-        Arrays.fill(out, Float.NaN);
-        return out;
-    }
-
-    /** A float tensor filled with NaN through a plain upload, so any element an op fails to write shows. */
-    public static Tensor poisoned(Backend b, int... shape) {
-        return b.fromArray(nan(Shapes.elementCount(shape)), shape);
-    }
-
-    /** An int tensor filled with a value no op produces. */
-    public static Tensor poisonedInts(Backend b, int... shape) {
-        int[] data = new int[Shapes.elementCount(shape)];
-        Arrays.fill(data, Integer.MIN_VALUE);
-        return b.fromArray(data, shape);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.clnn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.fixtures.SyntheticData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ class DevicesOptionTest {
 
     @Test
     void trainOnTwoReplicasShowsEachDevicesThroughputAndTheAllReduceShare() throws IOException {
-        String data = TinyMnist.write(Files.createDirectories(tmp.resolve("data")), 200, 50).toString();
+        String data = SyntheticData.mnistFolder(Files.createDirectories(tmp.resolve("data")), 200, 50).toString();
         CliRun run = CliRun.of("train", "--devices", "cpu,cpu", "--data", data, "--model", "linear(784,10)",
                 "--epochs", "2", "--batch", "33", "--lr", "0.1");
         assertEquals(0, run.code(), run.err());

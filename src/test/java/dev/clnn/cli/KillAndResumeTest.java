@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.checkpoint.StateDirectory;
 import dev.clnn.checkpoint.StateFile;
+import dev.clnn.fixtures.ChildJvm;
+import dev.clnn.fixtures.SyntheticData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +38,7 @@ class KillAndResumeTest {
 
     @BeforeEach
     void uninterruptedRun() throws IOException {
-        data = TinyMnist.write(Files.createDirectories(tmp.resolve("data")), 1500, 100);
+        data = SyntheticData.mnistFolder(Files.createDirectories(tmp.resolve("data")), 1500, 100);
         Path weights = tmp.resolve("whole.safetensors");
         CliRun r = CliRun.of(args("--save", weights.toString()).toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
@@ -117,11 +119,10 @@ class KillAndResumeTest {
     }
 
     private Process start(Path dir, String... more) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(args(more));
-        command.addAll(List.of("--checkpoint-dir", dir.toString()));
-        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> args = args(more);
+        args.addAll(List.of("--checkpoint-dir", dir.toString()));
+        return new ChildJvm(Main.class).builder(args.toArray(String[]::new))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     private static void signal(Process p, String name) throws Exception {

@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
+import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.plot.Charts;
 import dev.clnn.plot.PngAssertions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,7 @@ class MainTest {
     }
 
     private Path data() throws IOException {
-        return TinyMnist.write(Files.createDirectories(tmp.resolve("data")), 200, 50);
+        return SyntheticData.mnistFolder(Files.createDirectories(tmp.resolve("data")), 200, 50);
     }
 
     @Test
@@ -70,7 +69,7 @@ class MainTest {
     void badInputExitsNonZeroWithOneLineNamingTheProblem() throws IOException {
         String d = data().toString();
         Path corrupt = Files.createDirectories(tmp.resolve("corrupt"));
-        TinyMnist.write(corrupt, 20, 10);
+        SyntheticData.mnistFolder(corrupt, 20, 10);
         Files.write(corrupt.resolve("t10k-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 10});
         Path badWeights = tmp.resolve("bad.safetensors");
         Files.write(badWeights, new byte[] {(byte) 0xff, 0, 0, 0, 0, 0, 0, 0, '{'});
@@ -130,14 +129,14 @@ class MainTest {
     void moreBadInputIsRejectedWithOneLine() throws IOException {
         String d = data().toString();
         Path badLabels = Files.createDirectories(tmp.resolve("badlabels"));
-        TinyMnist.write(badLabels, 20, 10);
+        SyntheticData.mnistFolder(badLabels, 20, 10);
         byte[] labels = Files.readAllBytes(badLabels.resolve("train-labels-idx1-ubyte"));
         labels[8 + 5] = 10; // label 10 in a 10-class set
         Files.write(badLabels.resolve("train-labels-idx1-ubyte"), labels);
         Path fewerLabels = Files.createDirectories(tmp.resolve("fewer"));
-        TinyMnist.write(fewerLabels, 20, 10);
+        SyntheticData.mnistFolder(fewerLabels, 20, 10);
         Path other = Files.createDirectories(tmp.resolve("other"));
-        TinyMnist.write(other, 19, 10);
+        SyntheticData.mnistFolder(other, 19, 10);
         Files.copy(other.resolve("train-labels-idx1-ubyte"), fewerLabels.resolve("train-labels-idx1-ubyte"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path absurd = tmp.resolve("absurd.safetensors");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.fixtures.SyntheticData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class ProfileOptionTest {
 
     @Test
     void trainProfileLeavesOutTheFirstStepAndPrintsBeforeTheTestAccuracy() throws IOException {
-        Path data = TinyMnist.write(Files.createDirectories(tmp.resolve("data")), 200, 50);
+        Path data = SyntheticData.mnistFolder(Files.createDirectories(tmp.resolve("data")), 200, 50);
         CliRun r = CliRun.of("train", "--profile", "--quiet", "--device", "cpu", "--data", data.toString(),
                 "--model", "linear(784,10)", "--epochs", "2", "--batch", "16");
         assertEquals(0, r.code(), r.err());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.fixtures.SyntheticData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class ResumeOptionsTest {
 
     @BeforeEach
     void data() throws IOException {
-        data = TinyMnist.write(Files.createDirectories(tmp.resolve("data")), 200, 50);
+        data = SyntheticData.mnistFolder(Files.createDirectories(tmp.resolve("data")), 200, 50);
     }
 
     private CliRun train(String... more) {
@@ -67,7 +68,7 @@ class ResumeOptionsTest {
     void otherDataIsRefused() throws IOException {
         Path dir = tmp.resolve("ck");
         assertEquals(0, train("--epochs", "1", "--checkpoint-dir", dir.toString()).code());
-        Path other = TinyMnist.write(Files.createDirectories(tmp.resolve("other")), 210, 50);
+        Path other = SyntheticData.mnistFolder(Files.createDirectories(tmp.resolve("other")), 210, 50);
         CliRun r = CliRun.of("train", "--resume", dir.toString(), "--device", "cpu", "--data", other.toString());
         assertEquals(1, r.code());
         assertEquals("clnn: the training state was made with other data (its samples and labels differ); resume"

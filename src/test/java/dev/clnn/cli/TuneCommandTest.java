@@ -3,6 +3,7 @@ package dev.clnn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.fixtures.SyntheticData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class TuneCommandTest {
 
     @Test
     void trainTuneOnTheCpuReferenceSaysSoAndTrains(@TempDir Path tmp) throws IOException {
-        Path data = TinyMnist.write(Files.createDirectories(tmp.resolve("data")), 50, 20);
+        Path data = SyntheticData.mnistFolder(Files.createDirectories(tmp.resolve("data")), 50, 20);
         CliRun r = CliRun.of("train", "--tune", "--device", "cpu", "--data", data.toString(), "--model",
                 "linear(784,10)", "--epochs", "1", "--batch", "16");
         assertEquals(0, r.code(), r.err());

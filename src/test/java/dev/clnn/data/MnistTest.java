@@ -1,10 +1,10 @@
 package dev.clnn.data;
 
-import static dev.clnn.data.IdxFiles.gzip;
-import static dev.clnn.data.IdxFiles.idx;
-import static dev.clnn.data.IdxFiles.ramp;
-import static dev.clnn.data.IdxFiles.write;
 import static dev.clnn.data.IdxReaderTest.assertMessage;
+import static dev.clnn.fixtures.IdxFiles.gzip;
+import static dev.clnn.fixtures.IdxFiles.idx;
+import static dev.clnn.fixtures.IdxFiles.ramp;
+import static dev.clnn.fixtures.IdxFiles.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package dev.clnn.nn;
 
+import static dev.clnn.check.SeededData.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,16 +8,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.Tolerances;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Conv2d on the CPU reference: a hand-computed case, shape errors, and finite differences in double. */
 class Conv2dTest {
-    /**
-     * The analytic gradients come from float GEMMs (double accumulation, one rounding) and col2im sums of at most
-     * k·k = 9 float terms, each within 2^-24 relative: ≤ 1e-6 of max(|g|, 1); the double quotient adds ~1e-9.
-     */
-    private static final double TOLERANCE = 1e-6;
     private static final double H = 1e-6;
 
     private final CpuBackend cpu = new CpuBackend();
@@ -129,18 +126,10 @@ class Conv2dTest {
             double numeric = times * (up - down) / (2 * H);
             double err = Math.abs(numeric - analytic[i]) / Math.max(1, Math.max(Math.abs(numeric),
                     Math.abs(analytic[i])));
-            if (!(err <= TOLERANCE)) {
+            if (!(err <= Tolerances.GRAD_CHECK)) {
                 fail(what + " element " + i + ": analytic " + analytic[i] + ", numeric " + numeric);
             }
         }
-    }
-
-    private static float[] uniform(SplittableRandom random, int count) {
-        float[] out = new float[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = (float) random.nextDouble(-1, 1);
-        }
-        return out;
     }
 
     private static double[] d(float[] x) {

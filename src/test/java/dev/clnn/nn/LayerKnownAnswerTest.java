@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.SeededData;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -156,14 +157,8 @@ class LayerKnownAnswerTest {
         int oh = (h + 2 * pad - k) / s + 1;
         int ow = (w + 2 * pad - k) / s + 1;
         SplittableRandom r = new SplittableRandom(42);
-        float[] x = new float[n * c * h * w];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextDouble(-1, 1);
-        }
-        float[] dy = new float[n * c * oh * ow];
-        for (int i = 0; i < dy.length; i++) {
-            dy[i] = (float) r.nextDouble(-1, 1);
-        }
+        float[] x = SeededData.uniform(r, n * c * h * w);
+        float[] dy = SeededData.uniform(r, n * c * oh * ow);
         double[] maxY = new double[dy.length];
         double[] avgY = new double[dy.length];
         double[] maxDx = new double[x.length];

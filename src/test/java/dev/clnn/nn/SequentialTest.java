@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.check.SeededData;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -47,10 +48,7 @@ class SequentialTest {
     void forwardChainsAndBackwardRunsInReverseToTheInput() {
         try (Sequential model = imageModel()) {
             SplittableRandom r = new SplittableRandom(9);
-            float[] x = new float[2 * 2 * 4 * 4];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) r.nextDouble(-1, 1);
-            }
+            float[] x = SeededData.uniform(r, 2 * 2 * 4 * 4);
             Tensor xt = cpu.fromArray(x, 2, 2, 4, 4);
             Tensor y = model.forward(xt);
             assertArrayEquals(new int[] {2, 3}, y.shape());

@@ -4,7 +4,6 @@ import static dev.clnn.parallel.ParallelRuns.assertReplicasEqual;
 import static dev.clnn.parallel.ParallelRuns.assertSameTraining;
 import static dev.clnn.parallel.ParallelRuns.initial;
 import static dev.clnn.parallel.ParallelRuns.options;
-import static dev.clnn.parallel.ParallelRuns.randomData;
 import static dev.clnn.parallel.ParallelRuns.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,13 +15,12 @@ import dev.clnn.backend.Backend;
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
+import dev.clnn.fixtures.NullOutput;
+import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.train.Evaluation;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +39,7 @@ class DataParallelStepTest {
     @Test
     void twoAndThreeReplicasTrainAsOneOnTheSameBatches() {
         TrainOptions o = options(MODEL, 64, 7);
-        Dataset data = randomData(300, 20, 5, 11);
+        Dataset data = SyntheticData.uniform(300, 20, 5, 11);
         ParallelRuns.Result one = train(cpus(1), o, data, 4);
         for (int n : new int[] {2, 3}) {
             ParallelRuns.Result split = train(cpus(n), o, data, 4);
@@ -54,7 +52,7 @@ class DataParallelStepTest {
     void oddBatchesAndAShortLastBatchAreSplitUnevenly() {
         // 101 samples in batches of 37: 37, 37 and a last batch of 27; shards 19/18, 13/12/12, 10/9/9/9, …
         TrainOptions o = options(MODEL, 37, 3);
-        Dataset data = randomData(101, 20, 5, 5);
+        Dataset data = SyntheticData.uniform(101, 20, 5, 5);
         ParallelRuns.Result one = train(cpus(1), o, data, 4);
         for (int n : new int[] {2, 3, 4}) {
             ParallelRuns.Result split = train(cpus(n), o, data, 4);
@@ -67,7 +65,7 @@ class DataParallelStepTest {
     void batchesSmallerThanTheReplicaCountLeaveSomeReplicasIdle() {
         // Batches of 2 and a last one of 1 over 3 replicas: shards 1/1/0 and 1/0/0.
         TrainOptions o = options(MODEL, 2, 9);
-        Dataset data = randomData(7, 20, 5, 13);
+        Dataset data = SyntheticData.uniform(7, 20, 5, 13);
         ParallelRuns.Result one = train(cpus(1), o, data, 5);
         ParallelRuns.Result split = train(cpus(3), o, data, 5);
         assertSameTraining(one, split, initial(o), "3 replicas, batch 2");
@@ -76,12 +74,12 @@ class DataParallelStepTest {
 
     @Test
     void oneReplicaTrainsBitForBitAsTheSingleDeviceTrainer(@TempDir Path dir) throws IOException {
-        DatasetSplit data = new DatasetSplit(randomData(150, 20, 5, 21), randomData(40, 20, 5, 22));
+        DatasetSplit data = new DatasetSplit(SyntheticData.uniform(150, 20, 5, 21), SyntheticData.uniform(40, 20, 5, 22));
         Path single = dir.resolve("single.safetensors");
         Path parallel = dir.resolve("parallel.safetensors");
         try (CpuBackend cpu = new CpuBackend()) {
-            Evaluation a = new Trainer(cpu, saving(single), quietOut(), false).run(data);
-            Evaluation b = new Trainer(DataParallelStep.factory(List.of(cpu)), saving(parallel), quietOut(), false)
+            Evaluation a = new Trainer(cpu, saving(single), NullOutput.printStream(), false).run(data);
+            Evaluation b = new Trainer(DataParallelStep.factory(List.of(cpu)), saving(parallel), NullOutput.printStream(), false)
                     .run(data);
             assertEquals(a, b);
         }
@@ -109,7 +107,7 @@ class DataParallelStepTest {
 
     private static DeviceFailedException failingRun(String op, int call) {
         TrainOptions o = options(MODEL, 16, 1);
-        Dataset data = randomData(100, 20, 5, 1);
+        Dataset data = SyntheticData.uniform(100, 20, 5, 1);
         List<Backend> backends = List.of(new CpuBackend(), FailingBackend.failingAt(new CpuBackend(), op, call));
         return assertTimeoutPreemptively(NO_HANG, () -> assertThrows(DeviceFailedException.class,
                 () -> train(backends, o, data, 6)));
@@ -119,10 +117,6 @@ class DataParallelStepTest {
         TrainOptions o = options(MODEL, 32, 4);
         return new TrainOptions(o.model(), null, 2, o.batch(), o.lr(), o.momentum(), o.nesterov(), o.weightDecay(),
                 "cosine", 3, o.seed(), file, null, null, true, true);
-    }
-
-    private static PrintStream quietOut() {
-        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     }
 
     private static List<Backend> cpus(int n) {

@@ -1,11 +1,13 @@
 package dev.clnn.parallel;
 
+import static dev.clnn.check.Tolerances.DATA_PARALLEL_SPLIT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.CpuBackend;
+import dev.clnn.check.Tolerances;
 import dev.clnn.data.BatchIterator;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.SafetensorsFile;
@@ -16,29 +18,13 @@ import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.train.TrainOptions;
-import dev.clnn.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /** Shared by the data-parallel tests: K training steps on the same batches, and the comparisons of their results. */
 public final class ParallelRuns {
-    /**
-     * Two runs of the same K steps that differ only in how each batch is split must agree to this, as
-     * rel = ‖Δ_N − Δ_1‖₂ / ‖Δ_1‖₂ of the parameter change Δ = w_K − w_0 (and of each step's loss). Why: splitting
-     * changes only the order and grouping of fp32 sums. A weight gradient sums B row terms; the sharded run sums
-     * each shard, then Σ_r w_r·g_r, and the mean's 1/n_r·n_r/B adds two roundings. The error of a float sum of B
-     * terms is at most about B·u·Σ|terms| (u = 2^-24 ≈ 6e-8), 64·6e-8 ≈ 4e-6 for the largest batch here, and
-     * typically √B·u ≈ 5e-7; the losses differ by the same. Over K ≤ 4 steps of lr ≤ 0.1 the differences in the
-     * weights feed into later gradients, growing them by at most a small factor per step. 1e-4 leaves 25× over the
-     * worst case of one step, and stays 100× below what a wrong split gives (a row lost or counted twice in a
-     * batch of 64 moves Δ by about 1/64 ≈ 1.6e-2, a wrong shard weight by up to 1). Seen: 7e-8 to 2e-7 on CPU
-     * replicas, 5e-7 to 6e-7 on two POCL devices and on POCL beside the CPU reference.
-     */
-    public static final double SPLIT_TOLERANCE = 1e-4;
-
     /** The losses of each step and the parameters after the last, of rank 0, and every replica's parameters. */
     public record Result(float[] losses, Map<String, float[]> params, List<Map<String, float[]>> replicas) {
     }
@@ -50,20 +36,6 @@ public final class ParallelRuns {
     public static TrainOptions options(String model, int batch, long seed) {
         return new TrainOptions(ModelSpec.parse(model), null, 1, batch, 0.1, 0.9f, true, 1e-3f, "constant", 0, seed,
                 null, null, null, true, true);
-    }
-
-    /** Random samples of {@code features} values in [-1, 1) with labels in [0, classes). */
-    public static Dataset randomData(int n, int features, int classes, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] x = new float[n * features];
-        int[] y = new int[n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextDouble(-1, 1);
-        }
-        for (int i = 0; i < n; i++) {
-            y[i] = random.nextInt(classes);
-        }
-        return new Dataset(x, y, n, new int[] {features}, classes);
     }
 
     /** {@code steps} steps on the shuffled batches of epoch 1, 2, … of {@code data}, on one replica per backend. */
@@ -117,14 +89,14 @@ public final class ParallelRuns {
                 norm += d1 * d1;
             }
             double rel = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
-            if (!(rel <= SPLIT_TOLERANCE) || norm == 0) {
+            if (!(rel <= DATA_PARALLEL_SPLIT) || norm == 0) {
                 fail(what + ": parameter " + name + " moved differently, rel " + rel + " (tolerance "
-                        + SPLIT_TOLERANCE + "), |Δ| " + Math.sqrt(norm));
+                        + DATA_PARALLEL_SPLIT + "), |Δ| " + Math.sqrt(norm));
             }
         }
         for (int s = 0; s < whole.losses().length; s++) {
             double rel = Math.abs((double) split.losses()[s] - whole.losses()[s]) / Math.abs(whole.losses()[s]);
-            if (!(rel <= SPLIT_TOLERANCE)) {
+            if (!(rel <= DATA_PARALLEL_SPLIT)) {
                 fail(what + ": loss of step " + (s + 1) + " is " + split.losses()[s] + ", on one device "
                         + whole.losses()[s] + " (rel " + rel + ")");
             }
@@ -141,7 +113,7 @@ public final class ParallelRuns {
         }
     }
 
-    /** Each tensor within {@link #SPLIT_TOLERANCE}, as rel = ‖a − b‖₂ / ‖b‖₂ (see there for why). */
+    /** Each tensor within {@link Tolerances#DATA_PARALLEL_SPLIT}, as rel = ‖a − b‖₂ / ‖b‖₂ (see there for why). */
     public static void assertSameResults(SafetensorsFile expected, SafetensorsFile actual, String what) {
         assertEquals(expected.tensors().keySet(), actual.tensors().keySet(), what);
         for (Map.Entry<String, TensorEntry> e : expected.tensors().entrySet()) {
@@ -155,7 +127,7 @@ public final class ParallelRuns {
                 norm += (double) b[i] * b[i];
             }
             double rel = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-30);
-            if (!(rel <= ParallelRuns.SPLIT_TOLERANCE)) {
+            if (!(rel <= DATA_PARALLEL_SPLIT)) {
                 fail(what + ": " + e.getKey() + " differs from one device's, rel " + rel);
             }
         }

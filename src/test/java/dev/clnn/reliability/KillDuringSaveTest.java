@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.SafetensorsFile;
 import dev.clnn.data.TensorEntry;
+import dev.clnn.fixtures.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -34,11 +35,9 @@ class KillDuringSaveTest {
         Safetensors.write(file, List.of(TensorEntry.f32("0.weight", new int[] {COUNT}, new float[COUNT])),
                 Map.of("version", "0"));
         SplittableRandom random = new SplittableRandom(9);
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         for (int round = 0; round < 4; round++) {
-            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", classpath, SafetensorsWriterLoop.class.getName(), file.toString(), Integer.toString(COUNT))
-                    .redirectErrorStream(true).start();
+            Process child = new ChildJvm(SafetensorsWriterLoop.class)
+                    .builder(file.toString(), Integer.toString(COUNT)).redirectErrorStream(true).start();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 // Skip anything the JVM itself may print first (e.g. "Picked up JAVA_TOOL_OPTIONS").

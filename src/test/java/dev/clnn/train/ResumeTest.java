@@ -7,20 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.CpuBackend;
 import dev.clnn.checkpoint.StateDirectory;
-import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
+import dev.clnn.fixtures.NullOutput;
+import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.parallel.DataParallelStep;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,16 +81,16 @@ class ResumeTest {
     void aDataParallelRunResumesBitForBit() throws IOException {
         // Two CPU replicas, each batch split 8 + 8 (the last, of 11 rows, 6 + 5): stopped mid-epoch 2, resumed.
         Path whole = Files.createDirectories(tmp.resolve("whole"));
-        new Trainer(twoReplicas(), options(whole), CheckpointOptions.none(), new StopRequest(), quietStream(), false)
+        new Trainer(twoReplicas(), options(whole), CheckpointOptions.none(), new StopRequest(), NullOutput.printStream(), false)
                 .run(data());
         Path parts = Files.createDirectories(tmp.resolve("parts"));
         Path dir = tmp.resolve("states");
         StopRequest stop = new StopRequest();
         stop.stopAtStep(17);
         assertThrows(TrainingStoppedException.class, () -> new Trainer(twoReplicas(), options(parts),
-                new CheckpointOptions(dir, 0, 3, false), stop, quietStream(), false).run(data()));
+                new CheckpointOptions(dir, 0, 3, false), stop, NullOutput.printStream(), false).run(data()));
         new Trainer(twoReplicas(), options(parts), new CheckpointOptions(dir, 0, 3, true), new StopRequest(),
-                quietStream(), false).run(data());
+                NullOutput.printStream(), false).run(data());
         assertSameRun(whole, parts);
     }
 
@@ -119,7 +118,7 @@ class ResumeTest {
 
     private Path run(String name, CheckpointOptions checkpoints, StopRequest stop) throws IOException {
         Path out = Files.createDirectories(tmp.resolve(name));
-        new Trainer(new CpuBackend(), options(out), checkpoints, stop, quietStream(), false).run(data());
+        new Trainer(new CpuBackend(), options(out), checkpoints, stop, NullOutput.printStream(), false).run(data());
         return out;
     }
 
@@ -147,24 +146,11 @@ class ResumeTest {
 
     private void train(TrainOptions options, CheckpointOptions resume) throws IOException {
         Files.createDirectories(options.save().getParent());
-        new Trainer(new CpuBackend(), options, resume, new StopRequest(), quietStream(), false).run(data());
+        new Trainer(new CpuBackend(), options, resume, new StopRequest(), NullOutput.printStream(), false).run(data());
     }
 
     private static DatasetSplit data() {
-        return new DatasetSplit(dataset(203, 11), dataset(50, 12));
-    }
-
-    private static Dataset dataset(int n, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] x = new float[n * 12];
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = random.nextInt(3);
-            for (int f = 0; f < 12; f++) {
-                x[i * 12 + f] = (float) random.nextDouble(-1, 1) + (f % 3 == y[i] ? 1f : 0f);
-            }
-        }
-        return new Dataset(x, y, n, new int[] {12}, 3);
+        return new DatasetSplit(SyntheticData.stripedFeatures(203, 11), SyntheticData.stripedFeatures(50, 12));
     }
 
     private static void assertSameRun(Path whole, Path parts) throws IOException {
@@ -179,9 +165,5 @@ class ResumeTest {
     private static List<String> withoutRate(Path csv) throws IOException {
         return Files.readAllLines(csv).stream().map(l -> l.replaceFirst("^([^,]*,[^,]*,[^,]*,[^,]*),[^,]*", "$1"))
                 .toList();
-    }
-
-    private static PrintStream quietStream() {
-        return new PrintStream(OutputStream.nullOutputStream());
     }
 }
