@@ -2,9 +2,9 @@ package dev.clnn.bench;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.cpu.CpuBackend;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -2,6 +2,8 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.OpenClBackend;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;

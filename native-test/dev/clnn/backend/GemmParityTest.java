@@ -2,6 +2,17 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.ClTensor;
+import dev.clnn.backend.opencl.GemmRoutine;
+import dev.clnn.backend.opencl.GemmVariant;
+import dev.clnn.backend.opencl.KernelLauncher;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.GemmChoices;
+import dev.clnn.backend.opencl.tuning.GemmClass;
+import dev.clnn.backend.opencl.tuning.GemmConfig;
+import dev.clnn.backend.opencl.tuning.GpuGemmConfig;
+import dev.clnn.backend.opencl.tuning.KernelTuning;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

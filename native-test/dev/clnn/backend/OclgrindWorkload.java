@@ -1,5 +1,15 @@
 package dev.clnn.backend;
 
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.ClTensor;
+import dev.clnn.backend.opencl.DeviceGradientSum;
+import dev.clnn.backend.opencl.GemmRoutine;
+import dev.clnn.backend.opencl.GemmVariant;
+import dev.clnn.backend.opencl.KernelLauncher;
+import dev.clnn.backend.opencl.Kernels;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.GemmConfig;
+import dev.clnn.backend.opencl.tuning.GpuGemmConfig;
 import dev.clnn.device.DeviceBuffer;
 import java.util.LinkedHashSet;
 import java.util.Set;

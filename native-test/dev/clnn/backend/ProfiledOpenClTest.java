@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.profile.OpProfile;
+import dev.clnn.backend.profile.Profile;
+import dev.clnn.backend.profile.ProfiledBackend;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.KernelTime;
 import dev.clnn.model.ModelSpec;

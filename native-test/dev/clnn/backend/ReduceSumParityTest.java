@@ -2,6 +2,9 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.ReduceSumRoutine;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.IntStream;

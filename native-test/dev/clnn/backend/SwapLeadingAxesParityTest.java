@@ -1,5 +1,11 @@
 package dev.clnn.backend;
 
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.ClTensor;
+import dev.clnn.backend.opencl.ConvRoutine;
+import dev.clnn.backend.opencl.KernelLauncher;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.KernelTuning;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,15 +1,15 @@
 package dev.clnn.nn;
 
-import dev.clnn.backend.Backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.clnn.backend.Backend;
 import dev.clnn.backend.Conv2dShape;
 import dev.clnn.backend.ConvAlgorithm;
 import dev.clnn.backend.ConvPolicy;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.Tensor;
 import dev.clnn.backend.TestArrays;
+import dev.clnn.backend.cpu.CpuBackend;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,11 +1,11 @@
 package dev.clnn.nn;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.PoisonedBackend;
 import dev.clnn.backend.Tensor;
 import dev.clnn.backend.TestArrays;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.Errors;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.cpu.CpuBackend;
 import java.util.SplittableRandom;
 
 /** Multiplies two random n×n matrices on a backend, checks the product against the CPU reference and times it. */

@@ -1,5 +1,6 @@
 package dev.clnn.device;
 
+import dev.clnn.backend.opencl.tuning.TuningStore;
 import java.nio.file.Path;
 import java.util.Locale;
 

@@ -1,10 +1,10 @@
 package dev.clnn.parallel;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.DeviceGradientSum;
-import dev.clnn.backend.GradientArena;
-import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.opencl.DeviceGradientSum;
+import dev.clnn.backend.opencl.GradientArena;
+import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.nn.Param;
 import java.util.ArrayList;
 import java.util.List;

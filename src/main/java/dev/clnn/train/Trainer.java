@@ -1,6 +1,7 @@
 package dev.clnn.train;
 
 import dev.clnn.backend.Backend;
+import dev.clnn.backend.profile.ProfiledBackend;
 import dev.clnn.checkpoint.StateDirectory;
 import dev.clnn.checkpoint.TrainingPosition;
 import dev.clnn.checkpoint.TrainingState;
@@ -24,7 +25,7 @@ import java.util.Map;
  * Mini-batch SGD training of a classifier with softmax cross-entropy: progress within each epoch, a line per epoch
  * (train loss, test loss and accuracy, learning rate, samples/s), and as the last line the final test accuracy.
  * With a plot file, the loss, test accuracy and learning rate are drawn at the end, and also when a non-finite
- * loss stops the run, so the plot shows how it diverged. On a {@link dev.clnn.backend.ProfiledBackend}, the profile
+ * loss stops the run, so the plot shows how it diverged. On a {@link dev.clnn.backend.profile.ProfiledBackend}, the profile
  * of the training steps (all but the first, which builds the kernels; evaluation left out) is printed before the
  * last line.
  */

@@ -3,10 +3,10 @@ package dev.clnn.tune;
 import static dev.clnn.tune.CheckData.nan;
 import static dev.clnn.tune.CheckData.values;
 
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Errors;
-import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.OpenClBackend;
 import java.util.SplittableRandom;
 
 /**

@@ -1,12 +1,12 @@
 package dev.clnn.tune;
 
-import dev.clnn.backend.ConfiguredGemm;
-import dev.clnn.backend.CpuBackend;
-import dev.clnn.backend.GemmClass;
-import dev.clnn.backend.GemmConfig;
-import dev.clnn.backend.KernelTuning;
-import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.ConfiguredGemm;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.GemmClass;
+import dev.clnn.backend.opencl.tuning.GemmConfig;
+import dev.clnn.backend.opencl.tuning.KernelTuning;
 import dev.clnn.tune.GemmOperands.Shape;
 import java.util.ArrayList;
 import java.util.Comparator;

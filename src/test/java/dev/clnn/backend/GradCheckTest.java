@@ -2,6 +2,7 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.clnn.backend.cpu.CpuBackend;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.CpuBackend;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.data.BatchIterator;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.SafetensorsFile;
@@ -16,7 +16,6 @@ import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.train.TrainOptions;
-import dev.clnn.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.clnn.parallel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.CpuBackend;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
 import dev.clnn.model.ModelSpec;
