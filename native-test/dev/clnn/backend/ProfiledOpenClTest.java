@@ -80,7 +80,7 @@ class ProfiledOpenClTest {
         try (ProfiledBackend cpu = ProfiledBackend.wrap(new CpuBackend())) {
             reference = profileSteps(cpu, wall);
         }
-        try (ProfiledBackend cl = Backends.openProfiled(OpenClTestSupport.selector())) {
+        try (ProfiledBackend cl = ProfiledBackend.open(OpenClTestSupport.selector())) {
             ClDevice device = ((OpenClBackend) cl.inner()).device();
             Profile p = profileSteps(cl, wall);
             assertEquals(calls(reference), calls(p), "ops and their calls, OpenCL against the CPU reference");
@@ -103,7 +103,7 @@ class ProfiledOpenClTest {
     @Test
     void aProfiledDeviceHasAProfilingQueueAndCountsItsEvents() {
         OpenClTestSupport.requireDevice();
-        try (ProfiledBackend cl = Backends.openProfiled(OpenClTestSupport.selector());
+        try (ProfiledBackend cl = ProfiledBackend.open(OpenClTestSupport.selector());
                 Tensor t = cl.empty(DType.F32, 100)) {
             ClDevice device = ((OpenClBackend) cl.inner()).device();
             assertTrue(device.profiling());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.clnn.backend.opencl.tuning.GemmConfig;
 import dev.clnn.backend.opencl.tuning.KernelTuning;
+import dev.clnn.backend.opencl.tuning.KernelTuningTest;
 import org.junit.jupiter.api.Test;
 
 /** GemmRoutine's variant choice depends only on the sizes and the tuning: checked without any OpenCL runtime. */

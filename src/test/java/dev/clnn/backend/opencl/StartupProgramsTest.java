@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clnn.backend.opencl.tuning.GemmClass;
 import dev.clnn.backend.opencl.tuning.GemmConfig;
 import dev.clnn.backend.opencl.tuning.KernelTuning;
+import dev.clnn.backend.opencl.tuning.KernelTuningTest;
 import dev.clnn.device.ProgramSpec;
 import dev.clnn.model.FirstStepOps;
 import dev.clnn.model.ModelSpec;

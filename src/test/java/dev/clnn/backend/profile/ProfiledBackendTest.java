@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clnn.backend.Backends;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.TestArrays;
 import dev.clnn.backend.cpu.CpuBackend;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -86,7 +86,7 @@ class ProfiledBackendTest {
 
     @Test
     void openProfiledOnTheCpuSelectorGivesAProfiledReference() {
-        try (ProfiledBackend b = Backends.openProfiled("cpu")) {
+        try (ProfiledBackend b = ProfiledBackend.open("cpu")) {
             assertTrue(b.inner() instanceof CpuBackend, b.inner().toString());
         }
     }

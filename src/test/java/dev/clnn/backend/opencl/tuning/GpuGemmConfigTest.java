@@ -10,9 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** gemm_gpu's configuration: checks, text form, default and candidate space, without any OpenCL runtime. */
-class GpuGemmConfigTest {
+public class GpuGemmConfigTest {
     /** A GPU-like device with the given limits. */
-    static DeviceInfo gpu(long maxWorkGroup, long localBytes) {
+    public static DeviceInfo gpu(long maxWorkGroup, long localBytes) {
         return new DeviceInfo(0, 0, "p", "OpenCL 3.0", "g", "v", "1", "OpenCL 3.0", true, 132, 80L << 30, 20L << 30,
                 localBytes, maxWorkGroup, true, true, 1);
     }

@@ -13,12 +13,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The kernel choice depends only on what a device reports, so it is checked here without any OpenCL runtime. */
-class KernelTuningTest {
-    static DeviceInfo device(boolean gpu, long maxWorkGroup) {
+public class KernelTuningTest {
+    public static DeviceInfo device(boolean gpu, long maxWorkGroup) {
         return device(gpu, maxWorkGroup, 8);
     }
 
-    static DeviceInfo device(boolean gpu, long maxWorkGroup, int vectorWidth) {
+    public static DeviceInfo device(boolean gpu, long maxWorkGroup, int vectorWidth) {
         return new DeviceInfo(0, 0, "p", "OpenCL 1.2 p", "d", "v", "1", "OpenCL 1.2", gpu, 4, 1L << 30, 1L << 28, 32L << 10,
                 maxWorkGroup, true, false, vectorWidth);
     }

@@ -1,13 +1,13 @@
-package dev.clnn.backend;
+package dev.clnn.backend.opencl;
 
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.Conv2dShape;
+import dev.clnn.backend.DType;
+import dev.clnn.backend.Pool2d;
+import dev.clnn.backend.SgdHyper;
+import dev.clnn.backend.Tensor;
+import dev.clnn.backend.TestArrays;
 import dev.clnn.backend.cpu.CpuBackend;
-import dev.clnn.backend.opencl.ClTensor;
-import dev.clnn.backend.opencl.DeviceGradientSum;
-import dev.clnn.backend.opencl.GemmRoutine;
-import dev.clnn.backend.opencl.GemmVariant;
-import dev.clnn.backend.opencl.KernelLauncher;
-import dev.clnn.backend.opencl.Kernels;
-import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.backend.opencl.tuning.GemmConfig;
 import dev.clnn.backend.opencl.tuning.GpuGemmConfig;
 import dev.clnn.device.DeviceBuffer;

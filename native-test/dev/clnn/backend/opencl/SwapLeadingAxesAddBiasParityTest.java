@@ -1,10 +1,10 @@
-package dev.clnn.backend;
+package dev.clnn.backend.opencl;
 
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.backend.Tensor;
+import dev.clnn.backend.TestArrays;
 import dev.clnn.backend.cpu.CpuBackend;
-import dev.clnn.backend.opencl.ClTensor;
-import dev.clnn.backend.opencl.ConvRoutine;
-import dev.clnn.backend.opencl.KernelLauncher;
-import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.backend.opencl.tuning.KernelTuning;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;

@@ -1,18 +1,20 @@
-package dev.clnn.backend;
+package dev.clnn.backend.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.backend.Tensor;
+import dev.clnn.backend.TestArrays;
+import dev.clnn.backend.Tolerances;
 import dev.clnn.backend.cpu.CpuBackend;
-import dev.clnn.backend.opencl.ClTensor;
-import dev.clnn.backend.opencl.GemmRoutine;
-import dev.clnn.backend.opencl.GemmVariant;
-import dev.clnn.backend.opencl.KernelLauncher;
-import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.backend.opencl.tuning.GemmChoices;
 import dev.clnn.backend.opencl.tuning.GemmClass;
 import dev.clnn.backend.opencl.tuning.GemmConfig;
 import dev.clnn.backend.opencl.tuning.GpuGemmConfig;
+import dev.clnn.backend.opencl.tuning.GpuGemmConfigTest;
 import dev.clnn.backend.opencl.tuning.KernelTuning;
+import dev.clnn.backend.opencl.tuning.KernelTuningTest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,14 @@
-package dev.clnn.backend;
+package dev.clnn.backend.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.backend.Sizes;
+import dev.clnn.backend.Tensor;
+import dev.clnn.backend.TestArrays;
+import dev.clnn.backend.Tolerances;
 import dev.clnn.backend.cpu.CpuBackend;
-import dev.clnn.backend.opencl.OpenClBackend;
-import dev.clnn.backend.opencl.ReduceSumRoutine;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
