@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every kernel file builds on the device alone with its {@code #ifndef} defaults and with the options the backend
  * uses, and every registry entry creates its kernel; the GEMM tunables build over a sweep of legal values. The
- * options come from {@link KernelTuning#buildOptions}, as in the backend. (KernelFileTest checks the registry
+ * options come from {@link Kernels#buildOptions}, as in the backend. (KernelFileTest checks the registry
  * against the sources without a device.)
  */
 @Tag("opencl")

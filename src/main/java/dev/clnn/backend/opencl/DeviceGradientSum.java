@@ -17,12 +17,12 @@ import java.util.List;
  * runs {@code weighted_sum_all}, which reads every replica's gradient where it lives and writes the weighted sum
  * into all of them ({@link #sum}), then each rank unmaps ({@link #unmap}). Each of these steps is one command per
  * gradient tensor, so the data-parallel step hands it one {@link GradientArena} per replica rather than each
- * parameter's gradient. For two replicas that moves 15 MB of W2's
- * gradients in and 15 MB out instead of the host path's 60 MB of copies, and the kernel runs vectorised on the
- * device's threads. The kernel adds in the host path's order with the same float roundings (no contraction), so
+ * parameter's gradient. Each gradient is read once and the sum written once per replica, where the host path copies
+ * every gradient out and the sum back in through Java arrays, and the kernel runs vectorised on the device's
+ * threads. The kernel adds in the host path's order with the same float roundings (no contraction), so
  * both paths give the same bits.
  *
- * <p>The aliases are created and released per sum (a few microseconds each on POCL): a map may return another
+ * <p>The aliases are created and released per sum (cheap next to the sum): a map may return another
  * address next time, and a fresh alias is correct on any implementation. After the kernel, rank 0 maps each alias
  * for reading and unmaps it, which the specification requires for the host memory to be current before its owner
  * unmaps it (on POCL the kernel already wrote there: the map copies nothing).

@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * One device buffer holding a replica's parameter gradients one after another, each a sub-buffer of it, so that the
  * device-side all-reduce ({@link DeviceGradientSum}) maps, wraps and sums one buffer per replica instead of one per
- * parameter: on POCL each map, alias and launch costs tens of microseconds, which for W2's six parameters was about
- * a third of the all-reduce. Each gradient starts at a multiple of the device's sub-buffer alignment; the gaps are
+ * parameter: each map, alias and launch is a command with a fixed cost whatever its size, so their number should
+ * not grow with the model's parameters. Each gradient starts at a multiple of the device's sub-buffer alignment; the gaps are
  * zero and stay zero (the sum of zeros), so summing the whole buffer sums every gradient element by element.
  */
 public final class GradientArena implements AutoCloseable {

@@ -165,7 +165,8 @@ public class KernelTuningTest {
         assertEquals("", Kernels.SGD_UPDATE.buildOptions(small));
         // A GPU (no gemm_blocked) keeps ReLU's loads coalesced with runs of 1; a CPU streams runs of 16.
         assertEquals("-DRELU_RUN=1", Kernels.RELU_FORWARD.buildOptions(small));
-        assertEquals("-DRELU_RUN=16", Kernels.RELU_FORWARD.buildOptions(KernelTuning.forDevice(device(false, 4096), null)));
+        assertEquals("-DRELU_RUN=16",
+                Kernels.RELU_FORWARD.buildOptions(KernelTuning.forDevice(device(false, 4096), null)));
         assertEquals(16, small.gemmFor(100, 100, 100).columns());
     }
 
