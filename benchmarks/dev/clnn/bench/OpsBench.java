@@ -4,11 +4,11 @@ import static dev.clnn.check.SeededData.uniform;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.Pool2d;
 import dev.clnn.backend.SgdHyper;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.check.ParityComparison;
 import dev.clnn.check.Tolerances;
 import java.util.SplittableRandom;

@@ -1,5 +1,7 @@
 package dev.clnn.backend;
 
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.check.SeededData;
 import dev.clnn.check.Tolerances;
 import java.util.SplittableRandom;

@@ -2,6 +2,8 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.check.SeededData;
 import dev.clnn.check.Tolerances;
 import java.util.ArrayList;

@@ -3,6 +3,8 @@ package dev.clnn.backend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.clnn.backend.opencl.GradientArena;
+import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.check.SeededData;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,12 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.clnn.backend.opencl.KernelFile;
+import dev.clnn.backend.opencl.Kernels;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.GemmConfig;
+import dev.clnn.backend.opencl.tuning.GpuGemmConfig;
+import dev.clnn.backend.opencl.tuning.KernelTuning;
 import dev.clnn.device.ClDevice;
 import java.util.EnumSet;
 import java.util.Set;
@@ -11,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every kernel file builds on the device alone with its {@code #ifndef} defaults and with the options the backend
  * uses, and every registry entry creates its kernel; the GEMM tunables build over a sweep of legal values. The
- * options come from {@link KernelTuning#buildOptions}, as in the backend. (KernelFileTest checks the registry
+ * options come from {@link Kernels#buildOptions}, as in the backend. (KernelFileTest checks the registry
  * against the sources without a device.)
  */
 @Tag("opencl")
@@ -30,7 +36,7 @@ class KernelBuildTest {
         OpenClBackend cl = OpenClTestSupport.backend();
         Set<KernelFile> files = EnumSet.noneOf(KernelFile.class);
         for (Kernels k : Kernels.values()) {
-            cl.device().kernel(k.file().fileName(), k.kernelName(), cl.tuning().buildOptions(k));
+            cl.device().kernel(k.file().fileName(), k.kernelName(), k.buildOptions(cl.tuning()));
             files.add(k.file());
         }
         assertEquals(EnumSet.allOf(KernelFile.class), files, "kernel files without a registry entry");
@@ -45,7 +51,7 @@ class KernelBuildTest {
                 "mwg16 nwg32 kwg1 mdimc16 ndimc32 vwm1 vwn1 kwi1 strm0 strn0"}) {
             KernelTuning t = base.withGpuGemm(GpuGemmConfig.parse(gpu));
             for (Kernels k : new Kernels[] {Kernels.GEMM_GPU, Kernels.GEMM_GPU_PACK}) {
-                cl.device().kernel(k.file().fileName(), k.kernelName(), t.buildOptions(k));
+                cl.device().kernel(k.file().fileName(), k.kernelName(), k.buildOptions(t));
             }
         }
         // Beyond the candidates (GemmParityTest runs those): every vector width, with the smallest and largest blocks.
@@ -63,7 +69,7 @@ class KernelBuildTest {
     private static void buildBlocked(OpenClBackend cl, KernelTuning t) {
         for (Kernels k : Kernels.values()) {
             if (k.file() == KernelFile.GEMM_BLOCKED) {
-                cl.device().kernel(k.file().fileName(), k.kernelName(), t.buildOptions(k));
+                cl.device().kernel(k.file().fileName(), k.kernelName(), k.buildOptions(t));
             }
         }
     }

@@ -3,6 +3,8 @@ package dev.clnn.backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.check.SeededData;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Tag;

@@ -2,6 +2,7 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceInfo;
 import java.util.EnumMap;

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.profile.OpProfile;
+import dev.clnn.backend.profile.Profile;
+import dev.clnn.backend.profile.ProfiledBackend;
 import dev.clnn.check.SeededData;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.KernelTime;
@@ -76,7 +81,7 @@ class ProfiledOpenClTest {
         try (ProfiledBackend cpu = ProfiledBackend.wrap(new CpuBackend())) {
             reference = profileSteps(cpu, wall);
         }
-        try (ProfiledBackend cl = Backends.openProfiled(OpenClTestSupport.selector())) {
+        try (ProfiledBackend cl = ProfiledBackend.open(OpenClTestSupport.selector())) {
             ClDevice device = ((OpenClBackend) cl.inner()).device();
             Profile p = profileSteps(cl, wall);
             assertEquals(calls(reference), calls(p), "ops and their calls, OpenCL against the CPU reference");
@@ -99,7 +104,7 @@ class ProfiledOpenClTest {
     @Test
     void aProfiledDeviceHasAProfilingQueueAndCountsItsEvents() {
         OpenClTestSupport.requireDevice();
-        try (ProfiledBackend cl = Backends.openProfiled(OpenClTestSupport.selector());
+        try (ProfiledBackend cl = ProfiledBackend.open(OpenClTestSupport.selector());
                 Tensor t = cl.empty(DType.F32, 100)) {
             ClDevice device = ((OpenClBackend) cl.inner()).device();
             assertTrue(device.profiling());

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clnn.backend.KernelFile;
 import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.backend.opencl.KernelFile;
 import dev.clnn.fixtures.ChildJvm;
 import dev.clnn.fixtures.IsolatedStores;
 import java.io.IOException;

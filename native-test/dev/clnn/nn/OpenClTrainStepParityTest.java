@@ -2,11 +2,11 @@ package dev.clnn.nn;
 
 import dev.clnn.check.Tolerances;
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.PoisonedBackend;
 import dev.clnn.backend.Tensor;
 import dev.clnn.backend.TestArrays;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.check.SeededData;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;

@@ -8,17 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.DType;
-import dev.clnn.backend.DeviceGradientSum;
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.DeviceGradientSum;
 import dev.clnn.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * The all-reduce's two paths, the kernel on the devices ({@link DeviceGradientSum}) and the sum through the host,

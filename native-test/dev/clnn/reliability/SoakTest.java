@@ -3,9 +3,9 @@ package dev.clnn.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.check.SeededData;
 import dev.clnn.device.ClDevice;
 import dev.clnn.model.ModelSpec;

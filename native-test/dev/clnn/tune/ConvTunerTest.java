@@ -8,11 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clnn.backend.Conv2dShape;
 import dev.clnn.backend.ConvAlgorithm;
 import dev.clnn.backend.ConvPolicy;
-import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.ConvTuning;
+import dev.clnn.backend.opencl.tuning.TuningStore;
 import dev.clnn.cli.CliRun;
-import dev.clnn.device.TuningStore;
 import dev.clnn.fixtures.IsolatedStores;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,12 +91,12 @@ class ConvTunerTest {
                 Duration.ofSeconds(BUDGET_SECONDS));
         assertEquals(1, result.choices().size(), result.table().toString());
         TuningResult.Choice choice = result.choices().get(0);
-        assertEquals(ConvPolicy.STORE_NAME, choice.entryName());
+        assertEquals(ConvTuning.STORE_NAME, choice.entryName());
         result.save(TuningStore.standard());
 
         try (OpenClBackend after = OpenClBackend.open(selector)) {
             Map<String, String> stored = TuningStore.standard().load(after.device().info());
-            assertEquals(choice.chosen(), stored.get(ConvPolicy.STORE_NAME));
+            assertEquals(choice.chosen(), stored.get(ConvTuning.STORE_NAME));
             ConvAlgorithm tuned = ConvAlgorithm.parse(choice.chosen());
             assertEquals(tuned, after.convPolicy().tuned());
             assertEquals(tuned, after.convAlgorithm(Conv2dShape.square(64, 1, 28, 28, 16, 3, 1, 1)));

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clnn.backend.ConfiguredGpuGemm;
-import dev.clnn.backend.ConvPolicy;
-import dev.clnn.backend.GpuGemmConfig;
-import dev.clnn.backend.KernelTuning;
-import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.backend.opencl.ConfiguredGpuGemm;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.ConvTuning;
+import dev.clnn.backend.opencl.tuning.GpuGemmConfig;
+import dev.clnn.backend.opencl.tuning.KernelTuning;
+import dev.clnn.backend.opencl.tuning.TuningStore;
 import dev.clnn.cli.CliRun;
-import dev.clnn.device.TuningStore;
 import dev.clnn.fixtures.IsolatedStores;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +92,7 @@ class GpuGemmTunerTest {
             assertTrue(stored != null, "entries " + entries);
             // gemm_gpu and, budget permitting, the convolution family: no gemm_blocked entries
             assertTrue(entries.keySet().stream().allMatch(
-                    e -> e.equals(KernelTuning.GPU_GEMM_STORE_NAME) || e.equals(ConvPolicy.STORE_NAME)),
+                    e -> e.equals(KernelTuning.GPU_GEMM_STORE_NAME) || e.equals(ConvTuning.STORE_NAME)),
                     "only gemm_gpu and the convolutions were tuned: " + entries);
             assertEquals(KernelTuning.Source.TUNED, after.tuning().gpuGemmSource());
             assertEquals(GpuGemmConfig.parse(stored), after.tuning().gpuGemm());

@@ -1,7 +1,7 @@
 package dev.clnn;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.CpuBackend;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.model.ModelSpec;

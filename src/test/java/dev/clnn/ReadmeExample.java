@@ -1,8 +1,8 @@
 package dev.clnn;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.data.Dataset;
 import dev.clnn.model.Checkpoint;
 import dev.clnn.model.ModelSpec;

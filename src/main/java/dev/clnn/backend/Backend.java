@@ -1,8 +1,8 @@
 package dev.clnn.backend;
 
 /**
- * The op-level interface both backends implement: {@link CpuBackend} (plain loops, the specification) and
- * {@link OpenClBackend} (kernels in kernels/). Arguments come outputs first, then inputs, then sizes. Every op checks
+ * The op-level interface both backends implement: {@code CpuBackend} (plain loops, the specification) and
+ * {@code OpenClBackend} (kernels in kernels/). Arguments come outputs first, then inputs, then sizes. Every op checks
  * the tensors against the sizes before it enqueues anything and throws {@link IllegalArgumentException} naming the
  * shapes on a mismatch. Ops are asynchronous on a device: only the {@code read} methods wait (and the label check
  * of the ops that take class labels, when the labels were written by a kernel rather than uploaded; see

@@ -1,16 +1,14 @@
 package dev.clnn.backend;
 
-import dev.clnn.device.ClDevice;
-import dev.clnn.device.DeviceInfo;
-import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Picks a backend from a device selector: {@code auto} (the default: first GPU, else any OpenCL device, else the
  * CPU reference, with one log line saying so), {@code cpu}, {@code opencl}, {@code opencl:P:D}, or a substring of an
- * OpenCL device name. Asking for OpenCL explicitly where none exists is an error, never a silent fallback.
+ * OpenCL device name. Asking for OpenCL explicitly where none exists is an error, never a silent fallback. The
+ * backends themselves come from {@link BackendProvider}s, so this API depends on none of them.
  */
 public final class Backends {
     /** Environment variable read when no selector is given. */
@@ -41,45 +39,60 @@ public final class Backends {
     }
 
     /**
-     * As {@link #open(String)}; an OpenCL backend also builds the programs of {@code firstStep} (the kernels a
-     * model launches beyond every classifier's, see {@code FirstStepKernels}) in its first background build.
+     * As {@link #open(String)}; a backend that can prepares the ops of {@code firstStep} (those a model launches
+     * beyond every classifier's, see {@code FirstStepOps}) while it opens: OpenCL builds their programs in its
+     * first background build.
      */
-    public static Backend open(String selector, Set<Kernels> firstStep) {
-        return open(selector, ClDevice::open, firstStep);
+    public static Backend open(String selector, Set<OpFamily> firstStep) {
+        return open(selector, false, firstStep);
     }
 
     /**
-     * Opens the backend {@code selector} names, profiled ({@link ProfiledBackend}): an OpenCL device is opened with
-     * a profiling queue so each kernel launch is timed by its event; the CPU reference is timed op by op. Profiling
-     * is chosen here, at opening, because a queue either has it or not: {@link #open} creates neither the profiling
+     * As {@link #open(String, Set)}, for profiling: an OpenCL device is opened with a profiling queue so each kernel
+     * launch is timed by its event, for the profiling decorator ({@code ProfiledBackend.open}) to read. Profiling is
+     * chosen here, at opening, because a queue either has it or not: {@link #open} creates neither the profiling
      * queue nor any event.
      */
-    public static ProfiledBackend openProfiled(String selector) {
-        return openProfiled(selector, Set.of());
+    public static Backend openForProfiling(String selector, Set<OpFamily> firstStep) {
+        return open(selector, true, firstStep);
     }
 
-    /** As {@link #openProfiled(String)}, building the programs of {@code firstStep} early as {@link #open} does. */
-    public static ProfiledBackend openProfiled(String selector, Set<Kernels> firstStep) {
-        return ProfiledBackend.wrap(open(selector, ClDevice::openProfiled, firstStep));
-    }
-
-    private static Backend open(String selector, Function<DeviceInfo, ClDevice> opener, Set<Kernels> firstStep) {
+    private static Backend open(String selector, boolean timed, Set<OpFamily> firstStep) {
         String s = selector == null ? "auto" : selector.trim().toLowerCase(Locale.ROOT);
         if (s.isEmpty()) {
             throw new IllegalArgumentException("empty device selector; use auto, cpu, opencl, opencl:P:D or a name");
         }
         if (s.equals("cpu")) {
-            return new CpuBackend();
+            return provider("cpu").open("cpu", timed, firstStep);
         }
         if (s.equals("auto")) {
-            List<DeviceInfo> devices = ClDevice.list();
-            if (devices.isEmpty()) {
+            BackendProvider opencl = find("opencl");
+            if (opencl == null || !opencl.hasDevice()) {
                 System.getLogger("dev.clnn").log(System.Logger.Level.INFO,
                         "no OpenCL device found; using the CPU reference backend");
-                return new CpuBackend();
+                return provider("cpu").open("cpu", timed, firstStep);
             }
-            return new OpenClBackend(opener.apply(ClDevice.select("opencl")), firstStep);
+            return opencl.open("opencl", timed, firstStep);
         }
-        return new OpenClBackend(opener.apply(ClDevice.select(selector)), firstStep);
+        return provider("opencl").open(selector, timed, firstStep);
+    }
+
+    private static BackendProvider provider(String kind) {
+        BackendProvider p = find(kind);
+        if (p == null) {
+            throw new IllegalStateException("no " + kind + " backend on the class path (META-INF/services/"
+                    + BackendProvider.class.getName() + " lists none)");
+        }
+        return p;
+    }
+
+    private static BackendProvider find(String kind) {
+        // This class's loader rather than the thread's: a Spark executor's context loader may not see the jar.
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
+            if (p.kind().equals(kind)) {
+                return p;
+            }
+        }
+        return null;
     }
 }

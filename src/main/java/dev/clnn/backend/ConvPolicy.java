@@ -1,13 +1,9 @@
 package dev.clnn.backend;
 
-import dev.clnn.device.DeviceInfo;
-import dev.clnn.device.TuningStore;
-import java.util.Map;
-
 /**
  * Which {@link ConvAlgorithm} a backend uses for each convolution shape. In order of precedence: a forced algorithm
  * where one is set and can compute the shape; for patches the direct kernel supports, the algorithm {@code clnn tune}
- * measured faster on this device ({@link #STORE_NAME} in the {@link TuningStore}); else the rule:
+ * measured faster on this device (read from the tuning store by the OpenCL backend's tuning); else the rule:
  * {@link ConvAlgorithm#DIRECT} for patches it supports on CPUs, where its loop over a handful of taps beats packing a
  * GEMM operand with K ≤ 32, im2col + GEMM everywhere else. On GPUs the direct kernel's parameter gradient runs on only
  * cout × slices × ow work-items, so the rule there stays im2col + GEMM; the tuner can measure otherwise.
@@ -26,15 +22,6 @@ public record ConvPolicy(ConvAlgorithm forced, ConvAlgorithm tuned, boolean gpu)
     public static final String PROPERTY = "clnn.conv";
     /** The environment variable read when {@link #PROPERTY} is unset. */
     public static final String ENV = "CLNN_CONV";
-    /** The tuning store's entry names of the convolution choice start with this. */
-    public static final String FAMILY = "conv";
-    /** The one class of shape the tuner chooses for: patches the direct kernel supports. */
-    public static final String SMALL_PATCH_CLASS = "small-patch";
-    /** The tuning store's entry name of the small-patch choice: {@code conv.small-patch = direct}. */
-    public static final String STORE_NAME = FAMILY + "." + SMALL_PATCH_CLASS;
-
-    private static final System.Logger LOG = System.getLogger("dev.clnn");
-
     /** A policy without a tuned choice: forced or the rule. */
     public ConvPolicy(ConvAlgorithm forced, boolean gpu) {
         this(forced, null, gpu);
@@ -51,39 +38,12 @@ public record ConvPolicy(ConvAlgorithm forced, ConvAlgorithm tuned, boolean gpu)
     }
 
     /**
-     * The policy for {@code info}: forced by {@link #PROPERTY} or {@link #ENV} where one is set, else what the
-     * standard {@link TuningStore} holds for the device, else the rule.
+     * The algorithm forced by {@link #PROPERTY} or {@link #ENV}, or null where neither is set or it says
+     * {@code auto}.
      *
      * @throws IllegalArgumentException if the forced value names no algorithm
      */
-    public static ConvPolicy forDevice(DeviceInfo info) {
-        ConvAlgorithm forced = forcedSetting();
-        if (forced != null) {
-            return new ConvPolicy(forced, info.gpu());
-        }
-        return forDevice(info, TuningStore.standard().load(info));
-    }
-
-    /**
-     * The policy for {@code info} with the tuning store's entries {@code tuned} (forced settings are not read here):
-     * the {@link #STORE_NAME} entry where there is one, else the rule. An entry that does not parse (written by
-     * another clnn version) is logged and left out.
-     */
-    public static ConvPolicy forDevice(DeviceInfo info, Map<String, String> tuned) {
-        String text = tuned.get(STORE_NAME);
-        if (text == null) {
-            return new ConvPolicy(null, info.gpu());
-        }
-        try {
-            return new ConvPolicy(null, ConvAlgorithm.parse(text), info.gpu());
-        } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "tuned " + STORE_NAME + " of " + info.name() + " ignored: "
-                    + e.getMessage());
-            return new ConvPolicy(null, info.gpu());
-        }
-    }
-
-    private static ConvAlgorithm forcedSetting() {
+    public static ConvAlgorithm forcedSetting() {
         String value = System.getProperty(PROPERTY);
         if (value == null) {
             value = System.getenv(ENV);

@@ -7,20 +7,20 @@ import static dev.clnn.backend.DType.I32;
  * The argument checks of every {@link Backend} op, shared by both backends so they reject exactly the same inputs,
  * before anything is computed or enqueued.
  */
-final class OpChecks {
+public final class OpChecks {
     private OpChecks() {
     }
 
-    static void fill(Tensor x, DType dtype) {
+    public static void fill(Tensor x, DType dtype) {
         Shapes.check("fill", "x", x, dtype, x == null ? 0 : x.size(), "the tensor");
     }
 
-    static void copy(Tensor dst, Tensor src) {
+    public static void copy(Tensor dst, Tensor src) {
         Shapes.check("copy", "src", src, F32, src == null ? 0 : src.size(), "the tensor");
         Shapes.check("copy", "dst", dst, F32, src.size(), "src");
     }
 
-    static void gemm(Tensor c, Tensor a, Tensor b, boolean transA, boolean transB, int m, int n, int k) {
+    public static void gemm(Tensor c, Tensor a, Tensor b, boolean transA, boolean transB, int m, int n, int k) {
         Shapes.positive("gemm", "m", m);
         Shapes.positive("gemm", "n", n);
         Shapes.positive("gemm", "k", k);
@@ -32,7 +32,7 @@ final class OpChecks {
         Shapes.check(op, "C", c, F32, (long) m * n, "(m, n) = (" + m + ", " + n + ")");
     }
 
-    static void bias(String op, Tensor y, Tensor b, int outer, int channels, int inner) {
+    public static void bias(String op, Tensor y, Tensor b, int outer, int channels, int inner) {
         Shapes.positive(op, "outer", outer);
         Shapes.positive(op, "channels", channels);
         Shapes.positive(op, "inner", inner);
@@ -42,7 +42,7 @@ final class OpChecks {
     }
 
     /** dx, dy and the ReLU's output are (n, channels), db (channels); each op names its own. */
-    static void reluBias(String op, Tensor dx, Tensor db, Tensor dy, Tensor reluOutput, int n, int channels) {
+    public static void reluBias(String op, Tensor dx, Tensor db, Tensor dy, Tensor reluOutput, int n, int channels) {
         bias(op, dy, db, n, channels, 1);
         Shapes.check(op, "dx", dx, F32, (long) n * channels, "(n, channels) = (" + n + ", " + channels + ")");
         Shapes.check(op, "reluOutput", reluOutput, F32, (long) n * channels, "(n, channels) = (" + n + ", "
@@ -50,7 +50,7 @@ final class OpChecks {
     }
 
     /** An optional (null) F32 gradient of (n, classes), as softmaxXentForward writes it. */
-    static void gradient(String op, Tensor dLogits, int n, int classes) {
+    public static void gradient(String op, Tensor dLogits, int n, int classes) {
         if (dLogits != null) {
             Shapes.check(op, "dLogits", dLogits, F32, (long) n * classes, "(n, classes) = (" + n + ", " + classes
                     + ")");
@@ -58,7 +58,7 @@ final class OpChecks {
     }
 
     /** Checks float tensors of {@code count} elements; {@code names} lists them, comma-separated, in order. */
-    static void elementwise(String op, int count, String names, Tensor... tensors) {
+    public static void elementwise(String op, int count, String names, Tensor... tensors) {
         Shapes.positive(op, "count", count);
         String[] name = names.split(",");
         for (int i = 0; i < tensors.length; i++) {
@@ -66,7 +66,7 @@ final class OpChecks {
         }
     }
 
-    static void pool(String op, Tensor y, Tensor x, Pool2d p) {
+    public static void pool(String op, Tensor y, Tensor x, Pool2d p) {
         if (p == null) {
             throw new IllegalArgumentException(op + ": pooling geometry is null");
         }
@@ -75,19 +75,19 @@ final class OpChecks {
     }
 
     /** A pooling backward's optional fused-ReLU gate: absent, or shaped as the pool's input (avg) or output (max). */
-    static void reluGate(String op, Tensor gate, boolean isOutput, Pool2d p) {
+    public static void reluGate(String op, Tensor gate, boolean isOutput, Pool2d p) {
         if (gate != null) {
             Shapes.check(op, isOutput ? "pool output (ReLU gate)" : "ReLU output", gate, F32,
                     isOutput ? p.outputSize() : p.inputSize(), p.toString());
         }
     }
 
-    static void argmax(String op, Tensor argmax, Pool2d p) {
+    public static void argmax(String op, Tensor argmax, Pool2d p) {
         Shapes.check(op, "argmax", argmax, I32, p.outputSize(), p.toString());
     }
 
     /** Checks (n, classes) float matrices named in {@code names} and, when present, n int labels. */
-    static void rows(String op, Tensor labels, int n, int classes, String names, Tensor... matrices) {
+    public static void rows(String op, Tensor labels, int n, int classes, String names, Tensor... matrices) {
         Shapes.positive(op, "n", n);
         Shapes.positive(op, "classes", classes);
         String[] name = names.split(",");
@@ -105,7 +105,7 @@ final class OpChecks {
      * {@code softmaxXentForward: labels[5] = 10 is outside [0, 10)}. Both backends run it before computing
      * anything, so a bad label is an error on both rather than a NaN or a silently wrong count on one.
      */
-    static void labels(String op, int[] labels, int n, int classes) {
+    public static void labels(String op, int[] labels, int n, int classes) {
         for (int i = 0; i < n; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
                 throw new IllegalArgumentException(op + ": labels[" + i + "] = " + labels[i] + " is outside [0, "
@@ -114,7 +114,7 @@ final class OpChecks {
         }
     }
 
-    static void conv(String op, Tensor col, Tensor x, Conv2dShape s) {
+    public static void conv(String op, Tensor col, Tensor x, Conv2dShape s) {
         if (s == null) {
             throw new IllegalArgumentException(op + ": convolution geometry is null");
         }
@@ -123,7 +123,7 @@ final class OpChecks {
                 + s.patch() + ", " + s.columns() + ") for " + s);
     }
 
-    static void convDirect(String op, Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s) {
+    public static void convDirect(String op, Tensor y, Tensor x, Tensor weight, Tensor bias, Conv2dShape s) {
         if (s == null) {
             throw new IllegalArgumentException(op + ": convolution geometry is null");
         }
@@ -138,7 +138,7 @@ final class OpChecks {
         Shapes.check(op, "bias", bias, F32, s.cout(), "cout = " + s.cout());
     }
 
-    static void swap(Tensor dst, Tensor src, int a, int b, int inner) {
+    public static void swap(Tensor dst, Tensor src, int a, int b, int inner) {
         Shapes.positive("swapLeadingAxes", "a", a);
         Shapes.positive("swapLeadingAxes", "b", b);
         Shapes.positive("swapLeadingAxes", "inner", inner);
@@ -147,7 +147,7 @@ final class OpChecks {
         Shapes.check("swapLeadingAxes", "dst", dst, F32, (long) a * b * inner, dims);
     }
 
-    static void swapAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner) {
+    public static void swapAddBias(Tensor dst, Tensor src, Tensor bias, int a, int b, int inner) {
         String op = "swapLeadingAxesAddBias";
         Shapes.positive(op, "a", a);
         Shapes.positive(op, "b", b);
@@ -158,11 +158,11 @@ final class OpChecks {
         Shapes.check(op, "bias", bias, F32, a, "a = " + a);
     }
 
-    static void scalar(String op, Tensor loss, DType dtype) {
+    public static void scalar(String op, Tensor loss, DType dtype) {
         Shapes.check(op, "result", loss, dtype, 1, "a scalar");
     }
 
-    static void sgd(Tensor param, Tensor momentumBuf, Tensor grad, int count, SgdHyper hyper) {
+    public static void sgd(Tensor param, Tensor momentumBuf, Tensor grad, int count, SgdHyper hyper) {
         if (hyper == null) {
             throw new IllegalArgumentException("sgdUpdate: hyper-parameters are null");
         }

@@ -24,7 +24,7 @@ public final class Shapes {
     }
 
     /** Checks that {@code t} holds exactly {@code expected} elements of {@code dtype}. */
-    static void check(String op, String name, Tensor t, DType dtype, long expected, String formula) {
+    public static void check(String op, String name, Tensor t, DType dtype, long expected, String formula) {
         if (t == null) {
             throw new IllegalArgumentException(op + ": " + name + " is null");
         }

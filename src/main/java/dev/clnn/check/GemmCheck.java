@@ -1,7 +1,7 @@
 package dev.clnn.check;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.CpuBackend;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.backend.Tensor;
 import java.util.List;
 import java.util.Locale;

@@ -12,11 +12,11 @@ import static dev.clnn.check.Tolerances.SOFTMAX;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.Pool2d;
 import dev.clnn.backend.SgdHyper;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.nn.Conv2d;
 import java.io.PrintStream;
 import java.util.ArrayList;

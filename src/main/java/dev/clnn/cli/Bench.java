@@ -2,11 +2,12 @@ package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.DType;
-import dev.clnn.backend.Profile;
-import dev.clnn.backend.ProfileTable;
-import dev.clnn.backend.ProfiledBackend;
 import dev.clnn.backend.SgdHyper;
+import dev.clnn.backend.Shapes;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.profile.Profile;
+import dev.clnn.backend.profile.ProfileTable;
+import dev.clnn.backend.profile.ProfiledBackend;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.SoftmaxCrossEntropy;

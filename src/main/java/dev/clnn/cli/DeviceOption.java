@@ -2,7 +2,8 @@ package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
-import dev.clnn.backend.Kernels;
+import dev.clnn.backend.OpFamily;
+import dev.clnn.backend.profile.ProfiledBackend;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
@@ -18,18 +19,18 @@ final class DeviceOption {
     }
 
     /** Opens the chosen backend, building the programs of {@code firstStep} early; the caller closes it. */
-    Backend open(Set<Kernels> firstStep) {
+    Backend open(Set<OpFamily> firstStep) {
         return Backends.open(selector(), firstStep);
     }
 
-    /** Opens the chosen backend with profiling ({@link Backends#openProfiled}); the caller closes it. */
+    /** Opens the chosen backend with profiling ({@link ProfiledBackend#open}); the caller closes it. */
     Backend openProfiled() {
         return openProfiled(Set.of());
     }
 
     /** As {@link #openProfiled()}, building the programs of {@code firstStep} early. */
-    Backend openProfiled(Set<Kernels> firstStep) {
-        return Backends.openProfiled(selector(), firstStep);
+    Backend openProfiled(Set<OpFamily> firstStep) {
+        return ProfiledBackend.open(selector(), firstStep);
     }
 
     private String selector() {

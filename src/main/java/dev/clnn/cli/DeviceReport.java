@@ -1,7 +1,7 @@
 package dev.clnn.cli;
 
-import dev.clnn.backend.ConvPolicy;
-import dev.clnn.backend.KernelTuning;
+import dev.clnn.backend.opencl.tuning.ConvTuning;
+import dev.clnn.backend.opencl.tuning.KernelTuning;
 import dev.clnn.device.DeviceInfo;
 import java.util.Locale;
 
@@ -23,7 +23,7 @@ final class DeviceReport {
                 isDefault ? "*" : " ", d.selector(), d.name(), d.platformName(), d.vendor(), d.driverVersion(),
                 d.gpu() ? "GPU" : "not a GPU", d.computeUnits(), d.globalMemBytes() >> 20, d.maxAllocBytes() >> 20,
                 d.localMemBytes() >> 10, d.maxWorkGroupSize(), d.preferredVectorWidthFloat(), yesNo(d.fp64()),
-                yesNo(d.fp16()), tuning.gemmChoice(), tuning.workGroups(), ConvPolicy.forDevice(d).describe());
+                yesNo(d.fp16()), tuning.gemmChoice(), tuning.workGroups(), ConvTuning.forDevice(d).describe());
     }
 
     private static String yesNo(boolean value) {

@@ -1,7 +1,7 @@
 package dev.clnn.cli;
 
 import dev.clnn.backend.Backends;
-import dev.clnn.backend.CpuBackend;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceInfo;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package dev.clnn.cli;
 
-import dev.clnn.backend.Kernels;
+import dev.clnn.backend.OpFamily;
 import dev.clnn.parallel.DeviceGroup;
 import java.util.Set;
 import picocli.CommandLine.Option;
@@ -30,7 +30,7 @@ final class DevicesOption {
     }
 
     /** Opens every listed backend; the caller closes the group. */
-    DeviceGroup open(Set<Kernels> firstStep) {
+    DeviceGroup open(Set<OpFamily> firstStep) {
         return DeviceGroup.open(list, firstStep);
     }
 }

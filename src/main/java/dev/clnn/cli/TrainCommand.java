@@ -1,13 +1,13 @@
 package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.GemmClass;
-import dev.clnn.backend.KernelTuning;
-import dev.clnn.backend.Kernels;
-import dev.clnn.backend.OpenClBackend;
+import dev.clnn.backend.OpFamily;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.GemmClass;
+import dev.clnn.backend.opencl.tuning.KernelTuning;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;
-import dev.clnn.model.FirstStepKernels;
+import dev.clnn.model.FirstStepOps;
 import dev.clnn.parallel.DataParallelStep;
 import dev.clnn.parallel.DeviceGroup;
 import dev.clnn.train.CheckpointOptions;
@@ -71,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
             tuneIfNothingStored();
         }
         // Opened before the data loads: an OpenCL backend starts compiling its kernels in the background at once.
-        Set<Kernels> firstStep = FirstStepKernels.of(options.model());
+        Set<OpFamily> firstStep = FirstStepOps.of(options.model());
         StopRequest stop = new StopRequest();
         try (Backend backend = profile ? device.openProfiled(firstStep) : device.open(firstStep);
                 StopSignals signals = StopSignals.install(stop, System.err)) {
@@ -90,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " with --devices");
         }
         StopRequest stop = new StopRequest();
-        try (DeviceGroup group = devices.open(FirstStepKernels.of(options.model()));
+        try (DeviceGroup group = devices.open(FirstStepOps.of(options.model()));
                 StopSignals signals = StopSignals.install(stop, System.err)) {
             DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
             runStoppable(new Trainer(DataParallelStep.factory(group.backends()), options, checkpoints, stop, out,

@@ -1,8 +1,8 @@
 package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.OpenClBackend;
-import dev.clnn.device.TuningStore;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.TuningStore;
 import dev.clnn.tune.Tuner;
 import dev.clnn.tune.TuningResult;
 import java.io.IOException;

@@ -10,13 +10,12 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * What {@code clnn --version} prints: clnn's version, JOCL's, and each OpenCL device with its platform, OpenCL
- * version and driver, or why there is no OpenCL. The versions come from properties files on the class path (clnn's
- * filtered by Maven, JOCL's from its Maven metadata), which are there both in target/classes and in the shaded jar.
+ * What {@code clnn --version} prints: clnn's version, JOCL's ({@link ClDevice#joclVersion}), and each OpenCL device
+ * with its platform, OpenCL version and driver, or why there is no OpenCL. clnn's version comes from a properties
+ * file on the class path, filtered by Maven, which is there both in target/classes and in the shaded jar.
  */
 final class Versions {
     private static final String CLNN = "/dev/clnn/cli/version.properties";
-    private static final String JOCL = "/META-INF/maven/org.jocl/jocl/pom.properties";
 
     private Versions() {
     }
@@ -24,7 +23,7 @@ final class Versions {
     static List<String> lines() {
         List<String> lines = new ArrayList<>();
         lines.add("clnn " + version(CLNN));
-        lines.add("JOCL " + version(JOCL));
+        lines.add("JOCL " + ClDevice.joclVersion());
         List<DeviceInfo> devices = ClDevice.list();
         List<String> problems = ClDevice.problems();
         if (devices.isEmpty()) {

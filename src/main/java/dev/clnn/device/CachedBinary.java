@@ -32,7 +32,7 @@ import java.util.Arrays;
  * rejected too. The digest protects against damage, not against someone who writes a well-formed file on purpose:
  * whoever can write the cache folder can already change what the process runs.
  */
-final class CachedBinary {
+public final class CachedBinary {
     /** Bump when the layout of cached files changes; also part of every cache key. */
     static final int FORMAT_VERSION = 2;
 
@@ -144,7 +144,7 @@ final class CachedBinary {
         }
     }
 
-    static byte[] sha256(byte[] data) {
+    public static byte[] sha256(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (NoSuchAlgorithmException e) {

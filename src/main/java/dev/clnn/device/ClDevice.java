@@ -2,9 +2,13 @@ package dev.clnn.device;
 
 import static org.jocl.CL.*;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_buffer_region;
@@ -120,6 +124,25 @@ public final class ClDevice implements AutoCloseable {
      */
     public static List<String> problems() {
         return ClPlatforms.problems();
+    }
+
+    /**
+     * The version of JOCL on the class path, from its Maven metadata (there both in target/classes' dependencies and
+     * in the shaded jar), or why it is unknown: what {@code clnn --version} prints for the OpenCL binding.
+     */
+    public static String joclVersion() {
+        String resource = "/META-INF/maven/org.jocl/jocl/pom.properties";
+        try (InputStream in = ClDevice.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                return "unknown (" + resource + " is not on the class path)";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            String v = p.getProperty("version", "");
+            return v.isBlank() ? "unknown (" + resource + " has no version)" : v;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + resource, e);
+        }
     }
 
     /**

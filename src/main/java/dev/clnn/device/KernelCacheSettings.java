@@ -27,9 +27,9 @@ public final class KernelCacheSettings {
     }
 
     /**
-     * The folder of tuning results ({@link TuningStore}): {@code CLNN_TUNING_DIR}, else {@code tuning} inside the
-     * kernel cache's folder. Switching the binary cache off does not switch tuning off: a result costs a tuning run,
-     * not a compilation.
+     * The folder of tuning results (the OpenCL backend's {@code TuningStore}): {@code CLNN_TUNING_DIR}, else
+     * {@code tuning} inside the kernel cache's folder. Switching the binary cache off does not switch tuning off: a
+     * result costs a tuning run, not a compilation.
      */
     public static Path tuningDirectory() {
         String dir = setting("clnn.tuningDir", "CLNN_TUNING_DIR");

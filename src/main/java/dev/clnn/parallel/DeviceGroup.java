@@ -2,7 +2,7 @@ package dev.clnn.parallel;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
-import dev.clnn.backend.Kernels;
+import dev.clnn.backend.OpFamily;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceInfo;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public final class DeviceGroup implements AutoCloseable {
     }
 
     /** Opens the backends of {@code list}; when one fails, closes those already open and rethrows. */
-    public static DeviceGroup open(String list, Set<Kernels> firstStep) {
+    public static DeviceGroup open(String list, Set<OpFamily> firstStep) {
         List<Backend> opened = new ArrayList<>();
         try {
             for (String selector : selectors(list)) {

@@ -1,10 +1,10 @@
 package dev.clnn.parallel;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.DeviceGradientSum;
-import dev.clnn.backend.GradientArena;
-import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.opencl.DeviceGradientSum;
+import dev.clnn.backend.opencl.GradientArena;
+import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,23 +17,21 @@ import java.util.List;
  * <p>On the devices ({@link DeviceGradientSum}), where every replica is an OpenCL device sharing the host's memory
  * (POCL's CPU devices), with at most {@link DeviceGradientSum#MAX_REPLICAS} replicas: each replica's gradients are
  * moved into one buffer ({@link GradientArena}), each rank maps it (zero-copy there), a kernel on rank 0 sums them
- * in place into every replica's buffer, each rank unmaps. On two POCL devices this cut the all-reduce of W2's
- * gradients from about 3.2 to 2.0 ms per step (README, "What the all-reduce costs"): the host path copies about 60
- * MB per step through Java arrays, this one reads 15 MB and writes 15 MB with a vectorised kernel, on the same two
- * cores the devices compute on; with one buffer per replica rather than one per parameter it costs one map, alias,
- * launch and unmap instead of six of each (tens of microseconds apiece on POCL: 0.9 ms of W2's 2.9 ms). A shared
- * {@code cl_context} for the devices of one platform would avoid the mapping, but changes how every backend owns
- * its context; mapping keeps each backend as it is and is portable OpenCL. Summing in Java over the mapped buffers
- * was tried first and was slower than the copies (5 ms: {@code FloatBuffer} loops are not vectorised).
+ * in place into every replica's buffer, each rank unmaps. This reads and writes each gradient once with a vectorised
+ * kernel instead of copying it through Java arrays on the cores the devices compute on, and one buffer per replica
+ * keeps the number of maps, aliases and launches (each with a fixed cost) independent of the number of parameters.
+ * A shared {@code cl_context} for the devices of one platform would avoid the mapping, but changes how every backend
+ * owns its context; mapping keeps each backend as it is and is portable OpenCL. Summing in Java over the mapped
+ * buffers is no alternative: {@code FloatBuffer} loops are not vectorised.
  *
  * <p>Otherwise through the host (OpenCL beside the CPU reference, discrete GPUs, more replicas). Three phases: read
  * each gradient to the host (each device on its own thread), sum
  * (each device thread a slice of every parameter, each element summed in rank order, so the result does not depend
  * on the threads' timing or on the slicing), write the sum back to every replica. {@link DataParallelStep} runs the
  * read at the end of each device's backward pass and the write at the start of its update, so that the three cost
- * one hand-over between threads instead of three. The host arrays are allocated once:
- * a fresh 4 MB array per read made the JVM collect garbage every few steps, while other device threads' reads held
- * the collector off (JOCL pins the array during a blocking read), and doubled the all-reduce's time.
+ * one hand-over between threads instead of three. The host arrays are allocated once: a fresh array per read would
+ * make the JVM collect garbage every few steps, which other device threads' reads hold off (JOCL pins the array
+ * during a blocking read).
  */
 final class GradientAllReduce {
     /** Elements per block of the sum: 16 KB of floats, well within a core's L1 or L2 cache. */
@@ -163,7 +161,7 @@ final class GradientAllReduce {
     /**
      * The weighted sum of what {@link #read} copied, each device thread a slice of every parameter; on the devices,
      * the kernel on rank 0's device, which writes the sum into every replica's gradients, enqueued from the calling
-     * thread while the device threads wait (a hand-over to rank 0's thread and back cost about as much as the
+     * thread while the device threads wait (a hand-over to rank 0's thread and back would cost about as much as the
      * launches).
      */
     void sum(DeviceThreads threads, List<Shard> shards, long step) {

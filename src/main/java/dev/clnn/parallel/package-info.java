@@ -4,6 +4,8 @@
  * thread per device, {@link dev.clnn.parallel.DeviceThreads}), the gradients summed in rank order
  * ({@link dev.clnn.parallel.GradientAllReduce}) and the same SGD update on every replica.
  * {@link dev.clnn.parallel.DataParallelStep} plugs this into {@link dev.clnn.train.Trainer};
- * {@link dev.clnn.parallel.ParallelStepRunner} is {@code clnn step --devices}.
+ * {@link dev.clnn.parallel.ParallelStepRunner} is {@code clnn step --devices}. Depends on the neutral backend API
+ * and on {@code dev.clnn.backend.opencl} for one thing: the device-side sum of the gradients, which needs OpenCL
+ * buffers that no neutral type describes.
  */
 package dev.clnn.parallel;

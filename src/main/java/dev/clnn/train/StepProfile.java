@@ -1,9 +1,9 @@
 package dev.clnn.train;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.Profile;
-import dev.clnn.backend.ProfileTable;
-import dev.clnn.backend.ProfiledBackend;
+import dev.clnn.backend.profile.Profile;
+import dev.clnn.backend.profile.ProfileTable;
+import dev.clnn.backend.profile.ProfiledBackend;
 import java.util.List;
 
 /**

@@ -6,10 +6,11 @@ import static dev.clnn.check.SeededData.uniform;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.ConvAlgorithm;
 import dev.clnn.backend.ConvPolicy;
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Errors;
-import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.ConvTuning;
 import dev.clnn.check.Tolerances;
 import dev.clnn.nn.Conv2d;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.SplittableRandom;
 /**
  * The convolution algorithm for patches the direct kernel supports (cin·kh·kw ≤ {@link ConvAlgorithm#DIRECT_MAX_PATCH}:
  * first layers over grey or RGB images): {@link ConvAlgorithm#DIRECT} or {@link ConvAlgorithm#IM2COL_GEMM}, stored as
- * {@code conv.small-patch = direct} and read by {@link ConvPolicy#forDevice}. Wider patches always run im2col + GEMM,
+ * {@code conv.small-patch = direct} and read by {@link ConvTuning#forDevice}. Wider patches always run im2col + GEMM,
  * so there is nothing to choose for them. The workload is what a training step runs in such a layer: the forward pass
  * and the parameter gradients (a first layer's input gradient is never computed), through {@link Conv2d} on a
  * backend with the algorithm forced, so the timing covers the layout copies and bias pass each algorithm needs.
@@ -92,19 +93,19 @@ final class ConvFamily implements TunableFamily<ConvAlgorithm> {
 
     @Override
     public String name() {
-        return ConvPolicy.FAMILY;
+        return ConvTuning.FAMILY;
     }
 
     @Override
     public String describe() {
         return String.format(Locale.ROOT, "convolutions on %s: direct or im2col_gemm for patches of ≤ %d taps; class"
                 + " %s (%d layers, forward and parameter gradients)", backend.device().info().name(),
-                ConvAlgorithm.DIRECT_MAX_PATCH, ConvPolicy.SMALL_PATCH_CLASS, WORKLOAD.size());
+                ConvAlgorithm.DIRECT_MAX_PATCH, ConvTuning.SMALL_PATCH_CLASS, WORKLOAD.size());
     }
 
     @Override
     public List<String> classes() {
-        return List.of(ConvPolicy.SMALL_PATCH_CLASS);
+        return List.of(ConvTuning.SMALL_PATCH_CLASS);
     }
 
     @Override
@@ -249,9 +250,9 @@ final class ConvFamily implements TunableFamily<ConvAlgorithm> {
     }
 
     private static void checkClass(String shapeClass) {
-        if (!ConvPolicy.SMALL_PATCH_CLASS.equals(shapeClass)) {
+        if (!ConvTuning.SMALL_PATCH_CLASS.equals(shapeClass)) {
             throw new IllegalArgumentException("the convolution family has one class, '"
-                    + ConvPolicy.SMALL_PATCH_CLASS + "', not '" + shapeClass + "'");
+                    + ConvTuning.SMALL_PATCH_CLASS + "', not '" + shapeClass + "'");
         }
     }
 }

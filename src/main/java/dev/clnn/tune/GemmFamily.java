@@ -1,13 +1,13 @@
 package dev.clnn.tune;
 
-import dev.clnn.backend.ConfiguredGemm;
-import dev.clnn.backend.GemmClass;
-import dev.clnn.backend.GemmConfig;
-import dev.clnn.backend.KernelTuning;
-import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
-import dev.clnn.check.GemmCheck;
+import dev.clnn.backend.opencl.ConfiguredGemm;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.GemmClass;
+import dev.clnn.backend.opencl.tuning.GemmConfig;
+import dev.clnn.backend.opencl.tuning.KernelTuning;
 import dev.clnn.check.GemmCheck.Case;
+import dev.clnn.check.GemmCheck;
 import dev.clnn.check.Tolerances;
 import dev.clnn.tune.GemmOperands.Shape;
 import java.util.ArrayList;

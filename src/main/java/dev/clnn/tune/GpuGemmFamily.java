@@ -1,12 +1,12 @@
 package dev.clnn.tune;
 
-import dev.clnn.backend.ConfiguredGpuGemm;
-import dev.clnn.backend.GpuGemmConfig;
-import dev.clnn.backend.KernelTuning;
-import dev.clnn.backend.OpenClBackend;
 import dev.clnn.backend.Tensor;
-import dev.clnn.check.GemmCheck;
+import dev.clnn.backend.opencl.ConfiguredGpuGemm;
+import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.GpuGemmConfig;
+import dev.clnn.backend.opencl.tuning.KernelTuning;
 import dev.clnn.check.GemmCheck.Case;
+import dev.clnn.check.GemmCheck;
 import dev.clnn.check.Tolerances;
 import dev.clnn.device.DeviceInfo;
 import dev.clnn.tune.GemmOperands.Shape;

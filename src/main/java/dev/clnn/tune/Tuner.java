@@ -1,6 +1,6 @@
 package dev.clnn.tune;
 
-import dev.clnn.backend.OpenClBackend;
+import dev.clnn.backend.opencl.OpenClBackend;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

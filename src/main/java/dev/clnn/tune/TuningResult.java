@@ -1,7 +1,7 @@
 package dev.clnn.tune;
 
+import dev.clnn.backend.opencl.tuning.TuningStore;
 import dev.clnn.device.DeviceInfo;
-import dev.clnn.device.TuningStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.check.SeededData;
 import org.junit.jupiter.api.Test;
 

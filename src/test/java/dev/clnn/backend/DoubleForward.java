@@ -1,5 +1,7 @@
 package dev.clnn.backend;
 
+import dev.clnn.backend.cpu.CpuBackend;
+
 /**
  * Forward passes of the CPU reference ops in double, for gradient checks: finite differences of these give the
  * true gradient to ~1e-9, against which the float backward ops of {@link CpuBackend} are checked.

@@ -2,8 +2,9 @@ package dev.clnn.backend;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.clnn.check.Tolerances;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.check.SeededData;
+import dev.clnn.check.Tolerances;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;

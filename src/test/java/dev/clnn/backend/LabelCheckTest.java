@@ -3,6 +3,7 @@ package dev.clnn.backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.check.SeededData;
 import org.junit.jupiter.api.Test;
 

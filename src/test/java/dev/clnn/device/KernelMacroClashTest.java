@@ -2,7 +2,7 @@ package dev.clnn.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.clnn.backend.KernelFile;
+import dev.clnn.backend.opencl.KernelFile;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

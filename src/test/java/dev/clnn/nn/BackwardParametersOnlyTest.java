@@ -2,8 +2,8 @@ package dev.clnn.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.cpu.CpuBackend;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

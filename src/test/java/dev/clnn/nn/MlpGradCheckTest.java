@@ -3,8 +3,8 @@ package dev.clnn.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.cpu.CpuBackend;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

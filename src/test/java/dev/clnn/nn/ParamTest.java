@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.cpu.CpuBackend;
 import org.junit.jupiter.api.Test;
 
 class ParamTest {

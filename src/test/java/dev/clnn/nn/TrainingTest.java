@@ -2,8 +2,8 @@ package dev.clnn.nn;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clnn.backend.CpuBackend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
 import java.util.List;

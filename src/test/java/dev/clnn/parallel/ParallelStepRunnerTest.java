@@ -1,7 +1,7 @@
 package dev.clnn.parallel;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.CpuBackend;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
 import dev.clnn.model.ModelSpec;

@@ -3,7 +3,7 @@ package dev.clnn.tune;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clnn.backend.GemmClass;
+import dev.clnn.backend.opencl.tuning.GemmClass;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.clnn.spark;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
-import dev.clnn.backend.CpuBackend;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.cli.TrainOptionsMixin;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;

@@ -2,7 +2,7 @@ package dev.clnn.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.clnn.backend.CpuBackend;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.nn.Param;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;

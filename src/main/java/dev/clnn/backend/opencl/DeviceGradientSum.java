@@ -1,0 +1,166 @@
+package dev.clnn.backend.opencl;
+
+import dev.clnn.backend.Backend;
+import dev.clnn.backend.Shapes;
+import dev.clnn.backend.Tensor;
+import dev.clnn.device.ClDevice;
+import dev.clnn.device.DeviceBuffer;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sum of the data-parallel all-reduce done by a kernel, without copying the gradients through Java arrays: for
+ * replicas that are all OpenCL devices sharing the host's memory (POCL's CPU devices, integrated GPUs). Each rank
+ * r &gt; 0 maps its gradient buffers on its own queue ({@link #map}; zero-copy on such devices: the mapped pointer is
+ * the buffer's memory), rank 0 wraps each mapping in a buffer of its own context ({@code CL_MEM_USE_HOST_PTR}) and
+ * runs {@code weighted_sum_all}, which reads every replica's gradient where it lives and writes the weighted sum
+ * into all of them ({@link #sum}), then each rank unmaps ({@link #unmap}). Each of these steps is one command per
+ * gradient tensor, so the data-parallel step hands it one {@link GradientArena} per replica rather than each
+ * parameter's gradient. Each gradient is read once and the sum written once per replica, where the host path copies
+ * every gradient out and the sum back in through Java arrays, and the kernel runs vectorised on the device's
+ * threads. The kernel adds in the host path's order with the same float roundings (no contraction), so
+ * both paths give the same bits.
+ *
+ * <p>The aliases are created and released per sum (cheap next to the sum): a map may return another
+ * address next time, and a fresh alias is correct on any implementation. After the kernel, rank 0 maps each alias
+ * for reading and unmaps it, which the specification requires for the host memory to be current before its owner
+ * unmaps it (on POCL the kernel already wrote there: the map copies nothing).
+ *
+ * <p>Threads: {@link #map} and {@link #unmap} for rank r on r's device thread, {@link #sum} on one thread while
+ * every device thread waits, never at the same time (the data-parallel step orders them: map after each backward
+ * pass, sum, unmap before each update).
+ */
+public final class DeviceGradientSum {
+    /** The kernel takes this many buffers; more replicas use the host path. */
+    public static final int MAX_REPLICAS = 4;
+
+    private final List<OpenClBackend> backends;
+    private final List<List<DeviceBuffer>> grads; // [rank][parameter]
+    private final List<List<ByteBuffer>> mapped; // [rank][parameter], rank 0's list stays empty
+    private final int[] counts; // [parameter]: elements
+
+    /**
+     * @param grads every rank's gradient tensors, [rank][parameter], of the same sizes on every rank
+     * @throws IllegalArgumentException unless {@link #supports} the backends
+     */
+    public DeviceGradientSum(List<Backend> backends, List<List<Tensor>> grads) {
+        if (!supports(backends)) {
+            throw new IllegalArgumentException("the device-side all-reduce needs 2 to " + MAX_REPLICAS
+                    + " OpenCL devices that share the host's memory");
+        }
+        this.backends = new ArrayList<>();
+        this.grads = new ArrayList<>();
+        this.mapped = new ArrayList<>();
+        for (int r = 0; r < backends.size(); r++) {
+            this.backends.add((OpenClBackend) backends.get(r));
+            List<DeviceBuffer> buffers = new ArrayList<>();
+            for (Tensor g : grads.get(r)) {
+                buffers.add(((ClTensor) g).buffer);
+            }
+            this.grads.add(buffers);
+            this.mapped.add(new ArrayList<>());
+        }
+        this.counts = grads.get(0).stream().mapToInt(g -> Shapes.elementCount(g.shape())).toArray();
+    }
+
+    /** Whether the sum can run on the devices: 2 to {@link #MAX_REPLICAS} OpenCL devices sharing host memory. */
+    public static boolean supports(List<Backend> backends) {
+        if (backends.size() < 2 || backends.size() > MAX_REPLICAS) {
+            return false;
+        }
+        for (Backend b : backends) {
+            if (!(b instanceof OpenClBackend cl) || !cl.device().hostUnifiedMemory()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Maps rank r's gradients after its queued work (its backward pass), on r's thread; nothing for rank 0. */
+    public void map(int rank) {
+        if (rank == 0) {
+            return;
+        }
+        ClDevice device = backends.get(rank).device();
+        List<ByteBuffer> mine = mapped.get(rank);
+        mine.clear();
+        for (DeviceBuffer g : grads.get(rank)) {
+            mine.add(device.map(g));
+        }
+        device.finish();
+    }
+
+    /**
+     * Every rank's gradient p becomes Σ_k weights[k] · (gradient p of rank termRanks[k]), k in order, on rank 0's
+     * device, which waits for the result. Every rank but 0 must be {@link #map mapped}.
+     *
+     * @param termRanks the ranks whose gradients are summed (the non-empty shards), in rank order
+     * @param weights   their weights
+     */
+    public void sum(int[] termRanks, float[] weights) {
+        ClDevice first = backends.get(0).device();
+        List<DeviceBuffer> aliases = new ArrayList<>();
+        try {
+            for (int p = 0; p < counts.length; p++) {
+                DeviceBuffer[] byRank = new DeviceBuffer[backends.size()];
+                byRank[0] = grads.get(0).get(p);
+                for (int r = 1; r < byRank.length; r++) {
+                    byRank[r] = first.aliasHostMemory(mapped.get(r).get(p));
+                    aliases.add(byRank[r]);
+                }
+                launch(backends.get(0).launcher(), counts[p], byRank, termRanks, weights);
+            }
+            for (DeviceBuffer alias : aliases) {
+                first.unmap(alias, first.mapForReading(alias)); // in order: the unmap follows the map on the queue
+            }
+            first.finish();
+        } finally {
+            aliases.forEach(DeviceBuffer::close);
+        }
+    }
+
+    /** Unmaps rank r's gradients, on r's thread, so that its device sees the sum; nothing for rank 0. */
+    public void unmap(int rank) {
+        if (rank == 0) {
+            return;
+        }
+        ClDevice device = backends.get(rank).device();
+        List<ByteBuffer> mine = mapped.get(rank);
+        for (int p = 0; p < mine.size(); p++) {
+            device.unmap(grads.get(rank).get(p), mine.get(p));
+        }
+        mine.clear();
+    }
+
+    /**
+     * Launches {@code weighted_sum_all} over {@code count} elements of the buffers {@code byRank} (one context's):
+     * the terms first in the given order, then the ranks that only receive the sum.
+     */
+    static void launch(KernelLauncher launcher, int count, DeviceBuffer[] byRank, int[] termRanks, float[] weights) {
+        if (termRanks.length == 0 || termRanks.length > byRank.length || byRank.length > MAX_REPLICAS
+                || weights.length != termRanks.length) {
+            throw new IllegalArgumentException("weighted_sum_all: " + termRanks.length + " terms with "
+                    + weights.length + " weights over " + byRank.length + " buffers (at most " + MAX_REPLICAS + ")");
+        }
+        Object[] buffers = new Object[MAX_REPLICAS];
+        float[] w = new float[MAX_REPLICAS];
+        boolean[] isTerm = new boolean[byRank.length];
+        int slot = 0;
+        for (int k = 0; k < termRanks.length; k++) {
+            isTerm[termRanks[k]] = true;
+            w[slot] = weights[k];
+            buffers[slot++] = byRank[termRanks[k]];
+        }
+        for (int r = 0; r < byRank.length; r++) {
+            if (!isTerm[r]) {
+                buffers[slot++] = byRank[r];
+            }
+        }
+        while (slot < MAX_REPLICAS) {
+            buffers[slot++] = buffers[0]; // never touched: past `outputs`
+        }
+        launcher.elementwise(Kernels.WEIGHTED_SUM_ALL, count, count, termRanks.length, byRank.length, buffers[0],
+                buffers[1], buffers[2], buffers[3], w[0], w[1], w[2], w[3]);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.clnn.backend.opencl.tuning;
+
+import dev.clnn.device.DeviceInfo;
+
+/**
+ * The GEMM configuration of a device nobody has tuned, from the class its preferred float vector width puts it in.
+ * Each class's shape is the one that measured fastest on a CPU of that class (the README's performance section has
+ * the figures); a tuner's result replaces it.
+ */
+final class GemmDefaults {
+    /**
+     * AVX-512: 12 rows × two float16, 27 of the 32 vector registers; blocks that use 29 or more spilled or ran
+     * slower, and the former 16 × one float16 makes about twice the loads per multiply-add.
+     */
+    static final GemmConfig AVX512 = new GemmConfig(16, 12, 2, 8);
+    /**
+     * AVX2: 3 rows × three float8, 13 of the 16 registers; LLVM spilled the 16-register 4 × three block in the inner
+     * loop, and 6 × two (15) ran slower from 1024² up.
+     */
+    static final GemmConfig AVX2 = new GemmConfig(8, 3, 3, 8);
+    /**
+     * Narrower (SSE, NEON, or a device that reports no preference): float4 columns, the AVX2 block's shape for the
+     * same 16 registers; not measured on such a CPU.
+     */
+    static final GemmConfig NARROW = new GemmConfig(4, 3, 3, 8);
+
+    private GemmDefaults() {
+    }
+
+    /** The default for {@code info}'s class; GPUs get one too, though they run gemm_gpu rather than this kernel. */
+    static GemmConfig forDevice(DeviceInfo info) {
+        return switch (GemmConfig.nativeWidth(info)) {
+            case 16 -> AVX512;
+            case 8 -> AVX2;
+            default -> NARROW;
+        };
+    }
+}
