@@ -23,19 +23,11 @@ class ArchitectureTest {
             .because("OpenCL is one backend: everything else runs without an OpenCL runtime");
 
     @ArchTest
-    static final ArchRule layersModelsAndOptimisersTalkOnlyToTheNeutralApi = noClasses()
-            .that().resideInAnyPackage("dev.clnn.nn..", "dev.clnn.optim..", "dev.clnn.model..")
+    static final ArchRule layersModelsOptimisersAndTrainingTalkOnlyToTheNeutralApi = noClasses()
+            .that().resideInAnyPackage("dev.clnn.nn..", "dev.clnn.optim..", "dev.clnn.model..", "dev.clnn.train..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.clnn.backend.cpu..", "dev.clnn.backend.opencl..",
                     "dev.clnn.backend.profile..", "dev.clnn.device..", "org.jocl..")
-            .because("a layer never knows which backend it runs on");
-
-    @ArchTest
-    static final ArchRule trainingTalksOnlyToTheNeutralApiAndTheProfiler = noClasses()
-            .that().resideInAPackage("dev.clnn.train..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.clnn.backend.cpu..",
-                    "dev.clnn.backend.opencl..", "dev.clnn.device..", "org.jocl..")
-            .because("the training step runs on any backend; it reads a profile only when its backend is the"
-                    + " profiling decorator, which it finds with instanceof");
+            .because("a layer, an optimiser and the training step and loop never know which backend they run on");
 
     @ArchTest
     static final ArchRule theReferenceStandsAlone = noClasses()

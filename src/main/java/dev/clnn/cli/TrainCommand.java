@@ -76,8 +76,11 @@ final class TrainCommand implements Callable<Integer> {
         try (Backend backend = profile ? device.openProfiled(firstStep) : device.open(firstStep);
                 StopSignals signals = StopSignals.install(stop, System.err)) {
             DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
-            runStoppable(new Trainer(backend, options, checkpoints, stop, out, interactive), split, checkpoints,
-                    signals);
+            Trainer trainer = new Trainer(backend, options, checkpoints, stop, out, interactive);
+            if (profile) {
+                trainer.observe(new StepProfile(backend));
+            }
+            runStoppable(trainer, split, checkpoints, signals);
         }
         return 0;
     }

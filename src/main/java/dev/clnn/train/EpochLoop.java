@@ -22,8 +22,7 @@ import java.util.function.Supplier;
  * Spark): progress within each epoch, a line per epoch (train loss, test loss and accuracy, learning rate,
  * samples/s), evaluation after every epoch, the metrics CSV, the plot (also when a non-finite loss stops the run, so
  * it shows how it diverged), the stop on a non-finite loss, training states to resume from, and as the last line the
- * final test accuracy. On a profiled backend, the profile of the training steps (all but the first, which builds the
- * kernels; evaluation left out) is printed before the last line.
+ * final test accuracy. A {@link StepObserver} (a profile of the steps, say) reports before that last line.
  */
 public final class EpochLoop {
     private final TrainOptions options;
@@ -31,6 +30,7 @@ public final class EpochLoop {
     private final StopRequest stop;
     private final PrintStream out;
     private final Progress progress;
+    private StepObserver observer = StepObserver.NONE;
 
     /** What the loop needs to know of the data: the training rows, the test set, and the data's identity. */
     public record Data(int trainRows, int[] sampleShape, int classes, Dataset test, Supplier<String> digest) {
@@ -60,6 +60,12 @@ public final class EpochLoop {
         this.progress = Progress.create(out, !options.quiet(), interactive);
     }
 
+    /** Tells {@code observer} of the steps and the work between them; it reports before the last line. */
+    public EpochLoop observe(StepObserver observer) {
+        this.observer = observer;
+        return this;
+    }
+
     /**
      * Trains (or continues from the newest training state, when resuming), evaluates after every epoch, saves and
      * plots when asked, and returns the final evaluation.
@@ -79,16 +85,14 @@ public final class EpochLoop {
             progress.endEpoch();
         }
         plot(run.history);
-        run.profile.lines(run.device).forEach(out::println);
+        observer.report().forEach(out::println);
         out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100 * test.accuracy());
         return test;
     }
 
-    /** What {@link #run} shows even when training ends early. */
+    /** What {@link #run} plots even when training ends early. */
     private static final class Run {
         TrainingHistory history = new TrainingHistory(); // replaced when a state is resumed
-        StepProfile profile = new StepProfile(null);
-        String device = "";
     }
 
     private void plot(TrainingHistory history) {
@@ -110,8 +114,6 @@ public final class EpochLoop {
         int evalBatch = Math.max(options.batch(), 256);
 
         try (TrainingRounds rounds = opener.open(sample, schedule)) {
-            run.profile = new StepProfile(rounds.backend());
-            run.device = rounds.backend().name();
             checkClassifier(rounds.model(), sample, data.classes());
             Map<String, String> settings = states == null ? Map.of()
                     : RunSettings.of(options, checkpoints, data.digest().get(), rounds.description());
@@ -131,7 +133,7 @@ public final class EpochLoop {
                         options.epochs(), options.batch(), schedule);
             }
             Evaluation test = null;
-            run.profile.discard();
+            observer.otherWorkDone();
             for (int e = at.epoch(); e <= options.epochs(); e++) {
                 Epoch epoch = new Epoch(e, e == at.epoch() ? at : null, rounds.stepCount(), run, metrics,
                         data.trainRows());
@@ -153,7 +155,7 @@ public final class EpochLoop {
                 double rate = epoch.seenHere / seconds(epoch.start);
                 String deviceNote = rounds.epochNote();
                 test = Evaluator.evaluate(rounds.backend(), rounds.model(), data.test(), sample, evalBatch);
-                run.profile.discard();
+                observer.otherWorkDone();
                 if (metrics != null) {
                     metrics.epochEnd(test);
                 }
@@ -217,7 +219,7 @@ public final class EpochLoop {
         void stepDone(float value, int rows, float stepLr, long nanos) {
             steps++;
             lr = stepLr;
-            run.profile.stepDone(nanos);
+            observer.stepDone(nanos);
             run.history.step(value, lr);
             if (!Float.isFinite(value) && options.stopOnNonFinite()) {
                 throw new NonFiniteLossException("loss became " + value + " at step " + steps + " (epoch " + number

@@ -60,6 +60,12 @@ public final class Trainer {
         this.options = options;
     }
 
+    /** Tells {@code observer} of the steps (e.g. a profile of them); it reports before the last line. */
+    public Trainer observe(StepObserver observer) {
+        loop.observe(observer);
+        return this;
+    }
+
     /**
      * Trains (or continues from the newest training state, when resuming), evaluates after every epoch, saves and
      * plots when asked, and returns the final evaluation.

@@ -1,7 +1,9 @@
 /**
- * The training step and the epoch loop ({@link dev.clnn.train.Trainer}), evaluation, progress, metrics and the
- * checkpoints of a run. Depends on the neutral API, {@code nn}, {@code optim}, {@code model}, {@code data},
- * {@code checkpoint} and {@code plot}; of the backends it knows only the profiling decorator, whose profile it prints
- * when its backend is one.
+ * Training: the one training step ({@link dev.clnn.train.ModelStep}: forward, loss, zero-grad, backward, optimiser
+ * update, with the loss and the optimiser as parameters) and the one epoch loop ({@link dev.clnn.train.EpochLoop}
+ * over {@link dev.clnn.train.TrainingRounds}: progress, epoch lines, evaluation, metrics, plot, training states),
+ * which {@link dev.clnn.train.Trainer} runs in this process and the Spark driver on a cluster. Depends on the
+ * neutral backend API, {@code nn}, {@code optim}, {@code model}, {@code data}, {@code checkpoint} and {@code plot};
+ * never on a concrete backend (a profile of the steps comes in as a {@link dev.clnn.train.StepObserver}).
  */
 package dev.clnn.train;
