@@ -13,6 +13,7 @@ import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
 import dev.clnn.train.Evaluation;
 import dev.clnn.train.Evaluator;
+import dev.clnn.train.ModelStep;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -44,21 +45,17 @@ final class ReadmeExample {
         float last = Float.NaN;
         // --- README example starts here (Backends.open() there; the CPU backend here; README prints e) ---
         try (Backend backend = new CpuBackend();
-                Sequential model = Models.build(backend, ModelSpec.parse("linear(4,16),relu,linear(16,3)"), 42);
-                SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(backend);
-                Sgd sgd = new Sgd(backend, model.params(), LrSchedule.constant(0.1), 0.9f, 0f, 0f, false);
+                ModelStep train = ModelStep.open(backend,
+                        Models.build(backend, ModelSpec.parse("linear(4,16),relu,linear(16,3)"), 42),
+                        SoftmaxCrossEntropy::new, Sgd.factory(0.9f, 0f, 0f, false), LrSchedule.constant(0.1));
                 Tensor x = backend.fromArray(features, n, 4);
                 Tensor y = backend.fromArray(labels, n)) {
             for (int step = 0; step < 100; step++) {
-                Tensor value = loss.forward(model.forward(x), y);
-                model.zeroGrad();
-                model.backward(loss.backward());
-                sgd.step();
-                float l = backend.readFloats(value)[0];
-                first = step == 0 ? l : first;
-                last = l;
+                float loss = train.step(x, y);
+                first = step == 0 ? loss : first;
+                last = loss;
             }
-            Checkpoint.save(file, model, backend, Map.of());
+            Checkpoint.save(file, train.model(), backend, Map.of());
         }
         Evaluation e;
         try (Backend backend = new CpuBackend();
