@@ -102,10 +102,7 @@ public final class TrainOptionsMixin {
      *                                  --keep come without a folder
      */
     public CheckpointOptions checkpointOptions() {
-        if (resume != null && checkpointDir != null && !Path.of(resume).equals(Path.of(checkpointDir))) {
-            throw new IllegalArgumentException("--resume " + resume + " with --checkpoint-dir " + checkpointDir
-                    + ": a resumed run keeps its states in the folder it resumes from");
-        }
+        requireOneFolder();
         fillFromResumedRun();
         String dir = resume != null ? resume : checkpointDir;
         long every = checkpointEvery == null ? 0 : OptionValues.integer("--checkpoint-every", checkpointEvery);
@@ -122,11 +119,17 @@ public final class TrainOptionsMixin {
      * starts the run afresh, keeping its states in DIR, instead of being an error.
      */
     public void resumeOnlyFromAState() {
+        requireOneFolder();
         if (resume != null && new StateDirectory(Path.of(resume), CheckpointOptions.DEFAULT_KEEP).states().isEmpty()) {
-            if (checkpointDir == null) {
-                checkpointDir = resume;
-            }
+            checkpointDir = resume;
             resume = null;
+        }
+    }
+
+    private void requireOneFolder() {
+        if (resume != null && checkpointDir != null && !Path.of(resume).equals(Path.of(checkpointDir))) {
+            throw new IllegalArgumentException("--resume " + resume + " with --checkpoint-dir " + checkpointDir
+                    + ": a resumed run keeps its states in the folder it resumes from");
         }
     }
 
