@@ -116,7 +116,7 @@ public final class DataParallelStep implements TrainingStep {
         }
         long sumEnd = System.nanoTime();
         float[] losses = new float[replicas.size()];
-        threads.runAll("the SGD update of step " + step, r -> {
+        threads.runAll("the optimiser update of step " + step, r -> {
             if (allReduce != null) {
                 long t = System.nanoTime();
                 allReduce.write(r);

@@ -6,9 +6,10 @@ import dev.clnn.nn.Sequential;
 import dev.clnn.optim.LrSchedule;
 
 /**
- * One SGD step of the {@link Trainer} on a whole batch: on one device ({@link SingleDeviceStep}) or on several
- * replicas ({@code dev.clnn.parallel.DataParallelStep}). The trainer draws the batches, evaluates and saves
- * {@link #model()}; the step owns the models, the loss and the optimiser, and closing it releases them.
+ * A training step of the {@link Trainer} on a whole batch in this process: on one device ({@link SingleDeviceStep})
+ * or on several replicas ({@code dev.clnn.parallel.DataParallelStep}), each running {@link ModelStep}. The trainer
+ * draws the batches ({@link LocalRounds}), evaluates and saves {@link #model()}; the step owns the models, the
+ * losses and the optimisers, and closing it releases them.
  */
 public interface TrainingStep extends AutoCloseable {
 
