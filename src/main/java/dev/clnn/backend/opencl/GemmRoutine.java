@@ -31,7 +31,7 @@ final class GemmRoutine {
      * a power-of-two row length maps the strip onto a few cache sets, so it does not stay in L1/L2 between the
      * group's row blocks. Packed, the strip is contiguous. The pass over B costs about 1/m of the product, repaid
      * from m = 1024 at k = 1024 and 2048 (1.2-1.5x less CPU time per product) but not at m <= 512 or k = 256
-     * (measured on the 2-core AVX-512 EPYC, see README).
+     * (measured on the 2-core AVX-512 EPYC, see benchmarks/RESULTS.md).
      */
     private static final int PACK_B_MIN_ROWS = 1024;
     private static final int PACK_B_MIN_DEPTH = 512;

@@ -4,7 +4,7 @@ import dev.clnn.device.DeviceInfo;
 
 /**
  * The GEMM configuration of a device nobody has tuned, from the class its preferred float vector width puts it in.
- * Each class's shape is the one that measured fastest on a CPU of that class (the README's performance section has
+ * Each class's shape is the one that measured fastest on a CPU of that class (benchmarks/RESULTS.md has
  * the figures); a tuner's result replaces it.
  */
 final class GemmDefaults {
