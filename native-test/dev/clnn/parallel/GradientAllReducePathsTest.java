@@ -83,7 +83,7 @@ class GradientAllReducePathsTest {
     void aFailureOnTheDevicePathNamesTheDevice() {
         List<Backend> backends = List.of(device0, device1);
         List<List<Param>> params = params(backends, new SplittableRandom(5), -1);
-        GradientAllReduce allReduce = new GradientAllReduce(backends, params, true);
+        GradientAllReduce allReduce = new GradientAllReduce(backends, params);
         allReduce.close(); // the replicas' gradient buffers are gone: rank 1's map fails
         try (DeviceThreads threads = new DeviceThreads(backends.stream().map(Backend::name).toList())) {
             DeviceFailedException e = assertThrows(DeviceFailedException.class,
@@ -104,9 +104,9 @@ class GradientAllReducePathsTest {
         List<Shard> shards = ShardPlan.split(rows, backends.size());
         List<List<Param>> onDevices = params(backends, new SplittableRandom(seed), emptyRank(shards));
         List<List<Param>> onHost = params(backends, new SplittableRandom(seed), emptyRank(shards));
-        GradientAllReduce device = new GradientAllReduce(backends, onDevices, true);
+        GradientAllReduce device = new GradientAllReduce(backends, onDevices);
         try (DeviceThreads threads = new DeviceThreads(backends.stream().map(Backend::name).toList())) {
-            GradientAllReduce host = new GradientAllReduce(backends, onHost, false);
+            GradientAllReduce host = GradientAllReduce.onHost(backends, onHost);
             assertTrue(device.onDevices());
             assertFalse(host.onDevices());
             device.run(threads, shards, 1);

@@ -23,11 +23,13 @@ class ArchitectureTest {
             .because("OpenCL is one backend: everything else runs without an OpenCL runtime");
 
     @ArchTest
-    static final ArchRule layersModelsOptimisersAndTrainingTalkOnlyToTheNeutralApi = noClasses()
-            .that().resideInAnyPackage("dev.clnn.nn..", "dev.clnn.optim..", "dev.clnn.model..", "dev.clnn.train..")
+    static final ArchRule layersModelsOptimisersTrainingAndParallelTalkOnlyToTheNeutralApi = noClasses()
+            .that().resideInAnyPackage("dev.clnn.nn..", "dev.clnn.optim..", "dev.clnn.model..", "dev.clnn.train..",
+                    "dev.clnn.parallel..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.clnn.backend.cpu..", "dev.clnn.backend.opencl..",
                     "dev.clnn.backend.profile..", "dev.clnn.device..", "org.jocl..")
-            .because("a layer, an optimiser and the training step and loop never know which backend they run on");
+            .because("a layer, an optimiser, the training step and loop and the data-parallel step never know which"
+                    + " backend they run on");
 
     @ArchTest
     static final ArchRule theReferenceStandsAlone = noClasses()

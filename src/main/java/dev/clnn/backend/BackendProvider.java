@@ -1,5 +1,7 @@
 package dev.clnn.backend;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,4 +25,30 @@ public interface BackendProvider {
      * @param firstStep the op families the model's first step launches beyond the common ones; may be empty
      */
     Backend open(String selector, boolean timed, Set<OpFamily> firstStep);
+
+    /**
+     * The selectors of every device of this kind, for {@code --devices all}; none by default (the CPU reference is
+     * not a device that {@code all} names).
+     */
+    default List<String> deviceSelectors() {
+        return List.of();
+    }
+
+    /**
+     * What went wrong while looking for devices of this kind, one line each (a runtime that could not load, a driver
+     * that failed); none by default.
+     */
+    default List<String> discoveryProblems() {
+        return List.of();
+    }
+
+    /**
+     * A sum of the gradients of replicas on {@code backends} (rank order) done on their devices, where this kind
+     * offers one for them; empty by default, and the replicas sum through the host.
+     *
+     * @param shapes the shape of each parameter's gradient, the same on every replica
+     */
+    default Optional<GradientSum> gradientSum(List<Backend> backends, List<int[]> shapes) {
+        return Optional.empty();
+    }
 }

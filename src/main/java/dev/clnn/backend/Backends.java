@@ -1,6 +1,9 @@
 package dev.clnn.backend;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 
@@ -57,6 +60,43 @@ public final class Backends {
         return open(selector, true, firstStep);
     }
 
+    /**
+     * The selectors of every device the providers list, for {@code --devices all}: every OpenCL device, the CPU
+     * reference left out; empty where there is none.
+     */
+    public static List<String> allDeviceSelectors() {
+        List<String> all = new ArrayList<>();
+        for (BackendProvider p : providers()) {
+            all.addAll(p.deviceSelectors());
+        }
+        return all;
+    }
+
+    /** What went wrong while the providers looked for devices, one line each; empty when nothing did. */
+    public static List<String> discoveryProblems() {
+        List<String> problems = new ArrayList<>();
+        for (BackendProvider p : providers()) {
+            problems.addAll(p.discoveryProblems());
+        }
+        return problems;
+    }
+
+    /**
+     * A sum of the gradients of replicas on {@code backends} (rank order) done on their devices, from the first
+     * provider that offers one for them; empty where none does, and the replicas sum through the host.
+     *
+     * @param shapes the shape of each parameter's gradient, the same on every replica
+     */
+    public static Optional<GradientSum> gradientSum(List<Backend> backends, List<int[]> shapes) {
+        for (BackendProvider p : providers()) {
+            Optional<GradientSum> sum = p.gradientSum(backends, shapes);
+            if (sum.isPresent()) {
+                return sum;
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Backend open(String selector, boolean timed, Set<OpFamily> firstStep) {
         String s = selector == null ? "auto" : selector.trim().toLowerCase(Locale.ROOT);
         if (s.isEmpty()) {
@@ -87,12 +127,16 @@ public final class Backends {
     }
 
     private static BackendProvider find(String kind) {
-        // This class's loader rather than the thread's: a Spark executor's context loader may not see the jar.
-        for (BackendProvider p : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
+        for (BackendProvider p : providers()) {
             if (p.kind().equals(kind)) {
                 return p;
             }
         }
         return null;
+    }
+
+    private static ServiceLoader<BackendProvider> providers() {
+        // This class's loader rather than the thread's: a Spark executor's context loader may not see the jar.
+        return ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader());
     }
 }

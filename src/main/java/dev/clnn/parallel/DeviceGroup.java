@@ -3,8 +3,6 @@ package dev.clnn.parallel;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.OpFamily;
-import dev.clnn.device.ClDevice;
-import dev.clnn.device.DeviceInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +10,8 @@ import java.util.Set;
 /**
  * The backends a {@code --devices} list names, opened in list order (the ranks of the replicas) and closed
  * together. The list is comma-separated {@link Backends} selectors ({@code opencl:0:0,opencl:0:1},
- * {@code opencl:0:0,cpu}), or {@code all}: every OpenCL device, the CPU reference left out.
+ * {@code opencl:0:0,cpu}), or {@code all}: every OpenCL device, the CPU reference left out
+ * ({@link Backends#allDeviceSelectors}).
  */
 public final class DeviceGroup implements AutoCloseable {
     private final List<Backend> backends;
@@ -29,13 +28,11 @@ public final class DeviceGroup implements AutoCloseable {
     public static List<String> selectors(String list) {
         String s = list == null ? "" : list.trim();
         if (s.equalsIgnoreCase("all")) {
-            List<String> all = new ArrayList<>();
-            for (DeviceInfo d : ClDevice.list()) {
-                all.add(d.selector());
-            }
+            List<String> all = Backends.allDeviceSelectors();
             if (all.isEmpty()) {
+                List<String> problems = Backends.discoveryProblems();
                 throw new IllegalArgumentException("--devices all: no OpenCL device found"
-                        + (ClDevice.problems().isEmpty() ? "" : " (" + String.join("; ", ClDevice.problems()) + ")"));
+                        + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")"));
             }
             return all;
         }

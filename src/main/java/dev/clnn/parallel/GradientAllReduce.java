@@ -1,25 +1,26 @@
 package dev.clnn.parallel;
 
 import dev.clnn.backend.Backend;
+import dev.clnn.backend.Backends;
+import dev.clnn.backend.GradientSum;
 import dev.clnn.backend.Tensor;
-import dev.clnn.backend.opencl.DeviceGradientSum;
-import dev.clnn.backend.opencl.GradientArena;
-import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Sums the replicas' parameter gradients: every replica's gradient becomes
  * g = Σ_r w_r · g_r over the non-empty shards r in rank order, w_r = shard rows / batch rows, so g is the gradient
  * of the whole batch's mean loss. Two paths give the same bits (the same float operations in the same order).
  *
- * <p>On the devices ({@link DeviceGradientSum}), where every replica is an OpenCL device sharing the host's memory
- * (POCL's CPU devices), with at most {@link DeviceGradientSum#MAX_REPLICAS} replicas: each replica's gradients are
- * moved into one buffer ({@link GradientArena}), each rank maps it (zero-copy there), a kernel on rank 0 sums them
- * in place into every replica's buffer, each rank unmaps. This reads and writes each gradient once with a vectorised
- * kernel instead of copying it through Java arrays on the cores the devices compute on, and one buffer per replica
- * keeps the number of maps, aliases and launches (each with a fixed cost) independent of the number of parameters.
+ * <p>On the devices ({@link GradientSum}, which {@link Backends#gradientSum} finds where a backend kind offers it:
+ * OpenCL does where every replica is an OpenCL device sharing the host's memory (POCL's CPU devices), with at most
+ * four replicas, its kernel's limit): each replica's gradients are moved into one buffer of its device, each rank
+ * maps it (zero-copy there), a kernel on rank 0 sums them in place into every replica's buffer, each rank unmaps.
+ * This reads and writes each gradient once with a vectorised kernel instead of copying it through Java arrays on the
+ * cores the devices compute on, and one buffer per replica keeps the number of maps, aliases and launches (each with
+ * a fixed cost) independent of the number of parameters.
  * A shared {@code cl_context} for the devices of one platform would avoid the mapping, but changes how every backend
  * owns its context; mapping keeps each backend as it is and is portable OpenCL. Summing in Java over the mapped
  * buffers is no alternative: {@code FloatBuffer} loops are not vectorised.
@@ -41,49 +42,30 @@ final class GradientAllReduce {
     private final List<List<Param>> params; // [rank][parameter], every replica's parameters in model order
     private final float[][][] grads; // [rank][parameter][element]: host copies of each replica's gradients
     private final float[][] sum; // [parameter][element]; the host path's arrays are not allocated on the devices
-    private final DeviceGradientSum onDevices; // null: the host path
-    private final List<GradientArena> arenas = new ArrayList<>(); // [rank], on the device path
+    private final GradientSum onDevices; // null: the host path
 
-    /** The device path where {@link DeviceGradientSum#supports} the backends, otherwise the host path. */
+    /** The device path where a backend kind offers a {@link GradientSum} for the backends, otherwise the host path. */
     GradientAllReduce(List<Backend> backends, List<List<Param>> params) {
-        this(backends, params, DeviceGradientSum.supports(backends));
+        this(backends, params, Backends.gradientSum(backends, shapes(params)));
     }
 
-    /** @param onDevices whether to sum on the devices (which must be {@link DeviceGradientSum#supports supported}) */
-    GradientAllReduce(List<Backend> backends, List<List<Param>> params, boolean onDevices) {
+    private GradientAllReduce(List<Backend> backends, List<List<Param>> params, Optional<GradientSum> onDevices) {
         this.backends = List.copyOf(backends);
         this.params = new ArrayList<>(params);
         List<Param> first = params.get(0);
-        for (int r = 1; r < params.size(); r++) {
-            if (params.get(r).size() != first.size()) {
-                throw new IllegalArgumentException("replica " + r + " has " + params.get(r).size()
-                        + " parameters, replica 0 has " + first.size());
-            }
-        }
         this.grads = new float[params.size()][first.size()][];
         this.sum = new float[first.size()][];
-        for (int p = 0; p < first.size(); p++) {
-            int size = first.get(p).size();
-            for (int r = 0; r < params.size(); r++) {
-                if (params.get(r).get(p).size() != size) {
-                    throw new IllegalArgumentException("parameter " + p + " has " + params.get(r).get(p).size()
-                            + " elements on replica " + r + " but " + size + " on replica 0");
-                }
-            }
-        }
-        if (onDevices) {
-            List<List<Tensor>> wholes = new ArrayList<>();
+        this.onDevices = onDevices.orElse(null);
+        if (this.onDevices != null) {
             try {
                 for (int r = 0; r < params.size(); r++) {
-                    wholes.add(List.of(gatherGradients((OpenClBackend) backends.get(r), params.get(r)).whole()));
+                    gatherGradients(r);
                 }
             } catch (RuntimeException e) {
                 close();
                 throw e;
             }
-            this.onDevices = new DeviceGradientSum(backends, wholes);
         } else {
-            this.onDevices = null;
             for (int p = 0; p < first.size(); p++) {
                 sum[p] = new float[first.get(p).size()];
                 for (int r = 0; r < params.size(); r++) {
@@ -93,24 +75,53 @@ final class GradientAllReduce {
         }
     }
 
+    /** The host path whatever the backends offer: the reference the device path is tested against. */
+    static GradientAllReduce onHost(List<Backend> backends, List<List<Param>> params) {
+        shapes(params);
+        return new GradientAllReduce(backends, params, Optional.empty());
+    }
+
     /**
-     * Moves one replica's gradients into one buffer ({@link GradientArena}): the device path then maps, wraps and
-     * sums one buffer per replica, not one per parameter.
+     * The shapes of the parameters, replica 0's after checking that every replica has as many parameters of the
+     * same sizes.
      */
-    private GradientArena gatherGradients(OpenClBackend backend, List<Param> mine) {
-        GradientArena arena = new GradientArena(backend, mine.stream().map(Param::shape).toList());
-        arenas.add(arena);
-        List<Tensor> slices = arena.gradients();
+    private static List<int[]> shapes(List<List<Param>> params) {
+        List<Param> first = params.get(0);
+        for (int r = 1; r < params.size(); r++) {
+            if (params.get(r).size() != first.size()) {
+                throw new IllegalArgumentException("replica " + r + " has " + params.get(r).size()
+                        + " parameters, replica 0 has " + first.size());
+            }
+        }
+        for (int p = 0; p < first.size(); p++) {
+            int size = first.get(p).size();
+            for (int r = 0; r < params.size(); r++) {
+                if (params.get(r).get(p).size() != size) {
+                    throw new IllegalArgumentException("parameter " + p + " has " + params.get(r).get(p).size()
+                            + " elements on replica " + r + " but " + size + " on replica 0");
+                }
+            }
+        }
+        return first.stream().map(Param::shape).toList();
+    }
+
+    /**
+     * Moves rank r's gradients into the sum's slices of one buffer: the device path then maps, wraps and sums one
+     * buffer per replica, not one per parameter.
+     */
+    private void gatherGradients(int r) {
+        List<Param> mine = params.get(r);
+        List<Tensor> slices = onDevices.gradients(r);
         for (int p = 0; p < mine.size(); p++) {
             mine.get(p).moveGradientTo(slices.get(p));
         }
-        return arena;
     }
 
     /** Releases the device path's gradient buffers (the parameters' slices of them stay until they are closed). */
     void close() {
-        arenas.forEach(GradientArena::close);
-        arenas.clear();
+        if (onDevices != null) {
+            onDevices.close();
+        }
     }
 
     /** Whether the sum runs on the devices rather than through the host. */

@@ -6,8 +6,9 @@
  * replica, each replica running the one training step ({@link dev.clnn.train.ModelStep}).
  * {@link dev.clnn.parallel.DataParallelStep} plugs this into {@link dev.clnn.train.Trainer};
  * {@link dev.clnn.parallel.ParallelStepRunner} is {@code clnn step}, on one device or several. The shard rule
- * ({@link dev.clnn.parallel.ShardPlan}) is Spark's too. Depends on the neutral backend API
- * and on {@code dev.clnn.backend.opencl} for one thing: the device-side sum of the gradients, which needs OpenCL
- * buffers that no neutral type describes.
+ * ({@link dev.clnn.parallel.ShardPlan}) is Spark's too. Depends only on the neutral backend API, never a
+ * concrete backend: the device-side sum of the gradients is a {@link dev.clnn.backend.GradientSum} that a backend
+ * kind offers ({@link dev.clnn.backend.Backends#gradientSum}), and {@code --devices all} lists the devices the
+ * backend kinds name ({@link dev.clnn.backend.Backends#allDeviceSelectors}).
  */
 package dev.clnn.parallel;

@@ -1,6 +1,7 @@
 package dev.clnn.backend.opencl;
 
 import dev.clnn.backend.Backend;
+import dev.clnn.backend.GradientSum;
 import dev.clnn.backend.Shapes;
 import dev.clnn.backend.Tensor;
 import dev.clnn.device.ClDevice;
@@ -11,16 +12,17 @@ import java.util.List;
 
 /**
  * The sum of the data-parallel all-reduce done by a kernel, without copying the gradients through Java arrays: for
- * replicas that are all OpenCL devices sharing the host's memory (POCL's CPU devices, integrated GPUs). Each rank
- * r &gt; 0 maps its gradient buffers on its own queue ({@link #map}; zero-copy on such devices: the mapped pointer is
- * the buffer's memory), rank 0 wraps each mapping in a buffer of its own context ({@code CL_MEM_USE_HOST_PTR}) and
- * runs {@code weighted_sum_all}, which reads every replica's gradient where it lives and writes the weighted sum
- * into all of them ({@link #sum}), then each rank unmaps ({@link #unmap}). Each of these steps is one command per
- * gradient tensor, so the data-parallel step hands it one {@link GradientArena} per replica rather than each
- * parameter's gradient. Each gradient is read once and the sum written once per replica, where the host path copies
- * every gradient out and the sum back in through Java arrays, and the kernel runs vectorised on the device's
- * threads. The kernel adds in the host path's order with the same float roundings (no contraction), so
- * both paths give the same bits.
+ * replicas that are all OpenCL devices sharing the host's memory (POCL's CPU devices, integrated GPUs), the
+ * {@link GradientSum} that {@link OpenClBackendProvider} offers for them. Each rank's gradients live in one
+ * {@link GradientArena} (each parameter's gradient a sub-buffer of it, {@link #gradients}), because each of the steps
+ * below is one command per buffer with a fixed cost: one buffer per replica keeps their number independent of the
+ * number of parameters. Each rank r &gt; 0 maps its buffer on its own queue ({@link #map}; zero-copy on such
+ * devices: the mapped pointer is the buffer's memory), rank 0 wraps each mapping in a buffer of its own context
+ * ({@code CL_MEM_USE_HOST_PTR}) and runs {@code weighted_sum_all}, which reads every replica's gradient where it lives
+ * and writes the weighted sum into all of them ({@link #sum}), then each rank unmaps ({@link #unmap}). Each gradient
+ * is read once and the sum written once per replica, where the host path copies every gradient out and the sum back
+ * in through Java arrays, and the kernel runs vectorised on the device's threads. The kernel adds in the host path's
+ * order with the same float roundings (no contraction), so both paths give the same bits.
  *
  * <p>The aliases are created and released per sum (cheap next to the sum): a map may return another
  * address next time, and a fresh alias is correct on any implementation. After the kernel, rank 0 maps each alias
@@ -31,20 +33,24 @@ import java.util.List;
  * every device thread waits, never at the same time (the data-parallel step orders them: map after each backward
  * pass, sum, unmap before each update).
  */
-public final class DeviceGradientSum {
+public final class DeviceGradientSum implements GradientSum {
     /** The kernel takes this many buffers; more replicas use the host path. */
     public static final int MAX_REPLICAS = 4;
 
     private final List<OpenClBackend> backends;
-    private final List<List<DeviceBuffer>> grads; // [rank][parameter]
-    private final List<List<ByteBuffer>> mapped; // [rank][parameter], rank 0's list stays empty
-    private final int[] counts; // [parameter]: elements
+    private final List<GradientArena> arenas = new ArrayList<>(); // [rank]
+    private final List<List<DeviceBuffer>> grads; // [rank][tensor]: each rank's whole arena
+    private final List<List<ByteBuffer>> mapped; // [rank][tensor], rank 0's list stays empty
+    private final int[] counts; // [tensor]: elements
 
     /**
-     * @param grads every rank's gradient tensors, [rank][parameter], of the same sizes on every rank
-     * @throws IllegalArgumentException unless {@link #supports} the backends
+     * Allocates one zeroed {@link GradientArena} per rank for gradients of {@code shapes}.
+     *
+     * @param shapes the shape of each parameter's gradient, the same on every rank
+     * @throws IllegalArgumentException unless {@link #supports} the backends, or when the gradients do not fit one
+     *                                  buffer
      */
-    public DeviceGradientSum(List<Backend> backends, List<List<Tensor>> grads) {
+    public DeviceGradientSum(List<Backend> backends, List<int[]> shapes) {
         if (!supports(backends)) {
             throw new IllegalArgumentException("the device-side all-reduce needs 2 to " + MAX_REPLICAS
                     + " OpenCL devices that share the host's memory");
@@ -52,16 +58,20 @@ public final class DeviceGradientSum {
         this.backends = new ArrayList<>();
         this.grads = new ArrayList<>();
         this.mapped = new ArrayList<>();
-        for (int r = 0; r < backends.size(); r++) {
-            this.backends.add((OpenClBackend) backends.get(r));
-            List<DeviceBuffer> buffers = new ArrayList<>();
-            for (Tensor g : grads.get(r)) {
-                buffers.add(((ClTensor) g).buffer);
+        try {
+            for (Backend b : backends) {
+                OpenClBackend cl = (OpenClBackend) b;
+                GradientArena arena = new GradientArena(cl, shapes);
+                arenas.add(arena);
+                this.backends.add(cl);
+                this.grads.add(List.of(((ClTensor) arena.whole()).buffer));
+                this.mapped.add(new ArrayList<>());
             }
-            this.grads.add(buffers);
-            this.mapped.add(new ArrayList<>());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
-        this.counts = grads.get(0).stream().mapToInt(g -> Shapes.elementCount(g.shape())).toArray();
+        this.counts = new int[] {Shapes.elementCount(arenas.get(0).whole().shape())};
     }
 
     /** Whether the sum can run on the devices: 2 to {@link #MAX_REPLICAS} OpenCL devices sharing host memory. */
@@ -77,7 +87,13 @@ public final class DeviceGradientSum {
         return true;
     }
 
+    @Override
+    public List<Tensor> gradients(int rank) {
+        return arenas.get(rank).gradients();
+    }
+
     /** Maps rank r's gradients after its queued work (its backward pass), on r's thread; nothing for rank 0. */
+    @Override
     public void map(int rank) {
         if (rank == 0) {
             return;
@@ -98,6 +114,7 @@ public final class DeviceGradientSum {
      * @param termRanks the ranks whose gradients are summed (the non-empty shards), in rank order
      * @param weights   their weights
      */
+    @Override
     public void sum(int[] termRanks, float[] weights) {
         ClDevice first = backends.get(0).device();
         List<DeviceBuffer> aliases = new ArrayList<>();
@@ -121,6 +138,7 @@ public final class DeviceGradientSum {
     }
 
     /** Unmaps rank r's gradients, on r's thread, so that its device sees the sum; nothing for rank 0. */
+    @Override
     public void unmap(int rank) {
         if (rank == 0) {
             return;
@@ -131,6 +149,13 @@ public final class DeviceGradientSum {
             device.unmap(grads.get(rank).get(p), mine.get(p));
         }
         mine.clear();
+    }
+
+    /** Releases every rank's arena; the gradients' sub-buffers keep the memory until they are closed. */
+    @Override
+    public void close() {
+        arenas.forEach(GradientArena::close);
+        arenas.clear();
     }
 
     /**

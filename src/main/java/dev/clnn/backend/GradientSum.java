@@ -1,0 +1,45 @@
+package dev.clnn.backend;
+
+import java.util.List;
+
+/**
+ * The weighted sum of several replicas' parameter gradients done where they live, on the devices, for the
+ * data-parallel all-reduce: every replica's gradient p becomes Σ_k w_k · (gradient p of rank r_k), k in the given
+ * order, with the same float operations in the same order as a sum through the host, so both give the same bits. A
+ * backend kind offers one for the replicas it can sum ({@link BackendProvider#gradientSum}, asked by
+ * {@link Backends#gradientSum}); the OpenCL backend does for devices that share the host's memory.
+ *
+ * <p>Each rank's gradients live in one buffer of its device, one slice per parameter ({@link #gradients}), which the
+ * replica's parameters take as their gradients. A step then runs {@link #map} for every rank, {@link #sum} once,
+ * {@link #unmap} for every rank: {@link #map} and {@link #unmap} of rank r on r's device thread, {@link #sum} on one
+ * thread while every device thread waits, never at the same time.
+ */
+public interface GradientSum extends AutoCloseable {
+    /**
+     * Rank r's gradient tensors, F32, one slice of its buffer per parameter in the order of the shapes the sum was
+     * made for; each closes its own slice.
+     */
+    List<Tensor> gradients(int rank);
+
+    /** Makes rank r's gradients readable by the sum, after its queued work (its backward pass), on r's thread. */
+    void map(int rank);
+
+    /**
+     * Every rank's gradient p becomes Σ_k weights[k] · (gradient p of rank termRanks[k]), k in order; waits for the
+     * result. Every rank must be {@link #map mapped}.
+     *
+     * @param termRanks the ranks whose gradients are summed (the non-empty shards), in rank order
+     * @param weights   their weights
+     */
+    void sum(int[] termRanks, float[] weights);
+
+    /** Hands rank r's gradients back to its device, which then sees the sum, on r's thread. */
+    void unmap(int rank);
+
+    /**
+     * Releases the buffers (the gradients' slices keep the memory until they are closed); a second call does
+     * nothing.
+     */
+    @Override
+    void close();
+}
