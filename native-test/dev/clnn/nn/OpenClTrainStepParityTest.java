@@ -1,6 +1,5 @@
 package dev.clnn.nn;
 
-import dev.clnn.check.Tolerances;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.backend.PoisonedBackend;
@@ -8,8 +7,10 @@ import dev.clnn.backend.Tensor;
 import dev.clnn.backend.TestArrays;
 import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.check.SeededData;
+import dev.clnn.check.Tolerances;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
+import dev.clnn.train.ModelStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Whole training steps (forward, loss, backward, SGD with momentum, Nesterov and weight decay) on OpenCL give the
- * CPU reference's losses, outputs, input gradient and parameters. Every tensor the model, loss and optimiser
+ * Whole training steps (the one training step, {@link ModelStep}: forward, loss, backward, SGD with momentum, Nesterov
+ * and weight decay) on OpenCL give the CPU reference's losses, outputs, input gradient and parameters. Every tensor the model, loss and optimiser
  * allocate starts as NaN on both backends ({@link PoisonedBackend}), so an element a kernel never writes fails.
  */
 @Tag("opencl")
@@ -33,21 +34,18 @@ class OpenClTrainStepParityTest {
         float[] x = SeededData.uniform(r, n * 2 * 4 * 4, -1, 1);
         int[] labels = SeededData.labels(r, n, 3);
         List<Named> out = new ArrayList<>();
-        try (Sequential model = new Sequential(List.of(new MaxPool2d(backend, 2, 2, 0), new Flatten(),
+        Sequential model = new Sequential(List.of(new MaxPool2d(backend, 2, 2, 0), new Flatten(),
                 new Linear(backend, 8, 17, r), new ReLU(backend), new Linear(backend, 17, 3, r)));
-                SoftmaxCrossEntropy xent = new SoftmaxCrossEntropy(backend);
-                Sgd sgd = new Sgd(backend, model.params(), LrSchedule.constant(0.5), 0.9f, 0f, 1e-3f, true);
+        try (ModelStep train = ModelStep.open(backend, model, SoftmaxCrossEntropy::new,
+                Sgd.factory(0.9f, 0f, 1e-3f, true), LrSchedule.constant(0.5));
                 Tensor xt = backend.fromArray(x, n, 2, 4, 4);
                 Tensor yt = backend.fromArray(labels, n)) {
             for (int step = 0; step < STEPS; step++) {
-                sgd.zeroGrad();
-                Tensor logits = model.forward(xt);
-                out.add(new Named("step " + step + " logits", backend.readFloats(logits)));
-                Tensor loss = xent.forward(logits, yt);
-                out.add(new Named("step " + step + " loss", backend.readFloats(loss)));
-                Tensor dx = model.backward(xent.backward());
-                out.add(new Named("step " + step + " dx", backend.readFloats(dx)));
-                sgd.step();
+                train.computeGradients(xt, yt, true);
+                out.add(new Named("step " + step + " logits", backend.readFloats(train.output())));
+                out.add(new Named("step " + step + " loss", new float[] {train.readLoss()}));
+                out.add(new Named("step " + step + " dx", backend.readFloats(train.dx())));
+                train.update();
             }
             List<Param> params = model.params();
             for (int i = 0; i < params.size(); i++) {

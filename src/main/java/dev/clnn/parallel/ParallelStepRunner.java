@@ -93,6 +93,10 @@ public final class ParallelStepRunner {
                 threads.runAll("the optimiser update of step " + step, r -> replicas.get(r).update());
             }
             threads.runOn(0, "reading the parameters", () -> addNamed(result, "", replicas.get(0), false));
+        } finally {
+            if (allReduce != null) {
+                allReduce.close();
+            }
         }
         return result;
     }

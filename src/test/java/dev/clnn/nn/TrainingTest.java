@@ -6,6 +6,7 @@ import dev.clnn.backend.Tensor;
 import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
+import dev.clnn.train.ModelStep;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -33,20 +34,15 @@ class TrainingTest {
             x[2 * i + 1] = (float) b;
             labels[i] = a + b > 0 ? 1 : 0;
         }
-        try (Sequential model = new Sequential(List.of(new Linear(cpu, 2, 16, r), new ReLU(cpu),
-                new Linear(cpu, 16, 2, r)));
-                SoftmaxCrossEntropy xent = new SoftmaxCrossEntropy(cpu);
-                Sgd sgd = new Sgd(cpu, model.params(), LrSchedule.constant(0.1), 0.9f, 0f, 0f, false)) {
-            Tensor xt = cpu.fromArray(x, n, 2);
-            Tensor yt = cpu.fromArray(labels, n);
+        Sequential model = new Sequential(List.of(new Linear(cpu, 2, 16, r), new ReLU(cpu), new Linear(cpu, 16, 2, r)));
+        try (ModelStep train = ModelStep.open(cpu, model, SoftmaxCrossEntropy::new, Sgd.factory(0.9f, 0f, 0f, false),
+                LrSchedule.constant(0.1));
+                Tensor xt = cpu.fromArray(x, n, 2);
+                Tensor yt = cpu.fromArray(labels, n)) {
             float first = Float.NaN;
             float last = Float.NaN;
             for (int step = 0; step < 200; step++) {
-                sgd.zeroGrad();
-                Tensor loss = xent.forward(model.forward(xt), yt);
-                model.backward(xent.backward());
-                sgd.step();
-                last = cpu.readFloats(loss)[0];
+                last = train.step(xt, yt);
                 if (step == 0) {
                     first = last;
                 }
