@@ -15,10 +15,10 @@ import dev.clnn.device.ClDevice;
 import dev.clnn.device.KernelTime;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
-import dev.clnn.nn.Sequential;
 import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
+import dev.clnn.train.ModelStep;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -43,17 +43,12 @@ class ProfiledOpenClTest {
     private static Profile profileSteps(ProfiledBackend b, long[] wall) {
         SplittableRandom r = new SplittableRandom(21);
         int[] shape = Models.batchShape(BATCH, new int[] {1, 12, 12});
-        try (Sequential model = Models.build(b, MODEL, 1);
-                SoftmaxCrossEntropy xent = new SoftmaxCrossEntropy(b);
-                Sgd sgd = new Sgd(b, model.params(), LrSchedule.constant(0.01), 0.9f, 0f, 0f, false);
+        try (ModelStep train = ModelStep.open(b, Models.build(b, MODEL, 1), SoftmaxCrossEntropy::new,
+                Sgd.factory(0.9f, 0f, 0f, false), LrSchedule.constant(0.01));
                 Tensor x = b.fromArray(SeededData.uniform(r, BATCH * 144, -1, 1), shape);
                 Tensor y = b.fromArray(SeededData.labels(r, BATCH, 10), BATCH)) {
             Runnable step = () -> {
-                Tensor loss = xent.forward(model.forward(x), y);
-                model.zeroGrad();
-                model.backwardParametersOnly(xent.backward());
-                sgd.step();
-                b.readFloats(loss);
+                train.step(x, y);
             };
             step.run();
             b.takeProfile();

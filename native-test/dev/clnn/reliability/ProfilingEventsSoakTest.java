@@ -10,10 +10,10 @@ import dev.clnn.device.ClDevice;
 import dev.clnn.device.KernelTime;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
-import dev.clnn.nn.Sequential;
 import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
+import dev.clnn.train.ModelStep;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,18 +32,14 @@ class ProfilingEventsSoakTest {
         OpenClTestSupport.requireDevice();
         try (OpenClBackend cl = OpenClBackend.openProfiled(OpenClTestSupport.selector())) {
             ClDevice device = cl.device();
-            try (Sequential model = Models.build(cl, ModelSpec.parse("linear(12,16),relu,linear(16,4)"), 1);
-                    SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(cl);
-                    Sgd sgd = new Sgd(cl, model.params(), LrSchedule.constant(0.01), 0.9f, 0f, 1e-4f, true);
+            try (ModelStep train = ModelStep.open(cl,
+                    Models.build(cl, ModelSpec.parse("linear(12,16),relu,linear(16,4)"), 1), SoftmaxCrossEntropy::new,
+                    Sgd.factory(0.9f, 0f, 1e-4f, true), LrSchedule.constant(0.01));
                     Tensor xt = cl.fromArray(new float[8 * 12], 8, 12);
                     Tensor yt = cl.fromArray(new int[] {0, 1, 2, 3, 0, 1, 2, 3}, 8)) {
                 long maxPending = 0;
                 for (int step = 1; step <= STEPS; step++) {
-                    Tensor value = loss.forward(model.forward(xt), yt);
-                    model.zeroGrad();
-                    model.backwardParametersOnly(loss.backward());
-                    sgd.step();
-                    cl.readFloats(value);
+                    train.step(xt, yt);
                     maxPending = Math.max(maxPending, device.pendingEvents());
                 }
                 assertTrue(maxPending <= ClDevice.MAX_PENDING_EVENTS, "pending events reached " + maxPending);
@@ -53,8 +49,7 @@ class ProfilingEventsSoakTest {
                 assertEquals(created, launches(device.takeKernelTimes()), "launches timed against events created");
                 assertEquals(0, device.pendingEvents());
 
-                Tensor value = loss.forward(model.forward(xt), yt);
-                cl.readFloats(value);
+                train.step(xt, yt);
                 assertEquals(device.eventsCreated() - created, launches(device.takeKernelTimes()),
                         "a second read has only the events created since the first");
                 assertEquals(0, device.pendingEvents());

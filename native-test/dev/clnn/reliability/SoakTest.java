@@ -10,10 +10,10 @@ import dev.clnn.check.SeededData;
 import dev.clnn.device.ClDevice;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
-import dev.clnn.nn.Sequential;
 import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
+import dev.clnn.train.ModelStep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,17 +43,13 @@ class SoakTest {
             float[] x = SeededData.uniform(random, 8 * 12);
             long afterFirst = -1;
             long cachedAfterSecond = -1;
-            try (Sequential model = Models.build(cl, ModelSpec.parse("linear(12,16),relu,linear(16,4)"), 1);
-                    SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(cl);
-                    Sgd sgd = new Sgd(cl, model.params(), LrSchedule.constant(0.01), 0.9f, 0f, 1e-4f, true);
+            try (ModelStep train = ModelStep.open(cl,
+                    Models.build(cl, ModelSpec.parse("linear(12,16),relu,linear(16,4)"), 1), SoftmaxCrossEntropy::new,
+                    Sgd.factory(0.9f, 0f, 1e-4f, true), LrSchedule.constant(0.01));
                     Tensor xt = cl.fromArray(x, 8, 12);
                     Tensor yt = cl.fromArray(new int[] {0, 1, 2, 3, 0, 1, 2, 3}, 8)) {
                 for (int step = 1; step <= STEPS; step++) {
-                    Tensor value = loss.forward(model.forward(xt), yt);
-                    model.zeroGrad();
-                    model.backwardParametersOnly(loss.backward());
-                    sgd.step();
-                    float l = cl.readFloats(value)[0];
+                    float l = train.step(xt, yt);
                     assertTrue(Float.isFinite(l), "loss " + l + " at step " + step);
                     if (step == 1) {
                         afterFirst = device.liveBytes();

@@ -9,10 +9,10 @@ import dev.clnn.check.SeededData;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Param;
-import dev.clnn.nn.Sequential;
 import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Sgd;
+import dev.clnn.train.ModelStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -53,20 +53,15 @@ class TwoThreadsTest {
         float[] x = SeededData.uniform(random, 16 * 1 * 8 * 8);
         int[] y = SeededData.labels(random, 16, 5);
         ModelSpec spec = ModelSpec.parse("conv(1,4,3,1,1),relu,maxpool(2),flatten,linear(64,5)");
-        try (Sequential model = Models.build(be, spec, seed);
-                SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(be);
-                Sgd sgd = new Sgd(be, model.params(), LrSchedule.constant(0.05), 0.9f, 0f, 0f, false);
+        try (ModelStep train = ModelStep.open(be, Models.build(be, spec, seed), SoftmaxCrossEntropy::new,
+                Sgd.factory(0.9f, 0f, 0f, false), LrSchedule.constant(0.05));
                 Tensor xt = be.fromArray(x, 16, 1, 8, 8);
                 Tensor yt = be.fromArray(y, 16)) {
             for (int step = 0; step < STEPS; step++) {
-                Tensor value = loss.forward(model.forward(xt), yt);
-                model.zeroGrad();
-                model.backwardParametersOnly(loss.backward());
-                sgd.step();
-                be.readFloats(value);
+                train.step(xt, yt);
             }
             List<float[]> params = new ArrayList<>();
-            for (Param p : model.params()) {
+            for (Param p : train.model().params()) {
                 params.add(be.readFloats(p.value()));
             }
             return params;
