@@ -1,6 +1,7 @@
 package dev.clnn.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,23 @@ import org.junit.jupiter.api.io.TempDir;
 class ClPlatformsTest {
     @TempDir
     Path work;
+
+    /**
+     * Every installed platform answers the device query, also one that checks the device-type mask against the
+     * specification's 32 bits (Mesa's rusticl, with or without RUSTICL_ENABLE; Clover without an AMD GPU lists none).
+     */
+    @Test
+    void everyInstalledPlatformListsItsDevices() {
+        OpenClTestSupport.requireDevice();
+        assertEquals(List.of(), ClDevice.problems(), "platforms that could not be examined");
+    }
+
+    @Test
+    void theDeviceTypeMaskHasTheSpecificationsBitsOnly() {
+        assertEquals(0xFFFFFFFFL, ClPlatforms.ALL_DEVICE_TYPES);
+        assertNotEquals(org.jocl.CL.CL_DEVICE_TYPE_ALL, ClPlatforms.ALL_DEVICE_TYPES,
+                "JOCL's constant has all 64 bits set, which rusticl rejects");
+    }
 
     @Test
     void aFailingPlatformIsRecordedAndTheNextOneIsStillExamined() {

@@ -27,6 +27,12 @@ import org.jocl.cl_platform_id;
 final class ClPlatforms {
     private static final String INSTALL_HINT =
             "install an OpenCL driver, e.g. pocl-opencl-icd, or use --device cpu";
+    /**
+     * CL_DEVICE_TYPE_ALL as the specification defines it, 0xFFFFFFFF in a cl_bitfield. JOCL's constant is the int -1
+     * widened to a long, every one of 64 bits set; POCL ignores the upper half, but Mesa's rusticl rejects the mask
+     * with CL_INVALID_DEVICE_TYPE, which hid its devices.
+     */
+    static final long ALL_DEVICE_TYPES = 0xFFFFFFFFL;
 
     /** Why OpenCL cannot be used here, or null once the runtime has loaded; computed on first use. */
     private static String runtimeProblem;
@@ -253,13 +259,14 @@ final class ClPlatforms {
         try {
             return Cl.call("listing devices", where, () -> {
                 int[] count = new int[1];
-                clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, 0, null, count);
+                clGetDeviceIDs(platform, ALL_DEVICE_TYPES, 0, null, count);
                 cl_device_id[] devices = new cl_device_id[count[0]];
-                clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, devices.length, devices, null);
+                clGetDeviceIDs(platform, ALL_DEVICE_TYPES, devices.length, devices, null);
                 return devices;
             });
         } catch (DeviceException e) {
-            // A platform without devices (POCL with POCL_DEVICES naming none) answers CL_DEVICE_NOT_FOUND.
+            // A platform without devices (POCL with POCL_DEVICES naming none, Mesa's Clover without an AMD GPU, rusticl
+            // without RUSTICL_ENABLE) answers CL_DEVICE_NOT_FOUND.
             if (e.status() == CL_DEVICE_NOT_FOUND) {
                 return new cl_device_id[0];
             }
