@@ -142,6 +142,7 @@ class GemmParityTest {
      * sizes of 1, primes, sizes past the largest register block (16 rows, 64 columns), and one larger case with a
      * K long enough to split.
      */
+    @Tag("candidate-sweep") // one build per kernel shape: left out on slower second implementations (pom.xml)
     @ParameterizedTest(name = "{0}")
     @MethodSource("candidateKernels")
     void everyCandidateConfigMatchesReference(String kernelShape, List<GemmConfig> configs) {

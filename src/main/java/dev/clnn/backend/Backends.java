@@ -100,7 +100,7 @@ public final class Backends {
     private static Backend open(String selector, boolean timed, Set<OpFamily> firstStep) {
         String s = selector == null ? "auto" : selector.trim().toLowerCase(Locale.ROOT);
         if (s.isEmpty()) {
-            throw new IllegalArgumentException("empty device selector; use auto, cpu, opencl, opencl:P:D or a name");
+            throw new IllegalArgumentException("empty device selector; use auto, cpu, opencl, opencl:P:D, opencl:PLATFORM or a name");
         }
         if (s.equals("cpu")) {
             return provider("cpu").open("cpu", timed, firstStep);

@@ -77,7 +77,7 @@ final class ClnnCommand {
                 "  version      the versions of clnn, JOCL and the OpenCL platforms (also clnn --version)",
                 "  completion   a bash/zsh completion script: source <(clnn completion)",
                 "  help         this overview; clnn help COMMAND or clnn COMMAND --help: its options and examples",
-                "common: --device auto|cpu|opencl|opencl:P:D|NAME (default $CLNN_DEVICE, else auto), --debug, --help",
+                "common: --device auto|cpu|opencl|opencl:P:D|opencl:PLATFORM|NAME (default $CLNN_DEVICE, else auto), --debug, --help",
                 "SPEC: comma-separated linear(in,out), relu, conv(cin,cout,k[,stride[,pad]]),",
                 "      maxpool(k[,stride[,pad]]), avgpool(k[,stride[,pad]]), flatten");
     }

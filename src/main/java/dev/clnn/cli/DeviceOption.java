@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /** {@code --device}: the backend a command runs on. */
 final class DeviceOption {
-    @Option(names = "--device", paramLabel = "D", description = "auto, cpu, opencl, opencl:P:D or part of a device"
-            + " name (default: $CLNN_DEVICE, else auto: the first GPU, else any OpenCL device, else the CPU)")
+    @Option(names = "--device", paramLabel = "D", description = "auto, cpu, opencl, opencl:P:D, opencl:PLATFORM[:D]"
+            + " (part of a platform name, e.g. opencl:rusticl) or part of a device name (default: $CLNN_DEVICE, else auto: the first GPU, else any OpenCL device, else the CPU)")
     String selector;
 
     /** Opens the chosen backend; the caller closes it. */

@@ -17,7 +17,9 @@ import picocli.CommandLine.Mixin;
             + " whether tuned by clnn tune, a default or forced) and work-group sizes clnn picks for each, and the CPU"
             + " reference. * marks the device a plain run uses ($CLNN_DEVICE, else the"
             + " first GPU, else any OpenCL device, else the CPU).",
-            "A device's selector (opencl:P:D) is what --device takes."},
+            "A device's selector (opencl:P:D) is what --device takes; opencl:NAME picks the first device of the"
+                + " platform whose name contains NAME (opencl:rusticl). Platforms without devices, and drivers that"
+                + " failed, are named with what would make them usable."},
         footer = {"  clnn devices", "  CLNN_DEVICE=cpu clnn devices", "  POCL_DEVICES=pthread clnn devices"})
 final class DevicesCommand implements Callable<Integer> {
     private final PrintStream out;
@@ -43,9 +45,13 @@ final class DevicesCommand implements Callable<Integer> {
         for (DeviceInfo d : all) {
             out.print(DeviceReport.describe(d, d.equals(chosen)));
         }
-        // A driver that failed is named even when other platforms work, so a missing GPU is explained.
+        // A driver that failed, or a platform that lists nothing, is named even when other platforms work, so a
+        // missing GPU is explained.
         for (String problem : ClDevice.problems()) {
-            out.println("not usable: " + problem);
+            out.println("not usable: " + problem + "; " + ClDevice.afterProblem());
+        }
+        for (String empty : ClDevice.platformsWithoutDevices()) {
+            out.println("no devices: " + empty);
         }
         out.printf("%s cpu          %s%n", chosen == null ? "*" : " ", new CpuBackend().name());
         return 0;

@@ -126,6 +126,19 @@ public final class ClDevice implements AutoCloseable {
         return ClPlatforms.problems();
     }
 
+    /** What a user can do about a platform that failed ({@link #problems()}): one sentence, the same for all. */
+    public static String afterProblem() {
+        return PlatformHints.afterFailure();
+    }
+
+    /**
+     * One line per platform that answered but lists no device (Mesa's rusticl without RUSTICL_ENABLE, Clover
+     * without an AMD GPU), saying what would make it list one. Such a platform harms nothing.
+     */
+    public static List<String> platformsWithoutDevices() {
+        return ClPlatforms.emptyPlatforms().stream().map(e -> PlatformHints.whyEmpty(e.index(), e.name())).toList();
+    }
+
     /**
      * The version of JOCL on the class path, from its Maven metadata (there both in target/classes' dependencies and
      * in the shaded jar), or why it is unknown: what {@code clnn --version} prints for the OpenCL binding.

@@ -39,12 +39,19 @@ final class ClPlatforms {
     private static boolean runtimeChecked;
     private static Discovery complete;
 
+    /** A platform that answered but lists no device: {@code opencl:P} and its name. */
+    record EmptyPlatform(int index, String name) {
+    }
+
     /** One device found, with the handles needed to open it. */
     private record Found(DeviceInfo info, cl_platform_id platform, cl_device_id device) {
     }
 
-    /** The devices of every platform that could be examined, and what went wrong on the others. */
-    private record Discovery(List<Found> found, List<String> problems) {
+    /**
+     * The devices of every platform that could be examined, the platforms that answered with no device, and what
+     * went wrong on the others.
+     */
+    private record Discovery(List<Found> found, List<EmptyPlatform> empty, List<String> problems) {
         List<DeviceInfo> devices() {
             return found.stream().map(Found::info).toList();
         }
@@ -83,9 +90,15 @@ final class ClPlatforms {
         return runtime != null ? List.of(runtime) : discovery().problems();
     }
 
+    /** The platforms that answered with no device, in enumeration order. */
+    static synchronized List<EmptyPlatform> emptyPlatforms() {
+        return runtimeProblem() != null ? List.of() : discovery().empty();
+    }
+
     /**
-     * The device a selector names: {@code opencl} (first GPU, else first device), {@code opencl:P:D}, or a
-     * case-insensitive substring of a device name.
+     * The device a selector names: {@code opencl} (first GPU, else first device), {@code opencl:P:D} by position,
+     * {@code opencl:NAME} or {@code opencl:NAME:D} by platform name (the first platform whose name contains NAME,
+     * ignoring case: {@code opencl:rusticl}), or a case-insensitive substring of a device name.
      *
      * @throws IllegalArgumentException when nothing matches, listing what exists and what failed
      */
@@ -100,10 +113,10 @@ final class ClPlatforms {
             return all.stream().filter(DeviceInfo::gpu).findFirst().orElse(all.get(0));
         }
         if (s.startsWith("opencl:")) {
-            DeviceInfo found = byPosition(all, s);
+            DeviceInfo found = byPlatform(all, s);
             if (found == null) {
                 throw new IllegalArgumentException("no OpenCL device \"" + selector + "\"; available: "
-                        + names(all) + problemsSuffix(discovery));
+                        + names(all) + emptySuffix(discovery) + problemsSuffix(discovery));
             }
             return found;
         }
@@ -113,7 +126,7 @@ final class ClPlatforms {
             }
         }
         throw new IllegalArgumentException("no device matches \"" + selector + "\"; available: cpu, " + names(all)
-                + problemsSuffix(discovery));
+                + emptySuffix(discovery) + problemsSuffix(discovery));
     }
 
     /**
@@ -146,7 +159,7 @@ final class ClPlatforms {
             return complete;
         }
         if (runtimeProblem() != null) {
-            return new Discovery(List.of(), List.of());
+            return new Discovery(List.of(), List.of(), List.of());
         }
         Discovery d = discover();
         if (d.problems().isEmpty()) {
@@ -160,12 +173,13 @@ final class ClPlatforms {
         try {
             platforms = platformIds();
         } catch (DeviceException e) {
-            return new Discovery(List.of(), List.of(e.getMessage()));
+            return new Discovery(List.of(), List.of(), List.of(e.getMessage()));
         }
         List<Found> found = new ArrayList<>();
+        List<EmptyPlatform> empty = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        eachOnItsOwn(platforms.length, p -> examine(p, platforms[p], found, problems), problems);
-        return new Discovery(List.copyOf(found), List.copyOf(problems));
+        eachOnItsOwn(platforms.length, p -> examine(p, platforms[p], found, empty, problems), problems);
+        return new Discovery(List.copyOf(found), List.copyOf(empty), List.copyOf(problems));
     }
 
     /**
@@ -183,13 +197,17 @@ final class ClPlatforms {
     }
 
     /** Adds the devices of platform {@code p}; a device that cannot be described is a problem, not an abort. */
-    private static void examine(int p, cl_platform_id platform, List<Found> found, List<String> problems) {
+    private static void examine(int p, cl_platform_id platform, List<Found> found, List<EmptyPlatform> empty,
+            List<String> problems) {
         String platformName = Cl.call("reading the platform name", "OpenCL platform " + p,
                 () -> platformString(platform, CL_PLATFORM_NAME));
         String where = "OpenCL platform " + p + " (" + platformName + ")";
         String platformVersion = Cl.call("reading the platform version", where,
                 () -> platformString(platform, CL_PLATFORM_VERSION));
         cl_device_id[] devices = deviceIds(platform, where);
+        if (devices.length == 0) {
+            empty.add(new EmptyPlatform(p, platformName));
+        }
         eachOnItsOwn(devices.length, d -> {
             DeviceInfo info = Cl.call("reading the properties of device opencl:" + p + ":" + d, where,
                     () -> describe(p, d, platformName, platformVersion, devices[d]));
@@ -204,6 +222,9 @@ final class ClPlatforms {
         if (!discovery.problems().isEmpty()) {
             return "OpenCL device discovery failed: " + String.join("; ", discovery.problems());
         }
+        if (!discovery.empty().isEmpty()) {
+            return "no OpenCL device is enabled" + emptySuffix(discovery) + " (" + INSTALL_HINT + ")";
+        }
         return "no OpenCL platform or device is installed (" + INSTALL_HINT + ")";
     }
 
@@ -211,20 +232,51 @@ final class ClPlatforms {
         return discovery.problems().isEmpty() ? "" : "; not usable: " + String.join("; ", discovery.problems());
     }
 
-    /** The device {@code opencl:P:D} names, or null when the selector is malformed or names no listed device. */
-    private static DeviceInfo byPosition(List<DeviceInfo> all, String selector) {
-        String[] parts = selector.split(":");
-        if (parts.length != 3) {
+    private static String emptySuffix(Discovery discovery) {
+        if (discovery.empty().isEmpty()) {
+            return "";
+        }
+        List<String> lines = new ArrayList<>();
+        for (EmptyPlatform e : discovery.empty()) {
+            lines.add(PlatformHints.whyEmpty(e.index(), e.name()));
+        }
+        return "; " + String.join("; ", lines);
+    }
+
+    /**
+     * The device an {@code opencl:P:D}, {@code opencl:NAME} or {@code opencl:NAME:D} selector (lower case) names: P a
+     * platform's position, NAME part of its name (the first platform whose name contains it), D a device's position
+     * on that platform (default 0); null when the selector is malformed or names no listed device.
+     */
+    static DeviceInfo byPlatform(List<DeviceInfo> all, String selector) {
+        String[] parts = selector.split(":", -1);
+        if (parts.length < 2 || parts.length > 3 || parts[1].isEmpty()) {
             return null;
         }
+        String platform = parts[1];
+        boolean byIndex = platform.chars().allMatch(Character::isDigit);
+        if (byIndex && parts.length != 3) {
+            return null; // "opencl:0" is a position without its device: opencl:0:D
+        }
+        int d;
+        Integer p;
         try {
-            int p = Integer.parseInt(parts[1]);
-            int d = Integer.parseInt(parts[2]);
-            return all.stream().filter(i -> i.platformIndex() == p && i.deviceIndex() == d).findFirst()
-                    .orElse(null);
+            d = parts.length == 3 ? Integer.parseInt(parts[2]) : 0;
+            p = byIndex ? Integer.valueOf(platform) : null;
         } catch (NumberFormatException e) {
             return null;
         }
+        if (byIndex) {
+            return all.stream().filter(i -> i.platformIndex() == p && i.deviceIndex() == d).findFirst()
+                    .orElse(null);
+        }
+        Integer named = all.stream().filter(i -> i.platformName().toLowerCase(Locale.ROOT).contains(platform))
+                .map(DeviceInfo::platformIndex).findFirst().orElse(null);
+        if (named == null) {
+            return null;
+        }
+        return all.stream().filter(i -> i.platformIndex() == named && i.deviceIndex() == d).findFirst()
+                .orElse(null);
     }
 
     private static String names(List<DeviceInfo> all) {
