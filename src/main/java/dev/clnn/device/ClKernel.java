@@ -26,18 +26,31 @@ public final class ClKernel implements AutoCloseable {
     private final cl_command_queue queue;
     private final String name;
     private final String device;
+    private final long maxGroup;
     private final Set<String> shapesRun = new HashSet<>(); // guarded by this
 
-    /** @param device the device's name, for error messages */
-    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device) {
+    /**
+     * @param device   the device's name, for error messages
+     * @param maxGroup CL_KERNEL_WORK_GROUP_SIZE of the compiled kernel
+     */
+    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device, long maxGroup) {
         this.kernel = kernel;
         this.queue = queue;
         this.name = name;
         this.device = device;
+        this.maxGroup = maxGroup;
     }
 
     public String name() {
         return name;
+    }
+
+    /**
+     * CL_KERNEL_WORK_GROUP_SIZE: the most work-items a group of this compiled kernel may have; below the device's
+     * maximum where the kernel needs many registers.
+     */
+    public long maxWorkGroupSize() {
+        return maxGroup;
     }
 
     /**
@@ -56,6 +69,7 @@ public final class ClKernel implements AutoCloseable {
      * launch's event, which the caller then owns and must release.
      */
     synchronized void launch(long[] global, long[] local, cl_event event, Object... args) {
+        checkGroup(local);
         // Keyed on the global size too: with a null local size, or a grid past POCL's "small grid" limit, the
         // work-group function it generates depends on it.
         String shape = CompilerLock.contextsShared() ? Arrays.toString(global) + Arrays.toString(local) : null;
@@ -77,6 +91,26 @@ public final class ClKernel implements AutoCloseable {
             }
         });
         shapesRun.add(shape);
+    }
+
+    /**
+     * Refuses a work-group larger than the compiled kernel allows before the driver answers a bare
+     * CL_INVALID_WORK_GROUP_SIZE (or, on some, CL_OUT_OF_RESOURCES).
+     */
+    private void checkGroup(long[] local) {
+        if (local == null) {
+            return;
+        }
+        long items = 1;
+        for (long l : local) {
+            items *= l;
+        }
+        if (items > maxGroup) {
+            throw new IllegalArgumentException("kernel " + name + " on " + device + ": work-group "
+                    + Arrays.toString(local) + " (" + items + " work-items) exceeds the compiled kernel's"
+                    + " CL_KERNEL_WORK_GROUP_SIZE " + maxGroup + " (it needs more registers or local memory per"
+                    + " work-item than the device's maximum group allows); force or tune a smaller configuration");
+        }
     }
 
     private void enqueue(long[] global, long[] local, cl_event event, Object[] args) {

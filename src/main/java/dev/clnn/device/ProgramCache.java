@@ -1,10 +1,12 @@
 package dev.clnn.device;
 
+import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 import static org.jocl.CL.clBuildProgram;
 import static org.jocl.CL.clCreateKernel;
 import static org.jocl.CL.clCreateProgramWithBinary;
 import static org.jocl.CL.clCreateProgramWithSource;
+import static org.jocl.CL.clGetKernelWorkGroupInfo;
 import static org.jocl.CL.clGetProgramBuildInfo;
 import static org.jocl.CL.clReleaseProgram;
 
@@ -24,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jocl.Pointer;
+import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
@@ -99,11 +102,23 @@ final class ProgramCache implements AutoCloseable {
                 String what = "creating kernel " + name + " from kernels/" + file + " (options \"" + options + "\")";
                 cl_kernel handle = Cl.call(what, info.name(),
                         () -> CompilerLock.exclusively(() -> clCreateKernel(program, name, null)));
-                kernel = new ClKernel(handle, queue, name, info.name());
+                long groupLimit = Cl.call(() -> "querying CL_KERNEL_WORK_GROUP_SIZE of kernel " + name, info.name(),
+                        () -> kernelWorkGroupSize(handle));
+                kernel = new ClKernel(handle, queue, name, info.name(), groupLimit);
                 kernels.put(key, kernel);
             }
             return kernel;
         }
+    }
+
+    /**
+     * CL_KERNEL_WORK_GROUP_SIZE: the most work-items a group of this compiled kernel may have, which can be below the
+     * device's CL_DEVICE_MAX_WORK_GROUP_SIZE where the kernel needs many registers.
+     */
+    private long kernelWorkGroupSize(cl_kernel kernel) {
+        long[] size = new long[1];
+        clGetKernelWorkGroupInfo(kernel, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size), null);
+        return size[0];
     }
 
     /** The program, built here, or by the background thread if it has started on it (then this waits). */

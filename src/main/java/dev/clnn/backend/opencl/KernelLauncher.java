@@ -1,11 +1,13 @@
 package dev.clnn.backend.opencl;
 
 import dev.clnn.backend.opencl.tuning.GemmConfig;
+import dev.clnn.backend.opencl.tuning.DeviceLimits;
 import dev.clnn.backend.opencl.tuning.GpuGemmConfig;
 import dev.clnn.backend.opencl.tuning.KernelTuning;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.ClKernel;
 import dev.clnn.device.DeviceBuffer;
+import dev.clnn.device.DeviceInfo;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -99,8 +101,17 @@ final class KernelLauncher {
         return device.allocate(bytes);
     }
 
-    /** Enqueues {@code kernel} over {@code global} in work-groups of {@code local}, without waiting. */
+    /**
+     * Enqueues {@code kernel} over {@code global} in work-groups of {@code local}, without waiting.
+     *
+     * @throws IllegalArgumentException naming the kernel, the group and the limit where {@code local} exceeds the
+     *                                  device's work-group limits or the compiled kernel's ({@link ClKernel})
+     */
     void launch(Kernels kernel, long[] global, long[] local, Object... args) {
+        String problem = DeviceLimits.workGroupProblem(device.info(), local);
+        if (problem != null) {
+            throw new IllegalArgumentException("kernel " + kernel.kernelName() + ": " + problem);
+        }
         synchronized (launched) {
             launched.add(kernel);
         }
@@ -133,12 +144,21 @@ final class KernelLauncher {
      * a fresh compilation for every new shape.
      */
     void range(Kernels kernel, long[] global, Object... args) {
-        long[] local = new long[global.length];
+        long[] local = rangeGroups(tuning, global.length);
         long[] rounded = global.clone();
-        Arrays.fill(local, 1);
-        local[0] = RANGE_LOCAL;
-        rounded[0] = roundUp(global[0], RANGE_LOCAL);
+        rounded[0] = roundUp(global[0], local[0]);
         launch(kernel, rounded, local, args);
+    }
+
+    /**
+     * The work-groups of {@link #range}: {@link #RANGE_LOCAL} along dimension 0, or the elementwise group where
+     * the device allows fewer (that one fits dimension 0), 1 along the others.
+     */
+    static long[] rangeGroups(KernelTuning tuning, int dimensions) {
+        long[] local = new long[dimensions];
+        Arrays.fill(local, 1);
+        local[0] = Math.min(RANGE_LOCAL, tuning.elementwiseLocal());
+        return local;
     }
 
     /**
@@ -158,27 +178,29 @@ final class KernelLauncher {
      * Work-groups of up to 256 items for a 2-D or 3-D range: 16 along dimension 0 (which POCL vectorises) and 4 (or
      * 4 × 4) along the others; where dimension 0 is shorter than 16 (a linear layer's bias), 1 along it and 16 (or
      * 16 × 16) along the others. Only these two shapes per rank, so POCL generates each kernel at most twice. Devices
-     * with smaller groups keep {@link #RANGE_LOCAL} × 1 × 1.
+     * with smaller groups, or whose per-dimension sizes (CL_DEVICE_MAX_WORK_ITEM_SIZES) refuse these, keep the groups
+     * of {@link #range}.
      */
-    long[] groupsFor(long[] global) {
+    static long[] groupsFor(KernelTuning tuning, DeviceInfo info, long[] global) {
         long[] local = new long[global.length];
         Arrays.fill(local, 1);
-        if (tuning.elementwiseLocal() < 256 || global.length == 1) {
-            local[0] = RANGE_LOCAL;
-            return local;
+        if (tuning.elementwiseLocal() >= 256 && global.length > 1) {
+            boolean wide = global[0] >= RANGE_LOCAL;
+            long others = global.length == 2 ? (wide ? 4 : 64) : (wide ? 4 : 16);
+            local[0] = wide ? RANGE_LOCAL : 1;
+            for (int d = 1; d < global.length; d++) {
+                local[d] = others;
+            }
+            if (DeviceLimits.workGroupProblem(info, local) == null) {
+                return local;
+            }
         }
-        boolean wide = global[0] >= RANGE_LOCAL;
-        long others = global.length == 2 ? (wide ? 4 : 64) : (wide ? 4 : 16);
-        local[0] = wide ? RANGE_LOCAL : 1;
-        for (int d = 1; d < global.length; d++) {
-            local[d] = others;
-        }
-        return local;
+        return rangeGroups(tuning, global.length);
     }
 
     /** {@link #rangeInGroups} with the work-groups of {@link #groupsFor}. */
     void rangeGrouped(Kernels kernel, long[] global, Object... args) {
-        rangeInGroups(kernel, global, groupsFor(global), args);
+        rangeInGroups(kernel, global, groupsFor(tuning, device.info(), global), args);
     }
 
     /** The registry entries launched so far, in registry order. */
