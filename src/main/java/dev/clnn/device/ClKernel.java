@@ -27,18 +27,22 @@ public final class ClKernel implements AutoCloseable {
     private final String name;
     private final String device;
     private final long maxGroup;
+    private final long[] requiredGroup;
     private final Set<String> shapesRun = new HashSet<>(); // guarded by this
 
     /**
      * @param device   the device's name, for error messages
-     * @param maxGroup CL_KERNEL_WORK_GROUP_SIZE of the compiled kernel
+     * @param maxGroup      CL_KERNEL_WORK_GROUP_SIZE of the compiled kernel
+     * @param requiredGroup CL_KERNEL_COMPILE_WORK_GROUP_SIZE: its reqd_work_group_size, three zeros where none
      */
-    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device, long maxGroup) {
+    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device, long maxGroup,
+            long[] requiredGroup) {
         this.kernel = kernel;
         this.queue = queue;
         this.name = name;
         this.device = device;
         this.maxGroup = maxGroup;
+        this.requiredGroup = requiredGroup.clone();
     }
 
     public String name() {
@@ -95,10 +99,12 @@ public final class ClKernel implements AutoCloseable {
 
     /**
      * Refuses a work-group larger than the compiled kernel allows before the driver answers a bare
-     * CL_INVALID_WORK_GROUP_SIZE (or, on some, CL_OUT_OF_RESOURCES).
+     * CL_INVALID_WORK_GROUP_SIZE (or, on some, CL_OUT_OF_RESOURCES). A kernel's own reqd_work_group_size is always
+     * allowed: the compiler built it for exactly that group (Mesa's rusticl 22.3 reports 32 for every kernel,
+     * those with a required group of 256 included, and runs them).
      */
     private void checkGroup(long[] local) {
-        if (local == null) {
+        if (local == null || isRequiredGroup(local)) {
             return;
         }
         long items = 1;
@@ -111,6 +117,15 @@ public final class ClKernel implements AutoCloseable {
                     + " CL_KERNEL_WORK_GROUP_SIZE " + maxGroup + " (it needs more registers or local memory per"
                     + " work-item than the device's maximum group allows); force or tune a smaller configuration");
         }
+    }
+
+    private boolean isRequiredGroup(long[] local) {
+        for (int d = 0; d < requiredGroup.length; d++) {
+            if (requiredGroup[d] != (d < local.length ? local[d] : 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void enqueue(long[] global, long[] local, cl_event event, Object[] args) {

@@ -1,5 +1,6 @@
 package dev.clnn.device;
 
+import static org.jocl.CL.CL_KERNEL_COMPILE_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 import static org.jocl.CL.clBuildProgram;
@@ -102,9 +103,11 @@ final class ProgramCache implements AutoCloseable {
                 String what = "creating kernel " + name + " from kernels/" + file + " (options \"" + options + "\")";
                 cl_kernel handle = Cl.call(what, info.name(),
                         () -> CompilerLock.exclusively(() -> clCreateKernel(program, name, null)));
-                long groupLimit = Cl.call(() -> "querying CL_KERNEL_WORK_GROUP_SIZE of kernel " + name, info.name(),
-                        () -> kernelWorkGroupSize(handle));
-                kernel = new ClKernel(handle, queue, name, info.name(), groupLimit);
+                long[] groupLimit = Cl.call(() -> "querying the work-group sizes of kernel " + name, info.name(),
+                        () -> new long[] {groupInfo(handle, CL_KERNEL_WORK_GROUP_SIZE, 1)[0]});
+                long[] required = Cl.call(() -> "querying the work-group sizes of kernel " + name, info.name(),
+                        () -> groupInfo(handle, CL_KERNEL_COMPILE_WORK_GROUP_SIZE, 3));
+                kernel = new ClKernel(handle, queue, name, info.name(), groupLimit[0], required);
                 kernels.put(key, kernel);
             }
             return kernel;
@@ -112,13 +115,14 @@ final class ProgramCache implements AutoCloseable {
     }
 
     /**
-     * CL_KERNEL_WORK_GROUP_SIZE: the most work-items a group of this compiled kernel may have, which can be below the
-     * device's CL_DEVICE_MAX_WORK_GROUP_SIZE where the kernel needs many registers.
+     * {@code count} size_t values of a compiled kernel's work-group information: CL_KERNEL_WORK_GROUP_SIZE (the most
+     * work-items a group may have, below the device's maximum where the kernel needs many registers) or
+     * CL_KERNEL_COMPILE_WORK_GROUP_SIZE (its reqd_work_group_size, zeros where it has none).
      */
-    private long kernelWorkGroupSize(cl_kernel kernel) {
-        long[] size = new long[1];
-        clGetKernelWorkGroupInfo(kernel, device, CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(size), null);
-        return size[0];
+    private long[] groupInfo(cl_kernel kernel, int param, int count) {
+        long[] values = new long[count];
+        clGetKernelWorkGroupInfo(kernel, device, param, (long) Sizeof.size_t * count, Pointer.to(values), null);
+        return values;
     }
 
     /** The program, built here, or by the background thread if it has started on it (then this waits). */

@@ -3,6 +3,7 @@ package dev.clnn.backend.opencl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.opencl.tuning.DeviceLimits;
 import dev.clnn.backend.opencl.tuning.KernelTuning;
@@ -31,8 +32,8 @@ class LaunchGroupsTest {
         for (DeviceInfo info : devices) {
             KernelTuning tuning = KernelTuning.forDevice(info, null);
             for (long[] global : GLOBALS) {
-                long[] grouped = KernelLauncher.groupsFor(tuning, info, global);
-                long[] range = KernelLauncher.rangeGroups(tuning, global.length);
+                long[] grouped = KernelLauncher.groupsFor(tuning, info, global, info.maxWorkGroupSize());
+                long[] range = KernelLauncher.rangeGroups(tuning, global.length, info.maxWorkGroupSize());
                 String where = info.maxWorkGroupSize() + " " + info.maxWorkItemSizes() + " " + Arrays.toString(global);
                 assertNull(DeviceLimits.workGroupProblem(info, grouped), where);
                 assertNull(DeviceLimits.workGroupProblem(info, range), where);
@@ -45,14 +46,31 @@ class LaunchGroupsTest {
     void largerGroupsWhereTheDeviceAllowsThemElseTheRangesGroups() {
         DeviceInfo cpu = device(4096, 4096, 4096, 4096);
         KernelTuning t = KernelTuning.forDevice(cpu, null);
-        assertArrayEquals(new long[] {16, 4, 4}, KernelLauncher.groupsFor(t, cpu, new long[] {100, 7, 9}));
-        assertArrayEquals(new long[] {1, 16, 16}, KernelLauncher.groupsFor(t, cpu, new long[] {3, 7, 9}));
-        assertArrayEquals(new long[] {1, 64}, KernelLauncher.groupsFor(t, cpu, new long[] {3, 7}));
+        assertArrayEquals(new long[] {16, 4, 4}, KernelLauncher.groupsFor(t, cpu, new long[] {100, 7, 9}, 4096));
+        assertArrayEquals(new long[] {1, 16, 16}, KernelLauncher.groupsFor(t, cpu, new long[] {3, 7, 9}, 4096));
+        assertArrayEquals(new long[] {1, 64}, KernelLauncher.groupsFor(t, cpu, new long[] {3, 7}, 4096));
         DeviceInfo narrow = device(1024, 1024, 2, 2);
         KernelTuning n = KernelTuning.forDevice(narrow, null);
-        assertArrayEquals(new long[] {16, 1, 1}, KernelLauncher.groupsFor(n, narrow, new long[] {100, 7, 9}));
+        assertArrayEquals(new long[] {16, 1, 1}, KernelLauncher.groupsFor(n, narrow, new long[] {100, 7, 9}, 1024));
         DeviceInfo four = device(4, 4, 4, 4);
-        assertArrayEquals(new long[] {4, 1}, KernelLauncher.rangeGroups(KernelTuning.forDevice(four, null), 2));
-        assertEquals(16, KernelLauncher.rangeGroups(t, 3)[0]);
+        assertArrayEquals(new long[] {4, 1}, KernelLauncher.rangeGroups(KernelTuning.forDevice(four, null), 2, 4));
+        assertEquals(16, KernelLauncher.rangeGroups(t, 3, 4096)[0]);
+    }
+
+    @Test
+    void aCompiledKernelAllowingFewerWorkItemsGetsSmallerGroups() {
+        // Mesa's rusticl 22.3 reports CL_KERNEL_WORK_GROUP_SIZE 32 for every kernel of its 1024-item device.
+        DeviceInfo rusticl = device(1024, 1024, 1024, 1024);
+        KernelTuning t = KernelTuning.forDevice(rusticl, null);
+        assertArrayEquals(new long[] {16, 1, 1}, KernelLauncher.groupsFor(t, rusticl, new long[] {100, 7, 9}, 32));
+        assertArrayEquals(new long[] {16, 4}, KernelLauncher.groupsFor(t, rusticl, new long[] {100, 7}, 64));
+        assertArrayEquals(new long[] {8, 1}, KernelLauncher.rangeGroups(t, 2, 12));
+        for (long kernelGroup : new long[] {1, 3, 32, 100, 255}) {
+            for (long[] global : GLOBALS) {
+                long[] grouped = KernelLauncher.groupsFor(t, rusticl, global, kernelGroup);
+                assertTrue(Arrays.stream(grouped).reduce(1, (a, b) -> a * b) <= kernelGroup,
+                        kernelGroup + " " + Arrays.toString(grouped));
+            }
+        }
     }
 }
