@@ -215,7 +215,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
                 GemmChoices.uniform(gemm, forcedGemm != null ? Source.FORCED : Source.DEFAULT), PACK_TILE);
     }
 
-    /** {@code config} with as many group rows as {@code info}'s work-groups allow along dimension 1, at most its own. */
+    /** {@code config} with as many group rows as {@code info}'s groups allow along dimension 1, at most its own. */
     private static GemmConfig fitted(GemmConfig config, DeviceInfo info) {
         int rows = DeviceLimits.powerOfTwoAtMost(Math.min(info.maxWorkGroupSize(), info.maxWorkItemSize(1)),
                 config.groupRows());

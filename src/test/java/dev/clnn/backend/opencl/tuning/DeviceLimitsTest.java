@@ -119,8 +119,8 @@ class DeviceLimitsTest {
                 () -> KernelTuning.forDevice(small, GemmConfig.parse("vw4 rm3 wn3 g128")));
         assertEquals("'vw4 rm3 wn3 g128' does not fit the device: work-group 1×128 (128 work-items) exceeds"
                 + " CL_DEVICE_MAX_WORK_GROUP_SIZE 64 of small", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> withProperty(KernelTuning.GEMM_PROPERTY, "vw4 rm3 wn3 g128", () -> KernelTuning.forDevice(small)));
+        e = assertThrows(IllegalArgumentException.class, () -> withProperty(KernelTuning.GEMM_PROPERTY,
+                "vw4 rm3 wn3 g128", () -> KernelTuning.forDevice(small)));
         assertTrue(e.getMessage().startsWith("clnn.gemm/CLNN_GEMM: 'vw4 rm3 wn3 g128' does not fit"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> withProperty(KernelTuning.GPU_GEMM_PROPERTY,
                 "mwg64 nwg64 mdimc16 ndimc16", () -> KernelTuning.forDevice(small)));
