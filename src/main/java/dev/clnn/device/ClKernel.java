@@ -26,18 +26,35 @@ public final class ClKernel implements AutoCloseable {
     private final cl_command_queue queue;
     private final String name;
     private final String device;
+    private final long maxGroup;
+    private final long[] requiredGroup;
     private final Set<String> shapesRun = new HashSet<>(); // guarded by this
 
-    /** @param device the device's name, for error messages */
-    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device) {
+    /**
+     * @param device   the device's name, for error messages
+     * @param maxGroup      CL_KERNEL_WORK_GROUP_SIZE of the compiled kernel
+     * @param requiredGroup CL_KERNEL_COMPILE_WORK_GROUP_SIZE: its reqd_work_group_size, three zeros where none
+     */
+    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, String device, long maxGroup,
+            long[] requiredGroup) {
         this.kernel = kernel;
         this.queue = queue;
         this.name = name;
         this.device = device;
+        this.maxGroup = maxGroup;
+        this.requiredGroup = requiredGroup.clone();
     }
 
     public String name() {
         return name;
+    }
+
+    /**
+     * CL_KERNEL_WORK_GROUP_SIZE: the most work-items a group of this compiled kernel may have; below the device's
+     * maximum where the kernel needs many registers.
+     */
+    public long maxWorkGroupSize() {
+        return maxGroup;
     }
 
     /**
@@ -56,6 +73,7 @@ public final class ClKernel implements AutoCloseable {
      * launch's event, which the caller then owns and must release.
      */
     synchronized void launch(long[] global, long[] local, cl_event event, Object... args) {
+        checkGroup(local);
         // Keyed on the global size too: with a null local size, or a grid past POCL's "small grid" limit, the
         // work-group function it generates depends on it.
         String shape = CompilerLock.contextsShared() ? Arrays.toString(global) + Arrays.toString(local) : null;
@@ -77,6 +95,37 @@ public final class ClKernel implements AutoCloseable {
             }
         });
         shapesRun.add(shape);
+    }
+
+    /**
+     * Refuses a work-group larger than the compiled kernel allows before the driver answers a bare
+     * CL_INVALID_WORK_GROUP_SIZE (or, on some, CL_OUT_OF_RESOURCES). A kernel's own reqd_work_group_size is always
+     * allowed: the compiler built it for exactly that group (Mesa's rusticl 22.3 reports 32 for every kernel,
+     * those with a required group of 256 included, and runs them).
+     */
+    private void checkGroup(long[] local) {
+        if (local == null || isRequiredGroup(local)) {
+            return;
+        }
+        long items = 1;
+        for (long l : local) {
+            items *= l;
+        }
+        if (items > maxGroup) {
+            throw new IllegalArgumentException("kernel " + name + " on " + device + ": work-group "
+                    + Arrays.toString(local) + " (" + items + " work-items) exceeds the compiled kernel's"
+                    + " CL_KERNEL_WORK_GROUP_SIZE " + maxGroup + " (it needs more registers or local memory per"
+                    + " work-item than the device's maximum group allows); force or tune a smaller configuration");
+        }
+    }
+
+    private boolean isRequiredGroup(long[] local) {
+        for (int d = 0; d < requiredGroup.length; d++) {
+            if (requiredGroup[d] != (d < local.length ? local[d] : 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void enqueue(long[] global, long[] local, cl_event event, Object[] args) {

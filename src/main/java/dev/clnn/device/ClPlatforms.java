@@ -3,6 +3,7 @@ package dev.clnn.device;
 import static org.jocl.CL.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
@@ -337,7 +338,17 @@ final class ClPlatforms {
                 longInfo(device, CL_DEVICE_GLOBAL_MEM_SIZE), longInfo(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
                 longInfo(device, CL_DEVICE_LOCAL_MEM_SIZE), sizeInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE),
                 doubleFpConfig(device) != 0 || extensions.contains("cl_khr_fp64"),
-                extensions.contains("cl_khr_fp16"), intInfo(device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT));
+                extensions.contains("cl_khr_fp16"), intInfo(device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT),
+                workItemSizes(device));
+    }
+
+    /** CL_DEVICE_MAX_WORK_ITEM_SIZES: one size_t per dimension, CL_DEVICE_MAX_WORK_ITEM_DIMENSIONS of them. */
+    private static List<Long> workItemSizes(cl_device_id device) {
+        int dimensions = intInfo(device, CL_DEVICE_MAX_WORK_ITEM_DIMENSIONS);
+        long[] sizes = new long[dimensions];
+        clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_ITEM_SIZES, (long) Sizeof.size_t * dimensions, Pointer.to(sizes),
+                null);
+        return Arrays.stream(sizes).boxed().toList();
     }
 
     /** CL_DEVICE_DOUBLE_FP_CONFIG, or 0 where an OpenCL 1.0/1.1 driver without fp64 rejects the query. */

@@ -1,10 +1,13 @@
 package dev.clnn.device;
 
+import static org.jocl.CL.CL_KERNEL_COMPILE_WORK_GROUP_SIZE;
+import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 import static org.jocl.CL.clBuildProgram;
 import static org.jocl.CL.clCreateKernel;
 import static org.jocl.CL.clCreateProgramWithBinary;
 import static org.jocl.CL.clCreateProgramWithSource;
+import static org.jocl.CL.clGetKernelWorkGroupInfo;
 import static org.jocl.CL.clGetProgramBuildInfo;
 import static org.jocl.CL.clReleaseProgram;
 
@@ -24,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jocl.Pointer;
+import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
@@ -99,11 +103,26 @@ final class ProgramCache implements AutoCloseable {
                 String what = "creating kernel " + name + " from kernels/" + file + " (options \"" + options + "\")";
                 cl_kernel handle = Cl.call(what, info.name(),
                         () -> CompilerLock.exclusively(() -> clCreateKernel(program, name, null)));
-                kernel = new ClKernel(handle, queue, name, info.name());
+                long[] groupLimit = Cl.call(() -> "querying the work-group sizes of kernel " + name, info.name(),
+                        () -> new long[] {groupInfo(handle, CL_KERNEL_WORK_GROUP_SIZE, 1)[0]});
+                long[] required = Cl.call(() -> "querying the work-group sizes of kernel " + name, info.name(),
+                        () -> groupInfo(handle, CL_KERNEL_COMPILE_WORK_GROUP_SIZE, 3));
+                kernel = new ClKernel(handle, queue, name, info.name(), groupLimit[0], required);
                 kernels.put(key, kernel);
             }
             return kernel;
         }
+    }
+
+    /**
+     * {@code count} size_t values of a compiled kernel's work-group information: CL_KERNEL_WORK_GROUP_SIZE (the most
+     * work-items a group may have, below the device's maximum where the kernel needs many registers) or
+     * CL_KERNEL_COMPILE_WORK_GROUP_SIZE (its reqd_work_group_size, zeros where it has none).
+     */
+    private long[] groupInfo(cl_kernel kernel, int param, int count) {
+        long[] values = new long[count];
+        clGetKernelWorkGroupInfo(kernel, device, param, (long) Sizeof.size_t * count, Pointer.to(values), null);
+        return values;
     }
 
     /** The program, built here, or by the background thread if it has started on it (then this waits). */

@@ -20,7 +20,8 @@ class DeviceReportTest {
         assertEquals(7, lines.length, report);
         assertEquals("* opencl:0:1   Some CPU", lines[0]);
         assertTrue(lines[2].contains("8192 MiB global memory, 2048 MiB max allocation, 64 KiB local memory"), report);
-        assertEquals("    max work-group size 4096, preferred float vector width 16, fp64 yes, fp16 no", lines[3]);
+        assertEquals("    max work-group size 4096 (4096×4096×4096 per dimension), preferred float vector width 16,"
+                + " fp64 yes, fp16 no", lines[3]);
         assertTrue(lines[4].matches("    clnn uses GEMM gemm_blocked vw16 rm\\d+ wn\\d+ g\\d+ \\(default: \\d+x\\d+"
                 + " register block, split-K for long K\\)"), report);
         assertEquals("    and REDUCE_LOCAL=256, BIAS_LOCAL=64, elementwise work-groups of 256", lines[5]);

@@ -3,7 +3,6 @@ package dev.clnn.backend.opencl;
 import static dev.clnn.backend.opencl.KernelLauncher.roundUp;
 
 import dev.clnn.backend.opencl.tuning.GpuGemmConfig;
-import dev.clnn.backend.opencl.tuning.KernelTuning;
 import dev.clnn.device.DeviceBuffer;
 
 /**
@@ -49,7 +48,7 @@ final class GpuGemmRoutine {
      * of the range runs along the source's contiguous axis.
      */
     private void pack(DeviceBuffer p, DeviceBuffer s, int k, int x, int kp, int xp, boolean trans) {
-        long edge = KernelTuning.PACK_EDGE;
+        long edge = config.packEdge();
         long along = trans ? kp : xp;
         long across = trans ? xp : kp;
         launcher.launch(Kernels.GEMM_GPU_PACK, new long[] {roundUp(along, edge), roundUp(across, edge)},

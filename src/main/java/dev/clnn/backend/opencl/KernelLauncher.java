@@ -1,11 +1,13 @@
 package dev.clnn.backend.opencl;
 
 import dev.clnn.backend.opencl.tuning.GemmConfig;
+import dev.clnn.backend.opencl.tuning.DeviceLimits;
 import dev.clnn.backend.opencl.tuning.GpuGemmConfig;
 import dev.clnn.backend.opencl.tuning.KernelTuning;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.ClKernel;
 import dev.clnn.device.DeviceBuffer;
+import dev.clnn.device.DeviceInfo;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -99,12 +101,28 @@ final class KernelLauncher {
         return device.allocate(bytes);
     }
 
-    /** Enqueues {@code kernel} over {@code global} in work-groups of {@code local}, without waiting. */
+    /**
+     * Enqueues {@code kernel} over {@code global} in work-groups of {@code local}, without waiting.
+     *
+     * @throws IllegalArgumentException naming the kernel, the group and the limit where {@code local} exceeds the
+     *                                  device's work-group limits or the compiled kernel's ({@link ClKernel})
+     */
     void launch(Kernels kernel, long[] global, long[] local, Object... args) {
+        launch(kernel, compiled(kernel), global, local, args);
+    }
+
+    private ClKernel compiled(Kernels kernel) {
+        return device.kernel(kernel.file().fileName(), kernel.kernelName(), options.get(kernel));
+    }
+
+    private void launch(Kernels kernel, ClKernel compiled, long[] global, long[] local, Object... args) {
+        String problem = DeviceLimits.workGroupProblem(device.info(), local);
+        if (problem != null) {
+            throw new IllegalArgumentException("kernel " + kernel.kernelName() + ": " + problem);
+        }
         synchronized (launched) {
             launched.add(kernel);
         }
-        ClKernel compiled = device.kernel(kernel.file().fileName(), kernel.kernelName(), options.get(kernel));
         if (op == null) {
             compiled.launch(global, local, args);
         } else {
@@ -120,10 +138,14 @@ final class KernelLauncher {
         device.fill(buffer, count, bits, op == null ? OUTSIDE_OPS : Objects.requireNonNullElse(op.get(), OUTSIDE_OPS));
     }
 
-    /** One work-item per element, in groups of the tuning's elementwise size; kernels guard the rounded-up tail. */
+    /**
+     * One work-item per element, in groups of the tuning's elementwise size, or fewer where the compiled kernel
+     * allows fewer (its CL_KERNEL_WORK_GROUP_SIZE); kernels guard the rounded-up tail.
+     */
     void elementwise(Kernels kernel, long items, Object... args) {
-        long local = tuning.elementwiseLocal();
-        launch(kernel, new long[] {roundUp(items, local)}, new long[] {local}, args);
+        ClKernel compiled = compiled(kernel);
+        long local = Math.min(tuning.elementwiseLocal(), powerOfTwoAtMost(compiled.maxWorkGroupSize()));
+        launch(kernel, compiled, new long[] {roundUp(items, local)}, new long[] {local}, args);
     }
 
     /**
@@ -133,12 +155,28 @@ final class KernelLauncher {
      * a fresh compilation for every new shape.
      */
     void range(Kernels kernel, long[] global, Object... args) {
-        long[] local = new long[global.length];
+        ClKernel compiled = compiled(kernel);
+        long[] local = rangeGroups(tuning, global.length, compiled.maxWorkGroupSize());
         long[] rounded = global.clone();
+        rounded[0] = roundUp(global[0], local[0]);
+        launch(kernel, compiled, rounded, local, args);
+    }
+
+    /**
+     * The work-groups of {@link #range}: {@link #RANGE_LOCAL} along dimension 0, or fewer where the device's
+     * elementwise group (which fits dimension 0) or the compiled kernel's {@code kernelGroup} (its
+     * CL_KERNEL_WORK_GROUP_SIZE) is smaller; 1 along the others.
+     */
+    static long[] rangeGroups(KernelTuning tuning, int dimensions, long kernelGroup) {
+        long[] local = new long[dimensions];
         Arrays.fill(local, 1);
-        local[0] = RANGE_LOCAL;
-        rounded[0] = roundUp(global[0], RANGE_LOCAL);
-        launch(kernel, rounded, local, args);
+        local[0] = Math.min(Math.min(RANGE_LOCAL, tuning.elementwiseLocal()), powerOfTwoAtMost(kernelGroup));
+        return local;
+    }
+
+    /** The largest power of two at most {@code limit}, and at least 1. */
+    private static long powerOfTwoAtMost(long limit) {
+        return Long.highestOneBit(Math.max(1, limit));
     }
 
     /**
@@ -147,38 +185,54 @@ final class KernelLauncher {
      * in groups of {@link #RANGE_LOCAL} (POCL runs a group as one loop, and starts each group apart).
      */
     void rangeInGroups(Kernels kernel, long[] global, long[] local, Object... args) {
+        rangeInGroups(kernel, compiled(kernel), global, local, args);
+    }
+
+    private void rangeInGroups(Kernels kernel, ClKernel compiled, long[] global, long[] local, Object... args) {
         long[] rounded = new long[global.length];
         for (int d = 0; d < global.length; d++) {
             rounded[d] = roundUp(global[d], local[d]);
         }
-        launch(kernel, rounded, local, args);
+        launch(kernel, compiled, rounded, local, args);
     }
 
     /**
      * Work-groups of up to 256 items for a 2-D or 3-D range: 16 along dimension 0 (which POCL vectorises) and 4 (or
      * 4 × 4) along the others; where dimension 0 is shorter than 16 (a linear layer's bias), 1 along it and 16 (or
      * 16 × 16) along the others. Only these two shapes per rank, so POCL generates each kernel at most twice. Devices
-     * with smaller groups keep {@link #RANGE_LOCAL} × 1 × 1.
+     * with smaller groups, or whose per-dimension sizes (CL_DEVICE_MAX_WORK_ITEM_SIZES) or compiled kernel
+     * ({@code kernelGroup}, its CL_KERNEL_WORK_GROUP_SIZE) refuse these, keep the groups of {@link #range}.
      */
-    long[] groupsFor(long[] global) {
+    static long[] groupsFor(KernelTuning tuning, DeviceInfo info, long[] global, long kernelGroup) {
         long[] local = new long[global.length];
         Arrays.fill(local, 1);
-        if (tuning.elementwiseLocal() < 256 || global.length == 1) {
-            local[0] = RANGE_LOCAL;
-            return local;
+        if (tuning.elementwiseLocal() >= 256 && global.length > 1) {
+            boolean wide = global[0] >= RANGE_LOCAL;
+            long others = global.length == 2 ? (wide ? 4 : 64) : (wide ? 4 : 16);
+            local[0] = wide ? RANGE_LOCAL : 1;
+            for (int d = 1; d < global.length; d++) {
+                local[d] = others;
+            }
+            if (DeviceLimits.workGroupProblem(info, local) == null && items(local) <= kernelGroup) {
+                return local;
+            }
         }
-        boolean wide = global[0] >= RANGE_LOCAL;
-        long others = global.length == 2 ? (wide ? 4 : 64) : (wide ? 4 : 16);
-        local[0] = wide ? RANGE_LOCAL : 1;
-        for (int d = 1; d < global.length; d++) {
-            local[d] = others;
-        }
-        return local;
+        return rangeGroups(tuning, global.length, kernelGroup);
     }
 
     /** {@link #rangeInGroups} with the work-groups of {@link #groupsFor}. */
     void rangeGrouped(Kernels kernel, long[] global, Object... args) {
-        rangeInGroups(kernel, global, groupsFor(global), args);
+        ClKernel compiled = compiled(kernel);
+        rangeInGroups(kernel, compiled, global, groupsFor(tuning, device.info(), global, compiled.maxWorkGroupSize()),
+                args);
+    }
+
+    private static long items(long[] local) {
+        long items = 1;
+        for (long l : local) {
+            items *= l;
+        }
+        return items;
     }
 
     /** The registry entries launched so far, in registry order. */

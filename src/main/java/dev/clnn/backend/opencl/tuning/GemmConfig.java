@@ -59,6 +59,19 @@ public record GemmConfig(int vectorWidth, int rows, int vectors, int groupRows) 
         return rows * vectors + vectors + 1;
     }
 
+    /**
+     * Whether {@code info} can launch gemm_blocked in this shape: its work-groups are 1 × {@code groupRows} (the rows
+     * along dimension 1). gemm_blocked uses no local memory. For the tuner: its candidates are those that fit.
+     */
+    public boolean fits(DeviceInfo info) {
+        return problem(info) == null;
+    }
+
+    /** Null where {@link #fits}, else the limit the work-group exceeds, named with its value and the device's. */
+    public String problem(DeviceInfo info) {
+        return DeviceLimits.workGroupProblem(info, 1, groupRows);
+    }
+
     /** The compact form {@link #parse} reads, e.g. {@code vw8 rm6 wn2 g8}. */
     @Override
     public String toString() {

@@ -118,6 +118,14 @@ public record GpuGemmConfig(int mwg, int nwg, int kwg, int mdimc, int ndimc, int
         return mdimc * ndimc;
     }
 
+    /**
+     * PACK_EDGE of gemm_gpu.cl: gemm_gpu_pack's work-groups are PACK_EDGE × PACK_EDGE, the largest power of two up to
+     * {@link KernelTuning#PACK_EDGE} that is at most NDIMC and MDIMC, so they fit wherever gemm_gpu's own groups do.
+     */
+    public int packEdge() {
+        return Integer.highestOneBit(Math.min(KernelTuning.PACK_EDGE, Math.min(mdimc, ndimc)));
+    }
+
     /** Local memory one group uses: the KWG-deep slices of A and B that go through it. */
     public long localMemoryBytes() {
         return 4L * kwg * ((sa ? mwg : 0) + (sb ? nwg : 0));
@@ -128,10 +136,32 @@ public record GpuGemmConfig(int mwg, int nwg, int kwg, int mdimc, int ndimc, int
         return mwi() * nwi() + mwi() + nwi();
     }
 
-    /** Whether {@code info} can launch this shape: its work-group, its local memory, the register budget. */
+    /**
+     * Whether {@code info} can launch this shape: its work-group in all and per dimension, its local memory, the
+     * register budget ({@link #problem} says which does not fit).
+     */
     public boolean fits(DeviceInfo info) {
-        return workGroupSize() <= info.maxWorkGroupSize() && localMemoryBytes() <= info.localMemBytes()
-                && registers() <= REGISTER_BUDGET;
+        return problem(info) == null;
+    }
+
+    /**
+     * Null where {@code info} can launch this shape, else the first limit it exceeds, named with its value and the
+     * device's: the work-group (NDIMC along dimension 0, MDIMC along 1), the local memory of the A and B slices
+     * ({@link #localMemoryBytes}), the register budget.
+     */
+    public String problem(DeviceInfo info) {
+        String group = DeviceLimits.workGroupProblem(info, ndimc, mdimc);
+        if (group != null) {
+            return group;
+        }
+        String local = DeviceLimits.localMemoryProblem(info, localMemoryBytes());
+        if (local != null) {
+            return local;
+        }
+        if (registers() > REGISTER_BUDGET) {
+            return registers() + " live floats per work-item exceed the register budget " + REGISTER_BUDGET;
+        }
+        return null;
     }
 
     /** The value of one of gemm_gpu.cl's macros, as the build options give it. */

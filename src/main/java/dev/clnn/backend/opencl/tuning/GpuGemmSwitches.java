@@ -1,5 +1,6 @@
 package dev.clnn.backend.opencl.tuning;
 
+import dev.clnn.device.DeviceInfo;
 import java.util.Locale;
 
 /**
@@ -15,14 +16,17 @@ final class GpuGemmSwitches {
     /**
      * {@code tuning} with the switches that are set applied.
      *
-     * @throws IllegalArgumentException naming the switch whose value is not {@code gpu}/{@code cpu} or does not parse
+     * @throws IllegalArgumentException naming the switch whose value is not {@code gpu}/{@code cpu}, does not parse
+     *                                  or exceeds one of {@code info}'s limits
      */
-    static KernelTuning apply(KernelTuning tuning) {
+    static KernelTuning apply(KernelTuning tuning, DeviceInfo info) {
         KernelTuning out = tuning;
         String config = KernelTuning.setting(KernelTuning.GPU_GEMM_PROPERTY, KernelTuning.GPU_GEMM_ENV);
         if (config != null) {
             try {
-                out = out.withGpuGemm(GpuGemmConfig.parse(config));
+                GpuGemmConfig forced = GpuGemmConfig.parse(config);
+                KernelTuning.refuseUnfit(forced, forced.problem(info));
+                out = out.withGpuGemm(forced);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(KernelTuning.GPU_GEMM_PROPERTY + "/" + KernelTuning.GPU_GEMM_ENV
                         + ": " + e.getMessage(), e);

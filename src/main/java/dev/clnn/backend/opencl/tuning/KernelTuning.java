@@ -2,6 +2,8 @@ package dev.clnn.backend.opencl.tuning;
 
 import dev.clnn.backend.ConvAlgorithm;
 import dev.clnn.device.DeviceInfo;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -59,7 +61,10 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     /** 16 steps along K: a packing work-item writes a 16 × (panel width) patch, which stays in L1. */
     private static final int PACK_TILE = 16;
 
-    /** PACK_EDGE of gemm_gpu.cl: gemm_gpu_pack's work-groups are PACK_EDGE × PACK_EDGE (8 floats, 32 bytes). */
+    /**
+     * The largest PACK_EDGE of gemm_gpu.cl: gemm_gpu_pack's work-groups are PACK_EDGE × PACK_EDGE (8 floats, 32
+     * bytes), smaller where gemm_gpu's own work-group is ({@link GpuGemmConfig#packEdge}).
+     */
     public static final int PACK_EDGE = 8;
     /**
      * DIRECT_CO_BLOCK of conv.cl: output channels a work-item of the direct gradient's first pass sums for, sharing
@@ -113,20 +118,20 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
      * gemm_gpu's configuration and the kernel forced by {@link #GPU_GEMM_PROPERTY} and {@link #GEMM_KERNEL_PROPERTY}
      * (or their environment variables) where set.
      *
-     * @throws IllegalArgumentException if a forced setting does not parse
+     * @throws IllegalArgumentException if a forced setting does not parse or exceeds one of the device's limits
      */
     public static KernelTuning forDevice(DeviceInfo info) {
         String forced = setting(GEMM_PROPERTY, GEMM_ENV);
         if (forced == null) {
-            return GpuGemmSwitches.apply(forDevice(info, null, TuningStore.standard().load(info)));
+            return GpuGemmSwitches.apply(forDevice(info, null, TuningStore.standard().load(info)), info);
         }
         KernelTuning tuning;
         try {
-            tuning = forDevice(info, forced == null ? null : GemmConfig.parse(forced));
+            tuning = forDevice(info, GemmConfig.parse(forced));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(GEMM_PROPERTY + "/" + GEMM_ENV + ": " + e.getMessage(), e);
         }
-        return GpuGemmSwitches.apply(tuning);
+        return GpuGemmSwitches.apply(tuning, info);
     }
 
     /** The system property {@code property}, else the environment variable {@code env}; null when blank or unset. */
@@ -143,7 +148,9 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
      * configuration is the stored one ({@link #storeName}) where there is one, else the default, and gemm_gpu's is
      * the stored {@link #GPU_GEMM_STORE_NAME} entry where there is one (GPUs read only that one: gemm_blocked's
      * entries are for CPUs). An entry that does not parse (written by
-     * another clnn version) is logged and left out. A forced gemm_blocked configuration keeps the stored ones out.
+     * another clnn version) or exceeds one of the device's limits (a file copied from a larger device, a driver that
+     * now reports less) is logged and left out, as the defaults always fit. A forced gemm_blocked configuration keeps
+     * the stored ones out.
      */
     public static KernelTuning forDevice(DeviceInfo info, GemmConfig forcedGemm, Map<String, String> tuned) {
         KernelTuning base = forDevice(info, forcedGemm);
@@ -157,7 +164,9 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
                 continue;
             }
             try {
-                choices = choices.with(c, GemmConfig.parse(text), Source.TUNED);
+                GemmConfig config = GemmConfig.parse(text);
+                refuseUnfit(config, config.problem(info));
+                choices = choices.with(c, config, Source.TUNED);
             } catch (IllegalArgumentException e) {
                 LOG.log(System.Logger.Level.WARNING, "tuned " + storeName(c) + " of " + info.name() + " ignored: "
                         + e.getMessage());
@@ -168,7 +177,9 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
         String gpuText = tuned.get(GPU_GEMM_STORE_NAME);
         if (gpuText != null) {
             try {
-                gpu = GpuGemmConfig.parse(gpuText);
+                GpuGemmConfig config = GpuGemmConfig.parse(gpuText);
+                refuseUnfit(config, config.problem(info));
+                gpu = config;
                 gpuSource = Source.TUNED;
             } catch (IllegalArgumentException e) {
                 LOG.log(System.Logger.Level.WARNING, "tuned " + GPU_GEMM_STORE_NAME + " of " + info.name()
@@ -187,12 +198,70 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
      * register tiles are small enough not to spill.
      */
     public static KernelTuning forDevice(DeviceInfo info, GemmConfig forcedGemm) {
-        int maxGroup = (int) Math.min(Integer.MAX_VALUE, Math.max(1, info.maxWorkGroupSize()));
-        int groupPower = Integer.highestOneBit(maxGroup);
-        GemmConfig gemm = forcedGemm != null ? forcedGemm : GemmDefaults.forDevice(info);
-        return new KernelTuning(Math.min(ELEMENTWISE_LOCAL, groupPower), Math.min(REDUCE_LOCAL, groupPower),
-                Math.min(BIAS_LOCAL, groupPower), GpuGemmConfig.forDevice(info), Source.DEFAULT, !info.gpu(),
+        // 1-D groups: the whole group lies along dimension 0. The reductions keep one float per work-item in local
+        // memory.
+        long oneDimension = Math.min(info.maxWorkGroupSize(), info.maxWorkItemSize(0));
+        long reduction = Math.min(oneDimension, info.localMemBytes() / Float.BYTES);
+        GemmConfig gemm;
+        if (forcedGemm != null) {
+            refuseUnfit(forcedGemm, forcedGemm.problem(info));
+            gemm = forcedGemm;
+        } else {
+            gemm = fitted(GemmDefaults.forDevice(info), info);
+        }
+        return new KernelTuning(DeviceLimits.powerOfTwoAtMost(oneDimension, ELEMENTWISE_LOCAL),
+                DeviceLimits.powerOfTwoAtMost(reduction, REDUCE_LOCAL), DeviceLimits.powerOfTwoAtMost(reduction,
+                BIAS_LOCAL), GpuGemmConfig.forDevice(info), Source.DEFAULT, !info.gpu(),
                 GemmChoices.uniform(gemm, forcedGemm != null ? Source.FORCED : Source.DEFAULT), PACK_TILE);
+    }
+
+    /** {@code config} with as many group rows as {@code info}'s groups allow along dimension 1, at most its own. */
+    private static GemmConfig fitted(GemmConfig config, DeviceInfo info) {
+        int rows = DeviceLimits.powerOfTwoAtMost(Math.min(info.maxWorkGroupSize(), info.maxWorkItemSize(1)),
+                config.groupRows());
+        return new GemmConfig(config.vectorWidth(), config.rows(), config.vectors(), rows);
+    }
+
+    /**
+     * Refuses a configuration that exceeds one of the device's limits ({@code problem} not null): forced ones are
+     * refused outright, stored ones logged and left out, as entries that do not parse are.
+     */
+    static void refuseUnfit(Object config, String problem) {
+        if (problem != null) {
+            throw new IllegalArgumentException("'" + config + "' does not fit the device: " + problem);
+        }
+    }
+
+    /**
+     * What in this tuning exceeds {@code info}'s limits, one sentence each naming the value and the limit; empty
+     * where everything fits. It covers every work-group size and every local array a kernel is built with: the 1-D
+     * groups of the elementwise kernels, reduce_sum and softmax_xent_forward (REDUCE_LOCAL and XENT_LOCAL floats of
+     * local memory) and bias_add_backward (BIAS_LOCAL floats), gemm_gpu (NDIMC × MDIMC, KWG × (MWG + NWG) floats) and
+     * gemm_gpu_pack (PACK_EDGE², PACK_EDGE × (PACK_EDGE + 1) floats), and each gemm_blocked configuration (1 ×
+     * groupRows, no local memory). The multi-dimensional groups of the other kernels are the launcher's, from
+     * {@link #elementwiseLocal} and the device's per-dimension sizes.
+     */
+    public List<String> problems(DeviceInfo info) {
+        List<String> out = new ArrayList<>();
+        addProblem(out, "elementwise", DeviceLimits.workGroupProblem(info, elementwiseLocal));
+        addProblem(out, "REDUCE_LOCAL/XENT_LOCAL", DeviceLimits.workGroupProblem(info, reduceLocal));
+        addProblem(out, "REDUCE_LOCAL/XENT_LOCAL", DeviceLimits.localMemoryProblem(info, 4L * reduceLocal));
+        addProblem(out, "BIAS_LOCAL", DeviceLimits.workGroupProblem(info, biasLocal));
+        addProblem(out, "BIAS_LOCAL", DeviceLimits.localMemoryProblem(info, 4L * biasLocal));
+        addProblem(out, "gemm_gpu " + gpuGemm, gpuGemm.problem(info));
+        int edge = gpuGemm.packEdge();
+        addProblem(out, "gemm_gpu_pack", DeviceLimits.workGroupProblem(info, edge, edge));
+        addProblem(out, "gemm_gpu_pack", DeviceLimits.localMemoryProblem(info, 4L * edge * (edge + 1)));
+        for (GemmConfig config : gemm.distinct()) {
+            addProblem(out, "gemm_blocked " + config, config.problem(info));
+        }
+        return out;
+    }
+
+    private static void addProblem(List<String> out, String what, String problem) {
+        if (problem != null) {
+            out.add(what + ": " + problem);
+        }
     }
 
     /**
@@ -229,7 +298,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     public int define(KernelDefine define, GemmConfig gemm) {
         return switch (define) {
             case MWG, NWG, KWG, MDIMC, NDIMC, VWM, VWN, KWI, STRM, STRN, SA, SB -> gpuGemm.define(define);
-            case PACK_EDGE -> PACK_EDGE;
+            case PACK_EDGE -> gpuGemm.packEdge();
             case VW -> gemm.vectorWidth();
             case RM -> gemm.rows();
             case WN -> gemm.vectors();
