@@ -33,7 +33,7 @@
  */
 
 #ifndef VW
-#define VW 16 /* lanes of the column vectors: float4, float8 or float16 */
+#define VW 16 /* lanes of the column vectors: float (1), float2, float4, float8 or float16 */
 #endif
 #ifndef RM
 #define RM 16 /* rows of C per work-item */
@@ -46,13 +46,19 @@
 #define PACK_TILE 16 /* steps along K one packing work-item moves */
 #endif
 
-/* floatv is floatVW. Its loads and stores are plain dereferences, not vloadVW/vstoreVW, and the multiply-add is
-   a contracted a * b + c, not fma(): passing a float16 (or a float8 without AVX) to a function is a vector argument
-   wider than the target's registers, and clang warns that its ABI changes (-Wpsabi). The _unaligned type has float
-   alignment, so the addresses need not be multiples of the vector size (rows of C are not). */
+/* floatv is floatVW, and plain float for VW 1 (for devices that vectorise across work-items, such as llvmpipe). Its
+   loads and stores are plain dereferences, not vloadVW/vstoreVW, and the multiply-add is a contracted a * b + c, not
+   fma(): passing a float16 (or a float8 without AVX) to a function is a vector argument wider than the target's
+   registers, and clang warns that its ABI changes (-Wpsabi). The _unaligned type has float alignment, so the
+   addresses need not be multiples of the vector size (rows of C are not). Every other line below reads the same for
+   any VW: a float is its own broadcast, and a partial block's store goes through a float array of VW elements. */
 #define FLOATV_(w) float##w
 #define FLOATV(w) FLOATV_(w)
+#if VW == 1
+typedef float floatv; /* OpenCL C has no float1 */
+#else
 typedef FLOATV(VW) floatv;
+#endif
 typedef floatv floatv_unaligned __attribute__((aligned(4)));
 #define LOADV(p) (*(const __global floatv_unaligned *) (p))
 #define STOREV(p, value) (*(__global floatv_unaligned *) (p) = (value))

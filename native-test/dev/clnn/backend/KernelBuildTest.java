@@ -55,7 +55,7 @@ class KernelBuildTest {
             }
         }
         // Beyond the candidates (GemmParityTest runs those): every vector width, with the smallest and largest blocks.
-        for (int width : new int[] {4, 8, 16}) {
+        for (int width : GemmConfig.WIDTHS) {
             for (int[] block : new int[][] {{1, 1}, {GemmConfig.MAX_ROWS, 1}, {2, GemmConfig.MAX_VECTORS}}) {
                 buildBlocked(cl, base.withGemm(new GemmConfig(width, block[0], block[1], 1)));
             }

@@ -16,6 +16,7 @@ import dev.clnn.fixtures.IsolatedStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +109,12 @@ class TunerTest {
                 .gemm(c, a, b, transA, transB, m, n, k, config.equals(wrong[0]) ? alpha * 1.001f : alpha, beta);
         Tuner tuner = new Tuner(cl, null, List.of((backend, budget) -> {
             GemmFamily family = new GemmFamily(backend, 0, product);
-            wrong[0] = family.coarse().get(0); // the first the coarse pass tries
+            // the first configuration after the defaults: a width's probe (or, for a single width, the coarse pass's
+            // first)
+            List<GemmConfig> next = new ArrayList<>(family.probes());
+            next.addAll(family.coarse());
+            next.removeAll(family.classes().stream().map(family::defaultFor).toList());
+            wrong[0] = next.get(0);
             return family;
         }));
         TuningResult result = tuner.tune(Duration.ofSeconds(BUDGET_SECONDS));

@@ -137,7 +137,7 @@ class GemmParityTest {
     }
 
     /**
-     * Every configuration a tuner can pick on any CPU class (the candidates of AVX-512, AVX2 and narrower devices),
+     * Every configuration a tuner can pick on any CPU device (the candidates of every vector width, 1, 2, 4, 8, 16),
      * in every group size, both blocked variants, every transposition, with beta = 0 on NaN-poisoned C and beta ≠ 0:
      * sizes of 1, primes, sizes past the largest register block (16 rows, 64 columns), and one larger case with a
      * K long enough to split.
@@ -159,11 +159,11 @@ class GemmParityTest {
         }
     }
 
-    /** The candidates of every CPU class, grouped by kernel shape (one program build each). */
+    /** The candidates of every vector width, grouped by kernel shape (one program build each). */
     static Stream<Arguments> candidateKernels() {
         Map<String, List<GemmConfig>> byShape = new LinkedHashMap<>();
-        for (int width : new int[] {16, 8, 4}) {
-            for (GemmConfig c : GemmConfig.candidates(KernelTuningTest.device(false, 4096, width))) {
+        for (int width : GemmConfig.WIDTHS) {
+            for (GemmConfig c : GemmConfig.candidates(width)) {
                 List<GemmConfig> group = byShape.computeIfAbsent(
                         "vw" + c.vectorWidth() + " rm" + c.rows() + " wn" + c.vectors(), key -> new ArrayList<>());
                 if (!group.contains(c)) {

@@ -2,6 +2,7 @@ package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.GemmConfig;
 import dev.clnn.backend.opencl.tuning.TuningStore;
 import dev.clnn.tune.Tuner;
 import dev.clnn.tune.TuningResult;
@@ -19,15 +20,15 @@ import picocli.CommandLine.Option;
 @Command(name = "tune", sortOptions = false,
         description = {"Measures configurations of the device's GEMM kernel, checks each against the CPU reference,"
             + " and stores the fastest correct one for this device and driver, beside the kernel cache: on CPUs"
-            + " gemm_blocked's register block, vector width and work-group size per class of shape (small, large,"
-            + " long-k); on GPUs (or with CLNN_GEMM_KERNEL=gpu) gemm_gpu's tiles, work-items and K step, one for all"
+            + " gemm_blocked's register block, vector width (every width, measured rather than taken from the"
+            + " device's report) and work-group size per class of shape (small, large, long-k); on GPUs (or with CLNN_GEMM_KERNEL=gpu) gemm_gpu's tiles, work-items and K step, one for all"
             + " shapes; then, for convolutions of at most 32 taps (cin·kh·kw), the direct kernel or im2col + GEMM."
             + " train, bench, devices and the library use the stored choice from then on; deleting the file"
             + " restores the defaults.",
             "Ends within the budget; prints a line per configuration (not with --quiet), then the choices against"
             + " the defaults and the file written."},
         footer = {"  clnn tune", "  clnn tune --budget 20 --quiet",
-            "  POCL_LLVM_CPU_NAME=haswell POCL_KERNELLIB_NAME=avx2 clnn tune --vector-width 8"})
+            "  clnn tune --budget 60 --vector-width 8"})
 final class TuneCommand implements Callable<Integer> {
     /** The budget of {@code train --tune}: enough for the defaults, a coarse pass and a few refinements on POCL. */
     static final int TRAIN_BUDGET_SECONDS = 30;
@@ -38,9 +39,8 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--budget", paramLabel = "SECONDS", defaultValue = "60", description = "how long tuning may take"
             + " (default: ${DEFAULT-VALUE})")
     String budget;
-    @Option(names = "--vector-width", paramLabel = "W", description = "float vector width of the candidates, 4, 8"
-            + " or 16 (default: the width the device reports; POCL generating AVX2 code still reports 16: give 8);"
-            + " gemm_blocked only")
+    @Option(names = "--vector-width", paramLabel = "W", description = "only this float vector width of the"
+            + " candidates, 1, 2, 4, 8 or 16 (default: every width, the best measured first); gemm_blocked only")
     String vectorWidth;
     @Option(names = "--quiet", description = "print only the choices and the file written")
     boolean quiet;
@@ -62,8 +62,8 @@ final class TuneCommand implements Callable<Integer> {
                     + budget);
         }
         int width = vectorWidth == null ? 0 : OptionValues.positiveInt("--vector-width", vectorWidth);
-        if (vectorWidth != null && width != 4 && width != 8 && width != 16) {
-            throw new IllegalArgumentException("--vector-width must be 4, 8 or 16, got " + vectorWidth);
+        if (vectorWidth != null && !GemmConfig.WIDTHS.contains(width)) {
+            throw new IllegalArgumentException("--vector-width must be 1, 2, 4, 8 or 16, got " + vectorWidth);
         }
         try (Backend backend = device.open()) {
             if (!(backend instanceof OpenClBackend cl)) {
@@ -81,12 +81,6 @@ final class TuneCommand implements Callable<Integer> {
      * @throws IllegalStateException when the budget covered nothing (then nothing is stored)
      */
     static void tune(OpenClBackend cl, int seconds, int width, boolean quiet, PrintStream out) {
-        String target = System.getenv("POCL_LLVM_CPU_NAME");
-        if (!quiet && width == 0 && target != null && cl.tuning().blockedGemm()
-                && cl.device().info().preferredVectorWidthFloat() >= 16) {
-            out.println("note: POCL_LLVM_CPU_NAME=" + target + " but the device reports float16 vectors; if that CPU"
-                    + " has no AVX-512, tune with --vector-width 8");
-        }
         TuningResult result = new Tuner(cl, width, quiet ? null : out).tune(Duration.ofSeconds(seconds));
         result.table().forEach(out::println);
         if (result.choices().isEmpty()) {

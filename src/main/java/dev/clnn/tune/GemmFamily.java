@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * gemm_blocked on a CPU device: one {@link GemmConfig} per {@link GemmClass}. Each class's workload is the shapes
@@ -35,14 +36,14 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
     private static final Map<GemmClass, List<Shape>> WORKLOADS = workloads();
 
     private final OpenClBackend backend;
-    private final int width;
+    private final List<Integer> widths;
     private final Product product;
     private final KernelTuning defaults;
     private final GemmOperands operands;
 
     /**
-     * @param width the vector width of the candidates (4, 8 or 16), or 0 for the device's own
-     *              ({@link GemmConfig#nativeWidth})
+     * @param width the vector width of the candidates (1, 2, 4, 8 or 16), or 0 for all of them
+     *              ({@link GemmConfig#WIDTHS}): what a device reports is no guide to the code its driver generates
      */
     GemmFamily(OpenClBackend backend, int width) {
         this(backend, width, byConfiguredGemm(backend));
@@ -50,9 +51,10 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
 
     GemmFamily(OpenClBackend backend, int width, Product product) {
         this.backend = backend;
-        this.width = width == 0 ? GemmConfig.nativeWidth(backend.device().info()) : width;
+        this.widths = width == 0 ? GemmConfig.WIDTHS : List.of(width);
         this.product = product;
-        this.defaults = KernelTuning.forDevice(backend.device().info(), null);
+        this.defaults = KernelTuning.forDevice(backend.device().info(), null)
+                .withGemmDefaults(backend.tuning().gemm().defaultWidth());
         this.operands = new GemmOperands(backend, WORKLOADS.values().stream().flatMap(List::stream).toList());
     }
 
@@ -95,8 +97,11 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
 
     @Override
     public String describe() {
-        return String.format(Locale.ROOT, "gemm_blocked on %s: float%d vectors, %d candidates; classes %s",
-                backend.device().info().name(), width, GemmConfig.candidates(width).size(), classSummary());
+        int candidates = widths.stream().mapToInt(w -> GemmConfig.candidates(w, backend.device().info()).size()).sum();
+        return String.format(Locale.ROOT, "gemm_blocked on %s: vector width%s %s (the device reports %d), %d"
+                + " candidates; classes %s", backend.device().info().name(), widths.size() > 1 ? "s" : "",
+                widths.stream().map(String::valueOf).collect(Collectors.joining(", ")),
+                backend.device().info().preferredVectorWidthFloat(), candidates, classSummary());
     }
 
     private static String classSummary() {
@@ -118,38 +123,57 @@ final class GemmFamily implements TunableFamily<GemmConfig> {
     }
 
     /**
-     * What an earlier tuning chose (if any, of this width), then one work-group size (the default's if it is among
-     * the candidates' sizes, else 8) in every block shape, fullest register block first: fuller blocks load fewer
-     * operands per multiply-add, so they are the likelier winners when a small budget cuts the pass.
+     * The default shape of each width searched ({@link KernelTuning#defaultGemm}), when more than one is: the tuner
+     * measures them first and spends the coarse pass on the widths that did best.
+     */
+    @Override
+    public List<GemmConfig> probes() {
+        return widths.size() == 1 ? List.of() : widths.stream()
+                .map(w -> KernelTuning.defaultGemm(w, backend.device().info())).toList();
+    }
+
+    /** The vector width, e.g. {@code vw8}. */
+    @Override
+    public String part(GemmConfig config) {
+        return "vw" + config.vectorWidth();
+    }
+
+    /**
+     * Per width: what an earlier tuning chose (if any, of this width), then one work-group size (the default's if it
+     * is among the candidates' sizes, else 8) in every block shape, fullest register block first: fuller blocks load
+     * fewer operands per multiply-add, so they are the likelier winners when a small budget cuts the pass. The
+     * tuner orders the widths by what their probes measured.
      */
     @Override
     public List<GemmConfig> coarse() {
         List<GemmConfig> out = new ArrayList<>();
-        for (GemmClass c : GemmClass.values()) {
-            GemmConfig earlier = backend.tuning().gemm().of(c);
-            if (backend.tuning().gemm().source(c) == KernelTuning.Source.TUNED && earlier.vectorWidth() == width
-                    && !out.contains(earlier)) {
-                out.add(earlier);
-            }
-        }
         int defaultGroup = defaultFor(GemmClass.LARGE.word()).groupRows();
-        List<GemmConfig> all = GemmConfig.candidates(width);
-        int group = all.stream().anyMatch(c -> c.groupRows() == defaultGroup) ? defaultGroup : 8;
-        List<GemmConfig> sweep = new ArrayList<>();
-        for (GemmConfig c : all) {
-            if (c.groupRows() == group) {
-                sweep.add(c);
+        for (int width : widths) {
+            for (GemmClass c : GemmClass.values()) {
+                GemmConfig earlier = backend.tuning().gemm().of(c);
+                if (backend.tuning().gemm().source(c) == KernelTuning.Source.TUNED && earlier.vectorWidth() == width
+                        && !out.contains(earlier)) {
+                    out.add(earlier);
+                }
             }
+            List<GemmConfig> all = GemmConfig.candidates(width, backend.device().info());
+            int group = all.stream().anyMatch(c -> c.groupRows() == defaultGroup) ? defaultGroup : 8;
+            List<GemmConfig> sweep = new ArrayList<>();
+            for (GemmConfig c : all) {
+                if (c.groupRows() == group) {
+                    sweep.add(c);
+                }
+            }
+            sweep.sort(Comparator.comparingInt(GemmConfig::registers).reversed());
+            out.addAll(sweep);
         }
-        sweep.sort(Comparator.comparingInt(GemmConfig::registers).reversed());
-        out.addAll(sweep);
         return out;
     }
 
     /** The same block in the other work-group sizes of the candidates. */
     @Override
     public List<GemmConfig> refinements(GemmConfig good) {
-        return GemmConfig.candidates(width).stream()
+        return GemmConfig.candidates(good.vectorWidth(), backend.device().info()).stream()
                 .filter(c -> c.rows() == good.rows() && c.vectors() == good.vectors()
                         && c.groupRows() != good.groupRows())
                 .toList();

@@ -26,6 +26,20 @@ public interface TunableFamily<C> extends AutoCloseable {
     /** The first pass: a coarse sweep of the space, most promising first (a small budget may end it early). */
     List<C> coarse();
 
+    /**
+     * One representative configuration per part of the space (gemm_blocked: the default shape of each vector width),
+     * measured after the defaults: the tuner then runs the coarse pass part by part, best measured first, and leaves
+     * out the parts far behind ({@link #part}). Empty, the default, for a family whose space has no such parts.
+     */
+    default List<C> probes() {
+        return List.of();
+    }
+
+    /** The part of the space {@code config} belongs to, e.g. {@code vw8}; one part for all by default. */
+    default String part(C config) {
+        return "";
+    }
+
     /** The second pass around a configuration that did well in the first (e.g. its other work-group sizes). */
     List<C> refinements(C good);
 

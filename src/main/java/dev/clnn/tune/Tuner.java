@@ -1,6 +1,7 @@
 package dev.clnn.tune;
 
 import dev.clnn.backend.opencl.OpenClBackend;
+import dev.clnn.backend.opencl.tuning.GemmConfig;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,14 +14,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
+import java.util.stream.DoubleStream;
 
 /**
  * Measures kernel configurations on the device it runs on and picks, per family and class of shape, the fastest one
  * that computes correctly: {@code clnn tune}. Apart from the routines and kernels, as CLBlast keeps its tuners; each
  * family ({@link TunableFamily}) says what to try, the tuner decides in which order and for how long.
  *
- * <p>The search, per family: first the defaults (the baseline, and what is kept if nothing beats them), then a
- * coarse pass over the family's space, then refinements around the best {@value #REFINED} of each class. Every
+ * <p>The search, per family: first the defaults (the baseline, and what is kept if nothing beats them), then the
+ * family's probes, one representative configuration per part of its space (gemm_blocked: the default shape of each
+ * vector width, {@link TunableFamily#probes}), then a coarse pass over the family's space, ordered by how well each
+ * part measured so far, leaving out parts that measured below {@value #KEEP_PERCENT}% of the best for every class,
+ * then refinements around the best {@value #REFINED} of each class. The budget thus goes where the measurements
+ * say the best lies, not where the device's report says. Every
  * configuration is checked against the CPU reference before it is timed; one that fails or cannot be built is
  * reported and left out. Each class's workload is run once to warm up, then repeated
  * ({@value #MIN_ROUNDS} to {@value #MAX_ROUNDS} rounds), and the median round counts. Between configurations the
@@ -65,6 +72,13 @@ public final class Tuner {
      */
     static final int CONV_PERCENT = 15;
 
+    /**
+     * A part of the space (a vector width) whose best measured rate is below this share of the best part's for
+     * every class is left out of the coarse pass: a better block shape rarely makes up such a gap (on AVX2 code, the
+     * float16 blocks' best reached 0.6 of the float8 ones').
+     */
+    static final int KEEP_PERCENT = 80;
+
     /** The phase that measures the defaults, as the progress lines name it. */
     private static final String DEFAULT_PHASE = "default";
 
@@ -72,15 +86,17 @@ public final class Tuner {
     private final PrintStream progress;
     private final List<BiFunction<OpenClBackend, Duration, TunableFamily<?>>> families;
     private final List<Integer> weights;
+    private final LongSupplier clock;
 
     /**
      * A tuner of the GEMM kernel {@code backend}'s device runs, gemm_blocked (CPUs, {@code GemmFamily}) or gemm_gpu
      * (GPUs, or any device where {@code clnn.gemm.kernel=gpu} forces it, {@code GpuGemmFamily}), then of the
      * convolution algorithm for small patches ({@code ConvFamily}) with {@value #CONV_PERCENT}% of the budget.
      *
-     * @param vectorWidth the float vector width of gemm_blocked's candidates, 4, 8 or 16, or 0 for the width the
-     *                    device reports (POCL told to generate AVX2 code still reports 16: give 8 there); must be 0
-     *                    where the device runs gemm_gpu, whose candidates come with their own widths
+     * @param vectorWidth the float vector width of gemm_blocked's candidates, 1, 2, 4, 8 or 16, or 0 to search
+     *                    every width (what a device reports is no guide: POCL told to generate AVX2 code still
+     *                    reports 16); must be 0 where the device runs gemm_gpu, whose candidates come with their
+     *                    own widths
      * @param progress    where a line per phase and configuration goes, or null for none
      * @throws IllegalArgumentException when the vector width is not one of these
      */
@@ -98,8 +114,8 @@ public final class Tuner {
             }
             return GpuGemmFamily::new;
         }
-        if (vectorWidth != 0 && vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16) {
-            throw new IllegalArgumentException("vector width must be 4, 8 or 16, not " + vectorWidth);
+        if (vectorWidth != 0 && !GemmConfig.WIDTHS.contains(vectorWidth)) {
+            throw new IllegalArgumentException("vector width must be 1, 2, 4, 8 or 16, not " + vectorWidth);
         }
         return (b, budget) -> new GemmFamily(b, vectorWidth);
     }
@@ -124,6 +140,21 @@ public final class Tuner {
         this.progress = progress;
         this.families = List.copyOf(families);
         this.weights = List.copyOf(weights);
+        this.clock = System::nanoTime;
+    }
+
+    /**
+     * A tuner of the given families on no device, reading time from {@code clock} (nanoseconds): tests give a
+     * family that advances the clock as its "kernels" run, so the search order and the budget are checked without
+     * OpenCL and without waiting. Its results have no device to be stored for.
+     */
+    Tuner(PrintStream progress, List<BiFunction<OpenClBackend, Duration, TunableFamily<?>>> families,
+            LongSupplier clock) {
+        this.backend = null;
+        this.progress = progress;
+        this.families = List.copyOf(families);
+        this.weights = families.stream().map(f -> 1).toList();
+        this.clock = clock;
     }
 
     /**
@@ -132,11 +163,11 @@ public final class Tuner {
      * so time one leaves over goes to the next.
      */
     public TuningResult tune(Duration budget) {
-        long start = System.nanoTime();
+        long start = clock.getAsLong();
         long end = start + budget.toNanos();
         Search all = new Search();
         for (int i = 0; i < families.size(); i++) {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             int weightLeft = weights.subList(i, weights.size()).stream().mapToInt(Integer::intValue).sum();
             long deadline = now + (long) ((end - now) * (double) weights.get(i) / weightLeft);
             // The estimates of a configuration's cost are the family's own: other kernels, other workloads.
@@ -147,8 +178,8 @@ public final class Tuner {
                 tuneFamily(family, now + (deadline - now) * SEARCH_PERCENT / 100, deadline, all);
             }
         }
-        return new TuningResult(backend.device().info(), all.choices, all.measured, all.rejected, all.untried,
-                (System.nanoTime() - start) / 1e9, budget.toNanos() / 1e9);
+        return new TuningResult(backend == null ? null : backend.device().info(), all.choices, all.measured, all.rejected, all.untried,
+                (clock.getAsLong() - start) / 1e9, budget.toNanos() / 1e9);
     }
 
     /** The running totals of one {@link #tune}. */
@@ -176,8 +207,13 @@ public final class Tuner {
                     : "the budget did not cover the defaults") + "; nothing chosen");
             return;
         }
+        List<C> coarse = family.coarse();
+        if (within && !family.probes().isEmpty()) {
+            within = pass(family, "probe", family.probes(), deadline, search, rates, tried);
+            coarse = byPart(family, coarse, rates);
+        }
         if (within) {
-            within = pass(family, "coarse", family.coarse(), deadline, search, rates, tried);
+            within = pass(family, "coarse", coarse, deadline, search, rates, tried);
         }
         if (within) {
             List<C> refine = new ArrayList<>();
@@ -210,7 +246,7 @@ public final class Tuner {
         for (int i = 0; i < todo.size(); i++) {
             double estimate = (search.maxPrepare < 0 ? family.firstPrepareSeconds() : search.maxPrepare)
                     + MEASURE_MARGIN * (search.maxMeasure < 0 ? family.firstMeasureSeconds() : search.maxMeasure);
-            double left = (deadline - System.nanoTime()) / 1e9;
+            double left = (deadline - clock.getAsLong()) / 1e9;
             if (estimate > left) {
                 search.untried += todo.size() - i;
                 say(String.format(Locale.ROOT, "  budget: %d %s configurations not tried (the next needs about %.1f"
@@ -229,6 +265,66 @@ public final class Tuner {
             }
         }
         return true;
+    }
+
+    /**
+     * {@code coarse} ordered by the rank of its part ({@link #rankParts} over what was measured so far), keeping the
+     * family's order within a part, and without the parts left out; parts nothing was measured of go last.
+     */
+    private <C> List<C> byPart(TunableFamily<C> family, List<C> coarse, Map<C, Map<String, Double>> rates) {
+        Map<String, Map<String, Double>> best = new LinkedHashMap<>();
+        for (Map.Entry<C, Map<String, Double>> e : rates.entrySet()) {
+            Map<String, Double> part = best.computeIfAbsent(family.part(e.getKey()), k -> new HashMap<>());
+            e.getValue().forEach((c, rate) -> part.merge(c, rate, Math::max));
+        }
+        Map<String, Double> rank = rankParts(family.classes(), best);
+        StringBuilder line = new StringBuilder("  parts by measured rate (mean share of the best):");
+        rank.forEach((part, share) -> line.append(String.format(Locale.ROOT, " %s %.2f", part, share)));
+        List<String> left = best.keySet().stream().filter(p -> !rank.containsKey(p)).toList();
+        if (!left.isEmpty()) {
+            line.append("; left out (below ").append(KEEP_PERCENT).append(" % of the best for every class):");
+            for (String part : left) {
+                line.append(String.format(Locale.ROOT, " %s %.2f", part, shares(family.classes(), best,
+                        best.get(part)).max().orElse(0)));
+            }
+        }
+        say(line.toString());
+        List<String> order = new ArrayList<>(rank.keySet());
+        return coarse.stream().filter(c -> rank.containsKey(family.part(c)) || !best.containsKey(family.part(c)))
+                .sorted((x, y) -> Integer.compare(position(order, family.part(x)), position(order, family.part(y))))
+                .toList();
+    }
+
+    private static int position(List<String> order, String part) {
+        int i = order.indexOf(part);
+        return i < 0 ? order.size() : i;
+    }
+
+    /**
+     * The parts worth a coarse pass, best first, each with its mean share of the best: per class, a part's best rate
+     * over the best of all parts. A part is kept when its share is at least {@value #KEEP_PERCENT}% for some class (a
+     * width that wins one class stays), and the kept ones are ordered by their mean share over the classes, ties in
+     * {@code best}'s order.
+     *
+     * @param best per part, its best measured rate per class
+     */
+    static Map<String, Double> rankParts(List<String> classes, Map<String, Map<String, Double>> best) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        best.entrySet().stream().filter(e -> shares(classes, best, e.getValue()).max().orElse(0)
+                >= KEEP_PERCENT / 100.0)
+                .map(e -> Map.entry(e.getKey(), shares(classes, best, e.getValue()).average().orElse(0)))
+                .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** Per class, {@code rates}' share of the best rate any part of {@code best} reached there. */
+    private static DoubleStream shares(List<String> classes, Map<String, Map<String, Double>> best,
+            Map<String, Double> rates) {
+        return classes.stream().mapToDouble(c -> {
+            double top = best.values().stream().mapToDouble(r -> r.getOrDefault(c, 0.0)).max().orElse(0);
+            return top > 0 ? rates.getOrDefault(c, 0.0) / top : 0;
+        });
     }
 
     /** The {@code count} configurations with the highest rates for {@code shapeClass}. */
@@ -256,17 +352,17 @@ public final class Tuner {
         Map<String, Map<C, List<Double>>> times = new LinkedHashMap<>();
         int rounds = 0;
         double slowestRound = firstRoundEstimate;
-        while (rounds < FINAL_ROUNDS && MEASURE_MARGIN * slowestRound <= (deadline - System.nanoTime()) / 1e9) {
-            long start = System.nanoTime();
+        while (rounds < FINAL_ROUNDS && MEASURE_MARGIN * slowestRound <= (deadline - clock.getAsLong()) / 1e9) {
+            long start = clock.getAsLong();
             for (Map.Entry<String, List<C>> e : finalists.entrySet()) {
                 for (C config : e.getValue()) {
-                    long t = System.nanoTime();
+                    long t = clock.getAsLong();
                     family.runRound(config, e.getKey());
                     times.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>())
-                            .computeIfAbsent(config, k -> new ArrayList<>()).add((System.nanoTime() - t) / 1e9);
+                            .computeIfAbsent(config, k -> new ArrayList<>()).add((clock.getAsLong() - t) / 1e9);
                 }
             }
-            slowestRound = Math.max(slowestRound, (System.nanoTime() - start) / 1e9);
+            slowestRound = Math.max(slowestRound, (clock.getAsLong() - start) / 1e9);
             rounds++;
         }
         Map<C, Map<String, Double>> out = new LinkedHashMap<>();
@@ -291,7 +387,7 @@ public final class Tuner {
     /** Checks {@code config}, then times every class: GFLOP/s per class, or null when it was rejected. */
     private <C> Map<String, Double> measure(TunableFamily<C> family, C config, String label, Search search,
             boolean freshBuild) {
-        long start = System.nanoTime();
+        long start = clock.getAsLong();
         String problem;
         try {
             double error = family.check(config);
@@ -301,7 +397,7 @@ public final class Tuner {
         } catch (RuntimeException e) {
             problem = "failed: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
         }
-        long checked = System.nanoTime();
+        long checked = clock.getAsLong();
         if (freshBuild) {
             search.maxPrepare = Math.max(search.maxPrepare, (checked - start) / 1e9);
         }
@@ -317,7 +413,7 @@ public final class Tuner {
             rates.put(c, family.flops(c) / seconds / 1e9);
             line.append(String.format(Locale.ROOT, " %s %.1f", c, rates.get(c)));
         }
-        long done = System.nanoTime();
+        long done = clock.getAsLong();
         search.maxMeasure = Math.max(search.maxMeasure, (done - checked) / 1e9);
         search.measured++;
         say(line + String.format(Locale.ROOT, " GFLOP/s (%.1f s)", (done - start) / 1e9));
@@ -328,11 +424,11 @@ public final class Tuner {
         family.runRound(config, shapeClass); // warm-up: first-launch code generation, caches, buffer pool
         double[] times = new double[MAX_ROUNDS];
         int rounds = 0;
-        long begin = System.nanoTime();
-        while (rounds < MAX_ROUNDS && (rounds < MIN_ROUNDS || (System.nanoTime() - begin) / 1e9 < ROUNDS_SECONDS)) {
-            long t = System.nanoTime();
+        long begin = clock.getAsLong();
+        while (rounds < MAX_ROUNDS && (rounds < MIN_ROUNDS || (clock.getAsLong() - begin) / 1e9 < ROUNDS_SECONDS)) {
+            long t = clock.getAsLong();
             family.runRound(config, shapeClass);
-            times[rounds++] = (System.nanoTime() - t) / 1e9;
+            times[rounds++] = (clock.getAsLong() - t) / 1e9;
         }
         double[] used = Arrays.copyOf(times, rounds);
         Arrays.sort(used);

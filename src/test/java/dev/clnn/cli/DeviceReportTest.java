@@ -23,7 +23,8 @@ class DeviceReportTest {
         assertEquals("    max work-group size 4096 (4096×4096×4096 per dimension), preferred float vector width 16,"
                 + " fp64 yes, fp16 no", lines[3]);
         assertTrue(lines[4].matches("    clnn uses GEMM gemm_blocked vw16 rm\\d+ wn\\d+ g\\d+ \\(default: \\d+x\\d+"
-                + " register block, split-K for long K\\)"), report);
+                + " register block, split-K for long K\\); default for the reported width 16, not probed because"
+                + " .+"), report);
         assertEquals("    and REDUCE_LOCAL=256, BIAS_LOCAL=64, elementwise work-groups of 256", lines[5]);
         assertEquals("    convolutions: direct for cin·kh·kw ≤ 32, else im2col_gemm (default)", lines[6]);
     }

@@ -25,7 +25,7 @@ class TuneCommandTest {
         assertOneLineError("--budget must be an integer, got \"soon\"", "tune", "--budget", "soon");
         assertOneLineError("--budget must be a positive integer, got -5", "tune", "--budget", "-5");
         assertOneLineError("--budget must be at most 86400 seconds", "tune", "--budget", "100000");
-        assertOneLineError("--vector-width must be 4, 8 or 16, got 5", "tune", "--vector-width", "5");
+        assertOneLineError("--vector-width must be 1, 2, 4, 8 or 16, got 5", "tune", "--vector-width", "5");
         assertOneLineError("tune: option --budget needs a value", "tune", "--budget");
         assertOneLineError("unknown option --budgett", "tune", "--budgett", "3");
     }

@@ -14,7 +14,9 @@ import dev.clnn.backend.SgdHyper;
 import dev.clnn.backend.Shapes;
 import dev.clnn.backend.Tensor;
 import dev.clnn.backend.opencl.tuning.ConvTuning;
+import dev.clnn.backend.opencl.tuning.GemmWidth;
 import dev.clnn.backend.opencl.tuning.KernelTuning;
+import dev.clnn.backend.opencl.tuning.TuningStore;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceBuffer;
 import dev.clnn.device.DeviceException;
@@ -62,7 +64,7 @@ public final class OpenClBackend implements Backend {
 
     private OpenClBackend(ClDevice device, ConvPolicy conv, Set<OpFamily> firstStep) {
         this.device = device;
-        this.tuning = KernelTuning.forDevice(device.info());
+        this.tuning = probedIfPending(device, KernelTuning.forDevice(device.info()));
         this.launcher = new KernelLauncher(device, tuning);
         this.gemm = new GemmRoutine(launcher);
         this.reduce = new ReduceSumRoutine(launcher);
@@ -73,6 +75,18 @@ public final class OpenClBackend implements Backend {
         this.conv = conv;
         // The compiler's start-up (about a second on POCL) then overlaps the caller's data loading and model set-up.
         device.prebuild(StartupPrograms.inOrderOfFirstUse(tuning, StartupPrograms.kernelsOf(firstStep)));
+    }
+
+    /**
+     * {@code tuning}, or where its default GEMM width is still to be measured (a CPU device opened for the first time
+     * with nothing tuned or forced: {@link GemmWidth#pending}), {@code tuning} with the width a probe measured and
+     * stored. Before the background builds start, so they do not disturb the measurement.
+     */
+    private static KernelTuning probedIfPending(ClDevice device, KernelTuning tuning) {
+        if (tuning.blockedGemm() && tuning.gemm().usesDefault() && tuning.gemm().defaultWidth().pending()) {
+            return GemmWidthProbe.run(device, tuning, TuningStore.standard());
+        }
+        return tuning;
     }
 
     /** Opens the device a selector names ({@code opencl}, {@code opencl:P:D} or a name substring). */

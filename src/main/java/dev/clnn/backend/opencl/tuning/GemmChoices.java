@@ -9,18 +9,22 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * The gemm_blocked configuration for each class of shape ({@link GemmClass}) and where each came from. Immutable.
+ * The gemm_blocked configuration for each class of shape ({@link GemmClass}) and where each came from, and the width
+ * whose default shape the classes without a tuned or forced configuration run ({@link GemmWidth}). Immutable.
  */
 public final class GemmChoices {
     private final Map<GemmClass, GemmConfig> configs;
     private final Map<GemmClass, KernelTuning.Source> sources;
+    private final GemmWidth defaultWidth;
 
-    private GemmChoices(Map<GemmClass, GemmConfig> configs, Map<GemmClass, KernelTuning.Source> sources) {
+    private GemmChoices(Map<GemmClass, GemmConfig> configs, Map<GemmClass, KernelTuning.Source> sources,
+            GemmWidth defaultWidth) {
         this.configs = Collections.unmodifiableMap(new EnumMap<>(configs));
         this.sources = Collections.unmodifiableMap(new EnumMap<>(sources));
+        this.defaultWidth = defaultWidth;
     }
 
-    /** {@code config} for every class, from {@code source}. */
+    /** {@code config} for every class, from {@code source}; the default width is {@code config}'s, not probed. */
     public static GemmChoices uniform(GemmConfig config, KernelTuning.Source source) {
         Map<GemmClass, GemmConfig> configs = new EnumMap<>(GemmClass.class);
         Map<GemmClass, KernelTuning.Source> sources = new EnumMap<>(GemmClass.class);
@@ -28,7 +32,34 @@ public final class GemmChoices {
             configs.put(c, config);
             sources.put(c, source);
         }
-        return new GemmChoices(configs, sources);
+        return new GemmChoices(configs, sources, new GemmWidth(config.vectorWidth(), Map.of(), null));
+    }
+
+    /**
+     * These choices with the default shape of {@code width} ({@link KernelTuning#defaultGemm}) for every class whose
+     * configuration is the default, and {@code width} as where the defaults came from.
+     */
+    public GemmChoices withDefaults(GemmWidth width) {
+        Map<GemmClass, GemmConfig> c = new EnumMap<>(configs);
+        for (GemmClass shapeClass : GemmClass.values()) {
+            if (sources.get(shapeClass) == KernelTuning.Source.DEFAULT) {
+                // The width's shape, in no larger a group than the default it replaces: that one fits the device.
+                GemmConfig shape = GemmDefaults.forWidth(width.width());
+                int group = Math.min(shape.groupRows(), configs.get(shapeClass).groupRows());
+                c.put(shapeClass, new GemmConfig(shape.vectorWidth(), shape.rows(), shape.vectors(), group));
+            }
+        }
+        return new GemmChoices(c, sources, width);
+    }
+
+    /** The width whose default shape the classes without a tuned or forced configuration run, and why. */
+    public GemmWidth defaultWidth() {
+        return defaultWidth;
+    }
+
+    /** Whether some class runs the default configuration (then the default width matters). */
+    public boolean usesDefault() {
+        return sources.containsValue(KernelTuning.Source.DEFAULT);
     }
 
     /** These choices with {@code config} from {@code source} for {@code shapeClass}. */
@@ -37,7 +68,7 @@ public final class GemmChoices {
         Map<GemmClass, KernelTuning.Source> s = new EnumMap<>(sources);
         c.put(shapeClass, config);
         s.put(shapeClass, source);
-        return new GemmChoices(c, s);
+        return new GemmChoices(c, s, defaultWidth);
     }
 
     /** The configuration of {@code shapeClass}. */
@@ -76,6 +107,7 @@ public final class GemmChoices {
         return out.toString();
     }
 
+    /** Equal when every class runs the same configuration from the same source, whatever the default's width. */
     @Override
     public boolean equals(Object o) {
         return o instanceof GemmChoices other && configs.equals(other.configs) && sources.equals(other.sources);

@@ -11,7 +11,7 @@ import java.util.Locale;
  * such blocks along one strip of columns. Its compact text form, {@code vw8 rm6 wn2 g8}, is what {@link #toString}
  * writes and {@link #parse} reads, so a tuner can store a choice and a user can force one ({@link KernelTuning}).
  *
- * @param vectorWidth VW of gemm_blocked.cl: lanes of the column vectors, 4, 8 or 16
+ * @param vectorWidth VW of gemm_blocked.cl: lanes of the column vectors, 1 (plain float), 2, 4, 8 or 16
  * @param rows        RM of gemm_blocked.cl: rows of C per work-item, 1 to {@value #MAX_ROWS}
  * @param vectors     WN of gemm_blocked.cl: column vectors per work-item, 1 to {@value #MAX_VECTORS}
  * @param groupRows   work-items per group, all on one column strip, a power of two up to {@value #MAX_GROUP_ROWS}
@@ -32,10 +32,13 @@ public record GemmConfig(int vectorWidth, int rows, int vectors, int groupRows) 
      */
     private static final int MIN_ACCUMULATORS = 8;
 
+    /** The vector widths gemm_blocked.cl takes, narrowest first. */
+    public static final List<Integer> WIDTHS = List.of(1, 2, 4, 8, 16);
+
     /** Checks each field; the message names the first bad one. */
     public GemmConfig {
-        if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16) {
-            throw new IllegalArgumentException("GEMM vectorWidth (vw) must be 4, 8 or 16, not " + vectorWidth);
+        if (!WIDTHS.contains(vectorWidth)) {
+            throw new IllegalArgumentException("GEMM vectorWidth (vw) must be 1, 2, 4, 8 or 16, not " + vectorWidth);
         }
         if (rows < 1 || rows > MAX_ROWS) {
             throw new IllegalArgumentException("GEMM rows (rm) must be 1 to " + MAX_ROWS + ", not " + rows);
@@ -120,40 +123,54 @@ public record GemmConfig(int vectorWidth, int rows, int vectors, int groupRows) 
     }
 
     /**
-     * Vector registers of a CPU class, inferred from its native width: 16 means AVX-512 (32 zmm registers), anything
-     * narrower is taken as AVX2 or SSE (16 ymm or xmm registers).
+     * Vector registers of a CPU class, inferred from the width of the vectors: 16 means AVX-512 (32 zmm registers),
+     * 8 and 4 are taken as AVX2 or SSE (16 ymm or xmm registers). Blocks of 1 (plain floats) and 2 (64-bit lanes) get
+     * the same 16: a float or float2 still takes a whole register of a CPU that runs them one work-item at a time
+     * (x86-64 keeps scalar floats in xmm registers, 16 without AVX-512), and a device that vectorises across
+     * work-items (llvmpipe, POCL's work-group vectoriser) turns each lane of the block into one register of 8 or 16
+     * work-items, so the count is again what bounds the block.
      */
     static int vectorRegisters(int width) {
         return width >= 16 ? 32 : 16;
     }
 
-    /** The device's native vector width in floats, clamped to the widths gemm_blocked.cl takes. */
+    /**
+     * The device's native vector width in floats, clamped to 4..16: the width whose default shape applies when
+     * nothing was measured (a device reporting 1, a GPU or llvmpipe, is taken as SSE-class rather than scalar).
+     */
     public static int nativeWidth(DeviceInfo info) {
         return Math.max(4, Math.min(16, Integer.highestOneBit(Math.max(1, info.preferredVectorWidthFloat()))));
     }
 
     /**
-     * The configurations a tuner tries on {@code info}: vectors of the native width (the preferred float vector
-     * width, clamped to 4..16; half-width vectors measured slower at every size on AVX-512 and on AVX2), 2, 3, 4, 6,
-     * 8, 12 or 16 rows, 1 to 4 vectors and groups of 4, 8, 16 or 32 rows, keeping those whose inner loop fits the
-     * register file ({@link #registers} at most 32 where the preferred width is 16, taken as AVX-512, else 16) with
-     * at least 8 accumulators. Empty for GPUs, which use gemm_gpu rather than this kernel.
+     * The configurations a tuner may try on {@code info}: those of {@link #candidates(int)} for every width of
+     * {@link #WIDTHS}, narrowest first (what a device reports is no guide to the code its driver generates, so the
+     * tuner measures the widths rather than trusting it). Empty for GPUs, which use gemm_gpu rather than this kernel.
      */
     public static List<GemmConfig> candidates(DeviceInfo info) {
-        if (info.gpu()) {
-            return new ArrayList<>();
+        List<GemmConfig> out = new ArrayList<>();
+        if (!info.gpu()) {
+            for (int width : WIDTHS) {
+                out.addAll(candidates(width, info));
+            }
         }
-        return candidates(nativeWidth(info));
+        return out;
+    }
+
+    /** The candidates of {@code width} ({@link #candidates(int)}) that fit {@code info}'s work-group limits. */
+    public static List<GemmConfig> candidates(int width, DeviceInfo info) {
+        return candidates(width).stream().filter(c -> c.fits(info)).toList();
     }
 
     /**
-     * The candidates of {@link #candidates(DeviceInfo)} for a CPU whose native vectors hold {@code width} floats (4,
-     * 8 or 16), with the register file of that class: for a device that reports another width than the code its
-     * driver generates (POCL told to generate Haswell code still reports 16).
+     * The candidates of one vector width (1, 2, 4, 8 or 16), with the register file {@link #vectorRegisters} infers
+     * for it: a tuner searches several widths, since a device may report another width than the code its driver
+     * generates (POCL told to generate Haswell code still reports 16; llvmpipe reports 1 and vectorises across
+     * work-items). The same rule for every width, so 28 candidates (7 block shapes) for widths up to 8.
      */
     public static List<GemmConfig> candidates(int width) {
-        if (width != 4 && width != 8 && width != 16) {
-            throw new IllegalArgumentException("GEMM vector width must be 4, 8 or 16, not " + width);
+        if (!WIDTHS.contains(width)) {
+            throw new IllegalArgumentException("GEMM vector width must be 1, 2, 4, 8 or 16, not " + width);
         }
         List<GemmConfig> out = new ArrayList<>();
         int registers = vectorRegisters(width);

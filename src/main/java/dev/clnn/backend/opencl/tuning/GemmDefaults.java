@@ -23,16 +23,31 @@ final class GemmDefaults {
      * same 16 registers; not measured on such a CPU.
      */
     static final GemmConfig NARROW = new GemmConfig(4, 3, 3, 8);
+    /**
+     * 64-bit lanes and plain floats: the same 3 × 3 block for the same 16 registers ({@link GemmConfig#candidates}),
+     * what a tuner and the width probe measure first for these widths (llvmpipe, which vectorises across work-items,
+     * may run them best).
+     */
+    static final GemmConfig PAIR = new GemmConfig(2, 3, 3, 8);
+    static final GemmConfig SCALAR = new GemmConfig(1, 3, 3, 8);
 
     private GemmDefaults() {
     }
 
     /** The default for {@code info}'s class; GPUs get one too, though they run gemm_gpu rather than this kernel. */
     static GemmConfig forDevice(DeviceInfo info) {
-        return switch (GemmConfig.nativeWidth(info)) {
+        return forWidth(GemmConfig.nativeWidth(info));
+    }
+
+    /** The default shape of vectors of {@code width} floats (1, 2, 4, 8 or 16). */
+    static GemmConfig forWidth(int width) {
+        return switch (width) {
             case 16 -> AVX512;
             case 8 -> AVX2;
-            default -> NARROW;
+            case 4 -> NARROW;
+            case 2 -> PAIR;
+            case 1 -> SCALAR;
+            default -> throw new IllegalArgumentException("GEMM vector width must be 1, 2, 4, 8 or 16, not " + width);
         };
     }
 }

@@ -123,7 +123,9 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     public static KernelTuning forDevice(DeviceInfo info) {
         String forced = setting(GEMM_PROPERTY, GEMM_ENV);
         if (forced == null) {
-            return GpuGemmSwitches.apply(forDevice(info, null, TuningStore.standard().load(info)), info);
+            TuningStore store = TuningStore.standard();
+            KernelTuning tuning = GpuGemmSwitches.apply(forDevice(info, null, store.load(info)), info);
+            return tuning.withGemmDefaults(GemmWidth.resolve(info, tuning, store));
         }
         KernelTuning tuning;
         try {
@@ -158,6 +160,15 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             return base;
         }
         GemmChoices choices = base.gemm;
+        String width = tuned.get(GemmWidth.STORE_NAME);
+        if (width != null && !info.gpu()) {
+            try {
+                choices = choices.withDefaults(GemmWidth.parse(width));
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "stored " + GemmWidth.STORE_NAME + " of " + info.name()
+                        + " ignored: " + e.getMessage());
+            }
+        }
         for (GemmClass c : GemmClass.values()) {
             String text = tuned.get(storeName(c));
             if (text == null || info.gpu()) {
@@ -212,7 +223,25 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
         return new KernelTuning(DeviceLimits.powerOfTwoAtMost(oneDimension, ELEMENTWISE_LOCAL),
                 DeviceLimits.powerOfTwoAtMost(reduction, REDUCE_LOCAL), DeviceLimits.powerOfTwoAtMost(reduction,
                 BIAS_LOCAL), GpuGemmConfig.forDevice(info), Source.DEFAULT, !info.gpu(),
-                GemmChoices.uniform(gemm, forcedGemm != null ? Source.FORCED : Source.DEFAULT), PACK_TILE);
+                GemmChoices.uniform(gemm, forcedGemm != null ? Source.FORCED : Source.DEFAULT)
+                        .withDefaults(GemmWidth.reported(info)), PACK_TILE);
+    }
+
+    /**
+     * The default gemm_blocked shape of vectors of {@code width} floats (1, 2, 4, 8 or 16), in a work-group that fits
+     * {@code info}.
+     */
+    public static GemmConfig defaultGemm(int width, DeviceInfo info) {
+        return fitted(GemmDefaults.forWidth(width), info);
+    }
+
+    /**
+     * This tuning with {@code width}'s default shape for the classes that run the default, and {@code width} as
+     * where it came from (a probe's result, or why there was none).
+     */
+    public KernelTuning withGemmDefaults(GemmWidth width) {
+        return new KernelTuning(elementwiseLocal, reduceLocal, biasLocal, gpuGemm, gpuGemmSource, blockedGemm,
+                gemm.withDefaults(width), packTile);
     }
 
     /** {@code config} with as many group rows as {@code info}'s groups allow along dimension 1, at most its own. */
@@ -340,12 +369,14 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
                     + " register tile each)", gpuGemm, source, gpuGemm.mwg(), gpuGemm.nwg(), gpuGemm.mdimc(),
                     gpuGemm.ndimc(), gpuGemm.mwi(), gpuGemm.nwi());
         }
+        // Where some class runs the default, say which width's default and why (probed, or why not).
+        String width = gemm.usesDefault() ? "; " + gemm.defaultWidth().describe() : "";
         if (gemm.isUniform()) {
             GemmConfig config = gemm.of(GemmClass.LARGE);
-            return String.format(Locale.ROOT, "gemm_blocked %s (%s: %dx%d register block, split-K for long K)",
-                    config, gemm.source(GemmClass.LARGE).word(), config.rows(), config.columns());
+            return String.format(Locale.ROOT, "gemm_blocked %s (%s: %dx%d register block, split-K for long K)%s",
+                    config, gemm.source(GemmClass.LARGE).word(), config.rows(), config.columns(), width);
         }
-        return "gemm_blocked per class of shape (split-K for long K): " + gemm;
+        return "gemm_blocked per class of shape (split-K for long K): " + gemm + width;
     }
 
     /** The work-group sizes in words, e.g. {@code REDUCE_LOCAL=256, BIAS_LOCAL=64, elementwise work-groups of 256}. */

@@ -114,6 +114,21 @@ public final class TuningStore {
         return path;
     }
 
+    /**
+     * Why nothing can be stored here, in words (e.g. {@code the tuning folder /x is not writable}), or null when the
+     * folder, or the nearest folder above it that exists, is writable.
+     */
+    public String unwritable() {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p)) {
+            return "the tuning folder " + dir + " is not writable";
+        }
+        return null;
+    }
+
     /** Reads and checks one file: only a plain file, never more than {@link TuningFile#MAX_FILE_BYTES}. */
     static Map<String, String> read(Path path, String key) throws IOException, TuningFile.InvalidFileException {
         BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,

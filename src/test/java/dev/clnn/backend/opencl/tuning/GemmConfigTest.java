@@ -38,21 +38,48 @@ class GemmConfigTest {
     }
 
     @Test
-    void candidatesFitTheRegisterFileOfTheDevicesClassAndAreDistinct() {
-        for (int width : new int[] {1, 4, 8, 16}) {
-            DeviceInfo cpu = KernelTuningTest.device(false, 4096, width);
-            List<GemmConfig> all = GemmConfig.candidates(cpu);
+    void candidatesOfEachWidthFitItsRegisterFileAndAreDistinct() {
+        for (int width : GemmConfig.WIDTHS) {
+            List<GemmConfig> all = GemmConfig.candidates(width);
             assertTrue(!all.isEmpty(), "width " + width);
             assertEquals(all.size(), new HashSet<>(all).size(), "duplicates for width " + width);
             int registers = width >= 16 ? 32 : 16;
             for (GemmConfig c : all) {
                 assertTrue(c.registers() <= registers, c + " for width " + width);
-                assertEquals(Math.max(4, width), c.vectorWidth(), c + " for width " + width);
+                assertTrue(c.rows() * c.vectors() >= 8, c + ": too few accumulators to cover an FMA's latency");
+                assertEquals(width, c.vectorWidth(), c + " for width " + width);
             }
+            // a coarse pass measures one group size per block shape: keep that short for every width
+            assertTrue(all.stream().map(c -> c.rows() + "x" + c.vectors()).distinct().count() <= 16,
+                    "block shapes for width " + width);
+        }
+        assertEquals(28, GemmConfig.candidates(1).size());
+        assertEquals(GemmConfig.candidates(1).size(), GemmConfig.candidates(2).size());
+        assertTrue(GemmConfig.candidates(8).contains(GemmConfig.parse("vw8 rm4 wn3 g8")));
+        assertThrows(IllegalArgumentException.class, () -> GemmConfig.candidates(3));
+    }
+
+    @Test
+    void aCpuDeviceGetsTheCandidatesOfEveryWidthWhateverItReports() {
+        for (int reported : new int[] {1, 4, 8, 16}) {
+            List<GemmConfig> all = GemmConfig.candidates(KernelTuningTest.device(false, 4096, reported));
+            assertEquals(List.of(1, 2, 4, 8, 16), all.stream().map(GemmConfig::vectorWidth).distinct().toList(),
+                    "reported " + reported);
         }
         assertTrue(GemmConfig.candidates(KernelTuningTest.device(true, 256, 4)).isEmpty());
-        assertTrue(GemmConfig.candidates(KernelTuningTest.device(false, 4096, 8))
-                .contains(GemmConfig.parse("vw8 rm4 wn3 g8")));
+    }
+
+    @Test
+    void widthsOneAndTwoParseAndPrint() {
+        GemmConfig scalar = GemmConfig.parse("vw1 rm3 wn3 g8");
+        assertEquals(new GemmConfig(1, 3, 3, 8), scalar);
+        assertEquals("vw1 rm3 wn3 g8", scalar.toString());
+        assertEquals(3, scalar.columns());
+        GemmConfig pair = GemmConfig.parse("wn4 vw2 g16 rm2");
+        assertEquals(8, pair.columns());
+        assertEquals("vw2 rm2 wn4 g16", pair.toString());
+        assertMessage("vectorWidth (vw)", () -> GemmConfig.parse("vw32 rm3 wn3 g8"));
+        assertMessage("vectorWidth (vw)", () -> GemmConfig.parse("vw0 rm3 wn3 g8"));
     }
 
     private static void assertMessage(String part, Runnable r) {
