@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,9 @@ class CompilerOutputTest {
 
     @Test
     void withDiagnosticsOnTheBuildLogIsLoggedWithItsWarnings() throws IOException, InterruptedException {
+        // POCL's compiler puts its warnings in the build log; Mesa's rusticl leaves the log empty.
+        Assumptions.assumeTrue(OpenClTestSupport.deviceInfo().platformName().contains("Portable Computing Language"),
+                "only POCL's build log carries the compiler's warnings");
         ChildJvm.Result result = child.property("clnn.debug", "true").run(work, "build", OpenClTestSupport.selector(), "warns.cl");
         assertEquals(0, result.exitCode(), result.output());
         String stderr = result.stderr();

@@ -57,7 +57,7 @@ class GemmWidthProbeTest {
             assertFalse(probed.rates().isEmpty(), probed.describe());
             assertEquals(GemmWidth.probeWidths(first.device().info()).size(), probed.rates().size(),
                     "every probed width measured: " + probed.describe());
-            assertEquals(KernelTuning.defaultGemm(probed.width()), first.tuning().gemm().of(GemmClass.LARGE));
+            assertEquals(KernelTuning.defaultGemm(probed.width(), OpenClTestSupport.deviceInfo()), first.tuning().gemm().of(GemmClass.LARGE));
             assertTrue(first.tuning().gemmChoice().contains(probed.describe()), first.tuning().gemmChoice());
             Map<String, String> stored = TuningStore.standard().load(first.device().info());
             assertEquals(probed.entry(), stored.get(GemmWidth.STORE_NAME));
@@ -70,7 +70,7 @@ class GemmWidthProbeTest {
         try (OpenClBackend next = OpenClBackend.open(selector)) {
             GemmWidth read = next.tuning().gemm().defaultWidth();
             assertEquals(GemmWidth.parse(planted), read);
-            assertEquals(KernelTuning.defaultGemm(read.width()), next.tuning().gemm().of(GemmClass.SMALL));
+            assertEquals(KernelTuning.defaultGemm(read.width(), OpenClTestSupport.deviceInfo()), next.tuning().gemm().of(GemmClass.SMALL));
         }
     }
 

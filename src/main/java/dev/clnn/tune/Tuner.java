@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -204,7 +205,7 @@ public final class Tuner {
         if (!defaults.stream().allMatch(rates::containsKey)) {
             // Without the baseline there is nothing to compare with: a rejected default is a bug to report.
             say(family.name() + ": " + (tried.containsAll(defaults) ? "a default configuration was rejected"
-                    : "the budget did not cover the defaults") + "; nothing chosen");
+                    : "the budget did not cover the defaults (a larger --budget would)") + "; nothing chosen");
             return;
         }
         List<C> coarse = family.coarse();
@@ -259,12 +260,34 @@ public final class Tuner {
                     family.text(config));
             // The defaults were usually built in the background when the backend opened: their preparation says
             // little about a fresh build's, so it does not replace the first estimate.
-            Map<String, Double> measured = measure(family, config, label, search, !phase.equals(DEFAULT_PHASE));
+            Map<String, Double> measured;
+            try {
+                measured = measure(family, config, label, search, !phase.equals(DEFAULT_PHASE), deadline);
+            } catch (OutOfBudget e) {
+                tried.remove(config);
+                search.untried += todo.size() - i;
+                say(label + " " + e.getMessage() + "; " + (todo.size() - i) + " " + phase
+                        + " configurations not measured");
+                return false;
+            }
             if (measured != null) {
                 rates.put(config, measured);
             }
         }
         return true;
+    }
+
+    /**
+     * A configuration's measurement stopped after a warm-up round because its remaining rounds would overrun the
+     * budget: a slow device (llvmpipe runs the GEMM workload at well under 1 GFLOP/s) can need minutes for what a
+     * fast one measures in a second, and the first estimate cannot know which.
+     */
+    private static final class OutOfBudget extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        OutOfBudget(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /**
@@ -386,7 +409,7 @@ public final class Tuner {
 
     /** Checks {@code config}, then times every class: GFLOP/s per class, or null when it was rejected. */
     private <C> Map<String, Double> measure(TunableFamily<C> family, C config, String label, Search search,
-            boolean freshBuild) {
+            boolean freshBuild, long deadline) throws OutOfBudget {
         long start = clock.getAsLong();
         String problem;
         try {
@@ -407,10 +430,27 @@ public final class Tuner {
             return null;
         }
         Map<String, Double> rates = new HashMap<>();
-        StringBuilder line = new StringBuilder(label);
-        for (String c : family.classes()) {
+        // The lightest class first: its warm-up round tells, at the least cost, what the rest would take.
+        List<String> classes = family.classes().stream().sorted(Comparator.comparingDouble(family::flops)).toList();
+        for (int i = 0; i < classes.size(); i++) {
+            String c = classes.get(i);
+            long t = clock.getAsLong();
+            family.runRound(config, c); // warm-up: first-launch code generation, caches, buffer pool
+            double secondsPerFlop = (clock.getAsLong() - t) / 1e9 / family.flops(c);
+            double rest = MIN_ROUNDS * family.flops(c) * secondsPerFlop;
+            for (String later : classes.subList(i + 1, classes.size())) {
+                rest += (1 + MIN_ROUNDS) * family.flops(later) * secondsPerFlop;
+            }
+            double left = (deadline - clock.getAsLong()) / 1e9;
+            if (rest > left) {
+                throw new OutOfBudget(String.format(Locale.ROOT, "stopped: its rounds need about %.1f s more, %.1f"
+                        + " s left", rest, Math.max(0, left)));
+            }
             double seconds = medianRound(family, config, c);
             rates.put(c, family.flops(c) / seconds / 1e9);
+        }
+        StringBuilder line = new StringBuilder(label);
+        for (String c : family.classes()) {
             line.append(String.format(Locale.ROOT, " %s %.1f", c, rates.get(c)));
         }
         long done = clock.getAsLong();
@@ -420,8 +460,8 @@ public final class Tuner {
         return rates;
     }
 
+    /** The median time of {@code shapeClass}'s rounds, after its warm-up round has run. */
     private <C> double medianRound(TunableFamily<C> family, C config, String shapeClass) {
-        family.runRound(config, shapeClass); // warm-up: first-launch code generation, caches, buffer pool
         double[] times = new double[MAX_ROUNDS];
         int rounds = 0;
         long begin = clock.getAsLong();

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -179,6 +182,28 @@ class TunerWidthSearchTest {
         assertEquals(List.of("vw16 default", "vw2 default", "vw16 c0", "vw2 c0"),
                 family.checked.stream().map(Fake::toString).toList());
         result.choices().forEach(c -> assertFalse(c.chosen().equals("vw2 default"), c.toString()));
+    }
+
+    /**
+     * A device as slow as llvmpipe: one round of the default takes 10 s (0.1 GFLOP/s, a thousand times slower than
+     * the fake's usual scale), so its rounds cannot fit a 20 s budget. The tuner stops after the lightest class's
+     * warm-up, measures nothing, chooses nothing, and ends within the budget.
+     */
+    @Test
+    void aDeviceTooSlowForTheBudgetStopsAfterOneWarmUpRoundAndChoosesNothing() {
+        long[] clock = {0};
+        Fake slow = fake("vw4", "default", 1e-4, 1e-4);
+        FakeFamily family = new FakeFamily(clock, slow, List.of(), List.of(fake("vw4", "c0", 1e-4, 1e-4)), 1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Tuner tuner = new Tuner(new PrintStream(out, true, StandardCharsets.UTF_8),
+                List.of((backend, budget) -> family), () -> clock[0]);
+        TuningResult result = tuner.tune(Duration.ofSeconds(20));
+        assertEquals(11e9, clock[0], 1e6, "the check (1 s) and one warm-up round (10 s), then nothing more");
+        assertEquals(List.of(), result.choices());
+        assertEquals(0, result.measured());
+        String progress = out.toString(StandardCharsets.UTF_8);
+        assertTrue(progress.contains("stopped: its rounds need about 70.0 s more") // 3 rounds of small, 4 of large
+                && progress.contains("the budget did not cover the defaults"), progress);
     }
 
     @Test
