@@ -413,7 +413,7 @@ public final class CsvTable {
         }
     }
 
-    /** Label cells as they come: a provisional id per distinct string (first-seen order), and the line it was first on. */
+    /** Label cells as they come: a provisional id per distinct string (first-seen order), the line it is first on. */
     private static final class Labels {
         private final Map<String, Integer> ids = new HashMap<>();
         private final List<String> distinct = new ArrayList<>();

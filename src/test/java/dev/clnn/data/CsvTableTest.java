@@ -142,7 +142,8 @@ class CsvTableTest {
 
     @Test
     void duplicateHeaderName() {
-        fails("a,b,a,y\n1,2,3,0\n", Columns.label("y"), "line 1, column 3: duplicate column name \"a\" (also column 1)");
+        fails("a,b,a,y\n1,2,3,0\n", Columns.label("y"),
+                "line 1, column 3: duplicate column name \"a\" (also column 1)");
     }
 
     @Test
@@ -186,7 +187,8 @@ class CsvTableTest {
     void nanAndInfinitiesInAnySpellingAreErrors() {
         String notFinite = "is not a finite number (NaN and infinities are not allowed)";
         for (String bad : List.of("NaN", "nan", "Infinity", "-Infinity", "inf", "-inf", "+INF")) {
-            fails("a,y\n1,0\n" + bad + ",1\n", Columns.label("y"), "line 3, column \"a\": \"" + bad + "\" " + notFinite);
+            fails("a,y\n1,0\n" + bad + ",1\n", Columns.label("y"),
+                    "line 3, column \"a\": \"" + bad + "\" " + notFinite);
             fails("a,t\n1,0\n2," + bad + "\n", Columns.targets("t"),
                     "line 3, column \"t\": \"" + bad + "\" " + notFinite);
         }
