@@ -1,0 +1,152 @@
+package dev.clnn.data;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Per-feature standardization, as scikit-learn's StandardScaler: x'[i, j] = (x[i, j] − mean[j]) / std[j], with the
+ * mean and the population standard deviation (ddof = 0) of each feature over the training rows, summed in double
+ * and stored as float. A feature whose standard deviation is 0 (constant in training) keeps std = 1, so it is only
+ * centred, never divided by zero. The stored floats are what {@link #apply} uses, so a copy rebuilt by
+ * {@link #fromTensors} standardizes to the same bits.
+ *
+ * @param mean per-feature mean, (features)
+ * @param std  per-feature divisor, (features): the standard deviation, or 1 where that is 0
+ */
+public record Standardization(float[] mean, float[] std) {
+    /** The name of the mean when stored beside a model's weights. */
+    public static final String MEAN = "standardize.mean";
+    /** The name of the divisors when stored beside a model's weights. */
+    public static final String STD = "standardize.std";
+
+    /** Checks that the arrays match and every divisor is positive and finite. */
+    public Standardization {
+        Objects.requireNonNull(mean, "mean");
+        Objects.requireNonNull(std, "std");
+        if (mean.length != std.length) {
+            throw new IllegalArgumentException("mean has " + mean.length + " features, std " + std.length);
+        }
+        for (int j = 0; j < std.length; j++) {
+            if (!Float.isFinite(mean[j]) || !(std[j] > 0) || !Float.isFinite(std[j])) {
+                throw new IllegalArgumentException("feature " + j + ": mean " + mean[j] + ", std " + std[j]
+                        + "; the mean must be finite and the std positive and finite");
+            }
+        }
+        mean = mean.clone();
+        std = std.clone();
+    }
+
+    /**
+     * Computes the statistics of every feature over all rows of {@code train} (pass the training side of a split
+     * only, so no test row leaks into them).
+     *
+     * @throws IllegalArgumentException if the table has no rows
+     */
+    public static Standardization fit(TabularData train) {
+        int n = train.rows();
+        int f = train.features();
+        if (n == 0) {
+            throw new IllegalArgumentException("cannot standardize from a table with no rows");
+        }
+        float[] x = train.x(); // (n, f)
+        double[] sum = new double[f];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < f; j++) {
+                sum[j] += x[i * f + j];
+            }
+        }
+        float[] mean = new float[f];
+        float[] std = new float[f];
+        double[] squares = new double[f];
+        // Two passes: squared deviations from the mean, not E[x²] − E[x]², which cancels badly for large means.
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < f; j++) {
+                double d = x[i * f + j] - sum[j] / n;
+                squares[j] += d * d;
+            }
+        }
+        for (int j = 0; j < f; j++) {
+            mean[j] = (float) (sum[j] / n);
+            float s = (float) Math.sqrt(squares[j] / n);
+            std[j] = s > 0 ? s : 1f;
+        }
+        return new Standardization(mean, std);
+    }
+
+    /** Number of features. */
+    public int features() {
+        return mean.length;
+    }
+
+    /**
+     * The table with every feature standardized: a new x array (computed in double, rounded to float), the same
+     * targets and names.
+     *
+     * @throws IllegalArgumentException if the table's feature count differs
+     */
+    public TabularData apply(TabularData data) {
+        int f = features();
+        if (data.features() != f) {
+            throw new IllegalArgumentException("the standardization has " + f + " features, the table "
+                    + data.features());
+        }
+        float[] x = data.x(); // (n, f)
+        float[] out = new float[x.length];
+        for (int i = 0; i < data.rows(); i++) {
+            for (int j = 0; j < f; j++) {
+                out[i * f + j] = (float) (((double) x[i * f + j] - mean[j]) / std[j]);
+            }
+        }
+        return new TabularData(out, data.rows(), data.featureNames(), data.target());
+    }
+
+    /** The statistics as named float arrays, {@link #MEAN} and {@link #STD}, to be stored with weights; copies. */
+    public Map<String, float[]> toTensors() {
+        Map<String, float[]> tensors = new LinkedHashMap<>();
+        tensors.put(MEAN, mean.clone());
+        tensors.put(STD, std.clone());
+        return tensors;
+    }
+
+    /**
+     * The standardization stored by {@link #toTensors}.
+     *
+     * @throws IllegalArgumentException if either array is missing or they do not match
+     */
+    public static Standardization fromTensors(Map<String, float[]> tensors) {
+        float[] mean = tensors.get(MEAN);
+        float[] std = tensors.get(STD);
+        if (mean == null || std == null) {
+            throw new IllegalArgumentException("a standardization needs arrays \"" + MEAN + "\" and \"" + STD
+                    + "\"; found " + tensors.keySet());
+        }
+        return new Standardization(mean, std);
+    }
+
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public float[] std() {
+        return std.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Standardization s && Arrays.equals(mean, s.mean) && Arrays.equals(std, s.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
+    }
+
+    @Override
+    public String toString() {
+        return "Standardization[mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]";
+    }
+}
