@@ -30,6 +30,7 @@ final class ClnnCommand {
                 .addSubcommand(new DevicesCommand(out))
                 .addSubcommand(new TrainCommand(out, interactive))
                 .addSubcommand(new EvalCommand(out))
+                .addSubcommand(new PredictCommand(out))
                 .addSubcommand(new StepCommand(out))
                 .addSubcommand(new ScheduleCommand(out))
                 .addSubcommand(new CommandLine(new BenchCommand())
@@ -65,6 +66,8 @@ final class ClnnCommand {
                 "               --nesterov --weight-decay 0 --schedule cosine --warmup 0 --seed 1",
                 "               --save FILE.safetensors --metrics FILE.csv --plot FILE.png --quiet --continue-on-nan",
                 "  eval         --model SPEC --weights FILE [--data DIR] [--batch 256]: test loss and accuracy",
+                "  predict      --model SPEC --weights FILE --data DIR|FILE.csv|.npy|.npz|.safetensors [--out FILE.csv]",
+                "               one CSV row per input: class and probabilities, or a regressor's targets",
                 "  step         --model SPEC --loss ce|mse [--weights W] --batch B --lr LR [--momentum M] [--nesterov]",
                 "               [--weight-decay WD] [--steps K] [--seed S] --out OUT.safetensors",
                 "  schedule     --schedule SPEC --lr LR --steps N [--warmup W] [--plot FILE.png] [--csv]",

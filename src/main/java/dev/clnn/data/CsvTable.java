@@ -105,9 +105,44 @@ public final class CsvTable {
         }
     }
 
+    /**
+     * Feature rows without targets, as a model's inputs are read for prediction.
+     *
+     * @param x     rows × features values, row-major
+     * @param rows  number of rows, ≥ 1
+     * @param names the feature columns, in the order each row holds them
+     */
+    public record Features(float[] x, int rows, List<String> names) {
+        /** Checks that x is whole rows. */
+        public Features {
+            names = List.copyOf(names);
+            if (x.length != (long) rows * names.size()) {
+                throw new IllegalArgumentException("x has " + x.length + " values, expected " + rows + " * "
+                        + names.size());
+            }
+        }
+    }
+
     /** Reads {@code file} as described in the class comment. Nothing is written. */
     public static TabularData read(Path file, Columns columns) {
         Objects.requireNonNull(columns, "columns");
+        return (TabularData) read(file, new Reading(file, columns.label(), columns.targets(), columns.features(),
+                null));
+    }
+
+    /**
+     * Reads only feature columns, by the rules in the class comment: {@code features} in that order, or, when it is
+     * empty, every column except {@code ignored} (null for none) in file order. Cells of other columns are not read.
+     *
+     * @throws DataFileException as {@link #read}, and when a named column (features or ignored) is not in the file
+     */
+    public static Features readFeatures(Path file, List<String> features, String ignored) {
+        List<String> names = List.copyOf(features);
+        Columns.requireDistinct("feature", names);
+        return (Features) read(file, new Reading(file, null, List.of(), names, ignored));
+    }
+
+    private static Object read(Path file, Reading reading) {
         // Malformed bytes decode to U+FFFD, which nextRecord refuses with its line number (a decoder that throws
         // could only say which buffer of text it was reading).
         var decoder = StandardCharsets.UTF_8.newDecoder()
@@ -115,7 +150,7 @@ public final class CsvTable {
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder),
                 READ_BUFFER)) {
-            return new Reading(file, columns).read(in);
+            return reading.read(in);
         } catch (NoSuchFileException e) {
             throw new DataFileException(file, "no such file");
         } catch (IOException e) {
@@ -129,7 +164,10 @@ public final class CsvTable {
         private static final int LABEL = -2;
 
         private final Path file;
-        private final Columns columns;
+        private final String label; // null when there is none
+        private final List<String> targets;
+        private final List<String> features;
+        private final String ignored; // a column to skip, or null
         private final List<String> fields = new ArrayList<>();
         private final StringBuilder unquote = new StringBuilder();
         private int line; // lines read so far, so the current one's number once it is read
@@ -140,24 +178,28 @@ public final class CsvTable {
         private int[] targetSlot;
         private boolean[] isLabel;
 
-        Reading(Path file, Columns columns) {
+        Reading(Path file, String label, List<String> targets, List<String> features, String ignored) {
             this.file = file;
-            this.columns = columns;
+            this.label = label;
+            this.targets = targets;
+            this.features = features;
+            this.ignored = ignored;
         }
 
-        TabularData read(BufferedReader in) throws IOException {
+        /** A {@link TabularData}, or {@link Features} when there is neither a label nor targets. */
+        Object read(BufferedReader in) throws IOException {
             if (!nextRecord(in)) {
                 throw new DataFileException(file, "empty file: expected a header row");
             }
             readHeader();
             List<String> featureNames = new ArrayList<>();
-            List<String> targetNames = columns.targets();
+            List<String> targetNames = targets;
             bindColumns(featureNames);
             int nf = featureNames.size();
             int nt = targetNames.size();
             FloatChunks x = new FloatChunks();
             FloatChunks y = new FloatChunks();
-            Labels labels = columns.label() == null ? null : new Labels();
+            Labels labels = label == null ? null : new Labels();
             int rows = 0;
             int blankLine = 0;
             while (nextRecord(in)) {
@@ -194,11 +236,14 @@ public final class CsvTable {
             if (rows == 0) {
                 throw new DataFileException(file, "no data rows after the header on line 1");
             }
-            float[] features = x.toArray(featureOrder(nf));
+            float[] values = x.toArray(featureOrder(nf));
+            if (labels == null && nt == 0) {
+                return new Features(values, rows, featureNames);
+            }
             TabularData.Target target = labels != null
-                    ? labels.toTarget(this, header.indexOf(columns.label()))
+                    ? labels.toTarget(this, header.indexOf(label))
                     : new TabularData.FloatTargets(y.toArray(targetOrder(nt)), targetNames);
-            return new TabularData(features, rows, featureNames, target);
+            return new TabularData(values, rows, featureNames, target);
         }
 
         private void readHeader() {
@@ -225,16 +270,16 @@ public final class CsvTable {
             isLabel = new boolean[n];
             Arrays.fill(featureSlot, IGNORED);
             Arrays.fill(targetSlot, IGNORED);
-            List<String> targets = columns.targets();
             for (int t = 0; t < targets.size(); t++) {
                 targetSlot[column("target", targets.get(t))] = t;
             }
-            if (columns.label() != null) {
-                isLabel[column("label", columns.label())] = true;
+            if (label != null) {
+                isLabel[column("label", label)] = true;
             }
-            if (columns.features().isEmpty()) {
+            int skip = ignored == null ? -1 : column("label", ignored);
+            if (features.isEmpty()) {
                 for (int c = 0; c < n; c++) {
-                    if (targetSlot[c] == IGNORED && !isLabel[c]) {
+                    if (targetSlot[c] == IGNORED && !isLabel[c] && c != skip) {
                         featureSlot[c] = featureNames.size();
                         featureNames.add(header.get(c));
                     }
@@ -244,7 +289,7 @@ public final class CsvTable {
                             + quoted(header));
                 }
             } else {
-                for (String f : columns.features()) {
+                for (String f : features) {
                     featureSlot[column("feature", f)] = featureNames.size();
                     featureNames.add(f);
                 }

@@ -92,14 +92,26 @@ public record Standardization(float[] mean, float[] std) {
             throw new IllegalArgumentException("the standardization has " + f + " features, the table "
                     + data.features());
         }
-        float[] x = data.x(); // (n, f)
+        return new TabularData(apply(data.x()), data.rows(), data.featureNames(), data.target());
+    }
+
+    /**
+     * Rows of features, row-major, standardized into a new array as {@link #apply(TabularData)} does.
+     *
+     * @throws IllegalArgumentException if {@code x} is not whole rows of this standardization's feature count
+     */
+    public float[] apply(float[] x) {
+        int f = features();
+        if (x.length % f != 0) {
+            throw new IllegalArgumentException(x.length + " values are not whole rows of " + f + " features");
+        }
         float[] out = new float[x.length];
-        for (int i = 0; i < data.rows(); i++) {
+        for (int i = 0; i < x.length / f; i++) {
             for (int j = 0; j < f; j++) {
                 out[i * f + j] = (float) (((double) x[i * f + j] - mean[j]) / std[j]);
             }
         }
-        return new TabularData(out, data.rows(), data.featureNames(), data.target());
+        return out;
     }
 
     /** The statistics as named float arrays, {@link #MEAN} and {@link #STD}, to be stored with weights; copies. */

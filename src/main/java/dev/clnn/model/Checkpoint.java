@@ -38,12 +38,31 @@ public final class Checkpoint {
      * model unless the whole file matches.
      */
     public static void load(Path file, Sequential model, Backend backend) {
+        load(file, Safetensors.read(file), model, backend, false);
+    }
+
+    /**
+     * As {@link #load}, but tensors whose names are not state-dict names of an {@code nn.Sequential} (names that do not
+     * start with a digit, such as {@code standardize.mean}) are extras stored beside the weights, and are left to
+     * the caller. A tensor named like a parameter that the model lacks is still an error.
+     *
+     * @return the whole file, so its metadata and extra tensors can be read without reading it twice
+     */
+    public static SafetensorsFile loadWithExtras(Path file, Sequential model, Backend backend) {
         SafetensorsFile f = Safetensors.read(file);
+        load(file, f, model, backend, true);
+        return f;
+    }
+
+    private static void load(Path file, SafetensorsFile f, Sequential model, Backend backend, boolean extras) {
         Map<String, Param> params = model.namedParams();
         TreeSet<String> missing = new TreeSet<>(params.keySet());
         missing.removeAll(f.tensors().keySet());
         TreeSet<String> unexpected = new TreeSet<>(f.tensors().keySet());
         unexpected.removeAll(params.keySet());
+        if (extras) {
+            unexpected.removeIf(name -> name.isEmpty() || !Character.isDigit(name.charAt(0)));
+        }
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
             throw new IllegalArgumentException(file + ": weights do not match the model: missing " + missing
                     + ", unexpected " + unexpected);

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelpVersionAndSuggestionsTest {
     /** Every command, as typed; each must answer --help with its own usage and examples. */
     @ParameterizedTest
-    @ValueSource(strings = {"devices", "train", "eval", "step", "schedule", "bench", "bench gemm", "bench ops",
+    @ValueSource(strings = {"devices", "train", "eval", "predict", "step", "schedule", "bench", "bench gemm", "bench ops",
         "bench train", "tune", "selfcheck", "version", "completion", "help"})
     void everyCommandAnswersHelpWithItsOwnUsageAndExamples(String command) {
         for (String flag : List.of("--help", "-h")) {
@@ -96,8 +96,8 @@ class HelpVersionAndSuggestionsTest {
         assertOneLine("clnn: unknown command \"devics\"; did you mean devices?", "devics");
         assertOneLine("clnn: bench: unknown benchmark \"gemn\"; did you mean gemm?", "bench", "gemn");
         assertOneLine("clnn: unknown command \"trian\"; did you mean train?", "help", "trian");
-        assertOneLine("clnn: unknown command \"fly\"; expected devices, train, eval, step, schedule, bench,"
-                + " tune, selfcheck, version, completion or help (clnn help)", "fly");
+        assertOneLine("clnn: unknown command \"fly\"; expected devices, train, eval, predict, step, schedule,"
+                + " bench, tune, selfcheck, version, completion or help (clnn help)", "fly");
     }
 
     @Test

@@ -264,4 +264,26 @@ class CsvTableTest {
         assertThrows(IllegalArgumentException.class, () -> Columns.targets("t", "t"));
         assertThrows(IllegalArgumentException.class, () -> Columns.label("y").withFeatures("a", "a"));
     }
+
+    // ---- features only ----
+
+    @Test
+    void readFeaturesTakesTheNamedColumnsInTheirOrderOrEveryColumnButTheIgnoredOne() {
+        Path file = csv("id,b,a,species\n1,2,3,x\n4,5,6,y\n");
+        CsvTable.Features named = CsvTable.readFeatures(file, List.of("a", "b"), null);
+        assertEquals(2, named.rows());
+        assertEquals(List.of("a", "b"), named.names());
+        assertArrayEquals(new float[] {3, 2, 6, 5}, named.x());
+        Path numeric = csv("id,b,a\n1,2,3\n4,5,6\n");
+        CsvTable.Features rest = CsvTable.readFeatures(numeric, List.of(), "id");
+        assertEquals(List.of("b", "a"), rest.names());
+        assertArrayEquals(new float[] {2, 3, 5, 6}, rest.x());
+        DataFileException e = assertThrows(DataFileException.class,
+                () -> CsvTable.readFeatures(numeric, List.of(), "label"));
+        assertEquals(numeric + ": line 1: no label column \"label\"; the columns are \"id\", \"b\", \"a\"",
+                e.getMessage());
+        Path text = csv("a,species\n1,x\n");
+        e = assertThrows(DataFileException.class, () -> CsvTable.readFeatures(text, List.of(), null));
+        assertEquals(text + ": line 2, column \"species\": \"x\" is not a number", e.getMessage());
+    }
 }
