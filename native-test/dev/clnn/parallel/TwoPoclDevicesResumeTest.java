@@ -86,7 +86,8 @@ class TwoPoclDevicesResumeTest {
 
     /** An MLP (its ReLUs fused into the linear layers) with Nesterov momentum and weight decay; 2 epochs. */
     private static TrainOptions options(Path out) {
-        return new TrainOptions(ModelSpec.parse("linear(784,48),relu,linear(48,10)"), null, 2, 16, 0.05, 0.9f, true,
-                1e-4f, "cosine", 0, 3, out.resolve("w.safetensors"), null, null, true, true);
+        return TrainOptions.builder().model("linear(784,48),relu,linear(48,10)").epochs(2).batch(16).sgd(0.05, 0.9f)
+                .nesterov(true).weightDecay(1e-4f).schedule("cosine").seed(3).save(out.resolve("w.safetensors"))
+                .quiet(true).build();
     }
 }

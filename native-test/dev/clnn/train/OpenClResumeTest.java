@@ -53,7 +53,7 @@ class OpenClResumeTest {
 
     /** 100 samples in batches of 16: 7 steps an epoch, the last of 4 samples; 2 epochs. */
     private static TrainOptions options(Path out) {
-        return new TrainOptions(ModelSpec.parse(MODEL), null, 2, 16, 0.05, 0.9f, false, 1e-4f, "cosine", 0, 3,
-                out.resolve("w.safetensors"), null, null, true, true);
+        return TrainOptions.builder().model(MODEL).epochs(2).batch(16).sgd(0.05, 0.9f).weightDecay(1e-4f)
+                .schedule("cosine").seed(3).save(out.resolve("w.safetensors")).quiet(true).build();
     }
 }

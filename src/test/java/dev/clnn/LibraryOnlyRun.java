@@ -41,16 +41,14 @@ public final class LibraryOnlyRun {
                 o.evaluation().accuracy());
 
         DatasetSplit data = separable();
-        TrainOptions d = TrainOptions.defaults();
-        TrainOptions options = new TrainOptions(ModelSpec.parse("linear(4,16),relu,linear(16,3)"), null, 2, 16, 0.1,
-                0.9f, false, 0f, "cosine", 0, 1, dir.resolve("trainer.safetensors"), null, null, false,
-                d.stopOnNonFinite());
+        TrainOptions options = TrainOptions.builder().model("linear(4,16),relu,linear(16,3)").epochs(2).batch(16)
+                .sgd(0.1, 0.9f).save(dir.resolve("trainer.safetensors")).build();
         try (Backend backend = new CpuBackend()) {
             // interactive: a terminal, where the progress bar would be drawn if its library were here
             new Trainer(backend, options, System.out, true).run(data);
         }
-        TrainOptions plotted = new TrainOptions(options.model(), null, 1, 16, 0.1, 0.9f, false, 0f, "cosine", 0, 1,
-                null, null, dir.resolve("plot.png"), true, true);
+        TrainOptions plotted = options.toBuilder().epochs(1).save(null).plot(dir.resolve("plot.png")).quiet(true)
+                .build();
         try (Backend backend = new CpuBackend()) {
             new Trainer(backend, plotted, System.out, false);
             System.out.println("a plot without XChart was accepted");

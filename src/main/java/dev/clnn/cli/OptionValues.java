@@ -2,6 +2,8 @@ package dev.clnn.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Checks the text of one option's value and converts it, with the messages the command line has always given
@@ -42,6 +44,21 @@ final class OptionValues {
             throw new IllegalArgumentException(name + " must be a finite number ≥ 0, got " + value);
         }
         return d;
+    }
+
+    /** The comma-separated names of a list option ({@code a,b,c}), or none when it was not given. */
+    static List<String> names(String option, String value) {
+        if (value == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : value.split(",", -1)) {
+            if (name.strip().isEmpty()) {
+                throw new IllegalArgumentException(option + " " + value + ": an empty name in the list");
+            }
+            names.add(name.strip());
+        }
+        return List.copyOf(names);
     }
 
     /** The path, or null when the option was not given. */

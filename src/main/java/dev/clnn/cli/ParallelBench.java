@@ -35,8 +35,8 @@ final class ParallelBench {
     void train(List<Backend> backends, ModelSpec spec, int batchRows) {
         int[] sample = spec.layers().get(0) instanceof LayerSpec.Linear l ? new int[] {l.in()} : new int[] {1, 28, 28};
         Batch batch = randomBatch(sample, batchRows);
-        TrainOptions options = new TrainOptions(spec, null, 1, batchRows, 0.01, 0f, false, 0f, "constant", 0, 1, null,
-                null, null, true, false);
+        TrainOptions options = TrainOptions.builder().model(spec).epochs(1).batch(batchRows).sgd(0.01, 0f)
+                .schedule("constant").quiet(true).stopOnNonFinite(false).build();
         LrSchedule lr = LrSchedule.constant(0.01);
         try (TrainingStep alone = DataParallelStep.factory(backends.subList(0, 1)).open(options, sample, lr);
                 DataParallelStep all = (DataParallelStep) DataParallelStep.factory(backends).open(options, sample,

@@ -25,7 +25,15 @@ final class ResumedOptions {
             }
             switch (option) {
                 case "--model" -> command.model = value;
-                case "--data" -> command.data = value;
+                case "--loss" -> command.loss = value;
+                case "--data" -> command.dataOptions.data = value;
+                case "--format" -> command.dataOptions.format = value;
+                case "--label" -> command.dataOptions.label = value;
+                case "--target" -> command.dataOptions.target = value;
+                case "--features" -> command.dataOptions.features = value;
+                case "--test" -> command.dataOptions.test = value;
+                case "--test-fraction" -> command.dataOptions.testFraction = value;
+                case "--standardize" -> command.dataOptions.standardize = Boolean.parseBoolean(value);
                 case "--epochs" -> command.epochs = value;
                 case "--batch" -> command.batch = value;
                 case "--lr" -> command.lr = value;

@@ -5,14 +5,13 @@ import dev.clnn.backend.OpFamily;
 import dev.clnn.backend.opencl.OpenClBackend;
 import dev.clnn.backend.opencl.tuning.GemmClass;
 import dev.clnn.backend.opencl.tuning.KernelTuning;
-import dev.clnn.data.DatasetSplit;
-import dev.clnn.data.Mnist;
 import dev.clnn.model.FirstStepOps;
 import dev.clnn.parallel.DataParallelStep;
 import dev.clnn.parallel.DeviceGroup;
 import dev.clnn.train.CheckpointOptions;
 import dev.clnn.train.StopRequest;
 import dev.clnn.train.TrainOptions;
+import dev.clnn.train.TrainingData;
 import dev.clnn.train.Trainer;
 import dev.clnn.train.TrainingStoppedException;
 import java.io.OutputStream;
@@ -75,12 +74,12 @@ final class TrainCommand implements Callable<Integer> {
         StopRequest stop = new StopRequest();
         try (Backend backend = profile ? device.openProfiled(firstStep) : device.open(firstStep);
                 StopSignals signals = StopSignals.install(stop, System.err)) {
-            DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
+            TrainingData data = TrainingData.load(options.data(), options.loss(), options.seed());
             Trainer trainer = new Trainer(backend, options, checkpoints, stop, out, interactive);
             if (profile) {
                 trainer.observe(new StepProfile(backend));
             }
-            runStoppable(trainer, split, checkpoints, signals);
+            runStoppable(trainer, data, checkpoints, signals);
         }
         return 0;
     }
@@ -95,17 +94,17 @@ final class TrainCommand implements Callable<Integer> {
         StopRequest stop = new StopRequest();
         try (DeviceGroup group = devices.open(FirstStepOps.of(options.model()));
                 StopSignals signals = StopSignals.install(stop, System.err)) {
-            DatasetSplit split = options.dataDir() == null ? Mnist.bundled() : Mnist.load(options.dataDir());
+            TrainingData data = TrainingData.load(options.data(), options.loss(), options.seed());
             runStoppable(new Trainer(DataParallelStep.factory(group.backends()), options, checkpoints, stop, out,
-                    interactive), split, checkpoints, signals);
+                    interactive), data, checkpoints, signals);
         }
     }
 
     /** Runs the trainer; a requested stop becomes the command's one-line report with its exit code. */
-    private static void runStoppable(Trainer trainer, DatasetSplit split, CheckpointOptions checkpoints,
+    private static void runStoppable(Trainer trainer, TrainingData data, CheckpointOptions checkpoints,
             StopSignals signals) {
         try {
-            trainer.run(split);
+            trainer.run(data);
         } catch (TrainingStoppedException e) {
             throw new CommandStoppedException(e.getMessage() + (e.state() == null ? ""
                     : "; resume with: clnn train --resume " + checkpoints.dir()), signals.exitCode(), e);

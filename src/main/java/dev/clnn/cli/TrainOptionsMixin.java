@@ -1,14 +1,17 @@
 package dev.clnn.cli;
 
 import dev.clnn.checkpoint.StateDirectory;
+import dev.clnn.data.DataSource;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.train.CheckpointOptions;
+import dev.clnn.train.LossKind;
 import dev.clnn.train.TrainOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -23,9 +26,12 @@ public final class TrainOptionsMixin {
     @Option(names = "--model", paramLabel = "mlp|cnn|SPEC", description = "the network (default: ${DEFAULT-VALUE});"
             + " SPEC is a layer list, see clnn help")
     String model;
-    @Option(names = "--data", paramLabel = "DIR", description = "a folder of MNIST IDX files, gzip or raw"
-            + " (default: the bundled set)")
-    String data;
+    @Option(names = "--loss", paramLabel = "ce|mse|kl", description = "cross-entropy against class labels, mean"
+            + " squared error against float targets, or KL divergence of log-softmax against probability rows"
+            + " (default: ${DEFAULT-VALUE})")
+    String loss;
+    @Mixin
+    DataOptions dataOptions = new DataOptions();
     @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set"
             + " (default: ${DEFAULT-VALUE})")
     String epochs;
@@ -86,7 +92,7 @@ public final class TrainOptionsMixin {
      */
     public TrainOptions trainOptions() {
         fillFromResumedRun();
-        return new TrainOptions(ModelSpec.parse(model), OptionValues.path(data),
+        return new TrainOptions(ModelSpec.parse(model), LossKind.parse(loss), dataOptions.source(),
                 OptionValues.positiveInt("--epochs", epochs), OptionValues.positiveInt("--batch", batch),
                 OptionValues.nonNegative("--lr", lr), (float) OptionValues.nonNegative("--momentum", momentum),
                 nesterov, (float) OptionValues.nonNegative("--weight-decay", weightDecay), schedule,
@@ -162,6 +168,8 @@ public final class TrainOptionsMixin {
             TrainOptions d = TrainOptions.defaults();
             return switch (option.longestName()) {
                 case "--model" -> "mlp";
+                case "--loss" -> d.loss().text();
+                case "--test-fraction" -> String.valueOf(DataSource.DEFAULT_TEST_FRACTION);
                 case "--epochs" -> String.valueOf(d.epochs());
                 case "--batch" -> String.valueOf(d.batch());
                 case "--lr" -> String.valueOf(d.lr());

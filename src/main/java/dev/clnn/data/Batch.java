@@ -7,13 +7,15 @@ package dev.clnn.data;
  */
 public final class Batch {
     private final float[] x; // (rows, features), row-major
-    private final int[] y; // (rows)
+    private final int[] y; // (rows), or null when the data set has no labels
+    private final float[] targets; // (rows, targetWidth), or null when it has no float targets
     private final int[] indices; // (rows): position of each row in the data set
     private final int rows;
 
-    Batch(int rows, int features) {
+    Batch(int rows, int features, boolean labels, int targetWidth) {
         this.x = new float[rows * features];
-        this.y = new int[rows];
+        this.y = labels ? new int[rows] : null;
+        this.targets = targetWidth > 0 ? new float[rows * targetWidth] : null;
         this.indices = new int[rows];
         this.rows = rows;
     }
@@ -23,9 +25,14 @@ public final class Batch {
         return x;
     }
 
-    /** The labels, (rows). */
+    /** The labels, (rows), or null when the data set has none. */
     public int[] y() {
         return y;
+    }
+
+    /** The float targets, (rows, width) row-major, or null when the data set has none. */
+    public float[] targets() {
+        return targets;
     }
 
     /** For each row, the index of its sample in the data set, (rows). */

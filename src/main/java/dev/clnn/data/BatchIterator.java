@@ -117,18 +117,25 @@ public final class BatchIterator implements Iterator<Batch> {
         Batch batch;
         if (rows == batchSize) {
             if (full == null) {
-                full = new Batch(batchSize, features);
+                full = new Batch(batchSize, features, data.hasLabels(), data.targetWidth());
             }
             batch = full;
         } else {
-            batch = new Batch(rows, features);
+            batch = new Batch(rows, features, data.hasLabels(), data.targetWidth());
         }
         float[] x = data.x();
         int[] y = data.y();
+        float[] targets = data.targets();
+        int width = data.targetWidth();
         for (int r = 0; r < rows; r++) {
             int i = order[position + r];
             System.arraycopy(x, i * features, batch.x(), r * features, features);
-            batch.y()[r] = y[i];
+            if (y != null) {
+                batch.y()[r] = y[i];
+            }
+            if (targets != null) {
+                System.arraycopy(targets, i * width, batch.targets(), r * width, width);
+            }
             batch.indices()[r] = i;
         }
         position += rows;

@@ -12,7 +12,10 @@ import java.util.Map;
  *   <li>{@value #TASK}: {@code classification} (the default) or {@code regression};</li>
  *   <li>{@value #CLASSES}: the class names, in class-index order;</li>
  *   <li>{@value #TARGETS}: the regression targets' names, in output order;</li>
- *   <li>{@value #FEATURES}: the CSV feature columns the model takes, in input order.</li>
+ *   <li>{@value #FEATURES}: the CSV feature columns the model takes, in input order;</li>
+ *   <li>{@value #LOSS}: the loss it was trained with ({@code ce}, {@code mse}, {@code kl});</li>
+ *   <li>{@value #SPLIT_SEED} and {@value #TEST_FRACTION}: how the test rows were split off a single table, so that
+ *       {@code eval} tests on the same rows.</li>
  * </ul>
  */
 public final class ModelMetadata {
@@ -20,6 +23,9 @@ public final class ModelMetadata {
     public static final String CLASSES = "clnn.classes";
     public static final String TARGETS = "clnn.targets";
     public static final String FEATURES = "clnn.features";
+    public static final String LOSS = "clnn.loss";
+    public static final String SPLIT_SEED = "clnn.split-seed";
+    public static final String TEST_FRACTION = "clnn.test-fraction";
     public static final String REGRESSION = "regression";
     public static final String CLASSIFICATION = "classification";
 

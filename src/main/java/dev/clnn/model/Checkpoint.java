@@ -24,11 +24,29 @@ public final class Checkpoint {
 
     /** Writes every parameter of {@code model} as F32. */
     public static void save(Path file, Sequential model, Backend backend, Map<String, String> metadata) {
+        save(file, model, backend, metadata, Map.of());
+    }
+
+    /**
+     * Writes every parameter of {@code model} as F32, and beside them the 1-D F32 {@code extras} (e.g. a
+     * standardization's {@code standardize.mean}), whose names must not start with a digit so that they can never be
+     * taken for parameters ({@link #loadWithExtras} reads them back).
+     *
+     * @throws IllegalArgumentException when an extra's name starts with a digit or is empty
+     */
+    public static void save(Path file, Sequential model, Backend backend, Map<String, String> metadata,
+            Map<String, float[]> extras) {
         List<TensorEntry> entries = new ArrayList<>();
         for (Map.Entry<String, Param> e : model.namedParams().entrySet()) {
             Param p = e.getValue();
             entries.add(TensorEntry.f32(e.getKey(), p.value().shape(), backend.readFloats(p.value())));
         }
+        extras.forEach((name, values) -> {
+            if (name.isEmpty() || Character.isDigit(name.charAt(0))) {
+                throw new IllegalArgumentException("extra tensor \"" + name + "\" would read as a parameter's name");
+            }
+            entries.add(TensorEntry.f32(name, new int[] {values.length}, values));
+        });
         Safetensors.write(file, entries, metadata);
     }
 

@@ -51,7 +51,9 @@ final class TrainingReplica implements AutoCloseable {
         if (!computed) {
             return;
         }
-        parts.computeGradients(shard.slice(batch.x(), sampleLength), shard.slice(batch.y()), shard.rows());
+        float[] targets = batch.targets();
+        parts.computeGradients(shard.slice(batch.x(), sampleLength), batch.y() == null ? null : shard.slice(batch.y()),
+                targets == null ? null : shard.slice(targets, targets.length / batch.rows()), shard.rows());
         backend().synchronize(); // so that the device's time is its own, not the all-reduce's
     }
 

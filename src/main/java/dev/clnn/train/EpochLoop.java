@@ -13,16 +13,18 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The one epoch loop of a classifier's training, whatever runs its steps ({@link TrainingRounds}: this process, or
- * Spark): progress within each epoch, a line per epoch (train loss, test loss and accuracy, learning rate,
- * samples/s), evaluation after every epoch, the metrics CSV, the plot (also when a non-finite loss stops the run, so
- * it shows how it diverged), the stop on a non-finite loss, training states to resume from, and as the last line the
- * final test accuracy. A {@link StepObserver} (a profile of the steps, say) reports before that last line.
+ * The one epoch loop of a training run, whatever runs its steps ({@link TrainingRounds}: this process, or Spark) and
+ * whatever its loss ({@link LossKind}): progress within each epoch, a line per epoch (train loss, the test figures,
+ * learning rate, samples/s), evaluation after every epoch, the metrics CSV, the plot (also when a non-finite loss
+ * stops the run, so it shows how it diverged), the stop on a non-finite loss, training states to resume from, and as
+ * the last lines the final test figures ({@code test accuracy …}, or {@code test rmse …} and {@code test r2 …}). A
+ * {@link StepObserver} (a profile of the steps, say) reports before those lines.
  */
 public final class EpochLoop {
     private final TrainOptions options;
@@ -32,8 +34,23 @@ public final class EpochLoop {
     private final Progress progress;
     private StepObserver observer = StepObserver.NONE;
 
-    /** What the loop needs to know of the data: the training rows, the test set, and the data's identity. */
-    public record Data(int trainRows, int[] sampleShape, int classes, Dataset test, Supplier<String> digest) {
+    /**
+     * What the loop needs to know of the data.
+     *
+     * @param trainRows   the training rows
+     * @param sampleShape one sample's shape
+     * @param outputs     what the model must output per sample: the classes, or the float targets
+     * @param test        the test set
+     * @param digest      the data's identity, for training states
+     * @param metadata    safetensors metadata saved with the weights ({@link TrainingData})
+     * @param tensors     extra tensors saved with the weights (a standardization)
+     */
+    public record Data(int trainRows, int[] sampleShape, int outputs, Dataset test, Supplier<String> digest,
+            Map<String, String> metadata, Map<String, float[]> tensors) {
+        /** A run's data with nothing saved beside the weights. */
+        public Data(int trainRows, int[] sampleShape, int outputs, Dataset test, Supplier<String> digest) {
+            this(trainRows, sampleShape, outputs, test, digest, Map.of(), Map.of());
+        }
     }
 
     /** Opens the rounds of a run for a model input of {@code sampleShape} and the run's {@code schedule}. */
@@ -86,7 +103,7 @@ public final class EpochLoop {
         }
         plot(run.history);
         observer.report().forEach(out::println);
-        out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100 * test.accuracy());
+        test.finalLines().forEach(out::println);
         return test;
     }
 
@@ -97,7 +114,7 @@ public final class EpochLoop {
 
     private void plot(TrainingHistory history) {
         if (options.plot() != null && history.steps() > 0) {
-            TrainingPlot.write(options.plot(), history);
+            TrainingPlot.write(options.plot(), history, options.loss().description());
             if (!options.quiet()) {
                 out.println("plotted " + options.plot());
             }
@@ -114,23 +131,23 @@ public final class EpochLoop {
         int evalBatch = Math.max(options.batch(), 256);
 
         try (TrainingRounds rounds = opener.open(sample, schedule)) {
-            checkClassifier(rounds.model(), sample, data.classes());
+            checkOutputs(rounds.model(), sample, options.loss(), data.outputs());
             Map<String, String> settings = states == null ? Map.of()
                     : RunSettings.of(options, checkpoints, data.digest().get(), rounds.description());
             TrainingPosition at = new TrainingPosition(1, 0, 0, 0, 0);
-            MetricsLog metrics = options.metrics() == null ? null : new MetricsLog(options.metrics());
+            MetricsLog metrics = options.metrics() == null ? null : new MetricsLog(options.metrics(), options.loss());
             if (checkpoints.resume()) {
                 TrainingState state = resumeFrom(states, settings, rounds);
                 at = state.position();
                 run.history = TrainingHistory.fromCurves(state.curves());
                 if (metrics != null) {
-                    metrics = new MetricsLog(options.metrics(), state.metricsCsv());
+                    metrics = new MetricsLog(options.metrics(), options.loss(), state.metricsCsv());
                 }
             }
             if (!options.quiet()) {
-                out.printf(Locale.ROOT, "training %s on %s: %d train / %d test samples, %d epochs, batch %d, %s%n",
+                out.printf(Locale.ROOT, "training %s on %s: %d train / %d test samples, %s, %d epochs, batch %d, %s%n",
                         options.model().text(), rounds.description(), data.trainRows(), data.test().n(),
-                        options.epochs(), options.batch(), schedule);
+                        options.loss().description(), options.epochs(), options.batch(), schedule);
             }
             Evaluation test = null;
             observer.otherWorkDone();
@@ -154,7 +171,8 @@ public final class EpochLoop {
                 }
                 double rate = epoch.seenHere / seconds(epoch.start);
                 String deviceNote = rounds.epochNote();
-                test = Evaluator.evaluate(rounds.backend(), rounds.model(), data.test(), sample, evalBatch);
+                test = Evaluator.evaluate(rounds.backend(), rounds.model(), data.test(), sample, evalBatch,
+                        options.loss());
                 observer.otherWorkDone();
                 if (metrics != null) {
                     metrics.epochEnd(test);
@@ -162,9 +180,8 @@ public final class EpochLoop {
                 run.history.epoch(epoch.lossSum / epoch.seen, test);
                 progress.endEpoch();
                 if (!options.quiet()) {
-                    out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  test loss %.4f  test accuracy %.2f%%  "
-                            + "lr %.5f  %.0f samples/s%s%n", e, options.epochs(), epoch.lossSum / epoch.seen,
-                            test.loss(), 100 * test.accuracy(), epoch.lr, rate, deviceNote);
+                    out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  %s  lr %.5f  %.0f samples/s%s%n", e,
+                            options.epochs(), epoch.lossSum / epoch.seen, test.summary(), epoch.lr, rate, deviceNote);
                 }
                 if (states != null) {
                     Path written = states.write(TrainingStates.capture(settings,
@@ -174,11 +191,14 @@ public final class EpochLoop {
             }
             if (test == null) {
                 // Resumed from the state written after the last epoch: evaluate the weights it holds.
-                test = Evaluator.evaluate(rounds.backend(), rounds.model(), data.test(), sample, evalBatch);
+                test = Evaluator.evaluate(rounds.backend(), rounds.model(), data.test(), sample, evalBatch,
+                        options.loss());
             }
             if (options.save() != null) {
-                Checkpoint.save(options.save(), rounds.model(), rounds.backend(), Map.of("model",
-                        options.model().text(), "format", "pt"));
+                Map<String, String> metadata = new LinkedHashMap<>(data.metadata());
+                metadata.put("model", options.model().text());
+                metadata.put("format", "pt");
+                Checkpoint.save(options.save(), rounds.model(), rounds.backend(), metadata, data.tensors());
                 if (!options.quiet()) {
                     out.println("saved " + options.save());
                 }
@@ -271,13 +291,22 @@ public final class EpochLoop {
         throw new TrainingStoppedException(stop.reason(), rounds.stepCount(), epoch, options.epochs(), written);
     }
 
-    /** The model must map one sample to [1, C] scores with C at least the number of classes. */
-    static void checkClassifier(Sequential model, int[] sample, int classes) {
+    /**
+     * The model must map one sample to [1, K] outputs: K at least the number of classes for ce (scores of classes the
+     * data lacks do no harm), exactly the targets' width for mse and kl, whose targets have the outputs' shape.
+     */
+    static void checkOutputs(Sequential model, int[] sample, LossKind loss, int outputs) {
         int[] out = model.outputShape(Models.batchShape(1, sample));
-        if (out.length != 2 || out[1] < classes) {
+        boolean fits = out.length == 2 && (loss == LossKind.CE ? out[1] >= outputs : out[1] == outputs);
+        if (!fits) {
+            String what = switch (loss) {
+                case CE -> "a classifier of " + outputs + " classes";
+                case MSE -> "a regressor of " + outputs + " target" + (outputs == 1 ? "" : "s");
+                case KL -> "soft targets over " + outputs + " classes";
+            };
             throw new IllegalArgumentException("the model maps [N, " + Arrays.toString(sample).replaceAll("[\\[\\]]",
-                    "") + "] inputs to " + Arrays.toString(out).replace("1, ", "N, ") + " but a classifier of "
-                    + classes + " classes needs [N, " + classes + "]");
+                    "") + "] inputs to " + Arrays.toString(out).replace("1, ", "N, ") + " but " + what + " needs [N, "
+                    + outputs + "]");
         }
     }
 

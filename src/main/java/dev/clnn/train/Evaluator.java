@@ -6,33 +6,60 @@ import dev.clnn.backend.Tensor;
 import dev.clnn.data.Batch;
 import dev.clnn.data.BatchIterator;
 import dev.clnn.data.Dataset;
+import dev.clnn.nn.Loss;
 import dev.clnn.nn.Sequential;
-import dev.clnn.nn.SoftmaxCrossEntropy;
 
-/** Runs a classifier over a data set in order and reports its mean cross-entropy and accuracy. */
+/**
+ * Runs a model over a data set in order and reports its mean loss with the figures of that loss (accuracy, or the
+ * regression metrics), as {@link Evaluation} defines them.
+ */
 public final class Evaluator {
     private Evaluator() {
     }
 
+    /** A classifier's evaluation with the softmax cross-entropy. */
     public static Evaluation evaluate(Backend backend, Sequential model, Dataset data, int[] sampleShape,
             int batchSize) {
+        return evaluate(backend, model, data, sampleShape, batchSize, LossKind.CE);
+    }
+
+    /**
+     * The mean {@code loss} of the model over {@code data} (batches of {@code batchSize} in data-set order), with its
+     * accuracy (ce, kl: against the labels, for kl each row's arg-max) or regression metrics (mse).
+     */
+    public static Evaluation evaluate(Backend backend, Sequential model, Dataset data, int[] sampleShape,
+            int batchSize, LossKind loss) {
+        loss.requireFits(data, "the test set");
         double lossSum = 0;
         int correct = 0;
+        float[] predicted = loss.classifies() ? null : new float[data.n() * data.targetWidth()];
         try (BatchUploader uploader = new BatchUploader(backend, sampleShape);
-                SoftmaxCrossEntropy xent = new SoftmaxCrossEntropy(backend);
+                Loss objective = loss.factory().create(backend);
                 Tensor count = backend.empty(DType.I32, 1)) {
             BatchIterator batches = BatchIterator.sequential(data, batchSize);
+            int row = 0;
             while (batches.hasNext()) {
                 Batch batch = batches.next();
-                Tensor[] xy = uploader.upload(batch);
-                Tensor logits = model.forward(xy[0]);
-                Tensor loss = xent.forward(logits, xy[1]);
-                int classes = logits.dim(1);
-                backend.countCorrect(count, logits, xy[1], batch.rows(), classes);
-                lossSum += (double) backend.readFloats(loss)[0] * batch.rows();
-                correct += backend.readInts(count)[0];
+                BatchUploader.DeviceBatch b = uploader.upload(batch);
+                Tensor output = model.forward(b.x());
+                Tensor value = objective.forward(output, b.target(loss));
+                if (predicted == null) {
+                    backend.countCorrect(count, output, b.labels(), batch.rows(), output.dim(1));
+                    correct += backend.readInts(count)[0];
+                } else {
+                    float[] out = backend.readFloats(output);
+                    System.arraycopy(out, 0, predicted, row * data.targetWidth(), out.length);
+                }
+                lossSum += (double) backend.readFloats(value)[0] * batch.rows();
+                row += batch.rows();
             }
         }
-        return new Evaluation(lossSum / data.n(), correct, data.n());
+        double mean = data.n() == 0 ? 0 : lossSum / data.n();
+        if (predicted == null) {
+            return new Evaluation(mean, correct, data.n());
+        }
+        return new Evaluation(mean, 0, data.n(), data.n() == 0
+                ? new RegressionMetrics(Double.NaN, Double.NaN, Double.NaN, Double.NaN)
+                : RegressionMetrics.of(predicted, data.targets(), data.targetWidth()));
     }
 }

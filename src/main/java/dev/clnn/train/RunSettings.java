@@ -25,6 +25,7 @@ public final class RunSettings {
     static final String SCHEDULE = "schedule";
     static final String DEVICE = "device";
     static final String DATA = "data";
+    static final String LOSS = "loss";
     /**
      * Values kept only so that a resumed command can take them when they are not given again (the data folder, the
      * outputs, the checkpoint cadence); never compared, since they do not change the run's numbers.
@@ -43,6 +44,7 @@ public final class RunSettings {
     static Map<String, String> of(TrainOptions options, CheckpointOptions checkpoints, String data, String device) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("model", options.model().text());
+        s.put(LOSS, options.loss().text());
         if (data != null) {
             s.put(DATA, data);
         }
@@ -56,7 +58,7 @@ public final class RunSettings {
         s.put("seed", Long.toString(options.seed()));
         s.put(EPOCHS, Integer.toString(options.epochs()));
         s.put(DEVICE, device);
-        s.put(AS_GIVEN + "data", absolute(options.dataDir()));
+        options.data().asGiven().forEach((option, value) -> s.put(AS_GIVEN + option, value));
         s.put(AS_GIVEN + "save", absolute(options.save()));
         s.put(AS_GIVEN + "metrics", absolute(options.metrics()));
         s.put(AS_GIVEN + "plot", absolute(options.plot()));
@@ -96,6 +98,9 @@ public final class RunSettings {
                     || Objects.equals(was, e.getValue())) {
                 continue;
             }
+            if (key.equals(LOSS) && was == null && e.getValue().equals(LossKind.CE.text())) {
+                continue; // a state from before the loss was a setting: every run then minimised ce
+            }
             if (key.equals(DATA)) {
                 throw new IllegalArgumentException("the training state was made with other data (its samples"
                         + " and labels differ); resume with the same --data");
@@ -127,7 +132,7 @@ public final class RunSettings {
         return path == null ? "" : path.toAbsolutePath().toString();
     }
 
-    /** SHA-256 over both splits' shapes, samples (their float bits) and labels. */
+    /** SHA-256 over both splits' shapes, samples (their float bits), labels and float targets. */
     public static String dataDigest(DatasetSplit data) {
         MessageDigest sha;
         try {
@@ -150,9 +155,15 @@ public final class RunSettings {
                 sha.update(chunk.limit(4 * count));
             }
             int[] y = d.y();
-            for (int i = 0; i < d.n(); i += CHUNK) {
+            for (int i = 0; y != null && i < d.n(); i += CHUNK) {
                 int count = Math.min(CHUNK, d.n() - i);
                 chunk.clear().asIntBuffer().put(y, i, count);
+                sha.update(chunk.limit(4 * count));
+            }
+            float[] targets = d.targets(); // none for labels only, so such a set's digest is what it always was
+            for (int i = 0; targets != null && i < targets.length; i += CHUNK) {
+                int count = Math.min(CHUNK, targets.length - i);
+                chunk.clear().asFloatBuffer().put(targets, i, count);
                 sha.update(chunk.limit(4 * count));
             }
         }

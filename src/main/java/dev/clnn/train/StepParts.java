@@ -1,7 +1,6 @@
 package dev.clnn.train;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.Tensor;
 import dev.clnn.data.Batch;
 import dev.clnn.model.Models;
 import dev.clnn.optim.LrSchedule;
@@ -11,26 +10,31 @@ import dev.clnn.optim.LrSchedule;
  * {@code options.seed()} (so every replica of a run starts with the same weights), the options' loss and optimiser,
  * and the device copies of the batches. Shared by the single-device step and each replica of a data-parallel one;
  * closing releases both.
+ *
+ * @param loss what the loss compares the outputs with (labels or float targets)
  */
-public record StepParts(ModelStep step, BatchUploader uploader) implements AutoCloseable {
+public record StepParts(ModelStep step, BatchUploader uploader, LossKind loss) implements AutoCloseable {
 
     /** Builds both on {@code backend}; on a failure, whatever was built is released before the error goes on. */
     public static StepParts open(Backend backend, TrainOptions options, int[] sampleShape, LrSchedule schedule) {
         ModelStep step = ModelStep.open(backend, Models.build(backend, options.model(), options.seed()),
-                options.loss(), options.optimizer(), schedule);
-        return new StepParts(step, new BatchUploader(backend, sampleShape));
+                options.loss().factory(), options.optimizer(), schedule);
+        return new StepParts(step, new BatchUploader(backend, sampleShape), options.loss());
     }
 
-    /** The gradients of {@code rows} samples (x, labels) on the device, as {@link ModelStep#computeGradients}. */
-    public void computeGradients(float[] x, int[] labels, int rows) {
-        Tensor[] xy = uploader.upload(x, labels, rows);
-        step.computeGradients(xy[0], xy[1], false);
+    /**
+     * The gradients of {@code rows} samples x with their labels or targets (either may be null when the data has
+     * none) on the device, as {@link ModelStep#computeGradients}.
+     */
+    public void computeGradients(float[] x, int[] labels, float[] targets, int rows) {
+        BatchUploader.DeviceBatch b = uploader.upload(x, labels, targets, rows);
+        step.computeGradients(b.x(), b.target(loss), false);
     }
 
     /** One whole step on {@code batch}: its mean loss, read from the device. */
     public float step(Batch batch) {
-        Tensor[] xy = uploader.upload(batch);
-        return step.step(xy[0], xy[1]);
+        BatchUploader.DeviceBatch b = uploader.upload(batch);
+        return step.step(b.x(), b.target(loss));
     }
 
     /** Writes {@code params} (in the model's parameter order) and the optimiser's state and step count. */

@@ -6,9 +6,9 @@ import dev.clnn.data.DatasetSplit;
 import java.io.PrintStream;
 
 /**
- * Mini-batch training of a classifier in this process, on one device or several ({@link TrainingStep}), over a data
+ * Mini-batch training in this process, on one device or several ({@link TrainingStep}), over a data
  * set held in memory: the one epoch loop ({@link EpochLoop}: progress, epoch lines, evaluation, metrics, plot,
- * training states, the final test accuracy as the last line) over rounds of one step each.
+ * training states, the final test figures as the last lines) over rounds of one step each.
  */
 public final class Trainer {
     private final TrainingStep.Factory steps;
@@ -73,9 +73,20 @@ public final class Trainer {
      * @throws TrainingStoppedException when a stop was requested; the plot and metrics so far are written first
      */
     public Evaluation run(DatasetSplit data) {
-        Dataset train = data.train();
-        EpochLoop.Data about = new EpochLoop.Data(train.n(), train.sampleShape(), train.classes(), data.test(),
-                () -> RunSettings.dataDigest(data));
+        return run(TrainingData.of(data));
+    }
+
+    /**
+     * As {@link #run(DatasetSplit)}, saving {@code data}'s metadata and extra tensors (the standardization) with the
+     * weights.
+     */
+    public Evaluation run(TrainingData data) {
+        DatasetSplit split = data.split();
+        Dataset train = split.train();
+        options.loss().requireFits(train, "the training set");
+        options.loss().requireFits(split.test(), "the test set");
+        EpochLoop.Data about = new EpochLoop.Data(train.n(), train.sampleShape(), train.classes(), split.test(),
+                () -> RunSettings.dataDigest(split), data.metadata(), data.tensors());
         return loop.run(about, (sample, schedule) -> new LocalRounds(steps.open(options, sample, schedule), train,
                 options.batch(), options.seed()));
     }

@@ -6,38 +6,44 @@ import java.util.List;
 import org.knowm.xchart.XYChart;
 
 /**
- * The PNG of {@code train --plot}: three panels, left to right: training and test loss per epoch, test accuracy per
- * epoch, and the learning rate per optimiser step.
+ * The PNG of {@code train --plot}: three panels, left to right: training and test loss per epoch, test accuracy (or
+ * R², for a regressor) per epoch, and the learning rate per optimiser step.
  */
 public final class TrainingPlot {
     private TrainingPlot() {
     }
 
-    /** Draws {@code history} into {@code file}, replacing it atomically. */
-    public static void write(Path file, TrainingHistory history) {
+    /**
+     * Draws {@code history} into {@code file}, replacing it atomically; {@code loss} names the loss axis (e.g.
+     * "cross-entropy loss"). The middle panel is the test accuracy of a classifier, or the test R² of a regressor.
+     */
+    public static void write(Path file, TrainingHistory history, String loss) {
         double[] epochs = count(1, history.epochs());
-        XYChart loss;
-        XYChart accuracy;
+        boolean regression = history.isRegression();
+        String figure = regression ? "Test R² per epoch" : "Test accuracy per epoch";
+        String figureAxis = regression ? "test R²" : "test accuracy (%)";
+        XYChart lossPanel;
+        XYChart figurePanel;
         if (history.epochs() > 0) {
-            loss = Charts.panel("Loss per epoch", "epoch", "cross-entropy loss");
-            Charts.addLine(loss, "train loss (epoch mean)", epochs, history.epochTrainLoss());
-            Charts.addLine(loss, "test loss", epochs, history.epochTestLoss());
-            double[] percent = history.epochTestAccuracy();
-            for (int i = 0; i < percent.length; i++) {
-                percent[i] *= 100;
+            lossPanel = Charts.panel("Loss per epoch", "epoch", loss);
+            Charts.addLine(lossPanel, "train loss (epoch mean)", epochs, history.epochTrainLoss());
+            Charts.addLine(lossPanel, "test loss", epochs, history.epochTestLoss());
+            double[] values = regression ? history.epochTest("r2") : history.epochTestAccuracy();
+            for (int i = 0; i < values.length && !regression; i++) {
+                values[i] *= 100;
             }
-            accuracy = Charts.panel("Test accuracy per epoch", "epoch", "test accuracy (%)");
-            Charts.addLine(accuracy, "test accuracy", epochs, percent);
+            figurePanel = Charts.panel(figure, "epoch", figureAxis);
+            Charts.addLine(figurePanel, regression ? "test R²" : "test accuracy", epochs, values);
         } else {
             // A run stopped in its first epoch still gets a readable plot: the step losses stand in.
-            loss = Charts.panel("Loss per step (no epoch finished)", "optimiser step", "cross-entropy loss");
-            Charts.addLine(loss, "train loss (mini-batch)", count(0, history.steps()), history.stepLoss());
-            accuracy = Charts.panel("Test accuracy per epoch (no epoch finished)", "epoch", "test accuracy (%)");
-            Charts.addLine(accuracy, "test accuracy", new double[] {1}, new double[] {Double.NaN});
+            lossPanel = Charts.panel("Loss per step (no epoch finished)", "optimiser step", loss);
+            Charts.addLine(lossPanel, "train loss (mini-batch)", count(0, history.steps()), history.stepLoss());
+            figurePanel = Charts.panel(figure + " (no epoch finished)", "epoch", figureAxis);
+            Charts.addLine(figurePanel, figureAxis, new double[] {1}, new double[] {Double.NaN});
         }
         XYChart lr = Charts.panel("Learning rate per step", "optimiser step", "learning rate");
         Charts.addLine(lr, "lr", count(0, history.steps()), history.stepLr());
-        Charts.writePng(file, List.of(loss, accuracy, lr));
+        Charts.writePng(file, List.of(lossPanel, figurePanel, lr));
     }
 
     /** first, first + 1, …, first + n − 1 */

@@ -83,7 +83,7 @@ class MainTest {
             // The wording depends on whether OpenCL is installed (DeviceSelectionErrorsTest in native-test has the
             // wording with a device); both name the selector.
             {"\"nosuchgpu\"", "train", "--device", "nosuchgpu", "--data", d},
-            {"no such directory", "train", "--device", "cpu", "--data", tmp.resolve("missing").toString()},
+            {"no such file or folder", "train", "--device", "cpu", "--data", tmp.resolve("missing").toString()},
             {"t10k-images", "train", "--device", "cpu", "--data", corrupt.toString()},
             {"unknown option --epoch", "train", "--epoch", "3"},
             {"unknown schedule", "train", "--device", "cpu", "--data", d, "--schedule", "cosin"},

@@ -115,8 +115,7 @@ class DataParallelStepTest {
 
     private static TrainOptions saving(Path file) {
         TrainOptions o = options(MODEL, 32, 4);
-        return new TrainOptions(o.model(), null, 2, o.batch(), o.lr(), o.momentum(), o.nesterov(), o.weightDecay(),
-                "cosine", 3, o.seed(), file, null, null, true, true);
+        return o.toBuilder().epochs(2).schedule("cosine").warmup(3).save(file).build();
     }
 
     private static List<Backend> cpus(int n) {

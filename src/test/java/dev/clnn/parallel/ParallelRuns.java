@@ -34,8 +34,8 @@ public final class ParallelRuns {
 
     /** Options for the test runs: SGD with momentum, Nesterov and weight decay, constant learning rate. */
     public static TrainOptions options(String model, int batch, long seed) {
-        return new TrainOptions(ModelSpec.parse(model), null, 1, batch, 0.1, 0.9f, true, 1e-3f, "constant", 0, seed,
-                null, null, null, true, true);
+        return TrainOptions.builder().model(model).epochs(1).batch(batch).sgd(0.1, 0.9f).nesterov(true)
+                .weightDecay(1e-3f).schedule("constant").seed(seed).quiet(true).build();
     }
 
     /** {@code steps} steps on the shuffled batches of epoch 1, 2, … of {@code data}, on one replica per backend. */

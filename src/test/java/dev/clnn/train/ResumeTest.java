@@ -126,9 +126,7 @@ class ResumeTest {
         Path out = Files.createDirectories(tmp.resolve(name));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         TrainOptions o = options(out);
-        TrainOptions loud = new TrainOptions(o.model(), o.dataDir(), o.epochs(), o.batch(), o.lr(), o.momentum(),
-                o.nesterov(), o.weightDecay(), o.schedule(), o.warmup(), o.seed(), o.save(), o.metrics(), o.plot(),
-                false, o.stopOnNonFinite());
+        TrainOptions loud = o.toBuilder().quiet(false).build();
         new Trainer(new CpuBackend(), loud, checkpoints, new StopRequest(),
                 new PrintStream(text, true, StandardCharsets.UTF_8), false).run(data());
         return text.toString(StandardCharsets.UTF_8);
@@ -139,9 +137,10 @@ class ResumeTest {
     }
 
     private static TrainOptions options(Path out, int batch, int epochs) {
-        return new TrainOptions(ModelSpec.parse("linear(12,9),relu,linear(9,3)"), null, epochs, batch, 0.1, 0.9f,
-                true, 1e-3f, "cosine", 2, 7, out.resolve("w.safetensors"), out.resolve("m.csv"),
-                out.resolve("plot.png"), true, true);
+        return TrainOptions.builder().model("linear(12,9),relu,linear(9,3)").epochs(epochs).batch(batch)
+                .sgd(0.1, 0.9f).nesterov(true).weightDecay(1e-3f).schedule("cosine").warmup(2).seed(7)
+                .save(out.resolve("w.safetensors")).metrics(out.resolve("m.csv")).plot(out.resolve("plot.png"))
+                .quiet(true).build();
     }
 
     private void train(TrainOptions options, CheckpointOptions resume) throws IOException {

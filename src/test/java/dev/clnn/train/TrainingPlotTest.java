@@ -40,7 +40,7 @@ class TrainingPlotTest {
         h.epoch(0.6, new Evaluation(0.5, 80, 100));
         h.epoch(0.3, new Evaluation(0.4, 90, 100));
         Path file = tmp.resolve("training.png");
-        TrainingPlot.write(file, h);
+        TrainingPlot.write(file, h, "cross-entropy loss");
         PngAssertions.assertPng(file, 3 * Charts.PANEL_WIDTH, Charts.PANEL_HEIGHT);
     }
 
@@ -50,7 +50,7 @@ class TrainingPlotTest {
         h.step(2.3, 0.5);
         h.step(Double.NaN, 0.5);
         Path file = tmp.resolve("diverged.png");
-        TrainingPlot.write(file, h);
+        TrainingPlot.write(file, h, "cross-entropy loss");
         PngAssertions.assertPng(file, 3 * Charts.PANEL_WIDTH, Charts.PANEL_HEIGHT);
     }
 }

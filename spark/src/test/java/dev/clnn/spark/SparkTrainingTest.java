@@ -191,9 +191,7 @@ class SparkTrainingTest {
     }
 
     private static TrainOptions withSave(TrainOptions o, Path save) {
-        return new TrainOptions(o.model(), o.dataDir(), o.epochs(), o.batch(), o.lr(), o.momentum(), o.nesterov(),
-                o.weightDecay(), o.schedule(), o.warmup(), o.seed(), save, o.metrics(), o.plot(), o.quiet(),
-                o.stopOnNonFinite());
+        return o.toBuilder().save(save).build();
     }
 
     private static Evaluation single(TrainOptions o, DatasetSplit data) {
