@@ -30,6 +30,10 @@ CASES = [
     ("mlp-odd wd only", "linear(29,1),relu,linear(1,7)", (1, 29), "ce", 0.2, 0.0, False, 5e-3, 2),
     ("mlp mse momentum", "linear(11,13),relu,linear(13,3)", (7, 11), "mse", 0.05, 0.5, False, 1e-3, 3),
     ("mnist-mlp", "mlp", (16, 784), "ce", 0.05, 0.9, True, 5e-4, 2),
+    ("mlp kl plain", "linear(13,7),relu,linear(7,5)", (9, 13), "kl", 0.1, 0.0, False, 0.0, 1),
+    ("mlp kl momentum", "linear(13,7),relu,linear(7,5)", (9, 13), "kl", 0.1, 0.9, False, 1e-3, 3),
+    ("mlp kl nesterov+wd", "linear(31,17),relu,linear(17,11),relu,linear(11,3)", (5, 31), "kl", 0.05, 0.9,
+     True, 1e-2, 4),
 ]
 
 
@@ -79,7 +83,11 @@ def reference(model, x, y, loss, lr, momentum, nesterov, wd, steps):
     model = model.double()
     x = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=wd)
-    crit = nn.CrossEntropyLoss() if loss == "ce" else nn.MSELoss()
+    if loss == "kl":
+        kl = nn.KLDivLoss(reduction="batchmean")
+        crit = lambda output, p: kl(torch.log_softmax(output, 1), p)  # noqa: E731
+    else:
+        crit = nn.CrossEntropyLoss() if loss == "ce" else nn.MSELoss()
     target = torch.tensor(y) if loss == "ce" else torch.tensor(y, dtype=torch.float64)
     out = {}
     for step in range(steps):
@@ -101,6 +109,15 @@ def reference(model, x, y, loss, lr, momentum, nesterov, wd, steps):
     return out
 
 
+def soft_targets(rng, shape):
+    """One distribution per row, normalised in float64 and then stored as float32 (rows sum to 1 within ~1e-7),
+    sharp rows beside flat ones, and one exact zero (KLDivLoss takes 0 * log 0 as 0)."""
+    logits = rng.normal(0.0, 1.0, size=shape) * rng.uniform(0.5, 4.0, size=(shape[0], 1))
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p[0, -1] = 0.0
+    return (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
 def run_case(case, device, clnn, tmp, seed):
     name, spec, xshape, loss, lr, momentum, nesterov, wd, steps = case
     rng = np.random.default_rng(seed)
@@ -112,6 +129,8 @@ def run_case(case, device, clnn, tmp, seed):
         out_shape = tuple(model(torch.tensor(x)).shape)
     if loss == "ce":
         y = rng.integers(0, out_shape[1], size=xshape[0]).astype(np.int64)
+    elif loss == "kl":
+        y = soft_targets(rng, out_shape)
     else:
         y = rng.uniform(-1, 1, size=out_shape).astype(np.float32)
     wpath, bpath, opath = (os.path.join(tmp, f) for f in ("w.safetensors", "b.safetensors", "o.safetensors"))

@@ -12,6 +12,11 @@ CNN_CASES = [
      0.02, 0.5, False, 0.0, 2),
     ("cnn model", "cnn", (8, 1, 28, 28), "ce", 0.05, 0.9, True, 5e-4, 2),
     # ReLUs clnn does not fuse (before a convolution, before flatten) beside one it does (conv, relu, maxpool).
+    ("conv kl momentum", "conv(1,4,3,1,1),relu,maxpool(2),flatten,linear(196,10)", (3, 1, 14, 14), "kl", 0.1,
+     0.9, False, 1e-3, 2),
+    ("conv kl nesterov", "conv(2,3,3,2,1),relu,avgpool(2,1,1),flatten,linear(90,4)", (5, 2, 9, 7), "kl", 0.05,
+     0.9, True, 5e-4, 3),
+    ("cnn model kl", "cnn", (4, 1, 28, 28), "kl", 0.05, 0.9, True, 5e-4, 2),
     ("relu unfused + fused", "conv(2,4,3,1,1),relu,conv(4,3,3,1,1),relu,maxpool(2),conv(3,2,3,1,1),relu,flatten,"
      "linear(40,6)", (3, 2, 10, 9), "ce", 0.05, 0.9, False, 1e-3, 2),
 ]

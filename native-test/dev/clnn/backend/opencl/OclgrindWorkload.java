@@ -278,6 +278,15 @@ public final class OclgrindWorkload {
         for (int i = 0; i < c.length; i++) {
             check("loss output " + i, c[i], r[i], Tolerances.SOFTMAX);
         }
+        // Log-softmax on rows narrower and wider than its work-group (one group per row).
+        for (int[] shape : new int[][] {{n, classes}, {2, 300}}) {
+            float[] x = uniform(shape[0] * shape[1]);
+            float[] dy = uniform(x.length);
+            float[][] lc = logSoftmax(cl, x, dy, shape[0], shape[1]);
+            float[][] lr = logSoftmax(cpu, x, dy, shape[0], shape[1]);
+            check("logSoftmaxForward " + shape[0] + "x" + shape[1], lc[0], lr[0], Tolerances.LOG_SOFTMAX);
+            check("logSoftmaxBackward " + shape[0] + "x" + shape[1], lc[1], lr[1], Tolerances.LOG_SOFTMAX);
+        }
         // More terms than one work-group sums: the two-pass reduction.
         int count = 3001;
         float[] a = uniform(count);
@@ -318,6 +327,14 @@ public final class OclgrindWorkload {
         be.klDivForward(loss, zt, probs, n, classes);
         be.klDivBackward(d, probs, n, classes);
         return new float[][] {xent, dz, be.readFloats(probs), mse, dm, be.readFloats(loss), be.readFloats(d)};
+    }
+
+    private static float[][] logSoftmax(Backend be, float[] x, float[] dy, int n, int classes) {
+        Tensor y = SeededData.poisoned(be, n, classes);
+        Tensor dx = SeededData.poisoned(be, n, classes);
+        be.logSoftmaxForward(y, be.fromArray(x, n, classes), n, classes);
+        be.logSoftmaxBackward(dx, be.fromArray(dy, n, classes), y, n, classes);
+        return new float[][] {be.readFloats(y), be.readFloats(dx)};
     }
 
     private static float[] mse(Backend be, float[] a, float[] b) {

@@ -212,6 +212,19 @@ public interface Backend extends AutoCloseable {
     void klDivBackward(Tensor dLogQ, Tensor p, int n, int classes);
 
     /**
+     * Row-wise log-softmax of x (n, classes): y[r, j] = x[r, j] − max_r − log Σ_k exp(x[r, k] − max_r), with the row
+     * maximum subtracted so that exp() cannot overflow; overwrites y (n, classes). y is what
+     * {@link #logSoftmaxBackward} takes, exp(y) being the softmax.
+     */
+    void logSoftmaxForward(Tensor y, Tensor x, int n, int classes);
+
+    /**
+     * The gradient of {@link #logSoftmaxForward}: dx[r, j] = dy[r, j] − exp(y[r, j]) · Σ_k dy[r, k] for dy and the
+     * forward output y, all (n, classes); overwrites dx.
+     */
+    void logSoftmaxBackward(Tensor dx, Tensor dy, Tensor y, int n, int classes);
+
+    /**
      * out (F32, 1 element) = scale · Σ x[i] over the {@code count} elements of x; overwrites out. The loss means of
      * the OpenCL backend are this op over per-element terms. The device sums in float in a fixed order (compensated
      * partial sums, then trees), so its result is the same on every run; the reference sums in double. With a

@@ -66,6 +66,14 @@ public final class Tolerances {
      */
     public static final double AVG_POOL = 1e-6;
 
+    /**
+     * Log-softmax and its gradient: per element (x − max) − log Σ exp, a float exp and log within 3 ulp and a float
+     * sum over the classes in another order than the reference's double sum, a few u relative; the gradient
+     * dy − exp(y)·Σdy adds a float sum of the row's dy. Rows far from their maximum round x − max to u of its size,
+     * which the norm over the row weighs like the reference. 1e-5 leaves a wide margin over the few 1e-7 seen.
+     */
+    public static final double LOG_SOFTMAX = 1e-5;
+
     /** KL terms p·(log p − log q): float log within 3 ulp, and cancellation between the two logs up to ~10x. */
     public static final double KL = 1e-5;
 

@@ -68,7 +68,7 @@ final class ClnnCommand {
                 "  eval         --model SPEC --weights FILE [--data DIR] [--batch 256]: test loss and accuracy",
                 "  predict      --model SPEC --weights FILE --data DIR|FILE.csv|.npy|.npz|.safetensors [--out FILE.csv]",
                 "               one CSV row per input: class and probabilities, or a regressor's targets",
-                "  step         --model SPEC --loss ce|mse [--weights W] --batch B --lr LR [--momentum M] [--nesterov]",
+                "  step         --model SPEC --loss ce|mse|kl [--weights W] --batch B --lr LR [--momentum M] [--nesterov]",
                 "               [--weight-decay WD] [--steps K] [--seed S] --out OUT.safetensors",
                 "  schedule     --schedule SPEC --lr LR --steps N [--warmup W] [--plot FILE.png] [--csv]",
                 "               the learning rate of each step: a summary, step,lr lines (--csv) or a plot",

@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
             + " and the updated parameters, for checks against PyTorch"
             + " (benchmarks/scripts/check_step_against_pytorch.py).",
             "B holds x (F32, [N, features] or [N, C, H, W]) and y (I64 or I32 class indices for ce, F32 of the"
-            + " output's shape for mse)."},
+            + " output's shape for mse, F32 probabilities [N, classes] for kl, each row summing to 1).",
+            "kl is PyTorch's KLDivLoss(reduction=\"batchmean\") on log_softmax of the output: soft targets,"
+            + " as in distillation."},
         footer = {"  clnn step --model \"linear(4,5),relu,linear(5,3)\" --loss ce --lr 0.1 \\",
             "      --batch b.safetensors --out o.safetensors",
             "  clnn step --model cnn --loss ce --weights w.safetensors --lr 0.05 \\",
@@ -33,8 +35,8 @@ final class StepCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "SPEC", description = "the network")
     String model;
-    @Option(names = "--loss", required = true, paramLabel = "ce|mse", description = "softmax cross-entropy or mean"
-            + " squared error")
+    @Option(names = "--loss", required = true, paramLabel = "ce|mse|kl", description = "softmax cross-entropy, mean"
+            + " squared error, or KL divergence of the softmax from target probabilities")
     String loss;
     @Option(names = "--weights", paramLabel = "W.safetensors", description = "initial parameters under state-dict"
             + " names (default: seeded initialisation)")

@@ -39,7 +39,8 @@ public final class ParallelStepRunner {
             int[] outShape = replicas.get(0).model().outputShape(xShape);
             float[] x = batch.x();
             int[] labels = o.classIndices() ? batch.labels(outShape) : null;
-            float[] targets = labels == null ? batch.targets(outShape) : null;
+            float[] targets = labels != null ? null
+                    : o.probabilities() ? batch.probabilities(outShape) : batch.targets(outShape);
             for (StepReplica r : replicas) {
                 r.upload(x, xShape, labels, targets, outShape);
             }

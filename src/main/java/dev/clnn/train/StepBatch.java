@@ -9,9 +9,16 @@ import java.util.Arrays;
 
 /**
  * The batch file of {@code clnn step}: x (F32 or F64, [N, features] or [N, C, H, W]) and y (class indices for the
- * cross-entropy, or targets of the output's shape for the squared error), checked with messages naming the file.
+ * cross-entropy, targets of the output's shape for the squared error, or one probability distribution per row of the
+ * output for the KL divergence), checked with messages naming the file.
  */
 public final class StepBatch {
+    /**
+     * How far a row of {@code --loss kl} targets may sum from 1: float32 rounding of a normalised row of a thousand
+     * classes stays below 1e-5, while a row that was never normalised (logits, counts) misses by far more.
+     */
+    static final double ROW_SUM_TOLERANCE = 1e-4;
+
     private final Path path;
     private final SafetensorsFile file;
     private final TensorEntry x;
@@ -84,6 +91,39 @@ public final class StepBatch {
                     + Arrays.toString(outShape) + ", got " + Arrays.toString(y.shape()));
         }
         return y.toFloats();
+    }
+
+    /**
+     * The target probabilities y for {@code --loss kl}: the output's shape [N, classes], every entry finite and
+     * non-negative, every row summing to 1 within {@link #ROW_SUM_TOLERANCE}.
+     *
+     * @throws IllegalArgumentException naming the file and the first offending row (its sum) or entry
+     */
+    public float[] probabilities(int[] outShape) {
+        TensorEntry y = required(file, "y", path);
+        requireFloat(y, path);
+        if (outShape.length != 2 || !Arrays.equals(y.shape(), outShape)) {
+            throw new IllegalArgumentException(path + ": --loss kl needs outputs [N, classes] and y of their shape; "
+                    + "the model gives " + Arrays.toString(outShape) + ", y is " + Arrays.toString(y.shape()));
+        }
+        float[] p = y.toFloats();
+        int classes = outShape[1];
+        for (int r = 0; r < outShape[0]; r++) {
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                float v = p[r * classes + j];
+                if (!(v >= 0) || Float.isInfinite(v)) {
+                    throw new IllegalArgumentException(path + ": --loss kl needs probabilities, but y[" + r + ", " + j
+                            + "] = " + v);
+                }
+                sum += v;
+            }
+            if (Math.abs(sum - 1) > ROW_SUM_TOLERANCE) {
+                throw new IllegalArgumentException(path + ": --loss kl needs each row of y to sum to 1 (within "
+                        + ROW_SUM_TOLERANCE + "), but row " + r + " sums to " + sum);
+            }
+        }
+        return p;
     }
 
     private static TensorEntry required(SafetensorsFile file, String name, Path path) {

@@ -4,6 +4,7 @@ import dev.clnn.model.ModelSpec;
 import dev.clnn.nn.Loss;
 import dev.clnn.nn.Mse;
 import dev.clnn.nn.SoftmaxCrossEntropy;
+import dev.clnn.nn.SoftmaxKlDivergence;
 import dev.clnn.optim.Optimizer;
 import dev.clnn.optim.Sgd;
 import java.nio.file.Path;
@@ -13,7 +14,9 @@ import java.nio.file.Path;
  * every parameter's gradient (all of the last step) and the parameters after the updates, so anyone can compare clnn
  * with PyTorch on their own weights and data.
  *
- * @param loss    "ce" (softmax cross-entropy on class indices) or "mse" (squared error against targets)
+ * @param loss    "ce" (softmax cross-entropy on class indices), "mse" (squared error against targets) or "kl" (KL
+ *                divergence of the softmax of the output from target probabilities, PyTorch's
+ *                {@code KLDivLoss(reduction="batchmean")} on {@code log_softmax})
  * @param weights a safetensors file of initial weights, or null for the default initialisation from {@code seed}
  * @param batch   the batch file ({@link StepBatch})
  * @param out     where the results go (safetensors)
@@ -21,8 +24,8 @@ import java.nio.file.Path;
 public record StepOptions(ModelSpec model, String loss, Path weights, Path batch, double lr, float momentum,
         boolean nesterov, float weightDecay, int steps, long seed, Path out) {
     public StepOptions {
-        if (!loss.equals("ce") && !loss.equals("mse")) {
-            throw new IllegalArgumentException("--loss must be ce or mse, got \"" + loss + "\"");
+        if (!loss.equals("ce") && !loss.equals("mse") && !loss.equals("kl")) {
+            throw new IllegalArgumentException("--loss must be ce, mse or kl, got \"" + loss + "\"");
         }
         if (steps <= 0) {
             throw new IllegalArgumentException("--steps must be positive, got " + steps);
@@ -34,9 +37,18 @@ public record StepOptions(ModelSpec model, String loss, Path weights, Path batch
         return loss.equals("ce");
     }
 
+    /** Whether the batch's y holds a probability distribution per row (the KL divergence). */
+    public boolean probabilities() {
+        return loss.equals("kl");
+    }
+
     /** The loss {@link #loss} names. */
     public Loss.Factory lossFunction() {
-        return classIndices() ? SoftmaxCrossEntropy::new : Mse::new;
+        return switch (loss) {
+            case "ce" -> SoftmaxCrossEntropy::new;
+            case "kl" -> SoftmaxKlDivergence::new;
+            default -> Mse::new;
+        };
     }
 
     /** SGD with these options' momentum, Nesterov flag and weight decay (no dampening). */

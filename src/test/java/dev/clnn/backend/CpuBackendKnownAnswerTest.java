@@ -239,6 +239,25 @@ class CpuBackendKnownAnswerTest {
     }
 
     @Test
+    void logSoftmaxOfWorkedRowsAndOfHugeLogits() {
+        // Row 0: (0, ln 2, ln 5) has softmax (1, 2, 5)/8, so y = log of those. Row 1: ±1e4 and 0, where exp(x) would
+        // overflow without the maximum subtracted: the largest logit gets log(1 + 2e^-1e4) = 0, the others x − 1e4.
+        float[] x = {0, (float) Math.log(2), (float) Math.log(5), 1e4f, -1e4f, 0};
+        Tensor y = SeededData.poisoned(cpu, 2, 3);
+        cpu.logSoftmaxForward(y, t(x, 2, 3), 2, 3);
+        float[] got = cpu.readFloats(y);
+        double[] expected = {Math.log(1 / 8.0), Math.log(2 / 8.0), Math.log(5 / 8.0), 0, -2e4, -1e4};
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], got[i], 1e-6 * Math.max(1, Math.abs(expected[i])), "y[" + i + "]");
+        }
+        // dx = dy − softmax · Σ dy: with dy = (1, 0, 1) on row 0 (Σ = 2), dx = (1 − 2/8, −4/8, 1 − 10/8).
+        Tensor dx = SeededData.poisoned(cpu, 2, 3);
+        cpu.logSoftmaxBackward(dx, t(new float[] {1, 0, 1, 3, 2, 1}, 2, 3), y, 2, 3);
+        // Row 1's softmax is (1, 0, 0) in float, so dx = dy − (Σ dy, 0, 0) = (3 − 6, 2, 1).
+        assertArrayEquals(new float[] {0.75f, -0.5f, -0.25f, -3, 2, 1}, cpu.readFloats(dx), 1e-6f);
+    }
+
+    @Test
     void sgdFollowsPyTorchWithMomentumAndWeightDecay() {
         Tensor w = t(new float[] {1f}, 1);
         Tensor buf = SeededData.poisoned(cpu, 1);

@@ -127,6 +127,24 @@ final class DoubleForward {
         return s / pred.length;
     }
 
+    static double[] logSoftmax(double[] x, int n, int classes) {
+        double[] y = new double[x.length];
+        for (int r = 0; r < n; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < classes; j++) {
+                max = Math.max(max, x[r * classes + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                sum += Math.exp(x[r * classes + j] - max);
+            }
+            for (int j = 0; j < classes; j++) {
+                y[r * classes + j] = x[r * classes + j] - max - Math.log(sum);
+            }
+        }
+        return y;
+    }
+
     static double klDiv(double[] logQ, double[] p, int n) {
         double s = 0;
         for (int e = 0; e < p.length; e++) {

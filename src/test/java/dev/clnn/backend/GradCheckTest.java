@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.check.SeededData;
 import dev.clnn.check.Tolerances;
+import dev.clnn.nn.SoftmaxKlDivergence;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -189,6 +190,36 @@ class GradCheckTest {
         Tensor d = SeededData.poisoned(cpu, n, classes);
         cpu.klDivBackward(d, cpu.fromArray(p, n, classes), n, classes);
         check("klDiv dLogQ", logQ, cpu.readFloats(d), v -> DoubleForward.klDiv(v, d(p), n));
+    }
+
+    @Test
+    void logSoftmaxGradientIsUpstreamMinusSoftmaxTimesItsRowSum() {
+        int n = 3;
+        int classes = 5;
+        float[] x = SeededData.uniform(random, n * classes, -4, 4);
+        float[] r = SeededData.uniform(random, n * classes, -1, 1);
+        Tensor y = SeededData.poisoned(cpu, n, classes);
+        cpu.logSoftmaxForward(y, cpu.fromArray(x, n, classes), n, classes);
+        checkForward("logSoftmax", cpu.readFloats(y), DoubleForward.logSoftmax(d(x), n, classes));
+        Tensor dx = SeededData.poisoned(cpu, n, classes);
+        cpu.logSoftmaxBackward(dx, cpu.fromArray(r, n, classes), y, n, classes);
+        check("logSoftmax dx", x, cpu.readFloats(dx), v -> dot(DoubleForward.logSoftmax(v, n, classes), r));
+    }
+
+    @Test
+    void softmaxKlDivergenceGradientIsTargetMassTimesSoftmaxMinusTargetOverBatch() {
+        int n = 4;
+        int classes = 6;
+        float[] logits = SeededData.uniform(random, n * classes, -3, 3);
+        float[] p = SeededData.uniform(random, n * classes, 0, 1);
+        p[7] = 0f; // a zero target adds nothing to the loss but still gets softmax · rowsum(p) / n
+        try (SoftmaxKlDivergence loss = new SoftmaxKlDivergence(cpu)) {
+            Tensor value = loss.forward(cpu.fromArray(logits, n, classes), cpu.fromArray(p, n, classes));
+            double expected = DoubleForward.klDiv(DoubleForward.logSoftmax(d(logits), n, classes), d(p), n);
+            checkForward("softmaxKlDivergence", cpu.readFloats(value), new double[] {expected});
+            check("softmaxKlDivergence dLogits", logits, cpu.readFloats(loss.backward()),
+                    v -> DoubleForward.klDiv(DoubleForward.logSoftmax(v, n, classes), d(p), n));
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

@@ -146,6 +146,13 @@ class MainTest {
         Path batch = tmp.resolve("batch.safetensors");
         Safetensors.write(batch, List.of(TensorEntry.f32("x", new int[] {2, 3}, new float[6]),
                 TensorEntry.i64("y", new int[] {2}, new long[] {0, -1})), Map.of());
+        // Targets for --loss kl: row 1 sums to 0.9; then a negative entry in a row that sums to 1.
+        Path unnormalised = tmp.resolve("unnormalised.safetensors");
+        Safetensors.write(unnormalised, List.of(TensorEntry.f32("x", new int[] {2, 3}, new float[6]),
+                TensorEntry.f32("y", new int[] {2, 2}, new float[] {0.25f, 0.75f, 0.5f, 0.4f})), Map.of());
+        Path negative = tmp.resolve("negative.safetensors");
+        Safetensors.write(negative, List.of(TensorEntry.f32("x", new int[] {2, 3}, new float[6]),
+                TensorEntry.f32("y", new int[] {2, 2}, new float[] {1.5f, -0.5f, 0.5f, 0.5f})), Map.of());
         String out = tmp.resolve("out.safetensors").toString();
         String[][] cases = {
             {"label", "train", "--device", "cpu", "--data", badLabels.toString()},
@@ -164,8 +171,15 @@ class MainTest {
                 batch.toString(), "--lr", "0.1", "--out", out},
             {"--steps must be a positive integer", "step", "--device", "cpu", "--model", "linear(3,2)", "--loss",
                 "ce", "--batch", batch.toString(), "--lr", "0.1", "--steps", "0", "--out", out},
-            {"--loss must be ce or mse", "step", "--device", "cpu", "--model", "linear(3,2)", "--loss", "hinge",
+            {"--loss must be ce, mse or kl", "step", "--device", "cpu", "--model", "linear(3,2)", "--loss", "hinge",
                 "--batch", batch.toString(), "--lr", "0.1", "--out", out},
+            {"unnormalised.safetensors: --loss kl needs each row of y to sum to 1 (within 1.0E-4), but row 1 sums"
+                + " to 0.9", "step", "--device", "cpu", "--model", "linear(3,2)", "--loss", "kl", "--batch",
+                unnormalised.toString(), "--lr", "0.1", "--out", out},
+            {"negative.safetensors: --loss kl needs probabilities, but y[0, 1] = -0.5", "step", "--device", "cpu",
+                "--model", "linear(3,2)", "--loss", "kl", "--batch", negative.toString(), "--lr", "0.1", "--out", out},
+            {"--loss kl needs outputs [N, classes] and y of their shape", "step", "--device", "cpu", "--model",
+                "linear(3,4)", "--loss", "kl", "--batch", negative.toString(), "--lr", "0.1", "--out", out},
             {"option --lr is required", "step", "--device", "cpu", "--model", "linear(3,2)", "--loss", "ce",
                 "--batch", batch.toString(), "--out", out},
             {"absurd.safetensors", "step", "--device", "cpu", "--model", "linear(3,2)", "--loss", "ce",

@@ -23,7 +23,7 @@ class ParallelStepRunnerTest {
 
     @Test
     void severalReplicasWriteTheWholeBatchsResultsInOrder() {
-        for (String loss : new String[] {"ce", "mse"}) {
+        for (String loss : new String[] {"ce", "mse", "kl"}) {
             for (int n : new int[] {2, 3, 4}) {
                 // 9 rows: shards 5/4, 3/3/3 and 3/2/2/2; the output and ∂L/∂x come back in row order.
                 Path batch = batch(loss, 9, n);
@@ -56,6 +56,8 @@ class ParallelStepRunnerTest {
                 labels[i] = random.nextInt(5);
             }
             y = TensorEntry.i64("y", new int[] {n}, labels);
+        } else if (loss.equals("kl")) {
+            y = TensorEntry.f32("y", new int[] {n, 5}, probabilities(random, n, 5));
         } else {
             float[] targets = new float[n * 5];
             for (int i = 0; i < targets.length; i++) {
@@ -66,6 +68,23 @@ class ParallelStepRunnerTest {
         Path file = dir.resolve(loss + "-batch-" + seed + ".safetensors");
         Safetensors.write(file, List.of(TensorEntry.f32("x", new int[] {n, 13}, x), y), Map.of());
         return file;
+    }
+
+    /** One random distribution per row, normalised in double, with a zero entry in the first row. */
+    private static float[] probabilities(SplittableRandom random, int n, int classes) {
+        float[] p = new float[n * classes];
+        for (int r = 0; r < n; r++) {
+            double[] row = new double[classes];
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                row[j] = r == 0 && j == 1 ? 0 : random.nextDouble();
+                sum += row[j];
+            }
+            for (int j = 0; j < classes; j++) {
+                p[r * classes + j] = (float) (row[j] / sum);
+            }
+        }
+        return p;
     }
 
     private static List<Backend> cpus(int n) {

@@ -575,6 +575,48 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void logSoftmaxForward(Tensor y, Tensor x, int n, int classes) {
+        OpChecks.rows("logSoftmaxForward", null, n, classes, "y,x", y, x);
+        float[] Y = f(y); // (n, classes)
+        float[] X = f(x); // (n, classes)
+        for (int r = 0; r < n; r++) {
+            int row = r * classes;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < classes; j++) {
+                max = Math.max(max, X[row + j]);
+            }
+            // With the maximum subtracted the largest term is exp(0) = 1: no overflow, and the sum is at least 1.
+            double sum = 0;
+            for (int j = 0; j < classes; j++) {
+                sum += Math.exp((double) X[row + j] - max);
+            }
+            double logSum = Math.log(sum);
+            for (int j = 0; j < classes; j++) {
+                Y[row + j] = (float) (((double) X[row + j] - max) - logSum);
+            }
+        }
+    }
+
+    @Override
+    public void logSoftmaxBackward(Tensor dx, Tensor dy, Tensor y, int n, int classes) {
+        OpChecks.rows("logSoftmaxBackward", null, n, classes, "dx,dy,y", dx, dy, y);
+        float[] dX = f(dx); // (n, classes)
+        float[] dY = f(dy); // (n, classes)
+        float[] Y = f(y); // (n, classes)
+        for (int r = 0; r < n; r++) {
+            int row = r * classes;
+            double total = 0;
+            for (int j = 0; j < classes; j++) {
+                total += dY[row + j];
+            }
+            // Read every dy of the row before writing dx, so dx may be dy.
+            for (int j = 0; j < classes; j++) {
+                dX[row + j] = (float) (dY[row + j] - Math.exp(Y[row + j]) * total);
+            }
+        }
+    }
+
+    @Override
     public void reduceSum(Tensor out, Tensor x, int count, float scale) {
         OpChecks.elementwise("reduceSum", count, "x", x);
         OpChecks.scalar("reduceSum", out, DType.F32);

@@ -22,6 +22,7 @@ public enum KernelFile {
     SOFTMAX_XENT("softmax_xent.cl", KernelDefine.XENT_LOCAL),
     MSE("mse.cl"),
     KL_DIV("kl_div.cl"),
+    LOG_SOFTMAX("log_softmax.cl", KernelDefine.LOG_SOFTMAX_LOCAL),
     REDUCE("reduce.cl", KernelDefine.REDUCE_LOCAL),
     SGD("sgd.cl"),
     METRICS("metrics.cl"),

@@ -48,6 +48,8 @@ public enum Kernels {
     MSE_BACKWARD(KernelFile.MSE, "mse_backward"),
     KL_DIV_FORWARD_TERMS(KernelFile.KL_DIV, "kl_div_forward_terms"),
     KL_DIV_BACKWARD(KernelFile.KL_DIV, "kl_div_backward"),
+    LOG_SOFTMAX_FORWARD(KernelFile.LOG_SOFTMAX, "log_softmax_forward"),
+    LOG_SOFTMAX_BACKWARD(KernelFile.LOG_SOFTMAX, "log_softmax_backward"),
     REDUCE_SUM(KernelFile.REDUCE, "reduce_sum"),
     SGD_UPDATE(KernelFile.SGD, "sgd_update"),
     SGD_MOMENTUM_UPDATE(KernelFile.SGD, "sgd_momentum_update"),

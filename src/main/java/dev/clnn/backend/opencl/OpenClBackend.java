@@ -421,6 +421,26 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void logSoftmaxForward(Tensor y, Tensor x, int n, int classes) {
+        OpChecks.rows("logSoftmaxForward", null, n, classes, "y,x", y, x);
+        run("logSoftmaxForward", () -> "x " + x, () -> launchRows(Kernels.LOG_SOFTMAX_FORWARD, n, buf(y), buf(x),
+                n, classes));
+    }
+
+    @Override
+    public void logSoftmaxBackward(Tensor dx, Tensor dy, Tensor y, int n, int classes) {
+        OpChecks.rows("logSoftmaxBackward", null, n, classes, "dx,dy,y", dx, dy, y);
+        run("logSoftmaxBackward", () -> "dy " + dy + " y " + y, () -> launchRows(Kernels.LOG_SOFTMAX_BACKWARD, n,
+                buf(dx), buf(dy), buf(y), n, classes));
+    }
+
+    /** One work-group of LOG_SOFTMAX_LOCAL (the tuning's REDUCE_LOCAL) work-items per row (log_softmax.cl). */
+    private void launchRows(Kernels kernel, int n, Object... args) {
+        long local = tuning.reduceLocal();
+        launcher.launch(kernel, new long[] {n * local}, new long[] {local}, args);
+    }
+
+    @Override
     public void reduceSum(Tensor out, Tensor x, int count, float scale) {
         OpChecks.elementwise("reduceSum", count, "x", x);
         OpChecks.scalar("reduceSum", out, DType.F32);

@@ -122,6 +122,16 @@ final class OpWork {
         return 2 * E * n * classes;
     }
 
+    /** x read, y written. */
+    static long logSoftmaxForward(int n, int classes) {
+        return 2 * E * n * classes;
+    }
+
+    /** dy and y read, dx written. */
+    static long logSoftmaxBackward(int n, int classes) {
+        return 3 * E * n * classes;
+    }
+
     static long reduceSum(int count) {
         return E * (count + 1L);
     }

@@ -341,6 +341,18 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
+    public void logSoftmaxForward(Tensor y, Tensor x, int n, int classes) {
+        bytes("logSoftmaxForward", () -> OpWork.logSoftmaxForward(n, classes),
+                () -> inner.logSoftmaxForward(y, x, n, classes));
+    }
+
+    @Override
+    public void logSoftmaxBackward(Tensor dx, Tensor dy, Tensor y, int n, int classes) {
+        bytes("logSoftmaxBackward", () -> OpWork.logSoftmaxBackward(n, classes),
+                () -> inner.logSoftmaxBackward(dx, dy, y, n, classes));
+    }
+
+    @Override
     public void reduceSum(Tensor out, Tensor x, int count, float scale) {
         bytes("reduceSum", () -> OpWork.reduceSum(count), () -> inner.reduceSum(out, x, count, scale));
     }

@@ -43,6 +43,8 @@ public enum KernelDefine {
     REDUCE_LOCAL,
     /** softmax_xent.cl: work-group size of softmax_xent_forward (the tuning's REDUCE_LOCAL). */
     XENT_LOCAL,
+    /** log_softmax.cl: work-items per row of log_softmax_forward and log_softmax_backward (the tuning's REDUCE_LOCAL). */
+    LOG_SOFTMAX_LOCAL,
     /** bias.cl: work-group size of bias_add_backward. */
     BIAS_LOCAL,
     /** conv.cl: most taps (cin·kh·kw) of the direct convolution. */

@@ -16,7 +16,8 @@ import java.util.Map;
  * here. This is configuration only: it reads no routine, and the routines read it.
  *
  * @param elementwiseLocal work-group size of 1-D elementwise kernels
- * @param reduceLocal      REDUCE_LOCAL of reduce.cl (and XENT_LOCAL of softmax_xent.cl): work-items summing one partial
+ * @param reduceLocal      REDUCE_LOCAL of reduce.cl (and XENT_LOCAL of softmax_xent.cl, LOG_SOFTMAX_LOCAL of
+ *                         log_softmax.cl): work-items summing one partial
  * @param biasLocal        BIAS_LOCAL of bias.cl: work-items summing one channel of the bias gradient
  * @param gpuGemm          the tunables of gemm_gpu.cl
  * @param gpuGemmSource    where {@code gpuGemm} came from
@@ -264,17 +265,18 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     /**
      * What in this tuning exceeds {@code info}'s limits, one sentence each naming the value and the limit; empty
      * where everything fits. It covers every work-group size and every local array a kernel is built with: the 1-D
-     * groups of the elementwise kernels, reduce_sum and softmax_xent_forward (REDUCE_LOCAL and XENT_LOCAL floats of
-     * local memory) and bias_add_backward (BIAS_LOCAL floats), gemm_gpu (NDIMC × MDIMC, KWG × (MWG + NWG) floats) and
-     * gemm_gpu_pack (PACK_EDGE², PACK_EDGE × (PACK_EDGE + 1) floats), and each gemm_blocked configuration (1 ×
+     * groups of the elementwise kernels, reduce_sum, softmax_xent_forward and the log_softmax kernels (REDUCE_LOCAL,
+     * XENT_LOCAL and LOG_SOFTMAX_LOCAL floats of local memory) and bias_add_backward (BIAS_LOCAL floats), gemm_gpu
+     * (NDIMC × MDIMC, KWG × (MWG + NWG) floats) and gemm_gpu_pack (PACK_EDGE², PACK_EDGE × (PACK_EDGE + 1) floats), and each gemm_blocked configuration (1 ×
      * groupRows, no local memory). The multi-dimensional groups of the other kernels are the launcher's, from
      * {@link #elementwiseLocal} and the device's per-dimension sizes.
      */
     public List<String> problems(DeviceInfo info) {
         List<String> out = new ArrayList<>();
         addProblem(out, "elementwise", DeviceLimits.workGroupProblem(info, elementwiseLocal));
-        addProblem(out, "REDUCE_LOCAL/XENT_LOCAL", DeviceLimits.workGroupProblem(info, reduceLocal));
-        addProblem(out, "REDUCE_LOCAL/XENT_LOCAL", DeviceLimits.localMemoryProblem(info, 4L * reduceLocal));
+        String reduceLocals = "REDUCE_LOCAL/XENT_LOCAL/LOG_SOFTMAX_LOCAL";
+        addProblem(out, reduceLocals, DeviceLimits.workGroupProblem(info, reduceLocal));
+        addProblem(out, reduceLocals, DeviceLimits.localMemoryProblem(info, 4L * reduceLocal));
         addProblem(out, "BIAS_LOCAL", DeviceLimits.workGroupProblem(info, biasLocal));
         addProblem(out, "BIAS_LOCAL", DeviceLimits.localMemoryProblem(info, 4L * biasLocal));
         addProblem(out, "gemm_gpu " + gpuGemm, gpuGemm.problem(info));
@@ -332,7 +334,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             case RM -> gemm.rows();
             case WN -> gemm.vectors();
             case PACK_TILE -> packTile;
-            case REDUCE_LOCAL, XENT_LOCAL -> reduceLocal;
+            case REDUCE_LOCAL, XENT_LOCAL, LOG_SOFTMAX_LOCAL -> reduceLocal;
             case BIAS_LOCAL -> biasLocal;
             case DIRECT_MAX_PATCH -> ConvAlgorithm.DIRECT_MAX_PATCH;
             case DIRECT_CO_BLOCK -> DIRECT_CO_BLOCK;
