@@ -8,7 +8,6 @@ import dev.clnn.backend.Backends;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.fixtures.NullOutput;
 import dev.clnn.fixtures.SyntheticData;
-import dev.clnn.model.ModelSpec;
 import dev.clnn.train.CheckpointOptions;
 import dev.clnn.train.StopRequest;
 import dev.clnn.train.TrainOptions;

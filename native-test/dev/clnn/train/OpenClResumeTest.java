@@ -8,7 +8,6 @@ import dev.clnn.backend.OpenClTestSupport;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.fixtures.NullOutput;
 import dev.clnn.fixtures.SyntheticData;
-import dev.clnn.model.ModelSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -4,7 +4,6 @@ import dev.clnn.backend.Backend;
 import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.fixtures.SyntheticData;
-import dev.clnn.model.ModelSpec;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
 import java.nio.file.Path;

@@ -33,9 +33,6 @@ public final class DataOptions {
     @Option(names = "--test-fraction", paramLabel = "F", description = "the share of --data's rows held out to test"
             + " on when there is no --test, stratified by class (default: ${DEFAULT-VALUE})")
     String testFraction;
-    @Option(names = "--standardize", description = "scale each feature to mean 0 and standard deviation 1 with the"
-            + " training rows' statistics, which --save stores for eval and predict")
-    boolean standardize;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -43,9 +40,10 @@ public final class DataOptions {
     /**
      * Where the data comes from and how to read it.
      *
+     * @param standardize whether to standardize the features with the training rows' statistics (train's choice)
      * @throws IllegalArgumentException naming the option whose value is not allowed
      */
-    public DataSource source() {
+    public DataSource source(boolean standardize) {
         double fraction = testFraction == null ? DataSource.DEFAULT_TEST_FRACTION
                 : OptionValues.nonNegative("--test-fraction", testFraction);
         if (test != null && testFraction != null && given("--test-fraction")) {

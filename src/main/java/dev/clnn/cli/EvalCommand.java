@@ -67,10 +67,6 @@ final class EvalCommand implements Callable<Integer> {
         ModelSpec spec = ModelSpec.parse(model);
         Path file = Path.of(weights);
         int batchSize = OptionValues.positiveInt("--batch", batch);
-        if (dataOptions.standardize) {
-            throw new IllegalArgumentException("--standardize: eval applies the standardization stored with the"
-                    + " weights, if any");
-        }
         try (Backend backend = device.open(); Sequential net = Models.build(backend, spec, 0)) {
             SafetensorsFile saved = Checkpoint.loadWithExtras(file, net, backend);
             Map<String, String> meta = saved.metadata();
@@ -80,7 +76,7 @@ final class EvalCommand implements Callable<Integer> {
             if (dataOptions.testFraction == null && meta.containsKey(ModelMetadata.TEST_FRACTION)) {
                 dataOptions.testFraction = meta.get(ModelMetadata.TEST_FRACTION);
             }
-            Dataset test = TrainingData.testSet(dataOptions.source(), kind, splitSeed, saved, file);
+            Dataset test = TrainingData.testSet(dataOptions.source(false), kind, splitSeed, saved, file);
             int[] sample = Models.inputShape(spec, test.sampleShape());
             Evaluation e = Evaluator.evaluate(backend, net, test, sample, batchSize, kind);
             out.printf(Locale.ROOT, "%d test samples on %s: %s%n", e.total(), backend.name(), e.summary());

@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -197,21 +196,9 @@ final class PredictCommand implements Callable<Integer> {
 
     /** The inputs standardized when the weights file holds the statistics, else as they are. */
     private static float[] standardize(SafetensorsFile file, Inputs inputs, Path dataFile, Path weightsFile) {
-        Map<String, TensorEntry> tensors = file.tensors();
-        if (!tensors.containsKey(Standardization.MEAN) && !tensors.containsKey(Standardization.STD)) {
+        Standardization s = Standardization.stored(file, weightsFile);
+        if (s == null) {
             return inputs.x();
-        }
-        Map<String, float[]> stats = new LinkedHashMap<>();
-        for (String key : List.of(Standardization.MEAN, Standardization.STD)) {
-            if (tensors.containsKey(key)) {
-                stats.put(key, tensors.get(key).toFloats());
-            }
-        }
-        Standardization s;
-        try {
-            s = Standardization.fromTensors(stats);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(weightsFile + ": " + e.getMessage(), e);
         }
         if (s.features() != inputs.width()) {
             throw new IllegalArgumentException(dataFile + ": rows have " + inputs.width() + " features but the"

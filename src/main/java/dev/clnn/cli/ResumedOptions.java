@@ -33,7 +33,7 @@ final class ResumedOptions {
                 case "--features" -> command.dataOptions.features = value;
                 case "--test" -> command.dataOptions.test = value;
                 case "--test-fraction" -> command.dataOptions.testFraction = value;
-                case "--standardize" -> command.dataOptions.standardize = Boolean.parseBoolean(value);
+                case "--standardize" -> command.standardize = Boolean.parseBoolean(value);
                 case "--epochs" -> command.epochs = value;
                 case "--batch" -> command.batch = value;
                 case "--lr" -> command.lr = value;

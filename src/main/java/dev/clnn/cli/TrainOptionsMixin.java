@@ -32,6 +32,9 @@ public final class TrainOptionsMixin {
     String loss;
     @Mixin
     DataOptions dataOptions = new DataOptions();
+    @Option(names = "--standardize", description = "scale each feature to mean 0 and standard deviation 1 with the"
+            + " training rows' statistics, which --save stores for eval and predict")
+    boolean standardize;
     @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set"
             + " (default: ${DEFAULT-VALUE})")
     String epochs;
@@ -92,7 +95,7 @@ public final class TrainOptionsMixin {
      */
     public TrainOptions trainOptions() {
         fillFromResumedRun();
-        return new TrainOptions(ModelSpec.parse(model), LossKind.parse(loss), dataOptions.source(),
+        return new TrainOptions(ModelSpec.parse(model), LossKind.parse(loss), dataOptions.source(standardize),
                 OptionValues.positiveInt("--epochs", epochs), OptionValues.positiveInt("--batch", batch),
                 OptionValues.nonNegative("--lr", lr), (float) OptionValues.nonNegative("--momentum", momentum),
                 nesterov, (float) OptionValues.nonNegative("--weight-decay", weightDecay), schedule,

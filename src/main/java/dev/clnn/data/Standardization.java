@@ -1,7 +1,9 @@
 package dev.clnn.data;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -135,6 +137,30 @@ public record Standardization(float[] mean, float[] std) {
                     + "\"; found " + tensors.keySet());
         }
         return new Standardization(mean, std);
+    }
+
+    /**
+     * The standardization stored beside a model's weights ({@link #toTensors}), or null when the file holds none.
+     *
+     * @param file names the weights file in errors
+     * @throws IllegalArgumentException naming the file when only one array is there or they do not match
+     */
+    public static Standardization stored(SafetensorsFile weights, Path file) {
+        Map<String, TensorEntry> tensors = weights.tensors();
+        if (!tensors.containsKey(MEAN) && !tensors.containsKey(STD)) {
+            return null;
+        }
+        Map<String, float[]> stats = new LinkedHashMap<>();
+        for (String key : List.of(MEAN, STD)) {
+            if (tensors.containsKey(key)) {
+                stats.put(key, tensors.get(key).toFloats());
+            }
+        }
+        try {
+            return fromTensors(stats);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

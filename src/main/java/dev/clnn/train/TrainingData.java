@@ -8,7 +8,6 @@ import dev.clnn.data.ModelMetadata;
 import dev.clnn.data.SafetensorsFile;
 import dev.clnn.data.Standardization;
 import dev.clnn.data.TabularData;
-import dev.clnn.data.TensorEntry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,20 +88,8 @@ public record TrainingData(DatasetSplit split, Map<String, String> metadata, Map
         }
         TabularData test = ((DataSource.Tables) loaded).test();
         Path testFile = source.test() != null ? source.test() : source.path();
-        Map<String, TensorEntry> tensors = weights.tensors();
-        if (tensors.containsKey(Standardization.MEAN) || tensors.containsKey(Standardization.STD)) {
-            Map<String, float[]> stats = new LinkedHashMap<>();
-            for (String name : List.of(Standardization.MEAN, Standardization.STD)) {
-                if (tensors.containsKey(name)) {
-                    stats.put(name, tensors.get(name).toFloats());
-                }
-            }
-            Standardization s;
-            try {
-                s = Standardization.fromTensors(stats);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(weightsFile + ": " + e.getMessage(), e);
-            }
+        Standardization s = Standardization.stored(weights, weightsFile);
+        if (s != null) {
             if (s.features() != test.features()) {
                 throw new IllegalArgumentException(testFile + ": rows have " + test.features() + " features but the"
                         + " standardization in " + weightsFile + " has " + s.features());

@@ -12,7 +12,6 @@ import dev.clnn.data.BatchIterator;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.SafetensorsFile;
 import dev.clnn.data.TensorEntry;
-import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;

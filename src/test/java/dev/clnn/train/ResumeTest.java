@@ -10,7 +10,6 @@ import dev.clnn.checkpoint.StateDirectory;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.fixtures.NullOutput;
 import dev.clnn.fixtures.SyntheticData;
-import dev.clnn.model.ModelSpec;
 import dev.clnn.parallel.DataParallelStep;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
