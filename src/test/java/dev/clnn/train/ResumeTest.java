@@ -22,6 +22,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -91,6 +92,38 @@ class ResumeTest {
         new Trainer(twoReplicas(), options(parts), new CheckpointOptions(dir, 0, 3, true), new StopRequest(),
                 NullOutput.printStream(), false).run(data());
         assertSameRun(whole, parts);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = LossKind.class, names = {"MSE", "KL"})
+    void everyLossResumesBitForBit(LossKind loss) throws IOException {
+        DatasetSplit data = switch (loss) {
+            case MSE -> new DatasetSplit(SyntheticData.regression(data().train()),
+                    SyntheticData.regression(data().test()));
+            default -> new DatasetSplit(SyntheticData.softTargets(data().train()),
+                    SyntheticData.softTargets(data().test()));
+        };
+        Path whole = Files.createDirectories(tmp.resolve("whole"));
+        new Trainer(new CpuBackend(), options(whole).toBuilder().loss(loss).build(), CheckpointOptions.none(),
+                new StopRequest(), NullOutput.printStream(), false).run(data);
+        Path parts = Files.createDirectories(tmp.resolve("parts"));
+        Path dir = tmp.resolve("states");
+        StopRequest stop = new StopRequest();
+        stop.stopAtStep(20);
+        TrainOptions options = options(parts).toBuilder().loss(loss).build();
+        assertThrows(TrainingStoppedException.class, () -> new Trainer(new CpuBackend(), options,
+                new CheckpointOptions(dir, 0, 3, false), stop, NullOutput.printStream(), false).run(data));
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> new Trainer(
+                new CpuBackend(), options.toBuilder().loss(LossKind.CE).build(), new CheckpointOptions(dir, 0, 3, true),
+                new StopRequest(), NullOutput.printStream(), false).run(data()));
+        assertTrue(other.getMessage().startsWith("--loss ce differs from the training state's " + loss.text()),
+                other.getMessage());
+        new Trainer(new CpuBackend(), options, new CheckpointOptions(dir, 0, 3, true), new StopRequest(),
+                NullOutput.printStream(), false).run(data);
+        assertSameRun(whole, parts);
+        String header = Files.readAllLines(parts.resolve("m.csv")).get(0);
+        assertEquals(loss == LossKind.MSE ? "step,epoch,loss,lr,samples_per_s,test_loss,test_rmse,test_mae,test_r2"
+                : "step,epoch,loss,lr,samples_per_s,test_loss,test_accuracy", header);
     }
 
     private static TrainingStep.Factory twoReplicas() {
