@@ -18,6 +18,7 @@ import dev.clnn.data.DatasetSplit;
 import dev.clnn.fixtures.NullOutput;
 import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.train.Evaluation;
+import dev.clnn.train.LossKind;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
 import java.io.IOException;
@@ -28,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Data-parallel training on several CPU reference replicas: the same steps as one device, for any split. */
 class DataParallelStepTest {
@@ -45,6 +48,22 @@ class DataParallelStepTest {
             ParallelRuns.Result split = train(cpus(n), o, data, 4);
             assertSameTraining(one, split, initial(o), n + " replicas");
             assertReplicasEqual(split, n + " replicas");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = LossKind.class, names = {"MSE", "KL"})
+    void everyLossSplitsAcrossReplicasAsOne(LossKind loss) {
+        // Both reduce by a mean over rows (mse over rows × outputs, kl over rows), so a shard's weight is its rows'
+        // share of the batch, as for the cross-entropy; 101 rows in batches of 37 split unevenly.
+        TrainOptions o = options("linear(12,16),relu,linear(16,3)", 37, 3).toBuilder().loss(loss).build();
+        Dataset rows = SyntheticData.stripedFeatures(101, 5);
+        Dataset data = loss == LossKind.MSE ? SyntheticData.regression(rows) : SyntheticData.softTargets(rows);
+        ParallelRuns.Result one = train(cpus(1), o, data, 4);
+        for (int n : new int[] {2, 3}) {
+            ParallelRuns.Result split = train(cpus(n), o, data, 4);
+            assertSameTraining(one, split, initial(o), n + " replicas, " + loss.text());
+            assertReplicasEqual(split, n + " replicas, " + loss.text());
         }
     }
 
