@@ -101,37 +101,47 @@ public record DataSource(Path path, String format, String label, List<String> ta
             }
             return new Images(Mnist.load(path));
         }
-        TabularData all = readTable(path, kind);
-        check.accept(path, all);
-        TabularData train;
-        TabularData testRows;
-        if (test != null) {
-            train = all;
-            testRows = readTable(test, format(test));
-            check.accept(test, testRows);
-            if (!testRows.featureNames().equals(train.featureNames()) && kind.equals("csv")) {
-                throw new DataFileException(test, "its features " + testRows.featureNames() + " differ from "
-                        + path + "'s " + train.featureNames());
-            }
-            if (testRows.features() != train.features()) {
-                throw new DataFileException(test, "rows have " + testRows.features() + " features, " + path
-                        + "'s have " + train.features());
-            }
-            testRows = withClassesOf(train, testRows);
-        } else {
-            if (all.rows() < 2) {
-                throw new DataFileException(path, all.rows() + " row" + (all.rows() == 1 ? "" : "s") + ": a split"
-                        + " into training and test rows needs at least 2 (or give --test FILE)");
-            }
-            TabularSplit split = TabularSplit.split(all, testFraction, seed);
-            train = split.train();
-            testRows = split.test();
-        }
+        TabularSplit sides = test != null ? withTestFile(kind, check) : split(kind, seed, check);
+        TabularData train = sides.train();
         if (train.rows() == 0) {
             throw new DataFileException(path, "no rows to train on");
         }
-        Standardization s = standardize ? Standardization.fit(train) : null;
-        return s == null ? new Tables(train, testRows, null) : new Tables(s.apply(train), s.apply(testRows), s);
+        Standardization s = null;
+        if (standardize) {
+            // In place: the arrays are this read's own, and a copy would add the data's size again at the peak.
+            s = Standardization.fit(train);
+            s.applyInPlace(train.x());
+            s.applyInPlace(sides.test().x());
+        }
+        return new Tables(train, sides.test(), s);
+    }
+
+    /** --data as the training rows, --test as the test rows. */
+    private TabularSplit withTestFile(String kind, BiConsumer<Path, TabularData> check) {
+        TabularData train = readTable(path, kind);
+        check.accept(path, train);
+        TabularData testRows = readTable(test, format(test));
+        check.accept(test, testRows);
+        if (!testRows.featureNames().equals(train.featureNames()) && kind.equals("csv")) {
+            throw new DataFileException(test, "its features " + testRows.featureNames() + " differ from "
+                    + path + "'s " + train.featureNames());
+        }
+        if (testRows.features() != train.features()) {
+            throw new DataFileException(test, "rows have " + testRows.features() + " features, " + path
+                    + "'s have " + train.features());
+        }
+        return new TabularSplit(train, withClassesOf(train, testRows));
+    }
+
+    /** --data's rows split into training and test rows; the whole table is garbage once this returns. */
+    private TabularSplit split(String kind, long seed, BiConsumer<Path, TabularData> check) {
+        TabularData all = readTable(path, kind);
+        check.accept(path, all);
+        if (all.rows() < 2) {
+            throw new DataFileException(path, all.rows() + " row" + (all.rows() == 1 ? "" : "s") + ": a split"
+                    + " into training and test rows needs at least 2 (or give --test FILE)");
+        }
+        return TabularSplit.split(all, testFraction, seed);
     }
 
     /** The options as the command line gave them, by option name, for a resumed run to take; "" where not given. */

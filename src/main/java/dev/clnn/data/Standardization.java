@@ -103,17 +103,25 @@ public record Standardization(float[] mean, float[] std) {
      * @throws IllegalArgumentException if {@code x} is not whole rows of this standardization's feature count
      */
     public float[] apply(float[] x) {
+        float[] out = x.clone();
+        applyInPlace(out);
+        return out;
+    }
+
+    /**
+     * Standardizes rows of features where they are, with the same arithmetic as {@link #apply(float[])}: for data
+     * nothing else holds, so that a large table is not copied.
+     *
+     * @throws IllegalArgumentException if {@code x} is not whole rows of this standardization's feature count
+     */
+    public void applyInPlace(float[] x) {
         int f = features();
         if (x.length % f != 0) {
             throw new IllegalArgumentException(x.length + " values are not whole rows of " + f + " features");
         }
-        float[] out = new float[x.length];
-        for (int i = 0; i < x.length / f; i++) {
-            for (int j = 0; j < f; j++) {
-                out[i * f + j] = (float) (((double) x[i * f + j] - mean[j]) / std[j]);
-            }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (((double) x[i] - mean[i % f]) / std[i % f]);
         }
-        return out;
     }
 
     /** The statistics as named float arrays, {@link #MEAN} and {@link #STD}, to be stored with weights; copies. */
