@@ -16,6 +16,7 @@ import dev.clnn.train.Trainer;
 import dev.clnn.train.TrainingStoppedException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -74,7 +75,11 @@ final class TrainCommand implements Callable<Integer> {
         StopRequest stop = new StopRequest();
         try (Backend backend = profile ? device.openProfiled(firstStep) : device.open(firstStep);
                 StopSignals signals = StopSignals.install(stop, System.err)) {
+            long loadStart = System.nanoTime();
             TrainingData data = TrainingData.load(options.data(), options.loss(), options.seed());
+            if (!options.quiet()) {
+                out.printf(Locale.ROOT, "loaded the data in %.2f s%n", (System.nanoTime() - loadStart) / 1e9);
+            }
             Trainer trainer = new Trainer(backend, options, checkpoints, stop, out, interactive);
             if (profile) {
                 trainer.observe(new StepProfile(backend));
