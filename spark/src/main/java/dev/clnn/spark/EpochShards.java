@@ -43,12 +43,19 @@ final class EpochShards {
         return positionOf;
     }
 
-    /** The partition's rows, sorted by epoch position, as one shard with per-batch offsets. */
+    /**
+     * The partition's rows, sorted by epoch position, as one shard with per-batch offsets. It keeps the labels when
+     * every row has one, and the float targets when every row has them (all of one width).
+     */
     private static Shard shard(int partition, Iterator<Tuple2<Integer, Sample>> rows, EpochPlan plan, int features) {
         List<Tuple2<Integer, Sample>> list = new ArrayList<>();
         rows.forEachRemaining(list::add);
+        boolean labels = list.stream().allMatch(r -> r._2().hasLabel());
+        boolean targets = !list.isEmpty() && list.stream().allMatch(r -> r._2().targets() != null);
+        int width = targets ? list.get(0)._2().targets().length : 0;
         float[] x = new float[list.size() * features];
-        int[] y = new int[list.size()];
+        int[] y = labels ? new int[list.size()] : null;
+        float[] t = targets ? new float[list.size() * width] : null;
         int[] offsets = new int[plan.batchCount() + 1];
         for (int r = 0; r < list.size(); r++) {
             Sample s = list.get(r)._2();
@@ -57,13 +64,22 @@ final class EpochShards {
                         + s.features().length + " features, expected " + features);
             }
             System.arraycopy(s.features(), 0, x, r * features, features);
-            y[r] = s.label();
+            if (labels) {
+                y[r] = s.label();
+            }
+            if (targets) {
+                if (s.targets().length != width) {
+                    throw new IllegalArgumentException("sample at epoch position " + list.get(r)._1() + " has "
+                            + s.targets().length + " targets, expected " + width);
+                }
+                System.arraycopy(s.targets(), 0, t, r * width, width);
+            }
             offsets[list.get(r)._1() / plan.batch() + 1]++;
         }
         for (int b = 0; b < plan.batchCount(); b++) {
             offsets[b + 1] += offsets[b];
         }
-        return new Shard(partition, features, x, y, offsets);
+        return new Shard(partition, features, x, y, width, t, offsets);
     }
 
     /** Sends epoch position k to {@link EpochPlan#partitionOf}(k). */

@@ -2,33 +2,33 @@ package dev.clnn.spark;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
-import dev.clnn.backend.Tensor;
-import dev.clnn.model.ModelSpec;
-import dev.clnn.model.Models;
 import dev.clnn.nn.Param;
 import dev.clnn.optim.LrSchedule;
+import dev.clnn.train.BatchUploader;
 import dev.clnn.train.ModelStep;
+import dev.clnn.train.StepParts;
 import java.util.List;
 
 /**
  * One model on one executor's device ({@code CLNN_DEVICE} or the {@code clnn.device} property there, else auto: an
- * OpenCL device, else the CPU reference) in the core's one training step ({@link ModelStep}). A round loads the
- * broadcast state into it, runs the local steps on the task's shard, and reads the state back; nothing carries over
- * between rounds but the open device and its compiled kernels.
+ * OpenCL device, else the CPU reference) in the core's one training step ({@link ModelStep}), opened as
+ * {@code clnn train} opens it ({@link StepParts}: the run's loss and optimiser, the batches' device buffers). A round
+ * loads the broadcast state into it, runs the local steps on the task's shard against the labels or the float targets
+ * (whichever the loss takes), and reads the state back; nothing carries over between rounds but the open device, its
+ * compiled kernels and the batch buffers.
  */
 final class Replica implements AutoCloseable {
     private final String key;
     private final Backend backend;
     private final RoundSchedule schedule;
-    private final ModelStep step;
+    private final StepParts parts;
 
     private Replica(String key, Backend backend, TrainingSetup setup) {
         this.key = key;
         this.backend = backend;
         this.schedule = new RoundSchedule(setup.lrSchedule());
         // The initial weights do not matter: every round overwrites them with the broadcast ones.
-        this.step = ModelStep.open(backend, Models.build(backend, ModelSpec.parse(setup.model()), 0), setup.loss(),
-                setup.optimizer(), schedule);
+        this.parts = StepParts.open(backend, setup.options(), setup.inputShape(), schedule);
     }
 
     static Replica open(TrainingSetup setup) {
@@ -51,11 +51,9 @@ final class Replica implements AutoCloseable {
      * {@code clnn train}, at the learning rate of each step's global index. A batch in which this shard has no rows
      * is skipped.
      */
-    ReplicaResult train(TrainingSetup setup, ReplicaState start, Shard shard, Round round) {
+    ReplicaResult train(ReplicaState start, Shard shard, Round round) {
+        ModelStep step = parts.step();
         List<Param> params = step.model().params();
-        for (int i = 0; i < params.size(); i++) {
-            backend.write(params.get(i).value(), start.weights()[i]);
-        }
         long[] globalStep = new long[round.steps()];
         int taken = 0;
         for (int j = 0; j < round.steps(); j++) {
@@ -68,18 +66,25 @@ final class Replica implements AutoCloseable {
         if (taken == 0) {
             return new ReplicaResult(shard.partition(), stepRows, stepLossSums, null, backend.name());
         }
+        boolean floats = parts.loss().floatTargets();
+        if (floats ? shard.targets() == null : shard.y() == null) {
+            throw new IllegalArgumentException("--loss " + parts.loss().text() + " needs "
+                    + (floats ? "float targets" : "class labels") + " but the samples of partition "
+                    + shard.partition() + " have none");
+        }
         schedule.startRound(globalStep);
-        step.optimizer().restore(0, start.momentum() != null ? start.momentum() : new float[params.size()][]);
+        parts.restore(start.weights(), 0, start.momentum() != null ? start.momentum() : new float[params.size()][]);
         for (int j = 0; j < round.steps(); j++) {
             int b = round.firstBatch() + j;
             int n = shard.rows(b);
             if (n == 0) {
                 continue;
             }
-            try (Tensor x = backend.fromArray(shard.x(b), Models.batchShape(n, setup.inputShape()));
-                    Tensor y = backend.fromArray(shard.y(b), n)) {
-                stepLossSums[j] = (double) step.step(x, y) * n;
-            }
+            // Only what the loss compares with: the same buffers every round, whichever samples the run has.
+            BatchUploader.DeviceBatch batch = floats
+                    ? parts.uploader().upload(shard.x(b), null, shard.targets(b), n)
+                    : parts.uploader().upload(shard.x(b), shard.y(b), null, n);
+            stepLossSums[j] = (double) step.step(batch.x(), batch.target(parts.loss())) * n;
             stepRows[j] = n;
         }
         float[][] weights = new float[params.size()][];
@@ -97,7 +102,7 @@ final class Replica implements AutoCloseable {
 
     @Override
     public void close() {
-        try (backend; step) {
+        try (backend; parts) {
             // closes both, the backend last
         }
     }

@@ -19,7 +19,7 @@ record RoundTask(TrainingSetup setup, Broadcast<ReplicaState> state, Round round
         Replica replica = ReplicaPool.take(setup);
         ReplicaResult result;
         try {
-            result = replica.train(setup, state.value(), shard, round);
+            result = replica.train(state.value(), shard, round);
             fault.afterTraining(partition, round);
         } catch (RuntimeException e) {
             replica.close();

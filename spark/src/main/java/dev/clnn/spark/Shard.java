@@ -4,10 +4,15 @@ import java.io.Serializable;
 
 /**
  * One partition's samples for one epoch, in epoch order: its shard of global batch b is rows
- * [offsets[b], offsets[b+1]) of x and y. Built once per epoch and cached, so every round's task reads its rows
- * from memory without a shuffle.
+ * [offsets[b], offsets[b+1]) of x, y and targets. Built once per epoch and cached, so every round's task reads its
+ * rows from memory without a shuffle.
+ *
+ * @param y           the class labels, (rows), or null when the samples have none
+ * @param targetWidth float targets per row, 0 when the samples have none
+ * @param targets     the float targets, (rows, targetWidth) row-major, or null when the samples have none
  */
-record Shard(int partition, int features, float[] x, int[] y, int[] offsets) implements Serializable {
+record Shard(int partition, int features, float[] x, int[] y, int targetWidth, float[] targets, int[] offsets)
+        implements Serializable {
     /** Rows of this shard in global batch b (0 when the batch has fewer rows than there are partitions). */
     int rows(int b) {
         return offsets[b + 1] - offsets[b];
@@ -15,15 +20,27 @@ record Shard(int partition, int features, float[] x, int[] y, int[] offsets) imp
 
     /** The features of the shard's rows of batch b, (rows, features) row-major. */
     float[] x(int b) {
-        float[] out = new float[rows(b) * features];
-        System.arraycopy(x, offsets[b] * features, out, 0, out.length);
+        return rowsOf(x, b, features);
+    }
+
+    /** The labels of the shard's rows of batch b, or null when the samples have none. */
+    int[] y(int b) {
+        if (y == null) {
+            return null;
+        }
+        int[] out = new int[rows(b)];
+        System.arraycopy(y, offsets[b], out, 0, out.length);
         return out;
     }
 
-    /** The labels of the shard's rows of batch b. */
-    int[] y(int b) {
-        int[] out = new int[rows(b)];
-        System.arraycopy(y, offsets[b], out, 0, out.length);
+    /** The float targets of the shard's rows of batch b, (rows, targetWidth) row-major, or null when none. */
+    float[] targets(int b) {
+        return targets == null ? null : rowsOf(targets, b, targetWidth);
+    }
+
+    private float[] rowsOf(float[] values, int b, int width) {
+        float[] out = new float[rows(b) * width];
+        System.arraycopy(values, offsets[b] * width, out, 0, out.length);
         return out;
     }
 }

@@ -4,17 +4,15 @@ import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.cli.TrainOptionsMixin;
-import dev.clnn.data.DatasetSplit;
-import dev.clnn.data.Mnist;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
 import dev.clnn.train.CheckpointOptions;
-import dev.clnn.train.RunSettings;
+import dev.clnn.train.TrainOptions;
+import dev.clnn.train.TrainingData;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -65,10 +63,11 @@ public final class SparkMain {
 
     /** The options of {@code clnn train}'s run ({@link TrainOptionsMixin}, the same set), plus the Spark ones. */
     @Command(name = "train", sortOptions = false, defaultValueProvider = TrainOptionsMixin.Defaults.class,
-            description = {"Trains a classifier on MNIST (default: the bundled set) with synchronous data-parallel"
-                + " training on Spark: each round the replicas take --local-steps steps on their shards of the global"
-                + " batches (--batch is all replicas together) and the driver averages them. The last line is the"
-                + " final test accuracy."})
+            description = {"Trains a model on --data (default: the bundled MNIST set) with any --loss, as clnn train"
+                + " does, with synchronous data-parallel training on Spark: each round the replicas take --local-steps"
+                + " steps on their shards of the global batches (--batch is all replicas together) and the driver"
+                + " averages them. The last line is the final test accuracy (for --loss mse, the test RMSE and R²"
+                + " lines)."})
     static final class Train implements Callable<Integer> {
         private final PrintStream out;
 
@@ -97,8 +96,8 @@ public final class SparkMain {
         public Integer call() {
             run.resumeOnlyFromAState(); // a resubmitted job passes --resume before any state exists
             CheckpointOptions checkpoints = run.checkpointOptions();
-            SparkTrainOptions options = new SparkTrainOptions(run.trainOptions(), checkpoints, localSteps,
-                    partitions);
+            TrainOptions train = run.trainOptions();
+            SparkTrainOptions options = new SparkTrainOptions(train, checkpoints, localSteps, partitions);
             SparkConf conf = new SparkConf().setAppName("clnn-spark train").set("spark.ui.enabled", "false");
             if (master != null) {
                 conf.setMaster(master);
@@ -110,13 +109,11 @@ public final class SparkMain {
                 System.setProperty(Backends.PROPERTY, device);
                 conf.setExecutorEnv(Backends.ENV, device);
             }
-            Path data = options.train().dataDir();
-            DatasetSplit split = data == null ? Mnist.bundled() : Mnist.load(data);
+            // Read, split and checked against the loss on the driver before Spark starts, as clnn train reads it.
+            TrainingData data = TrainingData.load(train.data(), train.loss(), train.seed());
             try (JavaSparkContext spark = new JavaSparkContext(conf); Backend backend = Backends.open()) {
                 spark.setLogLevel("WARN");
-                new SparkTrainer(spark, options, backend, out).run(
-                        Samples.of(spark, split.train(), spark.defaultParallelism()), split.train().sampleShape(),
-                        split.test(), RunSettings.dataDigest(split));
+                new SparkTrainer(spark, options, backend, out).run(data);
             } finally {
                 ReplicaPool.closeAll();
             }

@@ -16,9 +16,9 @@ import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
-import dev.clnn.model.ModelSpec;
 import dev.clnn.train.CheckpointOptions;
 import dev.clnn.train.Evaluation;
+import dev.clnn.train.LossKind;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.Trainer;
 import java.io.OutputStream;
@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
@@ -55,7 +56,7 @@ class SparkTrainingTest {
      * the weights by a few percent, so they do not grow by more than a small factor: 1e-5 holds with margin, while one
      * wrong batch (other samples, other weighting) moves the weights by ~1e-3.
      */
-    private static final double K1_TOLERANCE = 1e-5;
+    static final double K1_TOLERANCE = 1e-5;
     /** The bound on K > 1: within half a percentage point of single-device accuracy. */
     private static final double LOCAL_SGD_ACCURACY_POINTS = 0.5;
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
@@ -85,20 +86,55 @@ class SparkTrainingTest {
     @Test
     void oneLocalStepEqualsSingleDeviceTraining(@TempDir Path dir) {
         DatasetSplit data = new DatasetSplit(first(mnist.train(), 1001), mnist.test());
-        TrainOptions o = options(1, 50, true, 1e-4f, dir.resolve("single.safetensors"));
-        Evaluation single = single(o, data);
-        Path sparkWeights = dir.resolve("spark.safetensors");
-        Evaluation distributed = spark(new SparkTrainOptions(withSave(o, sparkWeights), CheckpointOptions.none(), 1,
-                3), data,
-                FaultInjection.NONE);
-        Map<String, TensorEntry> a = Safetensors.read(o.save()).tensors();
-        Map<String, TensorEntry> b = Safetensors.read(sparkWeights).tensors();
-        assertEquals(a.keySet(), b.keySet());
-        for (String name : a.keySet()) {
-            double rel = relativeDifference(a.get(name).toFloats(), b.get(name).toFloats());
-            assertTrue(rel <= K1_TOLERANCE, name + ": relative L2 difference " + rel + " > " + K1_TOLERANCE);
+        Evaluation[] runs = singleAndK1(options(1, 50, true, 1e-4f, null), data, dir);
+        assertEquals(runs[0].accuracy(), runs[1].accuracy(), 0.001, "test accuracy");
+    }
+
+    /**
+     * --loss mse on a regression table of two targets (301 rows, global batch 50 on 3 replicas, two epochs): the
+     * replicas train on the float targets, and K = 1 is single-device training within {@link #K1_TOLERANCE}, the
+     * fp32 argument being the same as for cross-entropy. The test MSE follows the weights: a relative 1e-5 moves the
+     * outputs by about that much, and 1e-3 leaves room for residuals a hundred times smaller than the outputs.
+     */
+    @Test
+    void mseOneLocalStepEqualsSingleDeviceTraining(@TempDir Path dir) {
+        TrainOptions o = options(2, 50, true, 1e-4f, null).toBuilder().model("linear(6,16),relu,linear(16,2)")
+                .loss(LossKind.MSE).build();
+        Evaluation[] runs = singleAndK1(o, regressionTable(301, 100), dir);
+        assertTrue(runs[1].isRegression(), "a regressor's figures");
+        assertEquals(runs[0].loss(), runs[1].loss(), 1e-3 * runs[0].loss(), "test MSE");
+    }
+
+    /**
+     * --loss kl on probability rows (a fixed teacher's softmax over 3 classes): as for mse, K = 1 is single-device
+     * training within {@link #K1_TOLERANCE}, and the accuracy against each row's arg-max is the same.
+     */
+    @Test
+    void klOneLocalStepEqualsSingleDeviceTraining(@TempDir Path dir) {
+        TrainOptions o = options(2, 50, true, 1e-4f, null).toBuilder().model("linear(8,16),relu,linear(16,3)")
+                .loss(LossKind.KL).build();
+        Evaluation[] runs = singleAndK1(o, softTargetTable(301, 100), dir);
+        assertEquals(runs[0].accuracy(), runs[1].accuracy(), 0.001, "test accuracy");
+        assertEquals(runs[0].loss(), runs[1].loss(), 1e-3 * runs[0].loss(), "test KL divergence");
+    }
+
+    /** Samples without what the loss compares with are refused on the driver before the first round. */
+    @Test
+    void samplesWithoutTheLossesTargetsAreRefused() {
+        DatasetSplit table = regressionTable(20, 10);
+        TrainOptions mse = options(1, 8, false, 0f, null).toBuilder().model("linear(6,2)").loss(LossKind.MSE)
+                .build();
+        List<Sample> labelled = new ArrayList<>();
+        for (int i = 0; i < table.train().n(); i++) {
+            labelled.add(new Sample(Arrays.copyOfRange(table.train().x(), i * 6, (i + 1) * 6), i % 2));
         }
-        assertEquals(single.accuracy(), distributed.accuracy(), 0.001, "test accuracy");
+        try (Backend backend = Backends.open()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkTrainer(spark,
+                    new SparkTrainOptions(mse, CheckpointOptions.none(), 1, 2), backend, QUIET)
+                    .run(spark.parallelize(labelled, 2), new int[] {6}, table.test()));
+            assertEquals("20 of the 20 training samples have no float targets, which --loss mse needs",
+                    e.getMessage());
+        }
     }
 
     /**
@@ -180,10 +216,24 @@ class SparkTrainingTest {
         }
     }
 
+    /** A DataFrame of (features, target), both arrays of double, gives samples with float targets and no label. */
+    @Test
+    void aDataFrameWithATargetColumnGivesFloatTargets() {
+        List<Row> rows = List.of(RowFactory.create(List.of(1.0, 2.0), List.of(0.5, -1.5)),
+                RowFactory.create(List.of(3.0, 4.0), List.of(2.5, 0.0)));
+        StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.DoubleType))
+                .add("target", DataTypes.createArrayType(DataTypes.DoubleType));
+        SparkSession session = SparkSession.builder().sparkContext(spark.sc()).getOrCreate();
+        List<Sample> samples = Samples.fromDataFrame(session.createDataFrame(rows, schema)).collect();
+        assertEquals(2, samples.size());
+        assertArrayEquals(new float[] {3, 4}, samples.get(1).features());
+        assertArrayEquals(new float[] {2.5f, 0}, samples.get(1).targets());
+        assertFalse(samples.get(1).hasLabel());
+    }
+
     private static TrainOptions options(int epochs, int batch, boolean nesterov, float weightDecay, Path save) {
-        TrainOptions d = TrainOptions.defaults();
-        return new TrainOptions(ModelSpec.parse("mlp"), null, epochs, batch, d.lr(), d.momentum(), nesterov,
-                weightDecay, d.schedule(), d.warmup(), 1, save, null, null, true, true);
+        return TrainOptions.builder().model("mlp").epochs(epochs).batch(batch).nesterov(nesterov)
+                .weightDecay(weightDecay).seed(1).save(save).quiet(true).build();
     }
 
     private static CheckpointOptions resuming(Path dir) {
@@ -192,6 +242,89 @@ class SparkTrainingTest {
 
     private static TrainOptions withSave(TrainOptions o, Path save) {
         return o.toBuilder().save(save).build();
+    }
+
+    /**
+     * Trains {@code o} on one device and on Spark with K = 1 over 3 replicas, checks that each weight tensor agrees
+     * within {@link #K1_TOLERANCE} (relative L2), and returns both evaluations, single-device first.
+     */
+    private static Evaluation[] singleAndK1(TrainOptions o, DatasetSplit data, Path dir) {
+        Path singleWeights = dir.resolve("single.safetensors");
+        Path sparkWeights = dir.resolve("spark.safetensors");
+        Evaluation single = single(withSave(o, singleWeights), data);
+        Evaluation distributed = spark(new SparkTrainOptions(withSave(o, sparkWeights), CheckpointOptions.none(), 1,
+                3), data, FaultInjection.NONE);
+        Map<String, TensorEntry> a = Safetensors.read(singleWeights).tensors();
+        Map<String, TensorEntry> b = Safetensors.read(sparkWeights).tensors();
+        assertEquals(a.keySet(), b.keySet());
+        for (String name : a.keySet()) {
+            double rel = relativeDifference(a.get(name).toFloats(), b.get(name).toFloats());
+            assertTrue(rel <= K1_TOLERANCE, name + ": relative L2 difference " + rel + " > " + K1_TOLERANCE);
+        }
+        return new Evaluation[] {single, distributed};
+    }
+
+    /**
+     * A seeded regression table: 6 standard normal features and two targets of order 1, a linear one and a bent one,
+     * each with a little noise.
+     */
+    private static DatasetSplit regressionTable(int train, int test) {
+        Random random = new Random(7);
+        Dataset[] sets = new Dataset[2];
+        for (int s = 0; s < 2; s++) {
+            int n = s == 0 ? train : test;
+            float[] x = normal(random, n * 6);
+            float[] t = new float[n * 2];
+            for (int i = 0; i < n; i++) {
+                double linear = 0;
+                double bent = 0;
+                for (int f = 0; f < 6; f++) {
+                    linear += (f - 2.5) / 4 * x[i * 6 + f];
+                    bent += (f % 2 == 0 ? 0.5 : -0.3) * x[i * 6 + f];
+                }
+                t[i * 2] = (float) (linear + 0.05 * random.nextGaussian());
+                t[i * 2 + 1] = (float) (Math.tanh(bent) + 0.05 * random.nextGaussian());
+            }
+            sets[s] = Dataset.regression(x, t, n, new int[] {6}, 2);
+        }
+        return new DatasetSplit(sets[0], sets[1]);
+    }
+
+    /** A seeded table of 8 standard normal features whose soft targets are a fixed linear teacher's softmax. */
+    private static DatasetSplit softTargetTable(int train, int test) {
+        Random random = new Random(11);
+        float[] teacher = normal(random, 3 * 8);
+        Dataset[] sets = new Dataset[2];
+        for (int s = 0; s < 2; s++) {
+            int n = s == 0 ? train : test;
+            float[] x = normal(random, n * 8);
+            float[] p = new float[n * 3];
+            for (int i = 0; i < n; i++) {
+                double[] e = new double[3];
+                double sum = 0;
+                for (int c = 0; c < 3; c++) {
+                    double logit = 0;
+                    for (int f = 0; f < 8; f++) {
+                        logit += teacher[c * 8 + f] * x[i * 8 + f];
+                    }
+                    e[c] = Math.exp(logit / 2);
+                    sum += e[c];
+                }
+                for (int c = 0; c < 3; c++) {
+                    p[i * 3 + c] = (float) (e[c] / sum);
+                }
+            }
+            sets[s] = Dataset.softTargets(x, p, n, new int[] {8}, 3);
+        }
+        return new DatasetSplit(sets[0], sets[1]);
+    }
+
+    private static float[] normal(Random random, int count) {
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
     }
 
     private static Evaluation single(TrainOptions o, DatasetSplit data) {
@@ -222,7 +355,8 @@ class SparkTrainingTest {
         }
     }
 
-    private static double relativeDifference(float[] expected, float[] actual) {
+    /** ‖actual − expected‖₂ / ‖expected‖₂. */
+    static double relativeDifference(float[] expected, float[] actual) {
         double diff = 0;
         double norm = 0;
         for (int i = 0; i < expected.length; i++) {
