@@ -42,7 +42,7 @@ final class BestEpoch implements EpochListener {
         if (Double.isNaN(value)) {
             return false;
         }
-        if (bestEpoch == 0 || Double.isNaN(best)) {
+        if (bestEpoch == 0) {
             return true;
         }
         return rule.maximizes() ? value - rule.minDelta() > best : value + rule.minDelta() < best;

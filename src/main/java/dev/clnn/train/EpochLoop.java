@@ -25,10 +25,10 @@ import java.util.function.Supplier;
  * The one epoch loop of a training run, whatever runs its steps ({@link TrainingRounds}: this process, or Spark) and
  * whatever its loss ({@link LossKind}): progress within each epoch, a line per epoch (train loss, the test figures,
  * learning rate, samples/s), evaluation after every epoch, {@link EpochListener}s told of each epoch's end there,
- * {@link EarlyStopping} (with the best epoch's parameters restored), the metrics CSV, the plot (also when a non-finite loss
- * stops the run, so it shows how it diverged), the stop on a non-finite loss, training states to resume from, and as
- * the last lines the final test figures ({@code test accuracy …}, or {@code test rmse …} and {@code test r2 …}). A
- * {@link StepObserver} (a profile of the steps, say) reports before those lines.
+ * {@link EarlyStopping} (with the best epoch's parameters restored), the metrics CSV, the plot (also when a
+ * non-finite loss stops the run, so it shows how it diverged), the stop on a non-finite loss, training states to
+ * resume from, and as the last lines the final test figures ({@code test accuracy …}, or {@code test rmse …} and
+ * {@code test r2 …}). A {@link StepObserver} (a profile of the steps, say) reports before those lines.
  */
 public final class EpochLoop {
     private final TrainOptions options;
@@ -126,7 +126,9 @@ public final class EpochLoop {
     record Finished(Evaluation test, TrainingHistory history, float[][] params) {
     }
 
-    /** As {@link #run(Data, Opener)}; with {@code keepParams}, the final parameters are read before the model closes. */
+    /**
+     * As {@link #run(Data, Opener)}; with {@code keepParams}, the final parameters are read before the model closes.
+     */
     Finished run(Data data, Opener opener, boolean keepParams) {
         Run run = new Run();
         Finished test;

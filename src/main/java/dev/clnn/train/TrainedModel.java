@@ -2,6 +2,7 @@ package dev.clnn.train;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Tensor;
+import dev.clnn.data.Dataset;
 import dev.clnn.data.ModelMetadata;
 import dev.clnn.data.Standardization;
 import dev.clnn.model.Checkpoint;
@@ -109,6 +110,33 @@ public final class TrainedModel implements AutoCloseable {
     }
 
     /**
+     * As {@link #predict(float[][])} for the samples of {@code data} taken as they are, not standardized again (a
+     * {@link TrainingData}'s sets are standardized already): row-major, {@code data.n()} rows of outputs, the shape
+     * {@link dev.clnn.data.Dataset#softTargets} takes, e.g. to distil this model into another.
+     */
+    public float[] predict(Dataset data) {
+        float[][] out = outputs(data.x(), data.n());
+        int width = out.length == 0 ? 0 : out[0].length;
+        float[] flat = new float[data.n() * width];
+        for (int r = 0; r < out.length; r++) {
+            if (loss.classifies()) {
+                softmax(out[r]);
+            }
+            System.arraycopy(out[r], 0, flat, r * width, width);
+        }
+        return flat;
+    }
+
+    /**
+     * The figures of these weights on {@code data}, samples taken as they are: with the run's loss, except that a
+     * classifier is measured with ce on a set of plain class labels (a kl student on the true labels, say).
+     */
+    public Evaluation evaluate(Dataset data) {
+        LossKind measure = loss.classifies() && data.targets() == null ? LossKind.CE : loss;
+        return Evaluator.evaluate(backend, model, data, sampleShape, BATCH, measure);
+    }
+
+    /**
      * The arg-max class of each raw row (the first on ties), as the accuracy of {@link Evaluator} counts it.
      *
      * @throws IllegalStateException for a regressor, which has no classes
@@ -135,12 +163,9 @@ public final class TrainedModel implements AutoCloseable {
         Checkpoint.save(file, model, backend, metadata, tensors);
     }
 
-    /** The raw outputs (logits of a classifier), batch by batch. */
+    /** The raw outputs (logits of a classifier) of raw rows, standardized first when the run was. */
     private float[][] outputs(float[][] rows) {
-        int features = 1;
-        for (int d : sampleShape) {
-            features *= d;
-        }
+        int features = features();
         float[] x = new float[rows.length * features];
         for (int r = 0; r < rows.length; r++) {
             if (rows[r].length != features) {
@@ -149,12 +174,27 @@ public final class TrainedModel implements AutoCloseable {
             }
             System.arraycopy(rows[r], 0, x, r * features, features);
         }
-        if (standardization != null) {
-            x = standardization.apply(x);
+        return outputs(standardization == null ? x : standardization.apply(x), rows.length);
+    }
+
+    private int features() {
+        int features = 1;
+        for (int d : sampleShape) {
+            features *= d;
         }
-        float[][] out = new float[rows.length][];
-        for (int start = 0; start < rows.length; start += BATCH) {
-            int n = Math.min(BATCH, rows.length - start);
+        return features;
+    }
+
+    /** The raw outputs of {@code rows} samples in {@code x} as they are, batch by batch. */
+    private float[][] outputs(float[] x, int rows) {
+        int features = features();
+        if (x.length != rows * features) {
+            throw new IllegalArgumentException("the samples have " + x.length / Math.max(rows, 1) + " values each;"
+                    + " the model takes " + features + " (a sample of shape " + Arrays.toString(sampleShape) + ")");
+        }
+        float[][] out = new float[rows][];
+        for (int start = 0; start < rows; start += BATCH) {
+            int n = Math.min(BATCH, rows - start);
             float[] y;
             try (Tensor input = backend.fromArray(Arrays.copyOfRange(x, start * features, (start + n) * features),
                     Models.batchShape(n, sampleShape))) {
