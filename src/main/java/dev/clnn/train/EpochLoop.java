@@ -12,19 +12,23 @@ import dev.clnn.optim.LrScheduleParser;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
  * The one epoch loop of a training run, whatever runs its steps ({@link TrainingRounds}: this process, or Spark) and
  * whatever its loss ({@link LossKind}): progress within each epoch, a line per epoch (train loss, the test figures,
- * learning rate, samples/s), evaluation after every epoch, the metrics CSV, the plot (also when a non-finite loss
- * stops the run, so it shows how it diverged), the stop on a non-finite loss, training states to resume from, and as
- * the last lines the final test figures ({@code test accuracy …}, or {@code test rmse …} and {@code test r2 …}). A
- * {@link StepObserver} (a profile of the steps, say) reports before those lines.
+ * learning rate, samples/s), evaluation after every epoch, {@link EpochListener}s told of each epoch's end there,
+ * {@link EarlyStopping} (with the best epoch's parameters restored), the metrics CSV, the plot (also when a
+ * non-finite loss stops the run, so it shows how it diverged), the stop on a non-finite loss, training states to
+ * resume from, and as the last lines the final test figures ({@code test accuracy …}, or {@code test rmse …} and
+ * {@code test r2 …}). A {@link StepObserver} (a profile of the steps, say) reports before those lines.
  */
 public final class EpochLoop {
     private final TrainOptions options;
@@ -33,6 +37,8 @@ public final class EpochLoop {
     private final PrintStream out;
     private final Progress progress;
     private StepObserver observer = StepObserver.NONE;
+    private final List<EpochListener> listeners = new ArrayList<>();
+    private EarlyStopping earlyStopping;
 
     /**
      * What the loop needs to know of the data.
@@ -83,6 +89,26 @@ public final class EpochLoop {
         return this;
     }
 
+    /** Tells {@code listener} of the end of every epoch, after those registered before it. */
+    public EpochLoop onEpochEnd(EpochListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Ends the run early as {@code rule} says (null: never); its listener is told of each epoch after those of
+     * {@link #onEpochEnd}.
+     *
+     * @throws IllegalArgumentException when the run's loss does not measure the monitored figure
+     */
+    public EpochLoop stopEarly(EarlyStopping rule) {
+        if (rule != null) {
+            rule.requireMeasuredBy(options.loss());
+        }
+        this.earlyStopping = rule;
+        return this;
+    }
+
     /**
      * Trains (or continues from the newest training state, when resuming), evaluates after every epoch, saves and
      * plots when asked, and returns the final evaluation.
@@ -90,10 +116,24 @@ public final class EpochLoop {
      * @throws TrainingStoppedException when a stop was requested; the plot and metrics so far are written first
      */
     public Evaluation run(Data data, Opener opener) {
+        return run(data, opener, false).test();
+    }
+
+    /**
+     * What a run leaves: the final evaluation, the history, and the final parameters read to the host (in the
+     * model's order; null unless asked for), to outlive the run's model, which closes with its step.
+     */
+    record Finished(Evaluation test, TrainingHistory history, float[][] params) {
+    }
+
+    /**
+     * As {@link #run(Data, Opener)}; with {@code keepParams}, the final parameters are read before the model closes.
+     */
+    Finished run(Data data, Opener opener, boolean keepParams) {
         Run run = new Run();
-        Evaluation test;
+        Finished test;
         try {
-            test = train(data, opener, run);
+            test = train(data, opener, run, keepParams);
         } catch (NonFiniteLossException | TrainingStoppedException e) {
             progress.endEpoch();
             plot(run.history);
@@ -103,7 +143,7 @@ public final class EpochLoop {
         }
         plot(run.history);
         observer.report().forEach(out::println);
-        test.finalLines().forEach(out::println);
+        test.test().finalLines().forEach(out::println);
         return test;
     }
 
@@ -121,7 +161,7 @@ public final class EpochLoop {
         }
     }
 
-    private Evaluation train(Data data, Opener opener, Run run) {
+    private Finished train(Data data, Opener opener, Run run, boolean keepParams) {
         int[] sample = Models.inputShape(options.model(), data.sampleShape());
         int stepsPerEpoch = (data.trainRows() + options.batch() - 1) / options.batch();
         long totalSteps = (long) stepsPerEpoch * options.epochs();
@@ -150,6 +190,9 @@ public final class EpochLoop {
                         options.loss().description(), options.epochs(), options.batch(), schedule);
             }
             Evaluation test = null;
+            BestEpoch best = earlyStopping == null ? null : new BestEpoch(earlyStopping);
+            int lastEpoch = 0; // trained by this process
+            boolean stoppedEarly = false;
             observer.otherWorkDone();
             for (int e = at.epoch(); e <= options.epochs(); e++) {
                 Epoch epoch = new Epoch(e, e == at.epoch() ? at : null, rounds.stepCount(), run, metrics,
@@ -183,10 +226,38 @@ public final class EpochLoop {
                     out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  %s  lr %.5f  %.0f samples/s%s%n", e,
                             options.epochs(), epoch.lossSum / epoch.seen, test.summary(), epoch.lr, rate, deviceNote);
                 }
+                EpochEnd end = new EpochEnd(e, options.epochs(), epoch.lossSum / epoch.seen, test, epoch.lr,
+                        rounds.model(), rounds.backend());
+                for (EpochListener listener : listeners) {
+                    listener.epochEnded(end);
+                }
+                if (best != null) {
+                    best.epochEnded(end);
+                }
+                observer.otherWorkDone();
+                lastEpoch = e;
                 if (states != null) {
                     Path written = states.write(TrainingStates.capture(settings,
                             new TrainingPosition(e + 1, 0, rounds.stepCount(), 0, 0), rounds, run.history, metrics));
                     stopIfRequested(rounds, e, written, metrics);
+                }
+                if (end.stopReason() != null) {
+                    // An ordinary end: the state above lets a resumed run train the remaining epochs.
+                    stoppedEarly = true;
+                    if (!options.quiet()) {
+                        out.println(end.stopReason());
+                    }
+                    break;
+                }
+            }
+            if (best != null && best.restores(lastEpoch)) {
+                // Save and report the model that is kept, not the last epoch's.
+                best.restoreInto(rounds.model(), rounds.backend());
+                test = Evaluator.evaluate(rounds.backend(), rounds.model(), data.test(), sample, evalBatch,
+                        options.loss());
+                if (!stoppedEarly && !options.quiet()) {
+                    out.printf(Locale.ROOT, "restored epoch %d, whose %s %.4f was the best%n", best.bestEpoch(),
+                            earlyStopping.monitor(), best.best());
                 }
             }
             if (test == null) {
@@ -195,16 +266,23 @@ public final class EpochLoop {
                         options.loss());
             }
             if (options.save() != null) {
-                Map<String, String> metadata = new LinkedHashMap<>(data.metadata());
-                metadata.put("model", options.model().text());
-                metadata.put("format", "pt");
-                Checkpoint.save(options.save(), rounds.model(), rounds.backend(), metadata, data.tensors());
+                Checkpoint.save(options.save(), rounds.model(), rounds.backend(), savedMetadata(options, data),
+                        data.tensors());
                 if (!options.quiet()) {
                     out.println("saved " + options.save());
                 }
             }
-            return test;
+            return new Finished(test, run.history, keepParams ? BestEpoch.read(rounds.model(), rounds.backend())
+                    : null);
         }
+    }
+
+    /** The metadata saved with a run's weights: the data's, the model spec and the state-dict format. */
+    static Map<String, String> savedMetadata(TrainOptions options, Data data) {
+        Map<String, String> metadata = new LinkedHashMap<>(data.metadata());
+        metadata.put("model", options.model().text());
+        metadata.put("format", "pt");
+        return metadata;
     }
 
     /** One epoch's running sums, and what is done at the end of each of its steps. */

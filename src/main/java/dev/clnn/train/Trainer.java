@@ -1,17 +1,24 @@
 package dev.clnn.train;
 
 import dev.clnn.backend.Backend;
+import dev.clnn.backend.Backends;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
+import dev.clnn.model.FirstStepOps;
+import dev.clnn.model.Models;
 import java.io.PrintStream;
+import java.util.Objects;
 
 /**
  * Mini-batch training in this process, on one device or several ({@link TrainingStep}), over a data
  * set held in memory: the one epoch loop ({@link EpochLoop}: progress, epoch lines, evaluation, metrics, plot,
- * training states, the final test figures as the last lines) over rounds of one step each.
+ * training states, the final test figures as the last lines) over rounds of one step each. {@link #run} returns the
+ * final evaluation; {@link #fit} returns the trained model, to predict with and save ({@link TrainedModel}).
+ * Listeners ({@link #onEpochEnd}) and early stopping ({@link #stopEarly}) are registered before either.
  */
 public final class Trainer {
-    private final TrainingStep.Factory steps;
+    private final TrainingStep.Factory steps; // null when the backend is opened from device at each run
+    private final String device;
     private final TrainOptions options;
     private final EpochLoop loop;
 
@@ -55,14 +62,50 @@ public final class Trainer {
      */
     public Trainer(TrainingStep.Factory steps, TrainOptions options, CheckpointOptions checkpoints, StopRequest stop,
             PrintStream out, boolean interactive) {
+        this(steps, null, options, checkpoints, stop, out, interactive);
+    }
+
+    /**
+     * A run on the device {@code device} names, as {@code --device} takes it ({@code auto}, {@code cpu},
+     * {@code opencl:0}, … see {@link Backends#open(String)}), opened when a run starts: {@link #fit} hands the
+     * backend to the {@link TrainedModel}, which closes it; {@link #run} closes it at the end of the run. Progress
+     * goes to {@code out} as plain lines, no training state is kept, and no stop is ever requested.
+     *
+     * @throws IllegalStateException when a plot is asked for and XChart is not on the class path
+     */
+    public Trainer(String device, TrainOptions options, PrintStream out) {
+        this(null, Objects.requireNonNull(device, "device"), options, CheckpointOptions.none(),
+                new StopRequest(), out, false);
+    }
+
+    private Trainer(TrainingStep.Factory steps, String device, TrainOptions options, CheckpointOptions checkpoints,
+            StopRequest stop, PrintStream out, boolean interactive) {
         this.loop = new EpochLoop(options, checkpoints, stop, out, interactive);
         this.steps = steps;
+        this.device = device;
         this.options = options;
     }
 
     /** Tells {@code observer} of the steps (e.g. a profile of them); it reports before the last line. */
     public Trainer observe(StepObserver observer) {
         loop.observe(observer);
+        return this;
+    }
+
+    /** Tells {@code listener} of the end of every epoch, after those registered before it. */
+    public Trainer onEpochEnd(EpochListener listener) {
+        loop.onEpochEnd(listener);
+        return this;
+    }
+
+    /**
+     * Ends the run early as {@code rule} says (null: never).
+     *
+     * @throws IllegalArgumentException when the run's loss does not measure the monitored figure (test_accuracy in an
+     *                                  mse run, say), naming those it does
+     */
+    public Trainer stopEarly(EarlyStopping rule) {
+        loop.stopEarly(rule);
         return this;
     }
 
@@ -81,13 +124,74 @@ public final class Trainer {
      * weights.
      */
     public Evaluation run(TrainingData data) {
+        if (steps != null) {
+            return train(data, steps, false).test();
+        }
+        try (Backend backend = open()) {
+            return train(data, SingleDeviceStep.factory(backend), false).test();
+        }
+    }
+
+    /**
+     * Trains on {@code train}, testing on {@code test} after every epoch, and returns the trained model; as
+     * {@link #fit(TrainingData)} with nothing saved beside the weights.
+     */
+    public TrainedModel fit(Dataset train, Dataset test) {
+        return fit(TrainingData.of(new DatasetSplit(train, test)));
+    }
+
+    /**
+     * Trains as {@link #run(TrainingData)} does (the same epoch lines, training states, saving, final lines) and
+     * returns the trained model: its weights (the best epoch's where early stopping restored them), history and final
+     * evaluation, with {@code data}'s metadata and standardization to predict from raw rows and to save. Close it.
+     *
+     * @throws TrainingStoppedException when a stop was requested; no model is returned
+     */
+    public TrainedModel fit(TrainingData data) {
+        if (steps != null) {
+            return trained(data, steps, null);
+        }
+        Backend backend = open();
+        try {
+            return trained(data, SingleDeviceStep.factory(backend), backend);
+        } catch (RuntimeException | Error e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    /** The model of a run, on the backend of its first replica, which {@code owned} is when the model owns it. */
+    private TrainedModel trained(TrainingData data, TrainingStep.Factory factory, Backend owned) {
+        Backend[] on = new Backend[1];
+        TrainingStep.Factory noting = (o, sample, schedule) -> {
+            TrainingStep step = factory.open(o, sample, schedule);
+            on[0] = step.backend();
+            return step;
+        };
+        EpochLoop.Finished done = train(data, noting, true);
+        Dataset train = data.split().train();
+        return new TrainedModel(on[0], owned != null, options, Models.inputShape(options.model(),
+                train.sampleShape()), done.params(), about(data), done.history(), done.test());
+    }
+
+    private EpochLoop.Finished train(TrainingData data, TrainingStep.Factory factory, boolean keepParams) {
         DatasetSplit split = data.split();
         Dataset train = split.train();
         options.loss().requireFits(train, "the training set");
         options.loss().requireFits(split.test(), "the test set");
-        EpochLoop.Data about = new EpochLoop.Data(train.n(), train.sampleShape(), train.classes(), split.test(),
+        return loop.run(about(data), (sample, schedule) -> new LocalRounds(factory.open(options, sample, schedule),
+                train, options.batch(), options.seed()), keepParams);
+    }
+
+    private static EpochLoop.Data about(TrainingData data) {
+        DatasetSplit split = data.split();
+        Dataset train = split.train();
+        return new EpochLoop.Data(train.n(), train.sampleShape(), train.classes(), split.test(),
                 () -> RunSettings.dataDigest(split), data.metadata(), data.tensors());
-        return loop.run(about, (sample, schedule) -> new LocalRounds(steps.open(options, sample, schedule), train,
-                options.batch(), options.seed()));
+    }
+
+    /** The backend {@link #device} names, with the programs of the model's first step built early. */
+    private Backend open() {
+        return Backends.open(device, FirstStepOps.of(options.model()));
     }
 }
