@@ -11,7 +11,6 @@ import dev.clnn.train.Trainer;
 import dev.clnn.train.TrainingData;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -31,8 +30,8 @@ final class LibraryExamples {
         TrainOptions options = TrainOptions.builder()
                 .model("linear(4,16),relu,linear(16,3)").epochs(300).batch(16).sgd(0.02, 0.9f).schedule("constant")
                 .build();
-        DataSource iris = new DataSource(Path.of("data/iris/iris.csv"), null, "species", List.of(), List.of(),
-                null, 0.2, true); // label column, a fifth of the rows held out, features standardized
+        // The label column; a fifth of the rows held out (the default); features standardized.
+        DataSource iris = DataSource.of(Path.of("data/iris/iris.csv")).withLabel("species").standardized();
         TrainingData data = TrainingData.load(iris, options.loss(), options.seed());
         try (TrainedModel model = new Trainer("cpu", options, out)
                 .stopEarly(EarlyStopping.on("test_loss").patience(20).restoreBest(true))
@@ -54,8 +53,9 @@ final class LibraryExamples {
         // --- example diabetes starts ---
         TrainOptions options = TrainOptions.builder()
                 .model("linear(10,1)").loss(LossKind.MSE).epochs(100).batch(32).sgd(0.01, 0f).quiet(true).build();
-        DataSource diabetes = new DataSource(Path.of("data/diabetes/diabetes.csv"), null, null,
-                List.of("progression"), List.of(), null, 0.2, true); // targets as they are, features standardized
+        // The target column as it is; features standardized.
+        DataSource diabetes = DataSource.of(Path.of("data/diabetes/diabetes.csv")).withTargets("progression")
+                .standardized();
         TrainingData data = TrainingData.load(diabetes, options.loss(), options.seed());
         try (TrainedModel model = new Trainer("cpu", options, out)
                 .onEpochEnd(e -> {
@@ -80,8 +80,7 @@ final class LibraryExamples {
         TrainOptions teacherOptions = TrainOptions.builder()
                 .model("linear(4,32),relu,linear(32,3)").epochs(100).batch(16).sgd(0.02, 0.9f).schedule("constant")
                 .quiet(true).build();
-        DataSource iris = new DataSource(Path.of("data/iris/iris.csv"), null, "species", List.of(), List.of(),
-                null, 0.2, true);
+        DataSource iris = DataSource.of(Path.of("data/iris/iris.csv")).withLabel("species").standardized();
         TrainingData data = TrainingData.load(iris, LossKind.CE, teacherOptions.seed());
         Dataset train = data.split().train();
         Dataset test = data.split().test();

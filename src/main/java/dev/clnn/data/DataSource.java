@@ -66,6 +66,36 @@ public record DataSource(Path path, String format, String label, List<String> ta
                 DEFAULT_TEST_FRACTION, false);
     }
 
+    /** The same data with class labels in CSV column {@code column}. */
+    public DataSource withLabel(String column) {
+        return new DataSource(path, format, column, List.of(), features, test, testFraction, standardize);
+    }
+
+    /** The same data with float targets in these CSV columns (regression values, or one probability per class). */
+    public DataSource withTargets(String... columns) {
+        return new DataSource(path, format, null, List.of(columns), features, test, testFraction, standardize);
+    }
+
+    /** The same data with only these CSV feature columns, in this order. */
+    public DataSource withFeatures(String... columns) {
+        return new DataSource(path, format, label, targets, List.of(columns), test, testFraction, standardize);
+    }
+
+    /** The same data tested on the table in {@code file}. */
+    public DataSource withTest(Path file) {
+        return new DataSource(path, format, label, targets, features, file, testFraction, standardize);
+    }
+
+    /** The same data with {@code fraction} of its rows held out for testing (seeded by the run's seed). */
+    public DataSource withTestFraction(double fraction) {
+        return new DataSource(path, format, label, targets, features, test, fraction, standardize);
+    }
+
+    /** The same data with standardized features (the training rows' mean and standard deviation). */
+    public DataSource standardized() {
+        return new DataSource(path, format, label, targets, features, test, testFraction, true);
+    }
+
     /** The data as read: images with their labels, or tables whose targets a loss has yet to interpret. */
     public sealed interface Loaded permits Images, Tables {
     }
