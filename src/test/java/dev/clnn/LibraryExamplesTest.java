@@ -200,6 +200,14 @@ class LibraryExamplesTest {
             assertTrue(kept.find(), SOURCE + " has no example " + name);
             assertEquals(asShown(kept.group(1)), shown.group(1), "example " + name + " in " + DOC);
         }
+        // The README's library section shows the iris example as it is here.
+        Matcher iris = Pattern.compile("## As a library\n\n```java\n(.*?)\n```", Pattern.DOTALL)
+                .matcher(Files.readString(Path.of("README.md")));
+        assertTrue(iris.find(), "README.md has no library example");
+        Matcher kept = Pattern.compile("// --- example iris starts ---\n(.*?)\n\\s*// --- example iris ends ---",
+                Pattern.DOTALL).matcher(source);
+        assertTrue(kept.find());
+        assertEquals(asShown(kept.group(1)), iris.group(1), "the library example of README.md");
     }
 
     /** The example as the page shows it: unindented, without the test's lines, printing to System.out. */

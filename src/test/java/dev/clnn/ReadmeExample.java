@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The library example of README.md, kept compiling and working (on the CPU backend, so it runs everywhere): trains
+ * The step-level example of docs/library.md, kept compiling and working (on the CPU backend, so it runs everywhere): trains
  * a small MLP on a separable set, saves it, loads it into a new model and evaluates that.
  */
 final class ReadmeExample {
@@ -43,7 +43,7 @@ final class ReadmeExample {
         }
         float first = Float.NaN;
         float last = Float.NaN;
-        // --- README example starts here (Backends.open() there; the CPU backend here; README prints e) ---
+        // --- the example of docs/library.md starts here (Backends.open() there; the CPU backend here; it prints e) ---
         try (Backend backend = new CpuBackend();
                 ModelStep train = ModelStep.open(backend,
                         Models.build(backend, ModelSpec.parse("linear(4,16),relu,linear(16,3)"), 42),
@@ -64,7 +64,7 @@ final class ReadmeExample {
             Dataset test = new Dataset(features, labels, n, new int[] {4}, 3);
             e = Evaluator.evaluate(backend, restored, test, new int[] {4}, 256);
         }
-        // --- README example ends here ---
+        // --- the example of docs/library.md ends here ---
         return new Outcome(first, last, e);
     }
 }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The library example of README.md ({@link ReadmeExample}) trains, saves, loads and evaluates. */
+/** The step-level example of docs/library.md ({@link ReadmeExample}) trains, saves, loads and evaluates. */
 class ReadmeExampleTest {
     @TempDir
     Path tmp;
