@@ -4,7 +4,11 @@ import dev.clnn.backend.Backend;
 import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.fixtures.SyntheticData;
+import dev.clnn.data.DataSource;
+import dev.clnn.train.EarlyStopping;
 import dev.clnn.train.TrainOptions;
+import dev.clnn.train.TrainedModel;
+import dev.clnn.train.TrainingData;
 import dev.clnn.train.Trainer;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +49,16 @@ public final class LibraryOnlyRun {
         try (Backend backend = new CpuBackend()) {
             // interactive: a terminal, where the progress bar would be drawn if its library were here
             new Trainer(backend, options, System.out, true).run(data);
+        }
+        // The library's front door too: fit on a table read from a CSV, with early stopping, then predict.
+        TrainOptions iris = TrainOptions.builder().model("linear(4,8),relu,linear(8,3)").epochs(5).batch(16)
+                .quiet(true).build();
+        TrainingData table = TrainingData.load(DataSource.of(Path.of("data/iris/iris.csv")).withLabel("species")
+                .standardized(), iris.loss(), iris.seed());
+        try (TrainedModel model = new Trainer("cpu", iris, System.out)
+                .stopEarly(EarlyStopping.on("test_loss").patience(2).restoreBest(true)).fit(table)) {
+            System.out.println("fit: predicted " + model.classNames().get(model.predictClasses(
+                    new float[][] {{5.1f, 3.5f, 1.4f, 0.2f}})[0]));
         }
         TrainOptions plotted = options.toBuilder().epochs(1).save(null).plot(dir.resolve("plot.png")).quiet(true)
                 .build();

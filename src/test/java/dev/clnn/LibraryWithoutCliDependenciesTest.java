@@ -44,6 +44,7 @@ class LibraryWithoutCliDependenciesTest {
         assertTrue(output.contains("  epoch 1/2 ["), output);
         assertTrue(output.contains("saved " + tmp.resolve("trainer.safetensors")), output);
         assertTrue(output.contains("\ntest accuracy "), output);
+        assertTrue(output.contains("fit: predicted setosa"), output);
         assertTrue(output.contains("plot refused: a plot (TrainOptions.plot, --plot) needs org.knowm.xchart:xchart"
                 + " on the class path"), output);
         assertFalse(output.contains("Exception"), output);
