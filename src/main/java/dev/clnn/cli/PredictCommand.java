@@ -19,6 +19,7 @@ import dev.clnn.model.LayerSpec;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Sequential;
+import dev.clnn.train.ClassScores;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -266,8 +267,8 @@ final class PredictCommand implements Callable<Integer> {
                             line.append(k == 0 ? "" : ",").append(number(y[off + k]));
                         }
                     } else {
-                        double[] p = softmax(y, off, outputs);
-                        int best = argMax(y, off, outputs);
+                        double[] p = ClassScores.softmax(y, off, outputs);
+                        int best = ClassScores.argMax(y, off, outputs);
                         line.append(classes == null ? Integer.toString(best) : csvField(classes.get(best)));
                         for (double v : p) {
                             line.append(',').append(number(v));
@@ -277,35 +278,6 @@ final class PredictCommand implements Callable<Integer> {
                 }
             }
         }
-    }
-
-    /** Softmax of {@code k} logits from {@code off}, in double, shifted by their maximum. */
-    static double[] softmax(float[] logits, int off, int k) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < k; j++) {
-            max = Math.max(max, logits[off + j]);
-        }
-        double[] p = new double[k];
-        double sum = 0;
-        for (int j = 0; j < k; j++) {
-            p[j] = Math.exp(logits[off + j] - max);
-            sum += p[j];
-        }
-        for (int j = 0; j < k; j++) {
-            p[j] /= sum;
-        }
-        return p;
-    }
-
-    /** The first index of the largest of {@code k} values from {@code off}. */
-    static int argMax(float[] values, int off, int k) {
-        int best = 0;
-        for (int j = 1; j < k; j++) {
-            if (values[off + j] > values[off + best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 
     private static String number(double v) {

@@ -149,7 +149,7 @@ public final class TrainedModel implements AutoCloseable {
         float[][] out = outputs(rows);
         int[] classes = new int[out.length];
         for (int r = 0; r < out.length; r++) {
-            classes[r] = argMax(out[r]);
+            classes[r] = ClassScores.argMax(out[r], 0, out[r].length);
         }
         return classes;
     }
@@ -208,30 +208,12 @@ public final class TrainedModel implements AutoCloseable {
         return out;
     }
 
-    /** In place, in double with the row's maximum subtracted so no exponential overflows. */
+    /** The row's softmax, in place. */
     private static void softmax(float[] row) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : row) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : row) {
-            sum += Math.exp(v - max);
-        }
+        double[] p = ClassScores.softmax(row, 0, row.length);
         for (int k = 0; k < row.length; k++) {
-            row[k] = (float) (Math.exp(row[k] - max) / sum);
+            row[k] = (float) p[k];
         }
-    }
-
-    /** The first index of the largest value; a NaN wins, as the backends' countCorrect has it. */
-    private static int argMax(float[] row) {
-        int best = 0;
-        for (int k = 1; k < row.length && !Float.isNaN(row[best]); k++) {
-            if (row[k] > row[best] || Float.isNaN(row[k])) {
-                best = k;
-            }
-        }
-        return best;
     }
 
     @Override
