@@ -109,6 +109,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--split must be train or test, got " + split);
         }
         try (Backend backend = device.open(); Sequential net = Models.build(backend, spec, 0)) {
+            net.eval();
             SafetensorsFile file = Checkpoint.loadWithExtras(weightsFile, net, backend);
             Map<String, String> meta = file.metadata();
             boolean regression = ModelMetadata.isRegression(meta);

@@ -41,6 +41,13 @@ public interface Layer extends AutoCloseable {
      */
     int[] outputShape(int[] inputShape);
 
+    /**
+     * Switches between training and evaluation, as PyTorch's {@code Module.train(mode)}: layers that behave
+     * differently (dropout, batch normalisation) follow it; the others ignore it. Layers start in training mode.
+     */
+    default void setTraining(boolean training) {
+    }
+
     /** Releases the layer's parameters and buffers. */
     @Override
     void close();

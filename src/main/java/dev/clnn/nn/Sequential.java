@@ -12,6 +12,7 @@ import java.util.Map;
  */
 public final class Sequential implements Layer {
     private final List<Layer> layers;
+    private boolean training = true;
 
     public Sequential(List<Layer> layers) {
         if (layers.isEmpty()) {
@@ -90,6 +91,31 @@ public final class Sequential implements Layer {
             shape = layer.outputShape(shape);
         }
         return shape;
+    }
+
+    /** Training mode, as PyTorch's {@code model.train()}: dropout drops, batch norm uses the batch's statistics. */
+    public Sequential train() {
+        setTraining(true);
+        return this;
+    }
+
+    /** Evaluation mode, as PyTorch's {@code model.eval()}: dropout passes through, batch norm uses running statistics. */
+    public Sequential eval() {
+        setTraining(false);
+        return this;
+    }
+
+    /** Whether the model is in training mode (the mode it starts in). */
+    public boolean isTraining() {
+        return training;
+    }
+
+    @Override
+    public void setTraining(boolean training) {
+        this.training = training;
+        for (Layer layer : layers) {
+            layer.setTraining(training);
+        }
     }
 
     /** Sets every parameter gradient to 0. */

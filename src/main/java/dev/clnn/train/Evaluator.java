@@ -10,7 +10,7 @@ import dev.clnn.nn.Loss;
 import dev.clnn.nn.Sequential;
 
 /**
- * Runs a model over a data set in order and reports its mean loss with the figures of that loss (accuracy, or the
+ * Runs a model in evaluation mode over a data set in order and reports its mean loss with the figures of that loss (accuracy, or the
  * regression metrics), as {@link Evaluation} defines them.
  */
 public final class Evaluator {
@@ -33,6 +33,8 @@ public final class Evaluator {
         double lossSum = 0;
         int correct = 0;
         float[] predicted = loss.classifies() ? null : new float[data.n() * data.targetWidth()];
+        boolean wasTraining = model.isTraining();
+        model.eval(); // dropout off, batch norm on its running statistics; the caller's mode comes back after
         try (BatchUploader uploader = new BatchUploader(backend, sampleShape);
                 Loss objective = loss.factory().create(backend);
                 Tensor count = backend.empty(DType.I32, 1)) {
@@ -53,6 +55,8 @@ public final class Evaluator {
                 lossSum += (double) backend.readFloats(value)[0] * batch.rows();
                 row += batch.rows();
             }
+        } finally {
+            model.setTraining(wasTraining);
         }
         double mean = data.n() == 0 ? 0 : lossSum / data.n();
         if (predicted == null) {

@@ -45,7 +45,7 @@ public final class TrainedModel implements AutoCloseable {
         this.spec = options.model();
         this.sampleShape = sampleShape.clone();
         this.loss = options.loss();
-        this.model = Models.build(backend, spec, options.seed());
+        this.model = Models.build(backend, spec, options.seed()).eval(); // for predictions only
         List<Param> ps = model.params();
         for (int i = 0; i < ps.size(); i++) {
             backend.write(ps.get(i).value(), params[i]);

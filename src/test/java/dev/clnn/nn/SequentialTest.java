@@ -2,6 +2,7 @@ package dev.clnn.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clnn.backend.Tensor;
 import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.check.SeededData;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -92,5 +94,43 @@ class SequentialTest {
     void emptySequentialIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> new Sequential(List.of()));
         assertTrue(imageModel().toString().startsWith("sequential"));
+    }
+
+    @Test
+    void trainAndEvalReachEveryLayerAndStartInTraining() {
+        List<Boolean> seen = new ArrayList<>();
+        Layer recorder = new Layer() {
+            @Override
+            public Tensor forward(Tensor x) {
+                return x;
+            }
+
+            @Override
+            public Tensor backward(Tensor dy) {
+                return dy;
+            }
+
+            @Override
+            public int[] outputShape(int[] inputShape) {
+                return inputShape;
+            }
+
+            @Override
+            public void setTraining(boolean training) {
+                seen.add(training);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Sequential inner = new Sequential(List.of(recorder));
+        Sequential model = new Sequential(List.of(inner));
+        assertTrue(model.isTraining());
+        model.eval();
+        assertFalse(model.isTraining());
+        assertFalse(inner.isTraining());
+        model.train();
+        assertEquals(List.of(false, true), seen);
     }
 }
