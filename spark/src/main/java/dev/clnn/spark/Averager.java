@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The driver's reduction of a round: the mean of the replicas' weights and momentum buffers, each replica weighted by
- * the rows it trained on, summed in partition order in double and rounded to float once.
+ * The driver's reduction of a round of K &gt; 1 local steps: the mean of the replicas' weights and momentum buffers,
+ * each replica weighted by the rows it trained on, summed in partition order in double and rounded to float once.
+ * (A round of one step sums the replicas' gradients instead and steps on the driver: {@link SparkRounds}.)
  *
- * <p>Why K = 1 equals one step on the whole batch. With n_p rows in shard p and N = Σ n_p, the shard's mean-loss
+ * <p>Why one averaged SGD step would equal one step on the whole batch. With n_p rows in shard p and N = Σ n_p, the shard's mean-loss
  * gradient is g_p and the batch's is g = Σ (n_p/N) g_p. clnn's {@code Sgd} (PyTorch's rule) maps the shared start
  * (w, b) and a gradient g to: d = g + λ·w; b' = d on the first update, else μ·b + (1 − τ)·d; w' = w − η·(d + μ·b')
  * with Nesterov, else w − η·b'. For fixed (w, b, η, μ, τ, λ) every line is affine in g, so (w', b') is an affine

@@ -66,12 +66,7 @@ final class Replica implements AutoCloseable {
         if (taken == 0) {
             return new ReplicaResult(shard.partition(), stepRows, stepLossSums, null, backend.name());
         }
-        boolean floats = parts.loss().floatTargets();
-        if (floats ? shard.targets() == null : shard.y() == null) {
-            throw new IllegalArgumentException("--loss " + parts.loss().text() + " needs "
-                    + (floats ? "float targets" : "class labels") + " but the samples of partition "
-                    + shard.partition() + " have none");
-        }
+        requireTargets(shard);
         schedule.startRound(globalStep);
         parts.restore(start.weights(), 0, start.momentum() != null ? start.momentum() : new float[params.size()][]);
         for (int j = 0; j < round.steps(); j++) {
@@ -80,10 +75,7 @@ final class Replica implements AutoCloseable {
             if (n == 0) {
                 continue;
             }
-            // Only what the loss compares with: the same buffers every round, whichever samples the run has.
-            BatchUploader.DeviceBatch batch = floats
-                    ? parts.uploader().upload(shard.x(b), null, shard.targets(b), n)
-                    : parts.uploader().upload(shard.x(b), shard.y(b), null, n);
+            BatchUploader.DeviceBatch batch = upload(shard, b, n);
             stepLossSums[j] = (double) step.step(batch.x(), batch.target(parts.loss())) * n;
             stepRows[j] = n;
         }
@@ -98,6 +90,47 @@ final class Replica implements AutoCloseable {
         }
         return new ReplicaResult(shard.partition(), stepRows, stepLossSums,
                 new ReplicaState(weights, any ? momentum : null), backend.name());
+    }
+
+    /**
+     * The gradients of this shard's mean loss in the round's one batch at the broadcast weights, for the driver to
+     * sum as the devices of one process do ({@link SparkRounds}); the replica's own optimiser does not step.
+     */
+    ReplicaResult gradients(ReplicaState start, Shard shard, Round round) {
+        int b = round.firstBatch();
+        int n = shard.rows(b);
+        if (n == 0) {
+            return new ReplicaResult(shard.partition(), new int[1], new double[1], null, null, backend.name());
+        }
+        requireTargets(shard);
+        ModelStep step = parts.step();
+        List<Param> params = step.model().params();
+        for (int i = 0; i < params.size(); i++) {
+            backend.write(params.get(i).value(), start.weights()[i]);
+        }
+        BatchUploader.DeviceBatch batch = upload(shard, b, n);
+        step.computeGradients(batch.x(), batch.target(parts.loss()), false);
+        float[][] gradients = new float[params.size()][];
+        for (int i = 0; i < gradients.length; i++) {
+            gradients[i] = backend.readFloats(params.get(i).grad());
+        }
+        return new ReplicaResult(shard.partition(), new int[] {n}, new double[] {(double) step.readLoss() * n}, null,
+                gradients, backend.name());
+    }
+
+    /** Only what the loss compares with: the same buffers every round, whichever samples the run has. */
+    private BatchUploader.DeviceBatch upload(Shard shard, int b, int n) {
+        return parts.loss().floatTargets() ? parts.uploader().upload(shard.x(b), null, shard.targets(b), n)
+                : parts.uploader().upload(shard.x(b), shard.y(b), null, n);
+    }
+
+    private void requireTargets(Shard shard) {
+        boolean floats = parts.loss().floatTargets();
+        if (floats ? shard.targets() == null : shard.y() == null) {
+            throw new IllegalArgumentException("--loss " + parts.loss().text() + " needs "
+                    + (floats ? "float targets" : "class labels") + " but the samples of partition "
+                    + shard.partition() + " have none");
+        }
     }
 
     @Override

@@ -19,7 +19,8 @@ record RoundTask(TrainingSetup setup, Broadcast<ReplicaState> state, Round round
         Replica replica = ReplicaPool.take(setup);
         ReplicaResult result;
         try {
-            result = replica.train(state.value(), shard, round);
+            result = round.gradientsOnly() ? replica.gradients(state.value(), shard, round)
+                    : replica.train(state.value(), shard, round);
             fault.afterTraining(partition, round);
         } catch (RuntimeException e) {
             replica.close();

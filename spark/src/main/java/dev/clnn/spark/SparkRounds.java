@@ -5,6 +5,7 @@ import dev.clnn.model.Models;
 import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
 import dev.clnn.optim.LrSchedule;
+import dev.clnn.train.ModelStep;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.TrainingRounds;
 import java.util.Arrays;
@@ -18,9 +19,13 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The rounds of a run on Spark, for the core's epoch loop: each round (up to K global batches of an epoch) is one
- * Spark job. The driver broadcasts the weights and momentum buffers, every partition's task takes the round's local
- * steps on its shards ({@link RoundTask}), and the driver averages the results in partition order weighted by rows
- * ({@link Averager}) and writes them into its own model, which the loop evaluates and saves. The samples of each
+ * Spark job. The driver broadcasts the weights, and with K &gt; 1 the momentum buffers; every partition's task works
+ * on its shards ({@link RoundTask}). With K &gt; 1 each takes the round's local steps, and the driver averages the
+ * results in partition order weighted by rows ({@link Averager}) and writes them into its own model (local SGD).
+ * With K = 1 each returns its shard's gradients, and the driver sums them in partition order as the devices of one
+ * process do (Σ w_p·g_p in float, w_p = shard rows / batch rows) and takes the optimiser's step on its own model: the
+ * step of {@code clnn train --devices} for any optimiser, not only for SGD's affine update. The loop evaluates and
+ * saves the driver's model. The samples of each
  * epoch are laid out once ({@link EpochShards}) so partition p holds its shard of every global batch of
  * {@code clnn train}'s seeded order.
  */
@@ -28,6 +33,7 @@ final class SparkRounds implements TrainingRounds {
     private final JavaSparkContext spark;
     private final Backend backend;
     private final Sequential model;
+    private final ModelStep driver; // the driver's model with the run's optimiser: it takes every K = 1 step
     private final JavaPairRDD<Sample, Long> indexed;
     private final EpochPlan plan;
     private final TrainingSetup setup;
@@ -56,6 +62,7 @@ final class SparkRounds implements TrainingRounds {
         this.seed = o.seed();
         this.fault = fault;
         this.model = Models.build(backend, o.model(), o.seed());
+        this.driver = ModelStep.open(backend, model, o.loss().factory(), o.optimizer(), schedule);
         this.state = new ReplicaState(read(), null);
     }
 
@@ -78,13 +85,18 @@ final class SparkRounds implements TrainingRounds {
     @Override
     public int run(int epoch, int firstBatch, int maxSteps, StepListener listener) {
         Round round = new Round(epoch, firstBatch, Math.min(localSteps, maxSteps),
-                (long) (epoch - 1) * plan.batchCount() + firstBatch);
-        Broadcast<ReplicaState> sent = spark.broadcast(state);
+                (long) (epoch - 1) * plan.batchCount() + firstBatch, localSteps == 1);
+        Broadcast<ReplicaState> sent = spark.broadcast(round.gradientsOnly() ? new ReplicaState(state.weights(), null)
+                : state);
         List<ReplicaResult> results = shardsOf(epoch).mapPartitionsWithIndex(new RoundTask(setup, sent, round, fault),
                 true).collect();
         sent.destroy();
-        state = Averager.average(results);
-        write(state);
+        if (round.gradientsOnly()) {
+            step(results);
+        } else {
+            state = Averager.average(results);
+            write(state);
+        }
         results.forEach(r -> devices.add(r.device()));
         for (int j = 0; j < round.steps(); j++) {
             double lossSum = 0;
@@ -122,16 +134,61 @@ final class SparkRounds implements TrainingRounds {
         return steps;
     }
 
+    /**
+     * The K = 1 step: the batch's gradient g = Σ_p w_p·g_p over the partitions with rows, in partition order and in
+     * float (w_p first assigned, then added), as {@code clnn train --devices} sums its replicas', then the run's
+     * optimiser on the driver's model.
+     */
+    private void step(List<ReplicaResult> results) {
+        int batchRows = 0;
+        for (ReplicaResult r : results) {
+            batchRows += r.rows();
+        }
+        if (batchRows == 0) {
+            throw new IllegalStateException("no partition had a row of this batch (" + results.size() + " results)");
+        }
+        List<Param> params = model.params();
+        for (int i = 0; i < params.size(); i++) {
+            float[] sum = null;
+            for (ReplicaResult r : results) {
+                if (r.rows() == 0) {
+                    continue;
+                }
+                float w = (float) ((double) r.rows() / batchRows);
+                float[] g = r.gradients()[i];
+                if (sum == null) {
+                    sum = new float[g.length];
+                    for (int e = 0; e < g.length; e++) {
+                        sum[e] = w * g[e];
+                    }
+                } else {
+                    for (int e = 0; e < g.length; e++) {
+                        sum[e] += w * g[e];
+                    }
+                }
+            }
+            backend.write(params.get(i).grad(), sum);
+        }
+        driver.update();
+        state = new ReplicaState(read(), null);
+    }
+
     @Override
     public float[][] optimizerState() {
+        if (localSteps == 1) {
+            return driver.optimizer().state();
+        }
         return state.momentum() != null ? state.momentum() : new float[state.weights().length][];
     }
 
     @Override
     public void restore(float[][] params, long steps, float[][] optimizerState) {
         boolean any = Arrays.stream(optimizerState).anyMatch(m -> m != null);
-        state = new ReplicaState(params, any ? optimizerState : null);
+        state = new ReplicaState(params, any && localSteps > 1 ? optimizerState : null);
         write(state);
+        if (localSteps == 1) {
+            driver.optimizer().restore(steps, optimizerState);
+        }
         this.steps = steps;
     }
 
@@ -144,7 +201,7 @@ final class SparkRounds implements TrainingRounds {
     @Override
     public void close() {
         unpersistShards();
-        model.close();
+        driver.close(); // and with it the model
     }
 
     private float[][] read() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
+import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.checkpoint.StateDirectory;
 import dev.clnn.checkpoint.StateFile;
 import dev.clnn.checkpoint.TrainingState;
@@ -16,6 +17,7 @@ import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
+import dev.clnn.parallel.DataParallelStep;
 import dev.clnn.train.CheckpointOptions;
 import dev.clnn.train.Evaluation;
 import dev.clnn.train.LossKind;
@@ -88,6 +90,38 @@ class SparkTrainingTest {
         DatasetSplit data = new DatasetSplit(first(mnist.train(), 1001), mnist.test());
         Evaluation[] runs = singleAndK1(options(1, 50, true, 1e-4f, null), data, dir);
         assertEquals(runs[0].accuracy(), runs[1].accuracy(), 0.001, "test accuracy");
+    }
+
+    /**
+     * K = 1 sums the replicas' gradients as {@code --devices} sums its replicas' and steps on the driver, so with the
+     * executors' replicas and the driver on the CPU reference it is {@code DataParallelStep} over 3 CPU replicas to
+     * the bit: the same shards (one shard rule), the same float sum in rank order, the same update. 401 samples in
+     * batches of 50 leave a last batch of one row that two replicas have no part of.
+     */
+    @Test
+    void oneLocalStepIsTheDataParallelStepBitForBit(@TempDir Path dir) {
+        DatasetSplit data = new DatasetSplit(first(mnist.train(), 401), first(mnist.test(), 200));
+        // A model of its own, so the replica pool opens replicas on the CPU reference for it.
+        TrainOptions o = TrainOptions.builder().model("linear(784,24),relu,linear(24,10)").epochs(2).batch(50)
+                .nesterov(true).weightDecay(1e-4f).seed(3).quiet(true).build();
+        Path devices = dir.resolve("devices.safetensors");
+        Path cluster = dir.resolve("spark.safetensors");
+        new Trainer(DataParallelStep.factory(List.of(new CpuBackend(), new CpuBackend(), new CpuBackend())),
+                o.toBuilder().save(devices).build(), QUIET, false).run(data);
+        String was = System.getProperty("clnn.device");
+        System.setProperty("clnn.device", "cpu");
+        try (Backend driver = new CpuBackend()) {
+            new SparkTrainer(spark, new SparkTrainOptions(o.toBuilder().save(cluster).build(),
+                    CheckpointOptions.none(), 1, 3), driver, QUIET).run(Samples.of(spark, data.train(), 3),
+                    data.train().sampleShape(), data.test());
+        } finally {
+            if (was == null) {
+                System.clearProperty("clnn.device");
+            } else {
+                System.setProperty("clnn.device", was);
+            }
+        }
+        assertSameWeights(devices, cluster);
     }
 
     /**
