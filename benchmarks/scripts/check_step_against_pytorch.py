@@ -36,6 +36,14 @@ CASES = [
      True, 1e-2, 4),
 ]
 
+# Gradient clipping (--clip-grad-norm, torch.nn.utils.clip_grad_norm_ before each step): the cases above with an
+# tenth entry, the limit, and an eleventh, whether the gradient norm exceeds it at every step (True) or at none.
+CLIP_CASES = [
+    ("mlp clipped momentum", "linear(13,7),relu,linear(7,5)", (9, 13), "ce", 0.1, 0.9, False, 0.0, 3, 0.05, True),
+    ("mlp clip not reached", "linear(13,7),relu,linear(7,5)", (9, 13), "ce", 0.1, 0.9, False, 0.0, 3, 100.0, False),
+    ("mlp mse clipped+wd", "linear(11,13),relu,linear(13,3)", (7, 11), "mse", 0.05, 0.5, True, 1e-3, 4, 0.02, True),
+]
+
 
 def build(spec):
     if spec == "mlp":
@@ -79,7 +87,7 @@ def rel(a, b):
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-30))
 
 
-def reference(model, x, y, loss, lr, momentum, nesterov, wd, steps):
+def reference(model, x, y, loss, lr, momentum, nesterov, wd, steps, clip=0.0):
     model = model.double()
     x = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=wd)
@@ -90,6 +98,7 @@ def reference(model, x, y, loss, lr, momentum, nesterov, wd, steps):
         crit = nn.CrossEntropyLoss() if loss == "ce" else nn.MSELoss()
     target = torch.tensor(y) if loss == "ce" else torch.tensor(y, dtype=torch.float64)
     out = {}
+    norms = []
     for step in range(steps):
         opt.zero_grad()
         if x.grad is not None:
@@ -103,10 +112,13 @@ def reference(model, x, y, loss, lr, momentum, nesterov, wd, steps):
             out["grad.x"] = x.grad.numpy().copy()
             for name, p in model.named_parameters():
                 out["grad." + name] = p.grad.numpy().copy()
+        if clip:
+            # clnn step writes the gradients as backward left them, before clipping.
+            norms.append(float(torch.nn.utils.clip_grad_norm_(model.parameters(), clip)))
         opt.step()
     for name, p in model.named_parameters():
         out[name] = p.detach().numpy().copy()
-    return out
+    return out, norms
 
 
 def soft_targets(rng, shape):
@@ -119,7 +131,8 @@ def soft_targets(rng, shape):
 
 
 def run_case(case, device, clnn, tmp, seed):
-    name, spec, xshape, loss, lr, momentum, nesterov, wd, steps = case
+    name, spec, xshape, loss, lr, momentum, nesterov, wd, steps = case[:9]
+    clip, clips = case[9:] if len(case) > 9 else (0.0, False)
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     model = build(spec)
@@ -139,29 +152,33 @@ def run_case(case, device, clnn, tmp, seed):
     cmd = [clnn, "step", "--model", spec, "--loss", loss, "--weights", wpath, "--batch", bpath, "--lr", str(lr),
            "--momentum", str(momentum), "--weight-decay", str(wd), "--steps", str(steps),
            "--devices" if "," in device else "--device", device,
-           "--out", opath] + (["--nesterov"] if nesterov else [])
+           "--out", opath] + (["--nesterov"] if nesterov else []) + (["--clip-grad-norm", str(clip)] if clip else [])
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     got = st.load(opath)
     # The float64 reference starts from the same float32 weights and inputs.
     model.load_state_dict({k: torch.tensor(v) for k, v in weights.items()})
-    want = reference(model, x, y, loss, lr, momentum, nesterov, wd, steps)
+    want, norms = reference(model, x, y, loss, lr, momentum, nesterov, wd, steps, clip)
+    # A case must be what it says: clipped at every step, or at none.
+    as_said = all((n > clip) == clips for n in norms)
     worst_grad = max(rel(got[k], want[k]) for k in want if k in ("loss", "output") or k.startswith("grad."))
     worst_param = max(rel(got[k], want[k]) for k in want if not (k in ("loss", "output") or k.startswith("grad.")))
-    ok = worst_grad <= GRAD_LIMIT and worst_param <= PARAM_LIMIT
+    ok = worst_grad <= GRAD_LIMIT and worst_param <= PARAM_LIMIT and as_said
+    norm_text = f"  norms {min(norms):.3g}..{max(norms):.3g} vs clip {clip:g}" if norms else ""
     print(f"{device:7s} {name:22s} steps={steps}  loss/output/grads rel {worst_grad:.2e}  "
-          f"params rel {worst_param:.2e}  {'ok' if ok else 'FAIL'}")
+          f"params rel {worst_param:.2e}{norm_text}{'' if as_said else ' (not as the case says)'}  "
+          f"{'ok' if ok else 'FAIL'}")
     return ok
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", action="append", default=None)
-    parser.add_argument("--cases", default="mlp", help="mlp, cnn or all")
+    parser.add_argument("--cases", default="mlp", help="mlp, cnn, clip or all")
     args = parser.parse_args()
     devices = args.device or ["cpu", "opencl"]
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # benchmarks/scripts/../..
     clnn = os.path.join(root, "clnn")
-    cases = list(CASES)
+    cases = CLIP_CASES if args.cases == "clip" else CASES + CLIP_CASES
     extra = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cnn_cases.py")
     if args.cases in ("cnn", "all") and os.path.exists(extra):
         sys.path.insert(0, os.path.dirname(extra))

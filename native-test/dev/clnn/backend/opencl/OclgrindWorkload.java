@@ -73,6 +73,7 @@ public final class OclgrindWorkload {
         pooling();
         losses();
         sgd();
+        clipGradNorm();
         metrics();
         conv();
         allReduceSum();
@@ -352,6 +353,28 @@ public final class OclgrindWorkload {
             float[][] r = sgdRun(cpu, w, g, h);
             check("sgd " + h, c[0], r[0], 0);
         }
+    }
+
+    private void clipGradNorm() {
+        // One gradient within a work-group, one over the two-pass split, summed into one scalar and clipped by it.
+        float[] a = uniform(23);
+        float[] b = uniform(3001);
+        float[][] c = clipRun(cl, a, b);
+        float[][] r = clipRun(cpu, a, b);
+        check("sumSquares", c[0], r[0], Tolerances.SUM_SQUARES_BOUND);
+        check("clipGradNorm small", c[1], r[1], Tolerances.CLIP_GRAD_NORM);
+        check("clipGradNorm two-pass", c[2], r[2], Tolerances.CLIP_GRAD_NORM);
+    }
+
+    private static float[][] clipRun(Backend be, float[] a, float[] b) {
+        Tensor at = be.fromArray(a, a.length);
+        Tensor bt = be.fromArray(b, b.length);
+        Tensor sum = be.fromArray(new float[] {0f}, 1); // an upload: Oclgrind does not count a fill as written
+        be.sumSquares(sum, at, a.length);
+        be.sumSquares(sum, bt, b.length);
+        be.clipGradNorm(at, sum, a.length, 1f);
+        be.clipGradNorm(bt, sum, b.length, 1f);
+        return new float[][] {be.readFloats(sum), be.readFloats(at), be.readFloats(bt)};
     }
 
     private static float[][] sgdRun(Backend be, float[] w0, float[] g, SgdHyper h) {

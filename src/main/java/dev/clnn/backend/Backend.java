@@ -232,6 +232,21 @@ public interface Backend extends AutoCloseable {
      */
     void reduceSum(Tensor out, Tensor x, int count, float scale);
 
+    /**
+     * out (F32, 1 element) += Σ x[i]² over the {@code count} elements of x; accumulates, so a sum over several
+     * tensors is this op on each in turn after out is set to 0. The device sums in float in the fixed order of
+     * {@link #reduceSum}; the reference sums in double and adds to out in float.
+     */
+    void sumSquares(Tensor out, Tensor x, int count);
+
+    /**
+     * Gradient clipping by a global L2 norm, PyTorch's {@code clip_grad_norm_}: with norm = sqrt(sumSquares[0]) and
+     * coef = maxNorm / (norm + 1e-6), every x[i] of the {@code count} elements is multiplied by min(coef, 1) in
+     * place (a NaN coefficient stays NaN). sumSquares (F32, 1 element) is read on the device, as {@link #sumSquares}
+     * leaves it, so nothing comes back to the host.
+     */
+    void clipGradNorm(Tensor x, Tensor sumSquares, int count, float maxNorm);
+
     // ---- optimiser ----------------------------------------------------------------------------------------------
 
     /**

@@ -5,10 +5,12 @@ import static dev.clnn.check.SeededData.poisoned;
 import static dev.clnn.check.SeededData.poisonedInts;
 import static dev.clnn.check.SeededData.uniform;
 import static dev.clnn.check.Tolerances.AVG_POOL;
+import static dev.clnn.check.Tolerances.CLIP_GRAD_NORM;
 import static dev.clnn.check.Tolerances.CONV_LAYER;
 import static dev.clnn.check.Tolerances.EXACT;
 import static dev.clnn.check.Tolerances.GEMM;
 import static dev.clnn.check.Tolerances.SOFTMAX;
+import static dev.clnn.check.Tolerances.SUM_SQUARES_BOUND;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
@@ -98,6 +100,7 @@ public final class ParityCheck {
             sgd(count, new SgdHyper(0.05f, 0f, 0f, 0f, false), true);
             sgd(count, new SgdHyper(0.01f, 0.9f, 0f, 1e-4f, true), false);
             sgd(count, new SgdHyper(0.01f, 0.5f, 0.3f, 1e-2f, false), false);
+            clipGradNorm(count);
         }
     }
 
@@ -232,6 +235,31 @@ public final class ParityCheck {
             if (momentum) {
                 compare(name + " momentum", device.readFloats(bd), cpu.readFloats(bc), EXACT);
             }
+        }
+    }
+
+    /** The global norm of two gradients (count and 17 elements) on each backend, then both clipped to half of it. */
+    private void clipGradNorm(int count) {
+        SplittableRandom random = new SplittableRandom(5L * count);
+        float[] a = uniform(random, count);
+        float[] b = uniform(random, 17);
+        try (Tensor ad = device.fromArray(a, count); Tensor bd = device.fromArray(b, 17);
+                Tensor sd = device.fromArray(new float[] {0f}, 1);
+                Tensor ac = cpu.fromArray(a, count); Tensor bc = cpu.fromArray(b, 17);
+                Tensor sc = cpu.fromArray(new float[] {0f}, 1)) {
+            device.sumSquares(sd, ad, count);
+            device.sumSquares(sd, bd, 17);
+            cpu.sumSquares(sc, ac, count);
+            cpu.sumSquares(sc, bc, 17);
+            float[] sum = cpu.readFloats(sc);
+            // The second sum adds to the first: twice the bound of one.
+            compare("sum of squares " + count + " + 17", device.readFloats(sd), sum, 2 * SUM_SQUARES_BOUND);
+            float maxNorm = 0.5f * (float) Math.sqrt(sum[0]);
+            device.clipGradNorm(ad, sd, count, maxNorm);
+            cpu.clipGradNorm(ac, sc, count, maxNorm);
+            // Each backend clips by its own sum; the square root halves the sum's relative error in the norm.
+            compare("clip grad norm " + count, device.readFloats(ad), cpu.readFloats(ac), CLIP_GRAD_NORM
+                    + SUM_SQUARES_BOUND);
         }
     }
 

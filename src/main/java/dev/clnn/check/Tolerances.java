@@ -55,6 +55,22 @@ public final class Tolerances {
     public static final double REDUCE_SUM_BOUND = 22 * 0x1p-24;
 
     /**
+     * sumSquares, as a bound on |device − reference| / (out₀ + Σx²) for a starting value out₀ ≥ 0: the terms are
+     * ≥ 0, so Σ|terms| is the sum itself. The two passes of {@link #REDUCE_SUM_BOUND} give 2·(2 + 8)·u; the device
+     * also rounds each square (u) and the addition to out₀ (u), the reference its double sum to float (u) and its
+     * addition to out₀ (u): 24u, about 1.4e-6.
+     */
+    public static final double SUM_SQUARES_BOUND = 24 * 0x1p-24;
+
+    /**
+     * clipGradNorm, per element relative to the reference, from the same sum of squares: OpenCL's full profile
+     * allows sqrt 3 ulp and division 2.5 ulp, the addition of 1e-6 and the product round to 0.5 ulp each; an ulp is
+     * at most 2u relative, and each error passes to the result with a factor of at most 1: 6.5 ulp ≤ 13u, about
+     * 7.7e-7. A device with correctly rounded sqrt and division matches exactly.
+     */
+    public static final double CLIP_GRAD_NORM = 13 * 0x1p-24;
+
+    /**
      * Softmax probabilities, the per-row log-sum-exp and the cross-entropy gradient: float exp/log (≤ 3 ulp in
      * OpenCL's full-profile precision) against double, plus a float sum over the classes: a few 1e-7 per element.
      */

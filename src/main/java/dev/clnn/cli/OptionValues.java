@@ -46,6 +46,15 @@ final class OptionValues {
         return d;
     }
 
+    /** A number > 0 that is finite as a float (--clip-grad-norm). */
+    static float positiveFinite(String name, String value) {
+        double d = nonNegative(name, value);
+        if (d == 0 || Float.isInfinite((float) d) || (float) d == 0f) {
+            throw new IllegalArgumentException(name + " must be a positive finite number, got " + value);
+        }
+        return (float) d;
+    }
+
     /** The comma-separated names of a list option ({@code a,b,c}), or none when it was not given. */
     static List<String> names(String option, String value) {
         if (value == null) {

@@ -40,6 +40,7 @@ final class ResumedOptions {
                 case "--momentum" -> command.momentum = value;
                 case "--nesterov" -> command.nesterov = Boolean.parseBoolean(value);
                 case "--weight-decay" -> command.weightDecay = value;
+                case "--clip-grad-norm" -> command.clipGradNorm = value;
                 case "--schedule" -> command.schedule = value;
                 case "--warmup" -> command.warmup = value;
                 case "--seed" -> command.seed = value;

@@ -23,8 +23,8 @@ final class SelfCheckCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE})")
     String n;
     @Option(names = "--full", description = "instead, compare every op family with the CPU reference on awkward"
-            + " sizes (GEMM in four transpositions, convolution, pooling, ReLU, softmax cross-entropy, SGD), a line"
-            + " per comparison; exit 1 on any failure")
+            + " sizes (GEMM in four transpositions, convolution, pooling, ReLU, softmax cross-entropy, SGD, gradient"
+            + " clipping), a line per comparison; exit 1 on any failure")
     boolean full;
 
     @Mixin

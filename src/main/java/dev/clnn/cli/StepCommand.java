@@ -53,6 +53,9 @@ final class StepCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0", description = "L2 weight decay"
             + " (default: ${DEFAULT-VALUE})")
     String weightDecay;
+    @Option(names = "--clip-grad-norm", paramLabel = "MAX", description = "before each update, scale the gradients"
+            + " so that their global L2 norm is at most MAX (PyTorch's clip_grad_norm_; default: no clipping)")
+    String clipGradNorm;
     @Option(names = "--steps", paramLabel = "K", defaultValue = "1", description = "steps on the same batch"
             + " (default: ${DEFAULT-VALUE})")
     String steps;
@@ -80,7 +83,8 @@ final class StepCommand implements Callable<Integer> {
                 OptionValues.path(weights), Path.of(batch), OptionValues.nonNegative("--lr", lr),
                 (float) OptionValues.nonNegative("--momentum", momentum), nesterov,
                 (float) OptionValues.nonNegative("--weight-decay", weightDecay),
-                OptionValues.positiveInt("--steps", steps), OptionValues.integer("--seed", seed), Path.of(outFile));
+                OptionValues.positiveInt("--steps", steps), OptionValues.integer("--seed", seed), Path.of(outFile),
+                clipGradNorm == null ? 0f : OptionValues.positiveFinite("--clip-grad-norm", clipGradNorm));
         OptionValues.outputFile("--out", outFile);
         if (devices.given()) {
             devices.requireAlone(device);

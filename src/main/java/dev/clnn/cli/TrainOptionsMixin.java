@@ -48,6 +48,9 @@ public final class TrainOptionsMixin {
     boolean nesterov;
     @Option(names = "--weight-decay", paramLabel = "WD", description = "L2 weight decay (default: ${DEFAULT-VALUE})")
     String weightDecay;
+    @Option(names = "--clip-grad-norm", paramLabel = "MAX", description = "before each update, scale the gradients"
+            + " so that their global L2 norm is at most MAX (PyTorch's clip_grad_norm_; default: no clipping)")
+    String clipGradNorm;
     @Option(names = "--schedule", paramLabel = "SPEC", description = "learning-rate schedule: constant, step:S,G,"
             + " multistep:M1;M2,G, exp:B, poly:B,A, cosine[:TMAX[,MIN]] (default: ${DEFAULT-VALUE})")
     String schedule;
@@ -95,13 +98,16 @@ public final class TrainOptionsMixin {
      */
     public TrainOptions trainOptions() {
         fillFromResumedRun();
-        return new TrainOptions(ModelSpec.parse(model), LossKind.parse(loss), dataOptions.source(standardize),
+        TrainOptions options = new TrainOptions(ModelSpec.parse(model), LossKind.parse(loss), dataOptions.source(standardize),
                 OptionValues.positiveInt("--epochs", epochs), OptionValues.positiveInt("--batch", batch),
                 OptionValues.nonNegative("--lr", lr), (float) OptionValues.nonNegative("--momentum", momentum),
                 nesterov, (float) OptionValues.nonNegative("--weight-decay", weightDecay), schedule,
                 OptionValues.integer("--warmup", warmup), OptionValues.integer("--seed", seed),
                 OptionValues.outputFile("--save", save), OptionValues.outputFile("--metrics", metrics),
-                OptionValues.outputFile("--plot", plot), quiet, !continueOnNan);
+                OptionValues.outputFile("--plot", plot), quiet, !continueOnNan, 0f);
+        return clipGradNorm == null ? options
+                : options.toBuilder().clipGradNorm(OptionValues.positiveFinite("--clip-grad-norm", clipGradNorm))
+                        .build();
     }
 
     /**

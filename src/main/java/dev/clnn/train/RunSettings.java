@@ -26,6 +26,7 @@ public final class RunSettings {
     static final String DEVICE = "device";
     static final String DATA = "data";
     static final String LOSS = "loss";
+    static final String CLIP_GRAD_NORM = "clip-grad-norm";
     /**
      * Values kept only so that a resumed command can take them when they are not given again (the data folder, the
      * outputs, the checkpoint cadence); never compared, since they do not change the run's numbers.
@@ -53,6 +54,9 @@ public final class RunSettings {
         s.put("momentum", Float.toString(options.momentum()));
         s.put("nesterov", Boolean.toString(options.nesterov()));
         s.put("weight-decay", Float.toString(options.weightDecay()));
+        if (options.clipGradNorm() > 0) {
+            s.put(CLIP_GRAD_NORM, Float.toString(options.clipGradNorm())); // absent, as in older states, when off
+        }
         s.put(SCHEDULE, options.schedule());
         s.put("warmup", Long.toString(options.warmup()));
         s.put("seed", Long.toString(options.seed()));
@@ -91,6 +95,10 @@ public final class RunSettings {
      * @throws IllegalArgumentException naming the first option that differs, in the CLI's words
      */
     static String requireSameRun(Map<String, String> stored, Map<String, String> current, int epochsDone) {
+        if (stored.containsKey(CLIP_GRAD_NORM) && !current.containsKey(CLIP_GRAD_NORM)) {
+            throw new IllegalArgumentException("the training state clips gradients (--clip-grad-norm "
+                    + stored.get(CLIP_GRAD_NORM) + ") and this run does not; a resumed run must be the same run");
+        }
         for (Map.Entry<String, String> e : current.entrySet()) {
             String key = e.getKey();
             String was = stored.get(key);

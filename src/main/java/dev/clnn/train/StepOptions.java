@@ -5,6 +5,7 @@ import dev.clnn.nn.Loss;
 import dev.clnn.nn.Mse;
 import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.nn.SoftmaxKlDivergence;
+import dev.clnn.optim.GradientClipping;
 import dev.clnn.optim.Optimizer;
 import dev.clnn.optim.Sgd;
 import java.nio.file.Path;
@@ -20,15 +21,20 @@ import java.nio.file.Path;
  * @param weights a safetensors file of initial weights, or null for the default initialisation from {@code seed}
  * @param batch   the batch file ({@link StepBatch})
  * @param out     where the results go (safetensors)
+ * @param clipGradNorm the global L2 norm the gradients are clipped to before each update, or 0 for no clipping
  */
 public record StepOptions(ModelSpec model, String loss, Path weights, Path batch, double lr, float momentum,
-        boolean nesterov, float weightDecay, int steps, long seed, Path out) {
+        boolean nesterov, float weightDecay, int steps, long seed, Path out, float clipGradNorm) {
     public StepOptions {
         if (!loss.equals("ce") && !loss.equals("mse") && !loss.equals("kl")) {
             throw new IllegalArgumentException("--loss must be ce, mse or kl, got \"" + loss + "\"");
         }
         if (steps <= 0) {
             throw new IllegalArgumentException("--steps must be positive, got " + steps);
+        }
+        if (!(clipGradNorm >= 0) || Float.isInfinite(clipGradNorm)) {
+            throw new IllegalArgumentException("--clip-grad-norm must be a positive finite number, got "
+                    + clipGradNorm);
         }
     }
 
@@ -51,8 +57,8 @@ public record StepOptions(ModelSpec model, String loss, Path weights, Path batch
         };
     }
 
-    /** SGD with these options' momentum, Nesterov flag and weight decay (no dampening). */
+    /** SGD with these options' momentum, Nesterov flag and weight decay (no dampening), after any clipping. */
     public Optimizer.Factory optimizer() {
-        return Sgd.factory(momentum, 0f, weightDecay, nesterov);
+        return GradientClipping.factory(Sgd.factory(momentum, 0f, weightDecay, nesterov), clipGradNorm);
     }
 }

@@ -2,6 +2,7 @@ package dev.clnn.train;
 
 import dev.clnn.data.DataSource;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.optim.GradientClipping;
 import dev.clnn.optim.LrScheduleParser;
 import dev.clnn.optim.Optimizer;
 import dev.clnn.optim.Sgd;
@@ -18,10 +19,11 @@ import java.util.Objects;
  * @param save    where to write the final weights (safetensors), or null
  * @param metrics where to write per-step metrics (CSV), or null
  * @param plot    where to draw loss, the test figure and learning rate (PNG), or null
+ * @param clipGradNorm the global L2 norm the gradients are clipped to before each update, or 0 for no clipping
  */
 public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int epochs, int batch, double lr,
         float momentum, boolean nesterov, float weightDecay, String schedule, long warmup, long seed, Path save,
-        Path metrics, Path plot, boolean quiet, boolean stopOnNonFinite) {
+        Path metrics, Path plot, boolean quiet, boolean stopOnNonFinite, float clipGradNorm) {
 
     public TrainOptions {
         Objects.requireNonNull(model, "model");
@@ -40,11 +42,18 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must be ≥ 0, got " + warmup);
         }
+        if (!(clipGradNorm >= 0) || Float.isInfinite(clipGradNorm)) {
+            throw new IllegalArgumentException("--clip-grad-norm must be a positive finite number, got "
+                    + clipGradNorm);
+        }
     }
 
-    /** The run's optimiser: SGD with these options' momentum, Nesterov flag and weight decay (no dampening). */
+    /**
+     * The run's optimiser: SGD with these options' momentum, Nesterov flag and weight decay (no dampening), after
+     * clipping the gradients to {@link #clipGradNorm} where it is not 0.
+     */
     public Optimizer.Factory optimizer() {
-        return Sgd.factory(momentum, 0f, weightDecay, nesterov);
+        return GradientClipping.factory(Sgd.factory(momentum, 0f, weightDecay, nesterov), clipGradNorm);
     }
 
     /** The defaults: {@code builder().build()}. */
@@ -77,6 +86,7 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
         b.plot = plot;
         b.quiet = quiet;
         b.stopOnNonFinite = stopOnNonFinite;
+        b.clipGradNorm = clipGradNorm;
         return b;
     }
 
@@ -99,6 +109,7 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
         private Path plot;
         private boolean quiet;
         private boolean stopOnNonFinite = true;
+        private float clipGradNorm;
 
         private Builder() {
         }
@@ -217,13 +228,22 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
         }
 
         /**
+         * Clips the gradients to this global L2 norm before each update (PyTorch's {@code clip_grad_norm_});
+         * 0, the default, does not clip.
+         */
+        public Builder clipGradNorm(float maxNorm) {
+            this.clipGradNorm = maxNorm;
+            return this;
+        }
+
+        /**
          * The options.
          *
          * @throws IllegalArgumentException naming the first setting that is not allowed
          */
         public TrainOptions build() {
             return new TrainOptions(model, loss, data, epochs, batch, lr, momentum, nesterov, weightDecay, schedule,
-                    warmup, seed, save, metrics, plot, quiet, stopOnNonFinite);
+                    warmup, seed, save, metrics, plot, quiet, stopOnNonFinite, clipGradNorm);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clnn.checkpoint.StateDirectory;
 import dev.clnn.fixtures.SyntheticData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +49,26 @@ class ResumeOptionsTest {
                 + ": epoch 3, 26 steps done"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("epoch 3/3 ")), r.out());
         assertArrayEquals(Files.readAllBytes(three), Files.readAllBytes(resumed));
+    }
+
+    @Test
+    void aClippedRunResumesWithItsLimitTakenFromTheState() throws IOException {
+        Path whole = tmp.resolve("whole.safetensors");
+        assertEquals(0, train("--epochs", "2", "--clip-grad-norm", "0.1", "--save", whole.toString()).code());
+        Path dir = tmp.resolve("ck");
+        assertEquals(0, train("--epochs", "2", "--clip-grad-norm", "0.1", "--checkpoint-dir", dir.toString(),
+                "--checkpoint-every", "5").code());
+        // Keep only the oldest state, from before the end, so that the run goes on with the limit the state names.
+        List<Path> states = new StateDirectory(dir, 3).states();
+        for (Path state : states.subList(0, states.size() - 1)) {
+            Files.delete(state);
+        }
+        Path resumed = tmp.resolve("resumed.safetensors");
+        CliRun r = CliRun.of("train", "--resume", dir.toString(), "--device", "cpu", "--save", resumed.toString());
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(resumed));
+        assertRefused("clnn: --clip-grad-norm 0.2 differs from the training state's 0.1; a resumed run must be the"
+                + " same run", "--clip-grad-norm", "0.2");
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,22 @@ class DataParallelStepTest {
             ParallelRuns.Result split = train(cpus(n), o, data, 4);
             assertSameTraining(one, split, initial(o), n + " replicas, " + loss.text());
             assertReplicasEqual(split, n + " replicas, " + loss.text());
+        }
+    }
+
+    @Test
+    void clippingSeesTheSummedGradientAsOneDeviceDoes() {
+        // The update runs after the all-reduce, so the norm is the whole batch's gradient's, as on one device, and
+        // only the summation order differs. 0.05 is below every step's gradient norm here, so every step clips.
+        TrainOptions o = options(MODEL, 37, 7).toBuilder().clipGradNorm(0.05f).build();
+        Dataset data = SyntheticData.uniform(101, 20, 5, 17);
+        ParallelRuns.Result one = train(cpus(1), o, data, 4);
+        ParallelRuns.Result unclipped = train(cpus(1), options(MODEL, 37, 7), data, 4);
+        assertTrue(!Arrays.equals(one.losses(), unclipped.losses()), "clipping changed nothing");
+        for (int n : new int[] {2, 3}) {
+            ParallelRuns.Result split = train(cpus(n), o, data, 4);
+            assertSameTraining(one, split, initial(o), n + " replicas, clipped");
+            assertReplicasEqual(split, n + " replicas, clipped");
         }
     }
 

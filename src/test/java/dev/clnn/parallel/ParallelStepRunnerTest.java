@@ -40,7 +40,7 @@ class ParallelStepRunnerTest {
     }
 
     private StepOptions options(String loss, Path batch, int steps, Path out) {
-        return new StepOptions(ModelSpec.parse(MODEL), loss, null, batch, 0.1, 0.9f, true, 1e-2f, steps, 5, out);
+        return new StepOptions(ModelSpec.parse(MODEL), loss, null, batch, 0.1, 0.9f, true, 1e-2f, steps, 5, out, 0f);
     }
 
     private Path batch(String loss, int n, long seed) {

@@ -126,6 +126,52 @@ class ResumeTest {
                 : "step,epoch,loss,lr,samples_per_s,test_loss,test_accuracy", header);
     }
 
+    @Test
+    void aClippedRunResumesBitForBitAndOnlyWithItsLimit() throws IOException {
+        // 0.05 is well below this model's gradient norms, so every step is clipped and the limit shapes the run.
+        Path whole = Files.createDirectories(tmp.resolve("whole"));
+        new Trainer(new CpuBackend(), clipped(whole, 0.05f), CheckpointOptions.none(), new StopRequest(),
+                NullOutput.printStream(), false).run(data());
+        Path plain = run("plain", CheckpointOptions.none(), new StopRequest());
+        assertTrue(!Arrays.equals(Files.readAllBytes(whole.resolve("w.safetensors")),
+                Files.readAllBytes(plain.resolve("w.safetensors"))), "clipping changed nothing");
+
+        Path parts = Files.createDirectories(tmp.resolve("parts"));
+        Path dir = tmp.resolve("states");
+        StopRequest stop = new StopRequest();
+        stop.stopAtStep(18);
+        assertThrows(TrainingStoppedException.class, () -> new Trainer(new CpuBackend(), clipped(parts, 0.05f),
+                new CheckpointOptions(dir, 0, 3, false), stop, NullOutput.printStream(), false).run(data()));
+        CheckpointOptions resume = new CheckpointOptions(dir, 0, 3, true);
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> train(clipped(tmp.resolve("b"), 0.5f), resume));
+        assertEquals("--clip-grad-norm 0.5 differs from the training state's 0.05; a resumed run must be the same run",
+                other.getMessage());
+        IllegalArgumentException off = assertThrows(IllegalArgumentException.class,
+                () -> train(options(tmp.resolve("b")), resume));
+        assertTrue(off.getMessage().startsWith("the training state clips gradients (--clip-grad-norm 0.05)"),
+                off.getMessage());
+        new Trainer(new CpuBackend(), clipped(parts, 0.05f), resume, new StopRequest(), NullOutput.printStream(),
+                false).run(data());
+        assertSameRun(whole, parts);
+    }
+
+    @Test
+    void aStateWithoutClippingRefusesAClippedResume() throws IOException {
+        Path dir = tmp.resolve("states");
+        StopRequest stop = new StopRequest();
+        stop.stopAtStep(3);
+        assertThrows(TrainingStoppedException.class, () -> run("a", new CheckpointOptions(dir, 0, 3, false), stop));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> train(clipped(tmp.resolve("b"), 1f), new CheckpointOptions(dir, 0, 3, true)));
+        assertEquals("--clip-grad-norm 1.0 differs from the training state's (none); a resumed run must be the same"
+                + " run", e.getMessage());
+    }
+
+    private static TrainOptions clipped(Path out, float maxNorm) {
+        return options(out).toBuilder().clipGradNorm(maxNorm).build();
+    }
+
     private static TrainingStep.Factory twoReplicas() {
         return DataParallelStep.factory(List.of(new CpuBackend(), new CpuBackend()));
     }

@@ -15,13 +15,13 @@ import java.util.Arrays;
  * {@code clnn train}, not here.
  */
 record TrainingSetup(String model, String loss, int[] inputShape, String schedule, double lr, long totalSteps,
-        long warmup, float momentum, boolean nesterov, float weightDecay) implements Serializable {
+        long warmup, float momentum, boolean nesterov, float weightDecay, float clipGradNorm) implements Serializable {
 
     /** What a replica needs of {@code options}, for a model input of {@code inputShape} and a run of totalSteps. */
     static TrainingSetup of(TrainOptions options, int[] inputShape, long totalSteps) {
         return new TrainingSetup(options.model().text(), options.loss().text(), inputShape.clone(), options.schedule(),
                 options.lr(), totalSteps, options.warmup(), options.momentum(), options.nesterov(),
-                options.weightDecay());
+                options.weightDecay(), options.clipGradNorm());
     }
 
     /**
@@ -31,7 +31,7 @@ record TrainingSetup(String model, String loss, int[] inputShape, String schedul
      */
     TrainOptions options() {
         return TrainOptions.builder().model(model).loss(LossKind.parse(loss)).sgd(lr, momentum).nesterov(nesterov)
-                .weightDecay(weightDecay).schedule(schedule).warmup(warmup).build();
+                .weightDecay(weightDecay).clipGradNorm(clipGradNorm).schedule(schedule).warmup(warmup).build();
     }
 
     /** The learning-rate schedule of the whole run, indexed by the global step. */
@@ -43,6 +43,6 @@ record TrainingSetup(String model, String loss, int[] inputShape, String schedul
     String key() {
         return String.join("|", model, loss, Arrays.toString(inputShape), schedule, Double.toString(lr),
                 Long.toString(totalSteps), Long.toString(warmup), Float.toString(momentum), Boolean.toString(nesterov),
-                Float.toString(weightDecay));
+                Float.toString(weightDecay), Float.toString(clipGradNorm));
     }
 }

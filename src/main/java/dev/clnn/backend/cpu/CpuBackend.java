@@ -628,6 +628,32 @@ public final class CpuBackend implements Backend {
         f(out)[0] = (float) (scale * sum);
     }
 
+    @Override
+    public void sumSquares(Tensor out, Tensor x, int count) {
+        OpChecks.elementwise("sumSquares", count, "x", x);
+        OpChecks.scalar("sumSquares", out, DType.F32);
+        float[] X = f(x); // (count)
+        double sum = 0;
+        for (int e = 0; e < count; e++) {
+            sum += (double) X[e] * X[e];
+        }
+        f(out)[0] += (float) sum;
+    }
+
+    @Override
+    public void clipGradNorm(Tensor x, Tensor sumSquares, int count, float maxNorm) {
+        OpChecks.elementwise("clipGradNorm", count, "x", x);
+        OpChecks.scalar("clipGradNorm", sumSquares, DType.F32);
+        float[] X = f(x); // (count)
+        // Float operations as PyTorch does them on a float32 norm; a double sqrt rounded once to float is the
+        // correctly rounded float sqrt.
+        float coef = maxNorm / ((float) Math.sqrt(f(sumSquares)[0]) + 1e-6f);
+        float clamped = coef > 1f ? 1f : coef;
+        for (int e = 0; e < count; e++) {
+            X[e] = X[e] * clamped;
+        }
+    }
+
     // ---- optimiser ----------------------------------------------------------------------------------------------
 
     @Override

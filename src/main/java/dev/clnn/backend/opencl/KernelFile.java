@@ -25,6 +25,7 @@ public enum KernelFile {
     LOG_SOFTMAX("log_softmax.cl", KernelDefine.LOG_SOFTMAX_LOCAL),
     REDUCE("reduce.cl", KernelDefine.REDUCE_LOCAL),
     SGD("sgd.cl"),
+    CLIP("clip.cl"),
     METRICS("metrics.cl"),
     ALL_REDUCE("allreduce.cl");
 

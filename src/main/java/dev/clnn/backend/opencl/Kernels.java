@@ -51,6 +51,8 @@ public enum Kernels {
     LOG_SOFTMAX_FORWARD(KernelFile.LOG_SOFTMAX, "log_softmax_forward"),
     LOG_SOFTMAX_BACKWARD(KernelFile.LOG_SOFTMAX, "log_softmax_backward"),
     REDUCE_SUM(KernelFile.REDUCE, "reduce_sum"),
+    SUM_SQUARES(KernelFile.REDUCE, "sum_squares"),
+    CLIP_GRAD_NORM(KernelFile.CLIP, "clip_grad_norm"),
     SGD_UPDATE(KernelFile.SGD, "sgd_update"),
     SGD_MOMENTUM_UPDATE(KernelFile.SGD, "sgd_momentum_update"),
     ARGMAX_ROWS(KernelFile.METRICS, "argmax_rows"),

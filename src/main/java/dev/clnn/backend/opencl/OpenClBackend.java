@@ -448,6 +448,22 @@ public final class OpenClBackend implements Backend {
                 () -> reduce.sum(buf(out), buf(x), count, scale));
     }
 
+    @Override
+    public void sumSquares(Tensor out, Tensor x, int count) {
+        OpChecks.elementwise("sumSquares", count, "x", x);
+        OpChecks.scalar("sumSquares", out, DType.F32);
+        run("sumSquares", () -> "out " + out + " x " + x + " count=" + count,
+                () -> reduce.sumSquares(buf(out), buf(x), count));
+    }
+
+    @Override
+    public void clipGradNorm(Tensor x, Tensor sumSquares, int count, float maxNorm) {
+        OpChecks.elementwise("clipGradNorm", count, "x", x);
+        OpChecks.scalar("clipGradNorm", sumSquares, DType.F32);
+        run("clipGradNorm", () -> "x " + x + " count=" + count + " maxNorm=" + maxNorm,
+                () -> launcher.elementwise(Kernels.CLIP_GRAD_NORM, count, buf(x), buf(sumSquares), count, maxNorm));
+    }
+
     /**
      * Rejects labels outside [0, classes) with the reference's message before anything is enqueued. Labels uploaded
      * from the host carry the range of that upload ({@link HostIntRange}), so the usual case reads nothing back and

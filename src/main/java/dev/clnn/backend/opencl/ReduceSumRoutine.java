@@ -36,4 +36,18 @@ final class ReduceSumRoutine {
             launcher.launch(Kernels.REDUCE_SUM, one, one, out, partials, groups, scale);
         }
     }
+
+    /** out[0] += Σ x[0 .. count)², with the same split as {@link #sum}. */
+    void sumSquares(DeviceBuffer out, DeviceBuffer x, int count) {
+        int groups = (int) Math.min(MAX_GROUPS, ceilDiv(count, (long) MIN_TERMS_PER_ITEM * local));
+        long[] one = {local};
+        if (groups <= 1) {
+            launcher.launch(Kernels.SUM_SQUARES, one, one, out, x, count, 1, 1);
+            return;
+        }
+        try (DeviceBuffer partials = launcher.allocate(4L * groups)) {
+            launcher.launch(Kernels.SUM_SQUARES, new long[] {(long) groups * local}, one, partials, x, count, 1, 0);
+            launcher.launch(Kernels.SUM_SQUARES, one, one, out, partials, groups, 0, 1);
+        }
+    }
 }

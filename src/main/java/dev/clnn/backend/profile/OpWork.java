@@ -136,6 +136,16 @@ final class OpWork {
         return E * (count + 1L);
     }
 
+    /** x read, the scalar read and written. */
+    static long sumSquares(int count) {
+        return E * (count + 2L);
+    }
+
+    /** x read and written, the scalar read. */
+    static long clipGradNorm(int count) {
+        return E * (2L * count + 1);
+    }
+
     /** param read and written, grad read, and with momentum its buffer read and written. */
     static long sgdUpdate(int count, boolean momentum) {
         return E * count * (momentum ? 5L : 3L);

@@ -358,6 +358,17 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
+    public void sumSquares(Tensor out, Tensor x, int count) {
+        bytes("sumSquares", () -> OpWork.sumSquares(count), () -> inner.sumSquares(out, x, count));
+    }
+
+    @Override
+    public void clipGradNorm(Tensor x, Tensor sumSquares, int count, float maxNorm) {
+        bytes("clipGradNorm", () -> OpWork.clipGradNorm(count), () -> inner.clipGradNorm(x, sumSquares, count,
+                maxNorm));
+    }
+
+    @Override
     public void sgdUpdate(Tensor param, Tensor momentumBuf, Tensor grad, int count, SgdHyper hyper,
             boolean firstStep) {
         bytes("sgdUpdate", () -> OpWork.sgdUpdate(count, hyper.hasMomentum()),
