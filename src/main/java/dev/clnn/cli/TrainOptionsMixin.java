@@ -48,6 +48,8 @@ public final class TrainOptionsMixin {
     boolean nesterov;
     @Option(names = "--weight-decay", paramLabel = "WD", description = "L2 weight decay (default: ${DEFAULT-VALUE})")
     String weightDecay;
+    @Mixin
+    OptimizerOptions optimizerOptions = new OptimizerOptions();
     @Option(names = "--schedule", paramLabel = "SPEC", description = "learning-rate schedule: constant, step:S,G,"
             + " multistep:M1;M2,G, exp:B, poly:B,A, cosine[:TMAX[,MIN]] (default: ${DEFAULT-VALUE})")
     String schedule;
@@ -95,13 +97,15 @@ public final class TrainOptionsMixin {
      */
     public TrainOptions trainOptions() {
         fillFromResumedRun();
+        optimizerOptions.requireMatching(given("--momentum"), nesterov);
         return new TrainOptions(ModelSpec.parse(model), LossKind.parse(loss), dataOptions.source(standardize),
                 OptionValues.positiveInt("--epochs", epochs), OptionValues.positiveInt("--batch", batch),
                 OptionValues.nonNegative("--lr", lr), (float) OptionValues.nonNegative("--momentum", momentum),
                 nesterov, (float) OptionValues.nonNegative("--weight-decay", weightDecay), schedule,
                 OptionValues.integer("--warmup", warmup), OptionValues.integer("--seed", seed),
                 OptionValues.outputFile("--save", save), OptionValues.outputFile("--metrics", metrics),
-                OptionValues.outputFile("--plot", plot), quiet, !continueOnNan);
+                OptionValues.outputFile("--plot", plot), quiet, !continueOnNan, optimizerOptions.kind(),
+                optimizerOptions.adam());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.clnn.train;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.optim.LrScheduleParser;
+import dev.clnn.optim.OptimizerKind;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ public final class RunSettings {
     static final String DEVICE = "device";
     static final String DATA = "data";
     static final String LOSS = "loss";
+    static final String OPTIMIZER = "optimizer";
     /**
      * Values kept only so that a resumed command can take them when they are not given again (the data folder, the
      * outputs, the checkpoint cadence); never compared, since they do not change the run's numbers.
@@ -53,6 +55,12 @@ public final class RunSettings {
         s.put("momentum", Float.toString(options.momentum()));
         s.put("nesterov", Boolean.toString(options.nesterov()));
         s.put("weight-decay", Float.toString(options.weightDecay()));
+        if (options.optimizerKind() != OptimizerKind.SGD) { // so an SGD run's settings are what they always were
+            s.put(OPTIMIZER, options.optimizerKind().text());
+            s.put("betas", options.adam().betasText());
+            s.put("eps", Double.toString(options.adam().eps()));
+            s.put("amsgrad", Boolean.toString(options.adam().amsgrad()));
+        }
         s.put(SCHEDULE, options.schedule());
         s.put("warmup", Long.toString(options.warmup()));
         s.put("seed", Long.toString(options.seed()));
@@ -91,6 +99,10 @@ public final class RunSettings {
      * @throws IllegalArgumentException naming the first option that differs, in the CLI's words
      */
     static String requireSameRun(Map<String, String> stored, Map<String, String> current, int epochsDone) {
+        if (stored.containsKey(OPTIMIZER) && !current.containsKey(OPTIMIZER)) {
+            throw new IllegalArgumentException("--optimizer " + OptimizerKind.SGD.text() + " differs from the"
+                    + " training state's " + stored.get(OPTIMIZER) + "; a resumed run must be the same run");
+        }
         for (Map.Entry<String, String> e : current.entrySet()) {
             String key = e.getKey();
             String was = stored.get(key);
@@ -105,8 +117,9 @@ public final class RunSettings {
                 throw new IllegalArgumentException("the training state was made with other data (its samples"
                         + " and labels differ); resume with the same --data");
             }
+            String none = key.equals(OPTIMIZER) ? OptimizerKind.SGD.text() : "(none)"; // older states: SGD
             throw new IllegalArgumentException("--" + key + " " + e.getValue() + " differs from the training"
-                    + " state's " + (was == null ? "(none)" : was) + "; a resumed run must be the same run");
+                    + " state's " + (was == null ? none : was) + "; a resumed run must be the same run");
         }
         int epochs = Integer.parseInt(current.get(EPOCHS));
         String storedEpochs = stored.get(EPOCHS);

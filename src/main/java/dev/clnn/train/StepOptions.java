@@ -5,8 +5,9 @@ import dev.clnn.nn.Loss;
 import dev.clnn.nn.Mse;
 import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.nn.SoftmaxKlDivergence;
+import dev.clnn.optim.AdamSettings;
 import dev.clnn.optim.Optimizer;
-import dev.clnn.optim.Sgd;
+import dev.clnn.optim.OptimizerKind;
 import java.nio.file.Path;
 
 /**
@@ -20,9 +21,12 @@ import java.nio.file.Path;
  * @param weights a safetensors file of initial weights, or null for the default initialisation from {@code seed}
  * @param batch   the batch file ({@link StepBatch})
  * @param out     where the results go (safetensors)
+ * @param optimizerKind SGD, Adam or AdamW, as {@link TrainOptions#optimizerKind}
+ * @param adam    Adam's betas, ε and amsgrad; unused by SGD
  */
 public record StepOptions(ModelSpec model, String loss, Path weights, Path batch, double lr, float momentum,
-        boolean nesterov, float weightDecay, int steps, long seed, Path out) {
+        boolean nesterov, float weightDecay, int steps, long seed, Path out, OptimizerKind optimizerKind,
+        AdamSettings adam) {
     public StepOptions {
         if (!loss.equals("ce") && !loss.equals("mse") && !loss.equals("kl")) {
             throw new IllegalArgumentException("--loss must be ce, mse or kl, got \"" + loss + "\"");
@@ -51,8 +55,8 @@ public record StepOptions(ModelSpec model, String loss, Path weights, Path batch
         };
     }
 
-    /** SGD with these options' momentum, Nesterov flag and weight decay (no dampening). */
+    /** The optimiser, as {@link TrainOptions#optimizer()} makes it. */
     public Optimizer.Factory optimizer() {
-        return Sgd.factory(momentum, 0f, weightDecay, nesterov);
+        return optimizerKind.factory(momentum, nesterov, weightDecay, adam);
     }
 }

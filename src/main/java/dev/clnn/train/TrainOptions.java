@@ -2,9 +2,10 @@ package dev.clnn.train;
 
 import dev.clnn.data.DataSource;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.optim.AdamSettings;
 import dev.clnn.optim.LrScheduleParser;
 import dev.clnn.optim.Optimizer;
-import dev.clnn.optim.Sgd;
+import dev.clnn.optim.OptimizerKind;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -18,12 +19,17 @@ import java.util.Objects;
  * @param save    where to write the final weights (safetensors), or null
  * @param metrics where to write per-step metrics (CSV), or null
  * @param plot    where to draw loss, the test figure and learning rate (PNG), or null
+ * @param optimizerKind SGD (the default), Adam or AdamW; momentum and Nesterov apply to SGD only
+ * @param adam    Adam's betas, ε and amsgrad; unused by SGD
  */
 public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int epochs, int batch, double lr,
         float momentum, boolean nesterov, float weightDecay, String schedule, long warmup, long seed, Path save,
-        Path metrics, Path plot, boolean quiet, boolean stopOnNonFinite) {
+        Path metrics, Path plot, boolean quiet, boolean stopOnNonFinite, OptimizerKind optimizerKind,
+        AdamSettings adam) {
 
     public TrainOptions {
+        Objects.requireNonNull(optimizerKind, "optimizerKind");
+        Objects.requireNonNull(adam, "adam");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(data, "data");
@@ -42,9 +48,12 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
         }
     }
 
-    /** The run's optimiser: SGD with these options' momentum, Nesterov flag and weight decay (no dampening). */
+    /**
+     * The run's optimiser: SGD with these options' momentum, Nesterov flag and weight decay (no dampening), or
+     * Adam/AdamW with {@link #adam} and the weight decay.
+     */
     public Optimizer.Factory optimizer() {
-        return Sgd.factory(momentum, 0f, weightDecay, nesterov);
+        return optimizerKind.factory(momentum, nesterov, weightDecay, adam);
     }
 
     /** The defaults: {@code builder().build()}. */
@@ -77,6 +86,8 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
         b.plot = plot;
         b.quiet = quiet;
         b.stopOnNonFinite = stopOnNonFinite;
+        b.optimizerKind = optimizerKind;
+        b.adam = adam;
         return b;
     }
 
@@ -99,6 +110,8 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
         private Path plot;
         private boolean quiet;
         private boolean stopOnNonFinite = true;
+        private OptimizerKind optimizerKind = OptimizerKind.SGD;
+        private AdamSettings adam = AdamSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -216,6 +229,18 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
             return this;
         }
 
+        /** SGD (the default), Adam or AdamW. */
+        public Builder optimizer(OptimizerKind kind) {
+            this.optimizerKind = kind;
+            return this;
+        }
+
+        /** Adam's betas, ε and amsgrad (PyTorch's defaults unless set). */
+        public Builder adam(AdamSettings adam) {
+            this.adam = adam;
+            return this;
+        }
+
         /**
          * The options.
          *
@@ -223,7 +248,7 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
          */
         public TrainOptions build() {
             return new TrainOptions(model, loss, data, epochs, batch, lr, momentum, nesterov, weightDecay, schedule,
-                    warmup, seed, save, metrics, plot, quiet, stopOnNonFinite);
+                    warmup, seed, save, metrics, plot, quiet, stopOnNonFinite, optimizerKind, adam);
         }
     }
 }
