@@ -26,7 +26,7 @@ public enum KernelFile {
     REDUCE("reduce.cl", KernelDefine.REDUCE_LOCAL),
     SGD("sgd.cl"),
     // sqrt and division rounded as Java's, so the update is bit for bit the reference's.
-    ADAM("adam.cl", "-cl-fp32-correctly-rounded-divide-sqrt"),
+    ADAM("adam.cl", "-cl-fp32-correctly-rounded-divide-sqrt", KernelDefine.ADAM_RUN),
     METRICS("metrics.cl"),
     ALL_REDUCE("allreduce.cl");
 
