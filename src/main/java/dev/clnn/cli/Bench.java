@@ -1,5 +1,6 @@
 package dev.clnn.cli;
 
+import dev.clnn.backend.AdamHyper;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.SgdHyper;
@@ -79,7 +80,14 @@ final class Bench {
             SgdHyper h = new SgdHyper(1e-6f, 0.9f, 0f, 0f, false);
             double sgd = bandwidth("sgd update (momentum)", 5, count,
                     () -> backend.sgdUpdate(x, m, g, count, h, false));
-            out.printf(Locale.ROOT, "relu %.0f%%, sgd %.0f%% of copy bandwidth%n", 100 * relu / copy, 100 * sgd / copy);
+            double adam;
+            try (Tensor v = backend.empty(DType.F32, count)) {
+                backend.fill(v, 0.25f); // a second moment is ≥ 0
+                AdamHyper a = new AdamHyper(1e-6, 0.9, 0.999, 1e-8, 0.01, true, false, 10);
+                adam = bandwidth("adamw update", 7, count, () -> backend.adamUpdate(x, m, v, null, g, count, a));
+            }
+            out.printf(Locale.ROOT, "relu %.0f%%, sgd %.0f%%, adamw %.0f%% of copy bandwidth%n", 100 * relu / copy,
+                    100 * sgd / copy, 100 * adam / copy);
             out.printf(Locale.ROOT, "sgd update: %.1f GB/s on %s%n", sgd, backend.name());
         }
     }

@@ -133,6 +133,12 @@ class MainTest {
             assertEquals(1, r.code(), r.out());
             assertEquals(messages[i], r.err().strip());
         }
+        // clnn step takes the same flags and refuses the same way, before reading its files.
+        CliRun step = clnn("step", "--device", "cpu", "--model", "linear(4,3)", "--loss", "ce", "--lr", "0.1",
+                "--batch", "b.safetensors", "--out", tmp.resolve("o.safetensors").toString(), "--optimizer", "adam",
+                "--momentum", "0.9");
+        assertEquals(1, step.code(), step.out());
+        assertEquals(messages[0], step.err().strip());
     }
 
     @Test
