@@ -14,14 +14,14 @@ class AdamUpdateParityTest {
     private static final int STEPS = 4;
     private final CpuBackend cpu = new CpuBackend();
 
-    /** lr, beta1, beta2, eps, weight decay, decoupled, amsgrad; beta1 = 0.3 takes lerp's other branch. */
-    private static final Object[][] CONFIGS = {
-        {1e-3, 0.9, 0.999, 1e-8, 0.0, false, false},
-        {1e-3, 0.9, 0.999, 1e-8, 1e-2, false, false},
-        {1e-2, 0.9, 0.999, 1e-8, 1e-2, true, false},
-        {1e-2, 0.9, 0.99, 1e-6, 0.0, false, true},
-        {5e-3, 0.8, 0.999, 1e-8, 5e-2, true, true},
-        {1e-2, 0.3, 0.9, 1e-3, 1e-3, false, true},
+    /** Each at step 1, then 2, … STEPS; β₁ = 0.3 takes the other branch of PyTorch's lerp. */
+    private static final AdamHyper[] CONFIGS = {
+        new AdamHyper(1e-3, 0.9, 0.999, 1e-8, 0, false, false, 1),
+        new AdamHyper(1e-3, 0.9, 0.999, 1e-8, 1e-2, false, false, 1),
+        new AdamHyper(1e-2, 0.9, 0.999, 1e-8, 1e-2, true, false, 1),
+        new AdamHyper(1e-2, 0.9, 0.99, 1e-6, 0, false, true, 1),
+        new AdamHyper(5e-3, 0.8, 0.999, 1e-8, 5e-2, true, true, 1),
+        new AdamHyper(1e-2, 0.3, 0.9, 1e-3, 1e-3, false, true, 1),
     };
 
     @Test
@@ -42,11 +42,11 @@ class AdamUpdateParityTest {
                 }
                 float[][] expected = run(cpu, w, moments, grads, CONFIGS[c]);
                 float[][] actual = run(cl, w, moments, grads, CONFIGS[c]);
-                String what = hyper(CONFIGS[c], STEPS) + " n=" + count + " seed=" + seed;
+                String what = CONFIGS[c] + " to step " + STEPS + " n=" + count + " seed=" + seed;
                 TestArrays.assertIdentical("adamUpdate param " + what, actual[0], expected[0]);
                 TestArrays.assertIdentical("adamUpdate exp_avg " + what, actual[1], expected[1]);
                 TestArrays.assertIdentical("adamUpdate exp_avg_sq " + what, actual[2], expected[2]);
-                if ((boolean) CONFIGS[c][6]) {
+                if (CONFIGS[c].amsgrad()) {
                     TestArrays.assertIdentical("adamUpdate max_exp_avg_sq " + what, actual[3], expected[3]);
                 } else {
                     for (float x : actual[3]) {
@@ -57,21 +57,21 @@ class AdamUpdateParityTest {
         }
     }
 
-    private static AdamHyper hyper(Object[] c, long step) {
-        return new AdamHyper((double) c[0], (double) c[1], (double) c[2], (double) c[3], (double) c[4],
-                (boolean) c[5], (boolean) c[6], step);
+    private static AdamHyper atStep(AdamHyper h, long step) {
+        return new AdamHyper(h.lr(), h.beta1(), h.beta2(), h.eps(), h.weightDecay(), h.decoupled(), h.amsgrad(), step);
     }
 
-    private static float[][] run(Backend be, float[] w0, float[][] moments, float[][] grads, Object[] config) {
+    private static float[][] run(Backend be, float[] w0, float[][] moments, float[][] grads,
+            AdamHyper config) {
         int n = w0.length;
         // Without amsgrad vmax is poisoned and not passed: it must come back as NaN, untouched.
         try (Tensor w = be.fromArray(w0, n); Tensor m = be.fromArray(moments[0], n);
-                Tensor v = be.fromArray(moments[1], n); Tensor vmax = (boolean) config[6]
+                Tensor v = be.fromArray(moments[1], n); Tensor vmax = config.amsgrad()
                         ? be.fromArray(moments[2], n) : SeededData.poisoned(be, n);
                 Tensor g = be.empty(DType.F32, n)) {
             for (int step = 0; step < grads.length; step++) {
                 be.write(g, grads[step]);
-                AdamHyper h = hyper(config, step + 1);
+                AdamHyper h = atStep(config, step + 1);
                 be.adamUpdate(w, m, v, h.amsgrad() ? vmax : null, g, n, h);
             }
             return new float[][] {be.readFloats(w), be.readFloats(m), be.readFloats(v), be.readFloats(vmax)};

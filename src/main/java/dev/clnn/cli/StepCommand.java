@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code clnn step}: K optimiser steps on one batch, written out for comparison with PyTorch. */
 @Command(name = "step", abbreviateSynopsis = true, sortOptions = false,
-        description = {"Runs K optimiser steps (SGD, Adam or AdamW) on one batch and writes the loss, the output, the gradients of the last step"
-            + " and the updated parameters, for checks against PyTorch"
+        description = {"Runs K optimiser steps (SGD, Adam or AdamW) on one batch and writes the loss, the output, the"
+            + " gradients of the last step and the updated parameters, for checks against PyTorch"
             + " (benchmarks/scripts/check_step_against_pytorch.py).",
             "B holds x (F32, [N, features] or [N, C, H, W]) and y (I64 or I32 class indices for ce, F32 of the"
             + " output's shape for mse, F32 probabilities [N, classes] for kl, each row summing to 1).",

@@ -492,9 +492,9 @@ public final class OpenClBackend implements Backend {
         // Without amsgrad the kernel never touches vmax; v stands in for the argument.
         Tensor vmax = h.amsgrad() ? maxExpAvgSq : expAvgSq;
         run("adamUpdate", () -> "param " + param + " grad " + grad, () -> launcher.elementwise(Kernels.ADAM_UPDATE,
-                ceilDiv(count, tuning.adamRun()), buf(param), buf(expAvg), buf(expAvgSq), buf(vmax), buf(grad), count, h.l2Decay(),
-                h.decayFactor(), h.lerpWeight(), h.beta2f(), h.oneMinusBeta2(), h.biasCorrection2Sqrt(), h.epsf(),
-                h.negStepSize(), h.amsgrad() ? 1 : 0));
+                ceilDiv(count, tuning.adamRun()), buf(param), buf(expAvg), buf(expAvgSq), buf(vmax), buf(grad),
+                count, h.l2Decay(), h.decayFactor(), h.lerpWeight(), h.beta2f(), h.oneMinusBeta2(),
+                h.biasCorrection2Sqrt(), h.epsf(), h.negStepSize(), h.amsgrad() ? 1 : 0));
     }
 
     // ---- metrics ------------------------------------------------------------------------------------------------
