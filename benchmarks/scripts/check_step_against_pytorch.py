@@ -21,7 +21,8 @@ import safetensors_io as st
 GRAD_LIMIT = 1e-4
 PARAM_LIMIT = 1e-5
 
-# (name, SPEC, input shape, loss, lr, momentum, nesterov, weight decay, steps)
+# (name, SPEC, input shape, loss, lr, momentum, nesterov, weight decay, steps[, Adam options])
+# Adam options: optimizer "adam" or "adamw", and optionally betas, eps and amsgrad (PyTorch's defaults otherwise).
 CASES = [
     ("mlp-odd plain", "linear(13,7),relu,linear(7,5)", (9, 13), "ce", 0.1, 0.0, False, 0.0, 1),
     ("mlp-odd momentum", "linear(13,7),relu,linear(7,5)", (9, 13), "ce", 0.1, 0.9, False, 0.0, 3),
@@ -34,6 +35,17 @@ CASES = [
     ("mlp kl momentum", "linear(13,7),relu,linear(7,5)", (9, 13), "kl", 0.1, 0.9, False, 1e-3, 3),
     ("mlp kl nesterov+wd", "linear(31,17),relu,linear(17,11),relu,linear(11,3)", (5, 31), "kl", 0.05, 0.9,
      True, 1e-2, 4),
+    ("mlp-odd adam", "linear(13,7),relu,linear(7,5)", (9, 13), "ce", 1e-2, 0.0, False, 0.0, 4,
+     {"optimizer": "adam"}),
+    ("mlp-odd adam l2", "linear(31,17),relu,linear(17,11),relu,linear(11,3)", (5, 31), "ce", 1e-2, 0.0, False,
+     1e-2, 5, {"optimizer": "adam", "betas": (0.8, 0.99), "eps": 1e-6}),
+    ("mlp-odd adamw", "linear(31,17),relu,linear(17,11),relu,linear(11,3)", (5, 31), "ce", 1e-2, 0.0, False,
+     5e-2, 5, {"optimizer": "adamw"}),
+    ("mlp mse adamw amsgrad", "linear(11,13),relu,linear(13,3)", (7, 11), "mse", 5e-3, 0.0, False, 1e-2, 6,
+     {"optimizer": "adamw", "amsgrad": True}),
+    ("mlp kl adam amsgrad", "linear(13,7),relu,linear(7,5)", (9, 13), "kl", 1e-2, 0.0, False, 1e-3, 4,
+     {"optimizer": "adam", "amsgrad": True, "betas": (0.5, 0.9)}),
+    ("mnist-mlp adamw", "mlp", (16, 784), "ce", 1e-3, 0.0, False, 1e-2, 3, {"optimizer": "adamw"}),
 ]
 
 # Gradient clipping (--clip-grad-norm, torch.nn.utils.clip_grad_norm_ before each step): the cases above with an
@@ -87,10 +99,30 @@ def rel(a, b):
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-30))
 
 
-def reference(model, x, y, loss, lr, momentum, nesterov, wd, steps, clip=0.0):
+def optimizer(params, lr, momentum, nesterov, wd, adam):
+    if adam is None:
+        return torch.optim.SGD(params, lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=wd)
+    kind = torch.optim.AdamW if adam["optimizer"] == "adamw" else torch.optim.Adam
+    # foreach=False: the single-tensor implementation whose formula order clnn follows.
+    return kind(params, lr=lr, betas=adam.get("betas", (0.9, 0.999)), eps=adam.get("eps", 1e-8), weight_decay=wd,
+                amsgrad=adam.get("amsgrad", False), foreach=False)
+
+
+def adam_flags(adam):
+    if adam is None:
+        return []
+    flags = ["--optimizer", adam["optimizer"]]
+    if "betas" in adam:
+        flags += ["--betas", ",".join(str(b) for b in adam["betas"])]
+    if "eps" in adam:
+        flags += ["--eps", str(adam["eps"])]
+    return flags + (["--amsgrad"] if adam.get("amsgrad") else [])
+
+
+def reference(model, x, y, loss, lr, momentum, nesterov, wd, steps, adam=None, clip=0.0):
     model = model.double()
     x = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=wd)
+    opt = optimizer(model.parameters(), lr, momentum, nesterov, wd, adam)
     if loss == "kl":
         kl = nn.KLDivLoss(reduction="batchmean")
         crit = lambda output, p: kl(torch.log_softmax(output, 1), p)  # noqa: E731
@@ -132,7 +164,10 @@ def soft_targets(rng, shape):
 
 def run_case(case, device, clnn, tmp, seed):
     name, spec, xshape, loss, lr, momentum, nesterov, wd, steps = case[:9]
-    clip, clips = case[9:] if len(case) > 9 else (0.0, False)
+    # After the nine common fields: an Adam settings dict, or a clipping limit and whether every step clips.
+    extra = case[9:]
+    adam = extra[0] if extra and isinstance(extra[0], dict) else None
+    clip, clips = extra if extra and adam is None else (0.0, False)
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     model = build(spec)
@@ -149,22 +184,23 @@ def run_case(case, device, clnn, tmp, seed):
     wpath, bpath, opath = (os.path.join(tmp, f) for f in ("w.safetensors", "b.safetensors", "o.safetensors"))
     st.save(wpath, weights)
     st.save(bpath, {"x": x, "y": y})
+    sgd = [] if adam else ["--momentum", str(momentum)] + (["--nesterov"] if nesterov else [])
     cmd = [clnn, "step", "--model", spec, "--loss", loss, "--weights", wpath, "--batch", bpath, "--lr", str(lr),
-           "--momentum", str(momentum), "--weight-decay", str(wd), "--steps", str(steps),
+           "--weight-decay", str(wd), "--steps", str(steps),
            "--devices" if "," in device else "--device", device,
-           "--out", opath] + (["--nesterov"] if nesterov else []) + (["--clip-grad-norm", str(clip)] if clip else [])
+           "--out", opath] + sgd + adam_flags(adam) + (["--clip-grad-norm", str(clip)] if clip else [])
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     got = st.load(opath)
     # The float64 reference starts from the same float32 weights and inputs.
     model.load_state_dict({k: torch.tensor(v) for k, v in weights.items()})
-    want, norms = reference(model, x, y, loss, lr, momentum, nesterov, wd, steps, clip)
+    want, norms = reference(model, x, y, loss, lr, momentum, nesterov, wd, steps, adam, clip)
     # A case must be what it says: clipped at every step, or at none.
     as_said = all((n > clip) == clips for n in norms)
     worst_grad = max(rel(got[k], want[k]) for k in want if k in ("loss", "output") or k.startswith("grad."))
     worst_param = max(rel(got[k], want[k]) for k in want if not (k in ("loss", "output") or k.startswith("grad.")))
     ok = worst_grad <= GRAD_LIMIT and worst_param <= PARAM_LIMIT and as_said
     norm_text = f"  norms {min(norms):.3g}..{max(norms):.3g} vs clip {clip:g}" if norms else ""
-    print(f"{device:7s} {name:22s} steps={steps}  loss/output/grads rel {worst_grad:.2e}  "
+    print(f"{device:7s} {name:24s} steps={steps}  loss/output/grads rel {worst_grad:.2e}  "
           f"params rel {worst_param:.2e}{norm_text}{'' if as_said else ' (not as the case says)'}  "
           f"{'ok' if ok else 'FAIL'}")
     return ok

@@ -1,5 +1,6 @@
 package dev.clnn.backend.opencl;
 
+import dev.clnn.backend.AdamHyper;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Conv2dShape;
 import dev.clnn.backend.DType;
@@ -74,6 +75,7 @@ public final class OclgrindWorkload {
         losses();
         sgd();
         clipGradNorm();
+        adam();
         metrics();
         conv();
         allReduceSum();
@@ -383,6 +385,27 @@ public final class OclgrindWorkload {
         Tensor gt = be.fromArray(g, g.length);
         be.sgdUpdate(w, h.hasMomentum() ? buf : null, gt, w0.length, h, true);
         be.sgdUpdate(w, h.hasMomentum() ? buf : null, gt, w0.length, h, false);
+        return new float[][] {be.readFloats(w)};
+    }
+
+    private void adam() {
+        for (AdamHyper h : new AdamHyper[] {new AdamHyper(0.01, 0.9, 0.999, 1e-8, 0.01, false, false, 2),
+                new AdamHyper(0.01, 0.9, 0.999, 1e-8, 0.01, true, true, 2)}) {
+            float[] w = uniform(23);
+            float[] g = uniform(23);
+            float[][] c = adamRun(cl, w, g, h);
+            float[][] r = adamRun(cpu, w, g, h);
+            check("adam " + h, c[0], r[0], 0);
+        }
+    }
+
+    private static float[][] adamRun(Backend be, float[] w0, float[] g, AdamHyper h) {
+        int n = w0.length;
+        Tensor w = be.fromArray(w0, n);
+        Tensor m = be.fromArray(new float[n], n);
+        Tensor v = be.fromArray(new float[n], n);
+        Tensor vmax = be.fromArray(new float[n], n);
+        be.adamUpdate(w, m, v, h.amsgrad() ? vmax : null, be.fromArray(g, n), n, h);
         return new float[][] {be.readFloats(w)};
     }
 

@@ -256,6 +256,16 @@ public interface Backend extends AutoCloseable {
      */
     void sgdUpdate(Tensor param, Tensor momentumBuf, Tensor grad, int count, SgdHyper hyper, boolean firstStep);
 
+    /**
+     * One in-place step of PyTorch's Adam or AdamW over {@code count} elements, in the float operations of its
+     * single-tensor implementation: w = w·(1 − η·λ) (AdamW) or g = grad + λ·w (Adam); m = lerp(m, g, 1 − β₁);
+     * v = v·β₂ + (1 − β₂)·g·g; with amsgrad vmax = max(vmax, v) and s = vmax, else s = v;
+     * w = w + (−η/(1 − β₁^t))·m / (√s / √(1 − β₂^t) + ε). m, v and vmax are updated in place and start at 0 before
+     * step 1; {@code vmax} may be null without amsgrad.
+     */
+    void adamUpdate(Tensor param, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, Tensor grad, int count,
+            AdamHyper hyper);
+
     // ---- metrics ------------------------------------------------------------------------------------------------
 
     /** idx[i] (I32) = the index of the largest of x[i, :] (first one on ties, NaN counts as largest). */

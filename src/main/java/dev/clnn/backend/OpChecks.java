@@ -171,4 +171,15 @@ public final class OpChecks {
             Shapes.check("sgdUpdate", "momentum buffer", momentumBuf, F32, count, "count = " + count);
         }
     }
+
+    public static void adam(Tensor param, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, Tensor grad, int count,
+            AdamHyper hyper) {
+        if (hyper == null) {
+            throw new IllegalArgumentException("adamUpdate: hyper-parameters are null");
+        }
+        elementwise("adamUpdate", count, "param,exp_avg,exp_avg_sq,grad", param, expAvg, expAvgSq, grad);
+        if (hyper.amsgrad()) {
+            Shapes.check("adamUpdate", "max_exp_avg_sq", maxExpAvgSq, F32, count, "count = " + count);
+        }
+    }
 }

@@ -12,6 +12,7 @@ import static dev.clnn.check.Tolerances.GEMM;
 import static dev.clnn.check.Tolerances.SOFTMAX;
 import static dev.clnn.check.Tolerances.SUM_SQUARES_BOUND;
 
+import dev.clnn.backend.AdamHyper;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.DType;
@@ -101,6 +102,8 @@ public final class ParityCheck {
             sgd(count, new SgdHyper(0.01f, 0.9f, 0f, 1e-4f, true), false);
             sgd(count, new SgdHyper(0.01f, 0.5f, 0.3f, 1e-2f, false), false);
             clipGradNorm(count);
+            adam(count, new AdamHyper(1e-3, 0.9, 0.999, 1e-8, 1e-2, false, false, 1));
+            adam(count, new AdamHyper(1e-3, 0.9, 0.999, 1e-8, 1e-2, true, true, 7));
         }
     }
 
@@ -260,6 +263,37 @@ public final class ParityCheck {
             // Each backend clips by its own sum; the square root halves the sum's relative error in the norm.
             compare("clip grad norm " + count, device.readFloats(ad), cpu.readFloats(ac), CLIP_GRAD_NORM
                     + SUM_SQUARES_BOUND);
+        }
+    }
+
+    /** One step from the same random moments on both backends; everything is updated in place. */
+    private void adam(int count, AdamHyper hyper) {
+        SplittableRandom random = new SplittableRandom(count + hyper.step());
+        float[] w = uniform(random, count);
+        float[] g = uniform(random, count);
+        float[] m = uniform(random, count);
+        float[] v = uniform(random, count);
+        for (int i = 0; i < count; i++) {
+            v[i] = Math.abs(v[i]); // a second moment is never negative
+        }
+        String name = String.format("adam%s %d step %d%s", hyper.decoupled() ? "w" : "", count, hyper.step(),
+                hyper.amsgrad() ? " amsgrad" : "");
+        Tensor[] d = {device.fromArray(w, count), device.fromArray(m, count), device.fromArray(v, count),
+                device.fromArray(v, count), device.fromArray(g, count)};
+        Tensor[] c = {cpu.fromArray(w, count), cpu.fromArray(m, count), cpu.fromArray(v, count),
+                cpu.fromArray(v, count), cpu.fromArray(g, count)};
+        try {
+            device.adamUpdate(d[0], d[1], d[2], d[3], d[4], count, hyper);
+            cpu.adamUpdate(c[0], c[1], c[2], c[3], c[4], count, hyper);
+            String[] what = {" param", " exp_avg", " exp_avg_sq", " max_exp_avg_sq"};
+            for (int i = 0; i < what.length; i++) {
+                compare(name + what[i], device.readFloats(d[i]), cpu.readFloats(c[i]), EXACT);
+            }
+        } finally {
+            for (int i = 0; i < d.length; i++) {
+                d[i].close();
+                c[i].close();
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.clnn.cli;
 
+import dev.clnn.backend.AdamHyper;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.SgdHyper;
@@ -12,7 +13,9 @@ import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.optim.LrSchedule;
-import dev.clnn.optim.Sgd;
+import dev.clnn.optim.AdamSettings;
+import dev.clnn.optim.Optimizer;
+import dev.clnn.optim.OptimizerKind;
 import dev.clnn.train.ModelStep;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -77,7 +80,14 @@ final class Bench {
             SgdHyper h = new SgdHyper(1e-6f, 0.9f, 0f, 0f, false);
             double sgd = bandwidth("sgd update (momentum)", 5, count,
                     () -> backend.sgdUpdate(x, m, g, count, h, false));
-            out.printf(Locale.ROOT, "relu %.0f%%, sgd %.0f%% of copy bandwidth%n", 100 * relu / copy, 100 * sgd / copy);
+            double adam;
+            try (Tensor v = backend.empty(DType.F32, count)) {
+                backend.fill(v, 0.25f); // a second moment is ≥ 0
+                AdamHyper a = new AdamHyper(1e-6, 0.9, 0.999, 1e-8, 0.01, true, false, 10);
+                adam = bandwidth("adamw update", 7, count, () -> backend.adamUpdate(x, m, v, null, g, count, a));
+            }
+            out.printf(Locale.ROOT, "relu %.0f%%, sgd %.0f%%, adamw %.0f%% of copy bandwidth%n", 100 * relu / copy,
+                    100 * sgd / copy, 100 * adam / copy);
             out.printf(Locale.ROOT, "sgd update: %.1f GB/s on %s%n", sgd, backend.name());
         }
     }
@@ -89,13 +99,16 @@ final class Bench {
         return gbs;
     }
 
-    /** Training steps (forward, loss, backward, SGD) of a model on random data: samples/s. */
-    void train(ModelSpec spec, int batch) {
+    /**
+     * Training steps (forward, loss, backward, update) of a model on random data: samples/s. The optimiser is that of
+     * plain SGD (no momentum, the cheapest update), Adam, or AdamW with PyTorch's weight decay 0.01.
+     */
+    void train(ModelSpec spec, int batch, OptimizerKind optimizer) {
         int[] sample = spec.layers().get(0) instanceof dev.clnn.model.LayerSpec.Linear l ? new int[] {l.in()}
                 : new int[] {1, 28, 28};
         SplittableRandom random = new SplittableRandom(3);
         try (ModelStep step = ModelStep.open(backend, Models.build(backend, spec, 1), SoftmaxCrossEntropy::new,
-                Sgd.factory(0f, 0f, 0f, false), LrSchedule.constant(0.01));
+                benchOptimizer(optimizer), LrSchedule.constant(0.01));
                 Tensor x = random(random, Models.batchShape(batch, sample))) {
             int classes = step.model().outputShape(Models.batchShape(batch, sample))[1];
             int[] labels = new int[batch];
@@ -110,7 +123,8 @@ final class Bench {
                     }
                 });
                 double seconds = timing.median() / steps;
-                out.printf(Locale.ROOT, "%s, batch %d: %.2f ms per step%n", spec.text(), batch, seconds * 1e3);
+                out.printf(Locale.ROOT, "%s, batch %d, %s: %.2f ms per step%n", spec.text(), batch,
+                        optimizer.text(), seconds * 1e3);
                 if (timing.profile() != null) {
                     ProfileTable.lines(timing.profile(), (long) timing.reps() * steps, timing.totalNanos(), backend.name())
                             .forEach(out::println);
@@ -118,6 +132,10 @@ final class Bench {
                 out.printf(Locale.ROOT, "train: %.0f samples/s on %s%n", batch / seconds, backend.name());
             }
         }
+    }
+
+    static Optimizer.Factory benchOptimizer(OptimizerKind kind) {
+        return kind.factory(0f, false, kind == OptimizerKind.ADAMW ? 0.01f : 0f, AdamSettings.DEFAULTS);
     }
 
     /** Warm-ups, then timed repetitions, each bounded below by a count and a time; a profile covers exactly the timed. */

@@ -2,8 +2,10 @@ package dev.clnn.cli;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.optim.OptimizerKind;
 import dev.clnn.parallel.DeviceGroup;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** {@code bench ops}. */
     @Command(name = "ops", sortOptions = false,
-            description = "Memory-bound ops (copy, ReLU forward, SGD update with momentum) over"
+            description = "Memory-bound ops (copy, ReLU forward, SGD update with momentum, AdamW update) over"
             + " COUNT floats, in GB/s of data moved.",
             footer = {"  clnn bench ops", "  clnn bench ops --count 1048576 --device cpu"})
     static final class Ops implements Callable<Integer> {
@@ -94,11 +96,12 @@ final class BenchCommand implements Callable<Integer> {
 
     /** {@code bench train}. */
     @Command(name = "train", sortOptions = false,
-            description = "Training steps (forward, loss, backward, SGD) of a model on random"
+            description = "Training steps (forward, loss, backward, optimiser update) of a model on random"
             + " data, in samples/s.",
             footer = {"  clnn bench train", "  clnn bench train --model cnn --profile",
                 "  clnn bench train --model \"linear(784,1024),relu,linear(1024,10)\" --batch 256",
-                "  clnn bench train --batch 256 --devices opencl:0:0,opencl:0:1"})
+                "  clnn bench train --batch 256 --devices opencl:0:0,opencl:0:1",
+                "  clnn bench train --batch 256 --optimizer sgd,adamw"})
     static final class Train implements Callable<Integer> {
         private final PrintStream out;
 
@@ -111,6 +114,10 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--profile", description = "also print where a step's time goes, per op and kernel (from"
                 + " OpenCL profiling events, or the wall clock on the CPU), with each one's share and GFLOP/s or GB/s")
         boolean profile;
+        @Option(names = "--optimizer", paramLabel = "sgd|adam|adamw[,…]", defaultValue = "sgd", split = ",",
+                description = "the update: plain SGD, Adam, or AdamW with weight decay 0.01; several"
+                + " are measured one after another (default: ${DEFAULT-VALUE})")
+        List<String> optimizers;
 
         @Mixin
         CommonOptions common;
@@ -133,12 +140,16 @@ final class BenchCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--profile works on one device, not with --devices");
                 }
                 try (DeviceGroup group = devices.open(Set.of())) {
-                    new ParallelBench(out).train(group.backends(), spec, samples);
+                    for (String o : optimizers) {
+                        new ParallelBench(out).train(group.backends(), spec, samples, OptimizerKind.parse(o));
+                    }
                 }
                 return 0;
             }
             try (Backend backend = profile ? device.openProfiled() : device.open()) {
-                new Bench(backend, out).train(spec, samples);
+                for (String o : optimizers) {
+                    new Bench(backend, out).train(spec, samples, OptimizerKind.parse(o));
+                }
             }
             return 0;
         }

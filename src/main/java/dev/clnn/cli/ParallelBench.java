@@ -7,6 +7,7 @@ import dev.clnn.data.Dataset;
 import dev.clnn.model.LayerSpec;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.optim.LrSchedule;
+import dev.clnn.optim.OptimizerKind;
 import dev.clnn.parallel.DataParallelStep;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.TrainingStep;
@@ -32,10 +33,11 @@ final class ParallelBench {
         this.out = out;
     }
 
-    void train(List<Backend> backends, ModelSpec spec, int batchRows) {
+    void train(List<Backend> backends, ModelSpec spec, int batchRows, OptimizerKind optimizer) {
         int[] sample = spec.layers().get(0) instanceof LayerSpec.Linear l ? new int[] {l.in()} : new int[] {1, 28, 28};
         Batch batch = randomBatch(sample, batchRows);
         TrainOptions options = TrainOptions.builder().model(spec).epochs(1).batch(batchRows).sgd(0.01, 0f)
+                .optimizer(optimizer).weightDecay(optimizer == OptimizerKind.ADAMW ? 0.01f : 0f)
                 .schedule("constant").quiet(true).stopOnNonFinite(false).build();
         LrSchedule lr = LrSchedule.constant(0.01);
         try (TrainingStep alone = DataParallelStep.factory(backends.subList(0, 1)).open(options, sample, lr);

@@ -41,6 +41,10 @@ final class ResumedOptions {
                 case "--nesterov" -> command.nesterov = Boolean.parseBoolean(value);
                 case "--weight-decay" -> command.weightDecay = value;
                 case "--clip-grad-norm" -> command.clipGradNorm = value;
+                case "--optimizer" -> command.optimizerOptions.optimizer = value;
+                case "--betas" -> command.optimizerOptions.betas = value;
+                case "--eps" -> command.optimizerOptions.eps = value;
+                case "--amsgrad" -> command.optimizerOptions.amsgrad = Boolean.parseBoolean(value);
                 case "--schedule" -> command.schedule = value;
                 case "--warmup" -> command.warmup = value;
                 case "--seed" -> command.seed = value;

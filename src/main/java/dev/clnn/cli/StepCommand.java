@@ -11,13 +11,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code clnn step}: K SGD steps on one batch, written out for comparison with PyTorch. */
+/** {@code clnn step}: K optimiser steps on one batch, written out for comparison with PyTorch. */
 @Command(name = "step", abbreviateSynopsis = true, sortOptions = false,
-        description = {"Runs K SGD steps on one batch and writes the loss, the output, the gradients of the last step"
-            + " and the updated parameters, for checks against PyTorch"
+        description = {"Runs K optimiser steps (SGD, Adam or AdamW) on one batch and writes the loss, the output, the"
+            + " gradients of the last step and the updated parameters, for checks against PyTorch"
             + " (benchmarks/scripts/check_step_against_pytorch.py).",
             "B holds x (F32, [N, features] or [N, C, H, W]) and y (I64 or I32 class indices for ce, F32 of the"
             + " output's shape for mse, F32 probabilities [N, classes] for kl, each row summing to 1).",
@@ -56,6 +58,8 @@ final class StepCommand implements Callable<Integer> {
     @Option(names = "--clip-grad-norm", paramLabel = "MAX", description = "before each update, scale the gradients"
             + " so that their global L2 norm is at most MAX (PyTorch's clip_grad_norm_; default: no clipping)")
     String clipGradNorm;
+    @Mixin
+    OptimizerOptions optimizerOptions = new OptimizerOptions();
     @Option(names = "--steps", paramLabel = "K", defaultValue = "1", description = "steps on the same batch"
             + " (default: ${DEFAULT-VALUE})")
     String steps;
@@ -72,6 +76,8 @@ final class StepCommand implements Callable<Integer> {
     DeviceOption device;
     @Mixin
     DevicesOption devices;
+    @Spec
+    CommandSpec spec;
 
     StepCommand(PrintStream out) {
         this.out = out;
@@ -79,11 +85,14 @@ final class StepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        optimizerOptions.requireMatching(spec.commandLine().getParseResult().hasMatchedOption("--momentum"),
+                nesterov);
         StepOptions options = new StepOptions(ModelSpec.parse(model), loss,
                 OptionValues.path(weights), Path.of(batch), OptionValues.nonNegative("--lr", lr),
                 (float) OptionValues.nonNegative("--momentum", momentum), nesterov,
                 (float) OptionValues.nonNegative("--weight-decay", weightDecay),
                 OptionValues.positiveInt("--steps", steps), OptionValues.integer("--seed", seed), Path.of(outFile),
+                optimizerOptions.kind(), optimizerOptions.adam(),
                 clipGradNorm == null ? 0f : OptionValues.positiveFinite("--clip-grad-norm", clipGradNorm));
         OptionValues.outputFile("--out", outFile);
         if (devices.given()) {

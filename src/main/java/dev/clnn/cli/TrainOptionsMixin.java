@@ -51,6 +51,8 @@ public final class TrainOptionsMixin {
     @Option(names = "--clip-grad-norm", paramLabel = "MAX", description = "before each update, scale the gradients"
             + " so that their global L2 norm is at most MAX (PyTorch's clip_grad_norm_; default: no clipping)")
     String clipGradNorm;
+    @Mixin
+    OptimizerOptions optimizerOptions = new OptimizerOptions();
     @Option(names = "--schedule", paramLabel = "SPEC", description = "learning-rate schedule: constant, step:S,G,"
             + " multistep:M1;M2,G, exp:B, poly:B,A, cosine[:TMAX[,MIN]] (default: ${DEFAULT-VALUE})")
     String schedule;
@@ -98,16 +100,16 @@ public final class TrainOptionsMixin {
      */
     public TrainOptions trainOptions() {
         fillFromResumedRun();
-        TrainOptions options = new TrainOptions(ModelSpec.parse(model), LossKind.parse(loss), dataOptions.source(standardize),
+        optimizerOptions.requireMatching(given("--momentum"), nesterov);
+        float clip = clipGradNorm == null ? 0f : OptionValues.positiveFinite("--clip-grad-norm", clipGradNorm);
+        return new TrainOptions(ModelSpec.parse(model), LossKind.parse(loss), dataOptions.source(standardize),
                 OptionValues.positiveInt("--epochs", epochs), OptionValues.positiveInt("--batch", batch),
                 OptionValues.nonNegative("--lr", lr), (float) OptionValues.nonNegative("--momentum", momentum),
                 nesterov, (float) OptionValues.nonNegative("--weight-decay", weightDecay), schedule,
                 OptionValues.integer("--warmup", warmup), OptionValues.integer("--seed", seed),
                 OptionValues.outputFile("--save", save), OptionValues.outputFile("--metrics", metrics),
-                OptionValues.outputFile("--plot", plot), quiet, !continueOnNan, 0f);
-        return clipGradNorm == null ? options
-                : options.toBuilder().clipGradNorm(OptionValues.positiveFinite("--clip-grad-norm", clipGradNorm))
-                        .build();
+                OptionValues.outputFile("--plot", plot), quiet, !continueOnNan, optimizerOptions.kind(),
+                optimizerOptions.adam(), clip);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.clnn.model.Models;
 import dev.clnn.nn.Sequential;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.LrScheduleParser;
+import dev.clnn.optim.OptimizerKind;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -187,7 +188,7 @@ public final class EpochLoop {
             if (!options.quiet()) {
                 out.printf(Locale.ROOT, "training %s on %s: %d train / %d test samples, %s, %d epochs, batch %d, %s%n",
                         options.model().text(), rounds.description(), data.trainRows(), data.test().n(),
-                        options.loss().description(), options.epochs(), options.batch(), schedule);
+                        options.loss().description(), options.epochs(), options.batch(), updateRule(schedule));
             }
             Evaluation test = null;
             BestEpoch best = earlyStopping == null ? null : new BestEpoch(earlyStopping);
@@ -390,5 +391,11 @@ public final class EpochLoop {
 
     private static double seconds(long start) {
         return Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The schedule, after the optimiser's name where it is not SGD, so that SGD's line reads as it always did. */
+    private String updateRule(Object schedule) {
+        return options.optimizerKind() == OptimizerKind.SGD ? String.valueOf(schedule)
+                : options.optimizerKind().text() + " " + schedule;
     }
 }

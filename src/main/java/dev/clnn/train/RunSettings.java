@@ -3,6 +3,7 @@ package dev.clnn.train;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.optim.LrScheduleParser;
+import dev.clnn.optim.OptimizerKind;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ public final class RunSettings {
     static final String DATA = "data";
     static final String LOSS = "loss";
     static final String CLIP_GRAD_NORM = "clip-grad-norm";
+    static final String OPTIMIZER = "optimizer";
     /**
      * Values kept only so that a resumed command can take them when they are not given again (the data folder, the
      * outputs, the checkpoint cadence); never compared, since they do not change the run's numbers.
@@ -56,6 +58,12 @@ public final class RunSettings {
         s.put("weight-decay", Float.toString(options.weightDecay()));
         if (options.clipGradNorm() > 0) {
             s.put(CLIP_GRAD_NORM, Float.toString(options.clipGradNorm())); // absent, as in older states, when off
+        }
+        if (options.optimizerKind() != OptimizerKind.SGD) { // so an SGD run's settings are what they always were
+            s.put(OPTIMIZER, options.optimizerKind().text());
+            s.put("betas", options.adam().betasText());
+            s.put("eps", Double.toString(options.adam().eps()));
+            s.put("amsgrad", Boolean.toString(options.adam().amsgrad()));
         }
         s.put(SCHEDULE, options.schedule());
         s.put("warmup", Long.toString(options.warmup()));
@@ -99,6 +107,10 @@ public final class RunSettings {
             throw new IllegalArgumentException("the training state clips gradients (--clip-grad-norm "
                     + stored.get(CLIP_GRAD_NORM) + ") and this run does not; a resumed run must be the same run");
         }
+        if (stored.containsKey(OPTIMIZER) && !current.containsKey(OPTIMIZER)) {
+            throw new IllegalArgumentException("--optimizer " + OptimizerKind.SGD.text() + " differs from the"
+                    + " training state's " + stored.get(OPTIMIZER) + "; a resumed run must be the same run");
+        }
         for (Map.Entry<String, String> e : current.entrySet()) {
             String key = e.getKey();
             String was = stored.get(key);
@@ -113,8 +125,9 @@ public final class RunSettings {
                 throw new IllegalArgumentException("the training state was made with other data (its samples"
                         + " and labels differ); resume with the same --data");
             }
+            String none = key.equals(OPTIMIZER) ? OptimizerKind.SGD.text() : "(none)"; // older states: SGD
             throw new IllegalArgumentException("--" + key + " " + e.getValue() + " differs from the training"
-                    + " state's " + (was == null ? "(none)" : was) + "; a resumed run must be the same run");
+                    + " state's " + (was == null ? none : was) + "; a resumed run must be the same run");
         }
         int epochs = Integer.parseInt(current.get(EPOCHS));
         String storedEpochs = stored.get(EPOCHS);

@@ -6,8 +6,9 @@ import dev.clnn.nn.Mse;
 import dev.clnn.nn.SoftmaxCrossEntropy;
 import dev.clnn.nn.SoftmaxKlDivergence;
 import dev.clnn.optim.GradientClipping;
+import dev.clnn.optim.AdamSettings;
 import dev.clnn.optim.Optimizer;
-import dev.clnn.optim.Sgd;
+import dev.clnn.optim.OptimizerKind;
 import java.nio.file.Path;
 
 /**
@@ -21,10 +22,13 @@ import java.nio.file.Path;
  * @param weights a safetensors file of initial weights, or null for the default initialisation from {@code seed}
  * @param batch   the batch file ({@link StepBatch})
  * @param out     where the results go (safetensors)
+ * @param optimizerKind SGD, Adam or AdamW, as {@link TrainOptions#optimizerKind}
+ * @param adam    Adam's betas, ε and amsgrad; unused by SGD
  * @param clipGradNorm the global L2 norm the gradients are clipped to before each update, or 0 for no clipping
  */
 public record StepOptions(ModelSpec model, String loss, Path weights, Path batch, double lr, float momentum,
-        boolean nesterov, float weightDecay, int steps, long seed, Path out, float clipGradNorm) {
+        boolean nesterov, float weightDecay, int steps, long seed, Path out, OptimizerKind optimizerKind,
+        AdamSettings adam, float clipGradNorm) {
     public StepOptions {
         if (!loss.equals("ce") && !loss.equals("mse") && !loss.equals("kl")) {
             throw new IllegalArgumentException("--loss must be ce, mse or kl, got \"" + loss + "\"");
@@ -57,8 +61,8 @@ public record StepOptions(ModelSpec model, String loss, Path weights, Path batch
         };
     }
 
-    /** SGD with these options' momentum, Nesterov flag and weight decay (no dampening), after any clipping. */
+    /** The optimiser, as {@link TrainOptions#optimizer()} makes it, after any clipping. */
     public Optimizer.Factory optimizer() {
-        return GradientClipping.factory(Sgd.factory(momentum, 0f, weightDecay, nesterov), clipGradNorm);
+        return GradientClipping.factory(optimizerKind.factory(momentum, nesterov, weightDecay, adam), clipGradNorm);
     }
 }

@@ -3,9 +3,10 @@ package dev.clnn.train;
 import dev.clnn.data.DataSource;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.optim.GradientClipping;
+import dev.clnn.optim.AdamSettings;
 import dev.clnn.optim.LrScheduleParser;
 import dev.clnn.optim.Optimizer;
-import dev.clnn.optim.Sgd;
+import dev.clnn.optim.OptimizerKind;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -19,13 +20,18 @@ import java.util.Objects;
  * @param save    where to write the final weights (safetensors), or null
  * @param metrics where to write per-step metrics (CSV), or null
  * @param plot    where to draw loss, the test figure and learning rate (PNG), or null
+ * @param optimizerKind SGD (the default), Adam or AdamW; momentum and Nesterov apply to SGD only
+ * @param adam    Adam's betas, ε and amsgrad; unused by SGD
  * @param clipGradNorm the global L2 norm the gradients are clipped to before each update, or 0 for no clipping
  */
 public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int epochs, int batch, double lr,
         float momentum, boolean nesterov, float weightDecay, String schedule, long warmup, long seed, Path save,
-        Path metrics, Path plot, boolean quiet, boolean stopOnNonFinite, float clipGradNorm) {
+        Path metrics, Path plot, boolean quiet, boolean stopOnNonFinite, OptimizerKind optimizerKind,
+        AdamSettings adam, float clipGradNorm) {
 
     public TrainOptions {
+        Objects.requireNonNull(optimizerKind, "optimizerKind");
+        Objects.requireNonNull(adam, "adam");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(data, "data");
@@ -49,11 +55,12 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
     }
 
     /**
-     * The run's optimiser: SGD with these options' momentum, Nesterov flag and weight decay (no dampening), after
-     * clipping the gradients to {@link #clipGradNorm} where it is not 0.
+     * The run's optimiser: SGD with these options' momentum, Nesterov flag and weight decay (no dampening), or
+     * Adam/AdamW with {@link #adam} and the weight decay; after clipping the gradients to {@link #clipGradNorm}
+     * where it is not 0.
      */
     public Optimizer.Factory optimizer() {
-        return GradientClipping.factory(Sgd.factory(momentum, 0f, weightDecay, nesterov), clipGradNorm);
+        return GradientClipping.factory(optimizerKind.factory(momentum, nesterov, weightDecay, adam), clipGradNorm);
     }
 
     /** The defaults: {@code builder().build()}. */
@@ -87,6 +94,8 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
         b.quiet = quiet;
         b.stopOnNonFinite = stopOnNonFinite;
         b.clipGradNorm = clipGradNorm;
+        b.optimizerKind = optimizerKind;
+        b.adam = adam;
         return b;
     }
 
@@ -110,6 +119,8 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
         private boolean quiet;
         private boolean stopOnNonFinite = true;
         private float clipGradNorm;
+        private OptimizerKind optimizerKind = OptimizerKind.SGD;
+        private AdamSettings adam = AdamSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -227,6 +238,18 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
             return this;
         }
 
+        /** SGD (the default), Adam or AdamW. */
+        public Builder optimizer(OptimizerKind kind) {
+            this.optimizerKind = kind;
+            return this;
+        }
+
+        /** Adam's betas, ε and amsgrad (PyTorch's defaults unless set). */
+        public Builder adam(AdamSettings adam) {
+            this.adam = adam;
+            return this;
+        }
+
         /**
          * Clips the gradients to this global L2 norm before each update (PyTorch's {@code clip_grad_norm_});
          * 0, the default, does not clip.
@@ -243,7 +266,7 @@ public record TrainOptions(ModelSpec model, LossKind loss, DataSource data, int 
          */
         public TrainOptions build() {
             return new TrainOptions(model, loss, data, epochs, batch, lr, momentum, nesterov, weightDecay, schedule,
-                    warmup, seed, save, metrics, plot, quiet, stopOnNonFinite, clipGradNorm);
+                    warmup, seed, save, metrics, plot, quiet, stopOnNonFinite, optimizerKind, adam, clipGradNorm);
         }
     }
 }

@@ -27,7 +27,8 @@ final class TrainingStates {
             Param p = e.getValue();
             params.add(TensorEntry.f32(e.getKey(), p.shape(), step.backend().readFloats(p.value())));
             if (buffers[i] != null) {
-                momentum.put(e.getKey(), TensorEntry.f32(e.getKey(), p.shape(), buffers[i]));
+                momentum.put(e.getKey(), TensorEntry.f32(e.getKey(), bufferShape(p, buffers[i].length),
+                        buffers[i]));
             }
             i++;
         }
@@ -56,10 +57,32 @@ final class TrainingStates {
         for (Map.Entry<String, Param> e : params.entrySet()) {
             values[i] = requireShape(saved.get(e.getKey()), e.getValue()).floats();
             TensorEntry buffer = state.momentum().get(e.getKey());
-            buffers[i] = buffer == null ? null : requireShape(buffer, e.getValue()).floats();
+            buffers[i] = buffer == null ? null : requireBufferShape(buffer, e.getValue()).floats();
             i++;
         }
         step.restore(values, state.position().steps(), buffers);
+    }
+
+    /**
+     * The parameter's shape for one buffer per value (SGD's momentum), else [k, shape…] for k buffers laid end to end
+     * (Adam's [m, v] or [m, v, vmax]).
+     */
+    private static int[] bufferShape(Param p, int length) {
+        if (length == p.size()) {
+            return p.shape();
+        }
+        int[] shape = new int[p.shape().length + 1];
+        shape[0] = length / p.size();
+        System.arraycopy(p.shape(), 0, shape, 1, p.shape().length);
+        return shape;
+    }
+
+    private static TensorEntry requireBufferShape(TensorEntry t, Param p) {
+        int[] s = t.shape();
+        if (s.length == p.shape().length + 1 && Arrays.equals(Arrays.copyOfRange(s, 1, s.length), p.shape())) {
+            return t; // k buffers; the optimiser checks k
+        }
+        return requireShape(t, p);
     }
 
     private static TensorEntry requireShape(TensorEntry t, Param p) {

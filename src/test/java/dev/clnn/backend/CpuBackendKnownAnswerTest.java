@@ -292,6 +292,45 @@ class CpuBackendKnownAnswerTest {
     }
 
     @Test
+    void adamFollowsPyTorchWithBiasCorrectionDecayAndAmsgrad() {
+        Tensor g = t(new float[] {0.5f}, 1);
+        // A constant gradient moves w by lr per step: m̂ = g and √v̂ = |g| once bias-corrected.
+        Tensor w = t(new float[] {1f}, 1);
+        Tensor m = t(new float[] {0f}, 1);
+        Tensor v = t(new float[] {0f}, 1);
+        cpu.adamUpdate(w, m, v, null, g, 1, new AdamHyper(0.1, 0.9, 0.999, 1e-8, 0, false, false, 1));
+        assertEquals(0.05, cpu.readFloats(m)[0], 1e-8); // 0 + 0.1·(0.5 − 0)
+        assertEquals(0.00025, cpu.readFloats(v)[0], 1e-10); // 0.001·0.5²
+        assertEquals(0.9, cpu.readFloats(w)[0], 1e-6);
+        cpu.adamUpdate(w, m, v, null, g, 1, new AdamHyper(0.1, 0.9, 0.999, 1e-8, 0, false, false, 2));
+        assertEquals(0.8, cpu.readFloats(w)[0], 1e-6);
+        // Adam's L2 term enters the moments: g' = 0.5 + 0.1·1; AdamW scales w by 1 − 0.1·0.1 first.
+        Tensor wl2 = t(new float[] {1f}, 1);
+        Tensor ml2 = t(new float[] {0f}, 1);
+        cpu.adamUpdate(wl2, ml2, t(new float[] {0f}, 1), null, g, 1,
+                new AdamHyper(0.1, 0.9, 0.999, 1e-8, 0.1, false, false, 1));
+        assertEquals(0.06, cpu.readFloats(ml2)[0], 1e-8);
+        assertEquals(0.9, cpu.readFloats(wl2)[0], 1e-6);
+        Tensor ww = t(new float[] {1f}, 1);
+        cpu.adamUpdate(ww, t(new float[] {0f}, 1), t(new float[] {0f}, 1), null, g, 1,
+                new AdamHyper(0.1, 0.9, 0.999, 1e-8, 0.1, true, false, 1));
+        assertEquals(0.89, cpu.readFloats(ww)[0], 1e-6);
+        // amsgrad: a smaller second gradient lowers v to 0.00024985, but the step divides by the kept 0.00025.
+        Tensor wa = t(new float[] {1f}, 1);
+        Tensor ma = t(new float[] {0f}, 1);
+        Tensor va = t(new float[] {0f}, 1);
+        Tensor vmax = t(new float[] {0f}, 1);
+        cpu.adamUpdate(wa, ma, va, vmax, g, 1, new AdamHyper(0.1, 0.9, 0.999, 1e-8, 0, false, true, 1));
+        cpu.adamUpdate(wa, ma, va, vmax, t(new float[] {0.01f}, 1), 1,
+                new AdamHyper(0.1, 0.9, 0.999, 1e-8, 0, false, true, 2));
+        assertEquals(0.00024985, cpu.readFloats(va)[0], 1e-10);
+        assertEquals(0.00025, cpu.readFloats(vmax)[0], 1e-10);
+        assertEquals(0.8315394, cpu.readFloats(wa)[0], 1e-6);
+        assertThrows(IllegalArgumentException.class, () -> new AdamHyper(0.1, 1.0, 0.999, 1e-8, 0, false, false, 1));
+        assertThrows(IllegalArgumentException.class, () -> new AdamHyper(0.1, 0.9, 0.999, 1e-8, 0, false, false, 0));
+    }
+
+    @Test
     void sgdRejectsNesterovWithoutMomentumAndNegativeRates() {
         assertThrows(IllegalArgumentException.class, () -> new SgdHyper(0.1f, 0f, 0f, 0f, true));
         assertThrows(IllegalArgumentException.class, () -> new SgdHyper(-0.1f, 0f, 0f, 0f, false));

@@ -102,6 +102,46 @@ class MainTest {
     }
 
     @Test
+    void adamwTrainsTheTinySetAndOptionsOfTheOtherOptimiserAreRefusedInOneLine() throws IOException {
+        String folder = data().toString();
+        CliRun adamw = clnn("train", "--device", "cpu", "--data", folder, "--model", "linear(784,10)", "--epochs",
+                "2", "--batch", "16", "--lr", "0.01", "--optimizer", "adamw", "--weight-decay", "0.01", "--betas",
+                "0.9,0.99", "--eps", "1e-7", "--amsgrad", "--quiet");
+        assertEquals(0, adamw.code(), adamw.err());
+        double accuracy = Double.parseDouble(adamw.out().strip().replaceAll("[^0-9.]", ""));
+        assertTrue(accuracy >= 90, "the tiny set is separable: " + adamw.out());
+        String[][] refused = {
+            {"--optimizer", "adam", "--momentum", "0.5"},
+            {"--optimizer", "adamw", "--nesterov"},
+            {"--amsgrad"},
+            {"--optimizer", "adam", "--betas", "0.9"},
+            {"--optimizer", "adam", "--betas", "0.9,1.5"},
+            {"--optimizer", "rmsprop"},
+        };
+        String[] messages = {
+            "clnn: --momentum is an SGD option; --optimizer adam takes --betas, --eps and --amsgrad",
+            "clnn: --nesterov is an SGD option; --optimizer adamw takes --betas, --eps and --amsgrad",
+            "clnn: --amsgrad is an Adam option; give --optimizer adam or adamw",
+            "clnn: --betas takes B1,B2, got \"0.9\"",
+            "clnn: --betas must both lie in [0, 1), got 0.9,1.5",
+            "clnn: --optimizer must be sgd, adam or adamw, got \"rmsprop\"",
+        };
+        for (int i = 0; i < refused.length; i++) {
+            String[] args = Stream.concat(Stream.of("train", "--device", "cpu", "--data", folder, "--epochs", "1"),
+                    Stream.of(refused[i])).toArray(String[]::new);
+            CliRun r = clnn(args);
+            assertEquals(1, r.code(), r.out());
+            assertEquals(messages[i], r.err().strip());
+        }
+        // clnn step takes the same flags and refuses the same way, before reading its files.
+        CliRun step = clnn("step", "--device", "cpu", "--model", "linear(4,3)", "--loss", "ce", "--lr", "0.1",
+                "--batch", "b.safetensors", "--out", tmp.resolve("o.safetensors").toString(), "--optimizer", "adam",
+                "--momentum", "0.9");
+        assertEquals(1, step.code(), step.out());
+        assertEquals(messages[0], step.err().strip());
+    }
+
+    @Test
     void aFailedRunLeavesAnExistingOutputFileIntactAndNoTemporaryFiles() throws IOException {
         Path weights = tmp.resolve("keep.safetensors");
         Files.writeString(weights, "previous checkpoint");

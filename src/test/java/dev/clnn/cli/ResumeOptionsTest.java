@@ -86,6 +86,30 @@ class ResumeOptionsTest {
     }
 
     @Test
+    void anAdamRunResumesWithItsOptimiserAndRefusesAnother() throws IOException {
+        String[] adam = {"--schedule", "step:10,0.5", "--lr", "0.01", "--optimizer", "adamw", "--betas", "0.8,0.99",
+            "--eps", "1e-6", "--amsgrad", "--weight-decay", "0.01"};
+        Path three = tmp.resolve("three.safetensors");
+        List<String> whole = new ArrayList<>(List.of(adam));
+        whole.addAll(List.of("--epochs", "3", "--save", three.toString()));
+        assertEquals(0, train(whole.toArray(String[]::new)).code());
+        Path dir = tmp.resolve("ck");
+        List<String> part = new ArrayList<>(List.of(adam));
+        part.addAll(List.of("--epochs", "2", "--checkpoint-dir", dir.toString()));
+        assertEquals(0, train(part.toArray(String[]::new)).code());
+        assertRefused("clnn: --optimizer adam differs from the training state's adamw; a resumed run must be the"
+                + " same run", "--optimizer", "adam");
+        assertRefused("clnn: --momentum is an SGD option; --optimizer adamw takes --betas, --eps and --amsgrad",
+                "--momentum", "0.9");
+        // --optimizer, --betas, --eps and --amsgrad come from the state, and so do the moments.
+        Path resumed = tmp.resolve("resumed.safetensors");
+        CliRun r = CliRun.of("train", "--resume", dir.toString(), "--device", "cpu", "--epochs", "3", "--save",
+                resumed.toString());
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(Files.readAllBytes(three), Files.readAllBytes(resumed));
+    }
+
+    @Test
     void otherDataIsRefused() throws IOException {
         Path dir = tmp.resolve("ck");
         assertEquals(0, train("--epochs", "1", "--checkpoint-dir", dir.toString()).code());

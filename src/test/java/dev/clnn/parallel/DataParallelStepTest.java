@@ -17,6 +17,8 @@ import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.fixtures.NullOutput;
 import dev.clnn.fixtures.SyntheticData;
+import dev.clnn.optim.AdamSettings;
+import dev.clnn.optim.OptimizerKind;
 import dev.clnn.train.Evaluation;
 import dev.clnn.train.LossKind;
 import dev.clnn.train.TrainOptions;
@@ -49,6 +51,22 @@ class DataParallelStepTest {
             ParallelRuns.Result split = train(cpus(n), o, data, 4);
             assertSameTraining(one, split, initial(o), n + " replicas");
             assertReplicasEqual(split, n + " replicas");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = OptimizerKind.class, names = {"ADAM", "ADAMW"})
+    void adamSplitsAcrossReplicasAsOne(OptimizerKind kind) {
+        // Every replica applies the same update to the same summed gradients, so replicas stay equal bit for bit
+        // and the split differs from one device only by the rounding of the gradient sums, as for SGD.
+        TrainOptions o = options(MODEL, 64, 7).toBuilder().optimizer(kind).lr(0.01).nesterov(false)
+                .weightDecay(1e-2f).adam(new AdamSettings(0.9, 0.999, 1e-8, kind == OptimizerKind.ADAMW)).build();
+        Dataset data = SyntheticData.uniform(300, 20, 5, 11);
+        ParallelRuns.Result one = train(cpus(1), o, data, 4);
+        for (int n : new int[] {2, 3}) {
+            ParallelRuns.Result split = train(cpus(n), o, data, 4);
+            assertSameTraining(one, split, initial(o), n + " replicas, " + kind.text());
+            assertReplicasEqual(split, n + " replicas, " + kind.text());
         }
     }
 

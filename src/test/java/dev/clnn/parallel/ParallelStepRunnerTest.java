@@ -5,6 +5,8 @@ import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
 import dev.clnn.model.ModelSpec;
+import dev.clnn.optim.AdamSettings;
+import dev.clnn.optim.OptimizerKind;
 import dev.clnn.train.StepOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +42,8 @@ class ParallelStepRunnerTest {
     }
 
     private StepOptions options(String loss, Path batch, int steps, Path out) {
-        return new StepOptions(ModelSpec.parse(MODEL), loss, null, batch, 0.1, 0.9f, true, 1e-2f, steps, 5, out, 0f);
+        return new StepOptions(ModelSpec.parse(MODEL), loss, null, batch, 0.1, 0.9f, true, 1e-2f, steps, 5, out,
+                OptimizerKind.SGD, AdamSettings.DEFAULTS, 0f);
     }
 
     private Path batch(String loss, int n, long seed) {

@@ -10,6 +10,8 @@ import dev.clnn.checkpoint.StateDirectory;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.fixtures.NullOutput;
 import dev.clnn.fixtures.SyntheticData;
+import dev.clnn.optim.AdamSettings;
+import dev.clnn.optim.OptimizerKind;
 import dev.clnn.parallel.DataParallelStep;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -170,6 +172,33 @@ class ResumeTest {
 
     private static TrainOptions clipped(Path out, float maxNorm) {
         return options(out).toBuilder().clipGradNorm(maxNorm).build();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = OptimizerKind.class, names = {"ADAM", "ADAMW"})
+    void adamResumesBitForBitMidEpoch(OptimizerKind kind) throws IOException {
+        // amsgrad with AdamW, so all three of m, v and vmax travel through the state; L2 decay with Adam.
+        AdamSettings adam = new AdamSettings(0.8, 0.99, 1e-6, kind == OptimizerKind.ADAMW);
+        Path whole = Files.createDirectories(tmp.resolve("whole"));
+        train(adamOptions(whole, kind, adam), CheckpointOptions.none());
+        Path parts = Files.createDirectories(tmp.resolve("parts"));
+        Path dir = tmp.resolve("states");
+        StopRequest stop = new StopRequest();
+        stop.stopAtStep(20);
+        TrainOptions options = adamOptions(parts, kind, adam);
+        assertThrows(TrainingStoppedException.class, () -> new Trainer(new CpuBackend(), options,
+                new CheckpointOptions(dir, 0, 3, false), stop, NullOutput.printStream(), false).run(data()));
+        IllegalArgumentException sgd = assertThrows(IllegalArgumentException.class,
+                () -> train(options(tmp.resolve("b")), new CheckpointOptions(dir, 0, 3, true)));
+        assertEquals("--optimizer sgd differs from the training state's " + kind.text()
+                + "; a resumed run must be the same run", sgd.getMessage());
+        train(options, new CheckpointOptions(dir, 0, 3, true));
+        assertSameRun(whole, parts);
+    }
+
+    private static TrainOptions adamOptions(Path out, OptimizerKind kind, AdamSettings adam) {
+        return options(out).toBuilder().optimizer(kind).adam(adam).lr(0.01).nesterov(false).weightDecay(1e-2f)
+                .build();
     }
 
     private static TrainingStep.Factory twoReplicas() {

@@ -1,5 +1,6 @@
 package dev.clnn.backend.cpu;
 
+import dev.clnn.backend.AdamHyper;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Conv2dShape;
 import dev.clnn.backend.ConvAlgorithm;
@@ -673,6 +674,46 @@ public final class CpuBackend implements Backend {
                 g = h.nesterov() ? g + h.momentum() * M[e] : M[e];
             }
             W[e] = W[e] - h.lr() * g;
+        }
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, Tensor grad, int count,
+            AdamHyper h) {
+        OpChecks.adam(param, expAvg, expAvgSq, maxExpAvgSq, grad, count, h);
+        float[] W = f(param); // (count)
+        float[] M = f(expAvg); // (count)
+        float[] V = f(expAvgSq); // (count)
+        float[] VMAX = h.amsgrad() ? f(maxExpAvgSq) : null; // (count) or none
+        float[] G = f(grad); // (count)
+        float l2 = h.l2Decay();
+        float decay = h.decayFactor();
+        float weight = h.lerpWeight();
+        float beta2 = h.beta2f();
+        float value = h.oneMinusBeta2();
+        float bc2Sqrt = h.biasCorrection2Sqrt();
+        float eps = h.epsf();
+        float negStep = h.negStepSize();
+        for (int e = 0; e < count; e++) {
+            float w = W[e] * decay;
+            float g = G[e];
+            if (l2 != 0f) {
+                g = g + l2 * W[e];
+            }
+            float m = M[e];
+            // PyTorch's lerp: self + w·(end − self) for |w| < ½, else end − (end − self)·(1 − w).
+            m = Math.abs(weight) < 0.5f ? m + weight * (g - m) : g - (g - m) * (1f - weight);
+            M[e] = m;
+            float v = V[e] * beta2;
+            v = v + value * g * g;
+            V[e] = v;
+            if (VMAX != null) {
+                float a = VMAX[e];
+                v = (a != a || a > v) ? a : v; // torch.maximum: NaN wins
+                VMAX[e] = v;
+            }
+            float denom = (float) Math.sqrt(v) / bc2Sqrt + eps;
+            W[e] = w + negStep * m / denom;
         }
     }
 

@@ -26,15 +26,28 @@ public enum KernelFile {
     REDUCE("reduce.cl", KernelDefine.REDUCE_LOCAL),
     SGD("sgd.cl"),
     CLIP("clip.cl"),
+    // sqrt and division rounded as Java's, so the update is bit for bit the reference's.
+    ADAM("adam.cl", "-cl-fp32-correctly-rounded-divide-sqrt", KernelDefine.ADAM_RUN),
     METRICS("metrics.cl"),
     ALL_REDUCE("allreduce.cl");
 
     private final String fileName;
     private final List<KernelDefine> defines;
+    private final String flags;
 
     KernelFile(String fileName, KernelDefine... defines) {
+        this(fileName, "", defines);
+    }
+
+    KernelFile(String fileName, String flags, KernelDefine... defines) {
         this.fileName = fileName;
+        this.flags = flags;
         this.defines = List.of(defines);
+    }
+
+    /** Build options other than macros that the file always takes, or "". */
+    public String flags() {
+        return flags;
     }
 
     /** The file name under kernels/, e.g. {@code gemm_blocked.cl}. */

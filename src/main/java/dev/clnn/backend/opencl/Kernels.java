@@ -55,6 +55,7 @@ public enum Kernels {
     CLIP_GRAD_NORM(KernelFile.CLIP, "clip_grad_norm"),
     SGD_UPDATE(KernelFile.SGD, "sgd_update"),
     SGD_MOMENTUM_UPDATE(KernelFile.SGD, "sgd_momentum_update"),
+    ADAM_UPDATE(KernelFile.ADAM, "adam_update"),
     ARGMAX_ROWS(KernelFile.METRICS, "argmax_rows"),
     COUNT_CORRECT(KernelFile.METRICS, "count_correct"),
     WEIGHTED_SUM_ALL(KernelFile.ALL_REDUCE, "weighted_sum_all");
@@ -77,7 +78,8 @@ public enum Kernels {
 
     /**
      * The {@code -D} options this kernel is built with under {@code tuning}: one per macro its file takes
-     * ({@link KernelFile#defines}), e.g. {@code -DREDUCE_LOCAL=256}; empty for files without macros.
+     * ({@link KernelFile#defines}), e.g. {@code -DREDUCE_LOCAL=256}, after the file's fixed
+     * {@link KernelFile#flags}; empty for files with neither.
      * gemm_blocked.cl's macros come from the {@link GemmClass#LARGE} configuration; {@link #buildOptions(KernelTuning,
      * GemmConfig)} gives them for the configuration a product was given.
      */
@@ -88,6 +90,9 @@ public enum Kernels {
     /** As {@link #buildOptions(KernelTuning)}, with gemm_blocked.cl's macros (VW, RM, WN) from {@code gemmConfig}. */
     public String buildOptions(KernelTuning tuning, GemmConfig gemmConfig) {
         StringJoiner options = new StringJoiner(" ");
+        if (!file.flags().isEmpty()) {
+            options.add(file.flags());
+        }
         for (KernelDefine define : file.defines()) {
             options.add("-D" + define.name() + "=" + tuning.define(define, gemmConfig));
         }

@@ -2,6 +2,7 @@ package dev.clnn.backend.opencl;
 
 import static dev.clnn.backend.opencl.KernelLauncher.ceilDiv;
 
+import dev.clnn.backend.AdamHyper;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Conv2dShape;
 import dev.clnn.backend.ConvAlgorithm;
@@ -498,6 +499,18 @@ public final class OpenClBackend implements Backend {
                         h.weightDecay());
             }
         });
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, Tensor grad, int count,
+            AdamHyper h) {
+        OpChecks.adam(param, expAvg, expAvgSq, maxExpAvgSq, grad, count, h);
+        // Without amsgrad the kernel never touches vmax; v stands in for the argument.
+        Tensor vmax = h.amsgrad() ? maxExpAvgSq : expAvgSq;
+        run("adamUpdate", () -> "param " + param + " grad " + grad, () -> launcher.elementwise(Kernels.ADAM_UPDATE,
+                ceilDiv(count, tuning.adamRun()), buf(param), buf(expAvg), buf(expAvgSq), buf(vmax), buf(grad),
+                count, h.l2Decay(), h.decayFactor(), h.lerpWeight(), h.beta2f(), h.oneMinusBeta2(),
+                h.biasCorrection2Sqrt(), h.epsf(), h.negStepSize(), h.amsgrad() ? 1 : 0));
     }
 
     // ---- metrics ------------------------------------------------------------------------------------------------

@@ -151,6 +151,11 @@ final class OpWork {
         return E * count * (momentum ? 5L : 3L);
     }
 
+    /** param, m and v (and vmax with amsgrad) read and written, grad read. */
+    static long adamUpdate(int count, boolean amsgrad) {
+        return E * count * (amsgrad ? 9L : 7L);
+    }
+
     /** x read, one index per row written. */
     static long argmaxRows(int n, int classes) {
         return E * ((long) n * classes + n);

@@ -1,5 +1,6 @@
 package dev.clnn.backend.profile;
 
+import dev.clnn.backend.AdamHyper;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.Conv2dShape;
@@ -373,6 +374,13 @@ public final class ProfiledBackend implements Backend {
             boolean firstStep) {
         bytes("sgdUpdate", () -> OpWork.sgdUpdate(count, hyper.hasMomentum()),
                 () -> inner.sgdUpdate(param, momentumBuf, grad, count, hyper, firstStep));
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, Tensor grad, int count,
+            AdamHyper hyper) {
+        bytes("adamUpdate", () -> OpWork.adamUpdate(count, hyper.amsgrad()),
+                () -> inner.adamUpdate(param, expAvg, expAvgSq, maxExpAvgSq, grad, count, hyper));
     }
 
     @Override

@@ -28,7 +28,8 @@ class KernelPrecisionTest {
     /** A floating literal without the f suffix: 0.5, .5, 1e-3, 2.0e4 (not 0.5f, 1e-3f, float4). */
     private static final Pattern UNSUFFIXED = Pattern.compile(
             "(?<![\\w.])(?:\\d+\\.\\d*|\\.\\d+|\\d+(?=[eE]))(?:[eE][-+]?\\d+)?(?![\\w.])");
-    private static final Pattern OPTIONS = Pattern.compile("(-D[A-Z][A-Z0-9_]*=\\d+( |$))*");
+    /** Integer macros, after a file's fixed -cl-… flags (adam.cl's correctly rounded sqrt), which hold no number. */
+    private static final Pattern OPTIONS = Pattern.compile("(-cl-[a-z0-9-]+( |$))*(-D[A-Z][A-Z0-9_]*=\\d+( |$))*");
 
     @Test
     void noKernelSourceUsesDoublePrecision() throws IOException {
@@ -60,7 +61,7 @@ class KernelPrecisionTest {
     }
 
     @Test
-    void buildOptionsOnADeviceWithoutFp64AreIntegerMacrosOnly() {
+    void buildOptionsOnADeviceWithoutFp64AreFlagsAndIntegerMacrosOnly() {
         DeviceInfo noFp64 = new DeviceInfo(0, 0, "rusticl", "OpenCL 3.0", "llvmpipe", "Mesa", "1", "OpenCL 3.0",
                 false, 8, 4L << 30, 2L << 30, 32L << 10, 1024, false, false, 1, List.of(1024L, 1024L, 1024L));
         for (KernelTuning t : List.of(KernelTuning.forDevice(noFp64, null),

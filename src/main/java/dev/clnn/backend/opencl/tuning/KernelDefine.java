@@ -54,5 +54,7 @@ public enum KernelDefine {
     /** conv.cl: output channels a work-item of the direct convolution's forward pass computes at once. */
     DIRECT_OUT_BLOCK,
     /** relu.cl: elements per work-item of relu_forward. */
-    RELU_RUN
+    RELU_RUN,
+    /** adam.cl: elements per work-item of adam_update. */
+    ADAM_RUN
 }

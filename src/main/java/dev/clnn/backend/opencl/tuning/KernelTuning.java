@@ -59,6 +59,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     private static final int REDUCE_LOCAL = 256;
     private static final int BIAS_LOCAL = 64;
     private static final int CPU_RELU_RUN = 16;
+    private static final int CPU_ADAM_RUN = 16;
     /** 16 steps along K: a packing work-item writes a 16 × (panel width) patch, which stays in L1. */
     private static final int PACK_TILE = 16;
 
@@ -340,6 +341,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             case DIRECT_CO_BLOCK -> DIRECT_CO_BLOCK;
             case DIRECT_OUT_BLOCK -> DIRECT_OUT_BLOCK;
             case RELU_RUN -> reluRun();
+            case ADAM_RUN -> adamRun();
         };
     }
 
@@ -355,6 +357,11 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     /** RELU_RUN of relu.cl: elements one work-item of relu_forward handles (see {@link #streamsRuns}). */
     public int reluRun() {
         return streamsRuns() ? CPU_RELU_RUN : 1;
+    }
+
+    /** ADAM_RUN of adam.cl: elements one work-item of adam_update handles (see {@link #streamsRuns}). */
+    public int adamRun() {
+        return streamsRuns() ? CPU_ADAM_RUN : 1;
     }
 
     /**

@@ -170,6 +170,10 @@ public class KernelTuningTest {
         assertEquals("-DRELU_RUN=1", Kernels.RELU_FORWARD.buildOptions(small));
         assertEquals("-DRELU_RUN=16",
                 Kernels.RELU_FORWARD.buildOptions(KernelTuning.forDevice(device(false, 4096), null)));
+        // adam.cl's fixed flag comes before its macro; runs as ReLU's.
+        assertEquals("-cl-fp32-correctly-rounded-divide-sqrt -DADAM_RUN=1", Kernels.ADAM_UPDATE.buildOptions(small));
+        assertEquals("-cl-fp32-correctly-rounded-divide-sqrt -DADAM_RUN=16",
+                Kernels.ADAM_UPDATE.buildOptions(KernelTuning.forDevice(device(false, 4096), null)));
         assertEquals(16, small.gemmFor(100, 100, 100).columns());
     }
 
