@@ -1,5 +1,6 @@
 package dev.clnn.spark;
 
+import dev.clnn.optim.OptimizerKind;
 import dev.clnn.train.CheckpointOptions;
 import dev.clnn.train.TrainOptions;
 
@@ -16,6 +17,13 @@ public record SparkTrainOptions(TrainOptions train, CheckpointOptions checkpoint
     public SparkTrainOptions {
         if (localSteps <= 0) {
             throw new IllegalArgumentException("--local-steps must be positive, got " + localSteps);
+        }
+        if (localSteps > 1 && train.optimizerKind() != OptimizerKind.SGD) {
+            // Averaging replicas' weights and moments after K local steps is exact only for one affine SGD step, and
+            // each replica would restart Adam's bias correction every round.
+            throw new IllegalArgumentException("--local-steps " + localSteps + " averages the replicas' weights,"
+                    + " which only SGD allows; --optimizer " + train.optimizerKind().text() + " needs --local-steps 1,"
+                    + " where the driver sums the gradients and takes the step");
         }
         if (partitions < 0) {
             throw new IllegalArgumentException("--partitions must be ≥ 0, got " + partitions);

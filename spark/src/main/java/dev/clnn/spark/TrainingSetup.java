@@ -1,7 +1,9 @@
 package dev.clnn.spark;
 
+import dev.clnn.optim.AdamSettings;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.LrScheduleParser;
+import dev.clnn.optim.OptimizerKind;
 import dev.clnn.train.LossKind;
 import dev.clnn.train.TrainOptions;
 import java.io.Serializable;
@@ -15,13 +17,15 @@ import java.util.Arrays;
  * {@code clnn train}, not here.
  */
 record TrainingSetup(String model, String loss, int[] inputShape, String schedule, double lr, long totalSteps,
-        long warmup, float momentum, boolean nesterov, float weightDecay, float clipGradNorm) implements Serializable {
+        long warmup, float momentum, boolean nesterov, float weightDecay, float clipGradNorm, String optimizer,
+        double beta1, double beta2, double eps, boolean amsgrad) implements Serializable {
 
     /** What a replica needs of {@code options}, for a model input of {@code inputShape} and a run of totalSteps. */
     static TrainingSetup of(TrainOptions options, int[] inputShape, long totalSteps) {
         return new TrainingSetup(options.model().text(), options.loss().text(), inputShape.clone(), options.schedule(),
                 options.lr(), totalSteps, options.warmup(), options.momentum(), options.nesterov(),
-                options.weightDecay(), options.clipGradNorm());
+                options.weightDecay(), options.clipGradNorm(), options.optimizerKind().text(), options.adam().beta1(),
+                options.adam().beta2(), options.adam().eps(), options.adam().amsgrad());
     }
 
     /**
@@ -31,7 +35,8 @@ record TrainingSetup(String model, String loss, int[] inputShape, String schedul
      */
     TrainOptions options() {
         return TrainOptions.builder().model(model).loss(LossKind.parse(loss)).sgd(lr, momentum).nesterov(nesterov)
-                .weightDecay(weightDecay).clipGradNorm(clipGradNorm).schedule(schedule).warmup(warmup).build();
+                .weightDecay(weightDecay).clipGradNorm(clipGradNorm).optimizer(OptimizerKind.parse(optimizer))
+                .adam(new AdamSettings(beta1, beta2, eps, amsgrad)).schedule(schedule).warmup(warmup).build();
     }
 
     /** The learning-rate schedule of the whole run, indexed by the global step. */
@@ -43,6 +48,7 @@ record TrainingSetup(String model, String loss, int[] inputShape, String schedul
     String key() {
         return String.join("|", model, loss, Arrays.toString(inputShape), schedule, Double.toString(lr),
                 Long.toString(totalSteps), Long.toString(warmup), Float.toString(momentum), Boolean.toString(nesterov),
-                Float.toString(weightDecay), Float.toString(clipGradNorm));
+                Float.toString(weightDecay), Float.toString(clipGradNorm), optimizer, Double.toString(beta1),
+                Double.toString(beta2), Double.toString(eps), Boolean.toString(amsgrad));
     }
 }

@@ -17,6 +17,7 @@ import dev.clnn.data.DatasetSplit;
 import dev.clnn.data.Mnist;
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
+import dev.clnn.optim.OptimizerKind;
 import dev.clnn.parallel.DataParallelStep;
 import dev.clnn.train.CheckpointOptions;
 import dev.clnn.train.Evaluation;
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The Spark trainer in Spark's local mode inside the test JVM, on the bundled MNIST. The replicas and the
@@ -98,12 +101,15 @@ class SparkTrainingTest {
      * the bit: the same shards (one shard rule), the same float sum in rank order, the same update. 401 samples in
      * batches of 50 leave a last batch of one row that two replicas have no part of.
      */
-    @Test
-    void oneLocalStepIsTheDataParallelStepBitForBit(@TempDir Path dir) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(OptimizerKind.class)
+    void oneLocalStepIsTheDataParallelStepBitForBit(OptimizerKind optimizer, @TempDir Path dir) {
         DatasetSplit data = new DatasetSplit(first(mnist.train(), 401), first(mnist.test(), 200));
-        // A model of its own, so the replica pool opens replicas on the CPU reference for it.
-        TrainOptions o = TrainOptions.builder().model("linear(784,24),relu,linear(24,10)").epochs(2).batch(50)
-                .nesterov(true).weightDecay(1e-4f).seed(3).quiet(true).build();
+        // A model of its own, so the replica pool opens replicas on the CPU reference for it. Adam is not affine in
+        // the gradient, so averaging the replicas' updates would not do; the driver's step on the summed gradient does.
+        TrainOptions.Builder b = TrainOptions.builder().model("linear(784,24),relu,linear(24,10)").epochs(2).batch(50)
+                .weightDecay(1e-4f).seed(3).quiet(true).optimizer(optimizer);
+        TrainOptions o = (optimizer == OptimizerKind.SGD ? b.nesterov(true) : b.sgd(1e-3, 0f)).build();
         Path devices = dir.resolve("devices.safetensors");
         Path cluster = dir.resolve("spark.safetensors");
         new Trainer(DataParallelStep.factory(List.of(new CpuBackend(), new CpuBackend(), new CpuBackend())),
@@ -122,6 +128,15 @@ class SparkTrainingTest {
             }
         }
         assertSameWeights(devices, cluster);
+    }
+
+    @Test
+    void adamIsRefusedWithLocalSteps() {
+        TrainOptions adam = TrainOptions.builder().sgd(1e-3, 0f).optimizer(OptimizerKind.ADAM).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SparkTrainOptions(adam, CheckpointOptions.none(), 4, 2));
+        assertTrue(e.getMessage().startsWith("--local-steps 4 averages the replicas' weights, which only SGD allows"),
+                e.getMessage());
     }
 
     /**
