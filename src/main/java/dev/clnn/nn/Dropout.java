@@ -56,6 +56,11 @@ public final class Dropout implements Layer {
         this.firstRow = firstRow;
     }
 
+    /** The draw of a training-mode forward pass at {@code step} of the rows from global row {@code firstRow} on. */
+    public DropoutDraw draw(long step, int firstRow) {
+        return new DropoutDraw(seed, index, step, firstRow, p);
+    }
+
     /** The draw of the last forward pass, or null when it ran in evaluation mode (or has not run). */
     public DropoutDraw lastDraw() {
         return draw;
@@ -76,7 +81,7 @@ public final class Dropout implements Layer {
             draw = null;
             return x;
         }
-        draw = new DropoutDraw(seed, index, step, firstRow, p);
+        draw = draw(step, firstRow);
         y = Buffers.reuse(backend, y, DType.F32, shape);
         backend.dropoutForward(y, x, shape[0], x.size() / shape[0], draw);
         return y;
