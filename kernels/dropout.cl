@@ -12,39 +12,46 @@
 
 /* No tunables: a work-item's run is the four words of one Philox call, fixed by the generator. */
 
-/* Philox-4x32-10 of counter c under key (k0, k1). */
-inline uint4 philox4x32_10(uint4 c, uint k0, uint k1) {
-    for (int round = 0; round < 10; round++) {
-        if (round > 0) {
-            k0 += 0x9E3779B9u;
-            k1 += 0xBB67AE85u;
-        }
-        const uint hi0 = mul_hi(0xD2511F53u, c.x);
-        const uint lo0 = 0xD2511F53u * c.x;
-        const uint hi1 = mul_hi(0xCD9E8D57u, c.z);
-        const uint lo1 = 0xCD9E8D57u * c.z;
-        c = (uint4) (hi1 ^ c.y ^ k0, lo1, hi0 ^ c.w ^ k1, lo0);
-    }
-    return c;
+/* One Philox-4x32 round: two 32x32->64-bit products, their halves mixed with the other words and the key. */
+inline uint4 philox_round(const uint4 c, const uint k0, const uint k1) {
+    return (uint4) (mul_hi(0xCD9E8D57u, c.z) ^ c.y ^ k0, 0xCD9E8D57u * c.z,
+                    mul_hi(0xD2511F53u, c.x) ^ c.w ^ k1, 0xD2511F53u * c.x);
 }
 
-/* out[i] = kept ? in[i] * scale : 0 for the work-item's elements; shared by both directions. */
+/* Philox-4x32-10 of counter c under key (k0, k1), the key bumped by the Weyl constants between rounds; unrolled,
+ * since POCL vectorises straight-line work-items across the work-group far better than a loop. */
+inline uint4 philox4x32_10(uint4 c, uint k0, uint k1) {
+#pragma unroll
+    for (int round = 0; round < 9; round++) {
+        c = philox_round(c, k0, k1);
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    return philox_round(c, k0, k1);
+}
+
+/* out[i] = kept ? in[i] * scale : 0 for the work-item's four elements (fewer at a row's end); both directions. */
 inline void dropout_apply(__global float *out, const __global float *in, const int rows, const int row_length,
                           const int first_row, const uint seed_lo, const uint seed_hi, const uint step,
                           const uint layer, const uint threshold, const float scale) {
-    const int groups = (row_length + 4 - 1) / 4;
+    const int groups = (row_length + 3) / 4;
     const int gid = (int) get_global_id(0);
     if (gid >= rows * groups) return;
     const int r = gid / groups;
-    const int e0 = (gid - r * groups) * 4;
-    const uint4 w = philox4x32_10((uint4) ((uint) (e0 / 4), (uint) (first_row + r), step, layer),
-                                  seed_lo, seed_hi);
-    const uint words[4] = {w.x, w.y, w.z, w.w};
-    const int end = min(e0 + 4, row_length);
-    for (int e = e0; e < end; e++) {
-        const int i = r * row_length + e;
-        out[i] = words[e - e0] >= threshold ? in[i] * scale : 0.0f;
+    const int g = gid - r * groups;
+    const int e0 = 4 * g;
+    const uint4 w = philox4x32_10((uint4) ((uint) g, (uint) (first_row + r), step, layer), seed_lo, seed_hi);
+    const int i = r * row_length + e0;
+    const int n = min(4, row_length - e0);
+    if (n == 4) { /* vload4/vstore4 need only float alignment, so odd row lengths are fine */
+        const float4 v = vload4(0, in + i) * scale;
+        vstore4((float4) (w.x >= threshold ? v.x : 0.0f, w.y >= threshold ? v.y : 0.0f,
+                          w.z >= threshold ? v.z : 0.0f, w.w >= threshold ? v.w : 0.0f), 0, out + i);
+        return;
     }
+    out[i] = w.x >= threshold ? in[i] * scale : 0.0f;
+    if (n > 1) out[i + 1] = w.y >= threshold ? in[i + 1] * scale : 0.0f;
+    if (n > 2) out[i + 2] = w.z >= threshold ? in[i + 2] * scale : 0.0f;
 }
 
 __kernel void dropout_forward(__global float *y, const __global float *x, const int rows, const int row_length,
