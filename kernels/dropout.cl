@@ -12,10 +12,12 @@
 
 /* No tunables: a work-item's run is the four words of one Philox call, fixed by the generator. */
 
-/* One Philox-4x32 round: two 32x32->64-bit products, their halves mixed with the other words and the key. */
+/* One Philox-4x32 round: two 32x32->64-bit products (as ulong, which POCL vectorises; mul_hi it did not), their
+ * halves mixed with the other words and the key. */
 inline uint4 philox_round(const uint4 c, const uint k0, const uint k1) {
-    return (uint4) (mul_hi(0xCD9E8D57u, c.z) ^ c.y ^ k0, 0xCD9E8D57u * c.z,
-                    mul_hi(0xD2511F53u, c.x) ^ c.w ^ k1, 0xD2511F53u * c.x);
+    const ulong p0 = (ulong) 0xD2511F53u * c.x;
+    const ulong p1 = (ulong) 0xCD9E8D57u * c.z;
+    return (uint4) ((uint) (p1 >> 32) ^ c.y ^ k0, (uint) p1, (uint) (p0 >> 32) ^ c.w ^ k1, (uint) p0);
 }
 
 /* Philox-4x32-10 of counter c under key (k0, k1), the key bumped by the Weyl constants between rounds; unrolled,
