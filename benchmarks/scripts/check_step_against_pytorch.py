@@ -5,6 +5,8 @@ Usage (from the repository root, with Debian's python3-torch):
 A device value with a comma is a list for `clnn step --devices`, e.g. --device opencl:0:0,opencl:0:1 (data-parallel).
 Prints one line per case and exits non-zero when any relative error exceeds its limits:
 1e-4 for loss, output and gradients, 1e-5 for the updated parameters.
+PyTorch cannot draw clnn's Philox masks, so for a SPEC with dropout(p) the reference applies the masks clnn wrote
+(`dropout.{i}.mask`, one per step) through MaskedDropout: the same inverted dropout, on the same elements.
 """
 import argparse
 import os
@@ -46,6 +48,11 @@ CASES = [
     ("mlp kl adam amsgrad", "linear(13,7),relu,linear(7,5)", (9, 13), "kl", 1e-2, 0.0, False, 1e-3, 4,
      {"optimizer": "adam", "amsgrad": True, "betas": (0.5, 0.9)}),
     ("mnist-mlp adamw", "mlp", (16, 784), "ce", 1e-3, 0.0, False, 1e-2, 3, {"optimizer": "adamw"}),
+    ("mlp dropout momentum", "linear(13,7),relu,dropout(0.3),linear(7,5)", (9, 13), "ce", 0.1, 0.9, False, 0.0, 3),
+    ("mlp two dropouts mse", "dropout(0.2),linear(31,17),relu,dropout(0.5),linear(17,11),relu,linear(11,3)",
+     (5, 31), "mse", 0.05, 0.9, True, 1e-2, 2),
+    ("mnist-mlp dropout", "linear(784,512),relu,dropout(0.5),linear(512,256),relu,dropout(0.5),linear(256,10)",
+     (16, 784), "ce", 0.05, 0.9, True, 5e-4, 2),
 ]
 
 # Gradient clipping (--clip-grad-norm, torch.nn.utils.clip_grad_norm_ before each step): the cases above with an
@@ -55,6 +62,21 @@ CLIP_CASES = [
     ("mlp clip not reached", "linear(13,7),relu,linear(7,5)", (9, 13), "ce", 0.1, 0.9, False, 0.0, 3, 100.0, False),
     ("mlp mse clipped+wd", "linear(11,13),relu,linear(13,3)", (7, 11), "mse", 0.05, 0.5, True, 1e-3, 4, 0.02, True),
 ]
+
+
+class MaskedDropout(nn.Module):
+    """Inverted dropout with given masks: x * mask[step] / (1 - p), the masks (K, N, ...) read from clnn's output."""
+
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+        self.masks = None
+        self.step = 0
+
+    def forward(self, x):
+        if self.masks is None:  # only for shapes, before clnn has run
+            return x
+        return x * torch.tensor(self.masks[self.step], dtype=x.dtype) / (1.0 - self.p)
 
 
 def build(spec):
@@ -71,6 +93,9 @@ def build(spec):
     mods = []
     for text in layers:
         name, _, rest = text.partition("(")
+        if name == "dropout":
+            mods.append(MaskedDropout(float(rest.rstrip(")")) if rest else 0.5))
+            continue
         args = [int(a) for a in rest.rstrip(")").split(",") if a.strip()]
         if name == "linear":
             mods.append(nn.Linear(*args))
@@ -132,6 +157,9 @@ def reference(model, x, y, loss, lr, momentum, nesterov, wd, steps, adam=None, c
     out = {}
     norms = []
     for step in range(steps):
+        for m in model.modules():
+            if isinstance(m, MaskedDropout):
+                m.step = step
         opt.zero_grad()
         if x.grad is not None:
             x.grad = None
@@ -193,6 +221,13 @@ def run_case(case, device, clnn, tmp, seed):
     got = st.load(opath)
     # The float64 reference starts from the same float32 weights and inputs.
     model.load_state_dict({k: torch.tensor(v) for k, v in weights.items()})
+    for i, m in enumerate(model):
+        if isinstance(m, MaskedDropout) and m.p > 0:
+            m.masks = got[f"dropout.{i}.mask"]
+            kept = float(m.masks.mean())
+            if not abs(kept - (1 - m.p)) <= 5 * (m.p * (1 - m.p) / m.masks.size) ** 0.5:
+                print(f"{name}: layer {i} kept {kept:.3f} of its elements, p = {m.p}")
+                return False
     want, norms = reference(model, x, y, loss, lr, momentum, nesterov, wd, steps, adam, clip)
     # A case must be what it says: clipped at every step, or at none.
     as_said = all((n > clip) == clips for n in norms)

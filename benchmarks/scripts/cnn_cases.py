@@ -19,4 +19,7 @@ CNN_CASES = [
     ("cnn model kl", "cnn", (4, 1, 28, 28), "kl", 0.05, 0.9, True, 5e-4, 2),
     ("relu unfused + fused", "conv(2,4,3,1,1),relu,conv(4,3,3,1,1),relu,maxpool(2),conv(3,2,3,1,1),relu,flatten,"
      "linear(40,6)", (3, 2, 10, 9), "ce", 0.05, 0.9, False, 1e-3, 2),
+    # Dropout between a ReLU and pooling (which keeps the ReLU from fusing), and before the linear layer.
+    ("conv dropout", "conv(1,4,3,1,1),relu,dropout(0.25),maxpool(2),flatten,dropout(0.4),linear(196,10)",
+     (3, 1, 14, 14), "ce", 0.1, 0.9, False, 1e-3, 3),
 ]

@@ -4,6 +4,7 @@ import dev.clnn.backend.AdamHyper;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Conv2dShape;
 import dev.clnn.backend.DType;
+import dev.clnn.backend.DropoutDraw;
 import dev.clnn.backend.Pool2d;
 import dev.clnn.backend.SgdHyper;
 import dev.clnn.backend.Tensor;
@@ -71,6 +72,7 @@ public final class OclgrindWorkload {
         gemm();
         bias();
         relu();
+        dropout();
         pooling();
         losses();
         sgd();
@@ -234,6 +236,23 @@ public final class OclgrindWorkload {
         cpu.reluBackward(rdx, cpu.fromArray(dy, 41), cpu.fromArray(x, 41), 41);
         check("reluForward", cl.readFloats(cy), cpu.readFloats(ry), 0);
         check("reluBackward", cl.readFloats(cdx), cpu.readFloats(rdx), 0);
+    }
+
+    /** 5 rows of 7 from row 3: a last partial Philox group in every row. */
+    private void dropout() {
+        DropoutDraw draw = new DropoutDraw(99, 2, 17, 3, 0.3);
+        float[] x = uniform(35);
+        float[] dy = uniform(35);
+        Tensor cy = SeededData.poisoned(cl, 5, 7);
+        Tensor cdx = SeededData.poisoned(cl, 5, 7);
+        cl.dropoutForward(cy, cl.fromArray(x, 5, 7), 5, 7, draw);
+        cl.dropoutBackward(cdx, cl.fromArray(dy, 5, 7), 5, 7, draw);
+        Tensor ry = cpu.empty(DType.F32, 5, 7);
+        Tensor rdx = cpu.empty(DType.F32, 5, 7);
+        cpu.dropoutForward(ry, cpu.fromArray(x, 5, 7), 5, 7, draw);
+        cpu.dropoutBackward(rdx, cpu.fromArray(dy, 5, 7), 5, 7, draw);
+        check("dropoutForward", cl.readFloats(cy), cpu.readFloats(ry), 0);
+        check("dropoutBackward", cl.readFloats(cdx), cpu.readFloats(rdx), 0);
     }
 
     private void pooling() {

@@ -141,6 +141,17 @@ public interface Backend extends AutoCloseable {
     /** dx = dy where x &gt; 0, else 0; overwrites dx. */
     void reluBackward(Tensor dx, Tensor dy, Tensor x, int count);
 
+    /**
+     * Inverted dropout over {@code rows} rows of {@code rowLength} floats, row-major: y[r, e] = x[r, e] · scale
+     * where {@code draw} keeps element e of row r ({@link DropoutDraw#keeps}), else 0; scale = 1 / (1 − p). Nothing
+     * is saved for backward: {@link #dropoutBackward} draws the same mask again from the same {@code draw}. A dropped
+     * NaN gives 0. Overwrites y.
+     */
+    void dropoutForward(Tensor y, Tensor x, int rows, int rowLength, DropoutDraw draw);
+
+    /** dx[r, e] = dy[r, e] · scale where {@code draw} keeps element e of row r, else 0: the forward's mask; overwrites dx. */
+    void dropoutBackward(Tensor dx, Tensor dy, int rows, int rowLength, DropoutDraw draw);
+
     // ---- pooling (NCHW) -----------------------------------------------------------------------------------------
 
     /**

@@ -66,6 +66,20 @@ public final class OpChecks {
         }
     }
 
+    public static void dropout(String op, int rows, int rowLength, String names, Tensor a, Tensor b,
+            DropoutDraw draw) {
+        Shapes.positive(op, "rows", rows);
+        Shapes.positive(op, "rowLength", rowLength);
+        if (draw == null) {
+            throw new IllegalArgumentException(op + ": dropout draw is null");
+        }
+        if ((long) rows * rowLength > Integer.MAX_VALUE || (long) draw.firstRow() + rows > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": " + rows + " rows of " + rowLength + " from row "
+                    + draw.firstRow() + " exceed the int range");
+        }
+        elementwise(op, rows * rowLength, names, a, b);
+    }
+
     public static void pool(String op, Tensor y, Tensor x, Pool2d p) {
         if (p == null) {
             throw new IllegalArgumentException(op + ": pooling geometry is null");

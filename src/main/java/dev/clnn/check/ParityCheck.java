@@ -16,6 +16,7 @@ import dev.clnn.backend.AdamHyper;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.DType;
+import dev.clnn.backend.DropoutDraw;
 import dev.clnn.backend.Pool2d;
 import dev.clnn.backend.SgdHyper;
 import dev.clnn.backend.Tensor;
@@ -92,6 +93,9 @@ public final class ParityCheck {
         }
         for (int count : new int[] {1, 17, 1000003}) {
             relu(count);
+        }
+        for (int[] shape : new int[][] {{1, 1}, {7, 33}, {61, 16411}}) {
+            dropout(shape[0], shape[1]);
         }
         for (int[] nc : new int[][] {{1, 1}, {17, 10}, {129, 33}, {256, 1000}}) {
             softmaxXent(nc[0], nc[1], 1);
@@ -195,6 +199,26 @@ public final class ParityCheck {
             device.reluBackward(dxd, dyd, xd, count);
             cpu.reluBackward(dxc, dyc, xc, count);
             compare("relu backward " + count, device.readFloats(dxd), cpu.readFloats(dxc), EXACT);
+        }
+    }
+
+    /** The masks are integer arithmetic on both sides, so the outputs must be equal bit for bit. */
+    private void dropout(int rows, int length) {
+        int count = rows * length;
+        SplittableRandom random = new SplittableRandom(count);
+        float[] x = uniform(random, count);
+        float[] dy = uniform(random, count);
+        DropoutDraw draw = new DropoutDraw(count, 1, 1L << 33, 5, 0.3);
+        try (Tensor xd = device.fromArray(x, rows, length); Tensor dyd = device.fromArray(dy, rows, length);
+                Tensor yd = poisoned(device, rows, length); Tensor dxd = poisoned(device, rows, length);
+                Tensor xc = cpu.fromArray(x, rows, length); Tensor dyc = cpu.fromArray(dy, rows, length);
+                Tensor yc = cpu.empty(DType.F32, rows, length); Tensor dxc = cpu.empty(DType.F32, rows, length)) {
+            device.dropoutForward(yd, xd, rows, length, draw);
+            cpu.dropoutForward(yc, xc, rows, length, draw);
+            compare("dropout forward " + rows + "x" + length, device.readFloats(yd), cpu.readFloats(yc), EXACT);
+            device.dropoutBackward(dxd, dyd, rows, length, draw);
+            cpu.dropoutBackward(dxc, dyc, rows, length, draw);
+            compare("dropout backward " + rows + "x" + length, device.readFloats(dxd), cpu.readFloats(dxc), EXACT);
         }
     }
 

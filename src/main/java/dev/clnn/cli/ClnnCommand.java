@@ -85,6 +85,6 @@ final class ClnnCommand {
                 "  help         this overview; clnn help COMMAND or clnn COMMAND --help: its options and examples",
                 "common: --device auto|cpu|opencl|opencl:P:D|opencl:PLATFORM|NAME (default $CLNN_DEVICE, else auto), --debug, --help",
                 "SPEC: comma-separated linear(in,out), relu, conv(cin,cout,k[,stride[,pad]]),",
-                "      maxpool(k[,stride[,pad]]), avgpool(k[,stride[,pad]]), flatten");
+                "      maxpool(k[,stride[,pad]]), avgpool(k[,stride[,pad]]), dropout(p), flatten");
     }
 }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
             "B holds x (F32, [N, features] or [N, C, H, W]) and y (I64 or I32 class indices for ce, F32 of the"
             + " output's shape for mse, F32 probabilities [N, classes] for kl, each row summing to 1).",
             "kl is PyTorch's KLDivLoss(reduction=\"batchmean\") on log_softmax of the output: soft targets,"
-            + " as in distillation."},
+            + " as in distillation.",
+            "Each dropout layer i also writes dropout.{i}.mask, [K, N, ...]: 1 where step k kept an element."},
         footer = {"  clnn step --model \"linear(4,5),relu,linear(5,3)\" --loss ce --lr 0.1 \\",
             "      --batch b.safetensors --out o.safetensors",
             "  clnn step --model cnn --loss ce --weights w.safetensors --lr 0.05 \\",

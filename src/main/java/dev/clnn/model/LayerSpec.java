@@ -4,7 +4,8 @@ package dev.clnn.model;
  * One layer of a model SPEC, as written on the command line. Semantics are PyTorch's: {@code linear(in,out)} is
  * {@code nn.Linear}, {@code conv(cin,cout,k[,stride[,pad]])} is {@code nn.Conv2d} (stride 1, pad 0 by default),
  * {@code maxpool(k[,stride[,pad]])} / {@code avgpool(...)} are {@code nn.MaxPool2d} / {@code nn.AvgPool2d} (stride k by
- * default), {@code relu} and {@code flatten} are {@code nn.ReLU} and {@code nn.Flatten}.
+ * default), {@code relu} and {@code flatten} are {@code nn.ReLU} and {@code nn.Flatten}, {@code dropout(p)} is
+ * {@code nn.Dropout(p)} (p = 0.5 by default).
  */
 public sealed interface LayerSpec {
 
@@ -38,6 +39,13 @@ public sealed interface LayerSpec {
     record Relu() implements LayerSpec {
         public String text() {
             return "relu";
+        }
+    }
+
+    /** Zeroes each element with probability p in training mode; p in [0, 1). */
+    record Dropout(double p) implements LayerSpec {
+        public String text() {
+            return "dropout(" + p + ")";
         }
     }
 

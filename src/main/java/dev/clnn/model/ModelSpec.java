@@ -75,6 +75,9 @@ public record ModelSpec(List<LayerSpec> layers) {
     private static LayerSpec parseLayer(String text, int index) {
         int open = text.indexOf('(');
         String name = open < 0 ? text : text.substring(0, open).trim();
+        if (name.equals("dropout")) {
+            return parseDropout(text, open, index);
+        }
         int[] args = open < 0 ? new int[0] : parseArgs(text, open, index);
         String where = "layer " + index + " \"" + text + "\"";
         return switch (name) {
@@ -108,9 +111,32 @@ public record ModelSpec(List<LayerSpec> layers) {
                 yield new LayerSpec.Flatten();
             }
             default -> throw new IllegalArgumentException("unknown " + where + ": expected linear(in,out), relu, "
-                    + "conv(cin,cout,k[,stride[,pad]]), maxpool(k[,stride[,pad]]), avgpool(k[,stride[,pad]]) or "
-                    + "flatten");
+                    + "conv(cin,cout,k[,stride[,pad]]), maxpool(k[,stride[,pad]]), avgpool(k[,stride[,pad]]), "
+                    + "dropout(p) or flatten");
         };
+    }
+
+    /** dropout(p) with p a decimal in [0, 1); a bare dropout is PyTorch's default p = 0.5. */
+    private static LayerSpec parseDropout(String text, int open, int index) {
+        String where = "layer " + index + " \"" + text + "\"";
+        if (open < 0) {
+            return new LayerSpec.Dropout(0.5);
+        }
+        if (!text.endsWith(")")) {
+            throw new IllegalArgumentException(where + " must end with ')'");
+        }
+        String inner = text.substring(open + 1, text.length() - 1).trim();
+        double p;
+        try {
+            p = Double.parseDouble(inner);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(where + ": expected dropout(p) with one probability p in [0, 1)");
+        }
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException(where + ": p must be in [0, 1); p = 1 would zero every activation "
+                    + "and leave no gradient");
+        }
+        return new LayerSpec.Dropout(p);
     }
 
     private static int[] parseArgs(String text, int open, int index) {

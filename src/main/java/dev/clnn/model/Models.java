@@ -3,6 +3,7 @@ package dev.clnn.model;
 import dev.clnn.backend.Backend;
 import dev.clnn.nn.AvgPool2d;
 import dev.clnn.nn.Conv2d;
+import dev.clnn.nn.Dropout;
 import dev.clnn.nn.Flatten;
 import dev.clnn.nn.Layer;
 import dev.clnn.nn.Linear;
@@ -23,14 +24,17 @@ public final class Models {
     private Models() {
     }
 
-    /** The model, its parameters drawn in layer order from one generator seeded with {@code seed}. */
+    /**
+     * The model, its parameters drawn in layer order from one generator seeded with {@code seed}; dropout layers key
+     * their masks with {@code seed} and their index.
+     */
     public static Sequential build(Backend backend, ModelSpec spec, long seed) {
         SplittableRandom init = new SplittableRandom(seed);
         List<Layer> layers = new ArrayList<>();
         ReluFusion fusion = new ReluFusion(spec.layers());
         try {
             for (int i = 0; i < spec.layers().size(); i++) {
-                layers.add(layer(backend, spec.layers().get(i), init, fusion, i));
+                layers.add(layer(backend, spec.layers().get(i), init, fusion, i, seed));
             }
         } catch (RuntimeException e) {
             layers.forEach(Layer::close);
@@ -39,7 +43,8 @@ public final class Models {
         return new Sequential(layers);
     }
 
-    private static Layer layer(Backend backend, LayerSpec spec, SplittableRandom init, ReluFusion fusion, int i) {
+    private static Layer layer(Backend backend, LayerSpec spec, SplittableRandom init, ReluFusion fusion, int i,
+            long seed) {
         if (spec instanceof LayerSpec.Linear l) {
             return new Linear(backend, l.in(), l.out(), init, fusion.feedsFused(i));
         } else if (spec instanceof LayerSpec.Relu) {
@@ -48,6 +53,8 @@ public final class Models {
             return new MaxPool2d(backend, p.k(), p.stride(), p.pad(), fusion.followsFused(i));
         } else if (spec instanceof LayerSpec.AvgPool p) {
             return new AvgPool2d(backend, p.k(), p.stride(), p.pad(), fusion.followsFused(i));
+        } else if (spec instanceof LayerSpec.Dropout d) {
+            return new Dropout(backend, d.p(), seed, i);
         } else if (spec instanceof LayerSpec.Flatten) {
             return new Flatten();
         } else if (spec instanceof LayerSpec.Conv c) {

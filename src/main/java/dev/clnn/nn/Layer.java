@@ -48,6 +48,14 @@ public interface Layer extends AutoCloseable {
     default void setTraining(boolean training) {
     }
 
+    /**
+     * Where the next forward pass draws its random numbers (dropout's mask): the optimiser's step and the global row
+     * of the input's first row within the batch (a shard's offset; 0 on one device). The training step sets it
+     * before each forward pass; layers that draw nothing ignore it.
+     */
+    default void setDrawPosition(long step, int firstRow) {
+    }
+
     /** Releases the layer's parameters and buffers. */
     @Override
     void close();

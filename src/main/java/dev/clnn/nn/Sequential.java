@@ -118,6 +118,13 @@ public final class Sequential implements Layer {
         }
     }
 
+    @Override
+    public void setDrawPosition(long step, int firstRow) {
+        for (Layer layer : layers) {
+            layer.setDrawPosition(step, firstRow);
+        }
+    }
+
     /** Sets every parameter gradient to 0. */
     public void zeroGrad() {
         for (Param p : params()) {

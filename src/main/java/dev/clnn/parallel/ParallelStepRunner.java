@@ -1,10 +1,14 @@
 package dev.clnn.parallel;
 
 import dev.clnn.backend.Backend;
+import dev.clnn.backend.DropoutDraw;
 import dev.clnn.backend.Tensor;
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
+import dev.clnn.nn.Dropout;
+import dev.clnn.nn.Layer;
 import dev.clnn.nn.Param;
+import dev.clnn.nn.Sequential;
 import dev.clnn.train.StepBatch;
 import dev.clnn.train.StepOptions;
 import java.util.ArrayList;
@@ -94,6 +98,7 @@ public final class ParallelStepRunner {
                 threads.runAll("the optimiser update of step " + step, r -> replicas.get(r).update());
             }
             threads.runOn(0, "reading the parameters", () -> addNamed(result, "", replicas.get(0), false));
+            addDropoutMasks(result, replicas.get(0).model(), xShape, o.steps());
         } finally {
             if (allReduce != null) {
                 allReduce.close();
@@ -112,6 +117,36 @@ public final class ParallelStepRunner {
         }
         for (int i = 0; i < rows.length; i++) {
             all[at + i] = scale * rows[i];
+        }
+    }
+
+    /**
+     * Appends, for each dropout layer i, "dropout.{i}.mask" (K, N, ...): 1 where step k kept an element of the
+     * layer's input, else 0, for the whole batch, so a check can apply clnn's masks in PyTorch. The masks are the
+     * draw's function ({@link Dropout#draw}), which every replica and the CPU reference compute alike.
+     */
+    private static void addDropoutMasks(List<TensorEntry> result, Sequential model, int[] xShape, int steps) {
+        int[] shape = xShape;
+        for (int i = 0; i < model.layers().size(); i++) {
+            Layer layer = model.layers().get(i);
+            if (layer instanceof Dropout dropout && dropout.p() > 0) {
+                int rows = shape[0];
+                int rowLength = sizeOf(shape) / rows;
+                float[] mask = new float[steps * rows * rowLength];
+                for (int k = 0; k < steps; k++) {
+                    DropoutDraw draw = dropout.draw(k, 0);
+                    for (int r = 0; r < rows; r++) {
+                        for (int e = 0; e < rowLength; e++) {
+                            mask[(k * rows + r) * rowLength + e] = draw.keeps(r, e) ? 1f : 0f;
+                        }
+                    }
+                }
+                int[] maskShape = new int[shape.length + 1];
+                maskShape[0] = steps;
+                System.arraycopy(shape, 0, maskShape, 1, shape.length);
+                result.add(TensorEntry.f32("dropout." + i + ".mask", maskShape, mask));
+            }
+            shape = layer.outputShape(shape);
         }
     }
 

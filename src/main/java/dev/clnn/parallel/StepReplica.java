@@ -68,7 +68,7 @@ final class StepReplica implements AutoCloseable {
         if (shard.isEmpty()) {
             return;
         }
-        step.computeGradients(x, target, true);
+        step.computeGradients(x, target, true, shard.offset());
         backend().synchronize();
     }
 

@@ -53,7 +53,8 @@ final class TrainingReplica implements AutoCloseable {
         }
         float[] targets = batch.targets();
         parts.computeGradients(shard.slice(batch.x(), sampleLength), batch.y() == null ? null : shard.slice(batch.y()),
-                targets == null ? null : shard.slice(targets, targets.length / batch.rows()), shard.rows());
+                targets == null ? null : shard.slice(targets, targets.length / batch.rows()), shard.rows(),
+                shard.offset());
         backend().synchronize(); // so that the device's time is its own, not the all-reduce's
     }
 

@@ -58,6 +58,24 @@ public final class ModelStep implements AutoCloseable {
      * @return the loss, a 1-element tensor owned by the loss and overwritten by the next call
      */
     public Tensor computeGradients(Tensor x, Tensor target, boolean inputGradient) {
+        return computeGradients(x, target, inputGradient, 0);
+    }
+
+    /**
+     * As {@link #computeGradients(Tensor, Tensor, boolean)} for rows of a larger batch: x's first row is row
+     * {@code firstRow} of the batch (a data-parallel shard's offset), so that random draws (dropout's masks), keyed
+     * by the optimiser's step count and the global row, are those one device would make for the same rows.
+     */
+    public Tensor computeGradients(Tensor x, Tensor target, boolean inputGradient, int firstRow) {
+        return computeGradients(x, target, inputGradient, optimizer.stepCount(), firstRow);
+    }
+
+    /**
+     * As {@link #computeGradients(Tensor, Tensor, boolean, int)} at step {@code step} of the run, for a replica whose
+     * own optimiser does not count the run's steps (a Spark replica, loaded from the driver's state every round).
+     */
+    public Tensor computeGradients(Tensor x, Tensor target, boolean inputGradient, long step, int firstRow) {
+        model.setDrawPosition(step, firstRow);
         output = model.forward(x);
         lossValue = loss.forward(output, target);
         model.zeroGrad();

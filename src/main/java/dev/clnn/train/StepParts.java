@@ -24,11 +24,11 @@ public record StepParts(ModelStep step, BatchUploader uploader, LossKind loss) i
 
     /**
      * The gradients of {@code rows} samples x with their labels or targets (either may be null when the data has
-     * none) on the device, as {@link ModelStep#computeGradients}.
+     * none) on the device, as {@link ModelStep#computeGradients}; the rows are rows {@code firstRow} on of the batch.
      */
-    public void computeGradients(float[] x, int[] labels, float[] targets, int rows) {
+    public void computeGradients(float[] x, int[] labels, float[] targets, int rows, int firstRow) {
         BatchUploader.DeviceBatch b = uploader.upload(x, labels, targets, rows);
-        step.computeGradients(b.x(), b.target(loss), false);
+        step.computeGradients(b.x(), b.target(loss), false, firstRow);
     }
 
     /** One whole step on {@code batch}: its mean loss, read from the device. */

@@ -115,6 +115,25 @@ class GradCheckTest {
         check("relu dx", x, cpu.readFloats(dx), v -> dot(DoubleForward.relu(v), r));
     }
 
+    /** Dropout is linear in x for a fixed draw: the gradient is the forward's mask and scale, checked numerically. */
+    @Test
+    void dropoutGradientIsTheForwardsMask() {
+        int rows = 3;
+        int length = 11;
+        DropoutDraw draw = new DropoutDraw(5, 1, 2, 4, 0.4);
+        float[] x = SeededData.uniform(random, rows * length, -1, 1);
+        float[] r = SeededData.uniform(random, rows * length, -1, 1);
+        Tensor dx = SeededData.poisoned(cpu, rows, length);
+        cpu.dropoutBackward(dx, cpu.fromArray(r, rows, length), rows, length, draw);
+        check("dropout dx", x, cpu.readFloats(dx), v -> {
+            double[] y = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+                y[i] = draw.keeps(i / length, i % length) ? v[i] / (1 - draw.p()) : 0;
+            }
+            return dot(y, r);
+        });
+    }
+
     @Test
     void maxPoolGradientWithOverlapAndPadding() {
         for (Pool2d p : new Pool2d[] {Pool2d.square(2, 3, 5, 5, 2, 2, 0), Pool2d.square(1, 2, 5, 6, 3, 1, 1),

@@ -19,6 +19,12 @@ class FirstStepOpsTest {
     }
 
     @Test
+    void dropoutAddsItsFamilyUnlessPIsZero() {
+        assertEquals(Set.of(OpFamily.DROPOUT), FirstStepOps.of(ModelSpec.parse("linear(4,3),relu,dropout(0.5)")));
+        assertEquals(Set.of(), FirstStepOps.of(ModelSpec.parse("linear(4,3),relu,dropout(0)")));
+    }
+
+    @Test
     void theCnnAddsConvolutionAndBothPoolings() {
         assertEquals(Set.of(OpFamily.CONV, OpFamily.MAX_POOL, OpFamily.AVG_POOL),
                 FirstStepOps.of(ModelSpec.parse("cnn")));

@@ -27,6 +27,15 @@ class ModelSpecTest {
     }
 
     @Test
+    void dropoutTakesAProbabilityBelowOne() {
+        assertEquals("linear(3,2),dropout(0.25),dropout(0.5),dropout(0.0)",
+                ModelSpec.parse("linear(3,2),dropout(0.25),dropout,dropout(0)").text());
+        assertMessage("p must be in [0, 1)", "linear(3,2),dropout(1)");
+        assertMessage("p must be in [0, 1)", "dropout(-0.5)");
+        assertMessage("one probability", "dropout(0.1,2)");
+    }
+
+    @Test
     void spacesAndCaseAreIgnored() {
         assertEquals("linear(3,2),relu", ModelSpec.parse(" Linear( 3 , 2 ) , RELU ").text());
     }

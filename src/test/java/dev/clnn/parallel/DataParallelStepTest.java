@@ -54,6 +54,20 @@ class DataParallelStepTest {
         }
     }
 
+    @Test
+    void dropoutDrawsOneDevicesMasksForEachGlobalRow() {
+        // Each shard keys its masks with its rows' global indices, so the replicas drop what one device would, and
+        // the split trains as one within the all-reduce's tolerance; uneven shards of 37 and 27 rows included.
+        TrainOptions o = options("linear(20,16),relu,dropout(0.4),linear(16,9),dropout(0.2),linear(9,5)", 37, 3);
+        Dataset data = SyntheticData.uniform(101, 20, 5, 5);
+        ParallelRuns.Result one = train(cpus(1), o, data, 4);
+        for (int n : new int[] {2, 3}) {
+            ParallelRuns.Result split = train(cpus(n), o, data, 4);
+            assertSameTraining(one, split, initial(o), n + " replicas with dropout");
+            assertReplicasEqual(split, n + " replicas with dropout");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = OptimizerKind.class, names = {"ADAM", "ADAMW"})
     void adamSplitsAcrossReplicasAsOne(OptimizerKind kind) {

@@ -2,6 +2,7 @@ package dev.clnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -199,6 +200,40 @@ class ResumeTest {
     private static TrainOptions adamOptions(Path out, OptimizerKind kind, AdamSettings adam) {
         return options(out).toBuilder().optimizer(kind).adam(adam).lr(0.01).nesterov(false).weightDecay(1e-2f)
                 .build();
+    }
+
+    /**
+     * Dropout's masks are keyed by the optimiser's step, which a training state keeps, not by a generator's state:
+     * a resumed run draws the masks the whole run drew, on one device and on two replicas alike.
+     */
+    @ParameterizedTest(name = "replicas {0}")
+    @ValueSource(ints = {1, 2})
+    void aRunWithDropoutResumesBitForBit(int replicas) throws IOException {
+        String model = "linear(12,9),relu,dropout(0.3),linear(9,3)";
+        Path whole = Files.createDirectories(tmp.resolve("whole"));
+        new Trainer(factory(replicas), options(whole).toBuilder().model(model).build(), CheckpointOptions.none(),
+                new StopRequest(), NullOutput.printStream(), false).run(data());
+        Path parts = Files.createDirectories(tmp.resolve("parts"));
+        Path dir = tmp.resolve("states");
+        StopRequest stop = new StopRequest();
+        stop.stopAtStep(17);
+        TrainOptions options = options(parts).toBuilder().model(model).build();
+        assertThrows(TrainingStoppedException.class, () -> new Trainer(factory(replicas), options,
+                new CheckpointOptions(dir, 0, 3, false), stop, NullOutput.printStream(), false).run(data()));
+        new Trainer(factory(replicas), options, new CheckpointOptions(dir, 0, 3, true), new StopRequest(),
+                NullOutput.printStream(), false).run(data());
+        assertSameRun(whole, parts);
+
+        // the masks did something: the same run without dropout ends elsewhere
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+        new Trainer(factory(replicas), options(plain).toBuilder().model("linear(12,9),relu,dropout(0),linear(9,3)")
+                .build(), CheckpointOptions.none(), new StopRequest(), NullOutput.printStream(), false).run(data());
+        assertFalse(Arrays.equals(Files.readAllBytes(whole.resolve("w.safetensors")),
+                Files.readAllBytes(plain.resolve("w.safetensors"))), "dropout changed nothing");
+    }
+
+    private static TrainingStep.Factory factory(int replicas) {
+        return replicas == 1 ? SingleDeviceStep.factory(new CpuBackend()) : twoReplicas();
     }
 
     private static TrainingStep.Factory twoReplicas() {

@@ -76,10 +76,12 @@ final class EpochShards {
             }
             offsets[list.get(r)._1() / plan.batch() + 1]++;
         }
+        int[] firstRows = new int[plan.batchCount()];
         for (int b = 0; b < plan.batchCount(); b++) {
             offsets[b + 1] += offsets[b];
+            firstRows[b] = plan.shardStart(b, partition);
         }
-        return new Shard(partition, features, x, y, width, t, offsets);
+        return new Shard(partition, features, x, y, width, t, offsets, firstRows);
     }
 
     /** Sends epoch position k to {@link EpochPlan#partitionOf}(k). */

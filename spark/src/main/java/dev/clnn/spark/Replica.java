@@ -76,7 +76,11 @@ final class Replica implements AutoCloseable {
                 continue;
             }
             BatchUploader.DeviceBatch batch = upload(shard, b, n);
-            stepLossSums[j] = (double) step.step(batch.x(), batch.target(parts.loss())) * n;
+            // The training step at the run's step index and the shard's rows, so dropout draws as one device would.
+            step.computeGradients(batch.x(), batch.target(parts.loss()), false, round.firstStep() + j,
+                    shard.firstRow(b));
+            step.update();
+            stepLossSums[j] = (double) step.readLoss() * n;
             stepRows[j] = n;
         }
         float[][] weights = new float[params.size()][];
@@ -109,7 +113,8 @@ final class Replica implements AutoCloseable {
             backend.write(params.get(i).value(), start.weights()[i]);
         }
         BatchUploader.DeviceBatch batch = upload(shard, b, n);
-        step.computeGradients(batch.x(), batch.target(parts.loss()), false);
+        // Dropout draws what one device draws for these rows: the run's step and the shard's first row of the batch.
+        step.computeGradients(batch.x(), batch.target(parts.loss()), false, round.firstStep(), shard.firstRow(b));
         float[][] gradients = new float[params.size()][];
         for (int i = 0; i < gradients.length; i++) {
             gradients[i] = backend.readFloats(params.get(i).grad());

@@ -11,8 +11,14 @@ import java.io.Serializable;
  * @param targetWidth float targets per row, 0 when the samples have none
  * @param targets     the float targets, (rows, targetWidth) row-major, or null when the samples have none
  */
-record Shard(int partition, int features, float[] x, int[] y, int targetWidth, float[] targets, int[] offsets)
+record Shard(int partition, int features, float[] x, int[] y, int targetWidth, float[] targets, int[] offsets,
+        int[] firstRows)
         implements Serializable {
+    /** Where this shard's rows start within global batch b: what dropout's draws are keyed by, as on one device. */
+    int firstRow(int b) {
+        return firstRows[b];
+    }
+
     /** Rows of this shard in global batch b (0 when the batch has fewer rows than there are partitions). */
     int rows(int b) {
         return offsets[b + 1] - offsets[b];

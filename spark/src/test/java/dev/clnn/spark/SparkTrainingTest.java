@@ -107,7 +107,9 @@ class SparkTrainingTest {
         DatasetSplit data = new DatasetSplit(first(mnist.train(), 401), first(mnist.test(), 200));
         // A model of its own, so the replica pool opens replicas on the CPU reference for it. Adam is not affine in
         // the gradient, so averaging the replicas' updates would not do; the driver's step on the summed gradient does.
-        TrainOptions.Builder b = TrainOptions.builder().model("linear(784,24),relu,linear(24,10)").epochs(2).batch(50)
+        // Dropout's masks are keyed by the run's step and the global row, so the replicas draw what DataParallelStep's do.
+        TrainOptions.Builder b = TrainOptions.builder().model("linear(784,24),relu,dropout(0.3),linear(24,10)")
+                .epochs(2).batch(50)
                 .weightDecay(1e-4f).seed(3).quiet(true).optimizer(optimizer);
         TrainOptions o = (optimizer == OptimizerKind.SGD ? b.nesterov(true) : b.sgd(1e-3, 0f)).build();
         Path devices = dir.resolve("devices.safetensors");

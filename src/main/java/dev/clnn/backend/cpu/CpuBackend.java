@@ -3,6 +3,7 @@ package dev.clnn.backend.cpu;
 import dev.clnn.backend.AdamHyper;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Conv2dShape;
+import dev.clnn.backend.DropoutDraw;
 import dev.clnn.backend.ConvAlgorithm;
 import dev.clnn.backend.ConvPolicy;
 import dev.clnn.backend.DType;
@@ -334,6 +335,29 @@ public final class CpuBackend implements Backend {
     /** max(v, 0); v <= 0 is false for NaN, so NaN passes through as in PyTorch. */
     private static float relu(float v) {
         return v <= 0f ? 0f : v;
+    }
+
+    @Override
+    public void dropoutForward(Tensor y, Tensor x, int rows, int rowLength, DropoutDraw draw) {
+        OpChecks.dropout("dropoutForward", rows, rowLength, "y,x", y, x, draw);
+        dropout(f(y), f(x), rows, rowLength, draw);
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dx, Tensor dy, int rows, int rowLength, DropoutDraw draw) {
+        OpChecks.dropout("dropoutBackward", rows, rowLength, "dx,dy", dx, dy, draw);
+        dropout(f(dx), f(dy), rows, rowLength, draw);
+    }
+
+    /** out[r, e] = kept ? in[r, e] · scale : 0; out (rows, rowLength), in (rows, rowLength). */
+    private static void dropout(float[] out, float[] in, int rows, int rowLength, DropoutDraw draw) {
+        float scale = draw.scale();
+        for (int r = 0; r < rows; r++) {
+            for (int e = 0; e < rowLength; e++) {
+                int i = r * rowLength + e;
+                out[i] = draw.keeps(r, e) ? in[i] * scale : 0f;
+            }
+        }
     }
 
     @Override

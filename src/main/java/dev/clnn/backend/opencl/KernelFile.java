@@ -18,6 +18,7 @@ public enum KernelFile {
     BIAS("bias.cl", KernelDefine.BIAS_LOCAL),
     CONV("conv.cl", KernelDefine.DIRECT_MAX_PATCH, KernelDefine.DIRECT_CO_BLOCK, KernelDefine.DIRECT_OUT_BLOCK),
     RELU("relu.cl", KernelDefine.RELU_RUN),
+    DROPOUT("dropout.cl"),
     POOL("pool.cl"),
     SOFTMAX_XENT("softmax_xent.cl", KernelDefine.XENT_LOCAL),
     MSE("mse.cl"),

@@ -32,6 +32,8 @@ public enum Kernels {
     CONV_DIRECT_BACKWARD_SUM(KernelFile.CONV, "conv_direct_backward_sum"),
     RELU_FORWARD(KernelFile.RELU, "relu_forward"),
     RELU_BACKWARD(KernelFile.RELU, "relu_backward"),
+    DROPOUT_FORWARD(KernelFile.DROPOUT, "dropout_forward"),
+    DROPOUT_BACKWARD(KernelFile.DROPOUT, "dropout_backward"),
     MAX_POOL_FORWARD(KernelFile.POOL, "max_pool_forward"),
     MAX_POOL_BACKWARD(KernelFile.POOL, "max_pool_backward"),
     AVG_POOL_FORWARD(KernelFile.POOL, "avg_pool_forward"),

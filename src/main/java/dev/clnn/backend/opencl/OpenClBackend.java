@@ -5,6 +5,7 @@ import static dev.clnn.backend.opencl.KernelLauncher.ceilDiv;
 import dev.clnn.backend.AdamHyper;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Conv2dShape;
+import dev.clnn.backend.DropoutDraw;
 import dev.clnn.backend.ConvAlgorithm;
 import dev.clnn.backend.ConvPolicy;
 import dev.clnn.backend.DType;
@@ -321,6 +322,27 @@ public final class OpenClBackend implements Backend {
         OpChecks.elementwise("reluBackward", count, "dx,dy,x", dx, dy, x);
         run("reluBackward", () -> "dx " + dx + " dy " + dy + " x " + x,
                 () -> launcher.elementwise(Kernels.RELU_BACKWARD, count, buf(dx), buf(dy), buf(x), count));
+    }
+
+    @Override
+    public void dropoutForward(Tensor y, Tensor x, int rows, int rowLength, DropoutDraw draw) {
+        OpChecks.dropout("dropoutForward", rows, rowLength, "y,x", y, x, draw);
+        run("dropoutForward", () -> "y " + y + " x " + x + " " + draw,
+                () -> dropout(Kernels.DROPOUT_FORWARD, buf(y), buf(x), rows, rowLength, draw));
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dx, Tensor dy, int rows, int rowLength, DropoutDraw draw) {
+        OpChecks.dropout("dropoutBackward", rows, rowLength, "dx,dy", dx, dy, draw);
+        run("dropoutBackward", () -> "dx " + dx + " dy " + dy + " " + draw,
+                () -> dropout(Kernels.DROPOUT_BACKWARD, buf(dx), buf(dy), rows, rowLength, draw));
+    }
+
+    /** One work-item per Philox call: four elements of a row. */
+    private void dropout(Kernels kernel, DeviceBuffer out, DeviceBuffer in, int rows, int rowLength, DropoutDraw d) {
+        long items = (long) rows * ceilDiv(rowLength, 4);
+        launcher.elementwise(kernel, items, out, in, rows, rowLength, d.firstRow(), (int) d.seed(),
+                (int) (d.seed() >>> 32), (int) d.step(), d.layer(), d.threshold(), d.scale());
     }
 
     // ---- pooling ------------------------------------------------------------------------------------------------

@@ -77,6 +77,11 @@ final class OpWork {
         return 3 * E * count;
     }
 
+    /** One tensor read and one written, either way: the mask is drawn again, not stored. */
+    static long dropout(int rows, int rowLength) {
+        return 2 * E * rows * rowLength;
+    }
+
     /** x read; y and the argmax written. */
     static long maxPoolForward(Pool2d p) {
         return E * ((long) p.inputSize() + 2L * p.outputSize());

@@ -4,6 +4,7 @@ import dev.clnn.backend.AdamHyper;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.Conv2dShape;
+import dev.clnn.backend.DropoutDraw;
 import dev.clnn.backend.ConvAlgorithm;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.OpFamily;
@@ -284,6 +285,18 @@ public final class ProfiledBackend implements Backend {
     @Override
     public void reluBackward(Tensor dx, Tensor dy, Tensor x, int count) {
         bytes("reluBackward", () -> OpWork.reluBackward(count), () -> inner.reluBackward(dx, dy, x, count));
+    }
+
+    @Override
+    public void dropoutForward(Tensor y, Tensor x, int rows, int rowLength, DropoutDraw draw) {
+        bytes("dropoutForward", () -> OpWork.dropout(rows, rowLength),
+                () -> inner.dropoutForward(y, x, rows, rowLength, draw));
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dx, Tensor dy, int rows, int rowLength, DropoutDraw draw) {
+        bytes("dropoutBackward", () -> OpWork.dropout(rows, rowLength),
+                () -> inner.dropoutBackward(dx, dy, rows, rowLength, draw));
     }
 
     @Override
