@@ -14,5 +14,7 @@ public enum OpFamily {
     /** Max pooling, forward and backward. */
     MAX_POOL,
     /** Average pooling, forward and backward. */
-    AVG_POOL
+    AVG_POOL,
+    /** Batch normalisation, forward (training and evaluation) and backward. */
+    BATCH_NORM
 }

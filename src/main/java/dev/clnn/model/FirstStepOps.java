@@ -30,6 +30,8 @@ public final class FirstStepOps {
                 families.add(OpFamily.MAX_POOL);
             } else if (layer instanceof LayerSpec.AvgPool) {
                 families.add(OpFamily.AVG_POOL);
+            } else if (layer instanceof LayerSpec.BatchNorm) {
+                families.add(OpFamily.BATCH_NORM);
             }
         }
         return families;

@@ -2,6 +2,7 @@ package dev.clnn.model;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.nn.AvgPool2d;
+import dev.clnn.nn.BatchNorm;
 import dev.clnn.nn.Conv2d;
 import dev.clnn.nn.Flatten;
 import dev.clnn.nn.Layer;
@@ -48,6 +49,8 @@ public final class Models {
             return new MaxPool2d(backend, p.k(), p.stride(), p.pad(), fusion.followsFused(i));
         } else if (spec instanceof LayerSpec.AvgPool p) {
             return new AvgPool2d(backend, p.k(), p.stride(), p.pad(), fusion.followsFused(i));
+        } else if (spec instanceof LayerSpec.BatchNorm b) {
+            return new BatchNorm(backend, b.channels(), b.spatial());
         } else if (spec instanceof LayerSpec.Flatten) {
             return new Flatten();
         } else if (spec instanceof LayerSpec.Conv c) {

@@ -41,6 +41,7 @@ final class StartupPrograms {
                         Kernels.CONV_DIRECT_FORWARD);
                 case MAX_POOL -> Set.of(Kernels.MAX_POOL_FORWARD_2X2, Kernels.MAX_POOL_BACKWARD_SCATTER);
                 case AVG_POOL -> Set.of(Kernels.AVG_POOL_FORWARD_2X2, Kernels.AVG_POOL_BACKWARD_SCATTER);
+                case BATCH_NORM -> Set.of(Kernels.BATCH_NORM_FORWARD);
             });
         }
         return kernels;
