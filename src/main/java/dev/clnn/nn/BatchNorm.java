@@ -50,8 +50,8 @@ public final class BatchNorm implements Layer {
         Arrays.fill(ones, 1f);
         this.weight = new Param(backend, "weight", backend.fromArray(ones, channels));
         this.bias = new Param(backend, "bias", backend.fromArray(new float[channels], channels));
-        this.runningMean = StateBuffer.tensor("running_mean", backend.fromArray(new float[channels], channels));
-        this.runningVar = StateBuffer.tensor("running_var", backend.fromArray(ones, channels));
+        this.runningMean = StateBuffer.tensor(backend, "running_mean", backend.fromArray(new float[channels], channels));
+        this.runningVar = StateBuffer.tensor(backend, "running_var", backend.fromArray(ones, channels));
         this.batches = StateBuffer.count("num_batches_tracked");
         this.mean = backend.empty(DType.F32, channels);
         this.invStd = backend.empty(DType.F32, channels);

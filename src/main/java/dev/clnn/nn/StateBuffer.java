@@ -1,5 +1,6 @@
 package dev.clnn.nn;
 
+import dev.clnn.backend.Backend;
 import dev.clnn.backend.Tensor;
 
 /**
@@ -9,22 +10,34 @@ import dev.clnn.backend.Tensor;
  */
 public final class StateBuffer {
     private final String name;
+    private final Backend backend;
     private final Tensor tensor;
     private long count;
 
-    private StateBuffer(String name, Tensor tensor) {
+    private StateBuffer(String name, Backend backend, Tensor tensor) {
         this.name = name;
+        this.backend = backend;
         this.tensor = tensor;
     }
 
-    /** A tensor buffer; the layer keeps ownership of {@code tensor}. */
-    public static StateBuffer tensor(String name, Tensor tensor) {
-        return new StateBuffer(name, tensor);
+    /** An F32 tensor buffer on {@code backend}; the layer keeps ownership of {@code tensor}. */
+    public static StateBuffer tensor(Backend backend, String name, Tensor tensor) {
+        return new StateBuffer(name, backend, tensor);
     }
 
     /** A count starting at 0. */
     public static StateBuffer count(String name) {
-        return new StateBuffer(name, null);
+        return new StateBuffer(name, null, null);
+    }
+
+    /** A tensor buffer's values, read from its backend. */
+    public float[] readFloats() {
+        return backend.readFloats(tensor());
+    }
+
+    /** Writes a tensor buffer's values. */
+    public void write(float[] values) {
+        backend.write(tensor(), values);
     }
 
     /** The name within its layer, as in a PyTorch state dict, e.g. "running_mean". */
