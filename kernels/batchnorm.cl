@@ -13,10 +13,10 @@
  *   t = lid, lid + BN_LOCAL, ... (adjacent work-items read adjacent elements of a BatchNorm2d row), sums them with
  *   Kahan compensation, then a tree in local memory: a fixed order, so the same device gives the same bits, and no
  *   atomics. A group past the last channel computes nothing but meets every barrier (no early return).
- *   batch_norm_forward_eval(y, x, weight, bias, running_mean, running_var, n, channels, inner, eps):
+ *   batch_norm_eval_forward(y, x, weight, bias, running_mean, running_var, n, channels, inner, eps):
  *       y = (x - running_mean) * (weight / sqrt(running_var + eps)) + bias; one work-item per element, 3-D range
  *       (inner, channels, n).
- * Dispatched by OpenClBackend.batchNormForward / batchNormForwardEval / batchNormBackward.
+ * Dispatched by OpenClBackend.batchNormForward / batchNormEvalForward / batchNormBackward.
  */
 
 #ifndef BN_LOCAL
@@ -147,7 +147,7 @@ void batch_norm_backward(__global float *dx, __global float *dweight, __global f
     }
 }
 
-__kernel void batch_norm_forward_eval(__global float *y, const __global float *x, const __global float *weight,
+__kernel void batch_norm_eval_forward(__global float *y, const __global float *x, const __global float *weight,
                                       const __global float *bias, const __global float *running_mean,
                                       const __global float *running_var, const int n, const int channels,
                                       const int inner, const float eps) {

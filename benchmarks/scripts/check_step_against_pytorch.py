@@ -4,7 +4,8 @@ Usage (from the repository root, with Debian's python3-torch):
   OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 benchmarks/scripts/check_step_against_pytorch.py [--device cpu|opencl ...]
 A device value with a comma is a list for `clnn step --devices`, e.g. --device opencl:0:0,opencl:0:1 (data-parallel).
 Prints one line per case and exits non-zero when any relative error exceeds its limits:
-1e-4 for loss, output and gradients, 1e-5 for the updated parameters.
+1e-4 for loss, output and gradients, 1e-5 for the updated parameters and buffers (batch norm's running statistics
+and num_batches_tracked after the K steps).
 """
 import argparse
 import os
@@ -34,6 +35,9 @@ CASES = [
     ("mlp kl momentum", "linear(13,7),relu,linear(7,5)", (9, 13), "kl", 0.1, 0.9, False, 1e-3, 3),
     ("mlp kl nesterov+wd", "linear(31,17),relu,linear(17,11),relu,linear(11,3)", (5, 31), "kl", 0.05, 0.9,
      True, 1e-2, 4),
+    ("mlp batchnorm1d", "linear(13,7),batchnorm1d(7),relu,linear(7,5)", (9, 13), "ce", 0.1, 0.9, False, 1e-3, 3),
+    ("mlp batchnorm1d n=2", "linear(11,300),batchnorm1d(300),relu,linear(300,3)", (2, 11), "mse", 0.05, 0.0,
+     False, 0.0, 2),
 ]
 
 
@@ -54,6 +58,8 @@ def build(spec):
         args = [int(a) for a in rest.rstrip(")").split(",") if a.strip()]
         if name == "linear":
             mods.append(nn.Linear(*args))
+        elif name in ("batchnorm1d", "batchnorm2d"):
+            mods.append(nn.BatchNorm1d(*args) if name == "batchnorm1d" else nn.BatchNorm2d(*args))
         elif name == "relu":
             mods.append(nn.ReLU())
         elif name == "flatten":
@@ -106,6 +112,9 @@ def reference(model, x, y, loss, lr, momentum, nesterov, wd, steps):
         opt.step()
     for name, p in model.named_parameters():
         out[name] = p.detach().numpy().copy()
+    # Batch norm's running statistics and num_batches_tracked after the K steps, compared like the parameters.
+    for name, b in model.named_buffers():
+        out[name] = b.detach().numpy().copy()
     return out
 
 
@@ -123,7 +132,9 @@ def run_case(case, device, clnn, tmp, seed):
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     model = build(spec)
-    weights = {k: v.detach().numpy().astype(np.float32) for k, v in model.state_dict().items()}
+    # Parameters and running statistics as float32; num_batches_tracked stays int64, as PyTorch keeps it.
+    weights = {k: v.detach().numpy() if not v.is_floating_point() else v.detach().numpy().astype(np.float32)
+               for k, v in model.state_dict().items()}
     x = rng.uniform(-1, 1, size=xshape).astype(np.float32)
     with torch.no_grad():
         out_shape = tuple(model(torch.tensor(x)).shape)

@@ -19,4 +19,9 @@ CNN_CASES = [
     ("cnn model kl", "cnn", (4, 1, 28, 28), "kl", 0.05, 0.9, True, 5e-4, 2),
     ("relu unfused + fused", "conv(2,4,3,1,1),relu,conv(4,3,3,1,1),relu,maxpool(2),conv(3,2,3,1,1),relu,flatten,"
      "linear(40,6)", (3, 2, 10, 9), "ce", 0.05, 0.9, False, 1e-3, 2),
+    ("conv batchnorm2d", "conv(2,4,3,1,1),batchnorm2d(4),relu,maxpool(2),flatten,linear(100,5)", (3, 2, 10, 10),
+     "ce", 0.1, 0.9, False, 1e-3, 3),
+    # One sample: the statistics are over h·w only; 17·17 = 289 values per channel, more than a work-group.
+    ("conv batchnorm2d n=1", "conv(3,5,3),batchnorm2d(5),relu,flatten,linear(1445,4)", (1, 3, 19, 19), "mse",
+     0.05, 0.5, False, 0.0, 2),
 ]

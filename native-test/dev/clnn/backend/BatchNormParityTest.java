@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * batchNormForward (y, the saved mean and invStd, the running statistics), batchNormForwardEval and
+ * batchNormForward (y, the saved mean and invStd, the running statistics), batchNormEvalForward and
  * batchNormBackward on the device against the CPU reference. Shapes are (n, channels, inner): BatchNorm1d has
  * inner 1 (channels strided across rows), BatchNorm2d inner h·w; they include n = 1 with h·w &gt; 1, n = 2, prime
  * channel and spatial sizes, and channels of more values than a work-group (256). Outputs are poisoned with NaN;
@@ -77,7 +77,7 @@ class BatchNormParityTest {
         for (int e = 0; e < count; e++) {
             assertTrue(Float.isFinite(actual[5][e]), "batchNorm dx " + what + ": element " + e + " is " + actual[5][e]);
         }
-        TestArrays.assertClose("batchNormForwardEval " + what, actual[8], expected[8], Tolerances.BATCH_NORM_EVAL);
+        TestArrays.assertClose("batchNormEvalForward " + what, actual[8], expected[8], Tolerances.BATCH_NORM_EVAL);
     }
 
     @Test
@@ -111,7 +111,7 @@ class BatchNormParityTest {
                 Tensor dx = SeededData.poisoned(be, x.length); Tensor mean = SeededData.poisoned(be, channels);
                 Tensor invStd = SeededData.poisoned(be, channels)) {
             // The eval pass reads the running statistics before the training pass updates them.
-            be.batchNormForwardEval(yEval, xt, w, b, rm, rv, n, channels, inner, 1e-5f);
+            be.batchNormEvalForward(yEval, xt, w, b, rm, rv, n, channels, inner, 1e-5f);
             be.batchNormForward(y, mean, invStd, rm, rv, xt, w, b, n, channels, inner, 0.1f, 1e-5f);
             be.batchNormBackward(dx, dw, db, dyt, xt, mean, invStd, w, n, channels, inner);
             return new float[][] {be.readFloats(y), be.readFloats(mean), be.readFloats(invStd), be.readFloats(rm),

@@ -296,7 +296,7 @@ public final class OclgrindWorkload {
             String s = shape[0] + "x" + shape[1] + "x" + shape[2];
             check("batchNormForward " + s, bc[0], br[0], Tolerances.BATCH_NORM);
             check("batchNormBackward " + s, bc[1], br[1], Tolerances.BATCH_NORM);
-            check("batchNormForwardEval " + s, bc[2], br[2], Tolerances.BATCH_NORM_EVAL);
+            check("batchNormEvalForward " + s, bc[2], br[2], Tolerances.BATCH_NORM_EVAL);
         }
         // More terms than one work-group sums: the two-pass reduction.
         int count = 3001;
@@ -369,7 +369,7 @@ public final class OclgrindWorkload {
         float[] backward = concat(be.readFloats(dx), be.readFloats(dw), be.readFloats(db), be.readFloats(rm),
                 be.readFloats(rv));
         Tensor yEval = SeededData.poisoned(be, x.length);
-        be.batchNormForwardEval(yEval, xt, w, b, rm, rv, n, c, inner, 1e-5f);
+        be.batchNormEvalForward(yEval, xt, w, b, rm, rv, n, c, inner, 1e-5f);
         return new float[][] {forward, backward, be.readFloats(yEval)};
     }
 

@@ -191,7 +191,7 @@ public interface Backend extends AutoCloseable {
      * Batch normalisation in evaluation mode, with the running statistics (channels each):
      * y = (x − runningMean)·(weight / √(runningVar + eps)) + bias; overwrites y (n, channels, inner).
      */
-    void batchNormForwardEval(Tensor y, Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+    void batchNormEvalForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
             int n, int channels, int inner, float eps);
 
     /**

@@ -87,7 +87,7 @@ public final class BatchNorm implements Layer {
                     bias.value(), n, channels, inner, MOMENTUM, EPS);
             batches.setCount(batches.count() + 1);
         } else {
-            backend.batchNormForwardEval(y, x, weight.value(), bias.value(), runningMean.tensor(),
+            backend.batchNormEvalForward(y, x, weight.value(), bias.value(), runningMean.tensor(),
                     runningVar.tensor(), n, channels, inner, EPS);
         }
         savedForBackward = training;

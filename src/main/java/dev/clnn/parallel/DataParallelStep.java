@@ -4,14 +4,12 @@ import dev.clnn.backend.Backend;
 import dev.clnn.data.Batch;
 import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
-import dev.clnn.nn.StateBuffer;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The training step on several devices in one process (synchronous data parallelism): a replica of the model per
@@ -127,51 +125,13 @@ public final class DataParallelStep implements TrainingStep {
             losses[r] = replicas.get(r).update();
         });
         if (replicas.size() > 1) {
-            averageBuffers(shards);
+            ReplicaBuffers.average(replicaModels(), shards);
         }
         // The all-reduce's time: from the last device's backward pass to the sum, and the slowest write.
         long allReduceNanos = allReduce == null ? 0
                 : sumEnd - Arrays.stream(computed).max().getAsLong() + Arrays.stream(written).max().getAsLong();
         clock.step(allReduceNanos, System.nanoTime() - start);
         return batchLoss(shards, losses);
-    }
-
-    /**
-     * Batch norm's running statistics after a step: each replica normalised with its own shard's statistics (as
-     * PyTorch's DDP without SyncBatchNorm) and so updated its running statistics from them; here they become the
-     * mean over the replicas with a non-empty shard, summed in rank order in double, written back into every
-     * replica, so the replicas stay equal and the result does not depend on timing. Counts (num_batches_tracked)
-     * take rank 0's, which always has rows. A model without buffers costs nothing.
-     */
-    private void averageBuffers(List<Shard> shards) {
-        List<Map<String, StateBuffer>> named = new ArrayList<>();
-        for (TrainingReplica r : replicas) {
-            named.add(r.model().namedBuffers());
-        }
-        for (String name : named.get(0).keySet()) {
-            StateBuffer first = named.get(0).get(name);
-            if (first.isCount()) {
-                named.forEach(m -> m.get(name).setCount(first.count()));
-                continue;
-            }
-            double[] sum = new double[first.tensor().size()];
-            int used = 0;
-            for (Shard s : shards) {
-                if (s.isEmpty()) {
-                    continue;
-                }
-                float[] v = named.get(s.rank()).get(name).readFloats();
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] += v[i];
-                }
-                used++;
-            }
-            float[] mean = new float[sum.length];
-            for (int i = 0; i < sum.length; i++) {
-                mean[i] = (float) (sum[i] / used);
-            }
-            named.forEach(m -> m.get(name).write(mean));
-        }
     }
 
     /** The batch's mean loss: Σ_r w_r · loss_r over the non-empty shards, exactly loss_0 for one replica. */

@@ -224,9 +224,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void batchNormForwardEval(Tensor y, Tensor x, Tensor weight, Tensor bias, Tensor runningMean,
+    public void batchNormEvalForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Tensor runningMean,
             Tensor runningVar, int n, int channels, int inner, float eps) {
-        OpChecks.batchNorm("batchNormForwardEval", n, channels, inner, "y,x", new Tensor[] {y, x},
+        OpChecks.batchNorm("batchNormEvalForward", n, channels, inner, "y,x", new Tensor[] {y, x},
                 "weight,bias,runningMean,runningVar", weight, bias, runningMean, runningVar);
         float[] Y = f(y); // (n, channels, inner)
         float[] X = f(x); // (n, channels, inner)

@@ -52,7 +52,7 @@ public enum Kernels {
     LOG_SOFTMAX_BACKWARD(KernelFile.LOG_SOFTMAX, "log_softmax_backward"),
     REDUCE_SUM(KernelFile.REDUCE, "reduce_sum"),
     BATCH_NORM_FORWARD(KernelFile.BATCH_NORM, "batch_norm_forward"),
-    BATCH_NORM_FORWARD_EVAL(KernelFile.BATCH_NORM, "batch_norm_forward_eval"),
+    BATCH_NORM_EVAL_FORWARD(KernelFile.BATCH_NORM, "batch_norm_eval_forward"),
     BATCH_NORM_BACKWARD(KernelFile.BATCH_NORM, "batch_norm_backward"),
     SGD_UPDATE(KernelFile.SGD, "sgd_update"),
     SGD_MOMENTUM_UPDATE(KernelFile.SGD, "sgd_momentum_update"),

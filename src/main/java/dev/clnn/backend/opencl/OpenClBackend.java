@@ -447,12 +447,12 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void batchNormForwardEval(Tensor y, Tensor x, Tensor weight, Tensor bias, Tensor runningMean,
+    public void batchNormEvalForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Tensor runningMean,
             Tensor runningVar, int n, int channels, int inner, float eps) {
-        String op = "batchNormForwardEval";
+        String op = "batchNormEvalForward";
         OpChecks.batchNorm(op, n, channels, inner, "y,x", new Tensor[] {y, x},
                 "weight,bias,runningMean,runningVar", weight, bias, runningMean, runningVar);
-        run(op, () -> "x " + x, () -> launcher.rangeGrouped(Kernels.BATCH_NORM_FORWARD_EVAL,
+        run(op, () -> "x " + x, () -> launcher.rangeGrouped(Kernels.BATCH_NORM_EVAL_FORWARD,
                 new long[] {inner, channels, n}, buf(y), buf(x), buf(weight), buf(bias), buf(runningMean),
                 buf(runningVar), n, channels, inner, eps));
     }

@@ -138,7 +138,7 @@ final class OpWork {
     }
 
     /** x read, y written, four per-channel vectors read. */
-    static long batchNormForwardEval(int n, int channels, int inner) {
+    static long batchNormEvalForward(int n, int channels, int inner) {
         return E * (2L * n * channels * inner + 4L * channels);
     }
 

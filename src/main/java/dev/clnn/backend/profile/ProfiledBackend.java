@@ -361,10 +361,10 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
-    public void batchNormForwardEval(Tensor y, Tensor x, Tensor weight, Tensor bias, Tensor runningMean,
+    public void batchNormEvalForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Tensor runningMean,
             Tensor runningVar, int n, int channels, int inner, float eps) {
-        bytes("batchNormForwardEval", () -> OpWork.batchNormForwardEval(n, channels, inner),
-                () -> this.inner.batchNormForwardEval(y, x, weight, bias, runningMean, runningVar, n, channels, inner,
+        bytes("batchNormEvalForward", () -> OpWork.batchNormEvalForward(n, channels, inner),
+                () -> this.inner.batchNormEvalForward(y, x, weight, bias, runningMean, runningVar, n, channels, inner,
                         eps));
     }
 
