@@ -85,6 +85,15 @@ def rel(a, b):
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-30))
 
 
+def rel_or_scale(got, want, key):
+    b = np.asarray(want[key], dtype=np.float64).ravel()
+    peer = key[:-len("bias")] + "weight" if key.startswith("grad.") and key.endswith(".bias") else None
+    if peer in want and np.linalg.norm(b) < 1e-12 * np.linalg.norm(np.asarray(want[peer], dtype=np.float64)):
+        a = np.asarray(got[key], dtype=np.float64).ravel()
+        return float(np.linalg.norm(a - b) / np.linalg.norm(np.asarray(want[peer], dtype=np.float64)))
+    return rel(got[key], want[key])
+
+
 def reference(model, x, y, loss, lr, momentum, nesterov, wd, steps):
     model = model.double()
     x = torch.tensor(x, dtype=torch.float64, requires_grad=True)
@@ -156,7 +165,10 @@ def run_case(case, device, clnn, tmp, seed):
     # The float64 reference starts from the same float32 weights and inputs.
     model.load_state_dict({k: torch.tensor(v) for k, v in weights.items()})
     want = reference(model, x, y, loss, lr, momentum, nesterov, wd, steps)
-    worst_grad = max(rel(got[k], want[k]) for k in want if k in ("loss", "output") or k.startswith("grad."))
+    grads = [k for k in want if k in ("loss", "output") or k.startswith("grad.")]
+    # A bias right before batch norm has a zero gradient (the batch mean removes it): its float rounding is judged
+    # against the size of the weight gradient of the same layer, not against ~0.
+    worst_grad = max(rel_or_scale(got, want, k) for k in grads)
     worst_param = max(rel(got[k], want[k]) for k in want if not (k in ("loss", "output") or k.startswith("grad.")))
     ok = worst_grad <= GRAD_LIMIT and worst_param <= PARAM_LIMIT
     print(f"{device:7s} {name:22s} steps={steps}  loss/output/grads rel {worst_grad:.2e}  "
