@@ -9,8 +9,10 @@
  *   batch_norm_backward(dx, dweight, dbias, dy, x, mean, inv_std, weight, n, channels, inner): with
  *       xhat = (x - mean) * inv_std, dweight += sum dy * xhat, dbias += sum dy (accumulated), and
  *       dx = weight * inv_std * (dy - sum dy / m - xhat * sum (dy * xhat) / m) (overwritten).
- *   Both: one work-group of BN_LOCAL work-items per channel (1-D range channels * BN_LOCAL); work-item lid takes
- *   t = lid, lid + BN_LOCAL, ... (adjacent work-items read adjacent elements of a BatchNorm2d row), sums them with
+ *   Both: one work-group of BN_LOCAL work-items per channel (1-D range channels * BN_LOCAL). With BN_STREAM 0
+ *   (GPUs) work-item lid takes t = lid, lid + BN_LOCAL, ... (adjacent work-items read adjacent elements of a
+ *   BatchNorm2d row); with BN_STREAM 1 (CPUs, where a work-item streaming a run is many times faster) it takes one
+ *   contiguous share of t, walked row run by row run without a division per element. Each work-item sums with
  *   Kahan compensation, then a tree in local memory: a fixed order, so the same device gives the same bits, and no
  *   atomics. A group past the last channel computes nothing but meets every barrier (no early return).
  *   batch_norm_eval_forward(y, x, weight, bias, running_mean, running_var, n, channels, inner, eps):
@@ -21,6 +23,32 @@
 
 #ifndef BN_LOCAL
 #define BN_LOCAL 256 /* work-items per channel (the work-group size); a power of two */
+#endif
+#ifndef BN_STREAM
+#define BN_STREAM 0 /* 1: each work-item walks a contiguous share of its channel (CPUs); 0: interleaved (GPUs) */
+#endif
+
+/* The element index of a channel's value t = o * inner + i. */
+inline int bn_element(const int t, const int inner, const int row) {
+    const int o = t / inner;
+    return o * row + (t - o * inner);
+}
+
+/*
+ * BN_FOR_EACH(e) { body } runs body for every element index e of work-item lid's part of channel ch's m values
+ * (row = channels * inner elements between consecutive samples), in increasing t.
+ */
+#if BN_STREAM
+#define BN_FOR_EACH(e)                                                                                             \
+    for (int bn_t = min(lid * ((m + BN_LOCAL - 1) / BN_LOCAL), m),                                                 \
+             bn_end = min(bn_t + (m + BN_LOCAL - 1) / BN_LOCAL, m), bn_o = bn_t / inner,                           \
+             bn_i = bn_t - bn_o * inner, bn_run = 0;                                                               \
+         bn_t < bn_end; bn_t += bn_run, bn_o++, bn_i = 0)                                                          \
+        for (int e = bn_o * row + bn_i, bn_stop = e + (bn_run = min(bn_end - bn_t, inner - bn_i)); e < bn_stop; e++)
+#else
+#define BN_FOR_EACH(e)                                                                                             \
+    for (int bn_t = lid, e = bn_element(lid, inner, row); bn_t < m;                                                \
+         bn_t += BN_LOCAL, e = bn_element(bn_t, inner, row))
 #endif
 
 /* Sums a[] (and b[] when two) into a[0] (b[0]); every work-item of the group must call it. */
@@ -59,9 +87,8 @@ void batch_norm_forward(__global float *y, __global float *mean, __global float 
     const int row = channels * inner;
     float sum = 0.0f;
     float carry = 0.0f;
-    for (int t = lid; t < m; t += BN_LOCAL) {
-        const int o = t / inner;
-        bn_kahan(&sum, &carry, xc[o * row + (t - o * inner)]);
+    BN_FOR_EACH(e) {
+        bn_kahan(&sum, &carry, xc[e]);
     }
     partial[lid] = sum;
     bn_tree(partial, partial, lid, 0);
@@ -70,9 +97,8 @@ void batch_norm_forward(__global float *y, __global float *mean, __global float 
     barrier(CLK_LOCAL_MEM_FENCE);
     sum = 0.0f;
     carry = 0.0f;
-    for (int t = lid; t < m; t += BN_LOCAL) {
-        const int o = t / inner;
-        const float d = xc[o * row + (t - o * inner)] - mu;
+    BN_FOR_EACH(e) {
+        const float d = xc[e] - mu;
         bn_kahan(&sum, &carry, d * d);
     }
     partial[lid] = sum;
@@ -84,9 +110,7 @@ void batch_norm_forward(__global float *y, __global float *mean, __global float 
     const float inv = 1.0f / sqrt(squares / (float) m + eps);
     const float scale = inv * weight[ch];
     const float shift = bias[ch];
-    for (int t = lid; t < m; t += BN_LOCAL) {
-        const int o = t / inner;
-        const int e = o * row + (t - o * inner);
+    BN_FOR_EACH(e) {
         yc[e] = (xc[e] - mu) * scale + shift;
     }
     if (lid == 0) {
@@ -117,9 +141,7 @@ void batch_norm_backward(__global float *dx, __global float *dweight, __global f
     float carry_dy = 0.0f;
     float sum_dyx = 0.0f;
     float carry_dyx = 0.0f;
-    for (int t = lid; t < m; t += BN_LOCAL) {
-        const int o = t / inner;
-        const int e = o * row + (t - o * inner);
+    BN_FOR_EACH(e) {
         const float g = dyc[e];
         bn_kahan(&sum_dy, &carry_dy, g);
         bn_kahan(&sum_dyx, &carry_dyx, g * ((xc[e] - mu) * inv));
@@ -135,9 +157,7 @@ void batch_norm_backward(__global float *dx, __global float *dweight, __global f
     const float mean_dy = total_dy / (float) m;
     const float mean_dyx = total_dyx / (float) m;
     const float scale = weight[ch] * inv;
-    for (int t = lid; t < m; t += BN_LOCAL) {
-        const int o = t / inner;
-        const int e = o * row + (t - o * inner);
+    BN_FOR_EACH(e) {
         const float xhat = (xc[e] - mu) * inv;
         dxc[e] = scale * ((dyc[e] - mean_dy) - xhat * mean_dyx);
     }

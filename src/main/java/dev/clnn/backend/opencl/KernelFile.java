@@ -24,7 +24,7 @@ public enum KernelFile {
     KL_DIV("kl_div.cl"),
     LOG_SOFTMAX("log_softmax.cl", KernelDefine.LOG_SOFTMAX_LOCAL),
     REDUCE("reduce.cl", KernelDefine.REDUCE_LOCAL),
-    BATCH_NORM("batchnorm.cl", KernelDefine.BN_LOCAL),
+    BATCH_NORM("batchnorm.cl", KernelDefine.BN_LOCAL, KernelDefine.BN_STREAM),
     SGD("sgd.cl"),
     METRICS("metrics.cl"),
     ALL_REDUCE("allreduce.cl");

@@ -340,6 +340,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             case DIRECT_CO_BLOCK -> DIRECT_CO_BLOCK;
             case DIRECT_OUT_BLOCK -> DIRECT_OUT_BLOCK;
             case RELU_RUN -> reluRun();
+            case BN_STREAM -> streamsRuns() ? 1 : 0;
         };
     }
 
