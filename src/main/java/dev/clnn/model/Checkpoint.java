@@ -23,7 +23,7 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    /** Writes every parameter of {@code model} as F32. */
+    /** Writes every parameter of {@code model} as F32, and its buffers ({@link #bufferEntries}). */
     public static void save(Path file, Sequential model, Backend backend, Map<String, String> metadata) {
         save(file, model, backend, metadata, Map.of());
     }
@@ -53,9 +53,9 @@ public final class Checkpoint {
     }
 
     /**
-     * Loads weights into {@code model}, strictly as PyTorch's {@code load_state_dict}: every parameter must be present
-     * with its exact shape, and no other tensor may be; F32 or F64 values are accepted. Nothing is written into the
-     * model unless the whole file matches.
+     * Loads weights into {@code model}, strictly as PyTorch's {@code load_state_dict}: every parameter and buffer must
+     * be present with its exact shape, and no other tensor may be; F32 or F64 values are accepted (I64 or I32 for a
+     * count such as {@code num_batches_tracked}). Nothing is written into the model unless the whole file matches.
      */
     public static void load(Path file, Sequential model, Backend backend) {
         load(file, Safetensors.read(file), model, backend, false);
