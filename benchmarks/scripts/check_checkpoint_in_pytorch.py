@@ -35,7 +35,8 @@ def main():
     args = parser.parse_args()
     model = build(args.model)
     state = {k: torch.tensor(v) for k, v in st.load(args.weights).items()}
-    model.load_state_dict(state)  # strict: every name and shape must match
+    model.load_state_dict(state)  # strict: every name and shape must match, batch norm's buffers included
+    model.eval()  # batch norm normalises with its running statistics
     images = read_idx(os.path.join(args.data, "t10k-images-idx3-ubyte.gz")).astype(np.float32) / 255.0
     labels = read_idx(os.path.join(args.data, "t10k-labels-idx1-ubyte.gz")).astype(np.int64)
     x = torch.tensor(images)

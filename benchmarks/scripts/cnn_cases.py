@@ -22,4 +22,9 @@ CNN_CASES = [
     # Dropout between a ReLU and pooling (which keeps the ReLU from fusing), and before the linear layer.
     ("conv dropout", "conv(1,4,3,1,1),relu,dropout(0.25),maxpool(2),flatten,dropout(0.4),linear(196,10)",
      (3, 1, 14, 14), "ce", 0.1, 0.9, False, 1e-3, 3),
+    ("conv batchnorm2d", "conv(2,4,3,1,1),batchnorm2d(4),relu,maxpool(2),flatten,linear(100,5)", (3, 2, 10, 10),
+     "ce", 0.1, 0.9, False, 1e-3, 3),
+    # One sample: the statistics are over h·w only; 17·17 = 289 values per channel, more than a work-group.
+    ("conv batchnorm2d n=1", "conv(3,5,3),batchnorm2d(5),relu,flatten,linear(1445,4)", (1, 3, 19, 19), "mse",
+     0.05, 0.5, False, 0.0, 2),
 ]

@@ -30,7 +30,8 @@ def load(path):
 def save(path, tensors):
     header, blobs, offset = {}, [], 0
     for name in sorted(tensors):
-        arr = np.ascontiguousarray(tensors[name])
+        # ascontiguousarray makes a 0-d array 1-d; keep the shape (num_batches_tracked is a scalar, shape []).
+        arr = np.ascontiguousarray(tensors[name]).reshape(np.shape(tensors[name]))
         blob = arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes()
         header[name] = {"dtype": _NAMES[arr.dtype], "shape": list(arr.shape),
                         "data_offsets": [offset, offset + len(blob)]}

@@ -309,6 +309,17 @@ public final class OclgrindWorkload {
             check("logSoftmaxForward " + shape[0] + "x" + shape[1], lc[0], lr[0], Tolerances.LOG_SOFTMAX);
             check("logSoftmaxBackward " + shape[0] + "x" + shape[1], lc[1], lr[1], Tolerances.LOG_SOFTMAX);
         }
+        // Batch norm: BatchNorm1d (inner 1) and BatchNorm2d with a channel of more values than its work-group.
+        for (int[] shape : new int[][] {{5, 3, 1}, {2, 3, 150}}) {
+            float[] x = uniform(shape[0] * shape[1] * shape[2]);
+            float[] dy = uniform(x.length);
+            float[][] bc = batchNorm(cl, x, dy, shape[0], shape[1], shape[2]);
+            float[][] br = batchNorm(cpu, x, dy, shape[0], shape[1], shape[2]);
+            String s = shape[0] + "x" + shape[1] + "x" + shape[2];
+            check("batchNormForward " + s, bc[0], br[0], Tolerances.BATCH_NORM);
+            check("batchNormBackward " + s, bc[1], br[1], Tolerances.BATCH_NORM);
+            check("batchNormEvalForward " + s, bc[2], br[2], Tolerances.BATCH_NORM_EVAL);
+        }
         // More terms than one work-group sums: the two-pass reduction.
         int count = 3001;
         float[] a = uniform(count);
@@ -357,6 +368,45 @@ public final class OclgrindWorkload {
         be.logSoftmaxForward(y, be.fromArray(x, n, classes), n, classes);
         be.logSoftmaxBackward(dx, be.fromArray(dy, n, classes), y, n, classes);
         return new float[][] {be.readFloats(y), be.readFloats(dx)};
+    }
+
+    /** The training forward's y, then dx, dWeight, dBias and the running statistics, then the eval output. */
+    private static float[][] batchNorm(Backend be, float[] x, float[] dy, int n, int c, int inner) {
+        float[] ones = new float[c];
+        java.util.Arrays.fill(ones, 1f);
+        Tensor xt = be.fromArray(x, x.length);
+        Tensor w = be.fromArray(ones, c);
+        Tensor b = be.fromArray(new float[c], c);
+        Tensor rm = be.fromArray(new float[c], c);
+        Tensor rv = be.fromArray(ones, c);
+        Tensor dw = be.fromArray(new float[c], c);
+        Tensor db = be.fromArray(new float[c], c);
+        Tensor y = SeededData.poisoned(be, x.length);
+        Tensor dx = SeededData.poisoned(be, x.length);
+        Tensor mean = SeededData.poisoned(be, c);
+        Tensor invStd = SeededData.poisoned(be, c);
+        be.batchNormForward(y, mean, invStd, rm, rv, xt, w, b, n, c, inner, 0.1f, 1e-5f);
+        be.batchNormBackward(dx, dw, db, be.fromArray(dy, dy.length), xt, mean, invStd, w, n, c, inner);
+        float[] forward = be.readFloats(y);
+        float[] backward = concat(be.readFloats(dx), be.readFloats(dw), be.readFloats(db), be.readFloats(rm),
+                be.readFloats(rv));
+        Tensor yEval = SeededData.poisoned(be, x.length);
+        be.batchNormEvalForward(yEval, xt, w, b, rm, rv, n, c, inner, 1e-5f);
+        return new float[][] {forward, backward, be.readFloats(yEval)};
+    }
+
+    private static float[] concat(float[]... parts) {
+        int length = 0;
+        for (float[] p : parts) {
+            length += p.length;
+        }
+        float[] all = new float[length];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
     }
 
     private static float[] mse(Backend be, float[] a, float[] b) {

@@ -182,6 +182,38 @@ public interface Backend extends AutoCloseable {
      */
     void avgPoolBackward(Tensor dx, Tensor dy, Tensor reluOutput, Pool2d p);
 
+    // ---- batch normalisation (PyTorch BatchNorm1d/2d), activations viewed as (n, channels, inner) -----------------
+
+    /**
+     * Batch normalisation in training mode over x (n, channels, inner): a BatchNorm1d input (n, features) is
+     * (n, features, 1), a BatchNorm2d input (n, c, h, w) is (n, c, h·w). Per channel, over its m = n·inner values:
+     * mean = Σ x / m, var = Σ (x − mean)² / m (biased), invStd = 1 / √(var + eps), and
+     * y = (x − mean)·invStd·weight + bias. Writes y (n, channels, inner) and saves mean and invStd (channels each)
+     * for {@link #batchNormBackward}; updates the running statistics in place (channels each):
+     * runningMean = (1 − momentum)·runningMean + momentum·mean, runningVar = (1 − momentum)·runningVar +
+     * momentum·var·m/(m − 1) (the unbiased variance). Sums run over a fixed order, so results are deterministic.
+     *
+     * @throws IllegalArgumentException when m = 1 (PyTorch: "Expected more than 1 value per channel when training")
+     */
+    void batchNormForward(Tensor y, Tensor mean, Tensor invStd, Tensor runningMean, Tensor runningVar, Tensor x,
+            Tensor weight, Tensor bias, int n, int channels, int inner, float momentum, float eps);
+
+    /**
+     * Batch normalisation in evaluation mode, with the running statistics (channels each):
+     * y = (x − runningMean)·(weight / √(runningVar + eps)) + bias; overwrites y (n, channels, inner).
+     */
+    void batchNormEvalForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+            int n, int channels, int inner, float eps);
+
+    /**
+     * The gradient of {@link #batchNormForward} from its saved mean and invStd (channels each): with
+     * xhat = (x − mean)·invStd and m = n·inner, per channel, dWeight += Σ dy·xhat and dBias += Σ dy (accumulated),
+     * and dx = weight·invStd·(dy − Σ dy / m − xhat·Σ (dy·xhat) / m) (overwritten; the gradient through the batch's
+     * mean and variance). dx, dy and x are (n, channels, inner).
+     */
+    void batchNormBackward(Tensor dx, Tensor dWeight, Tensor dBias, Tensor dy, Tensor x, Tensor mean, Tensor invStd,
+            Tensor weight, int n, int channels, int inner);
+
     // ---- losses (mean reductions, as PyTorch) -------------------------------------------------------------------
 
     /**

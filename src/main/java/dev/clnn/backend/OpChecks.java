@@ -196,4 +196,30 @@ public final class OpChecks {
             Shapes.check("adamUpdate", "max_exp_avg_sq", maxExpAvgSq, F32, count, "count = " + count);
         }
     }
+
+    /** Batch normalisation: activations (n, channels, inner), the named per-channel tensors (channels each). */
+    public static void batchNorm(String op, int n, int channels, int inner, String activationNames,
+            Tensor[] activations, String channelNames, Tensor... perChannel) {
+        Shapes.positive(op, "n", n);
+        Shapes.positive(op, "channels", channels);
+        Shapes.positive(op, "inner", inner);
+        long count = (long) n * channels * inner;
+        String[] an = activationNames.split(",");
+        for (int i = 0; i < activations.length; i++) {
+            Shapes.check(op, an[i], activations[i], F32, count, "(n, channels, inner) = (" + n + ", " + channels
+                    + ", " + inner + ")");
+        }
+        String[] cn = channelNames.split(",");
+        for (int i = 0; i < perChannel.length; i++) {
+            Shapes.check(op, cn[i], perChannel[i], F32, channels, "channels = " + channels);
+        }
+    }
+
+    /** Training-mode statistics need two values per channel: the unbiased variance divides by m − 1. */
+    public static void batchNormTraining(String op, int n, int inner) {
+        if ((long) n * inner < 2) {
+            throw new IllegalArgumentException(op + ": expected more than 1 value per channel when training, got n="
+                    + n + ", inner=" + inner);
+        }
+    }
 }

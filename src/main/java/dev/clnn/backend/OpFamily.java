@@ -16,5 +16,7 @@ public enum OpFamily {
     /** Average pooling, forward and backward. */
     AVG_POOL,
     /** Dropout, forward and backward. */
-    DROPOUT
+    DROPOUT,
+    /** Batch normalisation, forward (training and evaluation) and backward. */
+    BATCH_NORM
 }

@@ -5,6 +5,8 @@ import static dev.clnn.check.SeededData.poisoned;
 import static dev.clnn.check.SeededData.poisonedInts;
 import static dev.clnn.check.SeededData.uniform;
 import static dev.clnn.check.Tolerances.AVG_POOL;
+import static dev.clnn.check.Tolerances.BATCH_NORM;
+import static dev.clnn.check.Tolerances.BATCH_NORM_EVAL;
 import static dev.clnn.check.Tolerances.CLIP_GRAD_NORM;
 import static dev.clnn.check.Tolerances.CONV_LAYER;
 import static dev.clnn.check.Tolerances.EXACT;
@@ -33,7 +35,7 @@ import java.util.function.Consumer;
  * The op-by-op parity checks of a device against the CPU reference, shipped in the jar so a machine without Maven
  * (a lent GPU) can run them: {@code clnn selfcheck --full}, or {@code java -cp clnn.jar dev.clnn.check.ParityCheck
  * [selector]}. GEMM in all four transpositions, the convolution layer forward and backward, max and average
- * pooling, ReLU, softmax cross-entropy and the SGD step, each on seeded uniform data of awkward sizes (1, primes,
+ * pooling, ReLU, softmax cross-entropy, batch norm and the SGD step, each on seeded uniform data of awkward sizes (1, primes,
  * larger than any tile), with every device output poisoned with NaN before the call (accumulated outputs prefilled
  * with the same random values on both sides). One line per comparison; the native tests check the same ops in
  * more depth, this is the part that travels.
@@ -100,6 +102,9 @@ public final class ParityCheck {
         for (int[] nc : new int[][] {{1, 1}, {17, 10}, {129, 33}, {256, 1000}}) {
             softmaxXent(nc[0], nc[1], 1);
             softmaxXent(nc[0], nc[1], 30);
+        }
+        for (int[] s : new int[][] {{5, 17, 1}, {1, 7, 289}, {2, 16, 121}, {16, 64, 196}}) {
+            batchNorm(s[0], s[1], s[2]);
         }
         for (int count : new int[] {1, 33, 100003}) {
             sgd(count, new SgdHyper(0.05f, 0f, 0f, 0f, false), true);
@@ -241,6 +246,46 @@ public final class ParityCheck {
             device.softmaxXentBackward(dd, pd, yd, n, classes);
             cpu.softmaxXentBackward(dc, pc, yc, n, classes);
             compare("softmax-xent backward " + shape, device.readFloats(dd), cpu.readFloats(dc), SOFTMAX);
+        }
+    }
+
+    /**
+     * Batch norm over (n, channels, inner): the training forward with its saved statistics and running update, the
+     * backward (accumulating into gradients that start at 0) and the eval forward with the updated statistics.
+     */
+    private void batchNorm(int n, int channels, int inner) {
+        SplittableRandom random = new SplittableRandom(n * 7919L + channels * 31L + inner);
+        int count = n * channels * inner;
+        float[] x = uniform(random, count);
+        float[] dy = uniform(random, count);
+        float[] w = uniform(random, channels, 0.5f, 1.5f);
+        float[] b = uniform(random, channels);
+        String shape = "batchnorm " + n + "x" + channels + "x" + inner;
+        String[] names = {"forward", "mean", "invStd", "running mean", "running var", "backward dx", "dWeight",
+                "dBias", "eval forward"};
+        float[][] got = batchNormRun(device, x, dy, w, b, n, channels, inner);
+        float[][] want = batchNormRun(cpu, x, dy, w, b, n, channels, inner);
+        for (int i = 0; i < names.length; i++) {
+            compare(shape + " " + names[i], got[i], want[i], i == 8 ? BATCH_NORM_EVAL : BATCH_NORM);
+        }
+    }
+
+    private static float[][] batchNormRun(Backend be, float[] x, float[] dy, float[] w, float[] b, int n,
+            int channels, int inner) {
+        int count = x.length;
+        try (Tensor xt = be.fromArray(x, count); Tensor dyt = be.fromArray(dy, count);
+                Tensor wt = be.fromArray(w, channels); Tensor bt = be.fromArray(b, channels);
+                Tensor rm = be.fromArray(new float[channels], channels);
+                Tensor rv = be.fromArray(uniform(new SplittableRandom(1), channels, 0.5f, 2f), channels);
+                Tensor dw = be.fromArray(new float[channels], channels);
+                Tensor db = be.fromArray(new float[channels], channels);
+                Tensor y = poisoned(be, count); Tensor dx = poisoned(be, count); Tensor yEval = poisoned(be, count);
+                Tensor mean = poisoned(be, channels); Tensor invStd = poisoned(be, channels)) {
+            be.batchNormForward(y, mean, invStd, rm, rv, xt, wt, bt, n, channels, inner, 0.1f, 1e-5f);
+            be.batchNormBackward(dx, dw, db, dyt, xt, mean, invStd, wt, n, channels, inner);
+            be.batchNormEvalForward(yEval, xt, wt, bt, rm, rv, n, channels, inner, 1e-5f);
+            return new float[][] {be.readFloats(y), be.readFloats(mean), be.readFloats(invStd), be.readFloats(rm),
+                    be.readFloats(rv), be.readFloats(dx), be.readFloats(dw), be.readFloats(db), be.readFloats(yEval)};
         }
     }
 

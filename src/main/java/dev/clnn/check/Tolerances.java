@@ -90,6 +90,22 @@ public final class Tolerances {
      */
     public static final double LOG_SOFTMAX = 1e-5;
 
+    /**
+     * Batch norm in training mode, its running statistics and its gradient. Each per-channel sum (x, (x − mean)²,
+     * dy, dy·xhat) is a work-item's Kahan sum (≤ 2u of the magnitudes) then a tree over log2(BN_LOCAL) ≤ 8 levels
+     * (u each): ≤ 10u of Σ|terms| against the reference's double sums. For inputs of mean ≈ 0, Σ|x| / m is about
+     * one standard deviation, so the mean, the variance and 1/√(var + eps) (sqrt and divide: 3 + 2.5 ulp) are each
+     * within ~15u relatively, and y = (x − mean)·invStd·γ + β or dx = γ·invStd·(dy − mean(dy) − xhat·mean(dy·xhat))
+     * add a few u of rounding: about 40u ≈ 2.4e-6 in the worst case per element, so 1e-5 in the norm.
+     */
+    public static final double BATCH_NORM = 1e-5;
+
+    /**
+     * Batch norm in evaluation mode: per element (x − rm)·(γ / √(rv + eps)) + β with float sqrt (3 ulp) and divide
+     * (2.5 ulp) against double: under 10u ≈ 6e-7.
+     */
+    public static final double BATCH_NORM_EVAL = 1e-6;
+
     /** KL terms p·(log p − log q): float log within 3 ulp, and cancellation between the two logs up to ~10x. */
     public static final double KL = 1e-5;
 

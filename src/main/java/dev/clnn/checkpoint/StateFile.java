@@ -96,7 +96,9 @@ public final class StateFile {
                 curves.put(t.name().substring(CURVE_PREFIX.length()),
                         requireDtype(t, SafetensorsDtype.F64, file).doubles());
             } else {
-                params.add(requireDtype(t, SafetensorsDtype.F32, file));
+                // A state dict's buffers may be counts (num_batches_tracked, I64); everything else is F32.
+                params.add(requireDtype(t, t.dtype() == SafetensorsDtype.I64 ? SafetensorsDtype.I64
+                        : SafetensorsDtype.F32, file));
             }
         }
         Map<String, String> settings = new HashMap<>();

@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * @param settings   the options that shape the run, by name (model, data identity, batch, schedule, seed, …)
  * @param position   where the run stands
- * @param params     the model's parameters under their PyTorch state-dict names, F32
+ * @param params     the model's state dict under PyTorch names: parameters (F32) and buffers (F32, or I64 counts)
  * @param momentum   momentum buffers by parameter name, F32; empty without momentum or before the first step
  * @param curves     the plot's curves by name (e.g. per-step loss), F64
  * @param metricsCsv the metrics CSV written so far, or "" without a metrics file

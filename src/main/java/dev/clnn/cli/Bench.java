@@ -19,6 +19,7 @@ import dev.clnn.optim.OptimizerKind;
 import dev.clnn.train.ModelStep;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -89,6 +90,34 @@ final class Bench {
             out.printf(Locale.ROOT, "relu %.0f%%, sgd %.0f%%, adamw %.0f%% of copy bandwidth%n", 100 * relu / copy,
                     100 * sgd / copy, 100 * adam / copy);
             out.printf(Locale.ROOT, "sgd update: %.1f GB/s on %s%n", sgd, backend.name());
+            batchNorm(x, y, g, m, count, copy);
+        }
+    }
+
+    /**
+     * BatchNorm2d over the same floats as (32, 64, count / 2048): the training forward reads x three times (mean,
+     * variance, normalise) and writes y, the backward reads dy and x twice and writes dx; GB/s count those passes.
+     */
+    private void batchNorm(Tensor x, Tensor y, Tensor dy, Tensor dx, int count, double copy) {
+        int n = 32;
+        int c = 64;
+        int inner = count / (n * c);
+        if (inner < 1) {
+            return;
+        }
+        float[] ones = new float[c];
+        Arrays.fill(ones, 1f);
+        try (Tensor w = backend.fromArray(ones, c); Tensor b = backend.fromArray(new float[c], c);
+                Tensor rm = backend.fromArray(new float[c], c); Tensor rv = backend.fromArray(ones, c);
+                Tensor dw = backend.fromArray(new float[c], c); Tensor db = backend.fromArray(new float[c], c);
+                Tensor mean = backend.empty(DType.F32, c); Tensor invStd = backend.empty(DType.F32, c)) {
+            int used = n * c * inner;
+            double forward = bandwidth("batchnorm2d forward", 4, used, () -> backend.batchNormForward(y, mean,
+                    invStd, rm, rv, x, w, b, n, c, inner, 0.1f, 1e-5f));
+            double backward = bandwidth("batchnorm2d backward", 5, used, () -> backend.batchNormBackward(dx, dw, db,
+                    dy, x, mean, invStd, w, n, c, inner));
+            out.printf(Locale.ROOT, "batchnorm2d forward %.0f%%, backward %.0f%% of copy bandwidth%n",
+                    100 * forward / copy, 100 * backward / copy);
         }
     }
 

@@ -65,7 +65,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** {@code bench ops}. */
     @Command(name = "ops", sortOptions = false,
-            description = "Memory-bound ops (copy, ReLU forward, SGD update with momentum, AdamW update) over"
+            description = "Memory-bound ops (copy, ReLU forward, SGD update with momentum, AdamW update, BatchNorm2d"
+            + " forward and backward) over"
             + " COUNT floats, in GB/s of data moved.",
             footer = {"  clnn bench ops", "  clnn bench ops --count 1048576 --device cpu"})
     static final class Ops implements Callable<Integer> {

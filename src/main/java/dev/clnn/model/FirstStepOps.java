@@ -32,6 +32,8 @@ public final class FirstStepOps {
                 families.add(OpFamily.AVG_POOL);
             } else if (layer instanceof LayerSpec.Dropout d && d.p() > 0) {
                 families.add(OpFamily.DROPOUT);
+            } else if (layer instanceof LayerSpec.BatchNorm) {
+                families.add(OpFamily.BATCH_NORM);
             }
         }
         return families;

@@ -102,6 +102,10 @@ public record ModelSpec(List<LayerSpec> layers) {
                 yield name.equals("maxpool") ? new LayerSpec.MaxPool(k, stride, pad)
                         : new LayerSpec.AvgPool(k, stride, pad);
             }
+            case "batchnorm1d", "batchnorm2d" -> {
+                arity(where, args, 1, 1, name + "(channels)");
+                yield new LayerSpec.BatchNorm(args[0], name.equals("batchnorm2d"));
+            }
             case "relu" -> {
                 arity(where, args, 0, 0, "relu");
                 yield new LayerSpec.Relu();
@@ -112,7 +116,7 @@ public record ModelSpec(List<LayerSpec> layers) {
             }
             default -> throw new IllegalArgumentException("unknown " + where + ": expected linear(in,out), relu, "
                     + "conv(cin,cout,k[,stride[,pad]]), maxpool(k[,stride[,pad]]), avgpool(k[,stride[,pad]]), "
-                    + "dropout(p) or flatten");
+                    + "dropout(p), batchnorm1d(features), batchnorm2d(channels) or flatten");
         };
     }
 

@@ -2,6 +2,7 @@ package dev.clnn.model;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.nn.AvgPool2d;
+import dev.clnn.nn.BatchNorm;
 import dev.clnn.nn.Conv2d;
 import dev.clnn.nn.Dropout;
 import dev.clnn.nn.Flatten;
@@ -55,6 +56,8 @@ public final class Models {
             return new AvgPool2d(backend, p.k(), p.stride(), p.pad(), fusion.followsFused(i));
         } else if (spec instanceof LayerSpec.Dropout d) {
             return new Dropout(backend, d.p(), seed, i);
+        } else if (spec instanceof LayerSpec.BatchNorm b) {
+            return new BatchNorm(backend, b.channels(), b.spatial());
         } else if (spec instanceof LayerSpec.Flatten) {
             return new Flatten();
         } else if (spec instanceof LayerSpec.Conv c) {

@@ -35,6 +35,14 @@ public interface Layer extends AutoCloseable {
     }
 
     /**
+     * State saved and loaded with the parameters but not trained (PyTorch's buffers, e.g. batch norm's running
+     * statistics), in a fixed order; empty for most layers.
+     */
+    default List<StateBuffer> buffers() {
+        return List.of();
+    }
+
+    /**
      * The output shape for an input of shape {@code inputShape}.
      *
      * @throws IllegalArgumentException naming the layer and both shapes when the input does not fit

@@ -83,6 +83,27 @@ public final class Sequential implements Layer {
         return named;
     }
 
+    /**
+     * The buffers ({@link Layer#buffers}) under PyTorch state-dict names, numbered as {@link #namedParams}, e.g.
+     * "1.running_mean", "1.running_var", "1.num_batches_tracked".
+     */
+    public Map<String, StateBuffer> namedBuffers() {
+        Map<String, StateBuffer> named = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if (layer instanceof Sequential inner) {
+                for (Map.Entry<String, StateBuffer> e : inner.namedBuffers().entrySet()) {
+                    named.put(i + "." + e.getKey(), e.getValue());
+                }
+            } else {
+                for (StateBuffer b : layer.buffers()) {
+                    named.put(i + "." + b.name(), b);
+                }
+            }
+        }
+        return named;
+    }
+
     /** Chains every layer's shape check, so the first layer that rejects its input names itself. */
     @Override
     public int[] outputShape(int[] inputShape) {

@@ -124,6 +124,9 @@ public final class DataParallelStep implements TrainingStep {
             }
             losses[r] = replicas.get(r).update();
         });
+        if (replicas.size() > 1) {
+            ReplicaBuffers.average(replicaModels(), shards);
+        }
         // The all-reduce's time: from the last device's backward pass to the sum, and the slowest write.
         long allReduceNanos = allReduce == null ? 0
                 : sumEnd - Arrays.stream(computed).max().getAsLong() + Arrays.stream(written).max().getAsLong();
@@ -165,6 +168,11 @@ public final class DataParallelStep implements TrainingStep {
     /** The all-reduce's share of the step time since the last {@link #epochNote}, in [0, 1]. */
     public double allReduceShare() {
         return clock.allReduceShare();
+    }
+
+    @Override
+    public List<Sequential> models() {
+        return replicaModels();
     }
 
     /** The models of every rank, for checks that the replicas stay equal. */

@@ -5,6 +5,7 @@ import dev.clnn.backend.DropoutDraw;
 import dev.clnn.backend.Tensor;
 import dev.clnn.data.Safetensors;
 import dev.clnn.data.TensorEntry;
+import dev.clnn.model.Checkpoint;
 import dev.clnn.nn.Dropout;
 import dev.clnn.nn.Layer;
 import dev.clnn.nn.Param;
@@ -96,8 +97,16 @@ public final class ParallelStepRunner {
                             () -> addNamed(result, "grad.", replicas.get(0), true));
                 }
                 threads.runAll("the optimiser update of step " + step, r -> replicas.get(r).update());
+                if (replicas.size() > 1) {
+                    List<Sequential> models = new ArrayList<>();
+                    replicas.forEach(r -> models.add(r.model()));
+                    ReplicaBuffers.average(models, shards);
+                }
             }
-            threads.runOn(0, "reading the parameters", () -> addNamed(result, "", replicas.get(0), false));
+            threads.runOn(0, "reading the parameters", () -> {
+                addNamed(result, "", replicas.get(0), false);
+                result.addAll(Checkpoint.bufferEntries(replicas.get(0).model()));
+            });
             addDropoutMasks(result, replicas.get(0).model(), xShape, o.steps());
         } finally {
             if (allReduce != null) {

@@ -1,10 +1,14 @@
 package dev.clnn.train;
 
 import dev.clnn.backend.Backend;
+import dev.clnn.data.TensorEntry;
+import dev.clnn.model.Checkpoint;
 import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** One run's {@link EarlyStopping}: the best figure so far, its epoch, the epochs since, its parameters. */
 final class BestEpoch implements EpochListener {
@@ -13,6 +17,7 @@ final class BestEpoch implements EpochListener {
     private int bestEpoch; // 0 until an epoch has been seen
     private int wait;
     private float[][] bestParams; // host copies, in the model's parameter order; kept only with restoreBest
+    private List<TensorEntry> bestBuffers; // the model's buffers (running statistics) at that epoch
 
     BestEpoch(EarlyStopping rule) {
         this.rule = rule;
@@ -27,6 +32,7 @@ final class BestEpoch implements EpochListener {
             wait = 0;
             if (rule.restoreBest()) {
                 bestParams = read(end.model(), end.backend());
+                bestBuffers = Checkpoint.bufferEntries(end.model());
             }
             return;
         }
@@ -61,12 +67,20 @@ final class BestEpoch implements EpochListener {
         return best;
     }
 
-    /** Writes the best epoch's parameters into {@code model}. */
+    /** Writes the best epoch's parameters and buffers into {@code model}. */
     void restoreInto(Sequential model, Backend backend) {
         List<Param> params = model.params();
         for (int i = 0; i < params.size(); i++) {
             backend.write(params.get(i).value(), bestParams[i]);
         }
+        Checkpoint.loadBuffers(byName(bestBuffers), model);
+    }
+
+    /** State-dict tensors by name. */
+    static Map<String, TensorEntry> byName(List<TensorEntry> entries) {
+        Map<String, TensorEntry> named = new HashMap<>();
+        entries.forEach(t -> named.put(t.name(), t));
+        return named;
     }
 
     /** Every parameter of {@code model}, read to the host in order. */

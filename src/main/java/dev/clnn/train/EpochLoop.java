@@ -4,6 +4,7 @@ import dev.clnn.checkpoint.StateDirectory;
 import dev.clnn.checkpoint.TrainingPosition;
 import dev.clnn.checkpoint.TrainingState;
 import dev.clnn.data.Dataset;
+import dev.clnn.data.TensorEntry;
 import dev.clnn.model.Checkpoint;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Sequential;
@@ -122,9 +123,10 @@ public final class EpochLoop {
 
     /**
      * What a run leaves: the final evaluation, the history, and the final parameters read to the host (in the
-     * model's order; null unless asked for), to outlive the run's model, which closes with its step.
+     * model's order; null unless asked for) with its buffers (batch norm's running statistics), to outlive the run's
+     * model, which closes with its step.
      */
-    record Finished(Evaluation test, TrainingHistory history, float[][] params) {
+    record Finished(Evaluation test, TrainingHistory history, float[][] params, List<TensorEntry> buffers) {
     }
 
     /**
@@ -274,7 +276,7 @@ public final class EpochLoop {
                 }
             }
             return new Finished(test, run.history, keepParams ? BestEpoch.read(rounds.model(), rounds.backend())
-                    : null);
+                    : null, keepParams ? Checkpoint.bufferEntries(rounds.model()) : null);
         }
     }
 

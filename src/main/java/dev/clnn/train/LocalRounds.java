@@ -5,6 +5,7 @@ import dev.clnn.data.Batch;
 import dev.clnn.data.BatchIterator;
 import dev.clnn.data.Dataset;
 import dev.clnn.nn.Sequential;
+import java.util.List;
 
 /**
  * Rounds of one step in this process: each the {@link TrainingStep} (one device or several) on the next batch of the
@@ -29,6 +30,11 @@ final class LocalRounds implements TrainingRounds {
     @Override
     public Sequential model() {
         return step.model();
+    }
+
+    @Override
+    public List<Sequential> models() {
+        return step.models();
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.clnn.backend.Tensor;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.ModelMetadata;
 import dev.clnn.data.Standardization;
+import dev.clnn.data.TensorEntry;
 import dev.clnn.model.Checkpoint;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
@@ -39,7 +40,7 @@ public final class TrainedModel implements AutoCloseable {
     private final Evaluation evaluation;
 
     TrainedModel(Backend backend, boolean ownsBackend, TrainOptions options, int[] sampleShape, float[][] params,
-            EpochLoop.Data data, TrainingHistory history, Evaluation evaluation) {
+            List<TensorEntry> buffers, EpochLoop.Data data, TrainingHistory history, Evaluation evaluation) {
         this.backend = backend;
         this.ownsBackend = ownsBackend;
         this.spec = options.model();
@@ -50,6 +51,7 @@ public final class TrainedModel implements AutoCloseable {
         for (int i = 0; i < ps.size(); i++) {
             backend.write(ps.get(i).value(), params[i]);
         }
+        Checkpoint.loadBuffers(BestEpoch.byName(buffers), model);
         this.tensors = Map.copyOf(data.tensors());
         this.standardization = tensors.containsKey(Standardization.MEAN) ? Standardization.fromTensors(tensors) : null;
         this.metadata = Map.copyOf(EpochLoop.savedMetadata(options, data));

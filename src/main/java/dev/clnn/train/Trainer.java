@@ -171,7 +171,7 @@ public final class Trainer {
         EpochLoop.Finished done = train(data, noting, true);
         Dataset train = data.split().train();
         return new TrainedModel(on[0], owned != null, options, Models.inputShape(options.model(),
-                train.sampleShape()), done.params(), about(data), done.history(), done.test());
+                train.sampleShape()), done.params(), done.buffers(), about(data), done.history(), done.test());
     }
 
     private EpochLoop.Finished train(TrainingData data, TrainingStep.Factory factory, boolean keepParams) {

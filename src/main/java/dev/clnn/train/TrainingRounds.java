@@ -2,6 +2,7 @@ package dev.clnn.train;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.nn.Sequential;
+import java.util.List;
 
 /**
  * How the steps of a run are taken, for the one epoch loop ({@link EpochLoop}): in rounds of consecutive steps of an
@@ -25,6 +26,14 @@ public interface TrainingRounds extends AutoCloseable {
 
     /** The model the loop evaluates and saves: up to date after every {@link #run}. */
     Sequential model();
+
+    /**
+     * Every copy of the model in this process ({@link #model()} first), into which a training state's buffers are
+     * written on resuming; a cluster's replicas take theirs from {@link #model()}.
+     */
+    default List<Sequential> models() {
+        return List.of(model());
+    }
 
     /** The backend {@link #model()} lives on. */
     Backend backend();

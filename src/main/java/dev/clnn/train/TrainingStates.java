@@ -2,13 +2,18 @@ package dev.clnn.train;
 
 import dev.clnn.checkpoint.TrainingPosition;
 import dev.clnn.checkpoint.TrainingState;
+import dev.clnn.data.SafetensorsDtype;
 import dev.clnn.data.TensorEntry;
+import dev.clnn.model.Checkpoint;
 import dev.clnn.nn.Param;
+import dev.clnn.nn.Sequential;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /** Between a running model and optimiser and a {@link TrainingState}: taking one, and going on from one. */
@@ -16,7 +21,10 @@ final class TrainingStates {
     private TrainingStates() {
     }
 
-    /** The state of a run at {@code position}: parameters and momentum buffers read back from the device. */
+    /**
+     * The state of a run at {@code position}: parameters, the model's buffers (batch norm's running statistics) and
+     * momentum buffers read back from the device.
+     */
     static TrainingState capture(Map<String, String> settings, TrainingPosition position, TrainingRounds step,
             TrainingHistory history, MetricsLog metrics) {
         List<TensorEntry> params = new ArrayList<>();
@@ -32,6 +40,7 @@ final class TrainingStates {
             }
             i++;
         }
+        params.addAll(Checkpoint.bufferEntries(step.model()));
         return new TrainingState(settings, position, params, momentum, history.curves(),
                 metrics == null ? "" : metrics.csv());
     }
@@ -45,22 +54,38 @@ final class TrainingStates {
         Map<String, Param> params = step.model().namedParams();
         Map<String, TensorEntry> saved = new HashMap<>();
         state.params().forEach(t -> saved.put(t.name(), t));
-        if (!saved.keySet().equals(params.keySet()) || !params.keySet().containsAll(state.momentum().keySet())) {
+        Set<String> stateDict = new HashSet<>(params.keySet());
+        stateDict.addAll(step.model().namedBuffers().keySet());
+        if (!saved.keySet().equals(stateDict) || !params.keySet().containsAll(state.momentum().keySet())) {
             TreeSet<String> names = new TreeSet<>(saved.keySet());
             names.addAll(state.momentum().keySet());
             throw new IllegalArgumentException("the training state's tensors " + names + " do not match the model's"
-                    + " parameters " + new TreeSet<>(params.keySet()));
+                    + " parameters and buffers " + new TreeSet<>(stateDict));
         }
         float[][] values = new float[params.size()][];
         float[][] buffers = new float[params.size()][];
         int i = 0;
         for (Map.Entry<String, Param> e : params.entrySet()) {
-            values[i] = requireShape(saved.get(e.getKey()), e.getValue()).floats();
+            values[i] = requireShape(requireF32(saved.get(e.getKey())), e.getValue()).floats();
             TensorEntry buffer = state.momentum().get(e.getKey());
             buffers[i] = buffer == null ? null : requireBufferShape(buffer, e.getValue()).floats();
             i++;
         }
+        // Buffers are checked before anything is written, then go into every replica (they are equal after a step).
+        for (Sequential model : step.models()) {
+            Checkpoint.checkBuffers(saved, model);
+        }
         step.restore(values, state.position().steps(), buffers);
+        for (Sequential model : step.models()) {
+            Checkpoint.loadBuffers(saved, model);
+        }
+    }
+
+    private static TensorEntry requireF32(TensorEntry t) {
+        if (t.dtype() != SafetensorsDtype.F32) {
+            throw new IllegalArgumentException("the training state's parameter " + t.name() + " is " + t.dtype());
+        }
+        return t;
     }
 
     /**

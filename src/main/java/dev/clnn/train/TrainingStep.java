@@ -4,6 +4,7 @@ import dev.clnn.backend.Backend;
 import dev.clnn.data.Batch;
 import dev.clnn.nn.Sequential;
 import dev.clnn.optim.LrSchedule;
+import java.util.List;
 
 /**
  * A training step of the {@link Trainer} on a whole batch in this process: on one device ({@link SingleDeviceStep})
@@ -20,6 +21,11 @@ public interface TrainingStep extends AutoCloseable {
 
     /** The model the trainer evaluates and saves (with several replicas, the first, equal to every other). */
     Sequential model();
+
+    /** Every replica's model, {@link #model()} first (one for a single device). */
+    default List<Sequential> models() {
+        return List.of(model());
+    }
 
     /** The backend {@link #model()} lives on. */
     Backend backend();

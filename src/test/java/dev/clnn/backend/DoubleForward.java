@@ -152,4 +152,38 @@ final class DoubleForward {
         }
         return s / n;
     }
+
+    /**
+     * Batch norm in training mode over x (n, channels, inner): per channel the batch mean and biased variance of
+     * its n·inner values, y = (x − mean) / √(var + eps)·weight + bias.
+     */
+    static double[] batchNorm(double[] x, double[] weight, double[] bias, int n, int channels, int inner,
+            double eps) {
+        double[] y = new double[x.length];
+        int m = n * inner;
+        for (int ch = 0; ch < channels; ch++) {
+            double sum = 0;
+            for (int o = 0; o < n; o++) {
+                for (int i = 0; i < inner; i++) {
+                    sum += x[(o * channels + ch) * inner + i];
+                }
+            }
+            double mean = sum / m;
+            double squares = 0;
+            for (int o = 0; o < n; o++) {
+                for (int i = 0; i < inner; i++) {
+                    double d = x[(o * channels + ch) * inner + i] - mean;
+                    squares += d * d;
+                }
+            }
+            double inv = 1 / Math.sqrt(squares / m + eps);
+            for (int o = 0; o < n; o++) {
+                for (int i = 0; i < inner; i++) {
+                    int e = (o * channels + ch) * inner + i;
+                    y[e] = (x[e] - mean) * inv * weight[ch] + bias[ch];
+                }
+            }
+        }
+        return y;
+    }
 }

@@ -6,6 +6,7 @@ import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.check.SeededData;
 import dev.clnn.check.Tolerances;
 import dev.clnn.nn.SoftmaxKlDivergence;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -209,6 +210,41 @@ class GradCheckTest {
         Tensor d = SeededData.poisoned(cpu, n, classes);
         cpu.klDivBackward(d, cpu.fromArray(p, n, classes), n, classes);
         check("klDiv dLogQ", logQ, cpu.readFloats(d), v -> DoubleForward.klDiv(v, d(p), n));
+    }
+
+    @Test
+    void batchNormGradientsRunThroughTheBatchMeanAndVariance() {
+        // BatchNorm1d (inner 1), BatchNorm2d with n = 1 (the statistics over h·w only) and with n = 2.
+        for (int[] shape : new int[][] {{4, 3, 1}, {1, 2, 9}, {2, 3, 5}}) {
+            int n = shape[0];
+            int c = shape[1];
+            int inner = shape[2];
+            int count = n * c * inner;
+            float[] x = SeededData.uniform(random, count, -2, 2);
+            float[] weight = SeededData.uniform(random, c, 0.5, 1.5);
+            float[] bias = SeededData.uniform(random, c, -1, 1);
+            float[] r = SeededData.uniform(random, count, -1, 1);
+            double eps = 1e-5;
+            Tensor xt = cpu.fromArray(x, count);
+            Tensor wt = cpu.fromArray(weight, c);
+            Tensor y = SeededData.poisoned(cpu, count);
+            Tensor mean = SeededData.poisoned(cpu, c);
+            Tensor invStd = SeededData.poisoned(cpu, c);
+            cpu.batchNormForward(y, mean, invStd, cpu.fromArray(new float[c], c), cpu.fromArray(new float[c], c), xt,
+                    wt, cpu.fromArray(bias, c), n, c, inner, 0.1f, (float) eps);
+            String what = "batchNorm " + Arrays.toString(shape);
+            checkForward(what, cpu.readFloats(y), DoubleForward.batchNorm(d(x), d(weight), d(bias), n, c, inner, eps));
+            Tensor dx = SeededData.poisoned(cpu, count);
+            Tensor dw = cpu.fromArray(new float[c], c);
+            Tensor db = cpu.fromArray(new float[c], c);
+            cpu.batchNormBackward(dx, dw, db, cpu.fromArray(r, count), xt, mean, invStd, wt, n, c, inner);
+            check(what + " dx", x, cpu.readFloats(dx),
+                    v -> dot(DoubleForward.batchNorm(v, d(weight), d(bias), n, c, inner, eps), r));
+            check(what + " dWeight", weight, cpu.readFloats(dw),
+                    v -> dot(DoubleForward.batchNorm(d(x), v, d(bias), n, c, inner, eps), r));
+            check(what + " dBias", bias, cpu.readFloats(db),
+                    v -> dot(DoubleForward.batchNorm(d(x), d(weight), v, n, c, inner, eps), r));
+        }
     }
 
     @Test

@@ -13,12 +13,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.data.Batch;
+import dev.clnn.data.BatchIterator;
 import dev.clnn.data.Dataset;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.fixtures.NullOutput;
 import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.optim.AdamSettings;
 import dev.clnn.optim.OptimizerKind;
+import dev.clnn.nn.Sequential;
+import dev.clnn.nn.StateBuffer;
+import dev.clnn.optim.LrSchedule;
 import dev.clnn.train.Evaluation;
 import dev.clnn.train.LossKind;
 import dev.clnn.train.TrainOptions;
@@ -30,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +87,51 @@ class DataParallelStepTest {
             ParallelRuns.Result split = train(cpus(n), o, data, 4);
             assertSameTraining(one, split, initial(o), n + " replicas, " + kind.text());
             assertReplicasEqual(split, n + " replicas, " + kind.text());
+        }
+    }
+
+    @Test
+    void batchNormReplicasNormaliseTheirShardsAndAverageTheirRunningStatistics() {
+        // Batch norm first, so its input is the data: rows 0-4 go to rank 0, rows 5-8 to rank 1 (9 rows).
+        TrainOptions o = options("batchnorm1d(6),linear(6,5)", 9, 3);
+        Dataset data = SyntheticData.uniform(9, 6, 5, 13);
+        int[] sample = {6};
+        try (DataParallelStep step = (DataParallelStep) DataParallelStep.factory(cpus(2)).open(o, sample,
+                LrSchedule.constant(o.lr()))) {
+            Batch batch = BatchIterator.shuffled(data, 9, 3, 1).next();
+            step.step(batch);
+            float[] x = batch.x();
+            double[] mean = new double[6];
+            double[] var = new double[6];
+            for (int[] rows : new int[][] {{0, 5}, {5, 9}}) {
+                int m = rows[1] - rows[0];
+                for (int f = 0; f < 6; f++) {
+                    double sum = 0;
+                    for (int r = rows[0]; r < rows[1]; r++) {
+                        sum += x[r * 6 + f];
+                    }
+                    double mu = sum / m;
+                    double squares = 0;
+                    for (int r = rows[0]; r < rows[1]; r++) {
+                        squares += (x[r * 6 + f] - mu) * (x[r * 6 + f] - mu);
+                    }
+                    // Each replica: 0.9·(0, 1) + 0.1·(its shard's mean, unbiased variance); then the mean of both.
+                    mean[f] += 0.1 * mu / 2;
+                    var[f] += (0.9 + 0.1 * squares / (m - 1)) / 2;
+                }
+            }
+            for (Sequential model : step.replicaModels()) {
+                Map<String, StateBuffer> b = model.namedBuffers();
+                float[] rm = b.get("0.running_mean").readFloats();
+                float[] rv = b.get("0.running_var").readFloats();
+                for (int f = 0; f < 6; f++) {
+                    assertEquals(mean[f], rm[f], 1e-6, "running_mean[" + f + "]");
+                    assertEquals(var[f], rv[f], 1e-6, "running_var[" + f + "]");
+                }
+                assertEquals(1, b.get("0.num_batches_tracked").count());
+            }
+            assertArrayEquals(step.replicaModels().get(0).namedBuffers().get("0.running_var").readFloats(),
+                    step.replicaModels().get(1).namedBuffers().get("0.running_var").readFloats());
         }
     }
 

@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.data.Dataset;
+import dev.clnn.data.SafetensorsDtype;
+import dev.clnn.data.TensorEntry;
 import dev.clnn.fixtures.NullOutput;
 import dev.clnn.fixtures.SyntheticData;
+import dev.clnn.model.Checkpoint;
 import dev.clnn.nn.Param;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -188,6 +191,42 @@ class EarlyStoppingTest {
             assertTrue(best < 11, "the last epoch is not the best, so there is something to restore");
             assertEquals(accuracy[best], model.evaluation().accuracy());
             assertParamsEqual(seen.params.get(best), model);
+        }
+    }
+
+    @Test
+    void theBestEpochsBatchNormStatisticsComeBackWithItsParametersAndReachTheTrainedModel() {
+        List<List<TensorEntry>> buffers = new ArrayList<>();
+        Snapshots seen = new Snapshots();
+        Path saved = tmp.resolve("bn.safetensors");
+        TrainOptions options = overfitting(10).toBuilder().model("linear(12,64),batchnorm1d(64),relu,linear(64,3)")
+                .save(saved).build();
+        try (TrainedModel model = new Trainer("cpu", options, NullOutput.printStream())
+                .onEpochEnd(seen)
+                .onEpochEnd(end -> buffers.add(Checkpoint.bufferEntries(end.model())))
+                .stopEarly(EarlyStopping.on("test_loss").patience(100).restoreBest(true))
+                .fit(noise(1), noise(2))) {
+            double[] test = model.history().epochTestLoss();
+            int best = 0;
+            for (int e = 1; e < test.length; e++) {
+                best = test[e] < test[best] ? e : best;
+            }
+            assertParamsEqual(seen.params.get(best), model);
+            List<TensorEntry> kept = Checkpoint.bufferEntries(model.model());
+            for (int i = 0; i < kept.size(); i++) {
+                TensorEntry want = buffers.get(best).get(i);
+                if (want.dtype() == SafetensorsDtype.I64) {
+                    assertArrayEquals(new long[] {6L * (best + 1)}, kept.get(i).longs(), want.name());
+                } else {
+                    assertArrayEquals(want.floats(), kept.get(i).floats(), want.name());
+                }
+            }
+            assertEquals(test[best], model.evaluation().loss(), "evaluated with the best epoch's running statistics");
+            Path again = tmp.resolve("bn-again.safetensors");
+            model.save(again);
+            assertEquals(-1L, Files.mismatch(saved, again), "TrainedModel.save writes what --save wrote");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -236,6 +236,32 @@ class ResumeTest {
         return replicas == 1 ? SingleDeviceStep.factory(new CpuBackend()) : twoReplicas();
     }
 
+    @ParameterizedTest(name = "replicas={0}")
+    @ValueSource(ints = {1, 2})
+    void aBatchNormRunResumesBitForBitWithItsRunningStatistics(int replicas) throws IOException {
+        // The running statistics and num_batches_tracked travel in the training state; with two replicas they are
+        // averaged after every step, so both must be restored into every replica.
+        String model = "linear(12,9),batchnorm1d(9),relu,linear(9,3)";
+        Path whole = Files.createDirectories(tmp.resolve("whole"));
+        TrainingStep.Factory factory = replicas == 1 ? SingleDeviceStep.factory(new CpuBackend()) : twoReplicas();
+        new Trainer(factory, options(whole).toBuilder().model(model).build(), CheckpointOptions.none(),
+                new StopRequest(), NullOutput.printStream(), false).run(data());
+        Path parts = Files.createDirectories(tmp.resolve("parts"));
+        Path dir = tmp.resolve("states");
+        StopRequest stop = new StopRequest();
+        stop.stopAtStep(17);
+        TrainOptions options = options(parts).toBuilder().model(model).build();
+        assertThrows(TrainingStoppedException.class, () -> new Trainer(replicas == 1
+                ? SingleDeviceStep.factory(new CpuBackend()) : twoReplicas(), options,
+                new CheckpointOptions(dir, 0, 3, false), stop, NullOutput.printStream(), false).run(data()));
+        new Trainer(replicas == 1 ? SingleDeviceStep.factory(new CpuBackend()) : twoReplicas(), options,
+                new CheckpointOptions(dir, 0, 3, true), new StopRequest(), NullOutput.printStream(), false)
+                .run(data());
+        assertSameRun(whole, parts);
+        String header = new String(Files.readAllBytes(parts.resolve("w.safetensors")), StandardCharsets.ISO_8859_1);
+        assertTrue(header.contains("\"1.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[]"), "saved buffers");
+    }
+
     private static TrainingStep.Factory twoReplicas() {
         return DataParallelStep.factory(List.of(new CpuBackend(), new CpuBackend()));
     }

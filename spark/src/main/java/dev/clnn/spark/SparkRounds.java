@@ -1,6 +1,7 @@
 package dev.clnn.spark;
 
 import dev.clnn.backend.Backend;
+import dev.clnn.model.LayerSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
@@ -51,6 +52,11 @@ final class SparkRounds implements TrainingRounds {
     SparkRounds(JavaSparkContext spark, Backend backend, TrainOptions o, JavaPairRDD<Sample, Long> indexed,
             EpochPlan plan, int[] sampleShape, TrainingSetup setup, LrSchedule schedule, int localSteps,
             FaultInjection fault) {
+        if (o.model().layers().stream().anyMatch(l -> l instanceof LayerSpec.BatchNorm)) {
+            // The rounds average parameters and momentum only; running statistics would stay at their start.
+            throw new IllegalArgumentException("clnn-spark does not train batch norm yet (" + o.model().text()
+                    + "): replicas' running statistics are not averaged; train it with clnn train --devices");
+        }
         this.spark = spark;
         this.backend = backend;
         this.indexed = indexed;

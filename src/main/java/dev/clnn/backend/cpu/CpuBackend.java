@@ -179,6 +179,112 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void batchNormForward(Tensor y, Tensor mean, Tensor invStd, Tensor runningMean, Tensor runningVar,
+            Tensor x, Tensor weight, Tensor bias, int n, int channels, int inner, float momentum, float eps) {
+        String op = "batchNormForward";
+        OpChecks.batchNorm(op, n, channels, inner, "y,x", new Tensor[] {y, x},
+                "mean,invStd,runningMean,runningVar,weight,bias", mean, invStd, runningMean, runningVar, weight, bias);
+        OpChecks.batchNormTraining(op, n, inner);
+        float[] Y = f(y); // (n, channels, inner)
+        float[] X = f(x); // (n, channels, inner)
+        float[] mu = f(mean); // (channels)
+        float[] is = f(invStd); // (channels)
+        float[] rm = f(runningMean); // (channels), updated
+        float[] rv = f(runningVar); // (channels), updated
+        float[] g = f(weight); // (channels)
+        float[] b = f(bias); // (channels)
+        long m = (long) n * inner;
+        for (int ch = 0; ch < channels; ch++) {
+            // Two passes in double, in index order: the variance never loses the mean's digits.
+            double sum = 0;
+            for (int o = 0; o < n; o++) {
+                for (int i = 0; i < inner; i++) {
+                    sum += X[(o * channels + ch) * inner + i];
+                }
+            }
+            double mu64 = sum / m;
+            double squares = 0;
+            for (int o = 0; o < n; o++) {
+                for (int i = 0; i < inner; i++) {
+                    double d = X[(o * channels + ch) * inner + i] - mu64;
+                    squares += d * d;
+                }
+            }
+            double var = squares / m;
+            double inv = 1 / Math.sqrt(var + eps);
+            for (int o = 0; o < n; o++) {
+                for (int i = 0; i < inner; i++) {
+                    int e = (o * channels + ch) * inner + i;
+                    Y[e] = (float) ((X[e] - mu64) * inv * g[ch] + b[ch]);
+                }
+            }
+            mu[ch] = (float) mu64;
+            is[ch] = (float) inv;
+            rm[ch] = (float) ((1 - (double) momentum) * rm[ch] + momentum * mu64);
+            rv[ch] = (float) ((1 - (double) momentum) * rv[ch] + momentum * (squares / (m - 1)));
+        }
+    }
+
+    @Override
+    public void batchNormEvalForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Tensor runningMean,
+            Tensor runningVar, int n, int channels, int inner, float eps) {
+        OpChecks.batchNorm("batchNormEvalForward", n, channels, inner, "y,x", new Tensor[] {y, x},
+                "weight,bias,runningMean,runningVar", weight, bias, runningMean, runningVar);
+        float[] Y = f(y); // (n, channels, inner)
+        float[] X = f(x); // (n, channels, inner)
+        float[] g = f(weight); // (channels)
+        float[] b = f(bias); // (channels)
+        float[] rm = f(runningMean); // (channels)
+        float[] rv = f(runningVar); // (channels)
+        for (int o = 0; o < n; o++) {
+            for (int ch = 0; ch < channels; ch++) {
+                double scale = g[ch] / Math.sqrt((double) rv[ch] + eps);
+                for (int i = 0; i < inner; i++) {
+                    int e = (o * channels + ch) * inner + i;
+                    Y[e] = (float) ((X[e] - (double) rm[ch]) * scale + b[ch]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void batchNormBackward(Tensor dx, Tensor dWeight, Tensor dBias, Tensor dy, Tensor x, Tensor mean,
+            Tensor invStd, Tensor weight, int n, int channels, int inner) {
+        OpChecks.batchNorm("batchNormBackward", n, channels, inner, "dx,dy,x", new Tensor[] {dx, dy, x},
+                "dWeight,dBias,mean,invStd,weight", dWeight, dBias, mean, invStd, weight);
+        float[] dX = f(dx); // (n, channels, inner), overwritten
+        float[] dW = f(dWeight); // (channels), accumulated
+        float[] dB = f(dBias); // (channels), accumulated
+        float[] dY = f(dy); // (n, channels, inner)
+        float[] X = f(x); // (n, channels, inner)
+        float[] mu = f(mean); // (channels), saved by the forward pass
+        float[] is = f(invStd); // (channels), saved by the forward pass
+        float[] g = f(weight); // (channels)
+        long m = (long) n * inner;
+        for (int ch = 0; ch < channels; ch++) {
+            double sumDy = 0;
+            double sumDyXhat = 0;
+            for (int o = 0; o < n; o++) {
+                for (int i = 0; i < inner; i++) {
+                    int e = (o * channels + ch) * inner + i;
+                    sumDy += dY[e];
+                    sumDyXhat += dY[e] * ((X[e] - (double) mu[ch]) * is[ch]);
+                }
+            }
+            double scale = (double) g[ch] * is[ch];
+            for (int o = 0; o < n; o++) {
+                for (int i = 0; i < inner; i++) {
+                    int e = (o * channels + ch) * inner + i;
+                    double xhat = (X[e] - (double) mu[ch]) * is[ch];
+                    dX[e] = (float) (scale * (dY[e] - sumDy / m - xhat * sumDyXhat / m));
+                }
+            }
+            dW[ch] = (float) (dW[ch] + sumDyXhat);
+            dB[ch] = (float) (dB[ch] + sumDy);
+        }
+    }
+
+    @Override
     public void im2col(Tensor col, Tensor x, Conv2dShape s) {
         OpChecks.conv("im2col", col, x, s);
         float[] X = f(x); // (n, cin, h, w)

@@ -25,6 +25,7 @@ public enum KernelFile {
     KL_DIV("kl_div.cl"),
     LOG_SOFTMAX("log_softmax.cl", KernelDefine.LOG_SOFTMAX_LOCAL),
     REDUCE("reduce.cl", KernelDefine.REDUCE_LOCAL),
+    BATCH_NORM("batchnorm.cl", KernelDefine.BN_LOCAL, KernelDefine.BN_STREAM),
     SGD("sgd.cl"),
     CLIP("clip.cl"),
     // sqrt and division rounded as Java's, so the update is bit for bit the reference's.

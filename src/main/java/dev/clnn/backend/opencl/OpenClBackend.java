@@ -457,7 +457,40 @@ public final class OpenClBackend implements Backend {
                 buf(dx), buf(dy), buf(y), n, classes));
     }
 
-    /** One work-group of LOG_SOFTMAX_LOCAL (the tuning's REDUCE_LOCAL) work-items per row (log_softmax.cl). */
+    @Override
+    public void batchNormForward(Tensor y, Tensor mean, Tensor invStd, Tensor runningMean, Tensor runningVar,
+            Tensor x, Tensor weight, Tensor bias, int n, int channels, int inner, float momentum, float eps) {
+        String op = "batchNormForward";
+        OpChecks.batchNorm(op, n, channels, inner, "y,x", new Tensor[] {y, x},
+                "mean,invStd,runningMean,runningVar,weight,bias", mean, invStd, runningMean, runningVar, weight, bias);
+        OpChecks.batchNormTraining(op, n, inner);
+        run(op, () -> "x " + x, () -> launchRows(Kernels.BATCH_NORM_FORWARD, channels, buf(y), buf(mean),
+                buf(invStd), buf(runningMean), buf(runningVar), buf(x), buf(weight), buf(bias), n, channels, inner,
+                momentum, eps));
+    }
+
+    @Override
+    public void batchNormEvalForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Tensor runningMean,
+            Tensor runningVar, int n, int channels, int inner, float eps) {
+        String op = "batchNormEvalForward";
+        OpChecks.batchNorm(op, n, channels, inner, "y,x", new Tensor[] {y, x},
+                "weight,bias,runningMean,runningVar", weight, bias, runningMean, runningVar);
+        run(op, () -> "x " + x, () -> launcher.rangeGrouped(Kernels.BATCH_NORM_EVAL_FORWARD,
+                new long[] {inner, channels, n}, buf(y), buf(x), buf(weight), buf(bias), buf(runningMean),
+                buf(runningVar), n, channels, inner, eps));
+    }
+
+    @Override
+    public void batchNormBackward(Tensor dx, Tensor dWeight, Tensor dBias, Tensor dy, Tensor x, Tensor mean,
+            Tensor invStd, Tensor weight, int n, int channels, int inner) {
+        String op = "batchNormBackward";
+        OpChecks.batchNorm(op, n, channels, inner, "dx,dy,x", new Tensor[] {dx, dy, x},
+                "dWeight,dBias,mean,invStd,weight", dWeight, dBias, mean, invStd, weight);
+        run(op, () -> "dy " + dy + " x " + x, () -> launchRows(Kernels.BATCH_NORM_BACKWARD, channels, buf(dx),
+                buf(dWeight), buf(dBias), buf(dy), buf(x), buf(mean), buf(invStd), buf(weight), n, channels, inner));
+    }
+
+    /** One work-group of LOG_SOFTMAX_LOCAL or BN_LOCAL (the tuning's REDUCE_LOCAL) work-items per row or channel. */
     private void launchRows(Kernels kernel, int n, Object... args) {
         long local = tuning.reduceLocal();
         launcher.launch(kernel, new long[] {n * local}, new long[] {local}, args);

@@ -42,6 +42,7 @@ final class StartupPrograms {
                 case MAX_POOL -> Set.of(Kernels.MAX_POOL_FORWARD_2X2, Kernels.MAX_POOL_BACKWARD_SCATTER);
                 case AVG_POOL -> Set.of(Kernels.AVG_POOL_FORWARD_2X2, Kernels.AVG_POOL_BACKWARD_SCATTER);
                 case DROPOUT -> Set.of(Kernels.DROPOUT_FORWARD);
+                case BATCH_NORM -> Set.of(Kernels.BATCH_NORM_FORWARD);
             });
         }
         return kernels;

@@ -137,6 +137,21 @@ final class OpWork {
         return 3 * E * n * classes;
     }
 
+    /** x read twice (mean, then variance) and once more to write y; six per-channel vectors read or written. */
+    static long batchNormForward(int n, int channels, int inner) {
+        return E * (4L * n * channels * inner + 8L * channels);
+    }
+
+    /** x read, y written, four per-channel vectors read. */
+    static long batchNormEvalForward(int n, int channels, int inner) {
+        return E * (2L * n * channels * inner + 4L * channels);
+    }
+
+    /** dy and x read twice (sums, then dx), dx written; the gradients read and written, three vectors read. */
+    static long batchNormBackward(int n, int channels, int inner) {
+        return E * (5L * n * channels * inner + 7L * channels);
+    }
+
     static long reduceSum(int count) {
         return E * (count + 1L);
     }

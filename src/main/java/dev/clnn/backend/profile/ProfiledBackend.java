@@ -367,6 +367,30 @@ public final class ProfiledBackend implements Backend {
     }
 
     @Override
+    public void batchNormForward(Tensor y, Tensor mean, Tensor invStd, Tensor runningMean, Tensor runningVar,
+            Tensor x, Tensor weight, Tensor bias, int n, int channels, int inner, float momentum, float eps) {
+        bytes("batchNormForward", () -> OpWork.batchNormForward(n, channels, inner),
+                () -> this.inner.batchNormForward(y, mean, invStd, runningMean, runningVar, x, weight, bias, n,
+                        channels, inner, momentum, eps));
+    }
+
+    @Override
+    public void batchNormEvalForward(Tensor y, Tensor x, Tensor weight, Tensor bias, Tensor runningMean,
+            Tensor runningVar, int n, int channels, int inner, float eps) {
+        bytes("batchNormEvalForward", () -> OpWork.batchNormEvalForward(n, channels, inner),
+                () -> this.inner.batchNormEvalForward(y, x, weight, bias, runningMean, runningVar, n, channels, inner,
+                        eps));
+    }
+
+    @Override
+    public void batchNormBackward(Tensor dx, Tensor dWeight, Tensor dBias, Tensor dy, Tensor x, Tensor mean,
+            Tensor invStd, Tensor weight, int n, int channels, int inner) {
+        bytes("batchNormBackward", () -> OpWork.batchNormBackward(n, channels, inner),
+                () -> this.inner.batchNormBackward(dx, dWeight, dBias, dy, x, mean, invStd, weight, n, channels,
+                        inner));
+    }
+
+    @Override
     public void reduceSum(Tensor out, Tensor x, int count, float scale) {
         bytes("reduceSum", () -> OpWork.reduceSum(count), () -> inner.reduceSum(out, x, count, scale));
     }

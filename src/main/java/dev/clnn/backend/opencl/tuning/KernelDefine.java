@@ -45,6 +45,10 @@ public enum KernelDefine {
     XENT_LOCAL,
     /** log_softmax.cl: work-items per row of log_softmax_forward and log_softmax_backward (the tuning's REDUCE_LOCAL). */
     LOG_SOFTMAX_LOCAL,
+    /** batchnorm.cl: work-items per channel of batch_norm_forward and batch_norm_backward (the tuning's REDUCE_LOCAL). */
+    BN_LOCAL,
+    /** batchnorm.cl: 1 when a work-item walks a contiguous share of its channel (CPUs), 0 interleaved (GPUs). */
+    BN_STREAM,
     /** bias.cl: work-group size of bias_add_backward. */
     BIAS_LOCAL,
     /** conv.cl: most taps (cin·kh·kw) of the direct convolution. */

@@ -275,7 +275,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     public List<String> problems(DeviceInfo info) {
         List<String> out = new ArrayList<>();
         addProblem(out, "elementwise", DeviceLimits.workGroupProblem(info, elementwiseLocal));
-        String reduceLocals = "REDUCE_LOCAL/XENT_LOCAL/LOG_SOFTMAX_LOCAL";
+        String reduceLocals = "REDUCE_LOCAL/XENT_LOCAL/LOG_SOFTMAX_LOCAL/BN_LOCAL";
         addProblem(out, reduceLocals, DeviceLimits.workGroupProblem(info, reduceLocal));
         addProblem(out, reduceLocals, DeviceLimits.localMemoryProblem(info, 4L * reduceLocal));
         addProblem(out, "BIAS_LOCAL", DeviceLimits.workGroupProblem(info, biasLocal));
@@ -335,13 +335,14 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             case RM -> gemm.rows();
             case WN -> gemm.vectors();
             case PACK_TILE -> packTile;
-            case REDUCE_LOCAL, XENT_LOCAL, LOG_SOFTMAX_LOCAL -> reduceLocal;
+            case REDUCE_LOCAL, XENT_LOCAL, LOG_SOFTMAX_LOCAL, BN_LOCAL -> reduceLocal;
             case BIAS_LOCAL -> biasLocal;
             case DIRECT_MAX_PATCH -> ConvAlgorithm.DIRECT_MAX_PATCH;
             case DIRECT_CO_BLOCK -> DIRECT_CO_BLOCK;
             case DIRECT_OUT_BLOCK -> DIRECT_OUT_BLOCK;
             case RELU_RUN -> reluRun();
             case ADAM_RUN -> adamRun();
+            case BN_STREAM -> streamsRuns() ? 1 : 0;
         };
     }
 

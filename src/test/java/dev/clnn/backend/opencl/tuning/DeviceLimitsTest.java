@@ -169,9 +169,9 @@ class DeviceLimitsTest {
         List<String> problems = big.problems(small);
         assertEquals(List.of(
                 "elementwise: work-group 256 (256 work-items) exceeds CL_DEVICE_MAX_WORK_GROUP_SIZE 64 of small",
-                "REDUCE_LOCAL/XENT_LOCAL/LOG_SOFTMAX_LOCAL: work-group 256 (256 work-items) exceeds"
+                "REDUCE_LOCAL/XENT_LOCAL/LOG_SOFTMAX_LOCAL/BN_LOCAL: work-group 256 (256 work-items) exceeds"
                         + " CL_DEVICE_MAX_WORK_GROUP_SIZE 64 of small",
-                "REDUCE_LOCAL/XENT_LOCAL/LOG_SOFTMAX_LOCAL: 1024 bytes of local memory exceed"
+                "REDUCE_LOCAL/XENT_LOCAL/LOG_SOFTMAX_LOCAL/BN_LOCAL: 1024 bytes of local memory exceed"
                         + " CL_DEVICE_LOCAL_MEM_SIZE 512 of small",
                 "gemm_gpu " + GpuGemmConfig.DEFAULT + ": work-group 16×16 (256 work-items) exceeds"
                         + " CL_DEVICE_MAX_WORK_GROUP_SIZE 64 of small"), problems);
