@@ -57,7 +57,8 @@ final class Averager {
                         : mean(results, share, r -> r.state().momentum()[param]);
             }
         }
-        return new ReplicaState(weights, momentum);
+        ModelBuffers buffers = shape.buffers() == null ? null : ModelBuffers.average(results, r -> r.state().buffers());
+        return new ReplicaState(weights, momentum, buffers);
     }
 
     private static float[] mean(List<ReplicaResult> results, double[] share,

@@ -69,6 +69,7 @@ final class Replica implements AutoCloseable {
         requireTargets(shard);
         schedule.startRound(globalStep);
         parts.restore(start.weights(), 0, start.momentum() != null ? start.momentum() : new float[params.size()][]);
+        start.buffers().writeInto(step.model());
         for (int j = 0; j < round.steps(); j++) {
             int b = round.firstBatch() + j;
             int n = shard.rows(b);
@@ -93,7 +94,7 @@ final class Replica implements AutoCloseable {
             any |= m != null;
         }
         return new ReplicaResult(shard.partition(), stepRows, stepLossSums,
-                new ReplicaState(weights, any ? momentum : null), backend.name());
+                new ReplicaState(weights, any ? momentum : null, ModelBuffers.of(step.model())), backend.name());
     }
 
     /**
@@ -112,6 +113,7 @@ final class Replica implements AutoCloseable {
         for (int i = 0; i < params.size(); i++) {
             backend.write(params.get(i).value(), start.weights()[i]);
         }
+        start.buffers().writeInto(step.model());
         BatchUploader.DeviceBatch batch = upload(shard, b, n);
         // Dropout draws what one device draws for these rows: the run's step and the shard's first row of the batch.
         step.computeGradients(batch.x(), batch.target(parts.loss()), false, round.firstStep(), shard.firstRow(b));
@@ -119,8 +121,9 @@ final class Replica implements AutoCloseable {
         for (int i = 0; i < gradients.length; i++) {
             gradients[i] = backend.readFloats(params.get(i).grad());
         }
-        return new ReplicaResult(shard.partition(), new int[] {n}, new double[] {(double) step.readLoss() * n}, null,
-                gradients, backend.name());
+        // Batch norm updated the running statistics from this shard's rows; the driver averages them.
+        return new ReplicaResult(shard.partition(), new int[] {n}, new double[] {(double) step.readLoss() * n},
+                new ReplicaState(null, null, ModelBuffers.of(step.model())), gradients, backend.name());
     }
 
     /** Only what the loss compares with: the same buffers every round, whichever samples the run has. */

@@ -1,7 +1,6 @@
 package dev.clnn.spark;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.model.LayerSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
@@ -52,11 +51,6 @@ final class SparkRounds implements TrainingRounds {
     SparkRounds(JavaSparkContext spark, Backend backend, TrainOptions o, JavaPairRDD<Sample, Long> indexed,
             EpochPlan plan, int[] sampleShape, TrainingSetup setup, LrSchedule schedule, int localSteps,
             FaultInjection fault) {
-        if (o.model().layers().stream().anyMatch(l -> l instanceof LayerSpec.BatchNorm)) {
-            // The rounds average parameters and momentum only; running statistics would stay at their start.
-            throw new IllegalArgumentException("clnn-spark does not train batch norm yet (" + o.model().text()
-                    + "): replicas' running statistics are not averaged; train it with clnn train --devices");
-        }
         this.spark = spark;
         this.backend = backend;
         this.indexed = indexed;
@@ -92,8 +86,9 @@ final class SparkRounds implements TrainingRounds {
     public int run(int epoch, int firstBatch, int maxSteps, StepListener listener) {
         Round round = new Round(epoch, firstBatch, Math.min(localSteps, maxSteps),
                 (long) (epoch - 1) * plan.batchCount() + firstBatch, localSteps == 1);
-        Broadcast<ReplicaState> sent = spark.broadcast(round.gradientsOnly() ? new ReplicaState(state.weights(), null)
-                : state);
+        // The buffers come from the driver's model, where a resumed state put them too.
+        Broadcast<ReplicaState> sent = spark.broadcast(new ReplicaState(state.weights(),
+                round.gradientsOnly() ? null : state.momentum(), ModelBuffers.of(model)));
         List<ReplicaResult> results = shardsOf(epoch).mapPartitionsWithIndex(new RoundTask(setup, sent, round, fault),
                 true).collect();
         sent.destroy();
@@ -177,6 +172,7 @@ final class SparkRounds implements TrainingRounds {
         }
         driver.update();
         state = new ReplicaState(read(), null);
+        ModelBuffers.average(results, r -> r.state().buffers()).writeInto(model);
     }
 
     @Override
@@ -223,6 +219,9 @@ final class SparkRounds implements TrainingRounds {
         List<Param> params = model.params();
         for (int i = 0; i < params.size(); i++) {
             backend.write(params.get(i).value(), s.weights()[i]);
+        }
+        if (s.buffers() != null) {
+            s.buffers().writeInto(model);
         }
     }
 }
