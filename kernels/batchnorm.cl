@@ -12,9 +12,12 @@
  *   Both: one work-group of BN_LOCAL work-items per channel (1-D range channels * BN_LOCAL). With BN_STREAM 0
  *   (GPUs) work-item lid takes t = lid, lid + BN_LOCAL, ... (adjacent work-items read adjacent elements of a
  *   BatchNorm2d row); with BN_STREAM 1 (CPUs, where a work-item streaming a run is many times faster) it takes one
- *   contiguous share of t, walked row run by row run without a division per element. Each work-item sums with
- *   Kahan compensation, then a tree in local memory: a fixed order, so the same device gives the same bits, and no
- *   atomics. A group past the last channel computes nothing but meets every barrier (no early return).
+ *   contiguous share of t (a multiple of 16 values), walked row run by row run without a division per element,
+ *   16 values at a time with vload16/vstore16: POCL does not vectorise a work-item's own loop (a compensated sum
+ *   may not be reordered), so the SIMD lanes are written out. Each work-item sums with Kahan compensation (with
+ *   BN_STREAM 1 per float16 lane, two chains for x, then the lanes folded in a fixed tree), then a tree in local
+ *   memory: a fixed order, so the same device gives the same bits, and no atomics. A group past the last channel
+ *   computes nothing but meets every barrier (no early return).
  *   batch_norm_eval_forward(y, x, weight, bias, running_mean, running_var, n, channels, inner, eps):
  *       y = (x - running_mean) * (weight / sqrt(running_var + eps)) + bias; one work-item per element, 3-D range
  *       (inner, channels, n).
