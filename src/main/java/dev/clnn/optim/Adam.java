@@ -58,8 +58,7 @@ public final class Adam implements Optimizer {
     /** One update of every parameter from its current gradient, at rate schedule.lr(stepCount()); then t += 1. */
     @Override
     public void step() {
-        currentLr(); // refuses a bad rate
-        AdamHyper hyper = hyper(settings, schedule.lr(t), weightDecay, decoupled, t + 1);
+        AdamHyper hyper = hyper(settings, schedule.checkedLr(t, "Adam"), weightDecay, decoupled, t + 1);
         for (int i = 0; i < params.size(); i++) {
             Param p = params.get(i);
             if (moments[i] == null) {
@@ -83,12 +82,7 @@ public final class Adam implements Optimizer {
      */
     @Override
     public float currentLr() {
-        double lr = schedule.lr(t);
-        if (!(lr >= 0) || !Double.isFinite(lr) || Float.isInfinite((float) lr)) {
-            throw new IllegalArgumentException("Adam learning rate from the schedule at step " + t
-                    + " must be a finite number ≥ 0, got " + lr);
-        }
-        return (float) lr;
+        return (float) schedule.checkedLr(t, "Adam");
     }
 
     @Override

@@ -20,6 +20,21 @@ public interface LrSchedule {
     double lr(long step);
 
     /**
+     * {@link #lr} for an optimiser's update, checked: a rate that is not a finite number ≥ 0 (also as a float) is an
+     * error naming {@code optimizer} and the step, not a silent NaN in every weight.
+     *
+     * @throws IllegalArgumentException when the rate is negative, NaN or infinite
+     */
+    default double checkedLr(long step, String optimizer) {
+        double lr = lr(step);
+        if (!(lr >= 0) || !Double.isFinite(lr) || Float.isInfinite((float) lr)) {
+            throw new IllegalArgumentException(optimizer + " learning rate from the schedule at step " + step
+                    + " must be a finite number ≥ 0, got " + lr);
+        }
+        return lr;
+    }
+
+    /**
      * This schedule behind a linear warm-up of {@code steps} steps: for t &lt; W the rate is
      * lr(0)·(t + 1)/W, and for t ≥ W it is lr(t − W), so this schedule starts when the warm-up ends.
      *

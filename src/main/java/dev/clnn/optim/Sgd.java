@@ -73,12 +73,7 @@ public final class Sgd implements Optimizer {
      */
     @Override
     public float currentLr() {
-        double lr = schedule.lr(t);
-        if (!(lr >= 0) || !Double.isFinite(lr) || Float.isInfinite((float) lr)) {
-            throw new IllegalArgumentException("SGD learning rate from the schedule at step " + t
-                    + " must be a finite number ≥ 0, got " + lr);
-        }
-        return (float) lr;
+        return (float) schedule.checkedLr(t, "SGD");
     }
 
     /** The number of updates made so far: the step index t of the next update. */
