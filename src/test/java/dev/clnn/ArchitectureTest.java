@@ -25,11 +25,17 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule layersModelsOptimisersTrainingAndParallelTalkOnlyToTheNeutralApi = noClasses()
             .that().resideInAnyPackage("dev.clnn.nn..", "dev.clnn.optim..", "dev.clnn.model..", "dev.clnn.train..",
-                    "dev.clnn.parallel..")
+                    "dev.clnn.parallel..", "dev.clnn.onnx..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.clnn.backend.cpu..", "dev.clnn.backend.opencl..",
                     "dev.clnn.backend.profile..", "dev.clnn.device..", "org.jocl..")
             .because("a layer, an optimiser, the training step and loop and the data-parallel step never know which"
                     + " backend they run on");
+
+    @ArchTest
+    static final ArchRule onlyTheExportNamesOnnxsProtobufClasses = noClasses()
+            .that().resideOutsideOfPackage("dev.clnn.onnx..")
+            .should().dependOnClassesThat().resideInAnyPackage("ai.onnx..", "com.google.protobuf..")
+            .because("they are an optional dependency: a project that never exports does not have them");
 
     @ArchTest
     static final ArchRule theReferenceStandsAlone = noClasses()

@@ -31,6 +31,7 @@ final class ClnnCommand {
                 .addSubcommand(new TrainCommand(out, interactive))
                 .addSubcommand(new EvalCommand(out))
                 .addSubcommand(new PredictCommand(out))
+                .addSubcommand(new ExportCommand(out))
                 .addSubcommand(new StepCommand(out))
                 .addSubcommand(new ScheduleCommand(out))
                 .addSubcommand(new CommandLine(new BenchCommand())
@@ -69,6 +70,8 @@ final class ClnnCommand {
                 "  eval         --model SPEC --weights FILE [--data DIR] [--batch 256]: test loss and accuracy",
                 "  predict      --model SPEC --weights FILE --data DIR|FILE.csv|.npy|.npz|.safetensors [--out FILE.csv]",
                 "               one CSV row per input: class and probabilities, or a regressor's targets",
+                "  export       --model SPEC --weights FILE --onnx FILE.onnx [--probabilities] [--input-shape C,H,W]",
+                "               the model as ONNX (opset 13) for ONNX Runtime, with a stored standardization",
                 "  step         --model SPEC --loss ce|mse|kl [--weights W] --batch B --lr LR [--momentum M] [--nesterov]",
                 "               [--weight-decay WD] [--optimizer sgd|adam|adamw] [--betas B1,B2] [--eps E]",
                 "               [--amsgrad] [--steps K] [--seed S] --out OUT.safetensors",

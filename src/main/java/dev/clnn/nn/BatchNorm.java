@@ -57,6 +57,21 @@ public final class BatchNorm implements Layer {
         this.invStd = backend.empty(DType.F32, channels);
     }
 
+    /** Whether this is BatchNorm2d over (N, C, H, W) rather than BatchNorm1d over (N, C). */
+    public boolean spatial() {
+        return spatial;
+    }
+
+    /** (c): the statistics eval mode normalises with. */
+    public StateBuffer runningMean() {
+        return runningMean;
+    }
+
+    /** (c) */
+    public StateBuffer runningVar() {
+        return runningVar;
+    }
+
     public Param weight() {
         return weight;
     }

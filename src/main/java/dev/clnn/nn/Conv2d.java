@@ -64,6 +64,20 @@ public final class Conv2d implements Layer {
         this.bias = Param.uniform(backend, "bias", init, bound, cout);
     }
 
+    /** The square kernel's side. */
+    public int kernelSize() {
+        return k;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    /** Zero padding on each of the four sides. */
+    public int padding() {
+        return pad;
+    }
+
     public Param weight() {
         return weight;
     }

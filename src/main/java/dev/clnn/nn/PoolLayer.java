@@ -25,6 +25,20 @@ abstract class PoolLayer implements Layer {
         Pool2d.square(1, 1, k, k, k, stride, pad);
     }
 
+    /** The square kernel's side. */
+    public int kernelSize() {
+        return k;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    /** Padding on each of the four sides. */
+    public int padding() {
+        return pad;
+    }
+
     /** The geometry for an (N, C, H, W) input, or an exception naming this layer and the shape. */
     Pool2d geometry(int[] inputShape) {
         if (inputShape.length != 4) {
