@@ -2,27 +2,34 @@ package dev.clnn;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.cpu.CpuBackend;
+import dev.clnn.data.DataSource;
 import dev.clnn.data.DatasetSplit;
 import dev.clnn.fixtures.SyntheticData;
-import dev.clnn.data.DataSource;
+import dev.clnn.model.ModelSpec;
+import dev.clnn.model.Models;
+import dev.clnn.nn.Sequential;
+import dev.clnn.onnx.Onnx;
 import dev.clnn.train.EarlyStopping;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.TrainedModel;
-import dev.clnn.train.TrainingData;
 import dev.clnn.train.Trainer;
+import dev.clnn.train.TrainingData;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Run by {@link LibraryWithoutCliDependenciesTest} in a JVM whose class path has clnn's classes and JOCL only, as a
  * project depending on dev.clnn:clnn gets them: the README example, then {@link Trainer} on a terminal with a
- * checkpoint, then a plot that needs XChart. Prints a line per outcome; exits non-zero when a CLI-only library is
- * on the class path after all, which would make the run prove nothing.
+ * checkpoint, then a plot that needs XChart and an ONNX export that needs ONNX's protobuf classes. Prints a line per
+ * outcome; exits non-zero when an optional library is on the class path after all, which would make the run prove
+ * nothing.
  */
 public final class LibraryOnlyRun {
-    /** One class of each dependency that only the command line needs. */
+    /** One class of each optional dependency. */
     static final List<String> CLI_ONLY = List.of("org.knowm.xchart.XYChart", "me.tongfei.progressbar.ProgressBar",
-            "org.jline.terminal.Terminal", "picocli.CommandLine");
+            "org.jline.terminal.Terminal", "picocli.CommandLine",
+            "ai.onnx.proto.OnnxMl", "com.google.protobuf.ByteString");
 
     private LibraryOnlyRun() {
     }
@@ -67,6 +74,13 @@ public final class LibraryOnlyRun {
             System.out.println("a plot without XChart was accepted");
         } catch (IllegalStateException e) {
             System.out.println("plot refused: " + e.getMessage());
+        }
+        try (Backend backend = new CpuBackend();
+                Sequential net = Models.build(backend, ModelSpec.parse("linear(4,3)"), 1)) {
+            Onnx.export(net, backend, new int[] {4}, dir.resolve("model.onnx"));
+            System.out.println("an export without ONNX's protobuf classes was accepted");
+        } catch (IllegalStateException | IOException e) {
+            System.out.println("export refused: " + e.getMessage());
         }
     }
 

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * XChart, progressbar (with jline) and picocli are optional dependencies in pom.xml: a project that depends on
- * dev.clnn:clnn does not get them. This runs {@link LibraryOnlyRun} in a JVM with only what such a project has
+ * XChart, progressbar (with jline), picocli and ONNX's protobuf classes are optional dependencies in pom.xml: a
+ * project that depends on dev.clnn:clnn does not get them. This runs {@link LibraryOnlyRun} in a JVM with only what such a project has
  * (clnn's classes and JOCL, plus this test's classes) and checks that training and saving work and that a plot
- * is refused with a message naming the missing library.
+ * and an ONNX export are refused with a message naming the missing library.
  */
 class LibraryWithoutCliDependenciesTest {
     @TempDir
@@ -47,6 +47,8 @@ class LibraryWithoutCliDependenciesTest {
         assertTrue(output.contains("fit: predicted setosa"), output);
         assertTrue(output.contains("plot refused: a plot (TrainOptions.plot, --plot) needs org.knowm.xchart:xchart"
                 + " on the class path"), output);
+        assertTrue(output.contains("export refused: ONNX export needs org.tribuo:tribuo-util-onnx on the class path"),
+                output);
         assertFalse(output.contains("Exception"), output);
         assertTrue(Safetensors.read(tmp.resolve("readme.safetensors")).tensors().containsKey("2.weight"));
         assertTrue(Safetensors.read(tmp.resolve("trainer.safetensors")).tensors().containsKey("0.weight"));

@@ -96,7 +96,7 @@ class HelpVersionAndSuggestionsTest {
         assertOneLine("clnn: unknown command \"devics\"; did you mean devices?", "devics");
         assertOneLine("clnn: bench: unknown benchmark \"gemn\"; did you mean gemm?", "bench", "gemn");
         assertOneLine("clnn: unknown command \"trian\"; did you mean train?", "help", "trian");
-        assertOneLine("clnn: unknown command \"fly\"; expected devices, train, eval, predict, step, schedule,"
+        assertOneLine("clnn: unknown command \"fly\"; expected devices, train, eval, predict, export, step, schedule,"
                 + " bench, tune, selfcheck, version, completion or help (clnn help)", "fly");
     }
 
