@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Tensor;
 import dev.clnn.backend.cpu.CpuBackend;
@@ -18,6 +19,7 @@ import dev.clnn.nn.Sequential;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +61,28 @@ class ExportCommandTest {
                     assertEquals(expected[i * 3 + k], p[i][k], 1e-6, "row " + i + " class " + k);
                 }
             }
+        }
+    }
+
+    @Test
+    void aConvolutionTakesMnistImagesUnlessTold() throws Exception {
+        Path weights = tmp.resolve("cnn.safetensors");
+        String spec = "conv(1,2,3),relu,maxpool(2),flatten";
+        try (Backend cpu = new CpuBackend(); Sequential net = Models.build(cpu, ModelSpec.parse(spec), 5)) {
+            Checkpoint.save(weights, net, cpu, Map.of());
+        }
+        Path onnx = tmp.resolve("cnn.onnx");
+        CliRun mnist = CliRun.of("export", "--model", spec, "--weights", weights.toString(), "--onnx",
+                onnx.toString());
+        assertEquals(0, mnist.code(), mnist.err());
+        assertEquals("wrote " + onnx + " (ONNX opset 13, input [N,1,28,28], output logits)\n", mnist.out());
+        CliRun told = CliRun.of("export", "--model", spec, "--weights", weights.toString(), "--onnx",
+                onnx.toString(), "--input-shape", "1,10,12");
+        assertEquals(0, told.code(), told.err());
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(onnx.toString(), new OrtSession.SessionOptions())) {
+            long[] shape = ((TensorInfo) session.getOutputInfo().get("output").getInfo()).getShape();
+            assertEquals("[-1, 40]", Arrays.toString(shape));
         }
     }
 
