@@ -16,6 +16,7 @@ import dev.clnn.model.Checkpoint;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.model.Models;
 import dev.clnn.nn.Sequential;
+import dev.clnn.train.ClassScores;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,20 +102,14 @@ class ExportCommandTest {
         assertFalse(Files.exists(onnx));
     }
 
+    /** Each row's softmax, as clnn reads a classifier's scores ({@link ClassScores}). */
     private static float[] softmaxRows(float[] y, int n) {
         int k = y.length / n;
         float[] p = new float[y.length];
         for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
+            double[] row = ClassScores.softmax(y, i * k, k);
             for (int j = 0; j < k; j++) {
-                max = Math.max(max, y[i * k + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                sum += Math.exp(y[i * k + j] - max);
-            }
-            for (int j = 0; j < k; j++) {
-                p[i * k + j] = (float) (Math.exp(y[i * k + j] - max) / sum);
+                p[i * k + j] = (float) row[j];
             }
         }
         return p;

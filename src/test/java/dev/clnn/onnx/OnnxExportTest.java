@@ -19,6 +19,7 @@ import dev.clnn.model.Models;
 import dev.clnn.nn.BatchNorm;
 import dev.clnn.nn.Layer;
 import dev.clnn.nn.Sequential;
+import dev.clnn.train.ClassScores;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -199,16 +200,9 @@ class OnnxExportTest {
             int n = shape[0];
             int k = y.length / n;
             for (int i = 0; i < n; i++) {
-                double max = Double.NEGATIVE_INFINITY;
+                double[] row = ClassScores.softmax(y, i * k, k); // as clnn reads a classifier's scores
                 for (int j = 0; j < k; j++) {
-                    max = Math.max(max, y[i * k + j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < k; j++) {
-                    sum += Math.exp(y[i * k + j] - max);
-                }
-                for (int j = 0; j < k; j++) {
-                    y[i * k + j] = (float) (Math.exp(y[i * k + j] - max) / sum);
+                    y[i * k + j] = (float) row[j];
                 }
             }
         }
