@@ -8,6 +8,7 @@ import dev.clnn.train.BatchUploader;
 import dev.clnn.train.ModelStep;
 import dev.clnn.train.StepParts;
 import java.util.List;
+import org.apache.spark.BarrierTaskContext;
 
 /**
  * One model on one executor's device ({@code CLNN_DEVICE} or the {@code clnn.device} property there, else auto: an
@@ -84,10 +85,7 @@ final class Replica implements AutoCloseable {
             stepLossSums[j] = (double) step.readLoss() * n;
             stepRows[j] = n;
         }
-        float[][] weights = new float[params.size()][];
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = backend.readFloats(params.get(i).value());
-        }
+        float[][] weights = readWeights();
         float[][] momentum = step.optimizer().state();
         boolean any = false;
         for (float[] m : momentum) {
@@ -126,6 +124,103 @@ final class Replica implements AutoCloseable {
                 new ReplicaState(null, null, ModelBuffers.of(step.model())), gradients, backend.name());
     }
 
+    /**
+     * A barrier segment on this partition's shard, from the broadcast start: with K = 1 each step computes the
+     * shard's gradients at the current weights, exchanges them with every task, sums them as the driver of a round of
+     * jobs would ({@link GradientSum}) and takes the run's optimiser step on this replica, so every replica (and the
+     * driver, which gets partition 0's state at the end) holds the weights of {@code clnn train --devices}; with
+     * K &gt; 1 each round of local steps ends with the exchange of the replicas' states and their average
+     * ({@link Averager}), as the driver would compute it. Partition 0 returns the final state.
+     */
+    SegmentResult segment(BarrierTaskContext context, SegmentStart start, Shard shard, Segment segment,
+            FaultInjection fault) {
+        int[] stepRows = new int[segment.steps()];
+        double[] stepLossSums = new double[segment.steps()];
+        ReplicaState end = segment.localSteps() == 1
+                ? stepEach(context, start, shard, segment, fault, stepRows, stepLossSums)
+                : averageEachRound(context, start, shard, segment, fault, stepRows, stepLossSums);
+        return new SegmentResult(shard.partition(), stepRows, stepLossSums, shard.partition() == 0 ? end : null,
+                backend.name());
+    }
+
+    private ReplicaState stepEach(BarrierTaskContext context, SegmentStart start, Shard shard, Segment segment,
+            FaultInjection fault, int[] stepRows, double[] stepLossSums) {
+        ModelStep step = parts.step();
+        List<Param> params = step.model().params();
+        requireTargets(shard);
+        schedule.followRun();
+        parts.restore(start.state().weights(), start.optimizerSteps(), start.state().momentum() != null
+                ? start.state().momentum() : new float[params.size()][]);
+        start.state().buffers().writeInto(step.model());
+        for (int j = 0; j < segment.steps(); j++) {
+            int b = segment.firstBatch() + j;
+            long runStep = segment.firstStep() + j;
+            ReplicaResult mine = gradientsAtCurrentWeights(shard, b, runStep);
+            fault.afterRound(shard.partition(), runStep, segment.attempt());
+            List<ReplicaResult> all = BarrierExchange.allGather(context, mine);
+            float[][] sum = GradientSum.of(all);
+            for (int i = 0; i < params.size(); i++) {
+                backend.write(params.get(i).grad(), sum[i]);
+            }
+            step.update();
+            ModelBuffers.average(all, r -> r.state().buffers()).writeInto(step.model());
+            for (ReplicaResult r : all) {
+                stepRows[j] += r.stepRows()[0];
+                stepLossSums[j] += r.stepLossSums()[0];
+            }
+        }
+        return new ReplicaState(readWeights(), step.optimizer().state(), ModelBuffers.of(step.model()));
+    }
+
+    private ReplicaState averageEachRound(BarrierTaskContext context, SegmentStart start, Shard shard,
+            Segment segment, FaultInjection fault, int[] stepRows, double[] stepLossSums) {
+        ReplicaState state = start.state();
+        for (int done = 0; done < segment.steps(); ) {
+            int steps = Math.min(segment.localSteps(), segment.steps() - done);
+            Round round = new Round(segment.epoch(), segment.firstBatch() + done, steps, segment.firstStep() + done,
+                    false);
+            ReplicaResult mine = train(state, shard, round);
+            fault.afterRound(shard.partition(), round.firstStep(), segment.attempt());
+            List<ReplicaResult> all = BarrierExchange.allGather(context, mine);
+            state = Averager.average(all);
+            for (ReplicaResult r : all) {
+                for (int j = 0; j < steps; j++) {
+                    stepRows[done + j] += r.stepRows()[j];
+                    stepLossSums[done + j] += r.stepLossSums()[j];
+                }
+            }
+            done += steps;
+        }
+        return state;
+    }
+
+    /** This shard's gradients of batch b at the replica's current weights (none when it has no rows there). */
+    private ReplicaResult gradientsAtCurrentWeights(Shard shard, int b, long runStep) {
+        int n = shard.rows(b);
+        if (n == 0) {
+            return new ReplicaResult(shard.partition(), new int[1], new double[1], null, null, backend.name());
+        }
+        ModelStep step = parts.step();
+        BatchUploader.DeviceBatch batch = upload(shard, b, n);
+        step.computeGradients(batch.x(), batch.target(parts.loss()), false, runStep, shard.firstRow(b));
+        List<Param> params = step.model().params();
+        float[][] gradients = new float[params.size()][];
+        for (int i = 0; i < gradients.length; i++) {
+            gradients[i] = backend.readFloats(params.get(i).grad());
+        }
+        return new ReplicaResult(shard.partition(), new int[] {n}, new double[] {(double) step.readLoss() * n},
+                new ReplicaState(null, null, ModelBuffers.of(step.model())), gradients, backend.name());
+    }
+
+    private float[][] readWeights() {
+        List<Param> params = parts.step().model().params();
+        float[][] weights = new float[params.size()][];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = backend.readFloats(params.get(i).value());
+        }
+        return weights;
+    }
+
     /** Only what the loss compares with: the same buffers every round, whichever samples the run has. */
     private BatchUploader.DeviceBatch upload(Shard shard, int b, int n) {
         return parts.loss().floatTargets() ? parts.uploader().upload(shard.x(b), null, shard.targets(b), n)
@@ -154,7 +249,7 @@ final class Replica implements AutoCloseable {
      */
     private static final class RoundSchedule implements LrSchedule {
         private final LrSchedule run;
-        private long[] globalStep = new long[0];
+        private long[] globalStep = new long[0]; // null: the optimiser counts the run's steps itself
 
         RoundSchedule(LrSchedule run) {
             this.run = run;
@@ -164,9 +259,14 @@ final class Replica implements AutoCloseable {
             this.globalStep = globalStep;
         }
 
+        /** For a segment of K = 1, whose optimiser is restored with the run's step count. */
+        void followRun() {
+            this.globalStep = null;
+        }
+
         @Override
         public double lr(long t) {
-            return run.lr(globalStep[Math.toIntExact(t)]);
+            return globalStep == null ? run.lr(t) : run.lr(globalStep[Math.toIntExact(t)]);
         }
     }
 }

@@ -58,6 +58,73 @@ final class RoundOverhead {
         out.printf(Locale.ROOT, "round carrying %.1f MB  %8.1f ms  (median of %d after one warm-up; min %.1f;"
                 + " broadcast weights+momentum, %d copies back)%n", mb, median(timed), rounds,
                 Arrays.stream(timed).min().orElse(0), partitions);
+        float[] weights = new float[parameters];
+        double[] bcast = new double[rounds + 1];
+        double[] back = new double[rounds + 1];
+        double[] closure = new double[rounds + 1];
+        for (int r = 0; r <= rounds; r++) {
+            long t = System.nanoTime();
+            Broadcast<float[]> w = spark.broadcast(weights);
+            tasks.map(p -> w.value().length).collect();
+            w.destroy();
+            bcast[r] = ms(t);
+            t = System.nanoTime();
+            tasks.map(p -> new float[parameters]).collect();
+            back[r] = ms(t);
+            t = System.nanoTime();
+            float[] carried = weights.clone();
+            tasks.map(p -> new float[carried.length]).collect();
+            closure[r] = ms(t);
+        }
+        out.printf(Locale.ROOT, "broadcast only %8.1f  results back only %8.1f  closure+results %8.1f%n",
+                median(Arrays.copyOfRange(bcast, 1, rounds + 1)), median(Arrays.copyOfRange(back, 1, rounds + 1)),
+                median(Arrays.copyOfRange(closure, 1, rounds + 1)));
+        float[] gradient = new float[parameters];
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < parameters; i++) {
+            gradient[i] = (float) random.nextGaussian();
+        }
+        int steps = rounds;
+        long jobStart = System.nanoTime();
+        List<double[]> perStep = BarrierJob.map(tasks, (context, rows) -> {
+            double[] t = new double[steps + 1];
+            for (int s = 0; s <= steps; s++) {
+                long t0 = System.nanoTime();
+                String message = Messages.encode(gradient);
+                Thread task = Thread.currentThread();
+                java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+                Thread poke = new Thread(() -> {
+                    while (!done.get()) {
+                        task.interrupt();
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    }
+                });
+                poke.start();
+                String[] all;
+                try {
+                    all = context.allGather(message);
+                } finally {
+                    done.set(true);
+                    while (poke.isAlive()) {
+                        try {
+                            poke.join();
+                        } catch (InterruptedException e) {
+                            // the poke's own, until it stops
+                        }
+                    }
+                    Thread.interrupted();
+                }
+                for (String m : all) {
+                    Messages.decode(m, float[].class);
+                }
+                t[s] = (System.nanoTime() - t0) / 1e6;
+            }
+            return List.of(t).iterator();
+        }, double[].class).collect();
+        double job = ms(jobStart);
+        double[] step = Arrays.copyOfRange(perStep.get(0), 1, steps + 1);
+        out.printf(Locale.ROOT, "barrier step, %.1f MB each way %8.1f ms  (median of %d; min %.1f; job %.1f ms)%n",
+                parameters * 4 / 1e6, median(step), steps, Arrays.stream(step).min().orElse(0), job);
     }
 
     private static double ms(long start) {

@@ -1,6 +1,7 @@
 package dev.clnn.spark;
 
 import java.io.Serializable;
+import java.util.SplittableRandom;
 
 /**
  * One partition's samples for one epoch, in epoch order: its shard of global batch b is rows
@@ -14,6 +15,45 @@ import java.io.Serializable;
 record Shard(int partition, int features, float[] x, int[] y, int targetWidth, float[] targets, int[] offsets,
         int[] firstRows)
         implements Serializable {
+    /**
+     * This shard with its rows in a new order, the same batch sizes (so the same firstRows): the layout of an epoch of
+     * {@link Shuffle#LOCAL}. The order is a seeded Fisher–Yates permutation keyed by (seed, epoch, partition), so a
+     * recomputed shard is the same.
+     */
+    Shard reshuffled(long seed, int epoch) {
+        int rows = offsets[offsets.length - 1];
+        int[] order = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            order[r] = r;
+        }
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L
+                + partition);
+        for (int r = rows - 1; r > 0; r--) {
+            int other = random.nextInt(r + 1);
+            int t = order[r];
+            order[r] = order[other];
+            order[other] = t;
+        }
+        return new Shard(partition, features, permute(x, order, features), y == null ? null : permute(y, order),
+                targetWidth, targets == null ? null : permute(targets, order, targetWidth), offsets, firstRows);
+    }
+
+    private static float[] permute(float[] values, int[] order, int width) {
+        float[] out = new float[values.length];
+        for (int r = 0; r < order.length; r++) {
+            System.arraycopy(values, order[r] * width, out, r * width, width);
+        }
+        return out;
+    }
+
+    private static int[] permute(int[] values, int[] order) {
+        int[] out = new int[values.length];
+        for (int r = 0; r < order.length; r++) {
+            out[r] = values[order[r]];
+        }
+        return out;
+    }
+
     /** Where this shard's rows start within global batch b: what dropout's draws are keyed by, as on one device. */
     int firstRow(int b) {
         return firstRows[b];

@@ -85,6 +85,15 @@ public final class SparkMain {
         @Option(names = "--partitions", paramLabel = "P", description = "replicas (default: Spark's default"
                 + " parallelism)")
         int partitions;
+        @Option(names = "--sync", paramLabel = "auto|barrier|jobs", description = "barrier: one Spark job runs the"
+                + " steps up to the next evaluation, the weights stay on the executors and the tasks exchange each"
+                + " round's results; jobs: one Spark job per round; auto: barrier when the partitions fit the task"
+                + " slots (default: auto)")
+        String sync = "auto";
+        @Option(names = "--shuffle", paramLabel = "global|local", description = "global: every epoch in clnn"
+                + " train's seeded order, laid out by a network shuffle; local: only the first, later epochs shuffle"
+                + " each partition's rows in place (not one device's batches) (default: global)")
+        String shuffle = "global";
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
         boolean help;
 
@@ -97,7 +106,8 @@ public final class SparkMain {
             run.resumeOnlyFromAState(); // a resubmitted job passes --resume before any state exists
             CheckpointOptions checkpoints = run.checkpointOptions();
             TrainOptions train = run.trainOptions();
-            SparkTrainOptions options = new SparkTrainOptions(train, checkpoints, localSteps, partitions);
+            SparkTrainOptions options = new SparkTrainOptions(train, checkpoints, localSteps, partitions,
+                    Sync.parse(sync), Shuffle.parse(shuffle));
             SparkConf conf = new SparkConf().setAppName("clnn-spark train").set("spark.ui.enabled", "false");
             if (master != null) {
                 conf.setMaster(master);

@@ -12,8 +12,17 @@ import dev.clnn.train.TrainOptions;
  * @param checkpoints where and how often the training state is written, and whether the run resumes from it
  * @param localSteps  K, the steps each replica takes between two averagings; 1 is exact data parallelism
  * @param partitions  replicas (one task each per round); 0 means the context's default parallelism
+ * @param sync        how the replicas synchronise: barrier segments or one job per round
+ * @param shuffle     whether every epoch is laid out across the network in one device's order, or only the first
  */
-public record SparkTrainOptions(TrainOptions train, CheckpointOptions checkpoints, int localSteps, int partitions) {
+public record SparkTrainOptions(TrainOptions train, CheckpointOptions checkpoints, int localSteps, int partitions,
+        Sync sync, Shuffle shuffle) {
+
+    /** Synchronised as {@link Sync#AUTO} picks, every epoch in one device's order. */
+    public SparkTrainOptions(TrainOptions train, CheckpointOptions checkpoints, int localSteps, int partitions) {
+        this(train, checkpoints, localSteps, partitions, Sync.AUTO, Shuffle.GLOBAL);
+    }
+
     public SparkTrainOptions {
         if (localSteps <= 0) {
             throw new IllegalArgumentException("--local-steps must be positive, got " + localSteps);
@@ -24,6 +33,9 @@ public record SparkTrainOptions(TrainOptions train, CheckpointOptions checkpoint
             throw new IllegalArgumentException("--local-steps " + localSteps + " averages the replicas' weights,"
                     + " which only SGD allows; --optimizer " + train.optimizerKind().text() + " needs --local-steps 1,"
                     + " where the driver sums the gradients and takes the step");
+        }
+        if (sync == null || shuffle == null) {
+            throw new IllegalArgumentException("a Spark run needs a sync and a shuffle mode");
         }
         if (partitions < 0) {
             throw new IllegalArgumentException("--partitions must be ≥ 0, got " + partitions);

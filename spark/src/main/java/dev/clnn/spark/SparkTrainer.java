@@ -63,6 +63,18 @@ public final class SparkTrainer {
                 data.metadata(), data.tensors());
     }
 
+    /**
+     * Whether the rounds run as barrier segments: as asked, or with {@link Sync#AUTO} when the partitions fit the
+     * task slots Spark reports now (after the first job, when a cluster's executors have registered).
+     */
+    private boolean barrier(int partitions) {
+        return switch (options.sync()) {
+            case BARRIER -> true;
+            case JOBS -> false;
+            case AUTO -> partitions <= spark.defaultParallelism();
+        };
+    }
+
     /** As {@link #run(JavaRDD, int[], Dataset, String)} with training states that do not compare the data. */
     public Evaluation run(JavaRDD<Sample> train, int[] sampleShape, Dataset test) {
         return run(train, sampleShape, test, null);
@@ -104,7 +116,8 @@ public final class SparkTrainer {
                     false);
             return loop.run(new EpochLoop.Data(n, sampleShape, test.classes(), test, () -> dataDigest, metadata,
                     tensors), (input, schedule) -> new SparkRounds(spark, backend, o, indexed, plan, sampleShape,
-                            TrainingSetup.of(o, input, totalSteps), schedule, options.localSteps(), fault));
+                            TrainingSetup.of(o, input, totalSteps), schedule, options.localSteps(),
+                            barrier(partitions), options.shuffle(), fault));
         } finally {
             indexed.unpersist(false);
         }
