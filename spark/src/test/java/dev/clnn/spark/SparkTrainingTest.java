@@ -46,12 +46,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The Spark trainer in Spark's local mode inside the test JVM, on the bundled MNIST. The replicas and the
  * single-device runs it is compared with use the default device (an OpenCL device, else the CPU reference).
- * {@code local[2,4]}: two executor threads, and up to 4 attempts per task (plain local[2] never retries).
+ * {@code local[3,4]}: three executor threads, so a barrier stage of 3 partitions fits ({@link Sync#AUTO} picks
+ * barrier segments wherever the tests use 3 or fewer), and up to 4 attempts per task (plain local[3] never retries).
  */
 class SparkTrainingTest {
     /**
@@ -72,7 +74,7 @@ class SparkTrainingTest {
 
     @BeforeAll
     static void start() {
-        spark = new JavaSparkContext(new SparkConf().setMaster("local[2,4]").setAppName("clnn-spark tests")
+        spark = new JavaSparkContext(new SparkConf().setMaster("local[3,4]").setAppName("clnn-spark tests")
                 .set("spark.ui.enabled", "false"));
         mnist = Mnist.bundled();
     }
@@ -102,9 +104,9 @@ class SparkTrainingTest {
      * the bit: the same shards (one shard rule), the same float sum in rank order, the same update. 400 samples in
      * batches of 50 over 3 replicas: shards of 17, 17 and 16 rows.
      */
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(OptimizerKind.class)
-    void oneLocalStepIsTheDataParallelStepBitForBit(OptimizerKind optimizer, @TempDir Path dir) {
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"SGD, BARRIER", "ADAM, BARRIER", "ADAMW, BARRIER", "SGD, JOBS", "ADAM, JOBS"})
+    void oneLocalStepIsTheDataParallelStepBitForBit(OptimizerKind optimizer, Sync sync, @TempDir Path dir) {
         DatasetSplit data = new DatasetSplit(first(mnist.train(), 400), first(mnist.test(), 200));
         // A model of its own, so the replica pool opens replicas on the CPU reference for it. Adam is not affine in
         // the gradient, so averaging the replicas' updates would not do; the driver's step on the summed gradient does.
@@ -118,20 +120,52 @@ class SparkTrainingTest {
         Path cluster = dir.resolve("spark.safetensors");
         new Trainer(DataParallelStep.factory(List.of(new CpuBackend(), new CpuBackend(), new CpuBackend())),
                 o.toBuilder().save(devices).build(), QUIET, false).run(data);
-        String was = System.getProperty("clnn.device");
-        System.setProperty("clnn.device", "cpu");
-        try (Backend driver = new CpuBackend()) {
-            new SparkTrainer(spark, new SparkTrainOptions(o.toBuilder().save(cluster).build(),
-                    CheckpointOptions.none(), 1, 3), driver, QUIET).run(Samples.of(spark, data.train(), 3),
-                    data.train().sampleShape(), data.test());
-        } finally {
-            if (was == null) {
-                System.clearProperty("clnn.device");
-            } else {
-                System.setProperty("clnn.device", was);
-            }
-        }
+        onCpu(new SparkTrainOptions(o.toBuilder().save(cluster).build(), CheckpointOptions.none(), 1, 3, sync,
+                Shuffle.GLOBAL), data, FaultInjection.NONE);
         assertSameWeights(devices, cluster);
+    }
+
+    /**
+     * K = 2 (local SGD) in barrier segments is the run of one job per round to the bit: every task averages the
+     * replicas' states with the driver's code in the driver's order. With momentum and Nesterov, replicas on the CPU.
+     */
+    @Test
+    void localStepsInBarrierSegmentsEqualRoundsOfJobs(@TempDir Path dir) {
+        DatasetSplit data = new DatasetSplit(first(mnist.train(), 400), first(mnist.test(), 200));
+        TrainOptions o = TrainOptions.builder().model("linear(784,24),relu,linear(24,10)").epochs(2).batch(50)
+                .nesterov(true).seed(5).quiet(true).build();
+        Path jobs = dir.resolve("jobs.safetensors");
+        Path barrier = dir.resolve("barrier.safetensors");
+        onCpu(new SparkTrainOptions(o.toBuilder().save(jobs).build(), CheckpointOptions.none(), 2, 3, Sync.JOBS,
+                Shuffle.GLOBAL), data, FaultInjection.NONE);
+        onCpu(new SparkTrainOptions(o.toBuilder().save(barrier).build(), CheckpointOptions.none(), 2, 3,
+                Sync.BARRIER, Shuffle.GLOBAL), data, FaultInjection.NONE);
+        assertSameWeights(jobs, barrier);
+    }
+
+    /**
+     * --shuffle local lays out the first epoch as global does (so one epoch gives the same weights), then shuffles
+     * each partition's rows in place: a second epoch trains on other batches, the same way in every run.
+     */
+    @Test
+    void localShuffleKeepsTheFirstEpochAndRepeatsItsLaterOnes(@TempDir Path dir) {
+        DatasetSplit data = new DatasetSplit(first(mnist.train(), 300), first(mnist.test(), 100));
+        TrainOptions o = TrainOptions.builder().model("linear(784,16),relu,linear(16,10)").batch(50).seed(2)
+                .quiet(true).build();
+        Path[] runs = new Path[5];
+        String[] names = {"global1", "local1", "global2", "local2", "local2again"};
+        for (int i = 0; i < runs.length; i++) {
+            runs[i] = dir.resolve(names[i] + ".safetensors");
+            int epochs = names[i].endsWith("1") ? 1 : 2;
+            Shuffle shuffle = names[i].startsWith("global") ? Shuffle.GLOBAL : Shuffle.LOCAL;
+            onCpu(new SparkTrainOptions(o.toBuilder().epochs(epochs).save(runs[i]).build(), CheckpointOptions.none(),
+                    1, 3, Sync.BARRIER, shuffle), data, FaultInjection.NONE);
+        }
+        assertSameWeights(runs[0], runs[1]);
+        assertSameWeights(runs[3], runs[4]);
+        float[] global = Safetensors.read(runs[2]).tensors().get("0.weight").toFloats();
+        float[] local = Safetensors.read(runs[3]).tensors().get("0.weight").toFloats();
+        assertTrue(relativeDifference(global, local) > 1e-4, "epoch 2 of --shuffle local trains on other batches");
     }
 
     @Test
@@ -204,16 +238,20 @@ class SparkTrainingTest {
                 "test accuracy (percent): single device vs 2 replicas with 4 local steps");
     }
 
-    /** A task that fails after training (its replica dirty) is retried by Spark: the weights are the same, bit for bit. */
-    @Test
-    void aTaskFailureRetriedGivesTheSameWeights(@TempDir Path dir) {
+    /**
+     * A task that fails after training (its replica dirty) is run again, by Spark (a round of jobs) or by the driver
+     * (the whole barrier segment, from its start): the weights are the same, bit for bit.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Sync.class, names = {"BARRIER", "JOBS"})
+    void aTaskFailureRetriedGivesTheSameWeights(Sync sync, @TempDir Path dir) {
         DatasetSplit data = new DatasetSplit(first(mnist.train(), 600), first(mnist.test(), 200));
         Path clean = dir.resolve("clean.safetensors");
         Path retried = dir.resolve("retried.safetensors");
-        spark(new SparkTrainOptions(options(1, 64, false, 0f, clean), CheckpointOptions.none(), 2, 2), data,
-                FaultInjection.NONE);
-        spark(new SparkTrainOptions(options(1, 64, false, 0f, retried), CheckpointOptions.none(), 2, 2), data,
-                new FaultInjection(1, 2, 1));
+        spark(new SparkTrainOptions(options(1, 64, false, 0f, clean), CheckpointOptions.none(), 2, 2, sync,
+                Shuffle.GLOBAL), data, FaultInjection.NONE);
+        spark(new SparkTrainOptions(options(1, 64, false, 0f, retried), CheckpointOptions.none(), 2, 2, sync,
+                Shuffle.GLOBAL), data, new FaultInjection(1, 2, 1));
         assertSameWeights(clean, retried);
     }
 
@@ -383,6 +421,22 @@ class SparkTrainingTest {
     private static Evaluation single(TrainOptions o, DatasetSplit data) {
         try (Backend backend = Backends.open()) {
             return new Trainer(backend, o, QUIET, false).run(data);
+        }
+    }
+
+    /** As {@link #spark}, with the driver and every replica on the CPU reference (a model of the test's own). */
+    private static Evaluation onCpu(SparkTrainOptions o, DatasetSplit data, FaultInjection fault) {
+        String was = System.getProperty("clnn.device");
+        System.setProperty("clnn.device", "cpu");
+        try (Backend driver = new CpuBackend()) {
+            return new SparkTrainer(spark, o, driver, QUIET).inject(fault).run(Samples.of(spark, data.train(), 3),
+                    data.train().sampleShape(), data.test());
+        } finally {
+            if (was == null) {
+                System.clearProperty("clnn.device");
+            } else {
+                System.setProperty("clnn.device", was);
+            }
         }
     }
 
