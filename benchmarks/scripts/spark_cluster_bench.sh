@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Spark round costs and epoch times on a two-worker standalone cluster on this machine (spark/local-cluster): the
 # round broken down (clnn-spark overhead), then the MLP at K = 1 and global batch 64 for 2 epochs with one job per
-# round and with barrier segments, and barrier segments with --shuffle local for 3 epochs; the epoch lines give
+# round, then barrier segments for 3 epochs with --shuffle global and with --shuffle local; the epoch lines give
 # samples/s. Build first (mvn -B install -DskipTests && mvn -B -f spark/pom.xml package -DskipTests).
 #   benchmarks/scripts/spark_cluster_bench.sh [DEVICE]    (default opencl; cpu for the Java reference)
 set -euo pipefail
@@ -13,7 +13,7 @@ spark/local-cluster start --workers 2 --cores 1 --memory 2g >/dev/null
 echo "== $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%F)"
 quiet() { grep -v 'WARN\|INFO\|^\s*at \|^$' || true; }
 spark/local-cluster submit overhead --rounds 30 2>&1 | quiet
-for run in "jobs global 2" "barrier global 2" "barrier local 3"; do
+for run in "jobs global 2" "barrier global 3" "barrier local 3"; do
     set -- $run
     echo "== --sync $1 --shuffle $2, $3 epochs, device $device"
     start=$(date +%s.%N)

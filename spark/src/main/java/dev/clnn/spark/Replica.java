@@ -8,7 +8,6 @@ import dev.clnn.train.BatchUploader;
 import dev.clnn.train.ModelStep;
 import dev.clnn.train.StepParts;
 import java.util.List;
-import org.apache.spark.BarrierTaskContext;
 
 /**
  * One model on one executor's device ({@code CLNN_DEVICE} or the {@code clnn.device} property there, else auto: an
@@ -132,18 +131,18 @@ final class Replica implements AutoCloseable {
      * K &gt; 1 each round of local steps ends with the exchange of the replicas' states and their average
      * ({@link Averager}), as the driver would compute it. Partition 0 returns the final state.
      */
-    SegmentResult segment(BarrierTaskContext context, SegmentStart start, Shard shard, Segment segment,
+    SegmentResult segment(BarrierExchange exchange, SegmentStart start, Shard shard, Segment segment,
             FaultInjection fault) {
         int[] stepRows = new int[segment.steps()];
         double[] stepLossSums = new double[segment.steps()];
         ReplicaState end = segment.localSteps() == 1
-                ? stepEach(context, start, shard, segment, fault, stepRows, stepLossSums)
-                : averageEachRound(context, start, shard, segment, fault, stepRows, stepLossSums);
+                ? stepEach(exchange, start, shard, segment, fault, stepRows, stepLossSums)
+                : averageEachRound(exchange, start, shard, segment, fault, stepRows, stepLossSums);
         return new SegmentResult(shard.partition(), stepRows, stepLossSums, shard.partition() == 0 ? end : null,
                 backend.name());
     }
 
-    private ReplicaState stepEach(BarrierTaskContext context, SegmentStart start, Shard shard, Segment segment,
+    private ReplicaState stepEach(BarrierExchange exchange, SegmentStart start, Shard shard, Segment segment,
             FaultInjection fault, int[] stepRows, double[] stepLossSums) {
         ModelStep step = parts.step();
         List<Param> params = step.model().params();
@@ -157,7 +156,7 @@ final class Replica implements AutoCloseable {
             long runStep = segment.firstStep() + j;
             ReplicaResult mine = gradientsAtCurrentWeights(shard, b, runStep);
             fault.afterRound(shard.partition(), runStep, segment.attempt());
-            List<ReplicaResult> all = BarrierExchange.allGather(context, mine);
+            List<ReplicaResult> all = exchange.allGather(mine, runStep);
             float[][] sum = GradientSum.of(all);
             for (int i = 0; i < params.size(); i++) {
                 backend.write(params.get(i).grad(), sum[i]);
@@ -172,7 +171,7 @@ final class Replica implements AutoCloseable {
         return new ReplicaState(readWeights(), step.optimizer().state(), ModelBuffers.of(step.model()));
     }
 
-    private ReplicaState averageEachRound(BarrierTaskContext context, SegmentStart start, Shard shard,
+    private ReplicaState averageEachRound(BarrierExchange exchange, SegmentStart start, Shard shard,
             Segment segment, FaultInjection fault, int[] stepRows, double[] stepLossSums) {
         ReplicaState state = start.state();
         for (int done = 0; done < segment.steps(); ) {
@@ -181,7 +180,7 @@ final class Replica implements AutoCloseable {
                     false);
             ReplicaResult mine = train(state, shard, round);
             fault.afterRound(shard.partition(), round.firstStep(), segment.attempt());
-            List<ReplicaResult> all = BarrierExchange.allGather(context, mine);
+            List<ReplicaResult> all = exchange.allGather(mine, round.firstStep());
             state = Averager.average(all);
             for (ReplicaResult r : all) {
                 for (int j = 0; j < steps; j++) {

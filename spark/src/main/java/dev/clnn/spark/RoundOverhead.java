@@ -17,7 +17,7 @@ import org.apache.spark.broadcast.Broadcast;
  * task code warming up), a later empty job (launching a job), a job whose tasks read a broadcast of the weights, a job
  * whose tasks each return a gradient, a K = 1 round of jobs (both: what {@link Sync#JOBS} pays per step), and a step
  * of a barrier segment (every task's gradient all-gathered inside one running job: what {@link Sync#BARRIER} pays per
- * step). No compute: the arrays are random.
+ * step). No compute: the arrays are made at memory speed.
  */
 final class RoundOverhead {
     private RoundOverhead() {
@@ -46,27 +46,30 @@ final class RoundOverhead {
             sent.destroy();
             return null;
         }));
-        report(out, "results back (a gradient per task)", timed(rounds, () -> tasks.map(p -> random(parameters))
+        report(out, "results back (a gradient per task)", timed(rounds, () -> tasks.map(p -> filled(parameters))
                 .collect()));
         report(out, "round of jobs (both: --sync jobs, K = 1)", timed(rounds, () -> {
             Broadcast<float[]> sent = spark.broadcast(weights);
-            tasks.map(p -> random(sent.value().length)).collect();
+            tasks.map(p -> filled(sent.value().length)).collect();
             sent.destroy();
             return null;
         }));
         long job = System.nanoTime();
+        Broadcast<Integer> segment = spark.broadcast(0); // the exchange's blocks are fields of a broadcast
         List<double[]> perStep = BarrierJob.map(tasks, (context, rows) -> {
+            BarrierExchange exchange = new BarrierExchange(context, segment.id());
             ReplicaResult mine = new ReplicaResult(context.partitionId(), new int[] {1}, new double[1], null,
                     new float[][] {random(parameters)}, "");
             double[] times = new double[rounds + 1];
             for (int s = 0; s <= rounds; s++) {
                 long t = System.nanoTime();
-                BarrierExchange.allGather(context, mine);
+                exchange.allGather(mine, s);
                 times[s] = ms(t);
             }
             return List.of(times).iterator();
         }, double[].class).collect();
         double barrierJob = ms(job);
+        segment.destroy();
         double[] steps = Arrays.copyOfRange(perStep.get(0), 1, rounds + 1);
         report(out, "barrier step (all-gather, --sync barrier)", steps);
         out.printf(Locale.ROOT, "  (the barrier job of %d steps took %.1f ms in all)%n", rounds + 1, barrierJob);
@@ -95,6 +98,13 @@ final class RoundOverhead {
         for (int i = 0; i < n; i++) {
             values[i] = (float) random.nextGaussian();
         }
+        return values;
+    }
+
+    /** A gradient-sized array made at memory speed, so the tasks' timings are Spark's, not a generator's. */
+    private static float[] filled(int n) {
+        float[] values = new float[n];
+        Arrays.fill(values, 0.5f);
         return values;
     }
 

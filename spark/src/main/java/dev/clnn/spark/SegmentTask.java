@@ -20,7 +20,7 @@ record SegmentTask(TrainingSetup setup, Broadcast<SegmentStart> start, Segment s
         Replica replica = ReplicaPool.take(setup);
         SegmentResult result;
         try {
-            result = replica.segment(context, start.value(), shard, segment, fault);
+            result = replica.segment(new BarrierExchange(context, start.id()), start.value(), shard, segment, fault);
         } catch (RuntimeException e) {
             replica.close();
             throw e;
