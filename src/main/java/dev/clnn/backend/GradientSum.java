@@ -37,6 +37,27 @@ public interface GradientSum extends AutoCloseable {
     void unmap(int rank);
 
     /**
+     * For the sum overlapped with the backward pass, which sums buckets of consecutive gradients [from, to) while the
+     * devices compute the layers before them: enqueues, on r's thread, a map of rank r's gradients [from, to) behind
+     * the work queued so far (the backward ops that write them) and returns at once, so that the device goes on with
+     * the layers queued after it. A bucket is mapped once per step, buckets do not overlap.
+     */
+    void mapBucket(int rank, int from, int to);
+
+    /** Waits, on r's thread, until rank r's {@link #mapBucket} of the bucket starting at gradient {@code from} ran. */
+    void awaitBucket(int rank, int from);
+
+    /**
+     * As {@link #sum} for the bucket [from, to) alone, on a queue of its own so that it runs beside the devices'
+     * backward passes; waits for the result. Called from one thread (not a device thread), once every rank's
+     * {@link #awaitBucket} of this bucket has returned.
+     */
+    void sumBucket(int from, int to, int[] termRanks, float[] weights);
+
+    /** Unmaps every bucket rank r mapped this step, on r's thread, so that its device sees the sums. */
+    void unmapBuckets(int rank);
+
+    /**
      * Releases the buffers (the gradients' slices keep the memory until they are closed); a second call does
      * nothing.
      */

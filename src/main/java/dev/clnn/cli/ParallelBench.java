@@ -8,6 +8,7 @@ import dev.clnn.model.LayerSpec;
 import dev.clnn.model.ModelSpec;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.OptimizerKind;
+import dev.clnn.parallel.AllReduceSchedule;
 import dev.clnn.parallel.DataParallelStep;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.TrainingStep;
@@ -20,7 +21,8 @@ import java.util.SplittableRandom;
 /**
  * {@code clnn bench train --devices}: data-parallel training steps on random data, side by side with the same
  * steps on the first device alone, alternating, so both see the same machine load; prints the median step times,
- * the all-reduce's time and its share of the data-parallel step.
+ * the all-reduce's exposed time and its share of the data-parallel step, and the same for the all-reduce run after
+ * the backward pass instead of overlapped with it (alternated with the others, for comparison).
  */
 final class ParallelBench {
     private static final int WARMUP = 10;
@@ -42,22 +44,31 @@ final class ParallelBench {
         LrSchedule lr = LrSchedule.constant(0.01);
         try (TrainingStep alone = DataParallelStep.factory(backends.subList(0, 1)).open(options, sample, lr);
                 DataParallelStep all = (DataParallelStep) DataParallelStep.factory(backends).open(options, sample,
-                        lr)) {
+                        lr);
+                DataParallelStep after = (DataParallelStep) DataParallelStep.factory(backends,
+                        AllReduceSchedule.AFTER_BACKWARD).open(options, sample, lr)) {
             for (int i = 0; i < WARMUP; i++) {
                 alone.step(batch);
                 all.step(batch);
+                after.step(batch);
             }
             all.epochNote();
+            after.epochNote();
             double[] aloneMs = new double[ROUNDS];
             double[] allMs = new double[ROUNDS];
             double[] reduceMs = new double[ROUNDS];
             double[] shares = new double[ROUNDS];
+            double[] afterMs = new double[ROUNDS];
+            double[] afterShares = new double[ROUNDS];
             for (int i = 0; i < ROUNDS; i++) {
                 aloneMs[i] = millisPerStep(alone, batch);
                 allMs[i] = millisPerStep(all, batch);
                 shares[i] = all.allReduceShare();
                 reduceMs[i] = shares[i] * allMs[i];
                 all.epochNote(); // each round's share on its own, so that one slow round does not weigh on all
+                afterMs[i] = millisPerStep(after, batch);
+                afterShares[i] = after.allReduceShare();
+                after.epochNote();
             }
             double oneDevice = median(aloneMs);
             double several = median(allMs);
@@ -69,6 +80,11 @@ final class ParallelBench {
                     + " %d steps; rounds from %.1f%% to %.1f%%), %.1f%% of the one-device step%n", reduce, 100 * share,
                     backends.size(), ROUNDS, STEPS, 100 * shares[0], 100 * shares[ROUNDS - 1],
                     100 * reduce / oneDevice);
+            double afterStep = median(afterMs);
+            double afterShare = median(afterShares);
+            out.printf(Locale.ROOT, "all-reduce after the backward pass instead of overlapped with it: %.2f ms per step,"
+                    + " %.1f%% of its %.2f ms step (median of %d rounds, alternated with the above)%n",
+                    afterShare * afterStep, 100 * afterShare, afterStep, ROUNDS);
             out.printf(Locale.ROOT, "train: %.0f samples/s on %d devices (%.0f on #0 alone)%n", batchRows / several
                     * 1e3, backends.size(), batchRows / oneDevice * 1e3);
         }

@@ -393,6 +393,25 @@ public final class ClDevice implements AutoCloseable {
                         null));
     }
 
+    /**
+     * Enqueues a map of bytes [offset, offset + bytes) of {@code buffer} for reading and writing, after the work
+     * enqueued before it, and returns at once: the memory is the host's after {@link PendingMap#await}, until
+     * {@link #unmap}. The device meanwhile runs what is queued after the map; on a device that shares the host's
+     * memory the map copies nothing, and kernels may go on writing the buffer's other bytes.
+     */
+    public PendingMap mapAsync(DeviceBuffer buffer, long offset, long bytes) {
+        checkOpen();
+        if (offset < 0 || bytes <= 0 || offset + bytes > buffer.bytes()) {
+            throw new IllegalArgumentException("mapping bytes " + offset + " to " + (offset + bytes) + " of a buffer of "
+                    + buffer.bytes() + " bytes");
+        }
+        cl_event event = new cl_event();
+        ByteBuffer memory = Cl.call(() -> "mapping " + bytes + " bytes of a buffer of " + buffer.bytes() + " bytes",
+                info.name(), () -> clEnqueueMapBuffer(queue, buffer.mem(), CL_FALSE, CL_MAP_READ | CL_MAP_WRITE,
+                        offset, bytes, 0, null, event, null));
+        return new PendingMap(memory, offset, event, info.name());
+    }
+
     /** Ends a {@link #map}: the device sees what was written to {@code mapped}. Enqueued, not waited for. */
     public void unmap(DeviceBuffer buffer, ByteBuffer mapped) {
         checkOpen();

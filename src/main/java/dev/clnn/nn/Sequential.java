@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * Layers applied in order, as PyTorch's {@code nn.Sequential}: forward chains them, backward runs them in reverse.
@@ -46,11 +47,23 @@ public final class Sequential implements Layer {
     /** Backward for training: every parameter gradient, but no gradient of the model's input. */
     @Override
     public void backwardParametersOnly(Tensor dy) {
+        backwardParametersOnly(dy, layer -> {
+        });
+    }
+
+    /**
+     * As {@link #backwardParametersOnly(Tensor)}, calling {@code afterLayer} with each layer's index right after its
+     * backward ops are enqueued, from the last layer to the first: from then on no op of this pass writes that
+     * layer's parameter gradients, so a data-parallel step can start summing them while the device runs the rest.
+     */
+    public void backwardParametersOnly(Tensor dy, IntConsumer afterLayer) {
         Tensor d = dy;
         for (int i = layers.size() - 1; i > 0; i--) {
             d = layers.get(i).backward(d);
+            afterLayer.accept(i);
         }
         layers.get(0).backwardParametersOnly(d);
+        afterLayer.accept(0);
     }
 
     @Override

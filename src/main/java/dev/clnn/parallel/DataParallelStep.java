@@ -16,10 +16,13 @@ import java.util.List;
  * backend, all built from the same seed; each batch split by {@link ShardPlan}; forward and backward on every
  * replica at once; the gradients all-reduced in rank order ({@link GradientAllReduce}); and the same optimiser update on
  * every replica, so the replicas stay equal and the step is, up to the order of fp32 sums, the single-device step on
- * the whole batch. Each device's thread reads (or maps) its gradients right after its backward pass and writes the
- * sum (or unmaps) right before its update, so a step hands work to the device threads three times (compute, sum,
- * update; twice where the sum runs on the devices, from the calling thread). With one backend it is the
- * single-device step op for op (no all-reduce), bit for bit.
+ * the whole batch. By default ({@link AllReduceSchedule#OVERLAPPED}) the gradients are summed in buckets of layers
+ * while the backward pass goes on: each device's thread hands a bucket over (maps or reads it) once its layers'
+ * backward ops are queued, and the calling thread sums each bucket as soon as every replica has handed it over, so
+ * that only the first layers' sum waits after the backward pass; the sum of each element is the same as summing
+ * everything after the backward pass ({@link AllReduceSchedule#AFTER_BACKWARD}), so both give the same bits. Each
+ * device's thread writes the sums (or unmaps) right before its update. With one backend it is the single-device
+ * step op for op (no all-reduce), bit for bit.
  *
  * <p>Use it through {@link #factory}: {@code new Trainer(DataParallelStep.factory(backends), options, out, false)}.
  * The caller owns the backends and closes them after the step. After a {@link DeviceFailedException} the replicas may no longer be
@@ -30,8 +33,9 @@ public final class DataParallelStep implements TrainingStep {
     private final DeviceThreads threads;
     private final GradientAllReduce allReduce; // null with one replica
     private final StepClock clock;
+    private final boolean overlapped; // the all-reduce runs in buckets during the backward pass
 
-    private DataParallelStep(List<TrainingReplica> replicas) {
+    private DataParallelStep(List<TrainingReplica> replicas, AllReduceSchedule schedule, int bucketElements) {
         this.replicas = List.copyOf(replicas);
         List<Backend> backends = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -43,6 +47,10 @@ public final class DataParallelStep implements TrainingStep {
         }
         this.threads = new DeviceThreads(names);
         this.allReduce = replicas.size() > 1 ? new GradientAllReduce(backends, params) : null;
+        if (allReduce != null && schedule == AllReduceSchedule.OVERLAPPED) {
+            allReduce.overlap(GradientBuckets.of(replicas.get(0).model().layers(), bucketElements));
+        }
+        this.overlapped = allReduce != null && schedule == AllReduceSchedule.OVERLAPPED;
         this.clock = new StepClock(replicas.size());
     }
 
@@ -52,21 +60,36 @@ public final class DataParallelStep implements TrainingStep {
      * @throws IllegalArgumentException when {@code backends} is empty
      */
     public static TrainingStep.Factory factory(List<Backend> backends) {
+        return factory(backends, AllReduceSchedule.OVERLAPPED);
+    }
+
+    /**
+     * As {@link #factory(List)}, with the all-reduce summing on {@code allReduce}'s schedule.
+     *
+     * @throws IllegalArgumentException when {@code backends} is empty
+     */
+    public static TrainingStep.Factory factory(List<Backend> backends, AllReduceSchedule allReduce) {
+        return factory(backends, allReduce, GradientBuckets.MIN_ELEMENTS);
+    }
+
+    /** As {@link #factory(List, AllReduceSchedule)} with buckets of at least {@code bucketElements}, for tests. */
+    static TrainingStep.Factory factory(List<Backend> backends, AllReduceSchedule allReduce, int bucketElements) {
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("data-parallel training needs at least one backend");
         }
         List<Backend> ranks = List.copyOf(backends);
-        return (options, sampleShape, schedule) -> open(ranks, options, sampleShape, schedule);
+        return (options, sampleShape, schedule) -> open(ranks, options, sampleShape, schedule, allReduce,
+                bucketElements);
     }
 
     private static DataParallelStep open(List<Backend> backends, TrainOptions options, int[] sampleShape,
-            LrSchedule schedule) {
+            LrSchedule schedule, AllReduceSchedule allReduce, int bucketElements) {
         List<TrainingReplica> replicas = new ArrayList<>();
         try {
             for (Backend b : backends) {
                 replicas.add(TrainingReplica.open(b, options, sampleShape, schedule));
             }
-            return new DataParallelStep(replicas);
+            return new DataParallelStep(replicas, allReduce, bucketElements);
         } catch (RuntimeException e) {
             replicas.forEach(TrainingReplica::close);
             throw e;
@@ -102,6 +125,51 @@ public final class DataParallelStep implements TrainingStep {
         List<Shard> shards = ShardPlan.split(batch.rows(), replicas.size());
         long[] computed = new long[replicas.size()]; // when each device's backward pass had finished
         long[] written = new long[replicas.size()]; // how long each device took to receive the summed gradients
+        long sumEnd;
+        if (overlapped) {
+            allReduce.startStep();
+            threads.runAllWhile("the forward and backward pass of step " + step, r -> {
+                long t = System.nanoTime();
+                try {
+                    replicas.get(r).computeGradients(batch, shards.get(r), allReduce.afterLayer(r));
+                    allReduce.backwardQueued(r, shards.get(r));
+                } catch (RuntimeException | Error e) {
+                    allReduce.abort();
+                    throw e;
+                }
+                computed[r] = allReduce.backwardEnd(r);
+                clock.computed(r, shards.get(r).rows(), computed[r] - t);
+            }, () -> allReduce.sumBuckets(threads, shards, step));
+            sumEnd = System.nanoTime();
+        } else {
+            sumEnd = computeThenSum(batch, step, shards, computed);
+        }
+        float[] losses = new float[replicas.size()];
+        threads.runAll("the optimiser update of step " + step, r -> {
+            if (allReduce != null) {
+                long t = System.nanoTime();
+                if (overlapped) {
+                    allReduce.writeBuckets(r);
+                } else {
+                    allReduce.write(r);
+                }
+                written[r] = System.nanoTime() - t;
+            }
+            losses[r] = replicas.get(r).update();
+        });
+        if (replicas.size() > 1) {
+            ReplicaBuffers.average(replicaModels(), shards);
+        }
+        // The all-reduce's exposed time: from the last device's backward pass to the sum, and the slowest write.
+        long allReduceNanos = allReduce == null ? 0
+                : Math.max(0, sumEnd - Arrays.stream(computed).max().getAsLong())
+                        + Arrays.stream(written).max().getAsLong();
+        clock.step(allReduceNanos, System.nanoTime() - start);
+        return batchLoss(shards, losses);
+    }
+
+    /** Every replica's forward and backward pass, then the whole sum; returns when the sum ended. */
+    private long computeThenSum(Batch batch, long step, List<Shard> shards, long[] computed) {
         threads.runAll("the forward and backward pass of step " + step, r -> {
             long t = System.nanoTime();
             replicas.get(r).computeGradients(batch, shards.get(r));
@@ -114,24 +182,7 @@ public final class DataParallelStep implements TrainingStep {
         if (allReduce != null) {
             allReduce.sum(threads, shards, step);
         }
-        long sumEnd = System.nanoTime();
-        float[] losses = new float[replicas.size()];
-        threads.runAll("the optimiser update of step " + step, r -> {
-            if (allReduce != null) {
-                long t = System.nanoTime();
-                allReduce.write(r);
-                written[r] = System.nanoTime() - t;
-            }
-            losses[r] = replicas.get(r).update();
-        });
-        if (replicas.size() > 1) {
-            ReplicaBuffers.average(replicaModels(), shards);
-        }
-        // The all-reduce's time: from the last device's backward pass to the sum, and the slowest write.
-        long allReduceNanos = allReduce == null ? 0
-                : sumEnd - Arrays.stream(computed).max().getAsLong() + Arrays.stream(written).max().getAsLong();
-        clock.step(allReduceNanos, System.nanoTime() - start);
-        return batchLoss(shards, losses);
+        return System.nanoTime();
     }
 
     /** The batch's mean loss: Σ_r w_r · loss_r over the non-empty shards, exactly loss_0 for one replica. */

@@ -41,10 +41,27 @@ final class DeviceThreads implements AutoCloseable {
      * @param phase what the tasks do, for the error message ("the forward and backward pass of step 3")
      */
     void runAll(String phase, IntConsumer task) {
+        runAllWhile(phase, task, () -> {
+        });
+    }
+
+    /**
+     * As {@link #runAll}, running {@code meanwhile} on the calling thread while the device threads work (it must not
+     * wait for them to end, and must not use a backend but as {@link #runHere} does). A device's failure is thrown
+     * first, with {@code meanwhile}'s suppressed (which a device's failure may have caused); otherwise
+     * {@code meanwhile}'s, as it threw it.
+     */
+    void runAllWhile(String phase, IntConsumer task, Runnable meanwhile) {
         List<Future<?>> running = new ArrayList<>(threads.size());
         for (int r = 0; r < threads.size(); r++) {
             int rank = r;
             running.add(threads.get(r).submit(() -> task.accept(rank)));
+        }
+        RuntimeException meanwhileFailure = null;
+        try {
+            meanwhile.run();
+        } catch (RuntimeException e) {
+            meanwhileFailure = e;
         }
         DeviceFailedException failure = null;
         for (int r = 0; r < running.size(); r++) {
@@ -60,7 +77,13 @@ final class DeviceThreads implements AutoCloseable {
             }
         }
         if (failure != null) {
+            if (meanwhileFailure != null) {
+                failure.addSuppressed(meanwhileFailure);
+            }
             throw failure;
+        }
+        if (meanwhileFailure != null) {
+            throw meanwhileFailure;
         }
     }
 

@@ -8,6 +8,7 @@ import dev.clnn.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * Sums the replicas' parameter gradients: every replica's gradient becomes
@@ -33,6 +34,13 @@ import java.util.Optional;
  * one hand-over between threads instead of three. The host arrays are allocated once: a fresh array per read would
  * make the JVM collect garbage every few steps, which other device threads' reads hold off (JOCL pins the array
  * during a blocking read).
+ *
+ * <p>Overlapped with the backward pass ({@link #overlap}): the gradients are summed in {@link GradientBuckets}, each
+ * as soon as every replica's backward ops for its layers have run, while the devices compute the layers before it.
+ * Only when each element is summed changes, not how, so both schedules give the same bits. On the devices, each
+ * rank maps a bucket behind its backward ops without waiting ({@link GradientSum#mapBucket}) and the calling thread
+ * sums it in a context of its own; through the host, each device thread reads a bucket (a blocking read, so its
+ * device waits for the read, not for the sum) and the calling thread sums it.
  */
 final class GradientAllReduce {
     /** Elements per block of the sum: 16 KB of floats, well within a core's L1 or L2 cache. */
@@ -43,6 +51,9 @@ final class GradientAllReduce {
     private final float[][][] grads; // [rank][parameter][element]: host copies of each replica's gradients
     private final float[][] sum; // [parameter][element]; the host path's arrays are not allocated on the devices
     private final GradientSum onDevices; // null: the host path
+    private GradientBuckets buckets; // null: summed after the backward pass ({@link #run})
+    private BucketReadiness readiness;
+    private long[] backwardEnd; // [rank]: System.nanoTime() when its backward pass had run, this step
 
     /** The device path where a backend kind offers a {@link GradientSum} for the backends, otherwise the host path. */
     GradientAllReduce(List<Backend> backends, List<List<Param>> params) {
@@ -220,6 +231,145 @@ final class GradientAllReduce {
             }
         } catch (RuntimeException e) {
             throw new IllegalStateException("writing the summed gradients of the all-reduce: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sums in {@code buckets}, overlapped with the backward pass: per step {@link #startStep}, on each device thread
+     * the {@link #afterLayer} listener during its backward pass and {@link #backwardQueued} after it, meanwhile
+     * {@link #sumBuckets} on the calling thread, then {@link #writeBuckets} before each update.
+     */
+    void overlap(GradientBuckets buckets) {
+        this.buckets = buckets;
+        this.readiness = new BucketReadiness(params.size(), buckets.size());
+        this.backwardEnd = new long[params.size()];
+    }
+
+    /** Forgets the last step's readiness. */
+    void startStep() {
+        readiness.reset();
+    }
+
+    /**
+     * The listener of rank r's backward pass: after the layer that completes a bucket, maps it behind the queued ops
+     * (on the devices) or reads it and hands it to the sum (through the host). Not called for an empty shard.
+     */
+    IntConsumer afterLayer(int r) {
+        return layer -> {
+            int k = buckets.closedBy(layer);
+            if (k < 0) {
+                return;
+            }
+            GradientBuckets.Bucket b = buckets.buckets().get(k);
+            if (onDevices != null) {
+                try {
+                    onDevices.mapBucket(r, b.from(), b.to());
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("mapping its gradients for the all-reduce: " + e.getMessage(), e);
+                }
+                return;
+            }
+            if (k == buckets.size() - 1) {
+                backends.get(r).synchronize(); // so that the last read counts as the all-reduce's time
+                backwardEnd[r] = System.nanoTime();
+            }
+            readBucket(r, b);
+            readiness.ready(k);
+        };
+    }
+
+    /**
+     * After rank r's backward ops are queued, on its thread: on the devices, waits for each bucket's map in turn
+     * and hands it to the sum (an empty shard, which computed nothing, maps them first: it receives the sums);
+     * through the host, an empty shard hands over every bucket, none of which it reads.
+     */
+    void backwardQueued(int r, Shard shard) {
+        if (onDevices == null) {
+            if (shard.isEmpty()) {
+                backwardEnd[r] = System.nanoTime();
+                for (int k = 0; k < buckets.size(); k++) {
+                    readiness.ready(k);
+                }
+            }
+            return;
+        }
+        try {
+            if (shard.isEmpty()) {
+                buckets.buckets().forEach(b -> onDevices.mapBucket(r, b.from(), b.to()));
+            }
+            for (int k = 0; k < buckets.size(); k++) {
+                onDevices.awaitBucket(r, buckets.buckets().get(k).from());
+                if (k == buckets.size() - 1) {
+                    backwardEnd[r] = System.nanoTime();
+                }
+                readiness.ready(k);
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("mapping its gradients for the all-reduce: " + e.getMessage(), e);
+        }
+    }
+
+    /** A device thread failed this step: ends the summing thread's wait. */
+    void abort() {
+        readiness.fail();
+    }
+
+    /** When rank r's backward pass of this step had run (before the read of its last bucket, through the host). */
+    long backwardEnd(int r) {
+        return backwardEnd[r];
+    }
+
+    /**
+     * On the calling thread while the device threads run {@link #afterLayer} and {@link #backwardQueued}: each
+     * bucket in turn, once every replica has handed it over, summed as {@link #sum} sums all of them.
+     */
+    void sumBuckets(DeviceThreads threads, List<Shard> shards, long step) {
+        List<Shard> terms = shards.stream().filter(s -> !s.isEmpty()).toList();
+        int[] ranks = terms.stream().mapToInt(Shard::rank).toArray();
+        float[] weights = new float[terms.size()];
+        for (int k = 0; k < weights.length; k++) {
+            weights[k] = (float) terms.get(k).weight();
+        }
+        for (int k = 0; k < buckets.size(); k++) {
+            readiness.await(k);
+            GradientBuckets.Bucket b = buckets.buckets().get(k);
+            if (onDevices != null) {
+                threads.runHere(0, "summing gradients on the device in the all-reduce of step " + step, () -> {
+                    try {
+                        onDevices.sumBucket(b.from(), b.to(), ranks, weights);
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException("summing every replica's gradients: " + e.getMessage(), e);
+                    }
+                });
+            } else {
+                for (int p = b.from(); p < b.to(); p++) {
+                    sumSlice(p, 0, sum[p].length, shards);
+                }
+            }
+        }
+    }
+
+    /** Before rank r's update, on its thread: the sums into its gradients (through the host), or its unmaps. */
+    void writeBuckets(int r) {
+        if (onDevices == null) {
+            write(r);
+            return;
+        }
+        try {
+            onDevices.unmapBuckets(r);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("unmapping the summed gradients of the all-reduce: " + e.getMessage(), e);
+        }
+    }
+
+    private void readBucket(int r, GradientBuckets.Bucket b) {
+        List<Param> mine = params.get(r);
+        try {
+            for (int p = b.from(); p < b.to(); p++) {
+                backends.get(r).readFloats(mine.get(p).grad(), grads[r][p]);
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("reading its gradients for the all-reduce: " + e.getMessage(), e);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.clnn.nn.Sequential;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.train.StepParts;
 import dev.clnn.train.TrainOptions;
+import java.util.function.IntConsumer;
 
 /**
  * One device's copy of the model being trained, with its own loss, batch buffers and optimiser: the one training
@@ -47,6 +48,18 @@ final class TrainingReplica implements AutoCloseable {
      * An empty shard computes nothing.
      */
     void computeGradients(Batch batch, Shard shard) {
+        computeGradients(batch, shard, layer -> {
+        });
+        if (computed) {
+            backend().synchronize(); // so that the device's time is its own, not the all-reduce's
+        }
+    }
+
+    /**
+     * As {@link #computeGradients(Batch, Shard)}, calling {@code afterLayer} with each layer's index once its
+     * backward ops are queued, and returning without waiting for the device.
+     */
+    void computeGradients(Batch batch, Shard shard, IntConsumer afterLayer) {
         computed = !shard.isEmpty();
         if (!computed) {
             return;
@@ -54,8 +67,7 @@ final class TrainingReplica implements AutoCloseable {
         float[] targets = batch.targets();
         parts.computeGradients(shard.slice(batch.x(), sampleLength), batch.y() == null ? null : shard.slice(batch.y()),
                 targets == null ? null : shard.slice(targets, targets.length / batch.rows()), shard.rows(),
-                shard.offset());
-        backend().synchronize(); // so that the device's time is its own, not the all-reduce's
+                shard.offset(), afterLayer);
     }
 
     /** The optimiser's update from the (all-reduced) gradients; returns the shard's mean loss, NaN when empty. */

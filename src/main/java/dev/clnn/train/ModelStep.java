@@ -6,6 +6,7 @@ import dev.clnn.nn.Loss;
 import dev.clnn.nn.Sequential;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.optim.Optimizer;
+import java.util.function.IntConsumer;
 
 /**
  * The one training step of a model on one backend: forward, loss, zero-grad, backward, optimiser update. The loss
@@ -75,17 +76,40 @@ public final class ModelStep implements AutoCloseable {
      * own optimiser does not count the run's steps (a Spark replica, loaded from the driver's state every round).
      */
     public Tensor computeGradients(Tensor x, Tensor target, boolean inputGradient, long step, int firstRow) {
+        if (inputGradient) {
+            Tensor dy = forwardAndLoss(x, target, step, firstRow);
+            dx = model.backward(dy);
+            return lossValue;
+        }
+        parameterGradients(x, target, step, firstRow, layer -> {
+        });
+        return lossValue;
+    }
+
+    /**
+     * As {@link #computeGradients(Tensor, Tensor, boolean, int)} without ∂loss/∂x, calling {@code afterLayer} with
+     * each layer's index once its backward ops are enqueued, last layer first ({@link
+     * Sequential#backwardParametersOnly(Tensor, IntConsumer)}): the same ops in the same order, for a data-parallel
+     * step that sums each layer's gradients while the device computes the layers before it.
+     */
+    public Tensor computeParameterGradients(Tensor x, Tensor target, int firstRow, IntConsumer afterLayer) {
+        parameterGradients(x, target, optimizer.stepCount(), firstRow, afterLayer);
+        return lossValue;
+    }
+
+    private void parameterGradients(Tensor x, Tensor target, long step, int firstRow, IntConsumer afterLayer) {
+        Tensor dy = forwardAndLoss(x, target, step, firstRow);
+        model.backwardParametersOnly(dy, afterLayer);
+        dx = null;
+    }
+
+    /** Forward and loss, the gradients zeroed; returns ∂loss/∂output. */
+    private Tensor forwardAndLoss(Tensor x, Tensor target, long step, int firstRow) {
         model.setDrawPosition(step, firstRow);
         output = model.forward(x);
         lossValue = loss.forward(output, target);
         model.zeroGrad();
-        if (inputGradient) {
-            dx = model.backward(loss.backward());
-        } else {
-            model.backwardParametersOnly(loss.backward());
-            dx = null;
-        }
-        return lossValue;
+        return loss.backward();
     }
 
     /** The optimiser's update of every parameter from its gradient. */

@@ -4,6 +4,7 @@ import dev.clnn.backend.Backend;
 import dev.clnn.data.Batch;
 import dev.clnn.model.Models;
 import dev.clnn.optim.LrSchedule;
+import java.util.function.IntConsumer;
 
 /**
  * A run's training step on one backend with its batch buffers: the model built from {@code options.model()} and
@@ -27,8 +28,18 @@ public record StepParts(ModelStep step, BatchUploader uploader, LossKind loss) i
      * none) on the device, as {@link ModelStep#computeGradients}; the rows are rows {@code firstRow} on of the batch.
      */
     public void computeGradients(float[] x, int[] labels, float[] targets, int rows, int firstRow) {
+        computeGradients(x, labels, targets, rows, firstRow, layer -> {
+        });
+    }
+
+    /**
+     * As {@link #computeGradients(float[], int[], float[], int, int)}, calling {@code afterLayer} with each layer's
+     * index once its backward ops are enqueued ({@link ModelStep#computeParameterGradients}).
+     */
+    public void computeGradients(float[] x, int[] labels, float[] targets, int rows, int firstRow,
+            IntConsumer afterLayer) {
         BatchUploader.DeviceBatch b = uploader.upload(x, labels, targets, rows);
-        step.computeGradients(b.x(), b.target(loss), false, firstRow);
+        step.computeParameterGradients(b.x(), b.target(loss), firstRow, afterLayer);
     }
 
     /** One whole step on {@code batch}: its mean loss, read from the device. */

@@ -17,6 +17,7 @@ import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
 import dev.clnn.optim.LrSchedule;
 import dev.clnn.train.TrainOptions;
+import dev.clnn.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,10 +40,15 @@ public final class ParallelRuns {
 
     /** {@code steps} steps on the shuffled batches of epoch 1, 2, … of {@code data}, on one replica per backend. */
     public static Result train(List<Backend> backends, TrainOptions o, Dataset data, int steps) {
+        return train(DataParallelStep.factory(backends), backends, o, data, steps);
+    }
+
+    /** As {@link #train(List, TrainOptions, Dataset, int)} with the steps {@code factory} opens. */
+    static Result train(TrainingStep.Factory factory, List<Backend> backends, TrainOptions o, Dataset data,
+            int steps) {
         int[] sample = Models.inputShape(o.model(), data.sampleShape());
         float[] losses = new float[steps];
-        try (DataParallelStep step = (DataParallelStep) DataParallelStep.factory(backends).open(o, sample,
-                LrSchedule.constant(o.lr()))) {
+        try (DataParallelStep step = (DataParallelStep) factory.open(o, sample, LrSchedule.constant(o.lr()))) {
             int done = 0;
             for (int epoch = 1; done < steps; epoch++) {
                 BatchIterator batches = BatchIterator.shuffled(data, o.batch(), o.seed(), epoch);

@@ -6,9 +6,12 @@ import dev.clnn.backend.Shapes;
 import dev.clnn.backend.Tensor;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceBuffer;
+import dev.clnn.device.PendingMap;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The sum of the data-parallel all-reduce done by a kernel, without copying the gradients through Java arrays: for
@@ -32,6 +35,14 @@ import java.util.List;
  * <p>Threads: {@link #map} and {@link #unmap} for rank r on r's device thread, {@link #sum} on one thread while
  * every device thread waits, never at the same time (the data-parallel step orders them: map after each backward
  * pass, sum, unmap before each update).
+ *
+ * <p>Buckets, for the sum overlapped with the backward pass: each rank maps the bytes of a bucket of gradients as
+ * soon as the ops that write them are queued ({@link #mapBucket}, behind them on its queue), and a context of its
+ * own on rank 0's device (opened at the first {@link #sumBucket}) sums each bucket where every rank has mapped it,
+ * while the replicas' queues run the backward ops of the layers before it. A second context rather than a second
+ * queue of rank 0's: its kernel and queue are used by the summing thread alone, so no kernel object or launcher is
+ * shared with rank 0's thread. Kernels go on writing the other bytes of a buffer while a bucket of it is mapped,
+ * which devices that share the host's memory (the only ones this class serves) allow: the map copies nothing.
  */
 public final class DeviceGradientSum implements GradientSum {
     /** The kernel takes this many buffers; more replicas use the host path. */
@@ -42,6 +53,9 @@ public final class DeviceGradientSum implements GradientSum {
     private final List<List<DeviceBuffer>> grads; // [rank][tensor]: each rank's whole arena
     private final List<List<ByteBuffer>> mapped; // [rank][tensor], rank 0's list stays empty
     private final int[] counts; // [tensor]: elements
+    private final List<Map<Integer, PendingMap>> buckets; // [rank]: the bucket's first gradient -> its map
+    private ClDevice summing; // the buckets' context on rank 0's device, opened at the first sumBucket
+    private KernelLauncher summingLauncher;
 
     /**
      * Allocates one zeroed {@link GradientArena} per rank for gradients of {@code shapes}.
@@ -58,6 +72,7 @@ public final class DeviceGradientSum implements GradientSum {
         this.backends = new ArrayList<>();
         this.grads = new ArrayList<>();
         this.mapped = new ArrayList<>();
+        this.buckets = new ArrayList<>();
         try {
             for (Backend b : backends) {
                 OpenClBackend cl = (OpenClBackend) b;
@@ -66,6 +81,7 @@ public final class DeviceGradientSum implements GradientSum {
                 this.backends.add(cl);
                 this.grads.add(List.of(((ClTensor) arena.whole()).buffer));
                 this.mapped.add(new ArrayList<>());
+                this.buckets.add(new HashMap<>());
             }
         } catch (RuntimeException e) {
             close();
@@ -151,11 +167,82 @@ public final class DeviceGradientSum implements GradientSum {
         mine.clear();
     }
 
-    /** Releases every rank's arena; the gradients' sub-buffers keep the memory until they are closed. */
+    @Override
+    public void mapBucket(int rank, int from, int to) {
+        long[] bytes = arenas.get(rank).range(from, to);
+        PendingMap map = backends.get(rank).device().mapAsync(arenas.get(rank).buffer(), bytes[0], bytes[1] - bytes[0]);
+        if (buckets.get(rank).putIfAbsent(from, map) != null) {
+            throw new IllegalStateException("rank " + rank + " mapped the bucket from gradient " + from + " twice");
+        }
+    }
+
+    @Override
+    public void awaitBucket(int rank, int from) {
+        bucket(rank, from).await();
+    }
+
+    /**
+     * Sums the bucket's bytes of every rank in the buckets' context: each rank's mapping wrapped as a buffer of that
+     * context, {@code weighted_sum_all} over them, then each wrapper mapped for reading and unmapped, as
+     * {@link #sum} does, before the wrappers are released.
+     */
+    @Override
+    public void sumBucket(int from, int to, int[] termRanks, float[] weights) {
+        if (summing == null) {
+            summing = ClDevice.open(backends.get(0).device().info());
+            summingLauncher = new KernelLauncher(summing, backends.get(0).tuning());
+        }
+        DeviceBuffer[] byRank = new DeviceBuffer[backends.size()];
+        try {
+            for (int r = 0; r < byRank.length; r++) {
+                byRank[r] = summing.aliasHostMemory(bucket(r, from).memory());
+            }
+            long[] bytes = arenas.get(0).range(from, to);
+            launch(summingLauncher, (int) ((bytes[1] - bytes[0]) / Float.BYTES), byRank, termRanks, weights);
+            for (DeviceBuffer alias : byRank) {
+                summing.unmap(alias, summing.mapForReading(alias));
+            }
+            summing.finish();
+        } finally {
+            for (DeviceBuffer alias : byRank) {
+                if (alias != null) {
+                    alias.close();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void unmapBuckets(int rank) {
+        ClDevice device = backends.get(rank).device();
+        Map<Integer, PendingMap> mine = buckets.get(rank);
+        for (PendingMap map : mine.values()) {
+            map.await(); // a failed step may not have waited for it
+            device.unmap(arenas.get(rank).buffer(), map.memory());
+        }
+        mine.clear();
+    }
+
+    private PendingMap bucket(int rank, int from) {
+        PendingMap map = buckets.get(rank).get(from);
+        if (map == null) {
+            throw new IllegalStateException("rank " + rank + " has not mapped the bucket from gradient " + from);
+        }
+        return map;
+    }
+
+    /**
+     * Releases every rank's arena (the gradients' sub-buffers keep the memory until they are closed) and the buckets'
+     * context.
+     */
     @Override
     public void close() {
         arenas.forEach(GradientArena::close);
         arenas.clear();
+        if (summing != null) {
+            summing.close();
+            summing = null;
+        }
     }
 
     /**

@@ -19,6 +19,7 @@ public final class GradientArena implements AutoCloseable {
     private final DeviceBuffer buffer;
     private final List<Tensor> gradients;
     private final int elements;
+    private final long[] offsets; // [tensor]: bytes from the buffer's start
 
     /**
      * Allocates zeroed room for tensors of {@code shapes} (F32) on {@code backend}'s device.
@@ -28,7 +29,7 @@ public final class GradientArena implements AutoCloseable {
     public GradientArena(OpenClBackend backend, List<int[]> shapes) {
         ClDevice device = backend.device();
         long align = device.subBufferAlignment();
-        long[] offsets = new long[shapes.size()];
+        this.offsets = new long[shapes.size()];
         long end = 0;
         for (int i = 0; i < shapes.size(); i++) {
             offsets[i] = (end + align - 1) / align * align;
@@ -57,6 +58,21 @@ public final class GradientArena implements AutoCloseable {
     /** The gradient tensors, in the order of the shapes; each closes its own sub-buffer. */
     public List<Tensor> gradients() {
         return List.copyOf(gradients);
+    }
+
+    /**
+     * Bytes [start, end) of the buffer that hold gradients [from, to) and the gaps after each: the range a bucket of
+     * consecutive gradients maps and sums as one.
+     */
+    long[] range(int from, int to) {
+        if (from < 0 || to > offsets.length || from >= to) {
+            throw new IllegalArgumentException("gradients " + from + " to " + to + " of " + offsets.length);
+        }
+        return new long[] {offsets[from], to == offsets.length ? (long) elements * Float.BYTES : offsets[to]};
+    }
+
+    DeviceBuffer buffer() {
+        return buffer;
     }
 
     /** The whole buffer as one F32 tensor (gradients and gaps), for the sum; not closed by its user. */
