@@ -486,33 +486,20 @@ public final class CsvTable {
         TabularData.ClassLabels toTarget(Reading reading, int column) {
             int[] classOf = new int[distinct.size()];
             List<String> classNames;
-            if (distinct.stream().allMatch(Labels::isNumber)) {
+            if (distinct.stream().allMatch(ClassCells::isNumber)) {
                 int badId = -1;
                 String problem = null;
                 int max = 0;
                 for (int id = 0; id < distinct.size(); id++) {
-                    String cell = distinct.get(id);
-                    String p = null;
-                    long v = -1;
-                    try {
-                        v = Long.parseLong(cell);
-                    } catch (NumberFormatException e) {
-                        p = "\"" + cell + "\" is not an integer class (a label column of numbers must hold whole"
-                                + " numbers >= 0)";
-                    }
-                    if (p == null && v < 0) {
-                        p = "\"" + cell + "\" is a negative class (classes are integers >= 0)";
-                    } else if (p == null && v > MAX_CLASS) {
-                        p = "class " + cell + " is above the limit " + MAX_CLASS;
-                    }
+                    String p = ClassCells.problem(distinct.get(id));
                     if (p != null) {
                         if (badId < 0 || firstLine[id] < firstLine[badId]) {
                             badId = id;
                             problem = p;
                         }
                     } else {
-                        classOf[id] = (int) v;
-                        max = Math.max(max, (int) v);
+                        classOf[id] = ClassCells.classOf(distinct.get(id));
+                        max = Math.max(max, classOf[id]);
                     }
                 }
                 if (badId >= 0) {
@@ -538,18 +525,6 @@ public final class CsvTable {
                 labels[r] = classOf[perRow[r]];
             }
             return new TabularData.ClassLabels(labels, classNames);
-        }
-
-        private static boolean isNumber(String s) {
-            if (isNonFiniteSpelling(s)) {
-                return true;
-            }
-            try {
-                Double.parseDouble(s);
-                return true;
-            } catch (NumberFormatException e) {
-                return false;
-            }
         }
     }
 
@@ -616,7 +591,7 @@ public final class CsvTable {
     }
 
     /** NaN and infinity as people write them ("nan", "-inf", "Infinity"), which Java's parser partly rejects. */
-    private static boolean isNonFiniteSpelling(String s) {
+    static boolean isNonFiniteSpelling(String s) {
         String t = s.startsWith("+") || s.startsWith("-") ? s.substring(1) : s;
         return t.equalsIgnoreCase("nan") || t.equalsIgnoreCase("inf") || t.equalsIgnoreCase("infinity");
     }

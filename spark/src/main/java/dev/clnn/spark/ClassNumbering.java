@@ -1,5 +1,6 @@
 package dev.clnn.spark;
 
+import dev.clnn.data.ClassCells;
 import dev.clnn.data.CsvTable;
 import dev.clnn.data.DataFileException;
 import java.io.Serializable;
@@ -10,7 +11,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The classes of a label column from its distinct cells, by {@link CsvTable}'s rule: when every cell is a number,
+ * The classes of a label column from its distinct cells, by {@link CsvTable}'s rule ({@link ClassCells}): when every cell is a number,
  * each must be a whole number in [0, {@link CsvTable#MAX_CLASS}], the classes are 0..max and named by their
  * integers; otherwise every cell is a string and the classes are the distinct strings in sorted order.
  *
@@ -25,33 +26,21 @@ record ClassNumbering(Map<String, Integer> classOf, List<String> classNames) imp
      */
     static ClassNumbering of(Map<String, Long> firstRow, String file, String column) {
         Map<String, Integer> classOf = new HashMap<>();
-        if (firstRow.keySet().stream().allMatch(ClassNumbering::isNumber)) {
+        if (firstRow.keySet().stream().allMatch(ClassCells::isNumber)) {
             String bad = null;
             String problem = null;
             int max = 0;
             for (Map.Entry<String, Long> e : firstRow.entrySet()) {
                 String cell = e.getKey();
-                String p = null;
-                long v = -1;
-                try {
-                    v = Long.parseLong(cell);
-                } catch (NumberFormatException x) {
-                    p = "\"" + cell + "\" is not an integer class (a label column of numbers must hold whole"
-                            + " numbers >= 0)";
-                }
-                if (p == null && v < 0) {
-                    p = "\"" + cell + "\" is a negative class (classes are integers >= 0)";
-                } else if (p == null && v > CsvTable.MAX_CLASS) {
-                    p = "class " + cell + " is above the limit " + CsvTable.MAX_CLASS;
-                }
+                String p = ClassCells.problem(cell);
                 if (p != null) {
                     if (bad == null || e.getValue() < firstRow.get(bad)) {
                         bad = cell;
                         problem = p;
                     }
                 } else {
-                    classOf.put(cell, (int) v);
-                    max = Math.max(max, (int) v);
+                    classOf.put(cell, ClassCells.classOf(cell));
+                    max = Math.max(max, ClassCells.classOf(cell));
                 }
             }
             if (bad != null) {
@@ -100,18 +89,5 @@ record ClassNumbering(Map<String, Integer> classOf, List<String> classNames) imp
                     + ", whose classes are " + classNames);
         }
         return new ClassNumbering(out, classNames);
-    }
-
-    private static boolean isNumber(String s) {
-        String t = s.startsWith("+") || s.startsWith("-") ? s.substring(1) : s;
-        if (t.equalsIgnoreCase("nan") || t.equalsIgnoreCase("inf") || t.equalsIgnoreCase("infinity")) {
-            return true;
-        }
-        try {
-            Double.parseDouble(s);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 }
