@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 
@@ -18,8 +19,25 @@ final class ReplicaPool {
     private ReplicaPool() {
     }
 
+    /**
+     * Runs {@code work} on an idle replica for {@code setup} (or a new one) and returns that replica to the pool;
+     * when the work fails the replica is closed instead, so a retry starts on a clean one.
+     */
+    static <R> R use(TrainingSetup setup, Function<Replica, R> work) {
+        Replica replica = take(setup);
+        R result;
+        try {
+            result = work.apply(replica);
+        } catch (RuntimeException e) {
+            replica.close();
+            throw e;
+        }
+        give(replica);
+        return result;
+    }
+
     /** An idle replica for {@code setup}, or a new one. */
-    static Replica take(TrainingSetup setup) {
+    private static Replica take(TrainingSetup setup) {
         synchronized (IDLE) {
             Replica idle = IDLE.getOrDefault(setup.key(), new ArrayDeque<>()).poll();
             if (idle != null) {
@@ -30,7 +48,7 @@ final class ReplicaPool {
     }
 
     /** Returns a replica after a task that finished normally; one that failed is closed instead. */
-    static void give(Replica replica) {
+    private static void give(Replica replica) {
         synchronized (IDLE) {
             IDLE.computeIfAbsent(replica.key(), k -> new ArrayDeque<>()).push(replica);
         }

@@ -16,17 +16,12 @@ record RoundTask(TrainingSetup setup, Broadcast<ReplicaState> state, Round round
     @Override
     public Iterator<ReplicaResult> call(Integer partition, Iterator<Shard> shards) {
         Shard shard = shards.next();
-        Replica replica = ReplicaPool.take(setup);
-        ReplicaResult result;
-        try {
-            result = round.gradientsOnly() ? replica.gradients(state.value(), shard, round)
+        ReplicaResult result = ReplicaPool.use(setup, replica -> {
+            ReplicaResult r = round.gradientsOnly() ? replica.gradients(state.value(), shard, round)
                     : replica.train(state.value(), shard, round);
             fault.afterTraining(partition, round);
-        } catch (RuntimeException e) {
-            replica.close();
-            throw e;
-        }
-        ReplicaPool.give(replica);
+            return r;
+        });
         return List.of(result).iterator();
     }
 }

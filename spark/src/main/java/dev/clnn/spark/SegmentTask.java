@@ -17,15 +17,8 @@ record SegmentTask(TrainingSetup setup, Broadcast<SegmentStart> start, Segment s
     @Override
     public Iterator<SegmentResult> call(BarrierTaskContext context, Iterator<Shard> shards) {
         Shard shard = shards.next();
-        Replica replica = ReplicaPool.take(setup);
-        SegmentResult result;
-        try {
-            result = replica.segment(new BarrierExchange(context, start.id()), start.value(), shard, segment, fault);
-        } catch (RuntimeException e) {
-            replica.close();
-            throw e;
-        }
-        ReplicaPool.give(replica);
+        SegmentResult result = ReplicaPool.use(setup, replica -> replica.segment(new BarrierExchange(context,
+                start.id()), start.value(), shard, segment, fault));
         return List.of(result).iterator();
     }
 }
