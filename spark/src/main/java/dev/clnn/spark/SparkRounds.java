@@ -200,16 +200,15 @@ final class SparkRounds implements TrainingRounds {
     private JavaRDD<Shard> shardsOf(int epoch) {
         if (shards == null || shardsEpoch != epoch) {
             unpersistShards();
+            StorageLevel cached = StorageLevel.MEMORY_AND_DISK();
             if (shuffle == Shuffle.GLOBAL) {
-                shards = EpochShards.of(indexed, plan, seed, epoch, features).persist(StorageLevel.MEMORY_AND_DISK());
+                shards = EpochShards.of(indexed, plan, seed, epoch, features).persist(cached);
             } else {
                 if (firstLayout == null) {
-                    firstLayout = EpochShards.of(indexed, plan, seed, 1, features)
-                            .persist(StorageLevel.MEMORY_AND_DISK());
+                    firstLayout = EpochShards.of(indexed, plan, seed, 1, features).persist(cached);
                 }
                 long s = seed;
-                shards = epoch == 1 ? firstLayout
-                        : firstLayout.map(shard -> shard.reshuffled(s, epoch)).persist(StorageLevel.MEMORY_AND_DISK());
+                shards = epoch == 1 ? firstLayout : firstLayout.map(shard -> shard.reshuffled(s, epoch)).persist(cached);
             }
             shardsEpoch = epoch;
         }

@@ -124,7 +124,7 @@ public final class SparkTrainer {
     public Evaluation run(JavaRDD<Sample> train, int[] sampleShape, TestSet test, int outputs, String dataDigest,
             Map<String, String> metadata, Map<String, float[]> tensors) {
         TrainOptions o = options.train();
-        JavaPairRDD<Sample, Long> indexed = train.zipWithIndex().persist(StorageLevel.MEMORY_ONLY());
+        JavaPairRDD<Sample, Long> indexed = train.zipWithIndex().persist(StorageLevel.MEMORY_AND_DISK());
         try {
             // One pass that counts the samples and sees what they hold.
             SampleCounts counts = indexed.keys().map(SampleCounts::of).fold(SampleCounts.NONE, SampleCounts::plus);
