@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The classes of a label column from its distinct cells, by {@link CsvTable}'s rule ({@link ClassCells}): when every cell is a number,
- * each must be a whole number in [0, {@link CsvTable#MAX_CLASS}], the classes are 0..max and named by their
- * integers; otherwise every cell is a string and the classes are the distinct strings in sorted order.
+ * The classes of a label column from its distinct cells, by {@link CsvTable}'s rule ({@link ClassCells}): when
+ * every cell is a number, each must be a whole number in [0, {@link CsvTable#MAX_CLASS}], the classes are 0..max
+ * and named by their integers; otherwise every cell is a string and the classes are the distinct strings in sorted
+ * order.
  *
  * @param classOf    each distinct cell's class
  * @param classNames the classes' names, in class order

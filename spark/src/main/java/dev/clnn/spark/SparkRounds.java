@@ -208,7 +208,8 @@ final class SparkRounds implements TrainingRounds {
                     firstLayout = EpochShards.of(indexed, plan, seed, 1, features).persist(cached);
                 }
                 long s = seed;
-                shards = epoch == 1 ? firstLayout : firstLayout.map(shard -> shard.reshuffled(s, epoch)).persist(cached);
+                shards = epoch == 1 ? firstLayout
+                        : firstLayout.map(shard -> shard.reshuffled(s, epoch)).persist(cached);
             }
             shardsEpoch = epoch;
         }
@@ -227,7 +228,10 @@ final class SparkRounds implements TrainingRounds {
         return steps;
     }
 
-    /** The K = 1 step of a round of jobs: the partitions' gradients summed ({@link GradientSum}), then the run's optimiser. */
+    /**
+     * The K = 1 step of a round of jobs: the partitions' gradients summed ({@link GradientSum}), then the run's
+     * optimiser.
+     */
     private void step(List<ReplicaResult> results) {
         float[][] sum = GradientSum.of(results);
         List<Param> params = model.params();
