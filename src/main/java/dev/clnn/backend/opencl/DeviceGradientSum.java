@@ -247,7 +247,8 @@ public final class DeviceGradientSum implements GradientSum {
 
     /**
      * Launches {@code weighted_sum_all} over {@code count} elements of the buffers {@code byRank} (one context's):
-     * the terms first in the given order, then the ranks that only receive the sum.
+     * the terms first in the given order, then the ranks that only receive the sum; one work-item per
+     * {@link dev.clnn.backend.opencl.tuning.KernelTuning#sumWidth} elements.
      */
     static void launch(KernelLauncher launcher, int count, DeviceBuffer[] byRank, int[] termRanks, float[] weights) {
         if (termRanks.length == 0 || termRanks.length > byRank.length || byRank.length > MAX_REPLICAS
@@ -272,7 +273,8 @@ public final class DeviceGradientSum implements GradientSum {
         while (slot < MAX_REPLICAS) {
             buffers[slot++] = buffers[0]; // never touched: past `outputs`
         }
-        launcher.elementwise(Kernels.WEIGHTED_SUM_ALL, count, count, termRanks.length, byRank.length, buffers[0],
+        long items = KernelLauncher.ceilDiv(count, launcher.tuning().sumWidth());
+        launcher.elementwise(Kernels.WEIGHTED_SUM_ALL, items, count, termRanks.length, byRank.length, buffers[0],
                 buffers[1], buffers[2], buffers[3], w[0], w[1], w[2], w[3]);
     }
 }

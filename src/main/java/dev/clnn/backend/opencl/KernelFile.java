@@ -31,7 +31,7 @@ public enum KernelFile {
     // sqrt and division rounded as Java's, so the update is bit for bit the reference's.
     ADAM("adam.cl", "-cl-fp32-correctly-rounded-divide-sqrt", KernelDefine.ADAM_RUN),
     METRICS("metrics.cl"),
-    ALL_REDUCE("allreduce.cl");
+    ALL_REDUCE("allreduce.cl", KernelDefine.SUM_WIDTH);
 
     private final String fileName;
     private final List<KernelDefine> defines;

@@ -60,5 +60,7 @@ public enum KernelDefine {
     /** relu.cl: elements per work-item of relu_forward. */
     RELU_RUN,
     /** adam.cl: elements per work-item of adam_update. */
-    ADAM_RUN
+    ADAM_RUN,
+    /** allreduce.cl: elements per work-item of weighted_sum_all, one vector load per buffer. */
+    SUM_WIDTH
 }

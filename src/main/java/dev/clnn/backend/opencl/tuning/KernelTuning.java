@@ -60,6 +60,8 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     private static final int BIAS_LOCAL = 64;
     private static final int CPU_RELU_RUN = 16;
     private static final int CPU_ADAM_RUN = 16;
+    /** float16: one AVX-512 register, and on narrower CPUs still one load per work-item of several registers. */
+    private static final int CPU_SUM_WIDTH = 16;
     /** 16 steps along K: a packing work-item writes a 16 × (panel width) patch, which stays in L1. */
     private static final int PACK_TILE = 16;
 
@@ -342,6 +344,7 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
             case DIRECT_OUT_BLOCK -> DIRECT_OUT_BLOCK;
             case RELU_RUN -> reluRun();
             case ADAM_RUN -> adamRun();
+            case SUM_WIDTH -> sumWidth();
             case BN_STREAM -> streamsRuns() ? 1 : 0;
         };
     }
@@ -363,6 +366,14 @@ public record KernelTuning(int elementwiseLocal, int reduceLocal, int biasLocal,
     /** ADAM_RUN of adam.cl: elements one work-item of adam_update handles (see {@link #streamsRuns}). */
     public int adamRun() {
         return streamsRuns() ? CPU_ADAM_RUN : 1;
+    }
+
+    /**
+     * SUM_WIDTH of allreduce.cl: consecutive elements, one vector, that one work-item of weighted_sum_all sums (see
+     * {@link #streamsRuns}).
+     */
+    public int sumWidth() {
+        return streamsRuns() ? CPU_SUM_WIDTH : 1;
     }
 
     /**

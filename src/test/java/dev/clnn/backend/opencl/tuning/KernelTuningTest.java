@@ -174,6 +174,10 @@ public class KernelTuningTest {
         assertEquals("-cl-fp32-correctly-rounded-divide-sqrt -DADAM_RUN=1", Kernels.ADAM_UPDATE.buildOptions(small));
         assertEquals("-cl-fp32-correctly-rounded-divide-sqrt -DADAM_RUN=16",
                 Kernels.ADAM_UPDATE.buildOptions(KernelTuning.forDevice(device(false, 4096), null)));
+        // The all-reduce's sum: one element per work-item on a GPU, a float16 on a CPU.
+        assertEquals("-DSUM_WIDTH=1", Kernels.WEIGHTED_SUM_ALL.buildOptions(small));
+        assertEquals("-DSUM_WIDTH=16",
+                Kernels.WEIGHTED_SUM_ALL.buildOptions(KernelTuning.forDevice(device(false, 4096), null)));
         assertEquals(16, small.gemmFor(100, 100, 100).columns());
     }
 
