@@ -15,8 +15,8 @@ public final class DataOptions {
             + " .csv with a header, a .npz or .safetensors holding x and y, or a folder holding x.npy and y.npy"
             + " (default: the bundled MNIST set)")
     String data;
-    @Option(names = "--format", paramLabel = "FORMAT", description = "idx, csv, npy, npz or safetensors, when --data's"
-            + " name does not say")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "idx, csv, npy, npz, safetensors or parquet"
+            + " (clnn-spark only), when --data's name does not say")
     String format;
     @Option(names = "--label", paramLabel = "COLUMN", description = "the CSV column of class labels (integers, or"
             + " strings taken in sorted order)")

@@ -113,6 +113,15 @@ public final class TrainOptionsMixin {
     }
 
     /**
+     * {@code --data} and {@code --test} as given (after {@code --resume} filled them in), or null: for readers that
+     * take URIs ({@code hdfs://…}, {@code s3a://…}), which a {@link Path} would not keep.
+     */
+    public String[] dataLocations() {
+        fillFromResumedRun();
+        return new String[] {dataOptions.data, dataOptions.test};
+    }
+
+    /**
      * Where and how often training states are written, and whether the run resumes.
      *
      * @throws IllegalArgumentException when --resume and --checkpoint-dir name two folders, or --checkpoint-every or

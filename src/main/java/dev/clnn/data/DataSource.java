@@ -16,8 +16,10 @@ import java.util.function.BiConsumer;
  *
  * @param path         the data: a folder of IDX files or of {@code x.npy}/{@code y.npy}, or a file; null for the
  *                     bundled MNIST set
- * @param format       {@code idx}, {@code csv}, {@code npy}, {@code npz} or {@code safetensors}; null to go by the
- *                     path (a folder with {@code x.npy} is npy, another folder idx, a file its extension)
+ * @param format       {@code idx}, {@code csv}, {@code npy}, {@code npz}, {@code safetensors} or {@code parquet}
+ *                     (read by {@code clnn-spark train} only); null to go by the path (a {@code .parquet} file or
+ *                     folder is parquet, another folder with {@code x.npy} npy, another folder idx, a file its
+ *                     extension)
  * @param label        a CSV's class-label column, or null
  * @param targets      a CSV's float-target columns (regression values, or probability rows for soft targets); empty
  *                     when a label is given
@@ -31,7 +33,7 @@ public record DataSource(Path path, String format, String label, List<String> ta
         Path test, double testFraction, boolean standardize) {
     /** The test share when none is given: a fifth of the rows, as scikit-learn's common 80/20 split. */
     public static final double DEFAULT_TEST_FRACTION = 0.2;
-    private static final List<String> FORMATS = List.of("idx", "csv", "npy", "npz", "safetensors");
+    private static final List<String> FORMATS = List.of("idx", "csv", "npy", "npz", "safetensors", "parquet");
 
     /** Checks the options against each other; the files are checked when read. */
     public DataSource {
@@ -233,6 +235,10 @@ public record DataSource(Path path, String format, String label, List<String> ta
         if (format != null) {
             return format;
         }
+        if (file.getFileName() != null && file.getFileName().toString().toLowerCase(Locale.ROOT)
+                .endsWith(".parquet")) {
+            return "parquet"; // Spark writes a Parquet table as a folder of part files
+        }
         if (Files.isDirectory(file)) {
             return Files.isRegularFile(file.resolve("x.npy")) || Files.isRegularFile(file.resolve("X.npy")) ? "npy"
                     : "idx";
@@ -251,6 +257,10 @@ public record DataSource(Path path, String format, String label, List<String> ta
     private TabularData readTable(Path file, String kind) {
         if (kind.equals("idx")) {
             throw new IllegalArgumentException(file + ": --test takes a table like --data's, not an IDX folder");
+        }
+        if (kind.equals("parquet")) {
+            throw new IllegalArgumentException(file + ": Parquet is read by clnn-spark train; clnn reads csv, npy,"
+                    + " npz and safetensors tables");
         }
         if (!kind.equals("csv") && (label != null || !targets.isEmpty() || !features.isEmpty())) {
             throw new IllegalArgumentException(file + ": --label, --target and --features name CSV columns; a "

@@ -69,6 +69,24 @@ public record Standardization(float[] mean, float[] std) {
                 squares[j] += d * d;
             }
         }
+        return fromSums(sum, squares, n);
+    }
+
+    /**
+     * The statistics {@link #fit} computes, from its two passes' sums over n training rows (for rows read elsewhere,
+     * such as on Spark's executors): {@code sum[j]} = Σ x[i, j] and {@code squares[j]} = Σ (x[i, j] − sum[j] / n)²,
+     * both in double.
+     *
+     * @throws IllegalArgumentException if n is not positive or the arrays differ in length
+     */
+    public static Standardization fromSums(double[] sum, double[] squares, long n) {
+        if (n <= 0 || sum.length != squares.length) {
+            throw new IllegalArgumentException("sums of " + sum.length + " and " + squares.length + " features over "
+                    + n + " rows");
+        }
+        int f = sum.length;
+        float[] mean = new float[f];
+        float[] std = new float[f];
         for (int j = 0; j < f; j++) {
             mean[j] = (float) (sum[j] / n);
             float s = (float) Math.sqrt(squares[j] / n);

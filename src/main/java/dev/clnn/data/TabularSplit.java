@@ -28,18 +28,35 @@ public record TabularSplit(TabularData train, TabularData test) {
      *                                  class has a row to spare for the test side
      */
     public static TabularSplit split(TabularData data, double testFraction, long seed) {
+        boolean[] isTest = data.target() instanceof TabularData.ClassLabels labels
+                ? testRows(labels.labels(), labels.classNames().size(), data.rows(), testFraction, seed)
+                : testRows(null, 0, data.rows(), testFraction, seed);
+        return new TabularSplit(subset(data, isTest, false), subset(data, isTest, true));
+    }
+
+    /**
+     * Which rows {@link #split} puts on the test side, from the labels alone: for a table whose rows are read
+     * elsewhere (on Spark's executors), so that it splits as this class does without holding the features.
+     *
+     * @param labels  each row's class in [0, classes), or null for float targets (a plain shuffled split)
+     * @param classes the class count (ignored without labels)
+     * @param n       the rows; labels.length when there are labels
+     * @return isTest[i] for row i
+     * @throws IllegalArgumentException as {@link #split}
+     */
+    public static boolean[] testRows(int[] labels, int classes, int n, double testFraction, long seed) {
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("the test fraction must be in (0, 1), got " + testFraction);
         }
-        int n = data.rows();
         if (n < 2) {
             throw new IllegalArgumentException("a split needs at least 2 rows, the table has " + n);
         }
+        if (labels != null && labels.length != n) {
+            throw new IllegalArgumentException(labels.length + " labels for " + n + " rows");
+        }
         int testRows = (int) Math.min(n - 1, Math.max(1, Math.round(n * testFraction)));
-        boolean[] isTest = data.target() instanceof TabularData.ClassLabels labels
-                ? stratified(labels, testRows, testFraction, new SplittableRandom(seed))
+        return labels != null ? stratified(labels, classes, testRows, testFraction, new SplittableRandom(seed))
                 : shuffled(n, testRows, new SplittableRandom(seed));
-        return new TabularSplit(subset(data, isTest, false), subset(data, isTest, true));
     }
 
     private static boolean[] shuffled(int n, int testRows, SplittableRandom random) {
@@ -52,11 +69,10 @@ public record TabularSplit(TabularData train, TabularData test) {
         return isTest;
     }
 
-    private static boolean[] stratified(TabularData.ClassLabels labels, int testRows, double testFraction,
+    private static boolean[] stratified(int[] all, int classes, int testRows, double testFraction,
             SplittableRandom random) {
-        int classes = labels.classNames().size();
         int[] counts = new int[classes];
-        for (int label : labels.labels()) {
+        for (int label : all) {
             counts[label]++;
         }
         int[] take = new int[classes];
@@ -93,7 +109,6 @@ public record TabularSplit(TabularData train, TabularData test) {
         for (int c = 0; c < classes; c++) {
             rowsOf[c] = new int[counts[c]];
         }
-        int[] all = labels.labels();
         for (int i = 0; i < all.length; i++) {
             rowsOf[all[i]][filled[all[i]]++] = i;
         }

@@ -48,13 +48,19 @@ public final class EpochLoop {
      * @param trainRows   the training rows
      * @param sampleShape one sample's shape
      * @param outputs     what the model must output per sample: the classes, or the float targets
-     * @param test        the test set
+     * @param test        the test set, evaluated after every epoch
      * @param digest      the data's identity, for training states
      * @param metadata    safetensors metadata saved with the weights ({@link TrainingData})
      * @param tensors     extra tensors saved with the weights (a standardization)
      */
-    public record Data(int trainRows, int[] sampleShape, int outputs, Dataset test, Supplier<String> digest,
+    public record Data(int trainRows, int[] sampleShape, int outputs, TestSet test, Supplier<String> digest,
             Map<String, String> metadata, Map<String, float[]> tensors) {
+        /** A run's data whose test rows are in this process, evaluated on the rounds' device. */
+        public Data(int trainRows, int[] sampleShape, int outputs, Dataset test, Supplier<String> digest,
+                Map<String, String> metadata, Map<String, float[]> tensors) {
+            this(trainRows, sampleShape, outputs, TestSet.of(test), digest, metadata, tensors);
+        }
+
         /** A run's data with nothing saved beside the weights. */
         public Data(int trainRows, int[] sampleShape, int outputs, Dataset test, Supplier<String> digest) {
             this(trainRows, sampleShape, outputs, test, digest, Map.of(), Map.of());
@@ -189,7 +195,7 @@ public final class EpochLoop {
             }
             if (!options.quiet()) {
                 out.printf(Locale.ROOT, "training %s on %s: %d train / %d test samples, %s, %d epochs, batch %d, %s%n",
-                        options.model().text(), rounds.description(), data.trainRows(), data.test().n(),
+                        options.model().text(), rounds.description(), data.trainRows(), data.test().rows(),
                         options.loss().description(), options.epochs(), options.batch(), updateRule(schedule));
             }
             Evaluation test = null;
@@ -217,7 +223,7 @@ public final class EpochLoop {
                 }
                 double rate = epoch.seenHere / seconds(epoch.start);
                 String deviceNote = rounds.epochNote();
-                test = Evaluator.evaluate(rounds.backend(), rounds.model(), data.test(), sample, evalBatch,
+                test = data.test().evaluate(rounds.model(), rounds.backend(), sample, evalBatch,
                         options.loss());
                 observer.otherWorkDone();
                 if (metrics != null) {
@@ -256,7 +262,7 @@ public final class EpochLoop {
             if (best != null && best.restores(lastEpoch)) {
                 // Save and report the model that is kept, not the last epoch's.
                 best.restoreInto(rounds.model(), rounds.backend());
-                test = Evaluator.evaluate(rounds.backend(), rounds.model(), data.test(), sample, evalBatch,
+                test = data.test().evaluate(rounds.model(), rounds.backend(), sample, evalBatch,
                         options.loss());
                 if (!stoppedEarly && !options.quiet()) {
                     out.printf(Locale.ROOT, "restored epoch %d, whose %s %.4f was the best%n", best.bestEpoch(),
@@ -265,7 +271,7 @@ public final class EpochLoop {
             }
             if (test == null) {
                 // Resumed from the state written after the last epoch: evaluate the weights it holds.
-                test = Evaluator.evaluate(rounds.backend(), rounds.model(), data.test(), sample, evalBatch,
+                test = data.test().evaluate(rounds.model(), rounds.backend(), sample, evalBatch,
                         options.loss());
             }
             if (options.save() != null) {

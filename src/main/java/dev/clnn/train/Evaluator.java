@@ -29,6 +29,33 @@ public final class Evaluator {
      */
     public static Evaluation evaluate(Backend backend, Sequential model, Dataset data, int[] sampleShape,
             int batchSize, LossKind loss) {
+        Sums sums = sums(backend, model, data, sampleShape, batchSize, loss);
+        double mean = data.n() == 0 ? 0 : sums.lossSum() / data.n();
+        if (sums.predicted() == null) {
+            return new Evaluation(mean, sums.correct(), data.n());
+        }
+        return new Evaluation(mean, 0, data.n(), data.n() == 0
+                ? new RegressionMetrics(Double.NaN, Double.NaN, Double.NaN, Double.NaN)
+                : RegressionMetrics.of(sums.predicted(), data.targets(), data.targetWidth()));
+    }
+
+    /**
+     * What an evaluation adds up over its rows, from which {@link #evaluate} takes its figures and which parts of a
+     * test set evaluated apart (on Spark's executors) add together.
+     *
+     * @param lossSum   Σ over batches of the batch's mean loss × its rows, in double
+     * @param correct   rows whose arg-max output is their class (ce, kl); 0 for mse
+     * @param predicted the model's outputs, rows × target width row-major, for mse; null for ce and kl
+     */
+    public record Sums(double lossSum, int correct, float[] predicted) {
+    }
+
+    /**
+     * Runs the model in evaluation mode over {@code data} (batches of {@code batchSize} in data-set order) and adds
+     * up its {@link Sums}; the model's mode is as it was afterwards.
+     */
+    public static Sums sums(Backend backend, Sequential model, Dataset data, int[] sampleShape, int batchSize,
+            LossKind loss) {
         loss.requireFits(data, "the test set");
         double lossSum = 0;
         int correct = 0;
@@ -58,12 +85,6 @@ public final class Evaluator {
         } finally {
             model.setTraining(wasTraining);
         }
-        double mean = data.n() == 0 ? 0 : lossSum / data.n();
-        if (predicted == null) {
-            return new Evaluation(mean, correct, data.n());
-        }
-        return new Evaluation(mean, 0, data.n(), data.n() == 0
-                ? new RegressionMetrics(Double.NaN, Double.NaN, Double.NaN, Double.NaN)
-                : RegressionMetrics.of(predicted, data.targets(), data.targetWidth()));
+        return new Sums(lossSum, correct, predicted);
     }
 }

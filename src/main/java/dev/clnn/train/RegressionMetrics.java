@@ -52,12 +52,31 @@ public record RegressionMetrics(double mse, double rmse, double mae, double r2) 
             residual[i % outputs] += e * e;
             total[i % outputs] += d * d;
         }
+        return fromSums(squared, absolute, residual, total, rows);
+    }
+
+    /**
+     * The metrics from the sums {@link #of} adds up over rows × outputs predictions (for rows evaluated in parts,
+     * such as on Spark's executors, whose sums add): {@code squared} = Σ e² and {@code absolute} = Σ |e| over every
+     * element, with e = prediction − target in double; per output o, {@code residual[o]} = Σ e² and {@code total[o]}
+     * = Σ (target − mean_o)², mean_o the output's mean target over all rows.
+     *
+     * @throws IllegalArgumentException if there are no rows or the per-output arrays differ in length
+     */
+    public static RegressionMetrics fromSums(double squared, double absolute, double[] residual, double[] total,
+            long rows) {
+        int outputs = residual.length;
+        if (rows <= 0 || outputs == 0 || total.length != outputs) {
+            throw new IllegalArgumentException("sums of " + residual.length + " and " + total.length + " outputs over "
+                    + rows + " rows");
+        }
         double r2 = 0;
         for (int o = 0; o < outputs; o++) {
             r2 += total[o] > 0 ? 1 - residual[o] / total[o] : (residual[o] == 0 ? 1 : 0);
         }
-        double mse = squared / targets.length;
-        return new RegressionMetrics(mse, Math.sqrt(mse), absolute / targets.length, r2 / outputs);
+        double elements = (double) rows * outputs;
+        double mse = squared / elements;
+        return new RegressionMetrics(mse, Math.sqrt(mse), absolute / elements, r2 / outputs);
     }
 
     /** e.g. {@code mse 0.2500  rmse 0.5000  mae 0.5000  r2 0.8750}, as an epoch line shows them. */

@@ -109,13 +109,25 @@ public final class SparkMain {
                 System.setProperty(Backends.PROPERTY, device);
                 conf.setExecutorEnv(Backends.ENV, device);
             }
-            // Read, split and checked against the loss on the driver before Spark starts, as clnn train reads it.
-            TrainingData data = TrainingData.load(train.data(), train.loss(), train.seed());
+            // A CSV or Parquet table is read by the executors; other data is read, split and checked against the
+            // loss on the driver before Spark starts, as clnn train reads it.
+            TableSource table = TableSource.of(train.data(), run.dataLocations());
+            TrainingData data = table == null ? TrainingData.load(train.data(), train.loss(), train.seed()) : null;
             try (JavaSparkContext spark = new JavaSparkContext(conf); Backend backend = Backends.open()) {
                 spark.setLogLevel("WARN");
-                new SparkTrainer(spark, options, backend, out).run(data);
+                SparkTrainer trainer = new SparkTrainer(spark, options, backend, out);
+                ExecutorErrors.unwrap(() -> {
+                    if (table == null) {
+                        trainer.run(data);
+                    } else {
+                        try (ExecutorData rows = ExecutorData.read(spark, table, train)) {
+                            trainer.run(rows);
+                        }
+                    }
+                });
             } finally {
                 ReplicaPool.closeAll();
+                EvaluationModels.closeAll();
             }
             return 0;
         }

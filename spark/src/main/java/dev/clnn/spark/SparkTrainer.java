@@ -7,6 +7,7 @@ import dev.clnn.train.EpochLoop;
 import dev.clnn.train.Evaluation;
 import dev.clnn.train.RunSettings;
 import dev.clnn.train.StopRequest;
+import dev.clnn.train.TestSet;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.TrainingData;
 import java.io.PrintStream;
@@ -19,7 +20,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Synchronous data-parallel training on Spark with any of the core's losses ({@link TrainOptions#loss()}: the
  * replicas train on the samples' labels or float targets, whichever it takes): the core's epoch loop
- * ({@link EpochLoop}: progress, epoch lines, evaluation on the driver's device after each epoch, metrics, plot,
+ * ({@link EpochLoop}: progress, epoch lines, evaluation after each epoch (on the driver's device, or on the
+ * executors for a table they read), metrics, plot,
  * training states, the final test figures as the last lines) over rounds of K global batches, each one Spark job
  * ({@link SparkRounds}). With K = 1 that is single-device training up to fp32 rounding. A run told to resume from a
  * folder that holds no state yet starts afresh, so a job can be submitted again as it is.
@@ -88,13 +90,33 @@ public final class SparkTrainer {
      */
     public Evaluation run(JavaRDD<Sample> train, int[] sampleShape, Dataset test, String dataDigest,
             Map<String, String> metadata, Map<String, float[]> tensors) {
+        options.train().loss().requireFits(test, "the test set");
+        return run(train, sampleShape, TestSet.of(test), test.classes(), dataDigest, metadata, tensors);
+    }
+
+    /**
+     * As {@code clnn train} on a table that Spark reads on the executors ({@link ExecutorData}): trains on its
+     * training rows and evaluates its test rows on the executors after each epoch.
+     */
+    Evaluation run(ExecutorData data) {
+        return run(data.train(), data.sampleShape(), data.test(), data.outputs(), data.digest(), data.metadata(),
+                data.tensors());
+    }
+
+    /**
+     * As {@link #run(JavaRDD, int[], Dataset, String, Map, Map)} with a test set evaluated wherever it says: on the
+     * driver's device ({@link TestSet#of}) or on the executors, where only its figures come back.
+     *
+     * @param outputs the classes (ce, kl) or targets per sample (mse) the model must output
+     */
+    public Evaluation run(JavaRDD<Sample> train, int[] sampleShape, TestSet test, int outputs, String dataDigest,
+            Map<String, String> metadata, Map<String, float[]> tensors) {
         TrainOptions o = options.train();
-        o.loss().requireFits(test, "the test set");
         JavaPairRDD<Sample, Long> indexed = train.zipWithIndex().persist(StorageLevel.MEMORY_ONLY());
         try {
             // One pass that counts the samples and sees what they hold.
             SampleCounts counts = indexed.keys().map(SampleCounts::of).fold(SampleCounts.NONE, SampleCounts::plus);
-            counts.requireFits(o.loss(), test.classes());
+            counts.requireFits(o.loss(), outputs);
             int n = Math.toIntExact(counts.rows());
             int partitions = options.partitions() > 0 ? options.partitions() : spark.defaultParallelism();
             EpochPlan plan = new EpochPlan(n, o.batch(), partitions);
@@ -102,7 +124,7 @@ public final class SparkTrainer {
             // A resubmitted job passes its resume folder before any state exists.
             EpochLoop loop = new EpochLoop(o, options.checkpoints().resumingOnlyFromAState(), new StopRequest(), out,
                     false);
-            return loop.run(new EpochLoop.Data(n, sampleShape, test.classes(), test, () -> dataDigest, metadata,
+            return loop.run(new EpochLoop.Data(n, sampleShape, outputs, test, () -> dataDigest, metadata,
                     tensors), (input, schedule) -> new SparkRounds(spark, backend, o, indexed, plan, sampleShape,
                             TrainingSetup.of(o, input, totalSteps), schedule, options.localSteps(), fault));
         } finally {
