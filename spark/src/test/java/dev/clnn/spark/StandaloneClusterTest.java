@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,14 +47,13 @@ class StandaloneClusterTest {
      */
     private static final List<String> TRAINING = List.of("--model", "linear(784,64),relu,linear(64,10)", "--epochs",
             "2", "--seed", "1");
-    private static final Duration SCRIPT_LIMIT = Duration.ofMinutes(3);
     private static final Duration SUBMISSION_LIMIT = Duration.ofMinutes(6);
-    private static final Path SCRIPT = Path.of("local-cluster").toAbsolutePath();
-    private static final Path CLUSTER = Path.of("target", "standalone-cluster-test").toAbsolutePath();
+    private static final Map<String, String> DRIVER = Map.of("CLNN_DRIVER_MEMORY", "1g");
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     @TempDir
     static Path dir;
+    private static LocalCluster cluster;
     /** The same training in this JVM: {@code clnn train --devices cpu,cpu}, and on one CPU device. */
     private static Path devicesWeights;
     private static Path singleWeights;
@@ -63,13 +61,9 @@ class StandaloneClusterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        if (!"true".equals(System.getenv("CI"))) {
-            Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")),
-                    "clnn standalone cluster test skipped: spark/local-cluster needs bash and Linux's /proc");
-        }
-        script("stop"); // a cluster left behind by an interrupted run
-        List<String> started = script("start", "--workers", "2", "--cores", "1");
-        assertTrue(started.get(started.size() - 1).startsWith("spark://127.0.0.1:"), String.join("\n", started));
+        LocalCluster.assumeSupported();
+        cluster = new LocalCluster("standalone-cluster-test", dir);
+        cluster.start("--workers", "2", "--cores", "1");
 
         devicesWeights = dir.resolve("devices.safetensors");
         singleWeights = dir.resolve("single.safetensors");
@@ -82,8 +76,8 @@ class StandaloneClusterTest {
         synchronized (submissions) {
             submissions.forEach(Process::destroyForcibly);
         }
-        if (Files.isDirectory(CLUSTER)) {
-            script("stop");
+        if (cluster != null) {
+            cluster.stop();
         }
     }
 
@@ -119,7 +113,7 @@ class StandaloneClusterTest {
         Path weights = dir.resolve("killed.safetensors");
         Submission run = new Submission(weights);
         run.awaitFirstProgressLine();
-        List<Long> executors = script("executors").stream().map(Long::parseLong).toList();
+        List<Long> executors = cluster.executors();
         assertEquals(2, executors.size(), "one executor per worker: " + executors);
         ProcessHandle victim = ProcessHandle.of(executors.get(0))
                 .orElseThrow(() -> new AssertionError("executor " + executors.get(0) + " is gone"));
@@ -139,29 +133,6 @@ class StandaloneClusterTest {
         assertEquals(0, Main.run(args.toArray(String[]::new), QUIET, QUIET, false), "clnn " + args);
     }
 
-    /** Runs {@code local-cluster ARGS} on this test's cluster to its end; returns its output lines (stdout, stderr). */
-    private static List<String> script(String... args) throws IOException, InterruptedException {
-        Path output = Files.createTempFile(dir, "local-cluster", ".log");
-        Process p = command(args).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        if (!p.waitFor(SCRIPT_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("local-cluster " + String.join(" ", args) + " ran over " + SCRIPT_LIMIT + ":\n"
-                    + Files.readString(output));
-        }
-        List<String> lines = Files.readAllLines(output);
-        assertEquals(0, p.exitValue(), "local-cluster " + String.join(" ", args) + ":\n" + String.join("\n", lines));
-        return lines.stream().filter(l -> !l.startsWith("local-cluster: ")).toList();
-    }
-
-    private static ProcessBuilder command(String... args) {
-        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("CLNN_CLUSTER_DIR", CLUSTER.toString());
-        builder.environment().put("CLNN_DRIVER_MEMORY", "1g");
-        return builder;
-    }
-
     /** {@code local-cluster submit train TRAINING --partitions 2 --device cpu --save weights}, running. */
     private static final class Submission {
         private final Process process;
@@ -175,7 +146,7 @@ class StandaloneClusterTest {
                     "--device", "cpu", "--save", weights.toString()));
             args.addAll(TRAINING); // not --quiet: the progress lines say when the rounds are under way
             driverLog = dir.resolve(weights.getFileName() + ".driver.log");
-            process = command(args.toArray(String[]::new)).redirectError(driverLog.toFile()).start();
+            process = cluster.command(DRIVER, args.toArray(String[]::new)).redirectError(driverLog.toFile()).start();
             submissions.add(process);
             reader = new Thread(this::read, "submission stdout");
             reader.start();
