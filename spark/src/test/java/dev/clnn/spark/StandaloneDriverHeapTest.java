@@ -35,11 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code spark.sql.codegen.maxFields} (100) columns; past that it goes row by row through generated projections of
  * every column, which on this 2-core machine read a 4,096-feature table at about 1 M cells per second per core, six
  * minutes for the same bytes. The 512 MiB heap is a real one: Spark's memory manager needs at least 450 MiB of heap
- * and gets it, so no {@code spark.testing.memory} is involved. About 95 s on the machine in docs/spark.md: 30 s to
- * write the table in this JVM, 60 s for the submission.
+ * and gets it, so no {@code spark.testing.memory} is involved. 90 to 110 s on the machine in docs/spark.md: 30 s to
+ * write the table in this JVM, 60 to 80 s for the submission.
  */
 @Tag("cluster")
-class DriverHeapClusterTest {
+class StandaloneDriverHeapTest {
     private static final long ROWS = 2_200_000;
     private static final int FEATURES = 96;
     private static final String DRIVER_HEAP = "512m";
@@ -63,7 +63,7 @@ class DriverHeapClusterTest {
         } finally {
             spark.stop();
         }
-        cluster = new LocalCluster("driver-heap-cluster-test", dir);
+        cluster = new LocalCluster("standalone-driver-heap-test", dir);
         cluster.start("--workers", "2", "--cores", "1", "--memory", EXECUTOR_MEMORY);
     }
 
