@@ -453,7 +453,8 @@ class SparkTrainingTest {
                 d.classes());
     }
 
-    private static void assertSameWeights(Path expected, Path actual) {
+    /** Every tensor of two weight files equal bit for bit (counts as longs). */
+    static void assertSameWeights(Path expected, Path actual) {
         Map<String, TensorEntry> a = Safetensors.read(expected).tensors();
         Map<String, TensorEntry> b = Safetensors.read(actual).tensors();
         assertEquals(a.keySet(), b.keySet());
