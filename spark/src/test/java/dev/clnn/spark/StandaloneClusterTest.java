@@ -104,14 +104,17 @@ class StandaloneClusterTest {
     }
 
     /**
-     * One of the two executor JVMs killed with SIGKILL once the driver reports the first quarter of epoch 1: Spark
-     * loses its tasks, cached shards and shuffle output, the worker starts a new executor, the lost work is redone
-     * from the driver's state, and the run ends with the weights of an unbroken run, bit for bit.
+     * One of the two executor JVMs killed with SIGKILL once the driver reports the first steps of epoch 1: Spark
+     * loses its tasks, cached shards and shuffle output and fails the barrier segment under way, the worker starts a
+     * new executor, the driver runs the segment again from its start, and the run ends with the weights of an
+     * unbroken run, bit for bit. A training state every 25 steps cuts the epochs into barrier segments of 25 steps, so
+     * progress lines come within an epoch and the kill lands in a segment still running.
      */
     @Test
     void anExecutorKilledMidRunLeavesTheWeightsUnchanged() throws Exception {
         Path weights = dir.resolve("killed.safetensors");
-        Submission run = new Submission(weights);
+        Submission run = new Submission(weights, "--checkpoint-every", "25", "--checkpoint-dir",
+                dir.resolve("states").toString());
         run.awaitFirstProgressLine();
         List<Long> executors = cluster.executors();
         assertEquals(2, executors.size(), "one executor per worker: " + executors);
@@ -121,6 +124,7 @@ class StandaloneClusterTest {
         victim.onExit().get(30, TimeUnit.SECONDS);
         String driverLog = run.finish();
         assertTrue(driverLog.contains("Lost executor"), "the driver never noticed the kill:\n" + driverLog);
+        assertTrue(driverLog.contains("running them again"), "no segment was run again:\n" + driverLog);
         SparkTrainingTest.assertSameWeights(devicesWeights, weights);
     }
 
@@ -133,7 +137,7 @@ class StandaloneClusterTest {
         assertEquals(0, Main.run(args.toArray(String[]::new), QUIET, QUIET, false), "clnn " + args);
     }
 
-    /** {@code local-cluster submit train TRAINING --partitions 2 --device cpu --save weights}, running. */
+    /** {@code local-cluster submit train TRAINING --partitions 2 --device cpu --save weights MORE}, running. */
     private static final class Submission {
         private final Process process;
         private final Path driverLog;
@@ -141,10 +145,11 @@ class StandaloneClusterTest {
         private final CompletableFuture<Void> firstProgressLine = new CompletableFuture<>();
         private final Thread reader;
 
-        Submission(Path weights) throws IOException {
+        Submission(Path weights, String... more) throws IOException {
             List<String> args = new ArrayList<>(List.of("submit", "train", "--partitions", "2", "--local-steps", "1",
                     "--device", "cpu", "--save", weights.toString()));
             args.addAll(TRAINING); // not --quiet: the progress lines say when the rounds are under way
+            args.addAll(List.of(more));
             driverLog = dir.resolve(weights.getFileName() + ".driver.log");
             process = cluster.command(DRIVER, args.toArray(String[]::new)).redirectError(driverLog.toFile()).start();
             submissions.add(process);
