@@ -32,6 +32,11 @@ final class LocalCluster {
     }
 
     /** Skips the calling test class where the script cannot run (it needs bash and Linux's /proc); CI never skips. */
+    /** The cluster's folder: its SPARK_HOME, logs, and the workers' work folders with the executors' output. */
+    Path home() {
+        return home;
+    }
+
     static void assumeSupported() {
         if (!"true".equals(System.getenv("CI"))) {
             Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")),
