@@ -146,7 +146,9 @@ final class Replica implements AutoCloseable {
             FaultInjection fault, int[] stepRows, double[] stepLossSums) {
         ModelStep step = parts.step();
         List<Param> params = step.model().params();
-        requireTargets(shard);
+        if (shard.offsets()[shard.offsets().length - 1] > 0) {
+            requireTargets(shard); // a partition without rows this epoch has no targets to check
+        }
         schedule.followRun();
         parts.restore(start.state().weights(), start.optimizerSteps(), start.state().momentum() != null
                 ? start.state().momentum() : new float[params.size()][]);

@@ -65,7 +65,7 @@ class SparkTrainingTest {
      * wrong batch (other samples, other weighting) moves the weights by ~1e-3.
      */
     static final double K1_TOLERANCE = 1e-5;
-    /** The bound on K > 1: within half a percentage point of single-device accuracy. */
+    /** The bound on K > 1: within half a percentage point of single-device accuracy. */
     private static final double LOCAL_SGD_ACCURACY_POINTS = 0.5;
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
