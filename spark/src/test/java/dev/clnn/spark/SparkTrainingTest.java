@@ -144,6 +144,23 @@ class SparkTrainingTest {
     }
 
     /**
+     * Two rows over three partitions with --loss mse: partition 2 has no row in the whole epoch, so its shard holds no
+     * targets; a barrier segment trains on the others as a round of jobs does, to the bit.
+     */
+    @Test
+    void aPartitionWithoutRowsTrainsNothingInBarrierSegments(@TempDir Path dir) {
+        TrainOptions o = options(2, 2, false, 0f, null).toBuilder().model("linear(6,2)").loss(LossKind.MSE).build();
+        DatasetSplit data = regressionTable(2, 4);
+        Path jobs = dir.resolve("jobs.safetensors");
+        Path barrier = dir.resolve("barrier.safetensors");
+        onCpu(new SparkTrainOptions(o.toBuilder().save(jobs).build(), CheckpointOptions.none(), 1, 3, Sync.JOBS,
+                Shuffle.GLOBAL), data, FaultInjection.NONE);
+        onCpu(new SparkTrainOptions(o.toBuilder().save(barrier).build(), CheckpointOptions.none(), 1, 3,
+                Sync.BARRIER, Shuffle.GLOBAL), data, FaultInjection.NONE);
+        assertSameWeights(jobs, barrier);
+    }
+
+    /**
      * --shuffle local lays out the first epoch as global does (so one epoch gives the same weights), then shuffles
      * each partition's rows in place: a second epoch trains on other batches, the same way in every run.
      */
