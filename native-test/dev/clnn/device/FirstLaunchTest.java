@@ -23,6 +23,7 @@ class FirstLaunchTest {
     private static final int N = 1 << 22;
 
     @Test
+    @SuppressWarnings("try") // the other context is only held open: two contexts are the condition under test
     void firstLaunchOfEachShapeHasCompletedWhenLaunchReturns() {
         OpenClTestSupport.requireDevice();
         DeviceInfo info = ClDevice.select(OpenClTestSupport.selector());
