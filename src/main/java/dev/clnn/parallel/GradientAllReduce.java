@@ -37,10 +37,17 @@ import java.util.function.IntConsumer;
  *
  * <p>Overlapped with the backward pass ({@link #overlap}): the gradients are summed in {@link GradientBuckets}, each
  * as soon as every replica's backward ops for its layers have run, while the devices compute the layers before it.
- * Only when each element is summed changes, not how, so both schedules give the same bits. On the devices, each
- * rank maps a bucket behind its backward ops without waiting ({@link GradientSum#mapBucket}) and the calling thread
- * sums it in a context of its own; through the host, each device thread reads a bucket (a blocking read, so its
- * device waits for the read, not for the sum) and the calling thread sums it.
+ * Only when each element is summed changes, not how, so both schedules give the same bits. On devices in one
+ * context, each rank enqueues a marker behind a bucket's backward ops ({@link GradientSum#bucketQueued}) and the
+ * calling thread at once enqueues the bucket's sum behind every rank's marker, so the devices start it without a
+ * host thread in between; it then waits for the last sum. On devices in contexts of their own, each rank maps a
+ * bucket behind its backward ops without waiting and the calling thread sums it, once mapped, in a context of its
+ * own; through the host, each device thread reads a bucket (a blocking read, so its device waits for the read, not
+ * for the sum) and the calling thread sums it.
+ *
+ * <p>The exposed time is observed the same way on every path: a device's backward ends when its thread sees its
+ * last bucket's ops done (a wait on the map or marker behind them), the sum when the calling thread sees the last
+ * sum done.
  */
 final class GradientAllReduce {
     /** Elements per block of the sum: 16 KB of floats, well within a core's L1 or L2 cache. */
@@ -263,9 +270,12 @@ final class GradientAllReduce {
             GradientBuckets.Bucket b = buckets.buckets().get(k);
             if (onDevices != null) {
                 try {
-                    onDevices.mapBucket(r, b.from(), b.to());
+                    onDevices.bucketQueued(r, b.from(), b.to());
                 } catch (RuntimeException e) {
-                    throw new IllegalStateException("mapping its gradients for the all-reduce: " + e.getMessage(), e);
+                    throw new IllegalStateException("handing its gradients to the all-reduce: " + e.getMessage(), e);
+                }
+                if (onDevices.sumWaitsOnDevices()) {
+                    readiness.ready(k); // the sum waits for the bucket's ops on the devices
                 }
                 return;
             }
@@ -293,19 +303,29 @@ final class GradientAllReduce {
             }
             return;
         }
+        boolean onTheDevices = onDevices.sumWaitsOnDevices();
         try {
             if (shard.isEmpty()) {
-                buckets.buckets().forEach(b -> onDevices.mapBucket(r, b.from(), b.to()));
+                for (int k = 0; k < buckets.size(); k++) {
+                    GradientBuckets.Bucket b = buckets.buckets().get(k);
+                    onDevices.bucketQueued(r, b.from(), b.to());
+                    if (onTheDevices) {
+                        readiness.ready(k);
+                    }
+                }
             }
-            for (int k = 0; k < buckets.size(); k++) {
+            // Where the sums wait on the devices, only the last bucket is waited for: when the backward ended.
+            for (int k = onTheDevices ? buckets.size() - 1 : 0; k < buckets.size(); k++) {
                 onDevices.awaitBucket(r, buckets.buckets().get(k).from());
                 if (k == buckets.size() - 1) {
                     backwardEnd[r] = System.nanoTime();
                 }
-                readiness.ready(k);
+                if (!onTheDevices) {
+                    readiness.ready(k);
+                }
             }
         } catch (RuntimeException e) {
-            throw new IllegalStateException("mapping its gradients for the all-reduce: " + e.getMessage(), e);
+            throw new IllegalStateException("handing its gradients to the all-reduce: " + e.getMessage(), e);
         }
     }
 
@@ -347,16 +367,29 @@ final class GradientAllReduce {
                 }
             }
         }
+        if (onDevices != null) {
+            // Where the sums only were enqueued: the step's all-reduce ends when the last one has run.
+            threads.runHere(0, "summing gradients on the device in the all-reduce of step " + step, () -> {
+                try {
+                    onDevices.awaitSums();
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("summing every replica's gradients: " + e.getMessage(), e);
+                }
+            });
+        }
     }
 
-    /** Before rank r's update, on its thread: the sums into its gradients (through the host), or its unmaps. */
+    /**
+     * Before rank r's update, on its thread: the sums into its gradients (through the host), or its unmaps, or its
+     * queue's wait for the sums (in a shared context).
+     */
     void writeBuckets(int r) {
         if (onDevices == null) {
             write(r);
             return;
         }
         try {
-            onDevices.unmapBuckets(r);
+            onDevices.receiveSums(r);
         } catch (RuntimeException e) {
             throw new IllegalStateException("unmapping the summed gradients of the all-reduce: " + e.getMessage(), e);
         }
