@@ -6,21 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.opencl.DeviceGradientSum;
+import dev.clnn.backend.opencl.SharedContextGradientSum;
 import dev.clnn.data.Dataset;
 import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.train.TrainOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The device path of the all-reduce overlapped with the backward pass (each bucket mapped behind its layers' backward
- * ops and summed in a context of its own, {@link DeviceGradientSum}) gives the bits of the sum after the backward
- * pass, on two POCL devices and on three replicas (the first device opened twice), with an empty shard, dropout and
- * batch norm. Run by the {@code multi-device-test} execution.
+ * The device paths of the all-reduce overlapped with the backward pass (each bucket mapped behind its layers' backward
+ * ops and summed in a context of its own, {@link DeviceGradientSum}; or, for devices in one context, summed on a
+ * second queue behind each rank's marker, {@link SharedContextGradientSum}) give the bits of the sum after the
+ * backward pass, on two POCL devices and on three replicas (the first device opened twice), with an empty shard,
+ * dropout and batch norm. Run by the {@code multi-device-test} execution.
  */
 @Tag("multidevice")
 class OverlappedAllReduceOnDevicesTest {
@@ -30,6 +33,8 @@ class OverlappedAllReduceOnDevicesTest {
     private static final List<Backend> opened = new ArrayList<>();
     private static List<Backend> two;
     private static List<Backend> three;
+    private static List<Backend> sharedTwo; // in one context: the sums wait on the devices
+    private static List<Backend> sharedThree;
 
     @BeforeAll
     static void open() {
@@ -39,6 +44,11 @@ class OverlappedAllReduceOnDevicesTest {
         two = List.of(device0, device1);
         three = List.of(device0, device1, opened(pocl.get(0)));
         assertTrue(DeviceGradientSum.supports(three), "POCL's CPU devices share the host's memory");
+        sharedTwo = Backends.openGroup(List.of(pocl.get(0), pocl.get(1)), Set.of());
+        opened.addAll(sharedTwo);
+        sharedThree = Backends.openGroup(List.of(pocl.get(0), pocl.get(1), pocl.get(0)), Set.of());
+        opened.addAll(sharedThree);
+        assertTrue(SharedContextGradientSum.supports(sharedThree), "opened as a group, in one context");
     }
 
     private static Backend opened(String selector) {
@@ -70,7 +80,7 @@ class OverlappedAllReduceOnDevicesTest {
     private static void sameBits(String model, int batch, int features) {
         TrainOptions o = ParallelRuns.options(model, batch, 5);
         Dataset data = SyntheticData.uniform(101, features, 10, 9);
-        for (List<Backend> backends : List.of(two, three)) {
+        for (List<Backend> backends : List.of(two, three, sharedTwo, sharedThree)) {
             ParallelRuns.Result after = ParallelRuns.train(
                     DataParallelStep.factory(backends, AllReduceSchedule.AFTER_BACKWARD), backends, o, data, 4);
             for (int bucket : BUCKET_ELEMENTS) {
