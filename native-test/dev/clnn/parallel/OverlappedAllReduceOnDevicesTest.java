@@ -1,6 +1,8 @@
 package dev.clnn.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.Backend;
@@ -10,8 +12,11 @@ import dev.clnn.backend.opencl.SharedContextGradientSum;
 import dev.clnn.data.Dataset;
 import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.train.TrainOptions;
+import dev.clnn.train.TrainingStep;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +80,24 @@ class OverlappedAllReduceOnDevicesTest {
     @Test
     void anEmptyShardMapsItsBucketsAndReceivesTheSums() {
         sameBits("linear(50,33),relu,linear(33,10)", 2, 50); // on three replicas, rank 2's shard is empty
+    }
+
+    @Test
+    void aDeviceFailingMidBackwardInASharedContextIsNamedAndNothingHangs() {
+        // 5 GEMM calls per replica and step (2 forward, 3 backward): call 9 is in step 2's backward pass. The sum is
+        // the shared context's, over the devices the wrapper delegates to.
+        TrainOptions o = ParallelRuns.options("linear(50,33),relu,linear(33,10)", 32, 1);
+        Dataset data = SyntheticData.uniform(200, 50, 10, 1);
+        List<Backend> wrapped = List.of(sharedTwo.get(0), FailingBackend.failingAt(sharedTwo.get(1), "gemm", 9));
+        TrainingStep.Factory failing = DataParallelStep.factory(wrapped, AllReduceSchedule.OVERLAPPED, 1,
+                (backends, shapes) -> Optional.of(new SharedContextGradientSum(sharedTwo, shapes)));
+        DeviceFailedException e = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> assertThrows(
+                DeviceFailedException.class, () -> ParallelRuns.train(failing, wrapped, o, data, 4)));
+        assertTrue(e.getMessage().startsWith("device 1 (" + sharedTwo.get(1).name() + ") failed in the forward and"
+                + " backward pass and optimiser update of step 2: injected failure of gemm"), e.getMessage());
+        // Both devices are still usable: the failure left nothing waiting on them.
+        ParallelRuns.Result after = ParallelRuns.train(sharedTwo, o, data, 1);
+        assertTrue(Float.isFinite(after.losses()[0]), "a step after the failure");
     }
 
     private static void sameBits(String model, int batch, int features) {

@@ -67,7 +67,8 @@ final class GradientAllReduce {
         this(backends, params, Backends.gradientSum(backends, shapes(params)));
     }
 
-    private GradientAllReduce(List<Backend> backends, List<List<Param>> params, Optional<GradientSum> onDevices) {
+    /** The device path where {@code onDevices} is present (made for {@link #shapes} of the params), else the host's. */
+    GradientAllReduce(List<Backend> backends, List<List<Param>> params, Optional<GradientSum> onDevices) {
         this.backends = List.copyOf(backends);
         this.params = new ArrayList<>(params);
         List<Param> first = params.get(0);
@@ -103,7 +104,7 @@ final class GradientAllReduce {
      * The shapes of the parameters, replica 0's after checking that every replica has as many parameters of the
      * same sizes.
      */
-    private static List<int[]> shapes(List<List<Param>> params) {
+    static List<int[]> shapes(List<List<Param>> params) {
         List<Param> first = params.get(0);
         for (int r = 1; r < params.size(); r++) {
             if (params.get(r).size() != first.size()) {
@@ -303,18 +304,39 @@ final class GradientAllReduce {
             }
             return;
         }
-        boolean onTheDevices = onDevices.sumWaitsOnDevices();
+        queueEmptyShard(r, shard);
+        awaitBackward(r);
+    }
+
+    /**
+     * On the devices, for an empty shard, which computed nothing and so queued no bucket: hands every bucket over
+     * at once (it receives the sums); nothing otherwise.
+     */
+    void queueEmptyShard(int r, Shard shard) {
+        if (onDevices == null || !shard.isEmpty()) {
+            return;
+        }
         try {
-            if (shard.isEmpty()) {
-                for (int k = 0; k < buckets.size(); k++) {
-                    GradientBuckets.Bucket b = buckets.buckets().get(k);
-                    onDevices.bucketQueued(r, b.from(), b.to());
-                    if (onTheDevices) {
-                        readiness.ready(k);
-                    }
+            for (int k = 0; k < buckets.size(); k++) {
+                GradientBuckets.Bucket b = buckets.buckets().get(k);
+                onDevices.bucketQueued(r, b.from(), b.to());
+                if (onDevices.sumWaitsOnDevices()) {
+                    readiness.ready(k);
                 }
             }
-            // Where the sums wait on the devices, only the last bucket is waited for: when the backward ended.
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("handing its gradients to the all-reduce: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * On the devices, on r's thread after {@link #queueEmptyShard}: waits until each bucket's ops ran and hands it to
+     * the sum, or, where the sums wait on the devices, for the last bucket alone; either way notes when the backward
+     * pass ended.
+     */
+    void awaitBackward(int r) {
+        boolean onTheDevices = onDevices.sumWaitsOnDevices();
+        try {
             for (int k = onTheDevices ? buckets.size() - 1 : 0; k < buckets.size(); k++) {
                 onDevices.awaitBucket(r, buckets.buckets().get(k).from());
                 if (k == buckets.size() - 1) {
@@ -327,6 +349,23 @@ final class GradientAllReduce {
         } catch (RuntimeException e) {
             throw new IllegalStateException("handing its gradients to the all-reduce: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the sums wait for the devices on the devices (devices in one context): then each device thread can
+     * queue its update behind the sums before they ran ({@link #awaitSumsQueued}, {@link #writeBuckets}).
+     */
+    boolean sumsWaitOnDevices() {
+        return onDevices != null && onDevices.sumWaitsOnDevices();
+    }
+
+    /**
+     * On a device thread, where {@link #sumsWaitOnDevices}: waits until the calling thread has enqueued every
+     * bucket's sum of this step; false when the step failed meanwhile (a device or the sum), and the thread must
+     * not update.
+     */
+    boolean awaitSumsQueued() {
+        return readiness.awaitAllSummed();
     }
 
     /** A device thread failed this step: ends the summing thread's wait. */
@@ -344,6 +383,15 @@ final class GradientAllReduce {
      * bucket in turn, once every replica has handed it over, summed as {@link #sum} sums all of them.
      */
     void sumBuckets(DeviceThreads threads, List<Shard> shards, long step) {
+        try {
+            sumEachBucket(threads, shards, step);
+        } catch (RuntimeException | Error e) {
+            readiness.fail(); // device threads waiting for the sums to be enqueued go on without them
+            throw e;
+        }
+    }
+
+    private void sumEachBucket(DeviceThreads threads, List<Shard> shards, long step) {
         List<Shard> terms = shards.stream().filter(s -> !s.isEmpty()).toList();
         int[] ranks = terms.stream().mapToInt(Shard::rank).toArray();
         float[] weights = new float[terms.size()];
@@ -366,6 +414,9 @@ final class GradientAllReduce {
                     sumSlice(p, 0, sum[p].length, shards);
                 }
             }
+        }
+        if (sumsWaitOnDevices()) {
+            readiness.allSummed();
         }
         if (onDevices != null) {
             // Where the sums only were enqueued: the step's all-reduce ends when the last one has run.

@@ -148,17 +148,15 @@ public final class SharedContextGradientSum implements GradientSum {
     }
 
     /**
-     * Rank r's queue waits for the step's last sum before the work queued next (its update); rank r's markers of
-     * this step, which every sum enqueued has waited for by now, are released.
+     * Rank r's queue waits for the step's last sum before the work queued next (its update). Rank r's markers stay
+     * until the next step replaces them: its thread may still wait for the last one, to see when its backward
+     * pass ended.
      */
     @Override
     public void receiveSums(int rank) {
         if (summed != null) {
             backends.get(rank).device().waitFor(List.of(summed));
         }
-        Map<Integer, DeviceEvent> mine = written.get(rank);
-        mine.values().forEach(DeviceEvent::close);
-        mine.clear();
     }
 
     /**
@@ -201,7 +199,10 @@ public final class SharedContextGradientSum implements GradientSum {
         }
     }
 
-    /** Keeps {@code marker} as rank r's of bucket {@code key}, closing one a failed step left behind. */
+    /**
+     * Keeps {@code marker} as rank r's of bucket {@code key}, closing the last step's: every sum that waited for it
+     * has run, and rank r's thread no longer waits for it.
+     */
     private DeviceEvent replaceMarker(int rank, int key, DeviceEvent marker) {
         DeviceEvent old = written.get(rank).put(key, marker);
         if (old != null) {
