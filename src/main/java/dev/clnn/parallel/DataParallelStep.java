@@ -24,7 +24,9 @@ import java.util.Optional;
  * backward ops are queued, and the calling thread sums each bucket as soon as every replica has handed it over, so
  * that only the first layers' sum waits after the backward pass; the sum of each element is the same as summing
  * everything after the backward pass ({@link AllReduceSchedule#AFTER_BACKWARD}), so both give the same bits. Each
- * device's thread writes the sums (or unmaps) right before its update. With one backend it is the single-device
+ * device's thread writes the sums (or unmaps) right before its update; on devices in one context, where the sums
+ * wait for the devices on the devices, each device's thread queues its update behind them in the same phase as its
+ * backward pass, so its device starts the update as soon as the sums have run. With one backend it is the single-device
  * step op for op (no all-reduce), bit for bit.
  *
  * <p>Use it through {@link #factory}: {@code new Trainer(DataParallelStep.factory(backends), options, out, false)}.

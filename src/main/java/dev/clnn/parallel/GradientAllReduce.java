@@ -15,16 +15,16 @@ import java.util.function.IntConsumer;
  * g = Σ_r w_r · g_r over the non-empty shards r in rank order, w_r = shard rows / batch rows, so g is the gradient
  * of the whole batch's mean loss. Two paths give the same bits (the same float operations in the same order).
  *
- * <p>On the devices ({@link GradientSum}, which {@link Backends#gradientSum} finds where a backend kind offers it:
- * OpenCL does where every replica is an OpenCL device sharing the host's memory (POCL's CPU devices), with at most
- * four replicas, its kernel's limit): each replica's gradients are moved into one buffer of its device, each rank
- * maps it (zero-copy there), a kernel on rank 0 sums them in place into every replica's buffer, each rank unmaps.
- * This reads and writes each gradient once with a vectorised kernel instead of copying it through Java arrays on the
- * cores the devices compute on, and one buffer per replica keeps the number of maps, aliases and launches (each with
- * a fixed cost) independent of the number of parameters.
- * A shared {@code cl_context} for the devices of one platform would avoid the mapping, but changes how every backend
- * owns its context; mapping keeps each backend as it is and is portable OpenCL. Summing in Java over the mapped
- * buffers is no alternative: {@code FloatBuffer} loops are not vectorised.
+ * <p>On the devices ({@link GradientSum}, which {@link Backends#gradientSum} finds where a backend kind offers it;
+ * OpenCL does for 2 to 4 replicas, its kernel's limit): each replica's gradients are moved into one buffer of its
+ * device and a kernel on rank 0's device sums them in place into every replica's buffer. Devices opened in one
+ * context ({@link Backends#openGroup}) need nothing more: the kernel reads the other devices' buffers directly, and
+ * events order it after their backward passes and before their updates. Devices in contexts of their own that share
+ * the host's memory (POCL's CPU devices) map their buffers (zero-copy there) for the kernel to wrap, then unmap. This
+ * reads and writes each gradient once with a vectorised kernel instead of copying it through Java arrays on the
+ * cores the devices compute on, and one buffer per replica keeps the number of commands (each with a fixed cost)
+ * independent of the number of parameters. Summing in Java over mapped buffers is no alternative: {@code
+ * FloatBuffer} loops are not vectorised.
  *
  * <p>Otherwise through the host (OpenCL beside the CPU reference, discrete GPUs, more replicas). Three phases: read
  * each gradient to the host (each device on its own thread), sum

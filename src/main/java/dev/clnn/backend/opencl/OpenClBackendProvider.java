@@ -59,13 +59,16 @@ public final class OpenClBackendProvider implements BackendProvider {
     }
 
     /**
-     * The devices of {@code selectors} in one context ({@link ClDevice#openShared}) where they are all on one
-     * platform, so that the all-reduce sums their gradients without mapping them; empty otherwise.
+     * The devices of {@code selectors} in one context ({@link ClDevice#openShared}) where they are all CPU devices
+     * of one platform (POCL's), so that the all-reduce sums their gradients without mapping them; empty otherwise.
+     * GPUs keep contexts of their own: in one context a kernel reading another GPU's buffer makes the driver move it,
+     * which nothing here has measured.
      */
     @Override
     public Optional<List<Backend>> openTogether(List<String> selectors, boolean timed, Set<OpFamily> firstStep) {
         List<DeviceInfo> infos = selectors.stream().map(ClDevice::select).toList();
-        if (infos.size() < 2 || infos.stream().anyMatch(i -> i.platformIndex() != infos.get(0).platformIndex())) {
+        if (infos.size() < 2 || infos.stream().anyMatch(i -> i.gpu()
+                || i.platformIndex() != infos.get(0).platformIndex())) {
             return Optional.empty();
         }
         List<ClDevice> devices = ClDevice.openShared(infos, timed);

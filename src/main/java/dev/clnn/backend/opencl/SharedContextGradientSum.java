@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sum of the data-parallel all-reduce for replicas whose OpenCL devices share one context
- * ({@link ClDevice#openShared}): {@code weighted_sum_all} reads every rank's gradient buffer where it is and writes
+ * ({@link ClDevice#openShared}) and the host's memory (POCL's CPU devices): {@code weighted_sum_all} reads every rank's gradient buffer where it is and writes
  * the sum into all of them, with no map and no alias, since every buffer belongs to the context the kernel runs in.
  * The kernel runs on a second queue of rank 0's device ({@link ClDevice#openSecondQueue}), used by the summing
  * thread alone, so no kernel object is shared with rank 0's thread. Its arithmetic is {@link DeviceGradientSum}'s
@@ -75,14 +75,18 @@ public final class SharedContextGradientSum implements GradientSum {
         this.summingLauncher = new KernelLauncher(summing, this.backends.get(0).tuning());
     }
 
-    /** Whether the backends are 2 to {@link DeviceGradientSum#MAX_REPLICAS} OpenCL devices sharing one context. */
+    /**
+     * Whether the backends are 2 to {@link DeviceGradientSum#MAX_REPLICAS} OpenCL devices in one context that share
+     * the host's memory (where the kernel reads the other devices' buffers where they are).
+     */
     public static boolean supports(List<Backend> backends) {
         if (backends.size() < 2 || backends.size() > DeviceGradientSum.MAX_REPLICAS
                 || !(backends.get(0) instanceof OpenClBackend first)) {
             return false;
         }
         for (Backend b : backends) {
-            if (!(b instanceof OpenClBackend cl) || !cl.device().sharesContextWith(first.device())) {
+            if (!(b instanceof OpenClBackend cl) || !cl.device().sharesContextWith(first.device())
+                    || !cl.device().hostUnifiedMemory()) {
                 return false;
             }
         }
