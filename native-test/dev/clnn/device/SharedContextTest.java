@@ -1,19 +1,24 @@
 package dev.clnn.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.OpenClTestSupport;
+import dev.clnn.fixtures.IsolatedStores;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two POCL devices in one context ({@link ClDevice#openShared}): a kernel on one reads a buffer the other wrote,
- * ordered by a marker and a barrier across the queues, and either device closes first without breaking the other.
+ * ordered by a marker and a barrier across the queues; either device closes first without breaking the other; and
+ * a program built there (which lists both devices) is cached on disk for the device it was built for.
  * Run by the {@code multi-device-test} execution, which makes POCL list two devices.
  */
 @Tag("multidevice")
@@ -88,6 +93,31 @@ class SharedContextTest {
             assertFalse(a.sharesContextWith(b));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.waitFor(List.of(marker)));
             assertTrue(e.getMessage().contains("another context"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aProgramBuiltInASharedContextIsCachedOnDiskForItsDevice(@TempDir Path cacheDir) {
+        List<DeviceInfo> pocl = twoPocl();
+        IsolatedStores.useKernelCacheDir(cacheDir);
+        try {
+            List<ClDevice> devices = ClDevice.openShared(pocl, false);
+            try {
+                devices.get(1).build("relu.cl", "");
+                assertEquals(1, devices.get(1).sourceBuilds());
+            } finally {
+                devices.forEach(ClDevice::close); // writes the binary: the program lists both devices
+            }
+            devices = ClDevice.openShared(pocl, false);
+            try {
+                devices.get(1).build("relu.cl", "");
+                assertEquals(0, devices.get(1).sourceBuilds(), "built again instead of loaded from disk");
+                assertEquals(1, devices.get(1).binaryLoads());
+            } finally {
+                devices.forEach(ClDevice::close);
+            }
+        } finally {
+            IsolatedStores.resetKernelCache();
         }
     }
 
