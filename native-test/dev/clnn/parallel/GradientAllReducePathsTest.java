@@ -11,9 +11,11 @@ import dev.clnn.backend.Backends;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.backend.opencl.DeviceGradientSum;
+import dev.clnn.backend.opencl.SharedContextGradientSum;
 import dev.clnn.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,9 +23,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The all-reduce's two paths, the kernel on the devices ({@link DeviceGradientSum}) and the sum through the host,
- * give the same bits on two POCL devices (and three replicas, the first device opened twice), for parameters of
- * awkward sizes and batches with an empty shard. Run by the {@code multi-device-test} execution.
+ * The all-reduce's paths, the kernel on the devices ({@link DeviceGradientSum} for devices in contexts of their own,
+ * {@link SharedContextGradientSum} for devices in one context) and the sum through the host, give the same bits on
+ * two POCL devices (and three replicas, the first device opened twice), for parameters of awkward sizes and batches
+ * with an empty shard. Run by the {@code multi-device-test} execution.
  */
 @Tag("multidevice")
 class GradientAllReducePathsTest {
@@ -34,6 +37,8 @@ class GradientAllReducePathsTest {
     private static Backend device0;
     private static Backend device1;
     private static Backend device0Again;
+    private static List<Backend> sharedTwo; // two devices in one context
+    private static List<Backend> sharedThree; // the first device twice and the second, in one context
 
     @BeforeAll
     static void open() {
@@ -41,6 +46,10 @@ class GradientAllReducePathsTest {
         device0 = opened(pocl.get(0));
         device1 = opened(pocl.get(1));
         device0Again = opened(pocl.get(0)); // a context of its own: a third replica
+        sharedTwo = Backends.openGroup(List.of(pocl.get(0), pocl.get(1)), Set.of());
+        opened.addAll(sharedTwo);
+        sharedThree = Backends.openGroup(List.of(pocl.get(0), pocl.get(1), pocl.get(0)), Set.of());
+        opened.addAll(sharedThree);
     }
 
     private static Backend opened(String selector) {
@@ -58,6 +67,45 @@ class GradientAllReducePathsTest {
     void twoPoclDevicesSumOnTheDevices() {
         assertTrue(DeviceGradientSum.supports(List.of(device0, device1)), "POCL's CPU devices share host memory");
         assertFalse(DeviceGradientSum.supports(List.of(device0, new CpuBackend())), "the CPU reference");
+    }
+
+    @Test
+    void devicesOpenedAsAGroupShareAContextAndSumInPlace() {
+        assertTrue(SharedContextGradientSum.supports(sharedTwo));
+        assertTrue(SharedContextGradientSum.supports(sharedThree));
+        assertFalse(SharedContextGradientSum.supports(List.of(device0, device1)), "contexts of their own");
+        assertFalse(SharedContextGradientSum.supports(List.of(sharedTwo.get(0), device1)), "one of them shared");
+    }
+
+    @Test
+    void aSharedContextGivesTheHostPathsBits() {
+        for (int rows : new int[] {256, 5, 2}) {
+            samePaths(sharedTwo, rows, 4);
+        }
+    }
+
+    @Test
+    void aSharedContextsEmptyShardIsNotReadButReceivesTheSum() {
+        samePaths(sharedTwo, 1, 5);
+        for (int rows : new int[] {7, 2}) {
+            samePaths(sharedThree, rows, 6);
+        }
+    }
+
+    @Test
+    void aFailureOfTheSharedContextsSumNamesTheDevice() {
+        List<List<Param>> params = params(sharedTwo, new SplittableRandom(7), -1);
+        GradientAllReduce allReduce = new GradientAllReduce(sharedTwo, params);
+        allReduce.close(); // the replicas' gradient buffers are gone: the sum fails
+        try (DeviceThreads threads = new DeviceThreads(sharedTwo.stream().map(Backend::name).toList())) {
+            DeviceFailedException e = assertThrows(DeviceFailedException.class,
+                    () -> allReduce.run(threads, ShardPlan.split(4, 2), 3));
+            assertTrue(e.getMessage().startsWith("device 0 (" + sharedTwo.get(0).name() + ") failed in summing"
+                    + " gradients on the device in the all-reduce of step 3: summing every replica's gradients"),
+                    e.getMessage());
+        } finally {
+            params.forEach(ps -> ps.forEach(Param::close));
+        }
     }
 
     @Test

@@ -1,26 +1,34 @@
 package dev.clnn.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.Backend;
 import dev.clnn.backend.Backends;
 import dev.clnn.backend.opencl.DeviceGradientSum;
+import dev.clnn.backend.opencl.SharedContextGradientSum;
 import dev.clnn.data.Dataset;
 import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.train.TrainOptions;
+import dev.clnn.train.TrainingStep;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The device path of the all-reduce overlapped with the backward pass (each bucket mapped behind its layers' backward
- * ops and summed in a context of its own, {@link DeviceGradientSum}) gives the bits of the sum after the backward
- * pass, on two POCL devices and on three replicas (the first device opened twice), with an empty shard, dropout and
- * batch norm. Run by the {@code multi-device-test} execution.
+ * The device paths of the all-reduce overlapped with the backward pass (each bucket mapped behind its layers' backward
+ * ops and summed in a context of its own, {@link DeviceGradientSum}; or, for devices in one context, summed on a
+ * second queue behind each rank's marker, {@link SharedContextGradientSum}) give the bits of the sum after the
+ * backward pass, on two POCL devices and on three replicas (the first device opened twice), with an empty shard,
+ * dropout and batch norm. Run by the {@code multi-device-test} execution.
  */
 @Tag("multidevice")
 class OverlappedAllReduceOnDevicesTest {
@@ -30,6 +38,8 @@ class OverlappedAllReduceOnDevicesTest {
     private static final List<Backend> opened = new ArrayList<>();
     private static List<Backend> two;
     private static List<Backend> three;
+    private static List<Backend> sharedTwo; // in one context: the sums wait on the devices
+    private static List<Backend> sharedThree;
 
     @BeforeAll
     static void open() {
@@ -39,6 +49,11 @@ class OverlappedAllReduceOnDevicesTest {
         two = List.of(device0, device1);
         three = List.of(device0, device1, opened(pocl.get(0)));
         assertTrue(DeviceGradientSum.supports(three), "POCL's CPU devices share the host's memory");
+        sharedTwo = Backends.openGroup(List.of(pocl.get(0), pocl.get(1)), Set.of());
+        opened.addAll(sharedTwo);
+        sharedThree = Backends.openGroup(List.of(pocl.get(0), pocl.get(1), pocl.get(0)), Set.of());
+        opened.addAll(sharedThree);
+        assertTrue(SharedContextGradientSum.supports(sharedThree), "opened as a group, in one context");
     }
 
     private static Backend opened(String selector) {
@@ -67,10 +82,28 @@ class OverlappedAllReduceOnDevicesTest {
         sameBits("linear(50,33),relu,linear(33,10)", 2, 50); // on three replicas, rank 2's shard is empty
     }
 
+    @Test
+    void aDeviceFailingMidBackwardInASharedContextIsNamedAndNothingHangs() {
+        // 5 GEMM calls per replica and step (2 forward, 3 backward): call 9 is in step 2's backward pass. The sum is
+        // the shared context's, over the devices the wrapper delegates to.
+        TrainOptions o = ParallelRuns.options("linear(50,33),relu,linear(33,10)", 32, 1);
+        Dataset data = SyntheticData.uniform(200, 50, 10, 1);
+        List<Backend> wrapped = List.of(sharedTwo.get(0), FailingBackend.failingAt(sharedTwo.get(1), "gemm", 9));
+        TrainingStep.Factory failing = DataParallelStep.factory(wrapped, AllReduceSchedule.OVERLAPPED, 1,
+                (backends, shapes) -> Optional.of(new SharedContextGradientSum(sharedTwo, shapes)));
+        DeviceFailedException e = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> assertThrows(
+                DeviceFailedException.class, () -> ParallelRuns.train(failing, wrapped, o, data, 4)));
+        assertTrue(e.getMessage().startsWith("device 1 (" + sharedTwo.get(1).name() + ") failed in the forward and"
+                + " backward pass and optimiser update of step 2: injected failure of gemm"), e.getMessage());
+        // Both devices are still usable: the failure left nothing waiting on them.
+        ParallelRuns.Result after = ParallelRuns.train(sharedTwo, o, data, 1);
+        assertTrue(Float.isFinite(after.losses()[0]), "a step after the failure");
+    }
+
     private static void sameBits(String model, int batch, int features) {
         TrainOptions o = ParallelRuns.options(model, batch, 5);
         Dataset data = SyntheticData.uniform(101, features, 10, 9);
-        for (List<Backend> backends : List.of(two, three)) {
+        for (List<Backend> backends : List.of(two, three, sharedTwo, sharedThree)) {
             ParallelRuns.Result after = ParallelRuns.train(
                     DataParallelStep.factory(backends, AllReduceSchedule.AFTER_BACKWARD), backends, o, data, 4);
             for (int bucket : BUCKET_ELEMENTS) {

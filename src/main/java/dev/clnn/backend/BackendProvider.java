@@ -51,4 +51,13 @@ public interface BackendProvider {
     default Optional<GradientSum> gradientSum(List<Backend> backends, List<int[]> shapes) {
         return Optional.empty();
     }
+
+    /**
+     * Opens the backends {@code selectors} name (two or more, in order) together, where this kind can do better
+     * than opening each alone (OpenCL: one context for devices of one platform); empty by default, and
+     * {@link Backends#openGroup} opens them one by one.
+     */
+    default Optional<List<Backend>> openTogether(List<String> selectors, boolean timed, Set<OpFamily> firstStep) {
+        return Optional.empty();
+    }
 }

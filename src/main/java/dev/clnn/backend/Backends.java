@@ -51,6 +51,33 @@ public final class Backends {
     }
 
     /**
+     * Opens the backends {@code selectors} name, in order (the ranks of a data-parallel run), each as
+     * {@link #open(String, Set)} would, but together where their kind can: OpenCL devices of one platform share one
+     * context, so that their gradients are summed in place. When one fails to open, those already open are closed.
+     */
+    public static List<Backend> openGroup(List<String> selectors, Set<OpFamily> firstStep) {
+        boolean allOpenCl = selectors.size() > 1 && selectors.stream().map(s -> s == null ? "" : s.trim()
+                .toLowerCase(Locale.ROOT)).noneMatch(s -> s.isEmpty() || s.equals("cpu") || s.equals("auto"));
+        BackendProvider opencl = allOpenCl ? find("opencl") : null;
+        if (opencl != null) {
+            Optional<List<Backend>> together = opencl.openTogether(selectors, false, firstStep);
+            if (together.isPresent()) {
+                return together.get();
+            }
+        }
+        List<Backend> opened = new ArrayList<>();
+        try {
+            for (String selector : selectors) {
+                opened.add(open(selector, firstStep));
+            }
+        } catch (RuntimeException e) {
+            opened.forEach(Backend::close);
+            throw e;
+        }
+        return opened;
+    }
+
+    /**
      * As {@link #open(String, Set)}, for profiling: an OpenCL device is opened with a profiling queue so each kernel
      * launch is timed by its event, for the profiling decorator ({@code ProfiledBackend.open}) to read. Profiling is
      * chosen here, at opening, because a queue either has it or not: {@link #open} creates neither the profiling

@@ -38,24 +38,44 @@ public interface GradientSum extends AutoCloseable {
 
     /**
      * For the sum overlapped with the backward pass, which sums buckets of consecutive gradients [from, to) while the
-     * devices compute the layers before them: enqueues, on r's thread, a map of rank r's gradients [from, to) behind
-     * the work queued so far (the backward ops that write them) and returns at once, so that the device goes on with
-     * the layers queued after it. A bucket is mapped once per step, buckets do not overlap.
+     * devices compute the layers before them: called on r's thread once the backward ops that write rank r's
+     * gradients [from, to) are queued, returns at once, so that the device goes on with the layers queued after
+     * them. Each bucket once per step, buckets do not overlap.
      */
-    void mapBucket(int rank, int from, int to);
+    void bucketQueued(int rank, int from, int to);
 
-    /** Waits, on r's thread, until rank r's {@link #mapBucket} of the bucket starting at gradient {@code from} ran. */
+    /** Waits, on r's thread, until the ops rank r queued before its {@link #bucketQueued} of the bucket starting at
+     * gradient {@code from} have run. */
     void awaitBucket(int rank, int from);
 
     /**
+     * Whether {@link #sumBucket} may be called as soon as every rank's {@link #bucketQueued} of the bucket returned:
+     * the sum then waits for the devices on the devices, and {@link #sumBucket} returns before it ran. Otherwise
+     * only once every rank's {@link #awaitBucket} of it returned.
+     */
+    default boolean sumWaitsOnDevices() {
+        return false;
+    }
+
+    /**
      * As {@link #sum} for the bucket [from, to) alone, on a queue of its own so that it runs beside the devices'
-     * backward passes; waits for the result. Called from one thread (not a device thread), once every rank's
-     * {@link #awaitBucket} of this bucket has returned.
+     * backward passes; waits for the result unless {@link #sumWaitsOnDevices}. Called from one thread (not a device
+     * thread), in the order the buckets were queued.
      */
     void sumBucket(int from, int to, int[] termRanks, float[] weights);
 
-    /** Unmaps every bucket rank r mapped this step, on r's thread, so that its device sees the sums. */
-    void unmapBuckets(int rank);
+    /**
+     * Waits until every bucket summed this step has its sum, on the thread that called {@link #sumBucket}; nothing
+     * to wait for unless {@link #sumWaitsOnDevices}.
+     */
+    default void awaitSums() {
+    }
+
+    /**
+     * Before rank r's update, on r's thread, after {@link #awaitSums}: makes its device see every bucket's sum of
+     * this step before the work queued after this call.
+     */
+    void receiveSums(int rank);
 
     /**
      * Releases the buffers (the gradients' slices keep the memory until they are closed); a second call does

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.jocl.Pointer;
@@ -39,7 +40,9 @@ public final class ClDevice implements AutoCloseable {
     public static final String FILL_NAME = "(fill buffer)";
 
     private final DeviceInfo info;
-    private final cl_context context;
+    private final cl_device_id device;
+    private final cl_context context; // this device's reference to it, released at close
+    private final SharedContext shared; // the same object for every ClDevice of one context
     private final cl_command_queue queue;
     private final BufferPool pool;
     private final ProgramCache programs;
@@ -48,30 +51,55 @@ public final class ClDevice implements AutoCloseable {
     private final long subBufferAlignment; // bytes
     private volatile boolean closed;
 
-    private ClDevice(DeviceInfo info, cl_device_id device, cl_platform_id platform, boolean profiling) {
+    /**
+     * Takes over one reference to {@code context} (a context with {@code device} among its devices): released when
+     * the device closes, or here when opening fails.
+     */
+    private ClDevice(DeviceInfo info, cl_device_id device, cl_context context, SharedContext shared,
+            boolean profiling) {
         this.info = info;
-        Path cacheDir = KernelCacheSettings.directory(); // before the context, so a bad setting leaks nothing
-        cl_context_properties props = new cl_context_properties();
-        props.addProperty(CL_CONTEXT_PLATFORM, platform);
-        this.context = Cl.call("creating a context", info.name(),
-                () -> CompilerLock.createContext(() -> clCreateContext(props, 1, new cl_device_id[] {device}, null,
-                        null, null)));
+        this.device = device;
+        this.context = context;
+        this.shared = shared;
         try {
             this.queue = createQueue(context, device, info, profiling);
         } catch (RuntimeException e) {
             try {
-                Cl.call("releasing the context", info.name(),
-                        () -> CompilerLock.releaseContext(() -> clReleaseContext(context)));
+                releaseContext(context, info);
             } catch (DeviceException releaseFailure) {
                 e.addSuppressed(releaseFailure);
             }
             throw e;
         }
         this.pool = new BufferPool(context, info);
-        this.programs = new ProgramCache(context, device, queue, info, cacheDir);
+        this.programs = new ProgramCache(context, device, queue, info, KernelCacheSettings.directory());
         this.events = profiling ? new EventLog(info.name()) : null;
         this.hostUnifiedMemory = hostUnifiedMemory(device, info);
         this.subBufferAlignment = baseAddressAlignment(device, info);
+    }
+
+    /** A context of its own for one device. */
+    private static ClDevice openAlone(DeviceInfo info, cl_device_id device, cl_platform_id platform,
+            boolean profiling) {
+        KernelCacheSettings.directory(); // before the context, so a bad setting leaks nothing
+        cl_context context = createContext(platform, new cl_device_id[] {device}, info.name());
+        return new ClDevice(info, device, context, new SharedContext(), profiling);
+    }
+
+    private static cl_context createContext(cl_platform_id platform, cl_device_id[] devices, String name) {
+        cl_context_properties props = new cl_context_properties();
+        props.addProperty(CL_CONTEXT_PLATFORM, platform);
+        return Cl.call("creating a context", name, () -> CompilerLock.createContext(
+                () -> clCreateContext(props, devices.length, devices, null, null, null)));
+    }
+
+    private static void releaseContext(cl_context context, DeviceInfo info) {
+        Cl.call("releasing the context", info.name(), () -> CompilerLock.releaseContext(() -> clReleaseContext(context)));
+    }
+
+    /** One more reference to a context, for another {@link ClDevice} in it (counted as one more context open). */
+    private static void retainContext(cl_context context, DeviceInfo info) {
+        Cl.call("retaining the context", info.name(), () -> CompilerLock.createContext(() -> clRetainContext(context)));
     }
 
     /** CL_DEVICE_MEM_BASE_ADDR_ALIGN in bytes (the device gives bits), at least a float's. */
@@ -176,7 +204,7 @@ public final class ClDevice implements AutoCloseable {
      * @throws DeviceException          when the driver cannot create the context or queue
      */
     public static ClDevice open(DeviceInfo info) {
-        return ClPlatforms.withHandles(info, (platform, device) -> new ClDevice(info, device, platform, false));
+        return ClPlatforms.withHandles(info, (platform, device) -> openAlone(info, device, platform, false));
     }
 
     /**
@@ -184,7 +212,119 @@ public final class ClDevice implements AutoCloseable {
      * through {@link #launch} records an event, read by {@link #takeKernelTimes}.
      */
     public static ClDevice openProfiled(DeviceInfo info) {
-        return ClPlatforms.withHandles(info, (platform, device) -> new ClDevice(info, device, platform, true));
+        return ClPlatforms.withHandles(info, (platform, device) -> openAlone(info, device, platform, true));
+    }
+
+    /**
+     * Opens devices of one platform in a single context, one {@link ClDevice} each in the given order: each has its
+     * own queue, buffer pool and program cache (programs built for its device alone), as {@link #open} gives it,
+     * but their buffers and events belong to one context, so that a kernel on one device may read a buffer another
+     * wrote and a queue may wait for another device's event ({@link #waitFor}). A device may appear more than once
+     * (one queue each). Each keeps its own reference to the context: they close in any order.
+     *
+     * @param profiling whether every queue times its launches, as {@link #openProfiled}
+     * @throws IllegalArgumentException when {@code infos} is empty, or its devices are not all of one platform
+     * @throws DeviceException          when the driver cannot create the context or a queue
+     */
+    public static List<ClDevice> openShared(List<DeviceInfo> infos, boolean profiling) {
+        if (infos.isEmpty()) {
+            throw new IllegalArgumentException("a shared context needs at least one device");
+        }
+        for (DeviceInfo i : infos) {
+            if (i.platformIndex() != infos.get(0).platformIndex()) {
+                throw new IllegalArgumentException("one context holds devices of one platform: " + i.selector()
+                        + " is not on platform " + infos.get(0).platformIndex() + " like " + infos.get(0).selector());
+            }
+        }
+        KernelCacheSettings.directory(); // before the context, so a bad setting leaks nothing
+        cl_platform_id[] platform = new cl_platform_id[1];
+        cl_device_id[] ids = new cl_device_id[infos.size()];
+        for (int d = 0; d < ids.length; d++) {
+            int index = d;
+            ClPlatforms.withHandles(infos.get(d), (p, id) -> {
+                platform[0] = p;
+                ids[index] = id;
+                return null;
+            });
+        }
+        List<cl_device_id> distinct = new ArrayList<>();
+        for (cl_device_id id : ids) {
+            if (!distinct.contains(id)) {
+                distinct.add(id);
+            }
+        }
+        String names = String.join(", ", infos.stream().map(DeviceInfo::name).toList());
+        cl_context context = createContext(platform[0], distinct.toArray(new cl_device_id[0]), names);
+        SharedContext shared = new SharedContext();
+        List<ClDevice> opened = new ArrayList<>();
+        try {
+            for (int d = 0; d < ids.length; d++) {
+                retainContext(context, infos.get(d));
+                opened.add(new ClDevice(infos.get(d), ids[d], context, shared, profiling));
+            }
+        } catch (RuntimeException e) {
+            for (ClDevice c : opened) {
+                try {
+                    c.close();
+                } catch (RuntimeException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
+            }
+            throw e;
+        } finally {
+            releaseContext(context, infos.get(0)); // the creation's reference: each device holds its own
+        }
+        return opened;
+    }
+
+    /**
+     * A second {@link ClDevice} on this device and in this context: a queue, buffer pool and program cache of its
+     * own, without profiling, for work that runs beside this queue's and waits for it through events (the
+     * all-reduce's sums). Closes independently of this one.
+     */
+    public ClDevice openSecondQueue() {
+        checkOpen();
+        retainContext(context, info);
+        return new ClDevice(info, device, context, shared, false);
+    }
+
+    /** Whether this device and {@code other} are in one context: their buffers and events may be used by both. */
+    public boolean sharesContextWith(ClDevice other) {
+        return shared == other.shared;
+    }
+
+    /**
+     * Enqueues a marker that completes once every command enqueued before it has, and returns at once: the event
+     * another queue of this context can {@link #waitFor}. The caller closes it.
+     */
+    public DeviceEvent marker() {
+        checkOpen();
+        cl_event event = new cl_event();
+        Cl.call("enqueueing a marker", info.name(), () -> clEnqueueMarkerWithWaitList(queue, 0, null, event));
+        return new DeviceEvent(event, shared, info.name());
+    }
+
+    /**
+     * Enqueues a barrier: the commands enqueued after it start once {@code events} (of this context) have
+     * completed. Returns at once; the events may be closed right after.
+     *
+     * @throws IllegalArgumentException when an event belongs to another context
+     */
+    public void waitFor(List<DeviceEvent> events) {
+        checkOpen();
+        if (events.isEmpty()) {
+            return;
+        }
+        cl_event[] handles = new cl_event[events.size()];
+        for (int i = 0; i < handles.length; i++) {
+            if (events.get(i).context() != shared) {
+                throw new IllegalArgumentException("device " + info.name() + " cannot wait for an event of another"
+                        + " context");
+            }
+            handles[i] = events.get(i).handle();
+        }
+        Cl.call("enqueueing a barrier on " + handles.length + " events", info.name(),
+                () -> clEnqueueBarrierWithWaitList(queue, handles.length, handles, null));
     }
 
     /**
@@ -525,8 +665,7 @@ public final class ClDevice implements AutoCloseable {
         releaser.run(programs::close);
         releaser.run(pool::close);
         releaser.run(() -> Cl.call("releasing the command queue", info.name(), () -> clReleaseCommandQueue(queue)));
-        releaser.run(() -> Cl.call("releasing the context", info.name(),
-                () -> CompilerLock.releaseContext(() -> clReleaseContext(context))));
+        releaser.run(() -> releaseContext(context, info));
         releaser.throwIfFailed();
     }
 
@@ -546,5 +685,9 @@ public final class ClDevice implements AutoCloseable {
             }
             return clCreateCommandQueueWithProperties(context, device, properties, null);
         });
+    }
+
+    /** Identifies one context across the {@link ClDevice}s in it (JOCL's handles give no identity of their own). */
+    static final class SharedContext {
     }
 }

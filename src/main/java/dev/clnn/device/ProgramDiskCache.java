@@ -2,6 +2,7 @@ package dev.clnn.device;
 
 import static org.jocl.CL.CL_PROGRAM_BINARIES;
 import static org.jocl.CL.CL_PROGRAM_BINARY_SIZES;
+import static org.jocl.CL.CL_PROGRAM_NUM_DEVICES;
 import static org.jocl.CL.clGetProgramInfo;
 
 import java.io.ByteArrayOutputStream;
@@ -78,14 +79,34 @@ final class ProgramDiskCache {
         Path path = path(key);
         try {
             byte[] binary = Cl.call("reading the program binary", info.name(), () -> CompilerLock.exclusively(() -> {
-                long[] size = new long[1];
-                clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(size), null);
-                if (size[0] <= 0 || size[0] > CachedBinary.MAX_FILE_BYTES) {
+                // A program of a context shared by several devices lists each of them, with a binary only for
+                // the one device it was built for (the others' sizes are 0).
+                int[] devices = new int[1];
+                clGetProgramInfo(program, CL_PROGRAM_NUM_DEVICES, Sizeof.cl_uint, Pointer.to(devices), null);
+                long[] sizes = new long[Math.max(1, devices[0])];
+                clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, (long) Sizeof.size_t * sizes.length,
+                        Pointer.to(sizes), null);
+                int built = -1;
+                for (int d = 0; d < sizes.length; d++) {
+                    if (sizes[d] > 0) {
+                        if (built >= 0) {
+                            return null; // built for several devices: which one is ours is not known here
+                        }
+                        built = d;
+                    }
+                }
+                if (built < 0 || sizes[built] > CachedBinary.MAX_FILE_BYTES) {
                     return null;
                 }
-                byte[] bytes = new byte[(int) size[0]];
-                clGetProgramInfo(program, CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(Pointer.to(bytes)), null);
-                return bytes;
+                byte[][] bytes = new byte[sizes.length][];
+                Pointer[] targets = new Pointer[sizes.length];
+                for (int d = 0; d < sizes.length; d++) {
+                    bytes[d] = new byte[(int) sizes[d]];
+                    targets[d] = Pointer.to(bytes[d]);
+                }
+                clGetProgramInfo(program, CL_PROGRAM_BINARIES, (long) Sizeof.POINTER * targets.length,
+                        Pointer.to(targets), null);
+                return bytes[built];
             }));
             if (binary == null) {
                 return;

@@ -9,6 +9,7 @@ final class BucketReadiness {
     private final int ranks;
     private final int[] ready; // [bucket]: replicas that handed it over this step
     private boolean failed;
+    private boolean allSummed; // the summing thread has handed every bucket's sum to the devices
 
     BucketReadiness(int ranks, int buckets) {
         this.ranks = ranks;
@@ -19,6 +20,7 @@ final class BucketReadiness {
     synchronized void reset() {
         java.util.Arrays.fill(ready, 0);
         failed = false;
+        allSummed = false;
     }
 
     /** One replica's gradients of {@code bucket} are ready to be summed. */
@@ -50,5 +52,29 @@ final class BucketReadiness {
         if (failed) {
             throw new IllegalStateException("a device failed before bucket " + bucket + " of its gradients was ready");
         }
+    }
+
+    /** The summing thread has enqueued every bucket's sum (where the sums wait on the devices). */
+    synchronized void allSummed() {
+        allSummed = true;
+        notifyAll();
+    }
+
+    /**
+     * Waits until the summing thread has enqueued every bucket's sum.
+     *
+     * @return false when a device thread or the summing thread failed first (its failure is the step's)
+     * @throws IllegalStateException when the wait was interrupted
+     */
+    synchronized boolean awaitAllSummed() {
+        while (!allSummed && !failed) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the sums to be enqueued", e);
+            }
+        }
+        return allSummed;
     }
 }

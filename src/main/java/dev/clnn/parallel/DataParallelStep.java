@@ -1,6 +1,8 @@
 package dev.clnn.parallel;
 
 import dev.clnn.backend.Backend;
+import dev.clnn.backend.Backends;
+import dev.clnn.backend.GradientSum;
 import dev.clnn.data.Batch;
 import dev.clnn.nn.Param;
 import dev.clnn.nn.Sequential;
@@ -10,6 +12,7 @@ import dev.clnn.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The training step on several devices in one process (synchronous data parallelism): a replica of the model per
@@ -21,7 +24,9 @@ import java.util.List;
  * backward ops are queued, and the calling thread sums each bucket as soon as every replica has handed it over, so
  * that only the first layers' sum waits after the backward pass; the sum of each element is the same as summing
  * everything after the backward pass ({@link AllReduceSchedule#AFTER_BACKWARD}), so both give the same bits. Each
- * device's thread writes the sums (or unmaps) right before its update. With one backend it is the single-device
+ * device's thread writes the sums (or unmaps) right before its update; on devices in one context, where the sums
+ * wait for the devices on the devices, each device's thread queues its update behind them in the same phase as its
+ * backward pass, so its device starts the update as soon as the sums have run. With one backend it is the single-device
  * step op for op (no all-reduce), bit for bit.
  *
  * <p>Use it through {@link #factory}: {@code new Trainer(DataParallelStep.factory(backends), options, out, false)}.
@@ -35,7 +40,8 @@ public final class DataParallelStep implements TrainingStep {
     private final StepClock clock;
     private final boolean overlapped; // the all-reduce runs in buckets during the backward pass
 
-    private DataParallelStep(List<TrainingReplica> replicas, AllReduceSchedule schedule, int bucketElements) {
+    private DataParallelStep(List<TrainingReplica> replicas, AllReduceSchedule schedule, int bucketElements,
+            GradientSums sums) {
         this.replicas = List.copyOf(replicas);
         List<Backend> backends = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -46,7 +52,8 @@ public final class DataParallelStep implements TrainingStep {
             params.add(r.model().params());
         }
         this.threads = new DeviceThreads(names);
-        this.allReduce = replicas.size() > 1 ? new GradientAllReduce(backends, params) : null;
+        this.allReduce = replicas.size() > 1 ? new GradientAllReduce(backends, params, sums.find(backends,
+                GradientAllReduce.shapes(params))) : null;
         if (allReduce != null && schedule == AllReduceSchedule.OVERLAPPED) {
             allReduce.overlap(GradientBuckets.of(replicas.get(0).model().layers(), bucketElements));
         }
@@ -74,22 +81,36 @@ public final class DataParallelStep implements TrainingStep {
 
     /** As {@link #factory(List, AllReduceSchedule)} with buckets of at least {@code bucketElements}, for tests. */
     static TrainingStep.Factory factory(List<Backend> backends, AllReduceSchedule allReduce, int bucketElements) {
+        return factory(backends, allReduce, bucketElements, Backends::gradientSum);
+    }
+
+    /**
+     * As {@link #factory(List, AllReduceSchedule, int)}, the device-side sum (if any) from {@code sums} rather than
+     * from the backends' kind: for tests that wrap a backend the sum must still recognise.
+     */
+    static TrainingStep.Factory factory(List<Backend> backends, AllReduceSchedule allReduce, int bucketElements,
+            GradientSums sums) {
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("data-parallel training needs at least one backend");
         }
         List<Backend> ranks = List.copyOf(backends);
         return (options, sampleShape, schedule) -> open(ranks, options, sampleShape, schedule, allReduce,
-                bucketElements);
+                bucketElements, sums);
+    }
+
+    /** Where the all-reduce's device-side sum comes from: {@link Backends#gradientSum} but in tests. */
+    interface GradientSums {
+        Optional<GradientSum> find(List<Backend> backends, List<int[]> shapes);
     }
 
     private static DataParallelStep open(List<Backend> backends, TrainOptions options, int[] sampleShape,
-            LrSchedule schedule, AllReduceSchedule allReduce, int bucketElements) {
+            LrSchedule schedule, AllReduceSchedule allReduce, int bucketElements, GradientSums sums) {
         List<TrainingReplica> replicas = new ArrayList<>();
         try {
             for (Backend b : backends) {
                 replicas.add(TrainingReplica.open(b, options, sampleShape, schedule));
             }
-            return new DataParallelStep(replicas, allReduce, bucketElements);
+            return new DataParallelStep(replicas, allReduce, bucketElements, sums);
         } catch (RuntimeException e) {
             replicas.forEach(TrainingReplica::close);
             throw e;
@@ -126,37 +147,41 @@ public final class DataParallelStep implements TrainingStep {
         long[] computed = new long[replicas.size()]; // when each device's backward pass had finished
         long[] written = new long[replicas.size()]; // how long each device took to receive the summed gradients
         long sumEnd;
-        if (overlapped) {
-            allReduce.startStep();
-            threads.runAllWhile("the forward and backward pass of step " + step, r -> {
-                long t = System.nanoTime();
-                try {
-                    replicas.get(r).computeGradients(batch, shards.get(r), allReduce.afterLayer(r));
-                    allReduce.backwardQueued(r, shards.get(r));
-                } catch (RuntimeException | Error e) {
-                    allReduce.abort();
-                    throw e;
-                }
-                computed[r] = allReduce.backwardEnd(r);
-                clock.computed(r, shards.get(r).rows(), computed[r] - t);
-            }, () -> allReduce.sumBuckets(threads, shards, step));
-            sumEnd = System.nanoTime();
-        } else {
-            sumEnd = computeThenSum(batch, step, shards, computed);
-        }
         float[] losses = new float[replicas.size()];
-        threads.runAll("the optimiser update of step " + step, r -> {
-            if (allReduce != null) {
-                long t = System.nanoTime();
-                if (overlapped) {
-                    allReduce.writeBuckets(r);
-                } else {
-                    allReduce.write(r);
-                }
-                written[r] = System.nanoTime() - t;
+        if (overlapped && allReduce.sumsWaitOnDevices()) {
+            sumEnd = computeAndUpdateBehindTheSums(batch, step, shards, computed, written, losses);
+        } else {
+            if (overlapped) {
+                allReduce.startStep();
+                threads.runAllWhile("the forward and backward pass of step " + step, r -> {
+                    long t = System.nanoTime();
+                    try {
+                        replicas.get(r).computeGradients(batch, shards.get(r), allReduce.afterLayer(r));
+                        allReduce.backwardQueued(r, shards.get(r));
+                    } catch (RuntimeException | Error e) {
+                        allReduce.abort();
+                        throw e;
+                    }
+                    computed[r] = allReduce.backwardEnd(r);
+                    clock.computed(r, shards.get(r).rows(), computed[r] - t);
+                }, () -> allReduce.sumBuckets(threads, shards, step));
+                sumEnd = System.nanoTime();
+            } else {
+                sumEnd = computeThenSum(batch, step, shards, computed);
             }
-            losses[r] = replicas.get(r).update();
-        });
+            threads.runAll("the optimiser update of step " + step, r -> {
+                if (allReduce != null) {
+                    long t = System.nanoTime();
+                    if (overlapped) {
+                        allReduce.writeBuckets(r);
+                    } else {
+                        allReduce.write(r);
+                    }
+                    written[r] = System.nanoTime() - t;
+                }
+                losses[r] = replicas.get(r).update();
+            });
+        }
         if (replicas.size() > 1) {
             ReplicaBuffers.average(replicaModels(), shards);
         }
@@ -166,6 +191,51 @@ public final class DataParallelStep implements TrainingStep {
                         + Arrays.stream(written).max().getAsLong();
         clock.step(allReduceNanos, System.nanoTime() - start);
         return batchLoss(shards, losses);
+    }
+
+    /**
+     * The overlapped schedule where the sums wait for the devices on the devices (devices in one context): each
+     * device thread queues its backward pass, then, once the calling thread has enqueued every bucket's sum, its
+     * update behind the sums, so that its device starts the update as soon as the sums have run, with no host
+     * thread in between; meanwhile the calling thread enqueues the sums and waits for the last one. Returns when
+     * the calling thread saw the sums done; fills in when each backward pass ended, how long each queued its wait
+     * for the sums, and each shard's loss.
+     */
+    private long computeAndUpdateBehindTheSums(Batch batch, long step, List<Shard> shards, long[] computed,
+            long[] written, float[] losses) {
+        allReduce.startStep();
+        long[] sumEnd = new long[1];
+        threads.runAllWhile("the forward and backward pass and optimiser update of step " + step, r -> {
+            long t = System.nanoTime();
+            TrainingReplica replica = replicas.get(r);
+            try {
+                replica.computeGradients(batch, shards.get(r), allReduce.afterLayer(r));
+                allReduce.queueEmptyShard(r, shards.get(r));
+            } catch (RuntimeException | Error e) {
+                allReduce.abort();
+                throw e;
+            }
+            if (!allReduce.awaitSumsQueued()) {
+                return; // another device or the sum failed: that failure ends the step
+            }
+            long w = System.nanoTime();
+            allReduce.writeBuckets(r);
+            written[r] = System.nanoTime() - w;
+            replica.parts().step().update(); // queued behind the sums
+            try {
+                allReduce.awaitBackward(r); // observes when the backward pass ended
+            } catch (RuntimeException | Error e) {
+                allReduce.abort();
+                throw e;
+            }
+            computed[r] = allReduce.backwardEnd(r);
+            clock.computed(r, shards.get(r).rows(), computed[r] - t);
+            losses[r] = replica.readLoss();
+        }, () -> {
+            allReduce.sumBuckets(threads, shards, step);
+            sumEnd[0] = System.nanoTime();
+        });
+        return sumEnd[0];
     }
 
     /** Every replica's forward and backward pass, then the whole sum; returns when the sum ended. */

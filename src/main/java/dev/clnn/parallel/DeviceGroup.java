@@ -47,18 +47,12 @@ public final class DeviceGroup implements AutoCloseable {
         return selectors;
     }
 
-    /** Opens the backends of {@code list}; when one fails, closes those already open and rethrows. */
+    /**
+     * Opens the backends of {@code list} ({@link Backends#openGroup}: OpenCL devices of one platform in one
+     * context); when one fails, closes those already open and rethrows.
+     */
     public static DeviceGroup open(String list, Set<OpFamily> firstStep) {
-        List<Backend> opened = new ArrayList<>();
-        try {
-            for (String selector : selectors(list)) {
-                opened.add(Backends.open(selector, firstStep));
-            }
-        } catch (RuntimeException e) {
-            opened.forEach(Backend::close);
-            throw e;
-        }
-        return new DeviceGroup(opened);
+        return new DeviceGroup(Backends.openGroup(selectors(list), firstStep));
     }
 
     /** The backends, rank 0 first. */

@@ -15,16 +15,16 @@ import java.util.function.IntConsumer;
  * g = Σ_r w_r · g_r over the non-empty shards r in rank order, w_r = shard rows / batch rows, so g is the gradient
  * of the whole batch's mean loss. Two paths give the same bits (the same float operations in the same order).
  *
- * <p>On the devices ({@link GradientSum}, which {@link Backends#gradientSum} finds where a backend kind offers it:
- * OpenCL does where every replica is an OpenCL device sharing the host's memory (POCL's CPU devices), with at most
- * four replicas, its kernel's limit): each replica's gradients are moved into one buffer of its device, each rank
- * maps it (zero-copy there), a kernel on rank 0 sums them in place into every replica's buffer, each rank unmaps.
- * This reads and writes each gradient once with a vectorised kernel instead of copying it through Java arrays on the
- * cores the devices compute on, and one buffer per replica keeps the number of maps, aliases and launches (each with
- * a fixed cost) independent of the number of parameters.
- * A shared {@code cl_context} for the devices of one platform would avoid the mapping, but changes how every backend
- * owns its context; mapping keeps each backend as it is and is portable OpenCL. Summing in Java over the mapped
- * buffers is no alternative: {@code FloatBuffer} loops are not vectorised.
+ * <p>On the devices ({@link GradientSum}, which {@link Backends#gradientSum} finds where a backend kind offers it;
+ * OpenCL does for 2 to 4 replicas, its kernel's limit): each replica's gradients are moved into one buffer of its
+ * device and a kernel on rank 0's device sums them in place into every replica's buffer. Devices opened in one
+ * context ({@link Backends#openGroup}) need nothing more: the kernel reads the other devices' buffers directly, and
+ * events order it after their backward passes and before their updates. Devices in contexts of their own that share
+ * the host's memory (POCL's CPU devices) map their buffers (zero-copy there) for the kernel to wrap, then unmap. This
+ * reads and writes each gradient once with a vectorised kernel instead of copying it through Java arrays on the
+ * cores the devices compute on, and one buffer per replica keeps the number of commands (each with a fixed cost)
+ * independent of the number of parameters. Summing in Java over mapped buffers is no alternative: {@code
+ * FloatBuffer} loops are not vectorised.
  *
  * <p>Otherwise through the host (OpenCL beside the CPU reference, discrete GPUs, more replicas). Three phases: read
  * each gradient to the host (each device on its own thread), sum
@@ -37,10 +37,17 @@ import java.util.function.IntConsumer;
  *
  * <p>Overlapped with the backward pass ({@link #overlap}): the gradients are summed in {@link GradientBuckets}, each
  * as soon as every replica's backward ops for its layers have run, while the devices compute the layers before it.
- * Only when each element is summed changes, not how, so both schedules give the same bits. On the devices, each
- * rank maps a bucket behind its backward ops without waiting ({@link GradientSum#mapBucket}) and the calling thread
- * sums it in a context of its own; through the host, each device thread reads a bucket (a blocking read, so its
- * device waits for the read, not for the sum) and the calling thread sums it.
+ * Only when each element is summed changes, not how, so both schedules give the same bits. On devices in one
+ * context, each rank enqueues a marker behind a bucket's backward ops ({@link GradientSum#bucketQueued}) and the
+ * calling thread at once enqueues the bucket's sum behind every rank's marker, so the devices start it without a
+ * host thread in between; it then waits for the last sum. On devices in contexts of their own, each rank maps a
+ * bucket behind its backward ops without waiting and the calling thread sums it, once mapped, in a context of its
+ * own; through the host, each device thread reads a bucket (a blocking read, so its device waits for the read, not
+ * for the sum) and the calling thread sums it.
+ *
+ * <p>The exposed time is observed the same way on every path: a device's backward ends when its thread sees its
+ * last bucket's ops done (a wait on the map or marker behind them), the sum when the calling thread sees the last
+ * sum done.
  */
 final class GradientAllReduce {
     /** Elements per block of the sum: 16 KB of floats, well within a core's L1 or L2 cache. */
@@ -60,7 +67,8 @@ final class GradientAllReduce {
         this(backends, params, Backends.gradientSum(backends, shapes(params)));
     }
 
-    private GradientAllReduce(List<Backend> backends, List<List<Param>> params, Optional<GradientSum> onDevices) {
+    /** The device path where {@code onDevices} is present (made for {@link #shapes} of the params), else the host's. */
+    GradientAllReduce(List<Backend> backends, List<List<Param>> params, Optional<GradientSum> onDevices) {
         this.backends = List.copyOf(backends);
         this.params = new ArrayList<>(params);
         List<Param> first = params.get(0);
@@ -96,7 +104,7 @@ final class GradientAllReduce {
      * The shapes of the parameters, replica 0's after checking that every replica has as many parameters of the
      * same sizes.
      */
-    private static List<int[]> shapes(List<List<Param>> params) {
+    static List<int[]> shapes(List<List<Param>> params) {
         List<Param> first = params.get(0);
         for (int r = 1; r < params.size(); r++) {
             if (params.get(r).size() != first.size()) {
@@ -263,9 +271,12 @@ final class GradientAllReduce {
             GradientBuckets.Bucket b = buckets.buckets().get(k);
             if (onDevices != null) {
                 try {
-                    onDevices.mapBucket(r, b.from(), b.to());
+                    onDevices.bucketQueued(r, b.from(), b.to());
                 } catch (RuntimeException e) {
-                    throw new IllegalStateException("mapping its gradients for the all-reduce: " + e.getMessage(), e);
+                    throw new IllegalStateException("handing its gradients to the all-reduce: " + e.getMessage(), e);
+                }
+                if (onDevices.sumWaitsOnDevices()) {
+                    readiness.ready(k); // the sum waits for the bucket's ops on the devices
                 }
                 return;
             }
@@ -293,20 +304,68 @@ final class GradientAllReduce {
             }
             return;
         }
+        queueEmptyShard(r, shard);
+        awaitBackward(r);
+    }
+
+    /**
+     * On the devices, for an empty shard, which computed nothing and so queued no bucket: hands every bucket over
+     * at once (it receives the sums); nothing otherwise.
+     */
+    void queueEmptyShard(int r, Shard shard) {
+        if (onDevices == null || !shard.isEmpty()) {
+            return;
+        }
         try {
-            if (shard.isEmpty()) {
-                buckets.buckets().forEach(b -> onDevices.mapBucket(r, b.from(), b.to()));
-            }
             for (int k = 0; k < buckets.size(); k++) {
+                GradientBuckets.Bucket b = buckets.buckets().get(k);
+                onDevices.bucketQueued(r, b.from(), b.to());
+                if (onDevices.sumWaitsOnDevices()) {
+                    readiness.ready(k);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("handing its gradients to the all-reduce: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * On the devices, on r's thread after {@link #queueEmptyShard}: waits until each bucket's ops ran and hands it to
+     * the sum, or, where the sums wait on the devices, for the last bucket alone; either way notes when the backward
+     * pass ended.
+     */
+    void awaitBackward(int r) {
+        boolean onTheDevices = onDevices.sumWaitsOnDevices();
+        try {
+            for (int k = onTheDevices ? buckets.size() - 1 : 0; k < buckets.size(); k++) {
                 onDevices.awaitBucket(r, buckets.buckets().get(k).from());
                 if (k == buckets.size() - 1) {
                     backwardEnd[r] = System.nanoTime();
                 }
-                readiness.ready(k);
+                if (!onTheDevices) {
+                    readiness.ready(k);
+                }
             }
         } catch (RuntimeException e) {
-            throw new IllegalStateException("mapping its gradients for the all-reduce: " + e.getMessage(), e);
+            throw new IllegalStateException("handing its gradients to the all-reduce: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the sums wait for the devices on the devices (devices in one context): then each device thread can
+     * queue its update behind the sums before they ran ({@link #awaitSumsQueued}, {@link #writeBuckets}).
+     */
+    boolean sumsWaitOnDevices() {
+        return onDevices != null && onDevices.sumWaitsOnDevices();
+    }
+
+    /**
+     * On a device thread, where {@link #sumsWaitOnDevices}: waits until the calling thread has enqueued every
+     * bucket's sum of this step; false when the step failed meanwhile (a device or the sum), and the thread must
+     * not update.
+     */
+    boolean awaitSumsQueued() {
+        return readiness.awaitAllSummed();
     }
 
     /** A device thread failed this step: ends the summing thread's wait. */
@@ -324,6 +383,15 @@ final class GradientAllReduce {
      * bucket in turn, once every replica has handed it over, summed as {@link #sum} sums all of them.
      */
     void sumBuckets(DeviceThreads threads, List<Shard> shards, long step) {
+        try {
+            sumEachBucket(threads, shards, step);
+        } catch (RuntimeException | Error e) {
+            readiness.fail(); // device threads waiting for the sums to be enqueued go on without them
+            throw e;
+        }
+    }
+
+    private void sumEachBucket(DeviceThreads threads, List<Shard> shards, long step) {
         List<Shard> terms = shards.stream().filter(s -> !s.isEmpty()).toList();
         int[] ranks = terms.stream().mapToInt(Shard::rank).toArray();
         float[] weights = new float[terms.size()];
@@ -347,16 +415,32 @@ final class GradientAllReduce {
                 }
             }
         }
+        if (sumsWaitOnDevices()) {
+            readiness.allSummed();
+        }
+        if (onDevices != null) {
+            // Where the sums only were enqueued: the step's all-reduce ends when the last one has run.
+            threads.runHere(0, "summing gradients on the device in the all-reduce of step " + step, () -> {
+                try {
+                    onDevices.awaitSums();
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("summing every replica's gradients: " + e.getMessage(), e);
+                }
+            });
+        }
     }
 
-    /** Before rank r's update, on its thread: the sums into its gradients (through the host), or its unmaps. */
+    /**
+     * Before rank r's update, on its thread: the sums into its gradients (through the host), or its unmaps, or its
+     * queue's wait for the sums (in a shared context).
+     */
     void writeBuckets(int r) {
         if (onDevices == null) {
             write(r);
             return;
         }
         try {
-            onDevices.unmapBuckets(r);
+            onDevices.receiveSums(r);
         } catch (RuntimeException e) {
             throw new IllegalStateException("unmapping the summed gradients of the all-reduce: " + e.getMessage(), e);
         }

@@ -73,6 +73,11 @@ final class TrainingReplica implements AutoCloseable {
     /** The optimiser's update from the (all-reduced) gradients; returns the shard's mean loss, NaN when empty. */
     float update() {
         parts.step().update();
+        return readLoss();
+    }
+
+    /** The shard's mean loss of the last {@link #computeGradients}, NaN when empty; waits for the device. */
+    float readLoss() {
         return computed ? parts.step().readLoss() : Float.NaN;
     }
 

@@ -37,7 +37,7 @@ import java.util.Map;
  * pass, sum, unmap before each update).
  *
  * <p>Buckets, for the sum overlapped with the backward pass: each rank maps the bytes of a bucket of gradients as
- * soon as the ops that write them are queued ({@link #mapBucket}, behind them on its queue), and a context of its
+ * soon as the ops that write them are queued ({@link #bucketQueued}, behind them on its queue), and a context of its
  * own on rank 0's device (opened at the first {@link #sumBucket}) sums each bucket where every rank has mapped it,
  * while the replicas' queues run the backward ops of the layers before it. A second context rather than a second
  * queue of rank 0's: its kernel and queue are used by the summing thread alone, so no kernel object or launcher is
@@ -167,8 +167,9 @@ public final class DeviceGradientSum implements GradientSum {
         mine.clear();
     }
 
+    /** Maps the bucket's bytes of rank r behind its queued ops, without waiting. */
     @Override
-    public void mapBucket(int rank, int from, int to) {
+    public void bucketQueued(int rank, int from, int to) {
         long[] bytes = arenas.get(rank).range(from, to);
         PendingMap map = backends.get(rank).device().mapAsync(arenas.get(rank).buffer(), bytes[0], bytes[1] - bytes[0]);
         if (buckets.get(rank).putIfAbsent(from, map) != null) {
@@ -212,8 +213,9 @@ public final class DeviceGradientSum implements GradientSum {
         }
     }
 
+    /** Unmaps every bucket rank r mapped this step. */
     @Override
-    public void unmapBuckets(int rank) {
+    public void receiveSums(int rank) {
         ClDevice device = backends.get(rank).device();
         Map<Integer, PendingMap> mine = buckets.get(rank);
         for (PendingMap map : mine.values()) {

@@ -6,6 +6,7 @@ import dev.clnn.backend.GradientSum;
 import dev.clnn.backend.OpFamily;
 import dev.clnn.device.ClDevice;
 import dev.clnn.device.DeviceInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,10 +45,45 @@ public final class OpenClBackendProvider implements BackendProvider {
         return ClDevice.problems();
     }
 
-    /** A {@link DeviceGradientSum} where it {@link DeviceGradientSum#supports supports} the backends. */
+    /**
+     * A {@link SharedContextGradientSum} where the backends' devices share one context, else a
+     * {@link DeviceGradientSum} where it {@link DeviceGradientSum#supports supports} them.
+     */
     @Override
     public Optional<GradientSum> gradientSum(List<Backend> backends, List<int[]> shapes) {
+        if (SharedContextGradientSum.supports(backends)) {
+            return Optional.of(new SharedContextGradientSum(backends, shapes));
+        }
         return DeviceGradientSum.supports(backends) ? Optional.of(new DeviceGradientSum(backends, shapes))
                 : Optional.empty();
+    }
+
+    /**
+     * The devices of {@code selectors} in one context ({@link ClDevice#openShared}) where they are all CPU devices
+     * of one platform (POCL's), so that the all-reduce sums their gradients without mapping them; empty otherwise.
+     * GPUs keep contexts of their own: in one context a kernel reading another GPU's buffer makes the driver move it,
+     * which nothing here has measured.
+     */
+    @Override
+    public Optional<List<Backend>> openTogether(List<String> selectors, boolean timed, Set<OpFamily> firstStep) {
+        List<DeviceInfo> infos = selectors.stream().map(ClDevice::select).toList();
+        if (infos.size() < 2 || infos.stream().anyMatch(i -> i.gpu()
+                || i.platformIndex() != infos.get(0).platformIndex())) {
+            return Optional.empty();
+        }
+        List<ClDevice> devices = ClDevice.openShared(infos, timed);
+        List<Backend> opened = new ArrayList<>();
+        try {
+            for (ClDevice d : devices) {
+                opened.add(new OpenClBackend(d, firstStep));
+            }
+        } catch (RuntimeException e) {
+            for (int d = opened.size(); d < devices.size(); d++) {
+                devices.get(d).close();
+            }
+            opened.forEach(Backend::close);
+            throw e;
+        }
+        return Optional.of(opened);
     }
 }
