@@ -80,17 +80,11 @@ public final class SharedContextGradientSum implements GradientSum {
      * the host's memory (where the kernel reads the other devices' buffers where they are).
      */
     public static boolean supports(List<Backend> backends) {
-        if (backends.size() < 2 || backends.size() > DeviceGradientSum.MAX_REPLICAS
-                || !(backends.get(0) instanceof OpenClBackend first)) {
-            return false;
+        if (!DeviceGradientSum.supports(backends)) {
+            return false; // 2 to MAX_REPLICAS OpenCL devices sharing the host's memory
         }
-        for (Backend b : backends) {
-            if (!(b instanceof OpenClBackend cl) || !cl.device().sharesContextWith(first.device())
-                    || !cl.device().hostUnifiedMemory()) {
-                return false;
-            }
-        }
-        return true;
+        OpenClBackend first = (OpenClBackend) backends.get(0);
+        return backends.stream().allMatch(b -> ((OpenClBackend) b).device().sharesContextWith(first.device()));
     }
 
     @Override
