@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.Backends;
 import dev.clnn.backend.DType;
 import dev.clnn.backend.cpu.CpuBackend;
 import dev.clnn.backend.opencl.DeviceGradientSum;
@@ -15,7 +14,6 @@ import dev.clnn.backend.opencl.SharedContextGradientSum;
 import dev.clnn.nn.Param;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,34 +31,28 @@ class GradientAllReducePathsTest {
     /** 1, odd, prime and larger than a work-group of 256 many times over. */
     private static final int[] SIZES = {1, 7, 97, 4099, 70_001};
 
-    private static final List<Backend> opened = new ArrayList<>();
+    private static PoclReplicas replicas;
     private static Backend device0;
     private static Backend device1;
-    private static Backend device0Again;
+    private static Backend device0Again; // a context of its own: a third replica
     private static List<Backend> sharedTwo; // two devices in one context
     private static List<Backend> sharedThree; // the first device twice and the second, in one context
 
     @BeforeAll
     static void open() {
-        List<String> pocl = PoclDevices.selectors();
-        device0 = opened(pocl.get(0));
-        device1 = opened(pocl.get(1));
-        device0Again = opened(pocl.get(0)); // a context of its own: a third replica
-        sharedTwo = Backends.openGroup(List.of(pocl.get(0), pocl.get(1)), Set.of());
-        opened.addAll(sharedTwo);
-        sharedThree = Backends.openGroup(List.of(pocl.get(0), pocl.get(1), pocl.get(0)), Set.of());
-        opened.addAll(sharedThree);
-    }
-
-    private static Backend opened(String selector) {
-        Backend b = Backends.open(selector);
-        opened.add(b);
-        return b;
+        replicas = PoclReplicas.open();
+        device0 = replicas.device0();
+        device1 = replicas.device1();
+        device0Again = replicas.device0Again();
+        sharedTwo = replicas.sharedTwo();
+        sharedThree = replicas.sharedThree();
     }
 
     @AfterAll
     static void close() {
-        opened.forEach(Backend::close);
+        if (replicas != null) {
+            replicas.close();
+        }
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clnn.backend.Backend;
-import dev.clnn.backend.Backends;
 import dev.clnn.backend.opencl.DeviceGradientSum;
 import dev.clnn.backend.opencl.SharedContextGradientSum;
 import dev.clnn.data.Dataset;
@@ -14,10 +13,8 @@ import dev.clnn.fixtures.SyntheticData;
 import dev.clnn.train.TrainOptions;
 import dev.clnn.train.TrainingStep;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -35,7 +32,7 @@ class OverlappedAllReduceOnDevicesTest {
     /** A bucket per layer with parameters, a few layers per bucket, one bucket for everything. */
     private static final int[] BUCKET_ELEMENTS = {1, 2000, Integer.MAX_VALUE};
 
-    private static final List<Backend> opened = new ArrayList<>();
+    private static PoclReplicas replicas;
     private static List<Backend> two;
     private static List<Backend> three;
     private static List<Backend> sharedTwo; // in one context: the sums wait on the devices
@@ -43,28 +40,20 @@ class OverlappedAllReduceOnDevicesTest {
 
     @BeforeAll
     static void open() {
-        List<String> pocl = PoclDevices.selectors();
-        Backend device0 = opened(pocl.get(0));
-        Backend device1 = opened(pocl.get(1));
-        two = List.of(device0, device1);
-        three = List.of(device0, device1, opened(pocl.get(0)));
+        replicas = PoclReplicas.open();
+        two = replicas.two();
+        three = replicas.three();
         assertTrue(DeviceGradientSum.supports(three), "POCL's CPU devices share the host's memory");
-        sharedTwo = Backends.openGroup(List.of(pocl.get(0), pocl.get(1)), Set.of());
-        opened.addAll(sharedTwo);
-        sharedThree = Backends.openGroup(List.of(pocl.get(0), pocl.get(1), pocl.get(0)), Set.of());
-        opened.addAll(sharedThree);
+        sharedTwo = replicas.sharedTwo();
+        sharedThree = replicas.sharedThree();
         assertTrue(SharedContextGradientSum.supports(sharedThree), "opened as a group, in one context");
-    }
-
-    private static Backend opened(String selector) {
-        Backend b = Backends.open(selector);
-        opened.add(b);
-        return b;
     }
 
     @AfterAll
     static void close() {
-        opened.forEach(Backend::close);
+        if (replicas != null) {
+            replicas.close();
+        }
     }
 
     @Test
